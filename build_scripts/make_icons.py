@@ -60,7 +60,7 @@ def render_pngs(svg: Path, sizes: tuple[int, ...]) -> dict[int, bytes]:
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if not image.save(buffer, "PNG")  # type: ignore[call-overload]:
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
             raise SystemExit(f"make_icons: could not encode the {size}px PNG")
         buffer.close()
         out[size] = bytes(data.data())

@@ -1,0 +1,316 @@
+"""Run the benchmarks and print a table of figures and ratios; save benchmarks/results/latest.json.
+
+python -m benchmarks            all of them (a few minutes on 2 cores)
+python -m benchmarks --quick    a smoke pass with fewer runs and smaller data
+python -m benchmarks --only P3  one (or several: --only P1,P6)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks import datagen, procs, sse_bench
+
+RESULTS = Path(__file__).resolve().parent / "results"
+GOALS = {
+    "P1": "start ≤ 2.0× baseline",
+    "P2": "peak RSS ≤ 1.6× baseline",
+    "P3": "first paint ≤ 0.3 s; RSS growth ≤ 80 MB",
+    "P4": "median ≤ 1 ms; 50k median ≤ 1.5× 1k median",
+    "P5": "start ≤ 2.5× baseline; search ≤ 0.3 s",
+    "P6": "≥ 0.8× raw events/s",
+    "P7": "bundle start ≤ 1.2× unbundled",
+    "P8": "worst timer gap ≤ 50 ms",
+}
+
+
+def _settings(config_dir: Path, last_id: str | None) -> None:
+    """A profile that needs no key, so start-up never stops at the first-run dialog."""
+    from nebula_desktop.settings import Profile, SettingsStore
+
+    store = SettingsStore(config_dir)
+    settings = store.load()
+    settings.profiles = [
+        Profile(id="local", name="Local", base_url="http://127.0.0.1:9/v1", needs_key=False)
+    ]
+    settings.default_profile_id = "local"
+    settings.auto_title = False
+    settings.last_conversation_id = last_id
+    store.save(settings)
+
+
+def _app_cmd(data: Path, config: Path, exe: list[str] | None = None) -> list[str]:
+    base = exe or [sys.executable, "-m", "nebula_desktop"]
+    return [*base, "--data-dir", str(data), "--config-dir", str(config), "--smoke-test"]
+
+
+def _baseline_cmd() -> list[str]:
+    return [sys.executable, "-m", "benchmarks.baseline_app"]
+
+
+class Bench:
+    def __init__(self, quick: bool, work: Path) -> None:
+        self.quick = quick
+        self.work = work
+        self.runs = 3 if quick else 7
+        self.env = procs.child_env()
+        self.results: dict[str, dict[str, Any]] = {}
+        self._start_cache: dict[str, dict[str, dict[str, float]]] = {}
+
+    # -- data sets ---------------------------------------------------------------------------
+    def dataset(self, name: str, count: int, n_messages: int, size: int) -> tuple[Path, Path]:
+        data, config = self.work / name / "data", self.work / name / "config"
+        if not data.exists():
+            data.mkdir(parents=True)
+            ids = datagen.write_conversations(data, count, n_messages, size, seed=count)
+            _settings(config, ids[-1] if ids else None)
+        return data, config
+
+    def long_chat(self) -> tuple[Path, str]:
+        data = self.work / "long" / "data"
+        marker = data / "long-id.txt"
+        if not marker.exists():
+            data.mkdir(parents=True)
+            conv_id, chars = datagen.write_long_conversation(data, 2000)
+            marker.write_text(f"{conv_id} {chars}")
+        return data, marker.read_text().split()[0]
+
+    # -- measurements --------------------------------------------------------------------------
+    def starts(self, key: str, data: Path, config: Path) -> dict[str, dict[str, float]]:
+        if key not in self._start_cache:
+            self._start_cache[key] = procs.interleaved(
+                {
+                    "baseline": (_baseline_cmd(), self.env),
+                    "app": (_app_cmd(data, config), self.env),
+                },
+                runs=self.runs,
+            )
+        return self._start_cache[key]
+
+    def p1(self) -> dict[str, Any]:
+        data, config = self.dataset("chats100", 100, 20, 600)
+        s = self.starts("100", data, config)
+        ratio = s["app"]["seconds"] / s["baseline"]["seconds"]
+        return {
+            "figures": {
+                "app_start_s": round(s["app"]["seconds"], 3),
+                "baseline_start_s": round(s["baseline"]["seconds"], 3),
+                "runs": self.runs,
+            },
+            "ratio": round(ratio, 2),
+            "met": ratio <= 2.0,
+        }
+
+    def p2(self) -> dict[str, Any]:
+        data, config = self.dataset("chats100", 100, 20, 600)
+        s = self.starts("100", data, config)
+        ratio = s["app"]["peak_rss_mb"] / s["baseline"]["peak_rss_mb"]
+        return {
+            "figures": {
+                "app_peak_rss_mb": round(s["app"]["peak_rss_mb"], 1),
+                "baseline_peak_rss_mb": round(s["baseline"]["peak_rss_mb"], 1),
+            },
+            "ratio": round(ratio, 2),
+            "met": ratio <= 1.6,
+        }
+
+    def _child(self, *args: str) -> dict[str, Any]:
+        out = subprocess.run(
+            [sys.executable, "-m", "benchmarks.gui_bench", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if out.returncode != 0:
+            raise RuntimeError(
+                f"gui_bench {args[0]} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}"
+            )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def p3(self) -> dict[str, Any]:
+        data, conv_id = self.long_chat()
+        runs = [self._child("p3", str(data), conv_id) for _ in range(1 if self.quick else 3)]
+        runs.sort(key=lambda r: r["first_paint_s"])
+        fig = runs[len(runs) // 2]
+        return {
+            "figures": fig,
+            "ratio": round(fig["first_paint_s"] / 0.3, 2),
+            "met": fig["first_paint_s"] <= 0.3 and fig["rss_growth_mb"] <= 80,
+        }
+
+    def p4(self) -> dict[str, Any]:
+        data, conv_id = self.long_chat()
+        fig = self._child("p4", str(data), conv_id)
+        return {
+            "figures": fig,
+            "ratio": fig["growth_ratio"],
+            "met": fig["median_ms_at_50k"] <= 1.0 and fig["growth_ratio"] <= 1.5,
+        }
+
+    def p5(self) -> dict[str, Any]:
+        count = 1000 if self.quick else 10_000
+        data, config = self.dataset(f"chats{count}", count, 6, 300)
+        s = self.starts(str(count), data, config)
+        ratio = s["app"]["seconds"] / s["baseline"]["seconds"]
+        search = subprocess.run(
+            [sys.executable, "-c", _SEARCH_SNIPPET, str(data)],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if search.returncode != 0:
+            raise RuntimeError(search.stderr[-3000:])
+        timings = json.loads(search.stdout.strip().splitlines()[-1])
+        return {
+            "figures": {
+                "conversations": count,
+                "app_start_s": round(s["app"]["seconds"], 3),
+                "baseline_start_s": round(s["baseline"]["seconds"], 3),
+                **timings,
+            },
+            "ratio": round(ratio, 2),
+            "met": ratio <= 2.5 and timings["search_s"] <= 0.3,
+        }
+
+    def p6(self) -> dict[str, Any]:
+        fig = sse_bench.run(
+            events=20_000 if self.quick else 100_000, repeats=3 if self.quick else 5
+        )
+        return {"figures": fig, "ratio": fig["ratio"], "met": fig["ratio"] >= 0.8}
+
+    def p7(self) -> dict[str, Any]:
+        root = Path(__file__).resolve().parents[1]
+        exe = root / "dist" / "NebulaDesktop" / "NebulaDesktop"
+        if not exe.exists():
+            return {
+                "figures": {"skipped": "no bundle: run build_scripts/build_linux.sh first"},
+                "ratio": None,
+                "met": None,
+            }
+        data, config = self.dataset("chats100", 100, 20, 600)
+        s = procs.interleaved(
+            {
+                "unbundled": (_app_cmd(data, config), self.env),
+                "bundle": (_app_cmd(data, config, [str(exe)]), self.env),
+            },
+            runs=self.runs,
+        )
+        ratio = s["bundle"]["seconds"] / s["unbundled"]["seconds"]
+        return {
+            "figures": {
+                "bundle_start_s": round(s["bundle"]["seconds"], 3),
+                "unbundled_start_s": round(s["unbundled"]["seconds"], 3),
+            },
+            "ratio": round(ratio, 2),
+            "met": ratio <= 1.2,
+        }
+
+    def p8(self) -> dict[str, Any]:
+        fig = self._child("p8")
+        return {
+            "figures": fig,
+            "ratio": round(fig["worst_gap_ms"] / 50, 2),
+            "met": fig["worst_gap_ms"] <= 50,
+        }
+
+
+_SEARCH_SNIPPET = """
+import json, sys, time
+from pathlib import Path
+from nebula_desktop.store import ConversationStore
+store = ConversationStore(Path(sys.argv[1]))
+t = time.perf_counter(); store.list(); t_list = time.perf_counter() - t
+t = time.perf_counter(); first = store.search("handler"); t_first = time.perf_counter() - t
+times = []
+for q in ("delegate", "人工智能", "value_3", "zzz-not-there", "Paint"):
+    t = time.perf_counter(); store.search(q); times.append(time.perf_counter() - t)
+times.sort()
+store.close()
+print(json.dumps({"list_s": round(t_list, 4), "first_search_s": round(t_first, 4),
+                  "search_s": round(times[len(times) // 2], 4), "hits": len(first)}))
+"""
+
+
+def _machine() -> dict[str, Any]:
+    try:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        qt = qVersion()
+    except Exception:
+        pyside_version, qt = "?", "?"
+    return {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "qt": qt,
+        "pyside6": pyside_version,
+    }
+
+
+def _print_table(results: dict[str, dict[str, Any]]) -> None:
+    print()
+    print(f"{'id':<4} {'ratio':>7}  {'met':<5} {'goal':<44} figures")
+    print("-" * 110)
+    for key, res in results.items():
+        ratio = "-" if res.get("ratio") is None else f"{res['ratio']:.2f}"
+        met = {True: "yes", False: "NO", None: "n/a"}[res.get("met")]
+        figures = ", ".join(f"{k}={v}" for k, v in res.get("figures", {}).items())
+        print(f"{key:<4} {ratio:>7}  {met:<5} {GOALS[key]:<44} {figures}")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs, smaller data")
+    parser.add_argument("--only", default="", help="comma-separated ids, e.g. P1,P6")
+    args = parser.parse_args(argv)
+    wanted = [x.strip().upper() for x in args.only.split(",") if x.strip()] or list(GOALS)
+    unknown = [w for w in wanted if w not in GOALS]
+    if unknown:
+        parser.error(f"unknown benchmark id(s): {', '.join(unknown)}")
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="nebula-bench-") as tmp:
+        bench = Bench(args.quick, Path(tmp))
+        failures = 0
+        for key in wanted:
+            run: Callable[[], dict[str, Any]] = getattr(bench, key.lower())
+            print(f"[bench] {key}: {GOALS[key]} …", flush=True)
+            try:
+                bench.results[key] = run()
+            except Exception as exc:
+                failures += 1
+                bench.results[key] = {
+                    "figures": {"error": str(exc)[:500]},
+                    "ratio": None,
+                    "met": False,
+                }
+            print(f"[bench] {key}: {bench.results[key]}", flush=True)
+    _print_table(bench.results)
+    RESULTS.mkdir(exist_ok=True)
+    report = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 1),
+        "quick": args.quick,
+        "machine": _machine(),
+        "results": {k: {**v, "goal": GOALS[k]} for k, v in bench.results.items()},
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"saved {RESULTS / 'latest.json'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""GUI-thread benchmarks run in a child process (offscreen), on the app's own view and worker.
+
+    python -m benchmarks.gui_bench p3 DATA_DIR CONV_ID      open a long conversation → first paint
+    python -m benchmarks.gui_bench p4 DATA_DIR CONV_ID      per-chunk GUI cost while an answer grows
+    python -m benchmarks.gui_bench p8                       event-loop gaps at 1,000 chunks/s
+
+Each prints one JSON object on its last line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def _app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def _paint_waiter(widget: Any) -> Any:
+    """Returns a callable telling whether ``widget`` painted since the last reset."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Watch(QObject):
+        painted = False
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    watch = Watch()
+    widget.installEventFilter(watch)
+    return watch
+
+
+def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
+    app = _app()
+    from nebula_desktop.ui.message_view import MessageView
+
+    from nebula_desktop.store import ConversationStore
+
+    view = MessageView()
+    view.resize(900, 700)
+    view.show()
+    for _ in range(5):
+        app.processEvents()
+    watch = _paint_waiter(view.viewport())
+    rss0 = _rss_mb()
+    t0 = time.perf_counter()
+    store = ConversationStore(Path(data_dir))
+    conv = store.load(conv_id)
+    t_loaded = time.perf_counter()
+    view.set_messages(conv.messages)
+    while not watch.painted:
+        app.processEvents()
+    t_paint = time.perf_counter()
+    rss1 = _rss_mb()
+    store.close()
+    return {
+        "messages": len(conv.messages),
+        "markdown_chars": sum(len(m.content) for m in conv.messages),
+        "load_s": round(t_loaded - t0, 4),
+        "first_paint_s": round(t_paint - t0, 4),
+        "rss_growth_mb": round(rss1 - rss0, 1),
+    }
+
+
+def p4(data_dir: str, conv_id: str) -> dict[str, Any]:
+    """Feed an answer in ~24-char chunks, one event-loop turn per chunk (as the worker's signal
+    would arrive), and time the GUI thread per chunk; the view's ~30 ms flush is included."""
+    app = _app()
+    from nebula_desktop.ui.message_view import MessageView
+
+    from nebula_desktop.store import ConversationStore, Message
+
+    store = ConversationStore(Path(data_dir))
+    conv = store.load(conv_id)
+    view = MessageView()
+    view.resize(900, 700)
+    view.show()
+    view.set_messages(conv.messages[-400:])
+    app.processEvents()
+    answer = Message(role="assistant", content="", model="bench-model", complete=False)
+    view.append_message(answer)
+    view.set_streaming(answer.id)
+    piece = "Lorem ipsum dolor sit, "  # 23 chars; a new paragraph every ~20 pieces
+    samples: list[tuple[int, float]] = []
+    chars = 0
+    n = 0
+    while chars < 50_000:
+        text = piece if n % 20 else "\n\n" + piece
+        t = time.perf_counter()
+        view.stream_append(answer.id, "content", text)
+        app.processEvents()
+        samples.append((chars, time.perf_counter() - t))
+        chars += len(text)
+        n += 1
+        # pace like a fast model (~1 chunk/ms) so the 30 ms coalescing timer really fires
+        deadline = time.perf_counter() + 0.001
+        while time.perf_counter() < deadline:
+            pass
+
+    def window(lo: int, hi: int) -> list[float]:
+        return [s for c, s in samples if lo <= c < hi]
+
+    early = window(0, 2_000)
+    late = window(45_000, 50_001)
+    store.close()
+    return {
+        "chunks": len(samples),
+        "median_ms_at_1k": round(statistics.median(early) * 1e3, 4),
+        "median_ms_at_50k": round(statistics.median(late) * 1e3, 4),
+        "mean_ms_at_1k": round(statistics.fmean(early) * 1e3, 4),
+        "mean_ms_at_50k": round(statistics.fmean(late) * 1e3, 4),
+        "max_ms_at_50k": round(max(late) * 1e3, 2),
+        "growth_ratio": round(statistics.median(late) / statistics.median(early), 3),
+        "mean_growth_ratio": round(statistics.fmean(late) / statistics.fmean(early), 3),
+    }
+
+
+def _drip_server(chunks: int, per_second: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.0"
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            gap = 1.0 / per_second
+            start = time.perf_counter()
+            for i in range(chunks):
+                delta = {"choices": [{"index": 0, "delta": {"content": f"word{i} "}}]}
+                self.wfile.write(b"data: " + json.dumps(delta).encode() + b"\n\n")
+                self.wfile.flush()
+                target = start + (i + 1) * gap
+                while time.perf_counter() < target:
+                    time.sleep(0.0002)
+            final = {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            self.wfile.write(b"data: " + json.dumps(final).encode() + b"\n\ndata: [DONE]\n\n")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def p8(chunks: int = 3000, per_second: int = 1000) -> dict[str, Any]:
+    """The real ChatWorker in its QThread streams into the real MessageView; a 5 ms timer
+    measures the worst gap the GUI thread leaves between its ticks."""
+    _app()
+    from nebula_desktop.ui.message_view import MessageView
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, QThread, QTimer, Signal, Slot
+
+    from nebula_desktop.store import Message
+    from nebula_desktop.ui.chat_worker import ChatWorker
+
+    server = _drip_server(chunks, per_second)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    view = MessageView()
+    view.resize(900, 700)
+    view.show()
+    answer = Message(role="assistant", content="", complete=False)
+    view.set_messages([Message(role="user", content="go"), answer])
+    view.set_streaming(answer.id)
+    loop = QEventLoop()
+
+    class Relay(QObject):
+        """Lives on the GUI thread so the worker's signals arrive queued, as in the app."""
+
+        request = Signal(str, dict)
+
+        @Slot(str, str, str)
+        def on_delta(self, rid: str, kind: str, text: str) -> None:
+            view.stream_append(answer.id, kind, text)
+
+        @Slot(str, dict)
+        def on_done(self, rid: str, payload: dict) -> None:
+            loop.quit()
+
+    relay = Relay()
+    thread = QThread()
+    worker = ChatWorker()
+    worker.moveToThread(thread)
+    thread.start()
+    relay.request.connect(worker.start_chat)
+    worker.delta.connect(relay.on_delta)
+    worker.finished.connect(relay.on_done)
+    worker.failed.connect(relay.on_done)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = {"t": clock.nsecsElapsed()}
+
+    def tick() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append((now - last["t"]) / 1e6)
+        last["t"] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    params = {
+        "base_url": base_url,
+        "profile_id": "bench",
+        "api_key": "bench",
+        "model": "bench-model",
+        "messages": [{"role": "user", "content": "go"}],
+        "temperature": 0.7,
+    }
+    t0 = time.perf_counter()
+    QTimer.singleShot(0, lambda: relay.request.emit("bench-1", params))
+    QTimer.singleShot(120_000, loop.quit)
+    loop.exec()
+    elapsed = time.perf_counter() - t0
+    timer.stop()
+    thread.quit()
+    thread.wait()
+    server.shutdown()
+    chars = len(answer.content)
+    return {
+        "chunks": chunks,
+        "chunks_per_s_target": per_second,
+        "seconds": round(elapsed, 2),
+        "answer_chars": chars,
+        "worst_gap_ms": round(max(gaps[3:] or [0.0]), 1),
+        "p99_gap_ms": round(sorted(gaps)[int(len(gaps) * 0.99)] if gaps else 0.0, 1),
+    }
+
+
+def main(argv: list[str]) -> int:
+    mode = argv[0]
+    if mode == "p3":
+        out = p3(argv[1], argv[2])
+    elif mode == "p4":
+        out = p4(argv[1], argv[2])
+    elif mode == "p8":
+        out = p8()
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

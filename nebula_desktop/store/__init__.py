@@ -1,0 +1,27 @@
+"""Conversations as JSON files: schema, atomic writes, index, migrations (no Qt)."""
+
+from __future__ import annotations
+
+from nebula_desktop.store.model import (
+    SCHEMA_VERSION,
+    Conversation,
+    ConversationSummary,
+    Message,
+)
+from nebula_desktop.store.store import (
+    ConversationStore,
+    LoadError,
+    StoreError,
+    StoreLockedError,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Conversation",
+    "ConversationStore",
+    "ConversationSummary",
+    "LoadError",
+    "Message",
+    "StoreError",
+    "StoreLockedError",
+]

@@ -1,0 +1,118 @@
+"""The conversation index: a small, rebuildable cache of list rows.
+
+``index.json`` maps each id to its summary plus the file's ``mtime_ns`` and ``size`` at the time
+the summary was taken. The store trusts an entry only while the file still has that exact
+mtime and size; anything else is re-read from the file. A missing or corrupt index is simply
+rebuilt, so nothing here ever raises on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from nebula_desktop import atomicfile
+from nebula_desktop.store.model import ConversationSummary, validate_id
+
+INDEX_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A summary and the file identity (mtime_ns, size) it was computed from."""
+
+    summary: ConversationSummary
+    mtime_ns: int
+    size: int
+    newer_schema: int = 0  # the file's schema_version when newer than ours (read-only), else 0
+
+
+def _entry_from_json(conv_id: str, raw: object) -> IndexEntry | None:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        summary = ConversationSummary(
+            id=conv_id,
+            title=str(raw["title"]),
+            preview=str(raw["preview"]),
+            created_at=float(raw["created_at"]),
+            updated_at=float(raw["updated_at"]),
+            pinned=bool(raw["pinned"]),
+            message_count=int(raw["message_count"]),
+            model=str(raw["model"]),
+        )
+        return IndexEntry(
+            summary=summary,
+            mtime_ns=int(raw["mtime_ns"]),
+            size=int(raw["size"]),
+            newer_schema=int(raw.get("newer_schema", 0)),
+        )
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+def read_index(path: Path) -> dict[str, IndexEntry]:
+    """Entries of a readable index; an empty dict when it is missing or damaged."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
+        return {}
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, dict):
+        return {}
+    entries: dict[str, IndexEntry] = {}
+    for conv_id, raw in raw_entries.items():
+        try:
+            validate_id(conv_id)
+        except ValueError:
+            continue
+        entry = _entry_from_json(conv_id, raw)
+        if entry is not None:
+            entries[conv_id] = entry
+    return entries
+
+
+def write_index(path: Path, entries: dict[str, IndexEntry]) -> None:
+    """Write the index atomically (compact JSON: it is a cache, not for people)."""
+    out: dict[str, Any] = {}
+    for conv_id, entry in entries.items():
+        row = asdict(entry.summary)
+        del row["id"]
+        row["mtime_ns"] = entry.mtime_ns
+        row["size"] = entry.size
+        if entry.newer_schema:
+            row["newer_schema"] = entry.newer_schema
+        out[conv_id] = row
+    text = json.dumps({"version": INDEX_VERSION, "entries": out}, ensure_ascii=False)
+    atomicfile.write_text(path, text)
+
+
+def search_text_from_json(data: bytes) -> str:
+    """Lower-cased title + message text of a conversation file, without building objects.
+
+    Used to fill the search cache cheaply; tolerant because the file was validated when it
+    was indexed and a damaged one simply does not match.
+    """
+    try:
+        d = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(d, dict):
+        return ""
+    parts: list[str] = []
+    title = d.get("title")
+    if isinstance(title, str):
+        parts.append(title)
+    messages = d.get("messages")
+    if isinstance(messages, list):
+        for m in messages:
+            if isinstance(m, dict):
+                # "text" is the version-0 name of "content".
+                text = m.get("content", m.get("text"))
+                if isinstance(text, str):
+                    parts.append(text)
+    return "\n".join(parts).lower()

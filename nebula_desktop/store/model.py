@@ -1,0 +1,265 @@
+"""The conversation data model and its JSON shape (schema version 1).
+
+``from_dict`` is strict about shape: a file that does not look like a conversation raises
+:class:`ValueError` so the store can quarantine it instead of half-loading it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+PREVIEW_LIMIT = 120
+
+
+def new_id() -> str:
+    """A fresh id (uuid4 hex): valid as a file name on every OS."""
+    return uuid.uuid4().hex
+
+
+def validate_id(conv_id: object) -> str:
+    """Return ``conv_id`` if it is a safe id, else raise ValueError (ids never escape a folder)."""
+    if not isinstance(conv_id, str) or _ID_RE.fullmatch(conv_id) is None:
+        raise ValueError(f"invalid conversation id: {conv_id!r}")
+    return conv_id
+
+
+def _str(d: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = d.get(key, default)
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} must be text")
+    return value
+
+
+def _opt_str(d: dict[str, Any], key: str) -> str | None:
+    value = d.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key!r} must be text or null")
+    return value
+
+
+def _num(d: dict[str, Any], key: str, default: float) -> float:
+    value = d.get(key, default)
+    # bool is an int subclass; a `true` timestamp is a shape error, not 1.0.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{key!r} must be a number")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{key!r} must be a finite number")
+    return float(value)
+
+
+def _opt_num(d: dict[str, Any], key: str) -> float | None:
+    if d.get(key) is None:
+        return None
+    return _num(d, key, 0.0)
+
+
+def _bool(d: dict[str, Any], key: str, default: bool) -> bool:
+    value = d.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{key!r} must be true or false")
+    return value
+
+
+@dataclass
+class Message:
+    """One chat message; ``error`` holds the product message of a failed reply."""
+
+    role: str
+    content: str
+    reasoning: str = ""
+    id: str = field(default_factory=new_id)
+    created_at: float = field(default_factory=time.time)
+    model: str | None = None
+    usage: dict[str, Any] | None = None
+    finish_reason: str | None = None
+    complete: bool = True
+    error: str | None = None
+    request_id: str | None = None
+    reasoning_seconds: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of this message."""
+        return {
+            "id": self.id,
+            "role": self.role,
+            "content": self.content,
+            "reasoning": self.reasoning,
+            "created_at": self.created_at,
+            "model": self.model,
+            "usage": self.usage,
+            "finish_reason": self.finish_reason,
+            "complete": self.complete,
+            "error": self.error,
+            "request_id": self.request_id,
+            "reasoning_seconds": self.reasoning_seconds,
+        }
+
+    @classmethod
+    def from_dict(cls, d: object) -> Message:
+        """Build a message from its JSON shape; raise ValueError if the shape is wrong."""
+        if not isinstance(d, dict):
+            raise ValueError("a message must be an object")
+        usage = d.get("usage")
+        if usage is not None and not isinstance(usage, dict):
+            raise ValueError("'usage' must be an object or null")
+        return cls(
+            role=_str(d, "role"),
+            content=_str(d, "content", ""),
+            reasoning=_str(d, "reasoning", ""),
+            id=_str(d, "id") if "id" in d else new_id(),
+            created_at=_num(d, "created_at", 0.0),
+            model=_opt_str(d, "model"),
+            usage=usage,
+            finish_reason=_opt_str(d, "finish_reason"),
+            complete=_bool(d, "complete", True),
+            error=_opt_str(d, "error"),
+            request_id=_opt_str(d, "request_id"),
+            reasoning_seconds=_opt_num(d, "reasoning_seconds"),
+        )
+
+
+@dataclass
+class Conversation:
+    """A conversation as stored in one JSON file. ``read_only`` is never written to disk."""
+
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    model: str = ""
+    profile_id: str | None = None
+    system_prompt: str | None = None
+    temperature: float = 0.7
+    max_tokens: int | None = None
+    messages: list[Message] = field(default_factory=list)
+    pinned: bool = False
+    draft: str = ""
+    read_only: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of this conversation, including ``schema_version``."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "id": self.id,
+            "title": self.title,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "model": self.model,
+            "profile_id": self.profile_id,
+            "system_prompt": self.system_prompt,
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "pinned": self.pinned,
+            "draft": self.draft,
+            "messages": [m.to_dict() for m in self.messages],
+        }
+
+    @classmethod
+    def from_dict(cls, d: object) -> Conversation:
+        """Build a conversation from its JSON shape; raise ValueError if the shape is wrong."""
+        if not isinstance(d, dict):
+            raise ValueError("the file does not hold a JSON object")
+        raw_messages = d.get("messages", [])
+        if not isinstance(raw_messages, list):
+            raise ValueError("'messages' must be a list")
+        max_tokens = d.get("max_tokens")
+        if max_tokens is not None and (
+            isinstance(max_tokens, bool) or not isinstance(max_tokens, int)
+        ):
+            raise ValueError("'max_tokens' must be a whole number or null")
+        created = _num(d, "created_at", 0.0)
+        return cls(
+            id=validate_id(d.get("id")),
+            title=_str(d, "title", ""),
+            created_at=created,
+            updated_at=_num(d, "updated_at", created),
+            model=_str(d, "model", "") if d.get("model") is not None else "",
+            profile_id=_opt_str(d, "profile_id"),
+            system_prompt=_opt_str(d, "system_prompt"),
+            temperature=_num(d, "temperature", 0.7),
+            max_tokens=max_tokens,
+            messages=[Message.from_dict(m) for m in raw_messages],
+            pinned=_bool(d, "pinned", False),
+            draft=_str(d, "draft", "") if d.get("draft") is not None else "",
+        )
+
+    def summary(self) -> ConversationSummary:
+        """The list-row view of this conversation."""
+        return ConversationSummary(
+            id=self.id,
+            title=self.title,
+            preview=make_preview(self.messages),
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            pinned=self.pinned,
+            message_count=len(self.messages),
+            model=self.model,
+        )
+
+    def search_text(self) -> str:
+        """Lower-cased title and message text, the haystack for ``ConversationStore.search``."""
+        parts = [self.title]
+        parts.extend(m.content for m in self.messages)
+        return "\n".join(parts).lower()
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One row of the conversation list, served from the index without parsing the file."""
+
+    id: str
+    title: str
+    preview: str
+    created_at: float
+    updated_at: float
+    pinned: bool
+    message_count: int
+    model: str
+
+
+def make_preview(messages: list[Message]) -> str:
+    """The last non-empty message as one line of at most 120 characters."""
+    for message in reversed(messages):
+        text = " ".join(message.content.split())
+        if text:
+            if len(text) > PREVIEW_LIMIT:
+                text = text[: PREVIEW_LIMIT - 1] + "…"
+            return text
+    return ""
+
+
+def migrate(d: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older file's dict up to :data:`SCHEMA_VERSION` (returns a new dict).
+
+    Version 0 (before ``schema_version`` existed): messages carried ``text`` instead of
+    ``content`` and had no ids; timestamps were named ``created``/``updated``.
+    """
+    version = d.get("schema_version", 0)
+    out = dict(d)
+    if version == 0:
+        if "created_at" not in out and "created" in out:
+            out["created_at"] = out.pop("created")
+        if "updated_at" not in out and "updated" in out:
+            out["updated_at"] = out.pop("updated")
+        messages = out.get("messages", [])
+        if isinstance(messages, list):
+            migrated = []
+            for m in messages:
+                if isinstance(m, dict):
+                    m = dict(m)
+                    if "content" not in m and "text" in m:
+                        m["content"] = m.pop("text")
+                    m.setdefault("id", new_id())
+                    m.setdefault("created_at", out.get("created_at", 0.0))
+                migrated.append(m)
+            out["messages"] = migrated
+        version = 1
+    out["schema_version"] = version
+    return out

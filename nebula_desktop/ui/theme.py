@@ -1,0 +1,215 @@
+"""Light, dark or follow-the-OS colours for the whole application.
+
+``apply_theme(app, mode)`` with ``mode`` one of ``"system"``, ``"light"``, ``"dark"``:
+
+* Qt ≥ 6.8 can ask the platform for a colour scheme (``QStyleHints.setColorScheme``); when the
+  platform honours it we keep its native palette.
+* Where it does not (older Qt, the offscreen/minimal platforms, some Linux desktops) we fall back
+  to the Fusion style with a palette of our own, so "Dark" always means dark.
+* In ``"system"`` mode we follow the OS live: ``colorSchemeChanged`` re-applies and calls the
+  optional ``on_dark_changed(dark)`` callback so views that paint their own colours (the message
+  view's code highlighting) can switch too.
+
+Returns whether the effective scheme is dark. ``apply_font_size(app, points)`` sets the
+application font size (0 = the system's). The small app style sheet lives in
+``resources/styles/app.qss``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+log = logging.getLogger(__name__)
+
+MODES = ("system", "light", "dark")
+_CONTROLLER_NAME = "nebulaThemeController"
+
+
+def _style_sheet_path() -> Path:
+    try:
+        from nebula_desktop.resources import resource_path
+
+        return resource_path("styles", "app.qss")
+    except ImportError:  # pragma: no cover - a broken install; colours still work
+        return Path(__file__).resolve().parents[2] / "resources" / "styles" / "app.qss"
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    window, base, text = (
+        QColor(0x20, 0x21, 0x24),
+        QColor(0x17, 0x18, 0x1B),
+        QColor(0xE8, 0xE8, 0xEA),
+    )
+    disabled = QColor(0x80, 0x80, 0x86)
+    p.setColor(QPalette.ColorRole.Window, window)
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, base)
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor(0x2A, 0x2B, 0x2F))
+    p.setColor(QPalette.ColorRole.ToolTipBase, QColor(0x2A, 0x2B, 0x2F))
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(0x9A, 0x9A, 0xA0))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor(0x2C, 0x2D, 0x31))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.BrightText, QColor(0xFF, 0x55, 0x55))
+    p.setColor(QPalette.ColorRole.Light, QColor(0x3A, 0x3B, 0x40))
+    p.setColor(QPalette.ColorRole.Midlight, QColor(0x33, 0x34, 0x38))
+    p.setColor(QPalette.ColorRole.Mid, QColor(0x4A, 0x4B, 0x50))
+    p.setColor(QPalette.ColorRole.Dark, QColor(0x10, 0x10, 0x12))
+    p.setColor(QPalette.ColorRole.Shadow, QColor(0, 0, 0))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(0x3D, 0x6F, 0xD9))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor(0xFF, 0xFF, 0xFF))
+    p.setColor(QPalette.ColorRole.Link, QColor(0x7A, 0xAE, 0xFF))
+    p.setColor(QPalette.ColorRole.LinkVisited, QColor(0xB3, 0x9D, 0xFF))
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return p
+
+
+def _light_palette() -> QPalette:
+    p = QPalette()
+    text = QColor(0x1D, 0x1D, 0x1F)
+    p.setColor(QPalette.ColorRole.Window, QColor(0xF3, 0xF3, 0xF5))
+    p.setColor(QPalette.ColorRole.WindowText, text)
+    p.setColor(QPalette.ColorRole.Base, QColor(0xFF, 0xFF, 0xFF))
+    p.setColor(QPalette.ColorRole.AlternateBase, QColor(0xEC, 0xEC, 0xF0))
+    p.setColor(QPalette.ColorRole.ToolTipBase, QColor(0xFF, 0xFF, 0xF0))
+    p.setColor(QPalette.ColorRole.ToolTipText, text)
+    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(0x80, 0x80, 0x86))
+    p.setColor(QPalette.ColorRole.Text, text)
+    p.setColor(QPalette.ColorRole.Button, QColor(0xEE, 0xEE, 0xF0))
+    p.setColor(QPalette.ColorRole.ButtonText, text)
+    p.setColor(QPalette.ColorRole.BrightText, QColor(0xD0, 0x00, 0x00))
+    p.setColor(QPalette.ColorRole.Light, QColor(0xFF, 0xFF, 0xFF))
+    p.setColor(QPalette.ColorRole.Midlight, QColor(0xE0, 0xE0, 0xE4))
+    p.setColor(QPalette.ColorRole.Mid, QColor(0xB8, 0xB8, 0xBE))
+    p.setColor(QPalette.ColorRole.Dark, QColor(0x9A, 0x9A, 0xA0))
+    p.setColor(QPalette.ColorRole.Shadow, QColor(0x60, 0x60, 0x66))
+    p.setColor(QPalette.ColorRole.Highlight, QColor(0x2F, 0x6F, 0xEB))
+    p.setColor(QPalette.ColorRole.HighlightedText, QColor(0xFF, 0xFF, 0xFF))
+    p.setColor(QPalette.ColorRole.Link, QColor(0x1A, 0x5F, 0xD0))
+    p.setColor(QPalette.ColorRole.LinkVisited, QColor(0x6A, 0x3F, 0xB5))
+    return p
+
+
+def _is_dark(palette: QPalette) -> bool:
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return window.lightness() < text.lightness()
+
+
+class _ThemeController(QObject):
+    """Remembers the native look so "system" can return to it, and follows OS changes."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName(_CONTROLLER_NAME)
+        self._app = app
+        self._native_style = app.style().name()
+        self.native_font = QFont(app.font())
+        self.mode = "system"
+        self.dark = _is_dark(app.palette())
+        self.on_dark_changed: Callable[[bool], None] | None = None
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._on_hints_color_scheme_changed)
+        self._load_style_sheet()
+
+    def _load_style_sheet(self) -> None:
+        path = _style_sheet_path()
+        try:
+            qss = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            log.warning("style sheet %s not loaded: %s", path, exc)
+            return
+        self._app.setStyleSheet(qss)
+
+    def apply(self, mode: str) -> bool:
+        self.mode = mode if mode in MODES else "system"
+        hints = QGuiApplication.styleHints()
+        wanted = {
+            "light": Qt.ColorScheme.Light,
+            "dark": Qt.ColorScheme.Dark,
+            "system": Qt.ColorScheme.Unknown,
+        }[self.mode]
+        if hasattr(hints, "setColorScheme"):  # Qt >= 6.8
+            hints.setColorScheme(wanted)
+        if self.mode == "system":
+            self._restore_native()
+            scheme = hints.colorScheme()
+            if scheme == Qt.ColorScheme.Dark:
+                dark = True
+            elif scheme == Qt.ColorScheme.Light:
+                dark = False
+            else:
+                dark = _is_dark(self._app.palette())
+        else:
+            dark = self.mode == "dark"
+            if hints.colorScheme() != wanted or _is_dark(self._app.palette()) != dark:
+                # The platform ignored the request: paint it ourselves.
+                self._app.setStyle(QStyleFactory.create("Fusion"))
+                self._app.setPalette(_dark_palette() if dark else _light_palette())
+        return self._set_dark(dark)
+
+    def _restore_native(self) -> None:
+        if self._app.style().name().lower() != self._native_style.lower():
+            style = QStyleFactory.create(self._native_style)
+            if style is not None:
+                self._app.setStyle(style)
+        # A default-constructed palette resets to the platform's and keeps following it.
+        self._app.setPalette(QPalette())
+
+    def _set_dark(self, dark: bool) -> bool:
+        changed = dark != self.dark
+        self.dark = dark
+        if changed and self.on_dark_changed is not None:
+            self.on_dark_changed(dark)
+        return dark
+
+    def _on_hints_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self.mode != "system":
+            return
+        self.apply("system")
+
+
+def _controller(app: QApplication) -> _ThemeController:
+    found = app.findChild(_ThemeController, _CONTROLLER_NAME)
+    return found if found is not None else _ThemeController(app)
+
+
+def apply_theme(
+    app: QApplication, mode: str, on_dark_changed: Callable[[bool], None] | None = None
+) -> bool:
+    """Switch the application to ``mode`` ("system", "light" or "dark"); return True if dark.
+
+    ``on_dark_changed(dark)`` (optional, replaces an earlier one) is called whenever the
+    effective scheme flips later — by a later ``apply_theme`` or, in "system" mode, by the OS.
+    """
+    controller = _controller(app)
+    if on_dark_changed is not None:
+        controller.on_dark_changed = on_dark_changed
+    return controller.apply(mode)
+
+
+def is_dark(app: QApplication) -> bool:
+    """Whether the application currently uses a dark scheme."""
+    return _controller(app).dark
+
+
+def apply_font_size(app: QApplication, points: int) -> None:
+    """Use ``points`` as the application font size; 0 restores the system size."""
+    font = QFont(_controller(app).native_font)
+    if points > 0:
+        font.setPointSize(points)
+    app.setFont(font)

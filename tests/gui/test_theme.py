@@ -1,0 +1,88 @@
+"""Theme switching: the whole app really turns dark or light, and back to the system look."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+
+from nebula_desktop.ui.theme import apply_font_size, apply_theme, is_dark
+
+
+def _window_lightness(app: QApplication) -> int:
+    return app.palette().color(QPalette.ColorRole.Window).lightness()
+
+
+@pytest.fixture
+def app(qapp: QApplication) -> Iterator[QApplication]:
+    yield qapp
+    apply_theme(qapp, "system")
+    apply_font_size(qapp, 0)
+
+
+def test_dark_mode_turns_the_palette_dark(app: QApplication) -> None:
+    assert apply_theme(app, "dark") is True
+    assert _window_lightness(app) < 80
+    text = app.palette().color(QPalette.ColorRole.WindowText).lightness()
+    assert text > 180  # readable on the dark background
+
+
+def test_light_mode_turns_the_palette_light(app: QApplication) -> None:
+    apply_theme(app, "dark")
+    assert apply_theme(app, "light") is False
+    assert _window_lightness(app) > 200
+
+
+def test_existing_widgets_repaint_with_the_new_palette(app: QApplication, qtbot) -> None:
+    label = QLabel("hello")
+    qtbot.addWidget(label)
+    label.show()
+
+    def lightness() -> int:
+        return label.palette().color(QPalette.ColorRole.Window).lightness()
+
+    apply_theme(app, "dark")
+    qtbot.waitUntil(lambda: lightness() < 80)
+    apply_theme(app, "light")
+    qtbot.waitUntil(lambda: lightness() > 200)
+
+
+def test_system_mode_returns_to_the_platform_palette(app: QApplication) -> None:
+    apply_theme(app, "system")
+    native = app.palette().color(QPalette.ColorRole.Window).name()
+    apply_theme(app, "dark")
+    assert app.palette().color(QPalette.ColorRole.Window).name() != native
+    dark = apply_theme(app, "system")
+    assert app.palette().color(QPalette.ColorRole.Window).name() == native
+    assert dark is is_dark(app)
+
+
+def test_callback_hears_when_the_scheme_flips(app: QApplication) -> None:
+    seen: list[bool] = []
+    apply_theme(app, "light", on_dark_changed=seen.append)
+    apply_theme(app, "dark")
+    apply_theme(app, "dark")
+    apply_theme(app, "light")
+    assert seen[-2:] == [True, False]
+    assert seen.count(True) == 1
+
+
+def test_unknown_mode_falls_back_to_system(app: QApplication) -> None:
+    native_dark = apply_theme(app, "system")
+    assert apply_theme(app, "purple") is native_dark
+
+
+def test_font_size_applies_and_zero_restores(app: QApplication) -> None:
+    apply_font_size(app, 0)
+    native = app.font().pointSize()
+    apply_font_size(app, native + 5)
+    assert app.font().pointSize() == native + 5
+    apply_font_size(app, 0)
+    assert app.font().pointSize() == native
+
+
+def test_style_sheet_is_loaded(app: QApplication) -> None:
+    apply_theme(app, "light")
+    assert "#undoBar" in app.styleSheet()

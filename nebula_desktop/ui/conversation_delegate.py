@@ -1,0 +1,238 @@
+"""``ConversationDelegate``: paints one conversation row and hosts the inline rename editor.
+
+Each row is two lines: the title (bold, elided) with the relative time and a pin glyph on the
+right, and a grey one-line preview below. Every row has the same height, so the size hint is
+computed once per font and cached (the view can use ``uniformItemSizes``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from nebula_desktop.ui.conversation_model import PinnedRole, PreviewRole, UpdatedRole
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_PAD_X = 12
+_PAD_Y = 8
+_LINE_GAP = 3
+_PIN_SIZE = 10
+
+_AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def relative_time(timestamp: float, now: float | None = None) -> str:
+    """A short, local-time label for when a chat was last updated.
+
+    "now" (under a minute), "5 min" (under an hour), "14:02" (today), "Mon" (this past week),
+    "12 Mar" (this year), "2024-03-12" (older). A timestamp in the future (clock skew) is "now".
+    """
+    now = time.time() if now is None else now
+    delta = now - timestamp
+    if delta < 60:
+        return "now"
+    if delta < 3600:
+        return f"{int(delta // 60)} min"
+    then = _dt.datetime.fromtimestamp(timestamp)
+    today = _dt.datetime.fromtimestamp(now).date()
+    if then.date() == today:
+        return f"{then.hour:02d}:{then.minute:02d}"
+    if (today - then.date()).days < 7:
+        return _DAYS[then.weekday()]
+    if then.year == today.year:
+        return f"{then.day} {_MONTHS[then.month - 1]}"
+    return then.strftime("%Y-%m-%d")
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    """Paints a conversation summary; edits its title with a QLineEdit."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._size_cache: dict[str, QSize] = {}
+
+    # -- fonts and geometry -----------------------------------------------------------------
+
+    @staticmethod
+    def _fonts(base: QFont) -> tuple[QFont, QFont]:
+        title = QFont(base)
+        title.setBold(True)
+        small = QFont(base)
+        if base.pointSizeF() > 0:
+            small.setPointSizeF(max(base.pointSizeF() * 0.9, 7.0))
+        return title, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _AnyIndex) -> QSize:
+        key = option.font.key()
+        cached = self._size_cache.get(key)
+        if cached is None:
+            title, small = self._fonts(option.font)
+            height = (
+                2 * _PAD_Y + QFontMetrics(title).height() + _LINE_GAP + QFontMetrics(small).height()
+            )
+            cached = QSize(200, height)
+            self._size_cache[key] = cached
+        return cached
+
+    def _title_rect(self, rect: QRect, font: QFont) -> QRect:
+        title, _small = self._fonts(font)
+        return QRect(
+            rect.left() + _PAD_X,
+            rect.top() + _PAD_Y,
+            rect.width() - 2 * _PAD_X,
+            QFontMetrics(title).height(),
+        )
+
+    # -- painting ---------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _AnyIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        title_text = opt.text
+        opt.text = ""  # we draw the text ourselves; the style draws selection and hover
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        group = (
+            QPalette.ColorGroup.Normal
+            if opt.state & QStyle.StateFlag.State_Enabled
+            else QPalette.ColorGroup.Disabled
+        )
+        if selected and not opt.state & QStyle.StateFlag.State_Active:
+            group = QPalette.ColorGroup.Inactive
+        if selected:
+            main = palette.color(group, QPalette.ColorRole.HighlightedText)
+            muted = QColor(main)
+            muted.setAlphaF(0.75)
+        else:
+            main = palette.color(group, QPalette.ColorRole.Text)
+            muted = palette.color(group, QPalette.ColorRole.PlaceholderText)
+
+        title_font, small_font = self._fonts(opt.font)
+        title_fm, small_fm = QFontMetrics(title_font), QFontMetrics(small_font)
+        rect = opt.rect
+        title_rect = self._title_rect(rect, opt.font)
+        right = title_rect.right()
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+        # Right side of the first line: time, then a pin glyph before it.
+        updated = index.data(UpdatedRole)
+        when = relative_time(float(updated)) if updated is not None else ""
+        painter.setFont(small_font)
+        painter.setPen(muted)
+        when_width = small_fm.horizontalAdvance(when)
+        when_rect = QRect(right - when_width, title_rect.top(), when_width, title_rect.height())
+        painter.drawText(
+            when_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, when
+        )
+        right = when_rect.left() - 8
+        if index.data(PinnedRole):
+            pin_rect = QRect(
+                right - _PIN_SIZE,
+                title_rect.center().y() - _PIN_SIZE // 2,
+                _PIN_SIZE,
+                _PIN_SIZE,
+            )
+            self._paint_pin(
+                painter, pin_rect, main if selected else palette.color(QPalette.ColorRole.Highlight)
+            )
+            right = pin_rect.left() - 6
+
+        # Title, elided to what is left of the first line.
+        painter.setFont(title_font)
+        painter.setPen(main)
+        title_width = max(right - title_rect.left(), 0)
+        painter.drawText(
+            QRect(title_rect.left(), title_rect.top(), title_width, title_rect.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            title_fm.elidedText(title_text or "Untitled", Qt.TextElideMode.ElideRight, title_width),
+        )
+
+        # Preview: the last message, one line.
+        preview = " ".join(str(index.data(PreviewRole) or "").split())
+        painter.setFont(small_font)
+        painter.setPen(muted)
+        preview_rect = QRect(
+            title_rect.left(),
+            title_rect.bottom() + 1 + _LINE_GAP,
+            title_rect.width(),
+            small_fm.height(),
+        )
+        painter.drawText(
+            preview_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            small_fm.elidedText(
+                preview or "No messages yet", Qt.TextElideMode.ElideRight, preview_rect.width()
+            ),
+        )
+        painter.restore()
+
+    @staticmethod
+    def _paint_pin(painter: QPainter, rect: QRect, color: QColor) -> None:
+        """A small push-pin: a round head with a needle pointing down-left."""
+        painter.save()
+        head = rect.width() * 0.55
+        painter.setPen(QPen(color, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawLine(
+            QPointF(rect.left() + 0.5, rect.bottom() + 0.5),
+            QPointF(rect.left() + rect.width() * 0.55, rect.top() + rect.height() * 0.45),
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawEllipse(
+            QPointF(rect.right() - head / 2 + 1, rect.top() + head / 2), head / 2, head / 2
+        )
+        painter.restore()
+
+    # -- inline rename ----------------------------------------------------------------------
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: _AnyIndex
+    ) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setAccessibleName("Chat title")
+        editor.setFont(self._fonts(option.font)[0])
+        editor.setMaxLength(200)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: _AnyIndex) -> None:
+        assert isinstance(editor, QLineEdit)
+        editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model: Any, index: _AnyIndex) -> None:
+        assert isinstance(editor, QLineEdit)
+        # An empty title is a slip of the keyboard, not a wish: keep the old one.
+        if editor.text().strip():
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: _AnyIndex
+    ) -> None:
+        title_rect = self._title_rect(option.rect, option.font)
+        height = max(editor.sizeHint().height(), title_rect.height() + 6)
+        editor.setGeometry(
+            title_rect.left() - 4,
+            title_rect.center().y() - height // 2,
+            title_rect.width() + 8,
+            height,
+        )

@@ -1,0 +1,403 @@
+"""``ConversationList``: the left panel — New chat, search, the chats, and an Undo bar.
+
+Built on a ``ConversationStore``; all changes (rename, pin, delete, undo) go through it.
+
+Signals (plain data):
+
+* ``conversation_selected(conv_id)`` — the user moved to a chat (click, keys, after a delete the
+  neighbour, after Undo the restored chat). ``select(conv_id)`` from code does not emit it.
+* ``conversation_renamed(conv_id)`` — the title was saved (inline rename).
+* ``conversation_deleted(conv_id)`` — moved to the trash; emitted before the row goes away.
+* ``conversation_restored(conv_id)`` — Undo brought it back (then it is selected).
+* ``new_requested()`` — the New chat button.
+
+Search filters as you type (debounced) by title and message text via ``store.search``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nebula_desktop.store import ConversationStore, StoreError
+from nebula_desktop.ui.conversation_delegate import ConversationDelegate
+from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 150
+UNDO_SECONDS = 10
+
+
+class _ListView(QListView):
+    """The chats; Del deletes the current one (F2 renames: Qt's edit key)."""
+
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (
+            event.key() == Qt.Key.Key_Delete
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self.delete_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ConversationList(QWidget):
+    """The conversation list panel; see the module docstring for its signals."""
+
+    conversation_selected = Signal(str)
+    conversation_renamed = Signal(str)
+    conversation_deleted = Signal(str)
+    conversation_restored = Signal(str)
+    new_requested = Signal()
+
+    def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._quiet = 0  # >0 while rows change under code's control: no selection signal
+        self._deleted_id: str | None = None
+
+        self.new_button = QPushButton("New chat")
+        self.new_button.setAccessibleName("New chat")
+        self.new_button.setToolTip("Start a new chat (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_requested)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search chats")
+        self.search_edit.setAccessibleName("Search chats")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.search_edit.installEventFilter(self)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._apply_filter)
+
+        self.model = ConversationListModel(self)
+        self.model.title_edited.connect(self._on_model_title_edited)
+        self.view = _ListView()
+        self.view.setAccessibleName("Chats")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(ConversationDelegate(self.view))
+        self.view.setUniformItemSizes(True)  # every row has the same height
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_view_context_menu)
+        self.view.delete_pressed.connect(self.delete_current)
+        self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
+
+        self.pin_action = QAction("Pin", self)
+        self.pin_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.pin_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.pin_action.triggered.connect(self.toggle_pin_current)
+        self.view.addAction(self.pin_action)
+
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyHint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+
+        self.undo_bar = QFrame()
+        self.undo_bar.setObjectName("undoBar")
+        self.undo_label = QLabel("Chat deleted")
+        self.undo_label.setWordWrap(True)
+        self.undo_button = QToolButton()
+        self.undo_button.setText("Undo")
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        bar = QHBoxLayout(self.undo_bar)
+        bar.setContentsMargins(10, 6, 6, 6)
+        bar.addWidget(self.undo_label, 1)
+        bar.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self._undo_timer.timeout.connect(self._hide_undo_bar)
+
+        top = QVBoxLayout()
+        top.setContentsMargins(8, 8, 8, 6)
+        top.setSpacing(6)
+        top.addWidget(self.new_button)
+        top.addWidget(self.search_edit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.undo_bar)
+        self.setFocusProxy(self.view)
+
+        self.reload()
+
+    # -- public API -------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read every row from the store (keeps the current chat and the search)."""
+        current = self.current_id()
+        self._quiet += 1
+        try:
+            self.model.set_summaries(self._rows_for(self.search_edit.text()))
+            if current is not None:
+                self._set_current(current)
+        finally:
+            self._quiet -= 1
+        self._update_empty_hint()
+
+    def select(self, conv_id: str) -> None:
+        """Make ``conv_id`` the current row (no ``conversation_selected``: code asked for it)."""
+        self._quiet += 1
+        try:
+            if self.model.row_of(conv_id) < 0 and self.search_edit.text():
+                # It is filtered out: show everything again rather than hide the open chat.
+                self.search_edit.clear()
+                self._apply_filter()
+            self._set_current(conv_id)
+        finally:
+            self._quiet -= 1
+
+    def summary_changed(self, conv_id: str) -> None:
+        """Re-read one row after a save (title, preview, time, pin), moving it if needed."""
+        summary = next((s for s in self._store.list() if s.id == conv_id), None)
+        self._quiet += 1
+        try:
+            if summary is None:
+                self.model.remove(conv_id)
+            elif self.model.row_of(conv_id) >= 0 or not self.search_edit.text():
+                current = self.current_id()
+                self.model.upsert(summary)
+                if current is not None:
+                    self._set_current(current)
+        finally:
+            self._quiet -= 1
+        self._update_empty_hint()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected (Ctrl+F)."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def current_id(self) -> str | None:
+        """The id of the current row, or None."""
+        index = self.view.currentIndex()
+        return str(index.data(IdRole)) if index.isValid() else None
+
+    def rename_current(self) -> None:
+        """Open the inline title editor on the current row."""
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.view.setFocus()
+            self.view.edit(index)
+
+    def toggle_pin_current(self) -> None:
+        """Pin the current chat (or unpin it) and save."""
+        conv_id = self.current_id()
+        if conv_id is None:
+            return
+        try:
+            conv = self._store.load(conv_id)
+            conv.pinned = not conv.pinned
+            # Pinning is not an edit of the chat: keep its place in time.
+            self._store.save(conv, touch=False)
+        except (StoreError, OSError) as exc:
+            self._show_error(str(exc))
+            return
+        self.summary_changed(conv_id)
+
+    def delete_current(self) -> None:
+        """Move the current chat to the trash and offer Undo."""
+        conv_id = self.current_id()
+        if conv_id is not None:
+            self.delete(conv_id)
+
+    def delete(self, conv_id: str) -> None:
+        """Move ``conv_id`` to the trash, select its neighbour, show the Undo bar."""
+        row = self.model.row_of(conv_id)
+        title = self.model.summary_at(row).title if row >= 0 else ""  # type: ignore[union-attr]
+        try:
+            self._store.delete(conv_id)
+        except (StoreError, OSError) as exc:
+            self._show_error(str(exc))
+            return
+        log.info("conversation %s moved to the trash", conv_id)
+        self.conversation_deleted.emit(conv_id)
+        self._quiet += 1
+        try:
+            self.model.remove(conv_id)
+        finally:
+            self._quiet -= 1
+        self._deleted_id = conv_id
+        short = title if len(title) <= 40 else title[:39] + "…"
+        self.undo_label.setText(f"Chat deleted · “{short}”" if short else "Chat deleted")
+        self.undo_button.show()
+        self.undo_bar.show()
+        self._undo_timer.start()
+        self._update_empty_hint()
+        # The user lands on the neighbour, as in any list they delete from.
+        if self.model.rowCount() > 0:
+            neighbour = self.model.index(min(max(row, 0), self.model.rowCount() - 1), 0)
+            self._quiet += 1
+            try:
+                self.view.setCurrentIndex(neighbour)
+            finally:
+                self._quiet -= 1
+            self.conversation_selected.emit(str(neighbour.data(IdRole)))
+
+    def undo_delete(self) -> None:
+        """Bring back the chat deleted last and select it."""
+        conv_id = self._deleted_id
+        if conv_id is None:
+            return
+        self._deleted_id = None
+        self._undo_timer.stop()
+        try:
+            self._store.restore(conv_id)
+        except (StoreError, OSError) as exc:
+            self._show_error(str(exc))
+            return
+        log.info("conversation %s restored", conv_id)
+        self.undo_bar.hide()
+        self.reload()
+        self.select(conv_id)
+        self.conversation_restored.emit(conv_id)
+        self.conversation_selected.emit(conv_id)
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _rows_for(self, query: str) -> list[Any]:
+        summaries = self._store.list()
+        query = query.strip()
+        if not query:
+            return summaries
+        hits = set(self._store.search(query))
+        return [s for s in summaries if s.id in hits]
+
+    def _set_current(self, conv_id: str) -> None:
+        row = self.model.row_of(conv_id)
+        if row < 0:
+            return
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+
+    def _apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.reload()
+
+    def _update_empty_hint(self) -> None:
+        query = self.search_edit.text().strip()
+        if self.model.rowCount() > 0:
+            self.empty_label.hide()
+            return
+        if query:
+            self.empty_label.setText(f"No chats match “{query}”")
+        else:
+            self.empty_label.setText("No chats yet.\nStart one with New chat (Ctrl+N).")
+        self.empty_label.show()
+
+    def _show_error(self, message: str) -> None:
+        log.warning("conversation list: %s", message)
+        self.undo_label.setText(message)
+        self.undo_button.hide()
+        self.undo_bar.show()
+        self._undo_timer.start()
+
+    def _hide_undo_bar(self) -> None:
+        self.undo_bar.hide()
+        self._deleted_id = None  # stays in the trash until the store purges it
+
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_search_edit_return_pressed(self) -> None:
+        self._apply_filter()
+        if self.model.rowCount() > 0:
+            self.view.setFocus()
+            self.view.setCurrentIndex(self.model.index(0, 0))
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # Down from the search box walks into the results; Esc clears the search.
+        if (
+            watched is self.search_edit
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+        ):
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount() > 0:
+                self._apply_filter()
+                self.view.setFocus()
+                if not self.view.currentIndex().isValid():
+                    self.view.setCurrentIndex(self.model.index(0, 0))
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                self._apply_filter()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        self.conversation_selected.emit(str(current.data(IdRole)))
+
+    def _on_model_title_edited(self, conv_id: str, title: str) -> None:
+        try:
+            conv = self._store.load(conv_id)
+            conv.title = title
+            self._store.save(conv, touch=False)
+        except (StoreError, OSError) as exc:
+            self._show_error(str(exc))
+            self.reload()  # put the stored title back
+            return
+        log.info("conversation %s renamed", conv_id)
+        self.conversation_renamed.emit(conv_id)
+
+    def context_menu(self, index: QModelIndex) -> QMenu:
+        """The Rename / Pin or Unpin / Delete menu for the row at ``index`` (made current)."""
+        self.view.setCurrentIndex(index)
+        summary = self.model.summary_at(index.row())
+        menu = QMenu(self)
+        menu.addAction("Rename", self.rename_current)
+        pin_text = "Unpin" if summary is not None and summary.pinned else "Pin"
+        menu.addAction(pin_text, self.toggle_pin_current)
+        menu.addSeparator()
+        menu.addAction("Delete", self.delete_current)
+        return menu
+
+    def _on_view_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            menu = self.context_menu(index)
+            menu.exec(self.view.viewport().mapToGlobal(pos))
+            menu.deleteLater()

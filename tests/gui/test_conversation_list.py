@@ -1,0 +1,262 @@
+"""The conversation list: order, search, rename, pin, delete + Undo — through a real store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from nebula_desktop.store import ConversationStore, ConversationSummary, Message
+from nebula_desktop.ui.conversation_delegate import relative_time
+from nebula_desktop.ui.conversation_list import ConversationList
+from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
+
+# The offscreen platform warns once per shown top-level window; nothing a user would see.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ConversationStore]:
+    s = ConversationStore(tmp_path / "data")
+    yield s
+    s.close()
+
+
+def _chat(store: ConversationStore, title: str, text: str, age: float, pinned: bool = False) -> str:
+    conv = store.create(title=title)
+    conv.messages.append(Message(role="user", content=text))
+    conv.messages.append(Message(role="assistant", content=f"Answer about {title}"))
+    conv.pinned = pinned
+    conv.updated_at = time.time() - age
+    store.save(conv, touch=False)
+    return conv.id
+
+
+@pytest.fixture
+def chats(store: ConversationStore) -> dict[str, str]:
+    return {
+        "old": _chat(store, "Old recipe", "how long to boil an egg", 86400 * 3),
+        "new": _chat(store, "Rust lifetimes", "explain borrowing", 60),
+        "pinned": _chat(store, "Pinned notes", "grocery list", 86400 * 30, pinned=True),
+        "mid": _chat(store, "Trip to Kyoto", "temples worth a visit", 3600 * 5),
+    }
+
+
+@pytest.fixture
+def panel(qtbot, store: ConversationStore, chats: dict[str, str]) -> ConversationList:
+    widget = ConversationList(store)
+    qtbot.addWidget(widget)
+    widget.resize(320, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _titles(panel: ConversationList) -> list[str]:
+    return [s.title for s in panel.model.summaries()]
+
+
+def _summary(i: int, pinned: bool = False, age: float = 0) -> ConversationSummary:
+    return ConversationSummary(
+        id=f"id{i}",
+        title=f"Chat {i}",
+        preview="p",
+        created_at=0,
+        updated_at=1000.0 - age,
+        pinned=pinned,
+        message_count=1,
+        model="m",
+    )
+
+
+def test_model_passes_qt_model_tester_through_every_change(qapp: QApplication) -> None:
+    model = ConversationListModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_summaries([_summary(i, age=i) for i in range(5)])
+    model.upsert(_summary(9, age=-5))  # newest: goes on top
+    model.upsert(_summary(3, pinned=True, age=3))  # moves up
+    model.upsert(_summary(0, age=50))  # moves down
+    model.remove("id2")
+    model.setData(model.index(0, 0), "Renamed", Qt.ItemDataRole.EditRole)
+    assert [s.id for s in model.summaries()] == ["id3", "id9", "id1", "id4", "id0"]
+    assert model.data(model.index(0, 0)) == "Renamed"
+
+
+def test_pinned_chats_come_first_then_newest(panel: ConversationList) -> None:
+    assert _titles(panel) == ["Pinned notes", "Rust lifetimes", "Trip to Kyoto", "Old recipe"]
+
+
+def test_search_filters_by_title(qtbot, panel: ConversationList) -> None:
+    qtbot.keyClicks(panel.search_edit, "kyoto")
+    qtbot.waitUntil(lambda: _titles(panel) == ["Trip to Kyoto"])
+
+
+def test_search_filters_by_message_text_and_clears(qtbot, panel: ConversationList) -> None:
+    qtbot.keyClicks(panel.search_edit, "boil an EGG")
+    qtbot.waitUntil(lambda: _titles(panel) == ["Old recipe"])
+    panel.search_edit.clear()
+    qtbot.waitUntil(lambda: len(_titles(panel)) == 4)
+
+
+def test_search_without_hits_says_so(qtbot, panel: ConversationList) -> None:
+    qtbot.keyClicks(panel.search_edit, "zzzz")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
+    assert panel.empty_label.isVisible()
+    assert "zzzz" in panel.empty_label.text()
+
+
+def test_clicking_a_chat_selects_it(qtbot, panel: ConversationList, chats) -> None:
+    row = panel.model.row_of(chats["mid"])
+    rect = panel.view.visualRect(panel.model.index(row, 0))
+    with qtbot.waitSignal(panel.conversation_selected) as blocker:
+        qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [chats["mid"]]
+
+
+def test_arrow_keys_walk_the_list(qtbot, panel: ConversationList, chats) -> None:
+    panel.select(chats["pinned"])
+    panel.view.setFocus()
+    with qtbot.waitSignal(panel.conversation_selected) as blocker:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    assert blocker.args == [chats["new"]]
+
+
+def test_rename_with_f2_is_saved(qtbot, panel: ConversationList, store, chats) -> None:
+    panel.select(chats["mid"])
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_F2)
+    editor = panel.view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Kyoto in spring")
+    with qtbot.waitSignal(panel.conversation_renamed) as blocker:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert blocker.args == [chats["mid"]]
+    assert store.load(chats["mid"]).title == "Kyoto in spring"
+    # And it survives a restart of the store.
+    store.close()
+    again = ConversationStore(store.root)
+    try:
+        assert again.load(chats["mid"]).title == "Kyoto in spring"
+    finally:
+        again.close()
+
+
+def test_empty_rename_keeps_the_old_title(qtbot, panel: ConversationList, store, chats) -> None:
+    panel.select(chats["mid"])
+    panel.rename_current()
+    editor = panel.view.viewport().findChild(QLineEdit)
+    editor.clear()
+    with qtbot.assertNotEmitted(panel.conversation_renamed):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert store.load(chats["mid"]).title == "Trip to Kyoto"
+
+
+def test_pin_moves_chat_to_the_top_and_is_saved(
+    qtbot, panel: ConversationList, store, chats
+) -> None:
+    panel.select(chats["old"])
+    panel.toggle_pin_current()
+    assert _titles(panel)[:2] == ["Pinned notes", "Old recipe"] or _titles(panel)[0] == "Old recipe"
+    assert store.load(chats["old"]).pinned is True
+    assert panel.current_id() == chats["old"]
+    panel.toggle_pin_current()
+    assert _titles(panel)[-1] == "Old recipe"
+    assert store.load(chats["old"]).pinned is False
+
+
+def test_delete_then_undo_restores_the_file_and_the_row(
+    qtbot, panel: ConversationList, store, chats
+) -> None:
+    panel.select(chats["mid"])
+    panel.view.setFocus()
+    path = store.root / "conversations" / f"{chats['mid']}.json"
+    assert path.exists()
+    with qtbot.waitSignal(panel.conversation_deleted) as deleted:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert deleted.args == [chats["mid"]]
+    assert not path.exists()
+    assert "Trip to Kyoto" not in _titles(panel)
+    assert panel.undo_bar.isVisible()
+    assert "Chat deleted" in panel.undo_label.text()
+
+    with qtbot.waitSignal(panel.conversation_restored) as restored:
+        qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert restored.args == [chats["mid"]]
+    assert path.exists()
+    assert store.load(chats["mid"]).messages[0].content == "temples worth a visit"
+    assert _titles(panel) == ["Pinned notes", "Rust lifetimes", "Trip to Kyoto", "Old recipe"]
+    assert panel.current_id() == chats["mid"]
+    assert not panel.undo_bar.isVisible()
+
+
+def test_delete_selects_the_neighbour(qtbot, panel: ConversationList, chats) -> None:
+    panel.select(chats["new"])
+    with qtbot.waitSignal(panel.conversation_selected) as blocker:
+        panel.delete_current()
+    assert blocker.args == [chats["mid"]]
+
+
+def test_context_menu_offers_rename_pin_delete(qtbot, panel: ConversationList, chats) -> None:
+    pinned = panel.context_menu(panel.model.index(panel.model.row_of(chats["pinned"]), 0))
+    assert [a.text() for a in pinned.actions() if a.text()] == ["Rename", "Unpin", "Delete"]
+    menu = panel.context_menu(panel.model.index(panel.model.row_of(chats["mid"]), 0))
+    assert [a.text() for a in menu.actions() if a.text()] == ["Rename", "Pin", "Delete"]
+    with qtbot.waitSignal(panel.conversation_deleted) as blocker:
+        next(a for a in menu.actions() if a.text() == "Delete").trigger()
+    assert blocker.args == [chats["mid"]]
+
+
+def test_summary_changed_moves_a_freshly_saved_chat_to_the_top(
+    panel: ConversationList, store, chats
+) -> None:
+    conv = store.load(chats["old"])
+    conv.messages.append(Message(role="user", content="and a soft-boiled one?"))
+    store.save(conv)
+    panel.summary_changed(conv.id)
+    assert _titles(panel)[1] == "Old recipe"
+    assert panel.model.summary_at(1).preview.startswith("and a soft-boiled")
+
+
+def test_new_chat_appears_via_summary_changed(panel: ConversationList, store) -> None:
+    conv = store.create(title="Brand new")
+    panel.summary_changed(conv.id)
+    assert panel.model.row_of(conv.id) == 1  # under the pinned one
+
+
+def test_new_chat_button_and_focus_search(qtbot, panel: ConversationList) -> None:
+    with qtbot.waitSignal(panel.new_requested):
+        qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+    panel.focus_search()
+    qtbot.waitUntil(panel.search_edit.hasFocus)
+
+
+def test_rows_have_accessible_text(panel: ConversationList) -> None:
+    index = panel.model.index(0, 0)
+    text = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "Pinned" in text and "Pinned notes" in text
+    assert index.data(IdRole)
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(5, "now"), (-30, "now"), (5 * 60, "5 min"), (59 * 60, "59 min")],
+)
+def test_relative_time_short_ranges(age: float, expected: str) -> None:
+    now = time.time()
+    assert relative_time(now - age, now) == expected
+
+
+def test_relative_time_long_ranges() -> None:
+    import datetime as dt
+
+    now = dt.datetime(2026, 11, 27, 18, 30).timestamp()
+    assert relative_time(dt.datetime(2026, 11, 27, 14, 2).timestamp(), now) == "14:02"
+    assert relative_time(dt.datetime(2026, 11, 23, 9, 0).timestamp(), now) == "Mon"
+    assert relative_time(dt.datetime(2026, 3, 12, 9, 0).timestamp(), now) == "12 Mar"
+    assert relative_time(dt.datetime(2024, 3, 12, 9, 0).timestamp(), now) == "2024-03-12"

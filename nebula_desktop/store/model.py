@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import uuid
@@ -49,9 +50,13 @@ def _num(d: dict[str, Any], key: str, default: float) -> float:
     # bool is an int subclass; a `true` timestamp is a shape error, not 1.0.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{key!r} must be a number")
-    if value != value or value in (float("inf"), float("-inf")):
+    try:
+        number = float(value)
+    except OverflowError:  # a 400-digit integer is valid JSON
+        raise ValueError(f"{key!r} is out of range") from None
+    if not math.isfinite(number):
         raise ValueError(f"{key!r} must be a finite number")
-    return float(value)
+    return number
 
 
 def _opt_num(d: dict[str, Any], key: str) -> float | None:

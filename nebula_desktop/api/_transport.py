@@ -1,0 +1,138 @@
+"""Cancellable HTTP plumbing: a requests adapter that remembers each call's sockets.
+
+A thread blocked in ``recv`` is not woken by ``close()`` from another thread on Linux, but it is
+by ``shutdown()``. So every connection the calling thread uses is registered with the current
+:class:`CallGuard`, and the guard's watcher shuts those sockets down the moment the caller's
+cancel event is set — whether the call is waiting for headers, reading the stream or anywhere
+in between. Keep-alive connections are registered too, as each request starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager
+
+__all__ = ["CallGuard", "TrackingAdapter"]
+
+_local = threading.local()
+_POLL = 0.05  # seconds between checks of the cancel event: well inside the 0.5 s promise
+
+
+class CallGuard:
+    """Scope of one HTTP exchange on the calling thread; cancels it by closing its sockets."""
+
+    def __init__(self, cancel: threading.Event | None) -> None:
+        self._cancel = cancel
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self.cancelled = False
+
+    def __enter__(self) -> CallGuard:
+        _local.guard = self
+        if self._cancel is not None:
+            if self._cancel.is_set():
+                self.cancelled = True
+            else:
+                threading.Thread(target=self._watch, name="nebula-cancel", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _local.guard = None
+        self._done.set()
+
+    def track(self, sock: socket.socket) -> None:
+        """Remember `sock` as used by this call (closed at once if already cancelled)."""
+        with self._lock:
+            if sock not in self._socks:
+                self._socks.append(sock)
+            cancelled = self.cancelled
+        if cancelled:
+            _shutdown(sock)
+
+    def set_read_timeout(self, seconds: float) -> None:
+        """Shorten the idle timeout of this call's sockets (waiting for trailing chunks)."""
+        with self._lock:
+            socks = list(self._socks)
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.settimeout(seconds)
+
+    def abort(self) -> None:
+        """Mark the call cancelled and shut its sockets down, waking any blocked read."""
+        with self._lock:
+            self.cancelled = True
+            socks = list(self._socks)
+        for sock in socks:
+            _shutdown(sock)
+
+    def _watch(self) -> None:
+        cancel = self._cancel
+        assert cancel is not None
+        while not self._done.is_set():
+            if cancel.wait(_POLL):
+                if not self._done.is_set():
+                    self.abort()
+                return
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _track(sock: socket.socket | None) -> None:
+    guard: CallGuard | None = getattr(_local, "guard", None)
+    if guard is not None and sock is not None:
+        guard.track(sock)
+
+
+class _TrackedHTTPConnection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _track(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _track(self.sock)  # a reused keep-alive connection does not connect again
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _track(self.sock)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _track(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTPConnection
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+_POOLS = {"http": _TrackedHTTPPool, "https": _TrackedHTTPSPool}
+
+
+class TrackingAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections report their sockets to the current CallGuard."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _POOLS
+        return manager

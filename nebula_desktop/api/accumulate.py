@@ -1,0 +1,224 @@
+"""Building a ChatResult from streamed chunks (or one non-streamed completion).
+
+Servers differ: thinking text arrives as ``reasoning_content`` (DeepSeek, new-api),
+``reasoning`` (OpenRouter) or inline ``<think>…</think>`` at the start of the content, with the
+tags straddling chunks; tool calls arrive as fragments keyed by ``index``; usage comes in a
+chunk with ``choices: []``. Unknown keys are everywhere, so nothing is indexed blindly.
+Text is kept in lists and joined once: appending must not cost more as the answer grows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from nebula_desktop.api.result import ChatResult
+
+__all__ = ["Accumulator", "DeltaCallback"]
+
+DeltaCallback = Callable[[str, str], None]
+
+_OPEN = "<think>"
+_CLOSE = "</think>"
+
+# Where the content stream stands with respect to a leading <think> block.
+_START = 0  # nothing decisive yet (only whitespace, or a prefix of "<think>")
+_THINK = 1  # inside <think>…: content goes to reasoning
+_AFTER = 2  # just after </think>: drop the whitespace that separates it from the answer
+_CONTENT = 3  # plain answer text
+
+
+class Accumulator:
+    """Collects deltas; reports each piece through `on_delta(kind, text)` as it arrives."""
+
+    def __init__(self, on_delta: DeltaCallback | None = None) -> None:
+        self._on_delta = on_delta
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self._tools: dict[int, dict[str, Any]] = {}
+        self._tool_args: dict[int, list[str]] = {}
+        self._state = _START
+        self._pending = ""
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] | None = None
+        self.model: str | None = None
+        self.received = False  # any part of the answer (text, thinking, tool call) arrived
+
+    # -- input -------------------------------------------------------------------------------
+
+    def add(self, chunk: Any) -> None:
+        """Take one decoded chunk (stream) or completion (non-stream); ignores what it can't use."""
+        if not isinstance(chunk, dict):
+            return
+        model = chunk.get("model")
+        if model and self.model is None and isinstance(model, str):
+            self.model = model
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            self.usage = usage
+        choices = chunk.get("choices")
+        if not choices or not isinstance(choices, list):
+            return
+        choice = choices[0]
+        if not isinstance(choice, dict):
+            return
+        delta = choice.get("delta")
+        if delta is None:
+            delta = choice.get("message")
+        if isinstance(delta, dict):
+            reasoning = delta.get("reasoning_content")
+            if not reasoning:
+                reasoning = delta.get("reasoning")
+            if reasoning and isinstance(reasoning, str):
+                self._emit_reasoning(reasoning)
+            content = delta.get("content")
+            if content and isinstance(content, str):
+                if self._state == _CONTENT:
+                    self._emit_content(content)
+                else:
+                    self._add_tagged(content)
+            tool_calls = delta.get("tool_calls")
+            if tool_calls and isinstance(tool_calls, list):
+                self._add_tool_calls(tool_calls)
+        finish = choice.get("finish_reason")
+        if finish and isinstance(finish, str):
+            self.finish_reason = finish
+
+    def finish(self) -> None:
+        """Flush text held back while deciding about a ``<think>`` tag."""
+        pending, self._pending = self._pending, ""
+        if not pending:
+            return
+        if self._state == _START:
+            self._state = _CONTENT
+            self._emit_content(pending)
+        elif self._state == _THINK:
+            self._emit_reasoning(pending)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def result(self, request_id: str | None = None, cancelled: bool = False) -> ChatResult:
+        """The answer so far. Complete only with a finish_reason (and not ``"error"``)."""
+        self.finish()
+        tools = []
+        for idx in sorted(self._tools):
+            call = self._tools[idx]
+            call["function"]["arguments"] = "".join(self._tool_args[idx])
+            tools.append(call)
+        complete = (
+            not cancelled and self.finish_reason is not None and self.finish_reason != "error"
+        )
+        return ChatResult(
+            content="".join(self._content),
+            reasoning="".join(self._reasoning),
+            finish_reason=self.finish_reason,
+            usage=self.usage,
+            tool_calls=tools,
+            request_id=request_id,
+            model=self.model,
+            complete=complete,
+            cancelled=cancelled,
+        )
+
+    @property
+    def content(self) -> str:
+        """The answer text received so far (without held-back tag prefixes)."""
+        return "".join(self._content)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _emit_content(self, text: str) -> None:
+        self.received = True
+        self._content.append(text)
+        if self._on_delta is not None:
+            self._on_delta("content", text)
+
+    def _emit_reasoning(self, text: str) -> None:
+        self.received = True
+        self._reasoning.append(text)
+        if self._on_delta is not None:
+            self._on_delta("reasoning", text)
+
+    def _add_tagged(self, text: str) -> None:
+        """Route content that may start with, or be inside, a ``<think>`` block."""
+        self.received = True
+        pending = self._pending + text
+        self._pending = ""
+        if self._state == _START:
+            stripped = pending.lstrip()
+            if not stripped or _OPEN.startswith(stripped):
+                self._pending = pending  # can't tell yet
+                return
+            if not stripped.startswith(_OPEN):
+                self._state = _CONTENT
+                self._emit_content(pending)
+                return
+            self._state = _THINK
+            pending = stripped[len(_OPEN) :]
+        if self._state == _THINK:
+            end = pending.find(_CLOSE)
+            if end < 0:
+                keep = _partial_suffix(pending, _CLOSE)
+                cut = len(pending) - keep
+                if cut:
+                    self._emit_reasoning(pending[:cut])
+                self._pending = pending[cut:]
+                return
+            if end:
+                self._emit_reasoning(pending[:end])
+            self._state = _AFTER
+            pending = pending[end + len(_CLOSE) :]
+        # _AFTER: the blank lines between </think> and the answer are not part of the answer.
+        pending = pending.lstrip()
+        if pending:
+            self._state = _CONTENT
+            self._emit_content(pending)
+
+    def _add_tool_calls(self, fragments: list[Any]) -> None:
+        self.received = True
+        for pos, frag in enumerate(fragments):
+            if not isinstance(frag, dict):
+                continue
+            idx = frag.get("index")
+            if not isinstance(idx, int):
+                idx = self._index_without_index(frag, pos)
+            call = self._tools.get(idx)
+            if call is None:
+                call = {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
+                self._tools[idx] = call
+                self._tool_args[idx] = []
+            if frag.get("id"):
+                call["id"] = frag["id"]
+            if frag.get("type"):
+                call["type"] = frag["type"]
+            fn = frag.get("function")
+            if isinstance(fn, dict):
+                name = fn.get("name")
+                # Some gateways repeat the full name in every fragment; others split it.
+                if isinstance(name, str) and name and name != call["function"]["name"]:
+                    call["function"]["name"] += name
+                args = fn.get("arguments")
+                if isinstance(args, str) and args:
+                    self._tool_args[idx].append(args)
+                elif isinstance(args, dict):  # a few servers send parsed arguments
+                    self._tool_args[idx].append(json.dumps(args, ensure_ascii=False))
+
+    def _index_without_index(self, frag: dict[str, Any], pos: int) -> int:
+        """An index for a fragment that lacks one (non-streamed messages, lax servers)."""
+        frag_id = frag.get("id")
+        if frag_id:
+            for idx, call in self._tools.items():
+                if call["id"] == frag_id:
+                    return idx
+            return max(self._tools, default=-1) + 1
+        # No id: a continuation of the latest call.
+        return max(self._tools) if self._tools else pos
+
+
+def _partial_suffix(text: str, tag: str) -> int:
+    """Length of the longest suffix of `text` that is a proper prefix of `tag`."""
+    for n in range(min(len(tag) - 1, len(text)), 0, -1):
+        if tag.startswith(text[-n:]):
+            return n
+    return 0

@@ -1,0 +1,467 @@
+"""ChatClient: chat completions and model lists from any OpenAI-compatible server.
+
+One ``requests.Session`` per client (keep-alive, TLS reuse). Streams are read as raw bytes with
+``read1`` so each network read is handed over at once (tokens arrive promptly) and decoded by
+our own SSE decoder. Retries follow protocol.md: only before any part of the answer arrived,
+only for transient failures, honouring the server's Retry-After hints.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import requests
+import urllib3.exceptions
+
+from nebula_desktop.api._transport import CallGuard, TrackingAdapter
+from nebula_desktop.api.accumulate import Accumulator, DeltaCallback
+from nebula_desktop.api.errors import (
+    CUT_OFF_DETAILS,
+    HTML_200_DETAILS,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    error_from_payload,
+    error_from_response,
+    redact,
+)
+from nebula_desktop.api.result import ChatResult
+from nebula_desktop.api.sse import SSEDecoder
+
+__all__ = ["ChatClient"]
+
+_T = TypeVar("_T")
+_READ_SIZE = 65536  # read1 returns whatever has arrived, up to this: no waiting to fill it
+_MAX_BODY = 8 * 1024 * 1024  # error and non-stream bodies: enough for any real answer
+_TRAILER_GRACE = 2.0  # after finish_reason, how long to wait for usage / [DONE]
+_REQUEST_ID_HEADERS = ("x-oneapi-request-id", "x-request-id", "request-id", "x-generation-id")
+
+
+class _Cancelled(Exception):
+    """Internal: the caller's cancel event stopped the call."""
+
+    def __init__(self, partial: ChatResult | None = None) -> None:
+        super().__init__("cancelled")
+        self.partial = partial
+
+
+class ChatClient:
+    """A client for one OpenAI-compatible endpoint (base URL normally ending in ``/v1``)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None = None,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+        connect_timeout: float = 10.0,
+        extra_headers: Mapping[str, str] | None = None,
+        proxy: str | None = None,
+        ca_bundle: str | None = None,
+    ) -> None:
+        self.base_url = base_url.strip().rstrip("/")
+        self._api_key = api_key or None
+        self.max_retries = max(0, int(max_retries))
+        self.timeout = float(timeout)
+        self.connect_timeout = float(connect_timeout)
+        self._session = requests.Session()
+        adapter = TrackingAdapter()
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+        headers = {"User-Agent": "nebula-desktop", "Accept-Encoding": "gzip, deflate"}
+        headers.update(extra_headers or {})
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        self._session.headers.update(headers)
+        if proxy:
+            self._session.proxies = {"http": proxy, "https": proxy}
+        if ca_bundle:
+            self._session.verify = ca_bundle
+
+    def __repr__(self) -> str:  # never the key
+        return f"ChatClient(base_url={self.base_url!r}, api_key={'***' if self._api_key else None})"
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._session.close()
+
+    def __enter__(self) -> ChatClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public calls --------------------------------------------------------------------------
+
+    def chat(
+        self,
+        model: str,
+        messages: list[dict[str, Any]],
+        temperature: float | None = 0.7,
+        stream: bool = True,
+        on_delta: DeltaCallback | None = None,
+        cancel: threading.Event | None = None,
+        **extra_body: Any,
+    ) -> ChatResult:
+        """Send one chat request; return the answer or raise an APIError subclass.
+
+        With `cancel` set mid-way the partial answer comes back with ``cancelled=True``.
+        """
+        body: dict[str, Any] = {"model": model, "messages": messages}
+        if temperature is not None:
+            body["temperature"] = temperature
+        body["stream"] = bool(stream)
+        if stream:
+            body["stream_options"] = {"include_usage": True}
+        body.update(extra_body)
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        url = self.base_url + "/chat/completions"
+        accept = "text/event-stream" if stream else "application/json"
+
+        def attempt(guard: CallGuard) -> ChatResult:
+            resp = self._send(guard, "POST", url, data, accept)
+            try:
+                return self._chat_reply(resp, guard, stream, on_delta, model)
+            finally:
+                resp.close()
+
+        try:
+            return self._with_retries(attempt, cancel)
+        except _Cancelled as c:
+            return c.partial or ChatResult(cancelled=True)
+
+    def list_models(self, cancel: threading.Event | None = None) -> list[str]:
+        """Sorted model ids from ``GET {base_url}/models``.
+
+        Raises an APIError (code ``"cancelled"``) when `cancel` stops it.
+        """
+        url = self.base_url + "/models"
+
+        def attempt(guard: CallGuard) -> list[str]:
+            resp = self._send(guard, "GET", url, None, "application/json")
+            try:
+                body = self._read_body(resp, guard)
+                ctype = resp.headers.get("Content-Type", "")
+                rid = _request_id(resp.headers)
+                if not 200 <= resp.status_code < 300:
+                    raise self._http_error(resp, body, None)
+                payload: Any = None
+                if "html" not in ctype.lower():
+                    try:
+                        payload = json.loads(body)
+                    except ValueError:
+                        payload = None
+                entries = payload.get("data") if isinstance(payload, dict) else payload
+                if not isinstance(entries, list):
+                    if isinstance(payload, dict) and payload.get("error"):
+                        raise error_from_payload(payload, request_id=rid, secret=self._api_key)
+                    details = HTML_200_DETAILS if payload is None else "no model list in the reply"
+                    raise APIError(details, status_code=resp.status_code, request_id=rid)
+                ids = {
+                    m["id"] for m in entries if isinstance(m, dict) and isinstance(m.get("id"), str)
+                }
+                return sorted(ids)
+            finally:
+                resp.close()
+
+        try:
+            return self._with_retries(attempt, cancel)
+        except _Cancelled:
+            raise APIError("cancelled", code="cancelled") from None
+
+    # -- one exchange --------------------------------------------------------------------------
+
+    def _send(
+        self, guard: CallGuard, method: str, url: str, data: bytes | None, accept: str
+    ) -> requests.Response:
+        headers = {"Accept": accept}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            return self._session.request(
+                method,
+                url,
+                data=data,
+                headers=headers,
+                stream=True,
+                timeout=(self.connect_timeout, self.timeout),
+            )
+        except Exception as exc:
+            if guard.cancelled:
+                raise _Cancelled() from None
+            raise self._connection_error(exc) from None
+
+    def _chat_reply(
+        self,
+        resp: requests.Response,
+        guard: CallGuard,
+        stream: bool,
+        on_delta: DeltaCallback | None,
+        model: str,
+    ) -> ChatResult:
+        rid = _request_id(resp.headers)
+        ctype = resp.headers.get("Content-Type", "").lower()
+        if not 200 <= resp.status_code < 300:
+            raise self._http_error(resp, self._read_body(resp, guard), model)
+        if stream and "json" not in ctype and "html" not in ctype:
+            return self._read_stream(resp, guard, on_delta, rid)
+        # Non-stream, or a server that ignored stream=true and answered in one piece.
+        body = self._read_body(resp, guard)
+        payload: Any = None
+        if "html" not in ctype:
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                payload = None
+        if not isinstance(payload, dict) or payload.get("error") or not payload.get("choices"):
+            raise self._http_error(resp, body, model)
+        acc = Accumulator(on_delta)
+        acc.add(payload)
+        result = acc.result(rid)
+        if result.finish_reason is None:
+            # Many local servers omit finish_reason in one-piece replies; the reply is whole.
+            result.complete = True
+        return result
+
+    def _read_stream(
+        self,
+        resp: requests.Response,
+        guard: CallGuard,
+        on_delta: DeltaCallback | None,
+        rid: str | None,
+    ) -> ChatResult:
+        acc = Accumulator(on_delta)
+        decoder = SSEDecoder()
+        read1 = resp.raw.read1
+        feed = decoder.feed
+        loads = json.loads
+        trailer = False
+        while True:
+            try:
+                chunk = read1(_READ_SIZE, decode_content=True)
+            except Exception as exc:  # any transport failure ends the stream
+                if guard.cancelled:
+                    raise _Cancelled(acc.result(rid, cancelled=True)) from None
+                if acc.finish_reason is not None and acc.finish_reason != "error":
+                    return acc.result(rid)  # the answer was whole; only the trailer is missing
+                err = self._connection_error(exc)
+                err.partial = acc.result(rid)
+                err.request_id = rid
+                err.retryable = not acc.received
+                raise err from None
+            if not chunk:
+                break
+            for payload in feed(chunk):
+                if payload == "[DONE]":
+                    return self._stream_end(acc, rid, guard)
+                if not payload or payload[0] != "{":
+                    continue
+                try:
+                    obj = loads(payload)
+                except ValueError:
+                    continue  # a damaged event must not lose the rest of the answer
+                if obj.get("error"):
+                    raise error_from_payload(
+                        obj, request_id=rid, secret=self._api_key, partial=acc.result(rid)
+                    )
+                acc.add(obj)
+                if acc.finish_reason is not None and not trailer:
+                    if acc.finish_reason == "error":
+                        raise APIError(
+                            "the server reported an error while answering",
+                            status_code=resp.status_code,
+                            request_id=rid,
+                            partial=acc.result(rid),
+                        )
+                    # Some servers never send [DONE] and keep the connection open: wait only
+                    # briefly for the usage chunk instead of the full idle timeout.
+                    trailer = True
+                    guard.set_read_timeout(min(self.timeout, _TRAILER_GRACE))
+        for payload in decoder.close():
+            if payload == "[DONE]":
+                break
+            try:
+                obj = loads(payload)
+            except ValueError:
+                continue
+            if isinstance(obj, dict) and obj.get("error"):
+                raise error_from_payload(
+                    obj, request_id=rid, secret=self._api_key, partial=acc.result(rid)
+                )
+            acc.add(obj)
+        return self._stream_end(acc, rid, guard)
+
+    def _stream_end(self, acc: Accumulator, rid: str | None, guard: CallGuard) -> ChatResult:
+        if guard.cancelled:
+            raise _Cancelled(acc.result(rid, cancelled=True))
+        result = acc.result(rid)
+        if result.complete:
+            return result
+        details = (
+            CUT_OFF_DETAILS if acc.received else "the server ended the stream without an answer"
+        )
+        raise APIError(details, status_code=200, request_id=rid, partial=result)
+
+    def _read_body(self, resp: requests.Response, guard: CallGuard) -> bytes:
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while size < _MAX_BODY:
+                chunk = resp.raw.read1(_READ_SIZE, decode_content=True)
+                if not chunk:
+                    break
+                parts.append(chunk)
+                size += len(chunk)
+        except Exception as exc:
+            if guard.cancelled:
+                raise _Cancelled() from None
+            err = self._connection_error(exc)
+            err.request_id = _request_id(resp.headers)
+            raise err from None
+        if guard.cancelled:
+            raise _Cancelled()
+        return b"".join(parts)
+
+    def _http_error(self, resp: requests.Response, body: bytes, model: str | None) -> APIError:
+        err = error_from_response(
+            resp.status_code,
+            resp.headers.get("Content-Type", ""),
+            body,
+            request_id=_request_id(resp.headers),
+            model=model,
+            secret=self._api_key,
+        )
+        err.response_headers = resp.headers
+        return err
+
+    def _connection_error(self, exc: BaseException) -> APIConnectionError:
+        details = redact(_describe(exc), self._api_key)
+        cls = APITimeoutError if details == "timed out" else APIConnectionError
+        return cls(details, retryable=True)
+
+    # -- retries -------------------------------------------------------------------------------
+
+    def _with_retries(
+        self, attempt: Callable[[CallGuard], _T], cancel: threading.Event | None
+    ) -> _T:
+        tries = 0
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise _Cancelled()
+            try:
+                with CallGuard(cancel) as guard:
+                    if guard.cancelled:
+                        raise _Cancelled()
+                    return attempt(guard)
+            except APIError as err:
+                delay = self._retry_delay(err, tries)
+                if delay is None:
+                    raise
+                tries += 1
+                if cancel is not None:
+                    if cancel.wait(delay):
+                        raise _Cancelled() from None
+                else:
+                    time.sleep(delay)
+
+    def _retry_delay(self, err: APIError, tries: int) -> float | None:
+        """Seconds to wait before trying again, or None when this error must not be retried."""
+        if tries >= self.max_retries:
+            return None
+        if err.partial is not None and (
+            err.partial.content or err.partial.reasoning or err.partial.tool_calls
+        ):
+            return None  # never after partial output: the answer was billed and shown
+        if err.status_code == 524 or err.code == "model_not_found":
+            return None
+        headers = err.response_headers
+        should = (headers.get("x-should-retry") or "").strip().lower()
+        if should == "false":
+            return None
+        if not err.retryable and should != "true":
+            return None
+        hinted = _retry_after(headers)
+        if hinted is not None:
+            return hinted
+        return min(0.5 * 2.0**tries, 8.0) * (1.0 - 0.25 * random.random())
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """The server's requested wait when 0 < wait <= 60 s (retry-after-ms first)."""
+    wait: float | None = None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            wait = float(ms) / 1000.0
+        except ValueError:
+            wait = None
+    if wait is None:
+        after = headers.get("retry-after")
+        if after:
+            try:
+                wait = float(after)
+            except ValueError:
+                try:
+                    wait = float(parsedate_to_datetime(after).timestamp()) - time.time()
+                except (TypeError, ValueError, IndexError):
+                    wait = None
+    if wait is not None and 0 < wait <= 60:
+        return wait
+    return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and everything it wraps (requests → urllib3 → socket/ssl), breadth first."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop(0)
+        if any(e is s for s in seen):
+            continue
+        seen.append(e)
+        for nxt in (e.__cause__, e.__context__, getattr(e, "reason", None), *e.args):
+            if isinstance(nxt, BaseException):
+                todo.append(nxt)
+    return seen
+
+
+def _describe(exc: BaseException) -> str:
+    """A short phrase for a transport failure (never the raw text: it may hold a proxy URL)."""
+    chain = _causes(exc)
+    timeouts = (requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)
+    if any(isinstance(e, timeouts) for e in chain):
+        return "timed out"
+    if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain):
+        return "the server's TLS certificate could not be verified"
+    if any(isinstance(e, (ssl.SSLError, requests.exceptions.SSLError)) for e in chain):
+        return "the TLS handshake failed"
+    if any(isinstance(e, (socket.gaierror, urllib3.exceptions.NameResolutionError)) for e in chain):
+        return "the server name could not be resolved"
+    if any(isinstance(e, requests.exceptions.ProxyError) for e in chain):
+        return "the proxy could not be reached"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused"
+    if any(isinstance(e, ConnectionResetError) for e in chain):
+        return "the connection was reset"
+    if any(isinstance(e, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                          requests.exceptions.InvalidSchema)) for e in chain):  # fmt: skip
+        return "the base URL is not valid"
+    if any(isinstance(e, urllib3.exceptions.ProtocolError) for e in chain):
+        return "the connection was lost before the answer finished"
+    return "the connection failed"

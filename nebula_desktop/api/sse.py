@@ -1,0 +1,107 @@
+"""Incremental server-sent-events decoder over raw bytes.
+
+Bytes go in as the network delivers them; complete event payloads (the joined ``data:`` lines)
+come out as text. UTF-8 is decoded only after a whole event is assembled, so a character split
+across reads is never mangled (``requests`` would guess ISO-8859-1 for ``text/event-stream``).
+
+Handled: LF, CRLF and lone CR line ends (a CRLF split across reads counts once), comments
+(``: ping``), several ``data:`` lines per event joined with ``\\n``, one space stripped after the
+colon, ``event:``/``id:``/``retry:`` and unknown fields ignored, lines of any length, and a bare
+``{"error": ...}`` line without ``data:`` (some gateways append one before closing), which is
+returned as a payload of its own.
+
+The decoder never raises: invalid UTF-8 becomes U+FFFD and any byte sequence is accepted.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SSEDecoder"]
+
+_LF = 10
+_CR = 13
+_COLON = 58
+_BRACE = 123
+
+
+class SSEDecoder:
+    """Feed bytes with :meth:`feed`; call :meth:`close` at end of stream."""
+
+    __slots__ = ("_data", "_parts", "_skip_lf", "comments")
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []  # the current unfinished line, as received
+        self._data: list[bytes] = []  # data: values of the event being assembled
+        self._skip_lf = False  # the previous read ended in CR: a leading LF belongs to it
+        self.comments = 0  # comment lines seen (keep-alive pings)
+
+    def feed(self, chunk: bytes) -> list[str]:
+        """Payloads of the events completed by `chunk`, in order."""
+        if not chunk:
+            return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[0] == _LF:
+                chunk = chunk[1:]
+                if not chunk:
+                    return []
+        if b"\r" in chunk:
+            self._skip_lf = chunk[-1] == _CR
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if b"\n" not in chunk:
+            # Lines may be hundreds of KB: collect pieces and join once, not on every read.
+            self._parts.append(chunk)
+            return []
+        if self._parts:
+            self._parts.append(chunk)
+            chunk = b"".join(self._parts)
+            self._parts = []
+        lines = chunk.split(b"\n")
+        tail = lines.pop()
+        if tail:
+            self._parts.append(tail)
+        return self._lines(lines)
+
+    def close(self) -> list[str]:
+        """Payloads still pending at end of stream (an unterminated last line or event)."""
+        lines: list[bytes] = []
+        if self._parts:
+            lines.append(b"".join(self._parts))
+            self._parts = []
+        # Be lenient: an event whose closing blank line never came is still delivered; the
+        # caller decides whether its JSON is whole.
+        lines.append(b"")
+        self._skip_lf = False
+        return self._lines(lines)
+
+    def _lines(self, lines: list[bytes]) -> list[str]:
+        out: list[str] = []
+        data = self._data
+        for line in lines:
+            if not line:
+                if data:
+                    out.append(self._dispatch())
+                continue
+            if line.startswith(b"data:"):
+                value = line[5:]
+                if value[:1] == b" ":
+                    value = value[1:]
+                data.append(value)
+                continue
+            first = line[0]
+            if first == _COLON:
+                self.comments += 1
+            elif first == _BRACE:
+                # A bare JSON line (new-api's trailing {"error": ...}): its own payload.
+                if data:
+                    out.append(self._dispatch())
+                out.append(line.decode("utf-8", "replace"))
+            elif line == b"data":
+                data.append(b"")
+            # event:, id:, retry: and unknown fields carry nothing a chat answer needs.
+        return out
+
+    def _dispatch(self) -> str:
+        data = self._data
+        payload = data[0] if len(data) == 1 else b"\n".join(data)
+        data.clear()
+        return payload.decode("utf-8", "replace")

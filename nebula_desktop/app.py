@@ -1,21 +1,241 @@
-"""Start-up: command line, QApplication, main window."""
+"""Start-up: command line, logging, QApplication, single instance, the main window.
+
+Start-up is sacred: Qt and the window come first, the conversation and the network only after
+the window is shown. Heavy modules (requests, markdown, pygments) load lazily from there.
+"""
 
 from __future__ import annotations
 
+import argparse
+import logging
+import os
 import sys
+import threading
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+log = logging.getLogger("nebula_desktop")
+
+# How long --screenshot waits after loading (events processed first) before grabbing the window.
+_SCREENSHOT_SETTLE_MS = 400
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """Our options; anything else (Qt's own, e.g. ``-platform``) is passed on to Qt."""
+    parser = argparse.ArgumentParser(
+        prog="nebula-desktop",
+        description="A native desktop chat client for OpenAI-compatible APIs.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help="keep conversations in DIR")
+    parser.add_argument("--config-dir", metavar="DIR", help="keep settings in DIR")
+    parser.add_argument(
+        "--screenshot", metavar="FILE", help="show the window, save a PNG of it to FILE, exit"
+    )
+    parser.add_argument(
+        "--smoke-test", action="store_true", help="start, load everything, exit 0 (or 1 and why)"
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser.parse_known_args(argv)
+
+
+def _log_folder(args: argparse.Namespace) -> Path:
+    from nebula_desktop import paths
+
+    # A portable/test data folder keeps its log beside it, unless a log folder is forced.
+    if args.data_dir and not os.environ.get("NEBULA_LOG_DIR"):
+        return Path(args.data_dir).resolve() / "logs"
+    return paths.log_dir()
+
+
+class _ErrorReporter:
+    """Logs every unexpected exception and shows it without blocking the window."""
+
+    def __init__(self) -> None:
+        self.window: Any = None
+        self.count = 0
+
+    def install(self) -> None:
+        sys.excepthook = self._on_exception
+        threading.excepthook = self._on_thread_exception
+
+    def _on_exception(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
+        self.count += 1
+        log.error("unexpected error", exc_info=(kind, value, tb))
+        if self.window is None:
+            traceback.print_exception(kind, value, tb)
+            return
+        try:
+            self.window.show_error(
+                f"Something went wrong: {type(value).__name__}: {value}\n\n"
+                "The details are in the log file (Help → Open log folder). You can keep working."
+            )
+        except Exception:  # never let the reporter itself take the app down
+            traceback.print_exception(kind, value, tb)
+
+    def _on_thread_exception(self, args: threading.ExceptHookArgs) -> None:
+        self.count += 1
+        log.error(
+            "unexpected error in thread %s",
+            getattr(args.thread, "name", "?"),
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``nebula-desktop`` command."""
-    from PySide6.QtWidgets import QApplication, QLabel
+    args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
+    from nebula_desktop import APP_ID, APP_NAME, __version__
 
-    from nebula_desktop import APP_NAME
+    if args.version:
+        print(f"{APP_NAME} {__version__}")
+        return 0
+    if args.data_dir:
+        os.environ["NEBULA_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    if args.config_dir:
+        os.environ["NEBULA_CONFIG_DIR"] = str(Path(args.config_dir).resolve())
+    headless = bool(args.screenshot or args.smoke_test)
 
-    app = QApplication(sys.argv if argv is None else [sys.argv[0], *argv])
-    label = QLabel(APP_NAME)
-    label.resize(800, 600)
-    label.show()
-    return app.exec()
+    from nebula_desktop import paths
+    from nebula_desktop.logging_setup import setup_logging
+
+    log_folder = _log_folder(args)
+    try:
+        setup_logging(log_folder)
+    except OSError as error:  # an unwritable log folder must not stop the app
+        print(f"Logging disabled: {error}", file=sys.stderr)
+    reporter = _ErrorReporter()
+    reporter.install()
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    from nebula_desktop.resources import resource_path
+
+    app.setWindowIcon(QIcon(str(resource_path("icons", "nebula-desktop.svg"))))
+
+    def fail(message: str) -> int:
+        log.error("start-up failed: %s", message)
+        if headless:
+            print(message, file=sys.stderr)
+        else:
+            QMessageBox.critical(None, APP_NAME, message)
+        return 1
+
+    data = paths.data_dir()
+    instance = None
+    if not headless:
+        from nebula_desktop.ui.single_instance import SingleInstance, activate_running, server_name
+
+        name = server_name(str(data))
+        if activate_running(name):
+            print(f"{APP_NAME} is already running; its window was brought to the front.")
+            return 0
+        instance = SingleInstance(name)
+        instance.listen()
+
+    from nebula_desktop.settings import SettingsStore
+    from nebula_desktop.store import ConversationStore, StoreLockedError
+
+    try:
+        settings_store = SettingsStore(paths.config_dir())
+        settings = settings_store.load()
+    except Exception as error:
+        return fail(f"Could not read the settings: {error}")
+    try:
+        store = ConversationStore(data)
+    except StoreLockedError:
+        return fail(
+            f"Another {APP_NAME} is already using the data folder\n{data}\n\n"
+            "Close it first (only one app may write the conversations at a time)."
+        )
+    except Exception as error:
+        return fail(f"Could not open the data folder {data}: {error}")
+
+    from nebula_desktop.ui.main_window import MainWindow
+    from nebula_desktop.ui.theme import apply_font_size, apply_theme
+
+    window = MainWindow(settings_store, store, settings, offline=headless, log_dir=str(log_folder))
+    window.set_dark(apply_theme(app, settings.theme, window.set_dark))
+    if settings.font_size:
+        apply_font_size(app, settings.font_size)
+    reporter.window = window
+    if instance is not None:
+        instance.activate_requested.connect(window.activate)
+    window.show()
+
+    outcome = {"rc": 0}
+    if args.smoke_test:
+        QTimer.singleShot(0, lambda: _smoke_test(app, window, settings, reporter, outcome))
+    elif args.screenshot:
+        QTimer.singleShot(0, lambda: _screenshot(app, window, args.screenshot, outcome))
+    else:
+        QTimer.singleShot(0, window.load)
+    rc = app.exec()
+    if window.isVisible():
+        window.close()
+    store.close()
+    if instance is not None:
+        instance.close()
+    return rc or outcome["rc"]
+
+
+def _smoke_test(
+    app: Any, window: Any, settings: Any, reporter: _ErrorReporter, out: dict[str, int]
+) -> None:
+    """Load like a normal start, then report: exit 0, or print why and exit 1."""
+    try:
+        window.load()
+        app.processEvents()
+        last = settings.last_conversation_id
+        if last and (window.controller.conv is None or window.controller.conv.id != last):
+            raise RuntimeError(f"the last conversation ({last}) could not be opened")
+        if reporter.count:
+            raise RuntimeError(f"{reporter.count} unexpected error(s); see the log")
+        for problem in getattr(window.store, "problems", []):
+            print(f"notice: {problem}")
+        conv = window.controller.conv
+        print(
+            f"ok: {len(window.store.list())} conversation(s); open: "
+            f"{conv.title if conv else 'none'}"
+        )
+    except Exception as error:
+        log.exception("smoke test failed")
+        print(f"smoke test failed: {error}", file=sys.stderr)
+        out["rc"] = 1
+    window.close()
+    app.exit(out["rc"])
+
+
+def _screenshot(app: Any, window: Any, path: str, out: dict[str, int]) -> None:
+    """Load, let the event queue settle, then save a PNG of the window and exit."""
+    from PySide6.QtCore import QTimer
+
+    def grab() -> None:
+        app.processEvents()
+        if not window.grab().save(path, "PNG"):
+            print(f"could not write the screenshot to {path}", file=sys.stderr)
+            out["rc"] = 1
+        window.close()
+        app.exit(out["rc"])
+
+    try:
+        window.load()
+    except Exception as error:
+        log.exception("loading for the screenshot failed")
+        print(f"screenshot failed: {error}", file=sys.stderr)
+        out["rc"] = 1
+    app.processEvents()
+    QTimer.singleShot(_SCREENSHOT_SETTLE_MS, grab)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,120 @@
+"""Menus, keyboard shortcuts and the Help texts of the main window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QVBoxLayout, QWidget
+
+# (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
+SHORTCUTS: list[tuple[str, str]] = [
+    ("Ctrl+N", "New chat"),
+    ("Ctrl+F", "Search chats"),
+    ("Enter", "Send the message"),
+    ("Shift+Enter", "New line in the message"),
+    ("Esc", "Stop the answer (or cancel editing)"),
+    ("Ctrl+R", "Regenerate the last answer"),
+    ("Ctrl+Shift+C", "Copy the last answer"),
+    ("Ctrl+L", "Go to the message box"),
+    ("F2", "Rename the selected chat"),
+    ("Del", "Delete the selected chat (with Undo)"),
+    ("Ctrl+,", "Settings"),
+    ("F1", "Keyboard shortcuts"),
+    ("Ctrl+Q", "Quit"),
+]
+
+
+@dataclass
+class Handlers:
+    """What each action calls; the window provides them."""
+
+    new_chat: Callable[[], None]
+    search: Callable[[], None]
+    stop: Callable[[], None]
+    regenerate: Callable[[], None]
+    copy_last: Callable[[], None]
+    focus_composer: Callable[[], None]
+    rename: Callable[[], None]
+    delete: Callable[[], None]
+    settings: Callable[[], None]
+    open_log_folder: Callable[[], None]
+    shortcuts: Callable[[], None]
+    about: Callable[[], None]
+    quit: Callable[[], None]
+
+
+def _action(
+    window: QMainWindow,
+    text: str,
+    shortcut: str | QKeySequence.StandardKey | None,
+    slot: Callable[[], None],
+) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        # Window-wide, so the shortcut works whichever child has focus.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    return action
+
+
+def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QAction]:
+    """Create the menu bar and the shortcuts; returns the actions by name."""
+    h = handlers
+    acts = {
+        "new": _action(window, "&New chat", "Ctrl+N", h.new_chat),
+        "search": _action(window, "&Search chats", "Ctrl+F", h.search),
+        "rename": _action(window, "&Rename chat\tF2", None, h.rename),
+        "delete": _action(window, "&Delete chat\tDel", None, h.delete),
+        "settings": _action(window, "Se&ttings…", "Ctrl+,", h.settings),
+        "quit": _action(window, "&Quit", "Ctrl+Q", h.quit),
+        "stop": _action(window, "&Stop answer", "Esc", h.stop),
+        "regenerate": _action(window, "&Regenerate last answer", "Ctrl+R", h.regenerate),
+        "copy_last": _action(window, "&Copy last answer", "Ctrl+Shift+C", h.copy_last),
+        "composer": _action(window, "Go to &message box", "Ctrl+L", h.focus_composer),
+        "shortcuts": _action(window, "&Keyboard shortcuts", "F1", h.shortcuts),
+        "log": _action(window, "Open &log folder", None, h.open_log_folder),
+        "about": _action(window, "&About Nebula Desktop", None, h.about),
+    }
+    # F2 and Del are handled by the conversation list itself: as window shortcuts they would
+    # also fire while typing in the composer. The menu only shows them.
+    acts["stop"].setEnabled(False)
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    for name in ("new", "search", "rename", "delete"):
+        file_menu.addAction(acts[name])
+    file_menu.addSeparator()
+    file_menu.addAction(acts["settings"])
+    file_menu.addSeparator()
+    file_menu.addAction(acts["quit"])
+    chat_menu = bar.addMenu("&Chat")
+    for name in ("stop", "regenerate", "copy_last", "composer"):
+        chat_menu.addAction(acts[name])
+    help_menu = bar.addMenu("&Help")
+    for name in ("shortcuts", "log", "about"):
+        help_menu.addAction(acts[name])
+    return acts
+
+
+class ShortcutsDialog(QDialog):
+    """Help → Keyboard shortcuts: a plain table of every shortcut."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = "".join(
+            f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{what}</td></tr>"
+            for keys, what in SHORTCUTS
+        )
+        label = QLabel(f"<table>{rows}</table>", self)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setAccessibleName("Keyboard shortcuts")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(buttons)

@@ -1,0 +1,481 @@
+"""The chat flow: send, stream, stop, retry, continue, regenerate, edit, titles, saving.
+
+Kept apart from the main window so the window only lays out widgets and wires signals. The
+controller owns the streaming ``ChatWorker`` thread; it edits the store's ``Conversation`` objects
+(the same objects the message view shows) and saves them through the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nebula_desktop.store import Conversation, Message
+from nebula_desktop.ui.background_worker import TITLE_PROMPT, BackgroundWorker
+from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
+
+log = logging.getLogger(__name__)
+
+CONTINUE_PROMPT = "Continue exactly where you stopped."
+DEFAULT_TITLE = "New chat"
+STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
+_SAVE_INTERVAL_MS = 3000
+
+
+def first_line_title(text: str, limit: int = 60) -> str:
+    """The immediate title: the first non-empty line of the first message, at most 60 chars."""
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return DEFAULT_TITLE
+
+
+def build_history(conv: Conversation, upto: int) -> list[dict[str, str]]:
+    """System prompt plus every turn before ``upto``, skipping error-only empty answers."""
+    messages: list[dict[str, str]] = []
+    if conv.system_prompt:
+        messages.append({"role": "system", "content": conv.system_prompt})
+    for message in conv.messages[:upto]:
+        if message.role == "assistant" and not message.content.strip():
+            continue  # an answer that failed before any text carries nothing to send
+        messages.append({"role": message.role, "content": message.content})
+    return messages
+
+
+@dataclass
+class _Active:
+    """The one streaming request."""
+
+    request_id: str
+    conv: Conversation
+    message: Message
+    base_content: str = ""
+    base_reasoning: str = ""
+    # Deltas for a conversation that is not on screen; folded into the Message when saving.
+    pending: list[tuple[str, str]] = field(default_factory=list)
+
+
+class ChatController(QObject):
+    """Drives one conversation at a time in the view, composer and header."""
+
+    busy_changed = Signal(bool)
+    status_message = Signal(str)
+    conversation_saved = Signal(str)  # id: the list re-reads that row
+    conversation_created = Signal(str)  # id: the list reloads and selects it
+    _chat_request = Signal(str, dict)
+    _title_request = Signal(str, dict)
+
+    def __init__(
+        self,
+        store: Any,
+        view: Any,
+        composer: Any,
+        header: Any,
+        settings: Callable[[], Any],
+        session_keys: dict[str, str],
+        background: BackgroundWorker,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.view = view
+        self.composer = composer
+        self.header = header
+        self._settings = settings
+        self._session_keys = session_keys
+        self.conv: Conversation | None = None
+        self._active: _Active | None = None
+        self._editing_id: str | None = None
+        self._auto_titles: dict[str, str] = {}  # conv id -> the immediate title it replaces
+        self._chat = WorkerThread(ChatWorker(), "chat-worker")
+        self.worker: ChatWorker = self._chat.worker  # type: ignore[assignment]
+        self._chat_request.connect(self.worker.start_chat)
+        self.worker.delta.connect(self._on_worker_delta)
+        self.worker.finished.connect(self._on_worker_finished)
+        self.worker.failed.connect(self._on_worker_failed)
+        self._title_request.connect(background.make_title)
+        background.title_ready.connect(self._on_background_title_ready)
+        self._save_timer = QTimer(self)
+        self._save_timer.setInterval(_SAVE_INTERVAL_MS)
+        self._save_timer.timeout.connect(self._on_save_timer_timeout)
+
+    # -- showing -----------------------------------------------------------------------------
+    def is_busy(self) -> bool:
+        return self._active is not None
+
+    def open(self, conv: Conversation | None) -> None:
+        """Show ``conv`` (or nothing); keeps the previous one's draft and any running stream."""
+        if conv is self.conv and conv is not None:
+            return
+        self.store_draft()
+        if self._active is not None and self._active.conv is self.conv:
+            self.view.flush_stream()  # later deltas for it go to `pending` while off screen
+        self.conv = conv
+        self.cancel_edit()
+        if conv is None:
+            self.view.set_messages([])
+            self.view.set_streaming(None)
+            self.composer.clear()
+            self.composer.set_read_only(False)
+            return
+        active = self._active
+        if active is not None and active.conv is conv:
+            self._fold_pending(active)
+        self.view.set_messages(conv.messages)
+        streaming = active.message.id if active is not None and active.conv is conv else None
+        self.view.set_streaming(streaming)
+        self.view.scroll_to_bottom()
+        settings = self._settings()
+        self.header.load(conv, settings.profile(conv.profile_id or settings.default_profile_id).id)
+        self.composer.set_text(conv.draft or "")
+        self.composer.set_read_only(
+            bool(conv.read_only),
+            "This chat was saved by a newer version of Nebula Desktop; it is read-only.",
+        )
+
+    def store_draft(self) -> None:
+        """Keep the composer text as the current conversation's draft (saved if it changed)."""
+        conv = self.conv
+        if conv is None or conv.read_only or self._editing_id is not None:
+            return
+        text = self.composer.text()
+        if text != (conv.draft or ""):
+            conv.draft = text
+            self._save(conv, touch=False)
+
+    def header_edited(self) -> None:
+        """The top bar changed: store the values with the conversation."""
+        conv = self.conv
+        if conv is not None and not conv.read_only and self.header.apply_to(conv):
+            self._save(conv, touch=False)
+
+    # -- user actions ------------------------------------------------------------------------
+    def send(self, text: str) -> None:
+        """Send ``text`` as a new user message (replacing the one being edited, if any)."""
+        if self._active is not None or not text.strip():
+            return
+        model = self.header.model_name()
+        if not model:
+            self.status_message.emit("Choose or type a model name first.")
+            self.header.model.setFocus()
+            return
+        conv = self.conv
+        if conv is None:
+            conv = self._create_conversation()
+        if conv.read_only:
+            return
+        if self._editing_id is not None:
+            index = self._index_of(self._editing_id)
+            if index is not None:
+                del conv.messages[index:]
+                self.view.set_messages(conv.messages)
+            self.cancel_edit()
+        self.header.apply_to(conv)
+        if not any(m.role == "user" for m in conv.messages) and conv.title in ("", DEFAULT_TITLE):
+            conv.title = first_line_title(text)
+            self._auto_titles[conv.id] = conv.title
+        user = Message(role="user", content=text)
+        conv.messages.append(user)
+        self.view.append_message(user)
+        answer = Message(role="assistant", content="", model=model, complete=False)
+        conv.messages.append(answer)
+        self.view.append_message(answer)
+        self.composer.clear()
+        conv.draft = ""
+        self._start(conv, answer, build_history(conv, len(conv.messages) - 1))
+
+    def stop(self) -> None:
+        """Stop the streaming answer now; what arrived is kept, marked stopped."""
+        active = self._active
+        if active is None:
+            return
+        self.worker.cancel(active.request_id)
+        self._sync(active)
+        active.message.complete = False
+        active.message.error = None
+        active.message.finish_reason = STOPPED
+        self._finish(active)
+        self.status_message.emit("Stopped.")
+
+    def retry(self, message_id: str) -> None:
+        """Ask again for an answer, replacing ``message_id`` (and dropping what follows it)."""
+        self._restart(message_id, keep=False)
+
+    def continue_answer(self, message_id: str) -> None:
+        """Ask the model to carry on; the continuation is appended to the same answer."""
+        self._restart(message_id, keep=True)
+
+    def regenerate(self, message_id: str | None = None) -> None:
+        """Replace an answer (by default the last one) with a fresh one."""
+        if message_id is None:
+            conv = self.conv
+            answers = [m for m in conv.messages if m.role == "assistant"] if conv else []
+            if not answers:
+                self.status_message.emit("There is no answer to regenerate yet.")
+                return
+            message_id = answers[-1].id
+        self._restart(message_id, keep=False)
+
+    def edit(self, message_id: str) -> None:
+        """Put a user message back in the composer; sending drops it and everything after."""
+        if self._active is not None:
+            self.status_message.emit("Stop the answer before editing.")
+            return
+        index = self._index_of(message_id)
+        if index is None or self.conv is None or self.conv.messages[index].role != "user":
+            return
+        self.store_draft()
+        self._editing_id = message_id
+        self.composer.set_text(self.conv.messages[index].content)
+        self.composer.set_editing(True)
+        self.composer.focus()
+
+    def cancel_edit(self) -> None:
+        """Leave edit mode and bring back the draft."""
+        if self._editing_id is None:
+            return
+        self._editing_id = None
+        self.composer.set_editing(False)
+        self.composer.set_text(self.conv.draft if self.conv else "")
+
+    def discard(self, conv_id: str) -> None:
+        """The conversation was deleted: stop its stream and forget it without saving."""
+        active = self._active
+        if active is not None and active.conv.id == conv_id:
+            self.worker.cancel(active.request_id)
+            self._active = None
+            self._save_timer.stop()
+            self.view.set_streaming(None)
+            self.composer.set_streaming(False)
+            self.busy_changed.emit(False)
+        if self.conv is not None and self.conv.id == conv_id:
+            self._editing_id = None
+            self.composer.set_editing(False)
+            self.conv = None
+
+    def shutdown(self) -> None:
+        """Stop streaming, save, and stop the worker thread (called once, on close)."""
+        self.store_draft()
+        if self._active is not None:
+            self.stop()
+        self._save_timer.stop()
+        self._chat.stop()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _create_conversation(self) -> Conversation:
+        settings = self._settings()
+        profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
+        conv: Conversation = self.store.create(
+            title=DEFAULT_TITLE,
+            model=self.header.model_name(),
+            profile_id=profile.id,
+            temperature=profile.temperature,
+        )
+        self.conv = conv
+        self.view.set_messages(conv.messages)
+        self.conversation_created.emit(conv.id)
+        return conv
+
+    def _index_of(self, message_id: str) -> int | None:
+        conv = self.conv
+        if conv is None:
+            return None
+        for index, message in enumerate(conv.messages):
+            if message.id == message_id:
+                return index
+        return None
+
+    def _restart(self, message_id: str, keep: bool) -> None:
+        if self._active is not None or self.conv is None or self.conv.read_only:
+            return
+        conv = self.conv
+        index = self._index_of(message_id)
+        if index is None or conv.messages[index].role != "assistant":
+            return
+        self.header.apply_to(conv)
+        message = conv.messages[index]
+        if len(conv.messages) > index + 1:
+            del conv.messages[index + 1 :]
+            self.view.set_messages(conv.messages)
+        history = build_history(conv, index)
+        base_content = base_reasoning = ""
+        if keep and message.content:
+            history += [
+                {"role": "assistant", "content": message.content},
+                {"role": "user", "content": CONTINUE_PROMPT},
+            ]
+            base_content, base_reasoning = message.content, message.reasoning
+        else:
+            message.content = ""
+            message.reasoning = ""
+            message.reasoning_seconds = None
+        message.error = None
+        message.complete = False
+        message.finish_reason = None
+        message.usage = None
+        message.request_id = None
+        message.model = self.header.model_name() or message.model
+        self.view.refresh_message(message.id)
+        self._start(conv, message, history, base_content, base_reasoning)
+
+    def _start(
+        self,
+        conv: Conversation,
+        message: Message,
+        history: list[dict[str, str]],
+        base_content: str = "",
+        base_reasoning: str = "",
+    ) -> None:
+        request_id = uuid.uuid4().hex
+        self._active = _Active(request_id, conv, message, base_content, base_reasoning)
+        self._save(conv)
+        self.view.set_streaming(message.id)
+        self.view.scroll_to_bottom()
+        self.composer.set_streaming(True)
+        self.busy_changed.emit(True)
+        self._save_timer.start()
+        self._chat_request.emit(request_id, self.request_params(conv, history))
+
+    def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
+        """Everything the worker needs for one request, as plain data."""
+        settings = self._settings()
+        profile = settings.profile(conv.profile_id or settings.default_profile_id)
+        params: dict[str, Any] = {
+            "base_url": profile.base_url,
+            "profile_id": profile.id,
+            "needs_key": profile.needs_key,
+            "model": conv.model or profile.default_model,
+            "messages": messages,
+            "temperature": conv.temperature,
+            "max_tokens": conv.max_tokens,
+            "extra_headers": dict(profile.extra_headers),
+            "timeout": profile.timeout,
+            "proxy": profile.proxy,
+            "ca_bundle": profile.ca_bundle,
+        }
+        key = self._session_keys.get(profile.id)
+        if key:
+            params["api_key"] = key
+        return params
+
+    def _sync(self, active: _Active) -> None:
+        """Bring every received character into the Message object."""
+        if active.conv is self.conv:
+            self.view.flush_stream()
+        else:
+            self._fold_pending(active)
+
+    @staticmethod
+    def _fold_pending(active: _Active) -> None:
+        if not active.pending:
+            return
+        parts, active.pending = active.pending, []
+        message = active.message
+        message.reasoning += "".join(text for kind, text in parts if kind == "reasoning")
+        message.content += "".join(text for kind, text in parts if kind == "content")
+
+    def _finish(self, active: _Active) -> None:
+        self._active = None
+        self._save_timer.stop()
+        if active.conv is self.conv:
+            self.view.set_streaming(None)
+            self.view.refresh_message(active.message.id)
+        self.composer.set_streaming(False)
+        self.busy_changed.emit(False)
+        self._save(active.conv)
+
+    def _save(self, conv: Conversation, touch: bool = True) -> None:
+        try:
+            self.store.save(conv, touch=touch)
+        except Exception as error:  # disk full, read-only file: say so, keep the data in memory
+            log.error("saving conversation failed: %s", error)
+            self.status_message.emit(str(error))
+            return
+        self.conversation_saved.emit(conv.id)
+
+    # -- worker slots ------------------------------------------------------------------------
+    def _on_worker_delta(self, request_id: str, kind: str, text: str) -> None:
+        active = self._active
+        if active is None or active.request_id != request_id:
+            return  # a stopped request still draining: Stop already kept what arrived
+        if active.conv is self.conv:
+            self.view.stream_append(active.message.id, kind, text)
+        else:
+            active.pending.append((kind, text))
+
+    def _on_worker_finished(self, request_id: str, result: dict[str, Any]) -> None:
+        active = self._active
+        if active is None or active.request_id != request_id:
+            return
+        self._sync(active)
+        message = active.message
+        if not result.get("cancelled"):
+            message.content = active.base_content + result.get("content", "")
+            if result.get("reasoning") or not active.base_content:
+                message.reasoning = active.base_reasoning + result.get("reasoning", "")
+        message.finish_reason = result.get("finish_reason")
+        message.usage = result.get("usage")
+        message.request_id = result.get("request_id")
+        message.model = result.get("model") or message.model
+        message.complete = bool(result.get("complete"))
+        message.error = None
+        if result.get("reasoning_seconds") is not None:
+            message.reasoning_seconds = result["reasoning_seconds"]
+        self._finish(active)
+        if message.finish_reason == "length":
+            self.status_message.emit("The answer was cut off by the token limit.")
+        self._maybe_request_title(active.conv, message)
+
+    def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:
+        active = self._active
+        if active is None or active.request_id != request_id:
+            return
+        self._sync(active)
+        message = active.message
+        partial = active.base_content + (error.get("content") or "")
+        if len(partial) > len(message.content):
+            message.content = partial  # never lose a character the client received
+        reasoning = active.base_reasoning + (error.get("reasoning") or "")
+        if len(reasoning) > len(message.reasoning):
+            message.reasoning = reasoning
+        message.complete = False
+        message.error = error.get("message") or "API request failed"
+        message.request_id = error.get("request_id")
+        message.finish_reason = error.get("finish_reason")
+        self._finish(active)
+
+    def _on_save_timer_timeout(self) -> None:
+        active = self._active
+        if active is not None:
+            self._sync(active)
+            self._save(active.conv)
+
+    # -- titles ------------------------------------------------------------------------------
+    def _maybe_request_title(self, conv: Conversation, answer: Message) -> None:
+        expected = self._auto_titles.get(conv.id)
+        if expected is None or conv.title != expected or not answer.content.strip():
+            return
+        if not getattr(self._settings(), "auto_title", True):
+            return
+        question = next((m.content for m in conv.messages if m.role == "user"), "")
+        prompt = f"{TITLE_PROMPT}\n\nUser: {question[:1500]}\n\nAssistant: {answer.content[:1500]}"
+        self._title_request.emit(
+            conv.id, self.request_params(conv, [{"role": "user", "content": prompt}])
+        )
+
+    def _on_background_title_ready(self, conv_id: str, title: str) -> None:
+        expected = self._auto_titles.pop(conv_id, None)
+        try:
+            conv = self.store.load(conv_id)
+        except Exception:  # deleted meanwhile: nothing to name
+            return
+        if expected is None or conv.title != expected or conv.read_only:
+            return  # the user renamed it meanwhile: their title wins
+        conv.title = title
+        self._save(conv, touch=False)

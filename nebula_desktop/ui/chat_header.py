@@ -1,0 +1,228 @@
+"""The per-conversation settings bar: profile, model, temperature, max tokens, system prompt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class SystemPromptDialog(QDialog):
+    """A small editor for the conversation's system prompt."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("System prompt")
+        self.editor = QPlainTextEdit(self)
+        self.editor.setPlainText(text)
+        self.editor.setAccessibleName("System prompt")
+        self.editor.setPlaceholderText("Instructions the model sees before every message")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Sent as the first message of every request in this chat:"))
+        layout.addWidget(self.editor)
+        layout.addWidget(buttons)
+        self.resize(520, 300)
+
+    def text(self) -> str:
+        return self.editor.toPlainText().strip()
+
+
+class ChatHeader(QWidget):
+    """Top bar. User edits emit ``settings_edited``; a profile switch also ``profile_changed``."""
+
+    settings_edited = Signal()
+    profile_changed = Signal(str)
+    models_refresh_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self._system_prompt = ""
+        self.profile = QComboBox(self)
+        self.profile.setAccessibleName("Endpoint profile")
+        self.profile.setToolTip("Endpoint profile")
+        self.model = QComboBox(self)
+        self.model.setEditable(True)
+        self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.model.setMinimumContentsLength(22)
+        self.model.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.model.setAccessibleName("Model")
+        self.model.setToolTip("Model (type any name, or pick one the server lists)")
+        self.refresh = QToolButton(self)
+        self.refresh.setText("⟳")
+        self.refresh.setAccessibleName("Reload model list")
+        self.refresh.setToolTip("Reload the model list from the server")
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)  # indeterminate: the model list is loading
+        self.busy.setFixedWidth(48)
+        self.busy.setMaximumHeight(10)
+        self.busy.setTextVisible(False)
+        self.busy.setAccessibleName("Loading models")
+        self.busy.setVisible(False)
+        self.temperature = QDoubleSpinBox(self)
+        self.temperature.setRange(0.0, 2.0)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setDecimals(1)
+        self.temperature.setValue(0.7)
+        self.temperature.setAccessibleName("Temperature")
+        self.temperature.setToolTip("Temperature (0 = focused, 2 = very random)")
+        self.max_tokens = QSpinBox(self)
+        self.max_tokens.setRange(0, 1_000_000)
+        self.max_tokens.setSingleStep(256)
+        self.max_tokens.setSpecialValueText("no limit")
+        self.max_tokens.setAccessibleName("Max tokens")
+        self.max_tokens.setToolTip("Longest answer in tokens (no limit = not sent)")
+        self.system = QToolButton(self)
+        self.system.setText("System prompt…")
+        self.system.setAccessibleName("System prompt")
+        self.system.setCheckable(False)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.setSpacing(6)
+        for label, widget in (("Profile", self.profile), ("&Model", self.model)):
+            text = QLabel(label, self)
+            text.setBuddy(widget)
+            layout.addWidget(text)
+            layout.addWidget(widget)
+        layout.addWidget(self.refresh)
+        layout.addWidget(self.busy)
+        layout.addSpacing(8)
+        temp_label = QLabel("&Temp.", self)
+        temp_label.setBuddy(self.temperature)
+        layout.addWidget(temp_label)
+        layout.addWidget(self.temperature)
+        tokens_label = QLabel("Ma&x tokens", self)
+        tokens_label.setBuddy(self.max_tokens)
+        layout.addWidget(tokens_label)
+        layout.addWidget(self.max_tokens)
+        layout.addWidget(self.system)
+        layout.addStretch(1)
+
+        self.profile.currentIndexChanged.connect(self._on_profile_index_changed)
+        self.model.currentTextChanged.connect(self._on_edited)
+        self.temperature.valueChanged.connect(self._on_edited)
+        self.max_tokens.valueChanged.connect(self._on_edited)
+        self.system.clicked.connect(self._on_system_clicked)
+        self.refresh.clicked.connect(lambda: self.models_refresh_requested.emit(self.profile_id()))
+
+    # -- filling -----------------------------------------------------------------------------
+    def set_profiles(self, profiles: list[Any], current_id: str | None) -> None:
+        """Fill the profile combo (``Profile`` objects) without emitting edits."""
+        self._loading = True
+        try:
+            self.profile.clear()
+            for profile in profiles:
+                self.profile.addItem(profile.name, profile.id)
+            index = self.profile.findData(current_id)
+            self.profile.setCurrentIndex(max(0, index))
+        finally:
+            self._loading = False
+
+    def set_models(self, models: list[str]) -> None:
+        """Offer ``models`` in the combo, keeping whatever model is typed in."""
+        self._loading = True
+        try:
+            current = self.model.currentText()
+            self.model.clear()
+            self.model.addItems(models)
+            self.model.setEditText(current)
+        finally:
+            self._loading = False
+
+    def set_models_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.refresh.setEnabled(not busy)
+
+    def load(self, conv: Any, profile_id: str) -> None:
+        """Show a conversation's settings (``Conversation``) without emitting edits."""
+        self._loading = True
+        try:
+            index = self.profile.findData(profile_id)
+            if index >= 0:
+                self.profile.setCurrentIndex(index)
+            self.model.setEditText(conv.model or "")
+            self.temperature.setValue(float(conv.temperature))
+            self.max_tokens.setValue(int(conv.max_tokens or 0))
+            self._system_prompt = conv.system_prompt or ""
+            self._update_system_button()
+        finally:
+            self._loading = False
+
+    def apply_to(self, conv: Any) -> bool:
+        """Write the bar's values into ``conv``; returns True when something changed."""
+        values = {
+            "profile_id": self.profile_id() or conv.profile_id,
+            "model": self.model.currentText().strip(),
+            "temperature": round(self.temperature.value(), 1),
+            "max_tokens": self.max_tokens.value() or None,
+            "system_prompt": self._system_prompt or None,
+        }
+        changed = False
+        for name, value in values.items():
+            if getattr(conv, name) != value:
+                setattr(conv, name, value)
+                changed = True
+        return changed
+
+    # -- reading -----------------------------------------------------------------------------
+    def profile_id(self) -> str:
+        return str(self.profile.currentData() or "")
+
+    def model_name(self) -> str:
+        return self.model.currentText().strip()
+
+    def system_prompt(self) -> str:
+        return self._system_prompt
+
+    def set_system_prompt(self, text: str) -> None:
+        self._system_prompt = text
+        self._update_system_button()
+
+    # -- slots -------------------------------------------------------------------------------
+    def _on_edited(self, *_args: object) -> None:
+        if not self._loading:
+            self.settings_edited.emit()
+
+    def _on_profile_index_changed(self, _index: int) -> None:
+        if self._loading:
+            return
+        self.profile_changed.emit(self.profile_id())
+        self.settings_edited.emit()
+
+    def _on_system_clicked(self) -> None:
+        dialog = SystemPromptDialog(self._system_prompt, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def accepted() -> None:
+            self.set_system_prompt(dialog.text())
+            self.settings_edited.emit()
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def _update_system_button(self) -> None:
+        active = bool(self._system_prompt)
+        self.system.setText("System prompt ✓" if active else "System prompt…")
+        self.system.setToolTip(self._system_prompt[:300] if active else "No system prompt")

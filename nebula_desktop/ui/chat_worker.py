@@ -1,0 +1,254 @@
+"""The streaming worker: one long-lived QObject in a QThread that runs ``ChatClient.chat``.
+
+It never touches a widget. Requests arrive by queued signal (``start_chat``), results leave as
+plain-data signals. Cancel is a ``threading.Event`` set directly from the GUI thread, so Stop
+works while the worker thread is blocked inside the network read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+# Coalescing interval for deltas: keeps the GUI event queue short when a fast server sends
+# thousands of tiny chunks; the view coalesces again (~30 ms) before re-measuring the row.
+_EMIT_INTERVAL = 0.015
+
+
+def make_client(params: dict[str, Any]) -> Any:
+    """Build a ``ChatClient`` from request params; reads the keyring when no session key is given.
+
+    Runs on a worker thread only: the GUI thread never touches the keyring or the network.
+    """
+    from nebula_desktop.api import ChatClient
+
+    api_key = params.get("api_key")
+    if not api_key and params.get("needs_key", True):
+        from nebula_desktop.secrets import get_key
+
+        api_key = get_key(str(params.get("profile_id") or ""))
+    if api_key:
+        from nebula_desktop.logging_setup import register_secret
+
+        register_secret(api_key)  # the log redacts it wherever it might appear
+    return ChatClient(
+        str(params["base_url"]),
+        api_key=api_key or None,
+        timeout=float(params.get("timeout") or 60.0),
+        extra_headers=dict(params.get("extra_headers") or {}) or None,
+        proxy=params.get("proxy") or None,
+        ca_bundle=params.get("ca_bundle") or None,
+    )
+
+
+def error_dict(error: BaseException) -> dict[str, Any]:
+    """Plain-data description of a failure, including whatever partial answer arrived."""
+    partial = getattr(error, "partial", None)
+    return {
+        "message": str(error) or type(error).__name__,
+        "error_class": type(error).__name__,
+        "status_code": getattr(error, "status_code", None),
+        "request_id": getattr(error, "request_id", None) or getattr(partial, "request_id", None),
+        "retryable": bool(getattr(error, "retryable", False)),
+        "content": getattr(partial, "content", "") or "",
+        "reasoning": getattr(partial, "reasoning", "") or "",
+        "finish_reason": getattr(partial, "finish_reason", None),
+        "usage": getattr(partial, "usage", None),
+    }
+
+
+class _DeltaBuffer:
+    """Collects deltas on the worker thread and emits them at most every 15 ms, in order."""
+
+    def __init__(self, worker: ChatWorker, request_id: str) -> None:
+        self._worker = worker
+        self._request_id = request_id
+        self._parts: list[tuple[str, str]] = []
+        self._last_emit = 0.0
+        self.first_reasoning: float | None = None
+        self.first_content: float | None = None
+
+    def add(self, kind: str, text: str) -> None:
+        if not text:
+            return
+        now = time.monotonic()
+        if kind == "reasoning" and self.first_reasoning is None:
+            self.first_reasoning = now
+        if kind == "content" and self.first_content is None:
+            self.first_content = now
+        if self._parts and self._parts[-1][0] == kind:
+            self._parts[-1] = (kind, self._parts[-1][1] + text)
+        else:
+            self._parts.append((kind, text))
+        if now - self._last_emit >= _EMIT_INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        parts, self._parts = self._parts, []
+        for kind, text in parts:
+            self._worker.delta.emit(self._request_id, kind, text)
+        self._last_emit = time.monotonic()
+
+    def reasoning_seconds(self) -> float | None:
+        if self.first_reasoning is None:
+            return None
+        end = self.first_content if self.first_content is not None else time.monotonic()
+        return round(max(0.0, end - self.first_reasoning), 1)
+
+
+class ChatWorker(QObject):
+    """Runs chat requests on its own thread and reports by signal (plain data only)."""
+
+    delta = Signal(str, str, str)  # request_id, kind ("content"|"reasoning"), text
+    finished = Signal(str, dict)  # request_id, result
+    failed = Signal(str, dict)  # request_id, error
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._cancels: dict[str, threading.Event] = {}
+        self._cancelled_early: set[str] = set()
+        self._busy = False
+
+    @property
+    def busy(self) -> bool:
+        """True while a request runs (thread-safe read)."""
+        with self._lock:
+            return self._busy
+
+    def cancel(self, request_id: str) -> None:
+        """Stop ``request_id`` now; safe to call from any thread, also before it started."""
+        with self._lock:
+            event = self._cancels.get(request_id)
+            if event is None:
+                self._cancelled_early.add(request_id)
+            else:
+                event.set()
+
+    @Slot(str, dict)
+    def start_chat(self, request_id: str, params: dict[str, Any]) -> None:
+        """Run one chat request to the end (called on the worker thread by queued signal)."""
+        event = threading.Event()
+        with self._lock:
+            if self._busy:  # cannot normally happen: the queue serialises, the UI disables Send
+                self.failed.emit(request_id, _refused())
+                return
+            self._busy = True
+            self._cancels[request_id] = event
+            if request_id in self._cancelled_early:
+                self._cancelled_early.discard(request_id)
+                event.set()
+        buffer = _DeltaBuffer(self, request_id)
+        client = None
+        try:
+            if event.is_set():
+                self.finished.emit(request_id, _cancelled_result())
+                return
+            client = make_client(params)
+            extra: dict[str, Any] = {}
+            if params.get("max_tokens"):
+                extra["max_tokens"] = int(params["max_tokens"])
+            result = client.chat(
+                params["model"],
+                params["messages"],
+                temperature=float(params.get("temperature", 0.7)),
+                stream=True,
+                on_delta=buffer.add,
+                cancel=event,
+                **extra,
+            )
+            buffer.flush()
+            self.finished.emit(request_id, _result_dict(result, buffer.reasoning_seconds()))
+        except Exception as error:  # every failure travels as data; bugs are logged too
+            buffer.flush()
+            details = error_dict(error)
+            details["reasoning_seconds"] = buffer.reasoning_seconds()
+            if _is_api_error(error):
+                log.warning(
+                    "chat failed: %s (status %s, request id %s)",
+                    details["error_class"],
+                    details["status_code"],
+                    details["request_id"],
+                )
+            else:
+                log.exception("unexpected error while talking to the server")
+            self.failed.emit(request_id, details)
+        finally:
+            if client is not None:
+                client.close()
+            with self._lock:
+                self._cancels.pop(request_id, None)
+                self._busy = False
+
+
+def _is_api_error(error: BaseException) -> bool:
+    try:
+        from nebula_desktop.api import APIError
+    except ImportError:  # pragma: no cover - the package always ships api/
+        return False
+    return isinstance(error, APIError)
+
+
+def _result_dict(result: Any, reasoning_seconds: float | None) -> dict[str, Any]:
+    return {
+        "content": result.content or "",
+        "reasoning": result.reasoning or "",
+        "finish_reason": result.finish_reason,
+        "usage": result.usage,
+        "request_id": result.request_id,
+        "model": result.model,
+        "complete": bool(result.complete),
+        "cancelled": bool(getattr(result, "cancelled", False)),
+        "reasoning_seconds": reasoning_seconds,
+    }
+
+
+def _cancelled_result() -> dict[str, Any]:
+    return {
+        "content": "",
+        "reasoning": "",
+        "finish_reason": None,
+        "usage": None,
+        "request_id": None,
+        "model": None,
+        "complete": False,
+        "cancelled": True,
+        "reasoning_seconds": None,
+    }
+
+
+def _refused() -> dict[str, Any]:
+    return {
+        "message": "Another answer is still streaming; stop it first.",
+        "error_class": "Busy",
+        "status_code": None,
+        "request_id": None,
+        "retryable": True,
+        "content": "",
+        "reasoning": "",
+        "finish_reason": None,
+        "usage": None,
+    }
+
+
+class WorkerThread:
+    """Owns a worker object and the QThread it lives in; started once, stopped once."""
+
+    def __init__(self, worker: QObject, name: str) -> None:
+        self.worker = worker
+        self.thread = QThread()
+        self.thread.setObjectName(name)
+        worker.moveToThread(self.thread)
+        self.thread.start()
+
+    def stop(self, timeout_ms: int = 5000) -> None:
+        """Quit the event loop and wait; cancellation of running requests is the caller's job."""
+        if self.thread.isRunning():
+            self.thread.quit()
+            self.thread.wait(timeout_ms)

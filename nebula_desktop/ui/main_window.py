@@ -1,0 +1,414 @@
+"""The main window: conversation list on the left; header, messages and composer on the right.
+
+The window lays out widgets and wires signals. The chat flow lives in ``ChatController``; network
+and keyring work runs on the two worker threads; files go through the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nebula_desktop import APP_NAME, __version__
+from nebula_desktop.ui.actions import Handlers, ShortcutsDialog, install_actions
+from nebula_desktop.ui.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat_controller import DEFAULT_TITLE, ChatController
+from nebula_desktop.ui.chat_header import ChatHeader
+from nebula_desktop.ui.chat_worker import WorkerThread
+from nebula_desktop.ui.composer import Composer
+from nebula_desktop.ui.conversation_list import ConversationList
+from nebula_desktop.ui.message_view import MessageView
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    """The application window. ``load()`` runs after the window is shown (start-up is sacred)."""
+
+    loaded = Signal()
+    _models_request = Signal(str, dict)
+    _key_check_request = Signal(str)
+
+    def __init__(
+        self,
+        settings_store: Any,
+        store: Any,
+        settings: Any = None,
+        session_keys: dict[str, str] | None = None,
+        offline: bool = False,
+        log_dir: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings_store = settings_store
+        self.settings = settings if settings is not None else settings_store.load()
+        self.store = store
+        # Keys the user chose to keep for this session only (no usable keyring); never saved.
+        self.session_keys: dict[str, str] = session_keys if session_keys is not None else {}
+        self.offline = offline  # --screenshot / --smoke-test: no network, no first-run dialog
+        self.log_dir = log_dir
+        self._models_fetched: set[str] = set()
+        self._settings_dialog: Any = None
+        self._closed = False
+        self.setWindowTitle(APP_NAME)
+        self.resize(1100, 720)
+
+        self.conv_list = ConversationList(store, self)
+        self.conv_list.setAccessibleName("Conversations")
+        self.header = ChatHeader(self)
+        self.view = MessageView(self)
+        self.view.setAccessibleName("Messages")
+        self.composer = Composer(self)
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.composer)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.conv_list)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([280, 820])
+        self.setCentralWidget(self.splitter)
+
+        self._background = WorkerThread(BackgroundWorker(), "background-worker")
+        background: BackgroundWorker = self._background.worker  # type: ignore[assignment]
+        self.controller = ChatController(
+            store,
+            self.view,
+            self.composer,
+            self.header,
+            lambda: self.settings,
+            self.session_keys,
+            background,
+            self,
+        )
+        self.actions_by_name = install_actions(
+            self,
+            Handlers(
+                new_chat=self.new_chat,
+                search=self.conv_list.focus_search,
+                stop=self.controller.stop,
+                regenerate=lambda: self.controller.regenerate(None),
+                copy_last=self.copy_last_answer,
+                focus_composer=self.composer.focus,
+                rename=self.conv_list.rename_current,
+                delete=self.conv_list.delete_current,
+                settings=self.open_settings,
+                open_log_folder=self.open_log_folder,
+                shortcuts=self.show_shortcuts,
+                about=self.show_about,
+                quit=self._quit,
+            ),
+        )
+        self._models_request.connect(background.list_models)
+        self._key_check_request.connect(background.check_key)
+        background.models_ready.connect(self._on_background_models_ready)
+        background.models_failed.connect(self._on_background_models_failed)
+        background.key_checked.connect(self._on_background_key_checked)
+        self.conv_list.conversation_selected.connect(self._on_list_conversation_selected)
+        self.conv_list.conversation_deleted.connect(self._on_list_conversation_deleted)
+        self.conv_list.conversation_renamed.connect(self._on_list_conversation_renamed)
+        self.conv_list.new_requested.connect(self.new_chat)
+        self.composer.send_requested.connect(self.controller.send)
+        self.composer.stop_requested.connect(self.controller.stop)
+        self.composer.cancel_edit_requested.connect(self.controller.cancel_edit)
+        self.header.settings_edited.connect(self.controller.header_edited)
+        self.header.profile_changed.connect(self._on_header_profile_changed)
+        self.header.models_refresh_requested.connect(lambda pid: self.request_models(pid, True))
+        self.view.retry_requested.connect(self.controller.retry)
+        self.view.continue_requested.connect(self.controller.continue_answer)
+        self.view.regenerate_requested.connect(self.controller.regenerate)
+        self.view.edit_requested.connect(self.controller.edit)
+        self.view.link_activated.connect(self._on_view_link_activated)
+        self.view.status_message.connect(self.show_status)
+        self.controller.status_message.connect(self.show_status)
+        self.controller.busy_changed.connect(self.actions_by_name["stop"].setEnabled)
+        self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
+        self.controller.conversation_created.connect(self._on_controller_conversation_created)
+        self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
+        self.restore_window_state()
+
+    # -- start-up ----------------------------------------------------------------------------
+    def restore_window_state(self) -> None:
+        """Geometry, dock/toolbar state and splitter sizes from the last session."""
+        s = self.settings
+        if s.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
+        if len(s.splitter_sizes) == 2 and all(size > 0 for size in s.splitter_sizes):
+            self.splitter.setSizes(list(s.splitter_sizes))
+
+    def load(self) -> None:
+        """Fill the window after it is shown: the list, the last conversation, then the network."""
+        for problem in getattr(self.store, "problems", []):
+            self.show_status(problem, 10000)
+        last = self.settings.last_conversation_id
+        conv = self._load_conversation(last) if last else None
+        if conv is None:
+            summaries = self.store.list()
+            conv = self._load_conversation(summaries[0].id) if summaries else None
+        self._show_conversation(conv)
+        if conv is not None:
+            self.conv_list.select(conv.id)
+        self.composer.focus()
+        if not self.offline:
+            self.request_models(self.header.profile_id())
+            profile = self.settings.profile(self.settings.default_profile_id)
+            if profile.needs_key and not self.session_keys.get(profile.id):
+                self._key_check_request.emit(profile.id)
+        self.loaded.emit()
+
+    # -- conversations -----------------------------------------------------------------------
+    def _load_conversation(self, conv_id: str) -> Any:
+        try:
+            return self.store.load(conv_id)
+        except Exception as error:  # LoadError says what happened (quarantined, unreadable)
+            log.warning("could not open conversation: %s", error)
+            self.show_status(str(error), 10000)
+            return None
+
+    def _show_conversation(self, conv: Any) -> None:
+        self.controller.open(conv)
+        if conv is None:
+            profile = self.settings.profile(self.settings.default_profile_id)
+            self.header.set_profiles(self.settings.profiles, profile.id)
+            self.header.model.setEditText(profile.default_model)
+        self._update_title()
+        self._show_models_of(self.header.profile_id())
+
+    def new_chat(self) -> None:
+        """Start a new conversation (reuses the current one when it is still empty)."""
+        current = self.controller.conv
+        if current is not None and not current.messages:
+            self.composer.focus()
+            return
+        settings = self.settings
+        profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
+        conv = self.store.create(
+            title=DEFAULT_TITLE,
+            model=self.header.model_name() or profile.default_model,
+            profile_id=profile.id,
+            temperature=profile.temperature,
+        )
+        self._show_conversation(conv)
+        self.conv_list.reload()
+        self.conv_list.select(conv.id)
+        self.composer.focus()
+
+    def _on_list_conversation_selected(self, conv_id: str) -> None:
+        current = self.controller.conv
+        if current is not None and current.id == conv_id:
+            return
+        conv = self._load_conversation(conv_id)
+        if conv is not None:
+            self._show_conversation(conv)
+
+    def _on_list_conversation_deleted(self, conv_id: str) -> None:
+        self.controller.discard(conv_id)
+        if self.controller.conv is None:
+            # The list selects the neighbour next (conversation_selected); until then, nothing.
+            self._show_conversation(None)
+
+    def _on_list_conversation_renamed(self, conv_id: str) -> None:
+        self._update_title()
+
+    def _on_controller_conversation_saved(self, conv_id: str) -> None:
+        self.conv_list.summary_changed(conv_id)
+        self._update_title()
+
+    def _on_controller_conversation_created(self, conv_id: str) -> None:
+        self.conv_list.reload()
+        self.conv_list.select(conv_id)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        conv = self.controller.conv
+        self.setWindowTitle(f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME)
+
+    # -- models and keys ---------------------------------------------------------------------
+    def _profile_params(self, profile_id: str) -> dict[str, Any]:
+        profile = self.settings.profile(profile_id)
+        params: dict[str, Any] = {
+            "base_url": profile.base_url,
+            "profile_id": profile.id,
+            "needs_key": profile.needs_key,
+            "extra_headers": dict(profile.extra_headers),
+            "timeout": profile.timeout,
+            "proxy": profile.proxy,
+            "ca_bundle": profile.ca_bundle,
+        }
+        if self.session_keys.get(profile.id):
+            params["api_key"] = self.session_keys[profile.id]
+        return params
+
+    def _show_models_of(self, profile_id: str) -> None:
+        self.header.set_models(list(self.settings.profile(profile_id).models_cache))
+        if not self.offline:
+            self.request_models(profile_id)
+
+    def request_models(self, profile_id: str, force: bool = False) -> None:
+        """Fetch a profile's model list in the background (once per session unless forced)."""
+        if not profile_id or self.offline or (profile_id in self._models_fetched and not force):
+            return
+        self._models_fetched.add(profile_id)
+        self.header.set_models_busy(True)
+        self._models_request.emit(profile_id, self._profile_params(profile_id))
+
+    def _on_header_profile_changed(self, profile_id: str) -> None:
+        self._show_models_of(profile_id)
+        if not self.header.model_name():
+            self.header.model.setEditText(self.settings.profile(profile_id).default_model)
+
+    def _on_background_models_ready(self, profile_id: str, models: list[str]) -> None:
+        self.header.set_models_busy(False)
+        profile = self.settings.profile(profile_id)
+        if profile.id == profile_id and profile.models_cache != models:
+            profile.models_cache = list(models)
+            self._save_settings()
+        if self.header.profile_id() == profile_id:
+            self.header.set_models(models)
+
+    def _on_background_models_failed(self, profile_id: str, message: str) -> None:
+        self.header.set_models_busy(False)
+        self._models_fetched.discard(profile_id)  # try again next time the profile is shown
+        self.show_status(f"Could not load the model list: {message}", 8000)
+
+    def _on_background_key_checked(self, profile_id: str, has_key: bool, problem: str) -> None:
+        if not has_key and not self.session_keys.get(profile_id) and not self._closed:
+            if problem:
+                log.info("keyring problem at start-up: %s", problem)
+            self.open_settings(first_run=True)
+
+    # -- dialogs and actions -----------------------------------------------------------------
+    def open_settings(self, first_run: bool = False) -> None:
+        """Open the settings dialog (non-blocking; one at a time)."""
+        if self._settings_dialog is not None:
+            self._settings_dialog.raise_()
+            self._settings_dialog.activateWindow()
+            return
+        from nebula_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self.settings, self.settings_store, self.session_keys, self, first_run=first_run
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settings_changed.connect(self._on_settings_changed)
+        dialog.finished.connect(self._on_settings_dialog_finished)
+        self._settings_dialog = dialog
+        dialog.open()
+
+    def _on_settings_dialog_finished(self, _result: int) -> None:
+        self._settings_dialog = None
+
+    def _on_settings_changed(self) -> None:
+        from nebula_desktop.ui.theme import apply_font_size, apply_theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.set_dark(apply_theme(app, self.settings.theme, self.set_dark))
+            apply_font_size(app, self.settings.font_size)
+        if self.settings.font_size:
+            self.view.set_font_point_size(self.settings.font_size)
+        self._models_fetched.clear()  # a new key or address may list other models
+        current = self.header.profile_id()
+        self.header.set_profiles(self.settings.profiles, current)
+        self._show_models_of(self.header.profile_id())
+
+    def set_dark(self, dark: bool) -> None:
+        self.view.set_dark(dark)
+
+    def copy_last_answer(self) -> None:
+        conv = self.controller.conv
+        answers = [m for m in conv.messages if m.role == "assistant" and m.content] if conv else []
+        if answers:
+            QGuiApplication.clipboard().setText(answers[-1].content)
+            self.show_status("Copied the last answer.")
+
+    def open_log_folder(self) -> None:
+        from nebula_desktop.paths import log_dir
+
+        folder = self.log_dir or str(log_dir())
+        QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3><p>A fast, light, native desktop chat client "
+            "for OpenAI-compatible APIs.</p><p>License: MIT</p>",
+        )
+
+    def _on_view_link_activated(self, url: str) -> None:
+        if not url.startswith(("http://", "https://")):
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Open link",
+            f"Open this address in your browser?\n\n{url}",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+        box.open()
+
+    def show_status(self, text: str, timeout_ms: int = 4000) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def show_error(self, text: str) -> None:
+        """Show an unexpected problem without blocking the window."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
+
+    def activate(self) -> None:
+        """Bring the window to the front (a second launch asked for it)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    # -- shutdown ----------------------------------------------------------------------------
+    def _save_settings(self) -> None:
+        try:
+            self.settings_store.save(self.settings)
+        except Exception as error:
+            log.error("saving settings failed: %s", error)
+            self.show_status(str(error), 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self.controller.shutdown()
+            self._background.stop()
+            s = self.settings
+            s.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+            s.window_state = bytes(self.saveState().toBase64().data()).decode()
+            s.splitter_sizes = list(self.splitter.sizes())
+            s.last_conversation_id = self.controller.conv.id if self.controller.conv else None
+            self._save_settings()
+        super().closeEvent(event)

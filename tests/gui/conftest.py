@@ -1,0 +1,106 @@
+"""Fixtures for window-level tests: temp data/config folders, a loopback server, a window factory.
+
+Keys are session keys (kept in memory), so no test needs a keyring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.servers import LoopbackServer, Reply
+
+MODELS_PATH = "/v1/models"
+
+# The offscreen platform warns whenever a window's minimum size changes after it is shown (the
+# composer grows a line): a platform limitation, not a bug in the app.
+OFFSCREEN_SIZE_HINTS = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/gui/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_SIZE_HINTS))
+
+
+TEST_KEY = "sk-test-0123456789abcdef"
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    """A loopback OpenAI-compatible server; ``/v1/models`` always lists two models."""
+    with LoopbackServer() as srv:
+        srv.default[MODELS_PATH] = Reply.json(
+            200, {"object": "list", "data": [{"id": "test-model"}, {"id": "other-model"}]}
+        )
+        yield srv
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    return tmp_path / "config"
+
+
+def write_settings(config_dir: Path, base_url: str, model: str = "test-model") -> None:
+    """Point the default profile at ``base_url`` with ``model`` as its default model."""
+    from nebula_desktop.settings import SettingsStore
+
+    settings_store = SettingsStore(config_dir)
+    settings = settings_store.load()
+    profile = settings.profile(settings.default_profile_id)
+    profile.base_url = base_url
+    profile.default_model = model
+    settings_store.save(settings)
+
+
+@pytest.fixture
+def make_window(
+    qtbot: Any, server: LoopbackServer, data_dir: Path, config_dir: Path
+) -> Iterator[Callable[..., Any]]:
+    """Build, show and load a ``MainWindow`` on the temp folders; closes them all afterwards."""
+    from nebula_desktop.settings import SettingsStore
+
+    from nebula_desktop.store import ConversationStore
+    from nebula_desktop.ui.main_window import MainWindow
+
+    opened: list[tuple[Any, Any]] = []
+    write_settings(config_dir, server.base_url)
+
+    def make(key: str | None = TEST_KEY, offline: bool = False, base_url: str | None = None) -> Any:
+        if base_url is not None:
+            write_settings(config_dir, base_url)
+        settings_store = SettingsStore(config_dir)
+        settings = settings_store.load()
+        keys = {settings.default_profile_id: key} if key else {}
+        store = ConversationStore(data_dir)
+        window = MainWindow(settings_store, store, settings, session_keys=keys, offline=offline)
+        qtbot.addWidget(window)
+        opened.append((window, store))
+        window.show()
+        qtbot.waitExposed(window)
+        with qtbot.waitSignal(window.loaded, timeout=5000):
+            window.load()
+        return window
+
+    def close(window: Any) -> None:
+        """Close like the user does (saves state and stops threads), then free the data folder."""
+        for index, (w, store) in enumerate(opened):
+            if w is window:
+                w.close()
+                store.close()
+                del opened[index]
+                return
+
+    make.close = close  # type: ignore[attr-defined]
+    yield make
+    for window, store in opened:
+        window.close()
+        store.close()

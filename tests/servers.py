@@ -24,6 +24,7 @@ import select
 import socket
 import struct
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ class Reply:
     delay: float = 0.0
     abort_after: int | None = None
     hang: bool = False
+    head_delay: float = 0.0  # seconds before the status line (a gateway waiting on upstream)
 
     @classmethod
     def json(cls, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Reply:
@@ -118,7 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
             rec.client_closed.set()  # the client went away while we were writing
 
     def _send(self, reply: Reply, rec: Recorded) -> None:
-        stop = self.server.owner._stop
+        if reply.head_delay > 0 and self._wait(reply.head_delay, rec):
+            return
         chunks = [c for c in reply.chunks]
         streamed = len(chunks) > 1 or reply.delay > 0 or reply.abort_after is not None or reply.hang
         self.send_response(reply.status)
@@ -149,26 +152,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
             return
         if reply.hang:
-            while not stop.is_set():
-                if self._wait(0.05, rec):
-                    return
+            self._wait(3600.0, rec)
             return
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
     def _wait(self, seconds: float, rec: Recorded) -> bool:
-        """Sleep up to `seconds` (less if the server stops); True if the client closed."""
-        if self.server.owner._stop.wait(seconds):
-            return True
-        try:
-            readable, _, _ = select.select([self.connection], [], [], 0)
-            if readable and not self.connection.recv(1, socket.MSG_PEEK):
+        """Sleep up to `seconds`; True (stop writing) if the server stops or the client left."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if self.server.owner._stop.wait(min(left, 0.05)):
+                return True
+            if self._client_gone():
                 rec.client_closed.set()
                 return True
+
+    def _client_gone(self) -> bool:
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
         except OSError:
-            rec.client_closed.set()
             return True
-        return False
 
     def _reset(self) -> None:
         # SO_LINGER with a zero timeout makes close() send RST: the client sees a reset

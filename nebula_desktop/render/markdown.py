@@ -111,11 +111,11 @@ class _HtmlWriter:
             if in_table_skip and t not in ("tr_open", "tr_close", "tbody_close", "table_close"):
                 continue
             if t == "paragraph_open":
-                if not tok.hidden:
-                    w("<p>")
+                # Tight list items: a margin-less paragraph, else Qt misplaces a nested list
+                # that ends the outer list (a blank gap above it).
+                w('<p style="margin-top:0px; margin-bottom:0px;">' if tok.hidden else "<p>")
             elif t == "paragraph_close":
-                if not tok.hidden:
-                    w("</p>")
+                w("</p>")
             elif t == "inline":
                 self.inline(tok.children or [])
             elif t == "heading_open":
@@ -163,7 +163,8 @@ class _HtmlWriter:
                 self.table_rows_dropped = 0
                 w(
                     f'<table border="1" cellspacing="0" cellpadding="6" '
-                    f'style="border-collapse:collapse; border-color:{pal.table_border}; '
+                    f'style="border-collapse:collapse; border-style:solid; '
+                    f"border-color:{pal.table_border}; "
                     f'margin-top:6px; margin-bottom:6px;">'
                 )
             elif t == "table_close":

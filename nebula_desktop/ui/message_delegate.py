@@ -1,0 +1,471 @@
+"""Paints messages (role, thinking, Markdown body, usage, incomplete marker, buttons) and opens
+a read-only text selector over a message so any part of it can be selected and copied."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTextBrowser,
+)
+
+from nebula_desktop.ui.message_documents import DocumentCache, RenderedDoc, StreamingDoc
+from nebula_desktop.ui.message_layout import (
+    BUBBLE_MAX,
+    BUBBLE_PAD,
+    DARK_COLORS,
+    LIGHT_COLORS,
+    ROW_VPAD,
+    THINK_INDENT,
+    Colors,
+    Fonts,
+    RowLayout,
+    button_row,
+    column_rect,
+    needs_error_box,
+    thinking_label,
+    usage_text,
+    wrapped_height,
+)
+from nebula_desktop.ui.message_model import MessageModel
+
+if TYPE_CHECKING:
+    from nebula_desktop.store import Message
+
+_ROLE = MessageModel.MessageRole
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """Paints one message per row; everything clickable is hit-tested, never a child widget.
+
+    Emits ``action_triggered(action, message_id, arg)`` for: copy, copy_markdown, edit,
+    regenerate, retry, continue, thinking, link (arg = URL), copy_code (arg = index).
+    """
+
+    action_triggered = Signal(str, str, str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.dark = False
+        self.font_point_size = 0
+        self.cache = DocumentCache()
+        self.streaming_id: str | None = None
+        self._stream_docs: dict[tuple[str, str], StreamingDoc] = {}
+        self.thinking_open: dict[str, bool] = {}
+        self.hover_row = -1
+        self.hover_pos = QPoint(-1, -1)
+        self.last_assistant_row = -1
+        self.keyboard_row = -1  # row reached with Up/Down: tinted so Ctrl+C's target shows
+        self.view_width = 600
+        # Exact sizes: id -> (signature, size). Rows never measured get a cheap estimate.
+        self._sizes: dict[str, tuple[tuple[object, ...], QSize]] = {}
+        self.measure_count = 0
+        self.measured_ids: list[str] = []
+        self._fonts: Fonts | None = None
+        self._base_font = QFont()
+
+    # -- configuration -----------------------------------------------------------------------
+
+    @property
+    def colors(self) -> Colors:
+        """The colours of the current theme."""
+        return DARK_COLORS if self.dark else LIGHT_COLORS
+
+    def set_base_font(self, font: QFont) -> None:
+        """Body font (the view's font, resized by ``font_point_size`` when set)."""
+        font = QFont(font)
+        if self.font_point_size > 0:
+            font.setPointSize(self.font_point_size)
+        self._base_font = font
+        self._fonts = Fonts.from_base(font)
+        self.reset_caches()
+
+    @property
+    def fonts(self) -> Fonts:
+        """Fonts of the current size."""
+        if self._fonts is None:
+            self._fonts = Fonts.from_base(self._base_font)
+        return self._fonts
+
+    def reset_caches(self) -> None:
+        """Forget rendered documents and sizes (theme, font or conversation changed)."""
+        self.cache.clear()
+        self._stream_docs.clear()
+        self._sizes.clear()
+
+    def forget(self, message_id: str) -> None:
+        """Forget one message's documents and size (its fields changed)."""
+        self.cache.drop(message_id)
+        self._sizes.pop(message_id, None)
+        for key in [k for k in self._stream_docs if k[0] == message_id]:
+            del self._stream_docs[key]
+
+    def is_thinking_open(self, msg: Message) -> bool:
+        """Open while streaming, folded afterwards, unless the user toggled it."""
+        override = self.thinking_open.get(msg.id)
+        if override is not None:
+            return override
+        return msg.id == self.streaming_id
+
+    # -- documents ---------------------------------------------------------------------------
+
+    def _document(self, msg: Message, part: str, width: int) -> RenderedDoc:
+        text = msg.content if part == "body" else msg.reasoning
+        if msg.id == self.streaming_id:
+            live = self._stream_docs.get((msg.id, part))
+            if live is None:
+                live = self._stream_docs[(msg.id, part)] = StreamingDoc(
+                    self.dark, self._body_font(part)
+                )
+            entry = live.update(text)
+        else:
+            key = (msg.id, part, len(text), self.dark, self.font_point_size)
+            entry = self.cache.get(key, text, self.dark, self._body_font(part))
+        if entry.doc.textWidth() != width:
+            entry.doc.setTextWidth(width)
+        return entry
+
+    def _body_font(self, part: str) -> QFont:
+        return self.fonts.base if part == "body" else self.fonts.small
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _signature(self, msg: Message) -> tuple[object, ...]:
+        streaming = msg.id == self.streaming_id
+        return (
+            len(msg.content),
+            len(msg.reasoning),
+            self.view_width,
+            self.dark,
+            self.font_point_size,
+            self.is_thinking_open(msg),
+            msg.complete,
+            msg.error,
+            msg.request_id,
+            bool(msg.usage),
+            streaming,
+            msg.reasoning_seconds,
+        )
+
+    def layout(self, msg: Message, row: int, top: int) -> RowLayout:
+        """Compute every rectangle of ``msg`` with its row starting at y = ``top``."""
+        self.measure_count += 1
+        self.measured_ids.append(msg.id)
+        del self.measured_ids[:-200]
+        fonts, lay = self.fonts, RowLayout()
+        fm_small = QFontMetrics(fonts.small)
+        fm_bold = QFontMetrics(fonts.bold_small)
+        col_x, col_w = column_rect(self.view_width)
+        lay.column = QRect(col_x, top, col_w, 0)
+        right = col_x + col_w
+        streaming = msg.id == self.streaming_id
+        is_user = msg.role == "user"
+        y = top + ROW_VPAD
+        # Header: who is speaking, and (on hover) the actions for this message.
+        if is_user:
+            lay.header_text = "You"
+        elif msg.role == "assistant":
+            lay.header_text = f"Assistant · {msg.model}" if msg.model else "Assistant"
+        else:
+            lay.header_text = msg.role.capitalize()
+        header_h = fm_bold.height() + 6
+        text_w = fm_bold.horizontalAdvance(lay.header_text)
+        hx = right - text_w if is_user else col_x
+        lay.header_rect = QRect(hx, y, text_w, header_h)
+        actions = [("copy", "Copy"), ("copy_markdown", "Copy as Markdown")]
+        if is_user:
+            actions.append(("edit", "Edit"))
+        elif row == self.last_assistant_row and not streaming:
+            actions.append(("regenerate", "Regenerate"))
+        if is_user:
+            lay.actions = button_row(fm_small, 0, y, actions, right_to_left=hx - 10)
+        else:
+            lay.actions = button_row(fm_small, 0, y, actions, right_to_left=right)
+        y += header_h + 4
+        # Thinking: a toggle, and the reasoning text when open.
+        if msg.reasoning and not is_user:
+            is_open = self.is_thinking_open(msg)
+            lay.thinking_label = thinking_label(msg, streaming, is_open)
+            th_h = fm_small.height() + 8
+            lay.thinking_header = QRect(
+                col_x, y, fm_small.horizontalAdvance(lay.thinking_label) + 20, th_h
+            )
+            y += th_h + 6
+            if is_open:
+                doc = self._document(msg, "thinking", col_w - THINK_INDENT)
+                lay.thinking_doc = doc
+                lay.thinking_pos = QPoint(col_x + THINK_INDENT, y)
+                y += int(doc.doc.size().height()) + 10
+        # Body: Markdown in a bubble (user) or full column width (assistant).
+        if msg.content or is_user:
+            if is_user:
+                max_w = int(col_w * BUBBLE_MAX) - 2 * BUBBLE_PAD
+                doc = self._document(msg, "body", max_w)
+                ideal = min(max_w, int(doc.doc.idealWidth()) + 2)
+                if ideal < max_w:
+                    doc.doc.setTextWidth(ideal)
+                body_h = int(doc.doc.size().height())
+                lay.bubble = QRect(
+                    right - ideal - 2 * BUBBLE_PAD,
+                    y,
+                    ideal + 2 * BUBBLE_PAD,
+                    body_h + 2 * BUBBLE_PAD,
+                )
+                lay.body_pos = QPoint(lay.bubble.x() + BUBBLE_PAD, y + BUBBLE_PAD)
+                lay.body_rect = QRect(lay.body_pos, QSize(ideal, body_h))
+                y = lay.bubble.bottom() + 1
+            else:
+                doc = self._document(msg, "body", col_w)
+                body_h = int(doc.doc.size().height())
+                lay.body_pos = QPoint(col_x, y)
+                lay.body_rect = QRect(lay.body_pos, QSize(col_w, body_h))
+                y += body_h
+            lay.body_doc = doc
+        elif streaming:
+            lay.placeholder = "…" if msg.reasoning else "Waiting for the answer…"
+            lay.body_rect = QRect(col_x, y, col_w, QFontMetrics(fonts.base).height())
+            y += lay.body_rect.height()
+        # Usage, subtle, under a finished answer.
+        lay.usage_text = "" if streaming or is_user else usage_text(msg)
+        if lay.usage_text:
+            y += 6
+            lay.usage_rect = QRect(col_x, y, col_w, fm_small.height())
+            y += fm_small.height()
+        if needs_error_box(msg, streaming):
+            y = self._layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold)
+        y += ROW_VPAD
+        lay.height = y - top
+        lay.column.setHeight(lay.height)
+        return lay
+
+    def _layout_error(
+        self,
+        msg: Message,
+        lay: RowLayout,
+        x: int,
+        w: int,
+        y: int,
+        fm: QFontMetrics,
+        fm_bold: QFontMetrics,
+    ) -> int:
+        pad, inner = 10, w - 20
+        top = y
+        y += pad
+        lines = [("Incomplete answer" if msg.content else "No answer", True)]
+        if msg.error:
+            lines.append((msg.error, False))
+        if msg.request_id:
+            lines.append((f"Request id: {msg.request_id}", False))
+        for text, bold in lines:
+            h = wrapped_height(fm_bold if bold else fm, inner, text)
+            lay.error_lines.append((text, QRect(x + pad, y, inner, h), bold))
+            y += h + 2
+        y += 6
+        items = [("retry", "Retry")]
+        if msg.content:
+            items.append(("continue", "Continue"))
+        lay.buttons = button_row(fm, x + pad, y, items)
+        y += lay.buttons[0][2].height() + pad
+        lay.error_rect = QRect(x, top, w, y - top)
+        return y
+
+    def estimate_height(self, msg: Message) -> int:
+        """A cheap height guess for rows that have not been shown yet (no rendering)."""
+        fm = QFontMetrics(self.fonts.base)
+        _, col_w = column_rect(self.view_width)
+        width = col_w * BUBBLE_MAX if msg.role == "user" else col_w
+        per_line = max(10, int(width / max(1, fm.averageCharWidth())))
+        text = msg.content
+        lines = text.count("\n") + len(text) // per_line + 1
+        height = 2 * ROW_VPAD + fm.height() + 10 + int(lines * fm.lineSpacing() * 1.15)
+        if msg.role == "user":
+            height += 2 * BUBBLE_PAD
+        if msg.reasoning:
+            height += fm.height() + 14
+        if msg.usage:
+            height += fm.height()
+        if needs_error_box(msg, False):
+            height += 5 * fm.height()
+        return height
+
+    def measure(self, msg: Message, row: int) -> QSize:
+        """Measure one row exactly and remember it."""
+        lay = self.layout(msg, row, 0)
+        size = QSize(self.view_width, lay.height)
+        self._sizes[msg.id] = (self._signature(msg), size)
+        return size
+
+    def cached_size(self, msg: Message) -> QSize | None:
+        """The exact size of ``msg`` if it is measured and still valid."""
+        hit = self._sizes.get(msg.id)
+        if hit is not None and hit[0] == self._signature(msg):
+            return hit[1]
+        return None
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        """Exact size when measured, else an estimate (refined when the row is painted)."""
+        msg: Message | None = index.data(_ROLE)
+        if msg is None:
+            return QSize(0, 0)
+        size = self.cached_size(msg)
+        if size is not None:
+            return size
+        return QSize(self.view_width, self.estimate_height(msg))
+
+    # -- painting ----------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """Paint one message from its layout."""
+        from nebula_desktop.ui.message_paint import paint_row
+
+        msg: Message | None = index.data(_ROLE)
+        if msg is None:
+            return
+        lay = self.layout(msg, index.row(), option.rect.top())
+        size = QSize(self.view_width, lay.height)
+        if self.cached_size(msg) != size:
+            self._sizes[msg.id] = (self._signature(msg), size)
+            if lay.height != option.rect.height():
+                # The estimate was off: ask the view to lay out again (coalesced by Qt).
+                self.sizeHintChanged.emit(index)
+        hovered = index.row() == self.hover_row
+        selected = index.row() == self.keyboard_row and bool(
+            option.state & QStyle.StateFlag.State_HasFocus
+        )
+        paint_row(
+            painter, lay, self.colors, self.fonts, option.rect, hovered, self.hover_pos, selected
+        )
+
+    # -- hit-testing ---------------------------------------------------------------------------
+
+    def hit(self, index: QModelIndex, rect: QRect, pos: QPoint) -> tuple[str, str]:
+        """What is under ``pos`` in the row at ``rect``: (action, argument) or ("", "")."""
+        msg: Message | None = index.data(_ROLE)
+        if msg is None:
+            return "", ""
+        lay = self.layout(msg, index.row(), rect.top())
+        if index.row() == self.hover_row:
+            for action, _, r in lay.actions:
+                if r.contains(pos):
+                    return action, ""
+        for action, _, r in lay.buttons:
+            if r.contains(pos):
+                return action, ""
+        if lay.thinking_header is not None and lay.thinking_header.contains(pos):
+            return "thinking", ""
+        for doc, origin in ((lay.body_doc, lay.body_pos), (lay.thinking_doc, lay.thinking_pos)):
+            if doc is None:
+                continue
+            local = QPointF(pos - origin)
+            if 0 <= local.x() <= doc.doc.textWidth() and 0 <= local.y() <= doc.doc.size().height():
+                anchor = doc.doc.documentLayout().anchorAt(local)
+                if anchor:
+                    return self._link_action(anchor)
+                if doc is lay.body_doc:
+                    return "body", ""
+        return "", ""
+
+    @staticmethod
+    def _link_action(anchor: str) -> tuple[str, str]:
+        if anchor.startswith("nebula-copy:"):
+            return "copy_code", anchor.split(":", 1)[1]
+        return "link", anchor
+
+    def code_block(self, msg: Message, number: int) -> str | None:
+        """Raw code of code block ``number`` of ``msg``'s answer."""
+        entry = self._document(msg, "body", int(column_rect(self.view_width)[1]))
+        if 0 <= number < len(entry.code_blocks):
+            return entry.code_blocks[number]
+        return None
+
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: Any,
+        option: QStyleOptionViewItem,
+        index: QModelIndex,
+    ) -> bool:
+        """Buttons, the Thinking toggle and links act on release; presses are swallowed."""
+        kind = event.type()
+        if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            return False
+        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            return False
+        action, arg = self.hit(index, option.rect, event.position().toPoint())  # type: ignore[attr-defined]
+        if not action or action == "body":
+            return False
+        if kind == QEvent.Type.MouseButtonRelease:
+            self.action_triggered.emit(action, index.data(MessageModel.IdRole), arg)
+        return True
+
+    # -- the text selector ---------------------------------------------------------------------
+
+    def body_rect(self, index: QModelIndex, rect: QRect) -> QRect:
+        """Where the body text of the row at ``rect`` is drawn."""
+        msg: Message | None = index.data(_ROLE)
+        if msg is None:
+            return QRect()
+        return self.layout(msg, index.row(), rect.top()).body_rect
+
+    def createEditor(
+        self,
+        parent: Any,
+        option: QStyleOptionViewItem,
+        index: QModelIndex,
+    ) -> QTextBrowser:
+        """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C."""
+        msg: Message = index.data(_ROLE)
+        entry = self._document(msg, "body", 100)
+        editor = QTextBrowser(parent)
+        editor.setObjectName("messageTextSelector")
+        editor.setFrameShape(QFrame.Shape.NoFrame)
+        editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        editor.setOpenLinks(False)
+        editor.setOpenExternalLinks(False)
+        editor.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        pal = editor.palette()
+        pal.setColor(QPalette.ColorRole.Base, Qt.GlobalColor.transparent)
+        pal.setColor(QPalette.ColorRole.Text, self.colors.q("text"))
+        editor.setPalette(pal)
+        editor.viewport().setAutoFillBackground(False)
+        doc = editor.document()
+        doc.setDefaultFont(self.fonts.base)
+        doc.setDocumentMargin(0)
+        doc.setDefaultTextOption(entry.doc.defaultTextOption())
+        doc.setHtml(entry.html)
+        editor.setProperty("message_id", msg.id)
+        msg_id = msg.id
+        editor.anchorClicked.connect(lambda url: self._emit_link(msg_id, url.toString()))
+        return editor
+
+    def _emit_link(self, message_id: str, url: str) -> None:
+        action, arg = self._link_action(url)
+        self.action_triggered.emit(action, message_id, arg)
+
+    def updateEditorGeometry(
+        self,
+        editor: Any,
+        option: QStyleOptionViewItem,
+        index: QModelIndex,
+    ) -> None:
+        """Lay the selector exactly over the painted body text."""
+        rect = self.body_rect(index, option.rect)
+        editor.setGeometry(rect)
+        editor.document().setTextWidth(rect.width())
+
+    def setEditorData(self, editor: Any, index: QModelIndex) -> None:
+        """Nothing to load: the HTML was set when the selector was created."""
+
+    def setModelData(self, editor: Any, model: Any, index: QModelIndex) -> None:
+        """Read-only: never writes back."""

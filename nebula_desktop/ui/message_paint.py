@@ -1,0 +1,105 @@
+"""Drawing one message row from its RowLayout (kept apart from the delegate's logic)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QPen
+
+from nebula_desktop.ui.message_documents import RenderedDoc
+from nebula_desktop.ui.message_layout import THINK_INDENT, Colors, Fonts, RowLayout
+
+
+def _draw_doc(
+    painter: QPainter, entry: RenderedDoc, origin: QPoint, color: QColor, clip: QRect
+) -> None:
+    painter.save()
+    painter.translate(origin)
+    ctx = QAbstractTextDocumentLayout.PaintContext()
+    ctx.palette.setColor(QPalette.ColorRole.Text, color)
+    # Only the part inside the exposed area is drawn: long answers stay cheap to repaint.
+    visible = clip.translated(-origin.x(), -origin.y())
+    ctx.clip = QRectF(visible)
+    painter.setClipRect(visible)
+    entry.doc.documentLayout().draw(painter, ctx)
+    painter.restore()
+
+
+def _button(
+    painter: QPainter, rect: QRect, label: str, colors: Colors, hot: bool, filled: bool
+) -> None:
+    painter.setPen(QPen(colors.q("button_border"), 1))
+    painter.setBrush(
+        colors.q("button_hover" if hot else "button_bg") if filled or hot else Qt.BrushStyle.NoBrush
+    )
+    painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+    painter.setPen(colors.q("text" if hot or filled else "muted"))
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+
+
+def paint_row(
+    painter: QPainter,
+    lay: RowLayout,
+    colors: Colors,
+    fonts: Fonts,
+    row_rect: QRect,
+    hovered: bool,
+    hover_pos: QPoint,
+    focused: bool,
+) -> None:
+    """Paint every part of one message."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    clip = row_rect.adjusted(0, 0, 0, max(0, lay.height - row_rect.height()))
+    if focused:
+        # Keyboard focus (Up/Down) shows which message Ctrl+C copies.
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colors.q("current"))
+        painter.drawRoundedRect(QRectF(lay.column.adjusted(-10, 2, 10, -2)), 10, 10)
+    # Header.
+    painter.setFont(fonts.bold_small)
+    painter.setPen(colors.q("muted"))
+    painter.drawText(lay.header_rect, Qt.AlignmentFlag.AlignVCenter, lay.header_text)
+    if hovered:
+        painter.setFont(fonts.small)
+        for _, label, rect in lay.actions:
+            _button(painter, rect, label, colors, rect.contains(hover_pos), False)
+    # Thinking.
+    if lay.thinking_header is not None:
+        painter.setFont(fonts.small)
+        hot = hovered and lay.thinking_header.contains(hover_pos)
+        _button(painter, lay.thinking_header, lay.thinking_label, colors, hot, False)
+        if lay.thinking_doc is not None:
+            height = int(lay.thinking_doc.doc.size().height())
+            x = lay.thinking_pos.x() - THINK_INDENT + 4
+            painter.fillRect(QRect(x, lay.thinking_pos.y(), 2, height), colors.q("rule"))
+            _draw_doc(painter, lay.thinking_doc, lay.thinking_pos, colors.q("muted"), clip)
+    # Body.
+    if lay.bubble is not None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colors.q("bubble"))
+        painter.drawRoundedRect(QRectF(lay.bubble), 14, 14)
+    if lay.body_doc is not None:
+        _draw_doc(painter, lay.body_doc, lay.body_pos, colors.q("text"), clip)
+    elif lay.placeholder:
+        painter.setFont(fonts.base)
+        painter.setPen(colors.q("muted"))
+        painter.drawText(lay.body_rect, Qt.AlignmentFlag.AlignVCenter, lay.placeholder)
+    if lay.usage_rect is not None:
+        painter.setFont(fonts.small)
+        painter.setPen(colors.q("muted"))
+        painter.drawText(lay.usage_rect, Qt.AlignmentFlag.AlignVCenter, lay.usage_text)
+    # Incomplete marker.
+    if lay.error_rect is not None:
+        painter.setPen(QPen(colors.q("error_border"), 1))
+        painter.setBrush(colors.q("error_bg"))
+        painter.drawRoundedRect(QRectF(lay.error_rect).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        flags = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere)
+        for text, rect, bold in lay.error_lines:
+            painter.setFont(fonts.bold_small if bold else fonts.small)
+            painter.setPen(colors.q("error_text" if bold else "text"))
+            painter.drawText(rect, flags, text)
+        painter.setFont(fonts.small)
+        for _, label, rect in lay.buttons:
+            _button(painter, rect, label, colors, rect.contains(hover_pos), True)
+    painter.restore()

@@ -1,0 +1,401 @@
+"""The message list of the open conversation: painted messages, streaming, selection and copy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QListView, QWidget
+
+from nebula_desktop.ui.message_delegate import MessageDelegate
+from nebula_desktop.ui.message_model import MessageModel
+
+if TYPE_CHECKING:
+    from nebula_desktop.store import Message
+
+FLUSH_MS = 30  # streamed text reaches the screen at most this often
+_HAND = {
+    "copy",
+    "copy_markdown",
+    "edit",
+    "regenerate",
+    "retry",
+    "continue",
+    "thinking",
+    "link",
+    "copy_code",
+}
+
+
+class MessageView(QListView):
+    """Shows a conversation's messages; owns its MessageModel and MessageDelegate."""
+
+    retry_requested = Signal(str)
+    continue_requested = Signal(str)
+    regenerate_requested = Signal(str)
+    edit_requested = Signal(str)
+    link_activated = Signal(str)
+    status_message = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageView")
+        self.setAccessibleName("Messages")
+        self._model = MessageModel(self)
+        self._delegate = MessageDelegate(self)
+        self._delegate.view_width = self.viewport().width()
+        self._delegate.set_base_font(self.font())
+        self.setModel(self._model)
+        self.setItemDelegate(self._delegate)
+        self.setUniformItemSizes(False)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(64)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMouseTracking(True)
+        self.verticalScrollBar().setSingleStep(24)
+        self._pending: dict[str, dict[str, list[str]]] = {}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush_stream)
+        self._stick = True  # follow new text while the user is at the bottom
+        self._editor_index: QPersistentModelIndex | None = None
+        self._drag_to_editor = False
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrollbar_value_changed)
+        bar.rangeChanged.connect(self._on_scrollbar_range_changed)
+        self._delegate.action_triggered.connect(self._on_delegate_action_triggered)
+
+    # -- public API (docs/contracts.md) ----------------------------------------------------------
+
+    @property
+    def message_model(self) -> MessageModel:
+        """The model (rows are the conversation's Message objects)."""
+        return self._model
+
+    @property
+    def message_delegate(self) -> MessageDelegate:
+        """The delegate (caches, streaming state)."""
+        return self._delegate
+
+    def set_messages(self, messages: list[Message]) -> None:
+        """Open a conversation: show ``messages`` and jump to the newest."""
+        self.flush_stream()
+        self._close_editor()
+        self._pending.clear()
+        self._delegate.streaming_id = None
+        self._delegate.thinking_open.clear()
+        self._model.set_messages(messages)
+        self._delegate.last_assistant_row = self._model.last_assistant_row()
+        # Measure only what the first screen shows (the newest rows); the rest is estimated.
+        budget = max(600, self.viewport().height()) * 2
+        for row in range(len(messages) - 1, -1, -1):
+            budget -= self._delegate.measure(messages[row], row).height()
+            if budget <= 0:
+                break
+        self._stick = True
+        self.scroll_to_bottom()
+
+    def append_message(self, message: Message) -> None:
+        """Add a row (a sent user message, or the empty assistant row about to stream)."""
+        self._model.append_message(message)
+        self._delegate.last_assistant_row = self._model.last_assistant_row()
+        self._delegate.measure(message, self._model.rowCount() - 1)
+        self._stick = True
+        self.scroll_to_bottom()
+
+    def stream_append(self, message_id: str, kind: str, text: str) -> None:
+        """Buffer a streamed piece; it reaches the message and the screen on the next flush."""
+        if not text:
+            return
+        self._pending.setdefault(message_id, {}).setdefault(kind, []).append(text)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush_stream(self) -> None:
+        """Push buffered text into the Message objects now and update their rows."""
+        self._flush_timer.stop()
+        pending, self._pending = self._pending, {}
+        for message_id, kinds in pending.items():
+            msg = self._model.message_at(self._model.row_of(message_id))
+            if msg is None:
+                continue
+            for kind, parts in kinds.items():
+                joined = "".join(parts)
+                if kind == "reasoning":
+                    msg.reasoning += joined
+                else:
+                    msg.content += joined
+            self._row_changed(message_id)
+
+    def refresh_message(self, message_id: str) -> None:
+        """The message's fields changed (complete, error, usage…): render it again."""
+        self.flush_stream()
+        self._delegate.forget(message_id)
+        self._delegate.last_assistant_row = self._model.last_assistant_row()
+        self._row_changed(message_id)
+
+    def set_streaming(self, message_id: str | None) -> None:
+        """Mark the row that is streaming (thinking open, no usage); None when done."""
+        self.flush_stream()
+        previous = self._delegate.streaming_id
+        self._delegate.streaming_id = message_id
+        if previous and previous != message_id:
+            # Fold the thinking section and render the finished answer once, in full.
+            self._delegate.thinking_open.pop(previous, None)
+            self._delegate.forget(previous)
+            self._row_changed(previous)
+        if message_id:
+            self._delegate.forget(message_id)
+            self._row_changed(message_id)
+
+    def set_dark(self, dark: bool) -> None:
+        """Switch the theme of rendered messages."""
+        if dark == self._delegate.dark:
+            return
+        self._delegate.dark = dark
+        self._relayout_all()
+
+    def set_font_point_size(self, size: int) -> None:
+        """Body font size in points (0 = the system's)."""
+        self._delegate.font_point_size = max(0, int(size))
+        self._relayout_all()
+
+    def scroll_to_bottom(self) -> None:
+        """Show the newest message (and keep following it)."""
+        self._stick = True
+        self.executeDelayedItemsLayout()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _relayout_all(self) -> None:
+        self._close_editor()
+        self._delegate.set_base_font(self.font())  # also clears documents and sizes
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+
+    def _row_changed(self, message_id: str) -> None:
+        """Re-measure one row only; relayout just when its height really changed."""
+        row = self._model.row_of(message_id)
+        msg = self._model.message_at(row)
+        if msg is None:
+            return
+        if self._editor_index is not None and self._editor_index.row() == row:
+            self._close_editor()
+        before = self._delegate.cached_size(msg)
+        size = self._delegate.measure(msg, row)
+        index = self._model.index(row, 0)
+        self._model.dataChanged.emit(index, index)
+        if before is None or before.height() != size.height():
+            self._delegate.sizeHintChanged.emit(index)
+
+    def _on_scrollbar_value_changed(self, value: int) -> None:
+        self._stick = value >= self.verticalScrollBar().maximum() - 4
+        self._close_editor_if_hidden()
+
+    def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._stick:
+            self.verticalScrollBar().setValue(maximum)
+
+    def resizeEvent(self, event: Any) -> None:
+        """Rows are measured for the viewport width; a new width invalidates the sizes."""
+        self._delegate.view_width = self.viewport().width()
+        super().resizeEvent(event)
+        if self._stick:
+            QTimer.singleShot(0, self.scroll_to_bottom)
+
+    # -- copying and actions ------------------------------------------------------------------
+
+    def _copy_message(self, msg: Message) -> None:
+        doc = self._delegate.cache.get(
+            (msg.id, "body", len(msg.content), self._delegate.dark, self._delegate.font_point_size),
+            msg.content,
+            self._delegate.dark,
+            self._delegate.fonts.base,
+        )
+        mime = QMimeData()
+        mime.setText(doc.doc.toPlainText())
+        mime.setHtml(doc.html)
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.status_message.emit("Copied")
+
+    def _on_delegate_action_triggered(self, action: str, message_id: str, arg: str) -> None:
+        msg = self._model.message_at(self._model.row_of(message_id))
+        if msg is None:
+            return
+        if action == "copy":
+            self._copy_message(msg)
+        elif action == "copy_markdown":
+            QGuiApplication.clipboard().setText(msg.content)
+            self.status_message.emit("Copied as Markdown")
+        elif action == "copy_code":
+            code = self._delegate.code_block(msg, int(arg)) if arg.isdigit() else None
+            if code is not None:
+                QGuiApplication.clipboard().setText(code)
+                self.status_message.emit("Code copied")
+        elif action == "link":
+            scheme = arg.split(":", 1)[0].lower()
+            if scheme in ("http", "https"):
+                self.link_activated.emit(arg)
+            else:
+                self.status_message.emit(f"Not opened (only web links open): {arg}")
+        elif action == "thinking":
+            self._delegate.thinking_open[msg.id] = not self._delegate.is_thinking_open(msg)
+            self._row_changed(msg.id)
+        else:
+            signal = {
+                "retry": self.retry_requested,
+                "continue": self.continue_requested,
+                "regenerate": self.regenerate_requested,
+                "edit": self.edit_requested,
+            }.get(action)
+            if signal is not None:
+                signal.emit(msg.id)
+
+    def keyPressEvent(self, event: Any) -> None:
+        """Ctrl+C copies the focused message; Up/Down move between messages (QListView)."""
+        if event.matches(QKeySequence.StandardKey.Copy):
+            msg = self._model.message_at(self.currentIndex().row())
+            if msg is not None:
+                self._copy_message(msg)
+            return
+        if event.key() == Qt.Key.Key_Escape and self._editor_index is not None:
+            self._close_editor()
+            return
+        super().keyPressEvent(event)
+        if event.key() in (
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+        ):
+            self._delegate.keyboard_row = self.currentIndex().row()
+            self.viewport().update()
+
+    # -- mouse: hover, buttons, text selection --------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A press in a message body opens the text selector there and starts the selection."""
+        pos = event.position().toPoint()
+        index = self.indexAt(pos)
+        if self._editor_index is not None and (
+            not index.isValid() or index.row() != self._editor_index.row()
+        ):
+            self._close_editor()
+        self._delegate.keyboard_row = -1
+        if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
+            action, _ = self._delegate.hit(index, self.visualRect(index), pos)
+            if action == "body":
+                self.setCurrentIndex(index)
+                editor = self._open_editor(index)
+                if editor is not None:
+                    self._drag_to_editor = True
+                    self._forward(editor, event)
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Track the hovered row (hover actions) and hand drags to the text selector."""
+        editor = self._editor()
+        if self._drag_to_editor and editor is not None:
+            self._forward(editor, event)
+            return
+        pos = event.position().toPoint()
+        index = self.indexAt(pos)
+        row = index.row() if index.isValid() else -1
+        old_row = self._delegate.hover_row
+        self._delegate.hover_row = row
+        self._delegate.hover_pos = pos
+        action = self._delegate.hit(index, self.visualRect(index), pos)[0] if row >= 0 else ""
+        shape = (
+            Qt.CursorShape.PointingHandCursor
+            if action in _HAND
+            else Qt.CursorShape.IBeamCursor
+            if action == "body"
+            else Qt.CursorShape.ArrowCursor
+        )
+        self.viewport().setCursor(shape)
+        if old_row != row and old_row >= 0:
+            self.viewport().update(self.visualRect(self._model.index(old_row, 0)))
+        if row >= 0:
+            self.viewport().update(self.visualRect(index))
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Finish a selection drag inside the text selector."""
+        editor = self._editor()
+        if self._drag_to_editor and editor is not None:
+            self._drag_to_editor = False
+            self._forward(editor, event)
+            return
+        self._drag_to_editor = False
+        super().mouseReleaseEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        """Hover actions disappear when the mouse leaves."""
+        if self._delegate.hover_row >= 0:
+            self._delegate.hover_row = -1
+            self.viewport().update()
+        super().leaveEvent(event)
+
+    def _forward(self, editor: QWidget, event: QMouseEvent) -> None:
+        target = getattr(editor, "viewport", lambda: editor)()
+        local = target.mapFrom(self.viewport(), event.position().toPoint())
+        clone = QMouseEvent(
+            event.type(),
+            local.toPointF(),
+            event.globalPosition(),
+            event.button(),
+            event.buttons(),
+            event.modifiers(),
+        )
+        QApplication.sendEvent(target, clone)
+
+    def _editor(self) -> QWidget | None:
+        if self._editor_index is None or not self._editor_index.isValid():
+            return None
+        return self.indexWidget(QModelIndex(self._editor_index))
+
+    def _open_editor(self, index: QModelIndex) -> QWidget | None:
+        if self._editor_index is not None and self._editor_index.row() == index.row():
+            return self._editor()
+        self._close_editor()
+        self.openPersistentEditor(index)
+        self._editor_index = QPersistentModelIndex(index)
+        editor = self._editor()
+        if editor is not None:
+            editor.setFocus(Qt.FocusReason.MouseFocusReason)
+        return editor
+
+    def _close_editor(self) -> None:
+        if self._editor_index is not None:
+            index = QModelIndex(self._editor_index)
+            self._editor_index = None
+            self._drag_to_editor = False
+            if index.isValid():
+                self.closePersistentEditor(index)
+
+    def _close_editor_if_hidden(self) -> None:
+        if self._editor_index is None:
+            return
+        rect = self.visualRect(QModelIndex(self._editor_index))
+        if not rect.intersects(self.viewport().rect()):
+            self._close_editor()

@@ -40,6 +40,7 @@ def make_client(params: dict[str, Any]) -> Any:
     return ChatClient(
         str(params["base_url"]),
         api_key=api_key or None,
+        max_retries=int(params.get("max_retries", 2)),
         timeout=float(params.get("timeout") or 60.0),
         extra_headers=dict(params.get("extra_headers") or {}) or None,
         proxy=params.get("proxy") or None,

@@ -444,21 +444,25 @@ def _causes(exc: BaseException) -> list[BaseException]:
 def _describe(exc: BaseException) -> str:
     """A short phrase for a transport failure (never the raw text: it may hold a proxy URL)."""
     chain = _causes(exc)
-    timeouts = (requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)
-    if any(isinstance(e, timeouts) for e in chain):
-        return "timed out"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused"
+    if any(isinstance(e, (socket.gaierror, urllib3.exceptions.NameResolutionError)) for e in chain):
+        return "the server name could not be resolved"
     if any(isinstance(e, ssl.SSLCertVerificationError) for e in chain):
         return "the server's TLS certificate could not be verified"
     if any(isinstance(e, (ssl.SSLError, requests.exceptions.SSLError)) for e in chain):
         return "the TLS handshake failed"
-    if any(isinstance(e, (socket.gaierror, urllib3.exceptions.NameResolutionError)) for e in chain):
-        return "the server name could not be resolved"
     if any(isinstance(e, requests.exceptions.ProxyError) for e in chain):
         return "the proxy could not be reached"
-    if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return "connection refused"
     if any(isinstance(e, ConnectionResetError) for e in chain):
         return "the connection was reset"
+    # urllib3's NewConnectionError derives from ConnectTimeoutError: not a timeout by itself.
+    timeouts = (requests.Timeout, urllib3.exceptions.TimeoutError, socket.timeout, TimeoutError)
+    if any(
+        isinstance(e, timeouts) and not isinstance(e, urllib3.exceptions.NewConnectionError)
+        for e in chain
+    ):
+        return "timed out"
     if any(isinstance(e, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                           requests.exceptions.InvalidSchema)) for e in chain):  # fmt: skip
         return "the base URL is not valid"

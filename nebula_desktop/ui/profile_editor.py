@@ -1,0 +1,432 @@
+"""``ProfileEditor``: the form for one endpoint profile inside the settings dialog.
+
+Name, base URL (with inline warnings), "needs a key", the API key (masked, Show toggle, a
+placeholder when a key is already in the keyring — looked up on a background thread), default
+model, temperature, timeout, proxy, CA bundle, extra headers, and "Test connection" (a
+``/models`` call on a background thread showing "Connected — N models" or the product's error).
+
+The editor never writes the keyring: the dialog does that on Save with ``typed_key()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import ipaddress
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
+
+from nebula_desktop import secrets
+from nebula_desktop.settings import Profile
+from nebula_desktop.ui.background import run_in_background
+
+log = logging.getLogger(__name__)
+
+STORED_PLACEHOLDER = "•••• stored in the keyring"
+SESSION_PLACEHOLDER = "•••• kept for this session only"
+EMPTY_PLACEHOLDER = "Paste your API key (sk-…)"
+CHECKING_PLACEHOLDER = "Checking the keyring…"
+
+
+def _is_local_host(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def base_url_problems(url: str) -> tuple[list[str], list[str]]:
+    """(errors that block saving, warnings worth reading) for an API base URL."""
+    url = url.strip()
+    if not url:
+        return ["Enter the server's base URL, e.g. https://llm.ai-nebula.com/v1."], []
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ["The base URL must start with https:// (or http:// for a local server)."], []
+    warnings: list[str] = []
+    path = parts.path.rstrip("/")
+    if path.endswith("/chat/completions") or path.endswith("/models"):
+        warnings.append("Enter the base URL only, without /chat/completions or /models.")
+    elif "/v1" not in path:
+        warnings.append(
+            "This does not look like an API base: OpenAI-compatible servers usually end in "
+            "/v1 (e.g. https://llm.ai-nebula.com/v1)."
+        )
+    if parts.scheme == "http" and not _is_local_host(parts.hostname):
+        warnings.append(
+            "Plain http:// to another computer: your API key would travel in clear text. "
+            "Use https:// unless you trust every network in between."
+        )
+    return [], warnings
+
+
+def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
+    """Parse "Name: value" lines into a dict; return (headers, problems)."""
+    headers: dict[str, str] = {}
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, sep, value = line.partition(":")
+        name = name.strip()
+        if not sep or not name or any(c.isspace() for c in name):
+            problems.append(f"Header line {number} should look like “Name: value”.")
+            continue
+        headers[name] = value.strip()
+    return headers, problems
+
+
+def format_headers(headers: dict[str, str]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in headers.items())
+
+
+def _test_connection(profile: Profile, typed_key: str, session_key: str | None) -> list[str]:
+    """Runs on a pool thread: find the key, then list the models."""
+    from nebula_desktop.api import ChatClient
+
+    key: str | None = None
+    if profile.needs_key:
+        key = typed_key or session_key or secrets.get_key(profile.id)
+    client = ChatClient(
+        profile.base_url,
+        api_key=key,
+        max_retries=0,  # a test should answer now, not after back-off
+        timeout=min(float(profile.timeout), 30.0),
+        extra_headers=profile.extra_headers or None,
+        proxy=profile.proxy or None,
+        ca_bundle=profile.ca_bundle or None,
+    )
+    try:
+        return client.list_models()
+    finally:
+        client.close()
+
+
+class ProfileEditor(QWidget):
+    """Edits one ``Profile``; ``load`` a profile, ``apply_to`` writes the fields back."""
+
+    name_edited = Signal(str)
+    models_listed = Signal(str, list)  # profile id, model ids (after a successful test)
+
+    def __init__(self, session_keys: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session_keys = session_keys
+        self._profile: Profile | None = None
+        self._typed_keys: dict[str, str] = {}
+        self._stored: dict[str, bool] = {}  # profile id -> a key is in the keyring
+        self._keyring_problem = ""
+        self._checking: set[str] = set()  # profile ids with a keyring lookup under way
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName("Profile name")
+        self.name_edit.textEdited.connect(self.name_edited)
+
+        self.url_edit = QLineEdit()
+        self.url_edit.setAccessibleName("Base URL")
+        self.url_edit.setPlaceholderText("https://llm.ai-nebula.com/v1")
+        self.url_edit.textChanged.connect(self._on_url_edit_text_changed)
+        self.url_warning = self._note_label("fieldWarning")
+
+        self.needs_key_check = QCheckBox("This server needs an API key")
+        self.needs_key_check.toggled.connect(self._on_needs_key_toggled)
+
+        self.key_edit = QLineEdit()
+        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key_edit.setPlaceholderText(EMPTY_PLACEHOLDER)
+        self.key_edit.textEdited.connect(self._on_key_edit_text_edited)
+        self.show_key_button = QToolButton()
+        self.show_key_button.setText("Show")
+        self.show_key_button.setCheckable(True)
+        self.show_key_button.setAccessibleName("Show API key")
+        self.show_key_button.toggled.connect(self._on_show_key_toggled)
+        self.key_note = self._note_label("fieldError")
+
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.setAccessibleName("Default model")
+        self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        model_line = self.model_combo.lineEdit()
+        if model_line is not None:
+            model_line.setPlaceholderText("e.g. gpt-4o-mini (Test connection lists them)")
+
+        self.temperature_spin = QDoubleSpinBox()
+        self.temperature_spin.setRange(0.0, 2.0)
+        self.temperature_spin.setSingleStep(0.1)
+        self.temperature_spin.setDecimals(2)
+        self.temperature_spin.setAccessibleName("Temperature")
+
+        self.timeout_spin = QDoubleSpinBox()
+        self.timeout_spin.setRange(5.0, 3600.0)
+        self.timeout_spin.setDecimals(0)
+        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setAccessibleName("Timeout")
+
+        self.proxy_edit = QLineEdit()
+        self.proxy_edit.setAccessibleName("Proxy")
+        self.proxy_edit.setPlaceholderText("empty: use the system's proxy settings")
+
+        self.ca_edit = QLineEdit()
+        self.ca_edit.setAccessibleName("CA bundle")
+        self.ca_edit.setPlaceholderText("empty: the system's certificates")
+        ca_browse = QPushButton("Browse…")
+        ca_browse.clicked.connect(self._on_ca_browse_clicked)
+
+        self.headers_edit = QPlainTextEdit()
+        self.headers_edit.setAccessibleName("Extra headers")
+        self.headers_edit.setPlaceholderText("One per line, e.g.\nX-Team: research")
+        self.headers_edit.setTabChangesFocus(True)
+        self.headers_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.headers_note = self._note_label("fieldWarning")
+        self.headers_edit.textChanged.connect(self._on_headers_edit_text_changed)
+
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setAccessibleName("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.show_key_button)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(ca_browse)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("Base &URL:", self.url_edit)
+        form.addRow("", self.url_warning)
+        form.addRow("", self.needs_key_check)
+        form.addRow("API &key:", key_row)
+        form.addRow("", self.key_note)
+        form.addRow("Default &model:", self.model_combo)
+        form.addRow("&Temperature:", self.temperature_spin)
+        form.addRow("T&imeout:", self.timeout_spin)
+        form.addRow("&Proxy:", self.proxy_edit)
+        form.addRow("&CA bundle:", ca_row)
+        form.addRow("Extra &headers:", self.headers_edit)
+        form.addRow("", self.headers_note)
+        form.addRow("", test_row)
+
+    @staticmethod
+    def _note_label(object_name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(object_name)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    @staticmethod
+    def _set_note(label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    # -- loading and saving -----------------------------------------------------------------
+
+    def load(self, profile: Profile) -> None:
+        """Show ``profile`` (the editor keeps the object and writes to it in ``apply_to``)."""
+        self._profile = profile
+        self.name_edit.setText(profile.name)
+        self.url_edit.setText(profile.base_url)
+        self.needs_key_check.setChecked(profile.needs_key)
+        self.key_edit.setText(self._typed_keys.get(profile.id, ""))
+        self.show_key_button.setChecked(False)
+        self.model_combo.clear()
+        self.model_combo.addItems(profile.models_cache)
+        self.model_combo.setEditText(profile.default_model)
+        self.temperature_spin.setValue(profile.temperature)
+        self.timeout_spin.setValue(profile.timeout)
+        self.proxy_edit.setText(profile.proxy)
+        self.ca_edit.setText(profile.ca_bundle)
+        self.headers_edit.setPlainText(format_headers(profile.extra_headers))
+        self._set_note(self.test_result, "")
+        self.test_result.setObjectName("")
+        self._on_needs_key_toggled(profile.needs_key)
+        self._refresh_key_placeholder()
+
+    def apply_to(self, profile: Profile) -> list[str]:
+        """Write the fields into ``profile``; return problems that must block saving."""
+        problems: list[str] = []
+        name = self.name_edit.text().strip()
+        if not name:
+            problems.append("Give the profile a name.")
+        url_errors, _warnings = base_url_problems(self.url_edit.text())
+        problems.extend(url_errors)
+        headers, header_problems = parse_headers(self.headers_edit.toPlainText())
+        problems.extend(header_problems)
+        profile.name = name or profile.name
+        profile.base_url = self.url_edit.text().strip()
+        profile.needs_key = self.needs_key_check.isChecked()
+        profile.default_model = self.model_combo.currentText().strip()
+        profile.temperature = round(self.temperature_spin.value(), 2)
+        profile.timeout = float(self.timeout_spin.value())
+        profile.proxy = self.proxy_edit.text().strip()
+        profile.ca_bundle = self.ca_edit.text().strip()
+        if not header_problems:
+            profile.extra_headers = headers
+        return problems
+
+    def release(self) -> None:
+        """Stop editing the current profile (it was removed); the next ``load`` refills."""
+        self._profile = None
+
+    def current_profile(self) -> Profile | None:
+        return self._profile
+
+    def typed_keys(self) -> dict[str, str]:
+        """Keys the user typed this time, by profile id (only non-empty ones)."""
+        return {pid: key for pid, key in self._typed_keys.items() if key}
+
+    def forget_typed_key(self, profile_id: str) -> None:
+        self._typed_keys.pop(profile_id, None)
+
+    def set_key_stored(self, profile_id: str, stored: bool) -> None:
+        """Record that ``profile_id`` now has (or no longer has) a key in the keyring."""
+        self._stored[profile_id] = stored
+        if self._profile is not None and self._profile.id == profile_id:
+            self._refresh_key_placeholder()
+
+    def show_key_problem(self, text: str) -> None:
+        self._set_note(self.key_note, text)
+
+    # -- the keyring placeholder ------------------------------------------------------------
+
+    def _refresh_key_placeholder(self) -> None:
+        profile = self._profile
+        if profile is None:
+            return
+        if profile.id in self._session_keys:
+            self.key_edit.setPlaceholderText(SESSION_PLACEHOLDER)
+            return
+        stored = self._stored.get(profile.id)
+        if stored is None:
+            self.key_edit.setPlaceholderText(CHECKING_PLACEHOLDER)
+            if profile.id not in self._checking:
+                self._checking.add(profile.id)
+                run_in_background(
+                    secrets.get_key,
+                    profile.id,
+                    on_success=functools.partial(self._on_key_lookup_done, profile.id),
+                    on_error=functools.partial(self._on_key_lookup_failed, profile.id),
+                    context=self,
+                )
+            return
+        self.key_edit.setPlaceholderText(STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER)
+        self._set_note(self.key_note, self._keyring_problem if not stored else "")
+
+    def _on_key_lookup_done(self, profile_id: str, key: Any) -> None:
+        self._checking.discard(profile_id)
+        self.set_key_stored(profile_id, bool(key))
+
+    def _on_key_lookup_failed(self, profile_id: str, exc: BaseException) -> None:
+        self._checking.discard(profile_id)
+        log.warning("keyring lookup for %s failed: %s", profile_id, exc)
+        self._keyring_problem = str(exc)
+        self.set_key_stored(profile_id, False)
+
+    # -- test connection --------------------------------------------------------------------
+
+    def test_connection(self) -> None:
+        """List the models of the profile as currently typed, on a background thread."""
+        if self._profile is None:
+            return
+        probe = dataclasses.replace(self._profile, extra_headers={}, models_cache=[])
+        problems = self.apply_to(probe)
+        if problems:
+            self._show_test_result(problems[0], ok=False)
+            return
+        self.test_button.setEnabled(False)
+        self._show_test_result("Connecting…", ok=None)
+        run_in_background(
+            _test_connection,
+            probe,
+            self.key_edit.text().strip(),
+            self._session_keys.get(probe.id),
+            on_success=functools.partial(self._on_test_succeeded, probe.id),
+            on_error=self._on_test_failed,
+            context=self,
+        )
+
+    def _show_test_result(self, text: str, ok: bool | None) -> None:
+        name = {True: "fieldSuccess", False: "fieldError", None: ""}[ok]
+        self.test_result.setObjectName(name)
+        # Re-polish so the object-name rule of the style sheet applies.
+        self.test_result.style().unpolish(self.test_result)
+        self.test_result.style().polish(self.test_result)
+        self._set_note(self.test_result, text)
+
+    def _on_test_succeeded(self, profile_id: str, models: Any) -> None:
+        self.test_button.setEnabled(True)
+        models = list(models)
+        self._show_test_result(f"Connected — {len(models)} models", ok=True)
+        if self._profile is not None and self._profile.id == profile_id:
+            current = self.model_combo.currentText()
+            self.model_combo.clear()
+            self.model_combo.addItems(models)
+            self.model_combo.setEditText(current)
+        self.models_listed.emit(profile_id, models)
+
+    def _on_test_failed(self, exc: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        log.info("connection test failed: %s", exc)
+        self._show_test_result(str(exc) or type(exc).__name__, ok=False)
+
+    # -- field reactions --------------------------------------------------------------------
+
+    def _on_url_edit_text_changed(self, text: str) -> None:
+        errors, warnings = base_url_problems(text)
+        self._set_note(self.url_warning, "\n".join(errors + warnings))
+
+    def _on_needs_key_toggled(self, checked: bool) -> None:
+        self.key_edit.setEnabled(checked)
+        self.show_key_button.setEnabled(checked)
+
+    def _on_key_edit_text_edited(self, text: str) -> None:
+        if self._profile is not None:
+            self._typed_keys[self._profile.id] = text.strip()
+
+    def _on_show_key_toggled(self, shown: bool) -> None:
+        self.key_edit.setEchoMode(
+            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        )
+        self.show_key_button.setText("Hide" if shown else "Show")
+
+    def _on_headers_edit_text_changed(self) -> None:
+        _headers, problems = parse_headers(self.headers_edit.toPlainText())
+        self._set_note(self.headers_note, "\n".join(problems))
+
+    def _on_ca_browse_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            "Choose a CA bundle",
+            self.ca_edit.text(),
+            "Certificates (*.pem *.crt *.cer);;All files (*)",
+        )
+        if path:
+            self.ca_edit.setText(path)

@@ -1,0 +1,383 @@
+"""``SettingsDialog``: endpoint profiles (with their keys) and general preferences.
+
+``SettingsDialog(settings, settings_store, session_keys, parent=None, first_run=False)``
+
+* Profiles tab: a list (Add, Duplicate, Remove — never the last) and a ``ProfileEditor``.
+* General tab: theme (Follow system / Light / Dark), font size, auto-title, message text in log.
+* ``first_run=True``: a welcome line and the cursor in the key field.
+
+The dialog edits a copy; Save validates, writes the copy into ``settings`` (the caller's object,
+changed in place), calls ``settings_store.save(settings)`` and emits ``settings_changed``. Keys
+the user typed are then written with ``secrets.set_key`` on a background thread; the dialog
+closes when they are stored. If no keyring is usable it shows why (what to install) and offers
+"Keep the key for this session only", which puts the key in ``session_keys``. The GUI thread
+never waits for the keyring or the network.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import logging
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nebula_desktop import secrets
+from nebula_desktop.logging_setup import register_secret, set_log_message_text
+from nebula_desktop.settings import Profile, Settings, SettingsStore
+from nebula_desktop.ui.background import run_in_background
+from nebula_desktop.ui.profile_editor import ProfileEditor
+
+log = logging.getLogger(__name__)
+
+THEMES = (("system", "Follow system"), ("light", "Light"), ("dark", "Dark"))
+WELCOME = "Welcome to Nebula Desktop! Paste your ai-nebula API key to start."
+
+
+def _store_keys(keys: dict[str, str]) -> list[str]:
+    """Pool thread: write each key; return the profile ids stored (raises on the first error)."""
+    stored = []
+    for profile_id, key in keys.items():
+        secrets.set_key(profile_id, key)
+        stored.append(profile_id)
+    return stored
+
+
+class SettingsDialog(QDialog):
+    """Profiles, keys and preferences; see the module docstring."""
+
+    settings_changed = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        settings_store: SettingsStore,
+        session_keys: dict[str, str],
+        parent: QWidget | None = None,
+        first_run: bool = False,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self._settings = settings
+        self._settings_store = settings_store
+        self._session_keys = session_keys
+        self._first_run = first_run
+        self._profiles: list[Profile] = copy.deepcopy(list(settings.profiles))
+        self._default_id = settings.default_profile_id
+        self._removed_ids: list[str] = []
+        self._pending_keys: dict[str, str] = {}
+
+        self.welcome_label = QLabel(WELCOME)
+        self.welcome_label.setObjectName("welcomeLabel")
+        self.welcome_label.setWordWrap(True)
+        self.welcome_label.setVisible(first_run)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_profiles_tab(), "&Profiles")
+        self.tabs.addTab(self._build_general_tab(), "&General")
+
+        self.save_error = QLabel()
+        self.save_error.setObjectName("fieldError")
+        self.save_error.setWordWrap(True)
+        self.save_error.hide()
+        self.session_button = QPushButton("Keep the key for this session only")
+        self.session_button.clicked.connect(self._on_session_button_clicked)
+        self.session_button.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.welcome_label)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.save_error)
+        layout.addWidget(self.session_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.buttons)
+        self.resize(820, 600)
+
+        self._fill_profile_list(settings.default_profile_id)
+        if first_run:
+            self.editor.key_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _build_profiles_tab(self) -> QWidget:
+        self.profile_list = QListWidget()
+        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.setMinimumWidth(170)
+        self.profile_list.currentRowChanged.connect(self._on_profile_list_current_row_changed)
+        self.add_button = QPushButton("Add")
+        self.add_button.clicked.connect(self.add_profile)
+        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button.clicked.connect(self.duplicate_profile)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_profile)
+        self.default_check = QCheckBox("Use for new chats")
+        self.default_check.toggled.connect(self._on_default_check_toggled)
+
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.duplicate_button, self.remove_button):
+            buttons.addWidget(button)
+        left = QVBoxLayout()
+        left.addWidget(self.profile_list, 1)
+        left.addLayout(buttons)
+
+        self.editor = ProfileEditor(self._session_keys)
+        self.editor.name_edited.connect(self._on_editor_name_edited)
+        self.editor.models_listed.connect(self._on_editor_models_listed)
+        right_widget = QWidget()
+        right = QVBoxLayout(right_widget)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.editor)
+        right.addWidget(self.default_check)
+        right.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(right_widget)
+
+        tab = QWidget()
+        row = QHBoxLayout(tab)
+        row.addLayout(left)
+        row.addWidget(scroll, 1)
+        return tab
+
+    def _build_general_tab(self) -> QWidget:
+        s = self._settings
+        self.theme_combo = QComboBox()
+        self.theme_combo.setAccessibleName("Theme")
+        for value, label in THEMES:
+            self.theme_combo.addItem(label, value)
+        self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
+
+        self.font_spin = QSpinBox()
+        self.font_spin.setAccessibleName("Font size")
+        self.font_spin.setRange(0, 32)
+        self.font_spin.setSpecialValueText("System")
+        self.font_spin.setSuffix(" pt")
+        self.font_spin.setValue(int(s.font_size))
+
+        self.auto_title_check = QCheckBox("Ask the model for a short title after the first answer")
+        self.auto_title_check.setChecked(bool(s.auto_title))
+        self.log_text_check = QCheckBox(
+            "Write message text to the log file (for troubleshooting; off keeps chats private)"
+        )
+        self.log_text_check.setChecked(bool(s.log_message_text))
+
+        tab = QWidget()
+        form = QFormLayout(tab)
+        form.addRow("&Theme:", self.theme_combo)
+        form.addRow("&Font size:", self.font_spin)
+        form.addRow("", self.auto_title_check)
+        form.addRow("", self.log_text_check)
+        return tab
+
+    # -- profiles ---------------------------------------------------------------------------
+
+    def _fill_profile_list(self, select_id: str | None) -> None:
+        self.profile_list.blockSignals(True)
+        self.profile_list.clear()
+        for profile in self._profiles:
+            item = QListWidgetItem(self._item_text(profile))
+            item.setData(Qt.ItemDataRole.UserRole, profile.id)
+            self.profile_list.addItem(item)
+        self.profile_list.blockSignals(False)
+        ids = [p.id for p in self._profiles]
+        row = ids.index(select_id) if select_id in ids else 0
+        self.profile_list.setCurrentRow(row)
+        self._on_profile_list_current_row_changed(row)
+        self.remove_button.setEnabled(len(self._profiles) > 1)
+
+    def _item_text(self, profile: Profile) -> str:
+        return f"{profile.name} (default)" if profile.id == self._default_id else profile.name
+
+    def _current(self) -> Profile | None:
+        return self.editor.current_profile()
+
+    def _commit_editor(self) -> list[str]:
+        profile = self._current()
+        return self.editor.apply_to(profile) if profile is not None else []
+
+    def _on_profile_list_current_row_changed(self, row: int) -> None:
+        if not 0 <= row < len(self._profiles):
+            return
+        profile = self._profiles[row]
+        if profile is self._current():
+            return
+        self._commit_editor()
+        self.editor.load(profile)
+        self.default_check.blockSignals(True)
+        self.default_check.setChecked(profile.id == self._default_id)
+        self.default_check.setEnabled(profile.id != self._default_id)
+        self.default_check.blockSignals(False)
+
+    def _new_id(self) -> str:
+        return "p-" + uuid.uuid4().hex[:10]
+
+    def add_profile(self) -> None:
+        """A new profile for another server (a local one by default: most common next step)."""
+        self._commit_editor()
+        profile = Profile(
+            id=self._new_id(), name="New profile", base_url="http://localhost:11434/v1"
+        )
+        self._profiles.append(profile)
+        self._fill_profile_list(profile.id)
+        self.editor.name_edit.setFocus()
+        self.editor.name_edit.selectAll()
+
+    def duplicate_profile(self) -> None:
+        """A copy of the current profile (not its key) under a new id."""
+        self._commit_editor()
+        source = self._current()
+        if source is None:
+            return
+        profile = dataclasses.replace(
+            copy.deepcopy(source), id=self._new_id(), name=f"{source.name} copy"
+        )
+        self._profiles.append(profile)
+        self._fill_profile_list(profile.id)
+
+    def remove_profile(self) -> None:
+        """Remove the current profile (never the last one); its key goes on Save."""
+        profile = self._current()
+        if profile is None or len(self._profiles) <= 1:
+            return
+        index = self._profiles.index(profile)
+        self._profiles.remove(profile)
+        self._removed_ids.append(profile.id)
+        self.editor.forget_typed_key(profile.id)
+        if profile.id == self._default_id:
+            self._default_id = self._profiles[0].id
+        self.editor.release()  # do not commit the form into the removed profile
+        self._fill_profile_list(self._profiles[min(index, len(self._profiles) - 1)].id)
+
+    def _on_editor_name_edited(self, name: str) -> None:
+        item = self.profile_list.currentItem()
+        profile = self._current()
+        if item is not None and profile is not None:
+            profile.name = name.strip() or profile.name
+            item.setText(self._item_text(profile))
+
+    def _on_editor_models_listed(self, profile_id: str, models: list[str]) -> None:
+        for profile in self._profiles:
+            if profile.id == profile_id:
+                profile.models_cache = list(models)
+
+    def _on_default_check_toggled(self, checked: bool) -> None:
+        profile = self._current()
+        if checked and profile is not None:
+            self._default_id = profile.id
+            for row, p in enumerate(self._profiles):
+                self.profile_list.item(row).setText(self._item_text(p))
+            self.default_check.setEnabled(False)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def _show_save_error(self, text: str) -> None:
+        self.save_error.setText(text)
+        self.save_error.setVisible(bool(text))
+
+    def save(self) -> None:
+        """Validate, save the settings file, then store typed keys in the background."""
+        problems = self._commit_editor()
+        if problems:
+            self.tabs.setCurrentIndex(0)
+            self._show_save_error(problems[0])
+            return
+        s = self._settings
+        s.profiles = copy.deepcopy(self._profiles)
+        s.default_profile_id = self._default_id
+        s.theme = str(self.theme_combo.currentData())
+        s.font_size = self.font_spin.value()
+        s.auto_title = self.auto_title_check.isChecked()
+        s.log_message_text = self.log_text_check.isChecked()
+        try:
+            self._settings_store.save(s)
+        except OSError as exc:  # atomicfile.SaveError says what happened in user words
+            self._show_save_error(str(exc))
+            return
+        set_log_message_text(s.log_message_text)
+        log.info("settings saved (%d profiles)", len(s.profiles))
+        self.settings_changed.emit()
+        for profile_id in self._removed_ids:
+            self._session_keys.pop(profile_id, None)
+            run_in_background(secrets.delete_key, profile_id, context=None)
+        self._removed_ids.clear()
+
+        live = {p.id for p in self._profiles}
+        keys = {pid: k for pid, k in self.editor.typed_keys().items() if pid in live}
+        if not keys:
+            self.accept()
+            return
+        for key in keys.values():
+            register_secret(key)
+        self._pending_keys = keys
+        self._set_busy(True, "Saving the key in the keyring…")
+        run_in_background(
+            _store_keys,
+            keys,
+            on_success=self._on_keys_stored,
+            on_error=self._on_keys_failed,
+            context=self,
+        )
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
+        self.save_error.setObjectName("")
+        self._show_save_error(text)
+
+    def _on_keys_stored(self, profile_ids: Any) -> None:
+        for profile_id in profile_ids:
+            # The keyring now has it: a session copy would shadow later changes.
+            self._session_keys.pop(profile_id, None)
+            self.editor.forget_typed_key(profile_id)
+            self.editor.set_key_stored(profile_id, True)
+        self._pending_keys = {}
+        self._set_busy(False)
+        log.info("API key stored in the keyring for %d profile(s)", len(profile_ids))
+        self.accept()
+
+    def _on_keys_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.save_error.setObjectName("fieldError")
+        self.save_error.style().unpolish(self.save_error)
+        self.save_error.style().polish(self.save_error)
+        if isinstance(exc, secrets.KeyringUnavailableError):
+            log.warning("no usable keyring: %s", exc)
+            self._show_save_error(f"Settings saved, but the key was not: {exc}")
+            self.session_button.show()
+            self.session_button.setFocus()
+        else:
+            log.error("storing the key failed: %s", exc)
+            self._show_save_error(f"Settings saved, but the key could not be stored: {exc}")
+            self.session_button.show()
+
+    def _on_session_button_clicked(self) -> None:
+        for profile_id, key in self._pending_keys.items():
+            self._session_keys[profile_id] = key
+            self.editor.forget_typed_key(profile_id)
+        self._pending_keys = {}
+        self.settings_changed.emit()  # the key in use changed
+        self.accept()

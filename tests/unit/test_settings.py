@@ -1,0 +1,225 @@
+"""Settings: sensible defaults, lossless round trips, never a key on disk, broken files survived."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from nebula_desktop import atomicfile
+from nebula_desktop.settings import (
+    DEFAULT_BASE_URL,
+    Profile,
+    Settings,
+    SettingsStore,
+)
+
+
+def _write(config: Path, data: object) -> Path:
+    config.mkdir(parents=True, exist_ok=True)
+    path = config / "settings.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_first_start_offers_the_ai_nebula_profile(tmp_path: Path) -> None:
+    s = SettingsStore(tmp_path / "config").load()
+    (p,) = s.profiles
+    assert (p.id, p.name, p.base_url) == ("ai-nebula", "ai-nebula", DEFAULT_BASE_URL)
+    assert DEFAULT_BASE_URL == "https://llm.ai-nebula.com/v1"
+    assert p.needs_key
+    assert s.theme == "system"
+    assert s.font_size == 0
+    assert s.auto_title
+    assert not s.log_message_text
+    assert s.profile("ai-nebula") is p
+
+
+def test_saved_settings_come_back_the_same(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "config")
+    s = Settings()
+    s.profiles.append(
+        Profile(
+            id="local",
+            name="Local llama",
+            base_url="http://127.0.0.1:8080/v1",
+            default_model="llama3",
+            temperature=0.2,
+            needs_key=False,
+            extra_headers={"X-Title": "Nebula"},
+            proxy="http://proxy:3128",
+            timeout=120.0,
+            ca_bundle="/etc/ssl/my.pem",
+            models_cache=["llama3", "qwen"],
+        )
+    )
+    s.default_profile_id = "local"
+    s.theme = "dark"
+    s.font_size = 13
+    s.splitter_sizes = [200, 800]
+    s.window_geometry = "AdnQywADAAA="
+    s.last_conversation_id = "abc"
+    store.save(s)
+    again = SettingsStore(tmp_path / "config").load()
+    assert again == s
+    assert again.profile().name == "Local llama"
+    assert SettingsStore(tmp_path / "config").problems == []
+
+
+def test_settings_file_is_private_and_readable(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "config")
+    store.save(Settings())
+    text = store.path.read_text()
+    assert '\n  "theme": "system"' in text
+    if os.name == "posix":
+        assert store.path.stat().st_mode & 0o077 == 0
+
+
+def test_unknown_profile_falls_back_to_the_default_one() -> None:
+    s = Settings()
+    assert s.profile("gone").id == "ai-nebula"
+    assert s.profile(None).id == "ai-nebula"
+
+
+def test_keys_from_a_newer_version_survive_a_round_trip(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    _write(
+        config,
+        {
+            "theme": "light",
+            "future_option": {"nested": [1, 2]},
+            "profiles": [{"id": "p", "name": "P", "base_url": "http://x", "future_flag": True}],
+        },
+    )
+    store = SettingsStore(config)
+    s = store.load()
+    s.font_size = 11
+    store.save(s)
+    data = json.loads((config / "settings.json").read_text())
+    assert data["future_option"] == {"nested": [1, 2]}
+    assert data["profiles"][0]["future_flag"] is True
+    assert data["font_size"] == 11
+    assert data["theme"] == "light"
+
+
+def test_anything_named_like_a_key_is_dropped_and_scrubbed_from_disk(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    path = _write(
+        config,
+        {
+            "api_key": "sk-top-level",
+            "OpenAI_Token": "sk-token",
+            "plugin": {"client_secret": "sk-nested", "colour": "blue"},
+            "profiles": [
+                {
+                    "id": "p",
+                    "name": "P",
+                    "base_url": "http://x",
+                    "needs_key": False,
+                    "apiKey": "sk-in-profile",
+                    "extra_headers": {
+                        "Authorization": "Bearer sk-h",
+                        "X-Api-Key": "sk-x",
+                        "A": "b",
+                    },
+                }
+            ],
+        },
+    )
+    store = SettingsStore(config)
+    s = store.load()
+    text = path.read_text()
+    assert "sk-" not in text  # rewritten at once: the secret does not wait for the next save
+    assert s.profiles[0].needs_key is False  # a safe name is kept
+    assert s.profiles[0].extra_headers == {"A": "b"}
+    assert s.unknown_fields == {"plugin": {"colour": "blue"}}
+    (notice,) = store.problems
+    assert "api_key" in notice
+    assert "keyring" in notice
+    assert "sk-" not in notice
+
+
+def test_a_key_put_into_settings_in_memory_is_never_written(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "config")
+    s = Settings()
+    s.unknown_fields["api_key"] = "sk-oops"
+    s.profiles[0].unknown_fields["token"] = "sk-oops"
+    s.profiles[0].extra_headers["Authorization"] = "Bearer sk-oops"
+    store.save(s)
+    assert "sk-oops" not in store.path.read_text()
+
+
+@pytest.mark.parametrize("content", [b"{ broken", b"[1, 2]", b"\xff\xfe", b""])
+def test_corrupt_settings_file_is_moved_aside_and_defaults_used(
+    tmp_path: Path, content: bytes
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.json").write_bytes(content)
+    store = SettingsStore(config)
+    s = store.load()
+    assert s == Settings()
+    (kept,) = config.glob("settings.json.corrupt-*")
+    assert kept.read_bytes() == content
+    assert not (config / "settings.json").exists()
+    (notice,) = store.problems
+    assert kept.name in notice
+    assert "Default settings" in notice
+
+
+def test_wrong_values_fall_back_to_defaults_one_by_one(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    _write(
+        config,
+        {
+            "theme": "purple",
+            "font_size": "big",
+            "auto_title": False,
+            "splitter_sizes": [1, "x"],
+            "default_profile_id": "missing",
+            "profiles": [
+                {"id": "p", "name": "P", "base_url": "http://x", "temperature": 9, "timeout": -1},
+                {"name": "no id"},
+                {"id": "p", "name": "duplicate"},
+            ],
+        },
+    )
+    store = SettingsStore(config)
+    s = store.load()
+    assert s.theme == "system"
+    assert s.font_size == 0
+    assert s.auto_title is False  # valid values are kept
+    assert s.splitter_sizes == []
+    assert [p.name for p in s.profiles] == ["P"]
+    assert s.profiles[0].temperature == 0.7
+    assert s.profiles[0].timeout == 60.0
+    assert s.default_profile_id == "p"
+    assert len(store.problems) >= 5
+
+
+def test_save_into_an_unwritable_place_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(atomicfile.SaveError, match=r"Could not save settings\.json"):
+        SettingsStore(blocker / "config").save(Settings())
+
+
+def test_data_and_config_folders_follow_the_environment_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nebula_desktop import paths
+
+    for var, fn in (
+        ("NEBULA_DATA_DIR", paths.data_dir),
+        ("NEBULA_CONFIG_DIR", paths.config_dir),
+        ("NEBULA_CACHE_DIR", paths.cache_dir),
+        ("NEBULA_LOG_DIR", paths.log_dir),
+    ):
+        monkeypatch.setenv(var, str(tmp_path / var))
+        assert fn() == tmp_path / var
+        monkeypatch.delenv(var)
+        default = fn()
+        assert "nebula-desktop" in str(default)
+        assert default.is_absolute()

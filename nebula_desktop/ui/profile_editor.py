@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QWidget,
 )
@@ -217,22 +218,31 @@ class ProfileEditor(QWidget):
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.test_result, 1)
 
+        self.test_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         form = QFormLayout(self)
+        self.form = form  # the dialog adds its own rows (e.g. "Use for new chats")
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Name:", self.name_edit)
         form.addRow("Base &URL:", self.url_edit)
         form.addRow("", self.url_warning)
         form.addRow("", self.needs_key_check)
-        form.addRow("API &key:", key_row)
+        form.addRow(self._buddy_label("API &key:", self.key_edit), key_row)
         form.addRow("", self.key_note)
         form.addRow("Default &model:", self.model_combo)
         form.addRow("&Temperature:", self.temperature_spin)
         form.addRow("T&imeout:", self.timeout_spin)
         form.addRow("&Proxy:", self.proxy_edit)
-        form.addRow("&CA bundle:", ca_row)
+        form.addRow(self._buddy_label("&CA bundle:", self.ca_edit), ca_row)
         form.addRow("Extra &headers:", self.headers_edit)
         form.addRow("", self.headers_note)
         form.addRow("", test_row)
+
+    @staticmethod
+    def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+        # A row whose field is a layout gets no automatic buddy: the & would show literally.
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        return label
 
     @staticmethod
     def _note_label(object_name: str) -> QLabel:

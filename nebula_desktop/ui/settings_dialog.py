@@ -151,12 +151,15 @@ class SettingsDialog(QDialog):
         right = QVBoxLayout(right_widget)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.editor)
-        right.addWidget(self.default_check)
         right.addStretch(1)
+        self.editor.form.insertRow(1, "", self.default_check)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(right_widget)
+        # Let the tab's own background show through: no grey box around the form.
+        scroll.viewport().setAutoFillBackground(False)
+        right_widget.setAutoFillBackground(False)
 
         tab = QWidget()
         row = QHBoxLayout(tab)
@@ -188,6 +191,7 @@ class SettingsDialog(QDialog):
 
         tab = QWidget()
         form = QFormLayout(tab)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("&Theme:", self.theme_combo)
         form.addRow("&Font size:", self.font_spin)
         form.addRow("", self.auto_title_check)

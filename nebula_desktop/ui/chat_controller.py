@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 CONTINUE_PROMPT = "Continue exactly where you stopped."
 DEFAULT_TITLE = "New chat"
+CUT_OFF = "The answer was cut off by the token limit."
 STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
 _SAVE_INTERVAL_MS = 3000
 
@@ -427,9 +428,11 @@ class ChatController(QObject):
         message.error = None
         if result.get("reasoning_seconds") is not None:
             message.reasoning_seconds = result["reasoning_seconds"]
-        self._finish(active)
         if message.finish_reason == "length":
-            self.status_message.emit("The answer was cut off by the token limit.")
+            # Shown on the answer with Continue, which is what the user wants next.
+            message.complete = False
+            message.error = CUT_OFF
+        self._finish(active)
         self._maybe_request_title(active.conv, message)
 
     def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:

@@ -16,10 +16,6 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-# Coalescing interval for deltas: keeps the GUI event queue short when a fast server sends
-# thousands of tiny chunks; the view coalesces again (~30 ms) before re-measuring the row.
-_EMIT_INTERVAL = 0.015
-
 
 def make_client(params: dict[str, Any]) -> Any:
     """Build a ``ChatClient`` from request params; reads the keyring when no session key is given.
@@ -65,36 +61,27 @@ def error_dict(error: BaseException) -> dict[str, Any]:
 
 
 class _DeltaBuffer:
-    """Collects deltas on the worker thread and emits them at most every 15 ms, in order."""
+    """Forwards deltas from the worker thread and notes when thinking started and ended.
+
+    No coalescing here on purpose: text held back on this thread would be stranded while the
+    next network read blocks (a stalled stream). The view coalesces on a 30 ms timer instead,
+    and one queued signal per chunk costs the same whatever the answer's length.
+    """
 
     def __init__(self, worker: ChatWorker, request_id: str) -> None:
         self._worker = worker
         self._request_id = request_id
-        self._parts: list[tuple[str, str]] = []
-        self._last_emit = 0.0
         self.first_reasoning: float | None = None
         self.first_content: float | None = None
 
     def add(self, kind: str, text: str) -> None:
         if not text:
             return
-        now = time.monotonic()
         if kind == "reasoning" and self.first_reasoning is None:
-            self.first_reasoning = now
-        if kind == "content" and self.first_content is None:
-            self.first_content = now
-        if self._parts and self._parts[-1][0] == kind:
-            self._parts[-1] = (kind, self._parts[-1][1] + text)
-        else:
-            self._parts.append((kind, text))
-        if now - self._last_emit >= _EMIT_INTERVAL:
-            self.flush()
-
-    def flush(self) -> None:
-        parts, self._parts = self._parts, []
-        for kind, text in parts:
-            self._worker.delta.emit(self._request_id, kind, text)
-        self._last_emit = time.monotonic()
+            self.first_reasoning = time.monotonic()
+        elif kind == "content" and self.first_content is None:
+            self.first_content = time.monotonic()
+        self._worker.delta.emit(self._request_id, kind, text)
 
     def reasoning_seconds(self) -> float | None:
         if self.first_reasoning is None:
@@ -164,10 +151,8 @@ class ChatWorker(QObject):
                 cancel=event,
                 **extra,
             )
-            buffer.flush()
             self.finished.emit(request_id, _result_dict(result, buffer.reasoning_seconds()))
         except Exception as error:  # every failure travels as data; bugs are logged too
-            buffer.flush()
             details = error_dict(error)
             details["reasoning_seconds"] = buffer.reasoning_seconds()
             if _is_api_error(error):

@@ -372,6 +372,9 @@ class MainWindow(QMainWindow):
         box.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
         box.open()
 
+    def _quit(self) -> None:
+        self.close()
+
     def show_status(self, text: str, timeout_ms: int = 4000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 

@@ -49,8 +49,14 @@ def config_dir(tmp_path: Path) -> Path:
     return tmp_path / "config"
 
 
-def write_settings(config_dir: Path, base_url: str, model: str = "test-model") -> None:
-    """Point the default profile at ``base_url`` with ``model`` as its default model."""
+def write_settings(
+    config_dir: Path, base_url: str, model: str = "test-model", auto_title: bool = False
+) -> None:
+    """Point the default profile at ``base_url`` with ``model`` as its default model.
+
+    Auto-titles are off unless asked for: their extra request would take replies queued for
+    the chat.
+    """
     from nebula_desktop.settings import SettingsStore
 
     settings_store = SettingsStore(config_dir)
@@ -58,6 +64,7 @@ def write_settings(config_dir: Path, base_url: str, model: str = "test-model") -
     profile = settings.profile(settings.default_profile_id)
     profile.base_url = base_url
     profile.default_model = model
+    settings.auto_title = auto_title
     settings_store.save(settings)
 
 
@@ -67,16 +74,19 @@ def make_window(
 ) -> Iterator[Callable[..., Any]]:
     """Build, show and load a ``MainWindow`` on the temp folders; closes them all afterwards."""
     from nebula_desktop.settings import SettingsStore
-
     from nebula_desktop.store import ConversationStore
     from nebula_desktop.ui.main_window import MainWindow
 
     opened: list[tuple[Any, Any]] = []
     write_settings(config_dir, server.base_url)
 
-    def make(key: str | None = TEST_KEY, offline: bool = False, base_url: str | None = None) -> Any:
-        if base_url is not None:
-            write_settings(config_dir, base_url)
+    def make(
+        key: str | None = TEST_KEY,
+        offline: bool = False,
+        base_url: str | None = None,
+        auto_title: bool = False,
+    ) -> Any:
+        write_settings(config_dir, base_url or server.base_url, auto_title=auto_title)
         settings_store = SettingsStore(config_dir)
         settings = settings_store.load()
         keys = {settings.default_profile_id: key} if key else {}

@@ -1,0 +1,270 @@
+"""The chat flow in a real window against a loopback server: send, stream, save, reopen, stop,
+regenerate, edit, retry, continue, drafts and titles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.servers import CHAT_PATH, LoopbackServer, Reply, sse_reply
+
+
+def send(qtbot: Any, window: Any, text: str) -> None:
+    """Type ``text`` in the composer and press Enter, like a user."""
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+
+
+def wait_idle(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
+
+
+def chat_requests(server: LoopbackServer) -> list[Any]:
+    return [r for r in server.requests if r.path == CHAT_PATH]
+
+
+def open_chat(window: Any, conv_id: str) -> None:
+    """Click a conversation in the list."""
+    chats = window.conv_list
+    chats.view.setCurrentIndex(chats.model.index(chats.model.row_of(conv_id), 0))
+    assert window.controller.conv.id == conv_id
+
+
+def messages(window: Any) -> list[tuple[str, str]]:
+    return [(m.role, m.content) for m in window.controller.conv.messages]
+
+
+def test_answer_streams_is_saved_and_a_fresh_window_shows_it(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Hello", ", ", "world!"], reasoning=["Thinking…"]))
+    window = make_window()
+    send(qtbot, window, "Say hello")
+    assert window.composer.button.text() == "Stop"
+    wait_idle(qtbot, window)
+    assert window.composer.button.text() == "Send"
+    assert window.composer.text() == ""
+    answer = window.controller.conv.messages[-1]
+    assert answer.content == "Hello, world!"
+    assert answer.reasoning == "Thinking…"
+    assert answer.complete and answer.error is None
+    assert answer.model == "test-model"
+    conv_id = window.controller.conv.id
+    make_window.close(window)
+
+    again = make_window()
+    assert again.controller.conv.id == conv_id
+    assert messages(again) == [("user", "Say hello"), ("assistant", "Hello, world!")]
+    assert again.view.model().rowCount() == 2
+
+
+def test_whole_history_with_system_prompt_is_sent(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["First answer"]))
+    server.queue(sse_reply(["Second answer"]))
+    window = make_window()
+    window.header.set_system_prompt("Be brief.")
+    window.header.settings_edited.emit()
+    send(qtbot, window, "Question one")
+    wait_idle(qtbot, window)
+    send(qtbot, window, "Question two")
+    wait_idle(qtbot, window)
+    sent = chat_requests(server)[1].json
+    assert sent["messages"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Question one"},
+        {"role": "assistant", "content": "First answer"},
+        {"role": "user", "content": "Question two"},
+    ]
+    assert sent["model"] == "test-model"
+    assert sent["stream"] is True
+
+
+def test_header_settings_are_sent_and_stored_with_the_conversation(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["ok"]))
+    window = make_window()
+    window.header.temperature.setValue(1.3)
+    window.header.max_tokens.setValue(512)
+    window.header.model.setEditText("other-model")
+    send(qtbot, window, "hi")
+    wait_idle(qtbot, window)
+    sent = chat_requests(server)[0].json
+    assert sent["temperature"] == 1.3
+    assert sent["max_tokens"] == 512
+    assert sent["model"] == "other-model"
+    conv = window.controller.conv
+    assert (conv.temperature, conv.max_tokens, conv.model) == (1.3, 512, "other-model")
+
+
+def test_stop_mid_stream_keeps_the_partial_answer(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    reply = sse_reply(["Partial ", "answer"], finish_reason=None, done=False)
+    reply.hang = True
+    server.queue(reply)
+    window = make_window()
+    send(qtbot, window, "Tell me a long story")
+    answer = window.controller.conv.messages[-1]
+    qtbot.waitUntil(lambda: answer.content == "Partial answer", timeout=10000)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
+    assert not window.controller.is_busy()  # instantly, without waiting for the server
+    assert window.composer.button.text() == "Send"
+    assert answer.content == "Partial answer"
+    assert not answer.complete and answer.error is None
+    make_window.close(window)
+    again = make_window()
+    kept = again.controller.conv.messages[-1]
+    assert (kept.content, kept.complete) == ("Partial answer", False)
+
+
+def test_regenerate_replaces_the_last_answer(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Old answer"]))
+    server.queue(sse_reply(["New answer"]))
+    window = make_window()
+    send(qtbot, window, "Question")
+    wait_idle(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, window)
+    assert messages(window) == [("user", "Question"), ("assistant", "New answer")]
+    assert chat_requests(server)[1].json["messages"] == [{"role": "user", "content": "Question"}]
+
+
+def test_edit_and_resend_drops_the_later_messages(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    for text in ("A1", "A2", "A1 again"):
+        server.queue(sse_reply([text]))
+    window = make_window()
+    send(qtbot, window, "Q1")
+    wait_idle(qtbot, window)
+    send(qtbot, window, "Q2")
+    wait_idle(qtbot, window)
+    first = window.controller.conv.messages[0]
+    window.view.edit_requested.emit(first.id)
+    assert window.composer.text() == "Q1"
+    assert window.composer.notice.isVisible()
+    send(qtbot, window, "Q1 edited")
+    wait_idle(qtbot, window)
+    assert messages(window) == [("user", "Q1 edited"), ("assistant", "A1 again")]
+    assert chat_requests(server)[2].json["messages"] == [{"role": "user", "content": "Q1 edited"}]
+
+
+def test_retry_after_a_failure_replaces_the_error(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    bad_key = {"error": {"message": "Invalid token", "type": "new_api_error", "code": ""}}
+    server.queue(Reply.json(401, bad_key))
+    server.queue(sse_reply(["Works now"]))
+    window = make_window()
+    send(qtbot, window, "Hello?")
+    wait_idle(qtbot, window)
+    answer = window.controller.conv.messages[-1]
+    assert answer.error == "Error: Invalid or unauthorized API key"
+    window.view.retry_requested.emit(answer.id)
+    wait_idle(qtbot, window)
+    assert messages(window) == [("user", "Hello?"), ("assistant", "Works now")]
+    assert answer.error is None and answer.complete
+
+
+def test_continue_appends_to_the_same_answer(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["The quick brown"], finish_reason=None, done=False))
+    server.queue(sse_reply([" fox jumps."]))
+    window = make_window()
+    send(qtbot, window, "Finish the sentence")
+    wait_idle(qtbot, window)
+    answer = window.controller.conv.messages[-1]
+    assert answer.content == "The quick brown" and not answer.complete
+    assert answer.error  # dropped before a finish_reason: shown as incomplete
+    window.view.continue_requested.emit(answer.id)
+    wait_idle(qtbot, window)
+    assert answer.content == "The quick brown fox jumps."
+    assert answer.complete and answer.error is None
+    assert len(window.controller.conv.messages) == 2
+    sent = chat_requests(server)[1].json["messages"]
+    assert sent[-2] == {"role": "assistant", "content": "The quick brown"}
+    assert sent[-1]["role"] == "user" and "Continue" in sent[-1]["content"]
+
+
+def test_token_limit_cut_is_shown_on_the_answer(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Cut sh"], finish_reason="length"))
+    window = make_window()
+    send(qtbot, window, "Long please")
+    wait_idle(qtbot, window)
+    answer = window.controller.conv.messages[-1]
+    assert "token limit" in (answer.error or "")
+    assert answer.finish_reason == "length"
+
+
+def test_first_message_titles_the_chat_then_the_model_improves_it(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Paris is the capital."]))
+    server.queue(
+        Reply.json(
+            200,
+            {
+                "id": "t",
+                "object": "chat.completion",
+                "model": "test-model",
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": '"Capital of France."'},
+                    }
+                ],
+            },
+        )
+    )
+    window = make_window(auto_title=True)
+    send(qtbot, window, "What is the capital of France?\nAnswer briefly.")
+    assert window.controller.conv.title == "What is the capital of France?"
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.controller.conv.title == "Capital of France", timeout=10000)
+    title_request = chat_requests(server)[1].json
+    assert title_request["stream"] is False
+    assert "Capital of France" in window.windowTitle()
+
+
+def test_failed_title_request_keeps_the_first_title(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Hi!"]))
+    server.queue(Reply.json(400, {"error": {"message": "nope", "type": "x", "code": "x"}}))
+    window = make_window(auto_title=True)
+    send(qtbot, window, "Greetings")
+    wait_idle(qtbot, window)
+    server.wait_requests(2)
+    qtbot.waitUntil(lambda: len(chat_requests(server)) == 2, timeout=10000)
+    assert window.controller.conv.title == "Greetings"
+
+
+def test_draft_is_kept_per_conversation(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["A"]))
+    window = make_window()
+    send(qtbot, window, "first chat")
+    wait_idle(qtbot, window)
+    first_id = window.controller.conv.id
+    window.composer.set_text("half-written thought")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.conv.id != first_id
+    assert window.composer.text() == ""
+    window.composer.set_text("draft two")
+    open_chat(window, first_id)
+    assert window.composer.text() == "half-written thought"
+    make_window.close(window)
+    again = make_window()
+    open_chat(again, first_id)
+    assert again.composer.text() == "half-written thought"

@@ -260,3 +260,32 @@ def test_relative_time_long_ranges() -> None:
     assert relative_time(dt.datetime(2026, 11, 23, 9, 0).timestamp(), now) == "Mon"
     assert relative_time(dt.datetime(2026, 3, 12, 9, 0).timestamp(), now) == "12 Mar"
     assert relative_time(dt.datetime(2024, 3, 12, 9, 0).timestamp(), now) == "2024-03-12"
+
+
+def test_double_click_opens_the_title_editor(qtbot, panel: ConversationList, chats) -> None:
+    row = panel.model.row_of(chats["new"])
+    rect = panel.view.visualRect(panel.model.index(row, 0))
+    # A real double-click is press, release, then the double-click event.
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    editor = panel.view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()
+    assert editor.text() == "Rust lifetimes"
+
+
+def test_ctrl_p_pins_the_current_chat(qtbot, panel: ConversationList, store, chats) -> None:
+    panel.select(chats["mid"])
+    panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus)
+    qtbot.keyClick(panel.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert store.load(chats["mid"]).pinned is True
+    assert panel.model.summary_at(0).id in (chats["mid"], chats["pinned"])
+
+
+def test_down_arrow_from_search_walks_into_results(qtbot, panel: ConversationList, chats) -> None:
+    panel.focus_search()
+    qtbot.keyClicks(panel.search_edit, "rust")
+    with qtbot.waitSignal(panel.conversation_selected) as blocker:
+        qtbot.keyClick(panel.search_edit, Qt.Key.Key_Down)
+    assert blocker.args == [chats["new"]]
+    assert panel.view.hasFocus()

@@ -326,3 +326,31 @@ def test_cancel_changes_nothing(qtbot, keyring, settings, settings_store, config
         dialog.reject()
     assert settings.profiles[0].name == "ai-nebula"
     assert keyring.keys == {}
+
+
+def test_closing_the_dialog_during_a_slow_keyring_lookup_is_harmless(
+    qtbot, monkeypatch, settings, settings_store
+) -> None:
+    import threading
+
+    from nebula_desktop.ui import background
+
+    release = threading.Event()
+    started = threading.Event()
+
+    def slow_get_key(profile_id: str) -> str | None:
+        started.set()
+        release.wait(10)
+        return KEY
+
+    monkeypatch.setattr(secrets, "get_key", slow_get_key)
+    dialog = SettingsDialog(settings, settings_store, {})
+    assert dialog.editor.key_edit.placeholderText() == profile_editor.CHECKING_PLACEHOLDER
+    assert started.wait(5)
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    qtbot.waitUntil(lambda: not background._pending)  # delivered, callbacks skipped

@@ -44,6 +44,7 @@ STORED_PLACEHOLDER = "•••• stored in the keyring"
 SESSION_PLACEHOLDER = "•••• kept for this session only"
 EMPTY_PLACEHOLDER = "Paste your API key (sk-…)"
 CHECKING_PLACEHOLDER = "Checking the keyring…"
+FORGET_PLACEHOLDER = "The saved key will be removed on Save"
 
 
 def _is_local_host(host: str) -> bool:
@@ -137,6 +138,7 @@ class ProfileEditor(QWidget):
         self._stored: dict[str, bool] = {}  # profile id -> a key is in the keyring
         self._keyring_problem = ""
         self._checking: set[str] = set()  # profile ids with a keyring lookup under way
+        self._forget: set[str] = set()  # profile ids whose saved key goes on Save
 
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Profile name")
@@ -161,6 +163,12 @@ class ProfileEditor(QWidget):
         self.show_key_button.setCheckable(True)
         self.show_key_button.setAccessibleName("Show API key")
         self.show_key_button.toggled.connect(self._on_show_key_toggled)
+        self.forget_key_button = QToolButton()
+        self.forget_key_button.setText("Forget")
+        self.forget_key_button.setAccessibleName("Forget the saved API key")
+        self.forget_key_button.setToolTip("Remove this profile's key on Save")
+        self.forget_key_button.clicked.connect(self._on_forget_key_clicked)
+        self.forget_key_button.hide()
         self.key_note = self._note_label("fieldError")
 
         self.model_combo = QComboBox()
@@ -211,6 +219,7 @@ class ProfileEditor(QWidget):
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.show_key_button)
+        key_row.addWidget(self.forget_key_button)
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(ca_browse)
@@ -309,6 +318,10 @@ class ProfileEditor(QWidget):
     def current_profile(self) -> Profile | None:
         return self._profile
 
+    def forget_done(self, profile_id: str) -> None:
+        self._forget.discard(profile_id)
+        self._stored[profile_id] = False
+
     def typed_keys(self) -> dict[str, str]:
         """Keys the user typed this time, by profile id (only non-empty ones)."""
         return {pid: key for pid, key in self._typed_keys.items() if key}
@@ -327,12 +340,23 @@ class ProfileEditor(QWidget):
 
     # -- the keyring placeholder ------------------------------------------------------------
 
+    def keys_to_forget(self) -> set[str]:
+        """Profile ids whose saved key (keyring or session) the user asked to remove."""
+        return set(self._forget)
+
     def _refresh_key_placeholder(self) -> None:
         profile = self._profile
         if profile is None:
             return
+        self.forget_key_button.hide()
+        if profile.id in self._forget:
+            self.key_edit.setPlaceholderText(FORGET_PLACEHOLDER)
+            self._set_note(self.key_note, "")
+            return
         if profile.id in self._session_keys:
             self.key_edit.setPlaceholderText(SESSION_PLACEHOLDER)
+            self._set_note(self.key_note, "")
+            self.forget_key_button.show()
             return
         stored = self._stored.get(profile.id)
         if stored is None:
@@ -349,6 +373,7 @@ class ProfileEditor(QWidget):
             return
         self.key_edit.setPlaceholderText(STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER)
         self._set_note(self.key_note, self._keyring_problem if not stored else "")
+        self.forget_key_button.setVisible(bool(stored))
 
     def _on_key_lookup_done(self, profile_id: str, key: Any) -> None:
         self._checking.discard(profile_id)
@@ -420,6 +445,14 @@ class ProfileEditor(QWidget):
     def _on_key_edit_text_edited(self, text: str) -> None:
         if self._profile is not None:
             self._typed_keys[self._profile.id] = text.strip()
+
+    def _on_forget_key_clicked(self) -> None:
+        if self._profile is None:
+            return
+        self._forget.add(self._profile.id)
+        self._typed_keys.pop(self._profile.id, None)
+        self.key_edit.clear()
+        self._refresh_key_placeholder()
 
     def _on_show_key_toggled(self, shown: bool) -> None:
         self.key_edit.setEchoMode(

@@ -62,6 +62,11 @@ def _store_keys(keys: dict[str, str]) -> list[str]:
     return stored
 
 
+def _log_forget_failure(exc: BaseException) -> None:
+    # Nothing to offer the user: with no keyring there was no key to remove either.
+    log.warning("could not remove a key from the keyring: %s", exc)
+
+
 class SettingsDialog(QDialog):
     """Profiles, keys and preferences; see the module docstring."""
 
@@ -325,13 +330,17 @@ class SettingsDialog(QDialog):
         set_log_message_text(s.log_message_text)
         log.info("settings saved (%d profiles)", len(s.profiles))
         self.settings_changed.emit()
-        for profile_id in self._removed_ids:
-            self._session_keys.pop(profile_id, None)
-            run_in_background(secrets.delete_key, profile_id, context=None)
-        self._removed_ids.clear()
-
         live = {p.id for p in self._profiles}
         keys = {pid: k for pid, k in self.editor.typed_keys().items() if pid in live}
+        # Keys of removed profiles, and keys the user asked to forget (unless replaced).
+        forget = set(self._removed_ids) | (self.editor.keys_to_forget() - set(keys))
+        for profile_id in forget:
+            self._session_keys.pop(profile_id, None)
+            self.editor.forget_done(profile_id)
+            run_in_background(
+                secrets.delete_key, profile_id, on_error=_log_forget_failure, context=None
+            )
+        self._removed_ids.clear()
         if not keys:
             self.accept()
             return

@@ -354,3 +354,28 @@ def test_closing_the_dialog_during_a_slow_keyring_lookup_is_harmless(
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     release.set()
     qtbot.waitUntil(lambda: not background._pending)  # delivered, callbacks skipped
+
+
+def test_forget_removes_the_saved_key_on_save(qtbot, keyring, settings, settings_store) -> None:
+    pid = settings.default_profile_id
+    keyring.keys[pid] = KEY
+    session = {pid: "sk-session-only-123456"}
+    dialog = _dialog(qtbot, settings, settings_store, session)
+    assert dialog.editor.forget_key_button.isVisible()
+    qtbot.mouseClick(dialog.editor.forget_key_button, Qt.MouseButton.LeftButton)
+    assert dialog.editor.key_edit.placeholderText() == profile_editor.FORGET_PLACEHOLDER
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    qtbot.waitUntil(lambda: pid not in keyring.keys)
+    assert session == {}
+
+
+def test_removing_a_profile_removes_its_key(qtbot, keyring, settings, settings_store) -> None:
+    dialog = _dialog(qtbot, settings, settings_store)
+    dialog.add_profile()
+    new_id = dialog.editor.current_profile().id
+    keyring.keys[new_id] = KEY
+    dialog.remove_profile()
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    qtbot.waitUntil(lambda: new_id not in keyring.keys)

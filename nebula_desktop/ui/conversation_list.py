@@ -141,7 +141,7 @@ class ConversationList(QWidget):
         self.undo_bar.hide()
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
-        self._undo_timer.setInterval(UNDO_SECONDS * 1000)
+        self._undo_timer.setInterval(int(UNDO_SECONDS * 1000))
         self._undo_timer.timeout.connect(self._hide_undo_bar)
 
         top = QVBoxLayout()

@@ -289,3 +289,22 @@ def test_down_arrow_from_search_walks_into_results(qtbot, panel: ConversationLis
         qtbot.keyClick(panel.search_edit, Qt.Key.Key_Down)
     assert blocker.args == [chats["new"]]
     assert panel.view.hasFocus()
+
+
+def test_undo_bar_goes_away_by_itself_and_the_chat_stays_deleted(
+    qtbot, monkeypatch, store, chats
+) -> None:
+    from nebula_desktop.ui import conversation_list
+
+    monkeypatch.setattr(conversation_list, "UNDO_SECONDS", 0.05)
+    widget = ConversationList(store)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.select(chats["old"])
+    widget.delete_current()
+    assert widget.undo_bar.isVisible()
+    qtbot.waitUntil(lambda: not widget.undo_bar.isVisible())
+    with qtbot.assertNotEmitted(widget.conversation_restored):
+        widget.undo_delete()
+    assert widget.model.row_of(chats["old"]) < 0
+    assert (store.root / "trash" / f"{chats['old']}.json").exists()

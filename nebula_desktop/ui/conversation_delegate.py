@@ -8,6 +8,7 @@ computed once per font and cached (the view can use ``uniformItemSizes``).
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 from typing import Any
 
@@ -56,6 +57,14 @@ def relative_time(timestamp: float, now: float | None = None) -> str:
     if then.year == today.year:
         return f"{then.day} {_MONTHS[then.month - 1]}"
     return then.strftime("%Y-%m-%d")
+
+
+_MARKUP = re.compile(r"```[\w+-]*|`|^#{1,6}\s+|\*\*|__", re.MULTILINE)
+
+
+def clean_preview(text: str) -> str:
+    """One calm line from a message preview: no code fences, backticks or heading marks."""
+    return " ".join(_MARKUP.sub(" ", text).split())
 
 
 class ConversationDelegate(QStyledItemDelegate):
@@ -168,7 +177,7 @@ class ConversationDelegate(QStyledItemDelegate):
         )
 
         # Preview: the last message, one line.
-        preview = " ".join(str(index.data(PreviewRole) or "").split())
+        preview = clean_preview(str(index.data(PreviewRole) or ""))
         painter.setFont(small_font)
         painter.setPen(muted)
         preview_rect = QRect(

@@ -308,3 +308,10 @@ def test_undo_bar_goes_away_by_itself_and_the_chat_stays_deleted(
         widget.undo_delete()
     assert widget.model.row_of(chats["old"]) < 0
     assert (store.root / "trash" / f"{chats['old']}.json").exists()
+
+
+def test_preview_line_hides_markdown_markup() -> None:
+    from nebula_desktop.ui.conversation_delegate import clean_preview
+
+    assert clean_preview("Sure.\n\n```python\nprint('hi')\n```") == "Sure. print('hi')"
+    assert clean_preview("## Title with **bold** and `code`") == "Title with bold and code"

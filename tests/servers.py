@@ -13,7 +13,8 @@ Replies with several chunks (or a delay, an abort or a hang) are sent with
 ``Transfer-Encoding: chunked``, each chunk flushed on its own, so a client sees the same read
 boundaries a real gateway produces. ``abort_after`` resets the TCP connection (RST) without the
 terminating chunk; ``hang`` keeps the connection open and silent until the server stops (or the
-client goes away). Every connection is closed after its reply (``Connection: close``).
+client goes away). Connections are closed after each reply (``Connection: close``) unless the
+server is made with ``keep_alive=True``.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Recorded:
     body: bytes
     json: Any
     query: str = ""
+    client_port: int = 0  # which TCP connection carried it (keep-alive reuse shows here)
     # Set when the server notices the client closed the connection (during delays or a hang):
     # lets cancel tests prove the connection really went away.
     client_closed: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -112,11 +114,14 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = None
         path, _, query = self.path.partition("?")
         rec = Recorded(self.command, path, Headers(self.headers.items()), body, parsed, query)
+        rec.client_port = self.client_address[1]
         reply = self.server.owner._take(rec)
-        self.close_connection = True
+        keep = self.server.owner.keep_alive and not (reply.hang or reply.abort_after is not None)
+        self.close_connection = not keep
         try:
             self._send(reply, rec)
         except OSError:
+            self.close_connection = True
             rec.client_closed.set()  # the client went away while we were writing
 
     def _send(self, reply: Reply, rec: Recorded) -> None:
@@ -128,7 +133,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             if name.lower() not in _FRAMING_HEADERS:
                 self.send_header(name, value)
-        self.send_header("Connection", "close")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         if streamed:
             self.send_header("Transfer-Encoding", "chunked")
         else:
@@ -196,7 +202,9 @@ class _Server(ThreadingHTTPServer):
 class LoopbackServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 serving queued replies per path."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_alive: bool = False) -> None:
+        # keep_alive: leave connections open after a whole reply, as real gateways do.
+        self.keep_alive = keep_alive
         self._queues: dict[str, deque[ReplySource]] = {}
         self.default: dict[str, ReplySource] = {}
         self.requests: list[Recorded] = []

@@ -115,3 +115,26 @@ def test_cancel_model_list(server, client) -> None:
     with pytest.raises(APIError) as info:
         client.list_models(cancel=cancel)
     assert info.value.code == "cancelled"
+
+
+def test_keep_alive_connection_is_reused_and_still_cancellable() -> None:
+    with LoopbackServer(keep_alive=True) as server:
+        from nebula_desktop.api import ChatClient
+
+        client = ChatClient(server.base_url, max_retries=0, timeout=30)
+        server.queue(sse_reply(["one"]))
+        server.queue(Reply.json(200, {"choices": [{"message": {"content": "two"}}]}))
+        assert client.chat("m", USER).content == "one"
+        assert client.chat("m", USER, stream=False).content == "two"
+        hanging = sse_reply(["three"], finish_reason=None, done=False)
+        hanging.hang = True
+        server.queue(hanging)
+        cancel = threading.Event()
+        got = threading.Event()
+        stamp = cancel_when(got, cancel)
+        r = client.chat("m", USER, cancel=cancel, on_delta=lambda k, t: got.set())
+        assert time.monotonic() - stamp[0] < BUDGET
+        assert r.cancelled and r.content == "three"
+        ports = {rec.client_port for rec in server.requests}
+        assert len(ports) == 1  # one TCP connection carried all three requests
+        client.close()

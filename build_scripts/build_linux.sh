@@ -99,7 +99,7 @@ log "bundle: $(du -sh "$BUNDLE" | cut -f1) ($du_mb MB)"
 # --- shared desktop-integration files -------------------------------------------------------------
 stage_share() {  # $1 = a share/ folder to fill
   local share=$1 size
-  install -Dm644 "resources/linux/$APP_ID.desktop" "$share/applications/$APP_ID.desktop"
+  install -Dm644 resources/linux/$PKG.desktop "$share/applications/$PKG.desktop"
   install -Dm644 "resources/linux/$APP_ID.metainfo.xml" "$share/metainfo/$APP_ID.metainfo.xml"
   install -Dm644 resources/icons/nebula-desktop.svg \
     "$share/icons/hicolor/scalable/apps/nebula-desktop.svg"
@@ -123,7 +123,7 @@ Run:      ./NebulaDesktop
 Needs the system libraries below (Debian/Ubuntu names; most desktops have them already):
   sudo apt-get install $apt_names
 Menu entry and icon (optional): copy share/ into ~/.local/share/ and point Exec= in
-  ~/.local/share/applications/$APP_ID.desktop at this folder's NebulaDesktop.
+  ~/.local/share/applications/$PKG.desktop at this folder's NebulaDesktop.
 Prefer the .deb on Debian and Ubuntu: it does all of this for you.
 TXT
 tar -C build/tar -czf "$DIST/$TARNAME.tar.gz" "$TARNAME" || die "tar failed"

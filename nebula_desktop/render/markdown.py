@@ -8,6 +8,7 @@ become text (Qt must never load a resource), and only http/https/mailto links st
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -75,8 +76,24 @@ def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMark
     return RenderedMarkdown("".join(renderer.out), renderer.code_blocks)
 
 
+_LONG_RUN = re.compile(r"\S{400,}")
+_BREAK_EVERY = 200
+
+
+def _breakable(match: re.Match[str]) -> str:
+    run = match.group(0)
+    # Qt wraps an unbroken run in time quadratic in its length (a 1 MB line takes minutes);
+    # zero-width spaces give it break opportunities. Only absurdly long runs are touched.
+    return "\u200b".join(run[i : i + _BREAK_EVERY] for i in range(0, len(run), _BREAK_EVERY))
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def _esc_wrap(text: str) -> str:
+    """Escape paragraph text, making very long unbroken runs wrappable."""
+    return html.escape(_LONG_RUN.sub(_breakable, text), quote=False)
 
 
 def _attr(text: str) -> str:
@@ -157,7 +174,7 @@ class _HtmlWriter:
             elif t == "hr":
                 w(f'<hr style="background-color:{pal.table_border};" />')
             elif t == "html_block":
-                w(f"<p>{_esc(tok.content)}</p>")
+                w(f"<p>{_esc_wrap(tok.content)}</p>")
             elif t == "table_open":
                 self.table_row = 0
                 self.table_rows_dropped = 0
@@ -234,7 +251,7 @@ class _HtmlWriter:
         for tok in children:
             t = tok.type
             if t == "text":
-                w(_esc(tok.content))
+                w(_esc_wrap(tok.content))
             elif t == "softbreak":
                 w("\n")
             elif t == "hardbreak":
@@ -269,7 +286,7 @@ class _HtmlWriter:
             elif t == "image":
                 self.image(tok)
             elif t == "html_inline":
-                w(_esc(tok.content))
+                w(_esc_wrap(tok.content))
 
     def image(self, tok: Token) -> None:
         """An image never loads: show its alt text and, when safe, a link to its URL."""

@@ -30,9 +30,8 @@ def split_blocks(text: str, start: int = 0) -> tuple[list[str], int]:
     prev_blank = False
     while True:
         nl = text.find("\n", pos)
-        if nl < 0:
-            break  # the last line is unfinished: it belongs to the tail
-        line = text[pos:nl]
+        # The last line may be unfinished; its first character still tells where it starts.
+        line = text[pos:] if nl < 0 else text[pos:nl]
         blank = not line.strip()
         if (
             fence is None
@@ -50,6 +49,8 @@ def split_blocks(text: str, start: int = 0) -> tuple[list[str], int]:
                 fence = marker
             elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip(" `~"):
                 fence = None
+        if nl < 0:
+            break
         prev_blank = blank and fence is None
         pos = nl + 1
     return blocks, block_start

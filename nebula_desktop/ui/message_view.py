@@ -230,7 +230,8 @@ class MessageView(QListView):
             self._delegate.fonts.base,
         )
         mime = QMimeData()
-        mime.setText(doc.doc.toPlainText())
+        # U+200B are break hints render/ added to absurdly long runs; not part of the text.
+        mime.setText(doc.doc.toPlainText().replace("\u200b", ""))
         mime.setHtml(doc.html)
         QGuiApplication.clipboard().setMimeData(mime)
         self.status_message.emit("Copied")

@@ -51,6 +51,12 @@ def chats(store: ConversationStore) -> dict[str, str]:
 def panel(qtbot, store: ConversationStore, chats: dict[str, str]) -> ConversationList:
     widget = ConversationList(store)
     qtbot.addWidget(widget)
+    # Every change the panel makes to its model is checked too (a failure is a Qt warning,
+    # which fails the test).
+    tester = QAbstractItemModelTester(
+        widget.model, QAbstractItemModelTester.FailureReportingMode.Warning
+    )
+    widget._model_tester = tester  # type: ignore[attr-defined]  # keep it alive
     widget.resize(320, 500)
     widget.show()
     qtbot.waitExposed(widget)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 __all__ = ["LoopbackServer", "Recorded", "Reply", "case_reply", "sse_reply"]
 
@@ -69,6 +70,7 @@ class Recorded:
     body: bytes
     json: Any
     query: str = ""
+    target: str = ""  # the request target as sent (an absolute URI when proxied)
     client_port: int = 0  # which TCP connection carried it (keep-alive reuse shows here)
     # Set when the server notices the client closed the connection (during delays or a hang):
     # lets cancel tests prove the connection really went away.
@@ -112,9 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = _json.loads(body) if body else None
         except ValueError:
             parsed = None
-        path, _, query = self.path.partition("?")
+        # A proxied request carries an absolute URI: record and route by its path.
+        target = urlsplit(self.path) if "://" in self.path else None
+        raw_path = target.path if target else self.path
+        path, _, query = (
+            raw_path + ("?" + target.query if target and target.query else "")
+        ).partition("?")
         rec = Recorded(self.command, path, Headers(self.headers.items()), body, parsed, query)
         rec.client_port = self.client_address[1]
+        rec.target = self.path
         reply = self.server.owner._take(rec)
         keep = self.server.owner.keep_alive and not (reply.hang or reply.abort_after is not None)
         self.close_connection = not keep

@@ -202,7 +202,7 @@ def test_30_azure_retry_after_ms_is_honoured_and_string_code_kept(server, client
 
 
 def test_30_retry_after_header_value_is_read_from_the_reply() -> None:
-    from nebula_desktop.api.client import _retry_after
+    from nebula_desktop.api.transport_errors import retry_after as _retry_after
 
     assert _retry_after(case("30")["headers"]) == pytest.approx(6.437)
 

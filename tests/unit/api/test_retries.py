@@ -12,7 +12,7 @@ from nebula_desktop.api import (
     NotFoundError,
     RateLimitError,
 )
-from nebula_desktop.api.client import _retry_after
+from nebula_desktop.api.transport_errors import retry_after as _retry_after
 from tests.servers import LoopbackServer, Reply, sse_reply
 from tests.unit.api.conftest import USER
 

@@ -198,3 +198,15 @@ def test_idle_stream_times_out_with_partial(server, make_client) -> None:
         client.chat("m", USER)
     assert str(info.value) == "Error: Cannot connect to API server (timed out)"
     assert info.value.partial is not None and info.value.partial.content == "slow"
+
+
+def test_requests_go_through_the_configured_proxy(server: LoopbackServer) -> None:
+    from nebula_desktop.api import ChatClient
+
+    # The loopback server plays the proxy: the client must send it the absolute URL of an
+    # endpoint it could never reach directly.
+    server.queue(sse_reply(["via proxy"]))
+    client = ChatClient("http://llm.nebula.invalid/v1", proxy=f"http://127.0.0.1:{server.port}")
+    assert client.chat("m", USER).content == "via proxy"
+    assert server.requests[0].target == "http://llm.nebula.invalid/v1/chat/completions"
+    client.close()

@@ -63,11 +63,12 @@ class ChatHeader(QWidget):
         self.model = QComboBox(self)
         self.model.setEditable(True)
         self.model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.model.setMinimumContentsLength(22)
+        self.model.setMinimumContentsLength(14)
         self.model.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.model.setAccessibleName("Model")
+        self.model.lineEdit().setPlaceholderText("Model name")
         self.model.setToolTip("Model (type any name, or pick one the server lists)")
         self.refresh = QToolButton(self)
         self.refresh.setText("⟳")
@@ -90,35 +91,32 @@ class ChatHeader(QWidget):
         self.max_tokens = QSpinBox(self)
         self.max_tokens.setRange(0, 1_000_000)
         self.max_tokens.setSingleStep(256)
-        self.max_tokens.setSpecialValueText("no limit")
+        self.max_tokens.setSpecialValueText("∞")
         self.max_tokens.setAccessibleName("Max tokens")
         self.max_tokens.setToolTip("Longest answer in tokens (no limit = not sent)")
         self.system = QToolButton(self)
-        self.system.setText("System prompt…")
+        self.system.setText("System…")
         self.system.setAccessibleName("System prompt")
         self.system.setCheckable(False)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
         layout.setSpacing(6)
-        for label, widget in (("Profile", self.profile), ("&Model", self.model)):
-            text = QLabel(label, self)
-            text.setBuddy(widget)
-            layout.addWidget(text)
-            layout.addWidget(widget)
+        # Compact: the bar must fit beside the chat list in a ~900 px window.
+        layout.addWidget(self.profile)
+        layout.addWidget(self.model, 1)
         layout.addWidget(self.refresh)
         layout.addWidget(self.busy)
-        layout.addSpacing(8)
+        layout.addSpacing(4)
         temp_label = QLabel("&Temp.", self)
         temp_label.setBuddy(self.temperature)
         layout.addWidget(temp_label)
         layout.addWidget(self.temperature)
-        tokens_label = QLabel("Ma&x tokens", self)
+        tokens_label = QLabel("Ma&x", self)
         tokens_label.setBuddy(self.max_tokens)
         layout.addWidget(tokens_label)
         layout.addWidget(self.max_tokens)
         layout.addWidget(self.system)
-        layout.addStretch(1)
 
         self.profile.currentIndexChanged.connect(self._on_profile_index_changed)
         self.model.currentTextChanged.connect(self._on_edited)
@@ -137,6 +135,8 @@ class ChatHeader(QWidget):
                 self.profile.addItem(profile.name, profile.id)
             index = self.profile.findData(current_id)
             self.profile.setCurrentIndex(max(0, index))
+            # One profile needs no chooser: keep the bar short.
+            self.profile.setVisible(len(profiles) > 1)
         finally:
             self._loading = False
 
@@ -224,5 +224,5 @@ class ChatHeader(QWidget):
 
     def _update_system_button(self) -> None:
         active = bool(self._system_prompt)
-        self.system.setText("System prompt ✓" if active else "System prompt…")
+        self.system.setText("System ✓" if active else "System…")
         self.system.setToolTip(self._system_prompt[:300] if active else "No system prompt")

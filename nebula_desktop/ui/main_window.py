@@ -351,12 +351,17 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
+        """About box with the version (non-blocking, like every dialog here)."""
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_NAME}")
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
             f"<h3>{APP_NAME} {__version__}</h3><p>A fast, light, native desktop chat client "
-            "for OpenAI-compatible APIs.</p><p>License: MIT</p>",
+            "for OpenAI-compatible APIs.</p><p>License: MIT</p>"
         )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def _on_view_link_activated(self, url: str) -> None:
         if not url.startswith(("http://", "https://")):

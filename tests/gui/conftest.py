@@ -96,6 +96,8 @@ def make_window(
         opened.append((window, store))
         window.show()
         qtbot.waitExposed(window)
+        window.activateWindow()  # window shortcuts only fire in the active window
+        qtbot.waitUntil(window.isActiveWindow)
         with qtbot.waitSignal(window.loaded, timeout=5000):
             window.load()
         return window

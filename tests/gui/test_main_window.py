@@ -1,0 +1,230 @@
+"""The main window: first run, window state, model list, shortcuts, dialogs, list wiring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
+
+from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring so tests never touch the user's real one."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
+    return window.controller.conv.messages[-1]
+
+
+def open_dialogs(window: Any, kind: type) -> list[Any]:
+    return [w for w in window.findChildren(kind) if w.isVisible()]
+
+
+def test_first_run_without_a_key_opens_the_settings_dialog(
+    qtbot: Any, make_window: Any, memory_keyring: MemoryKeyring
+) -> None:
+    from nebula_desktop.ui.settings_dialog import SettingsDialog
+
+    window = make_window(key=None)
+    qtbot.waitUntil(lambda: bool(open_dialogs(window, SettingsDialog)), timeout=5000)
+    dialog = open_dialogs(window, SettingsDialog)[0]
+    assert dialog.welcome_label.isVisible()
+    dialog.reject()
+
+
+def test_stored_key_skips_first_run_and_is_sent_by_the_worker(
+    qtbot: Any, make_window: Any, server: LoopbackServer, memory_keyring: MemoryKeyring
+) -> None:
+    from nebula_desktop.secrets import SERVICE
+    from nebula_desktop.ui.settings_dialog import SettingsDialog
+
+    memory_keyring.set_password(SERVICE, "ai-nebula", "sk-from-keyring-123456")
+    server.queue(sse_reply(["hi"]))
+    window = make_window(key=None)
+    send_and_wait(qtbot, window, "hello")
+    chat = next(r for r in server.requests if r.path == CHAT_PATH)
+    assert chat.headers["Authorization"] == "Bearer sk-from-keyring-123456"
+    assert not open_dialogs(window, SettingsDialog)
+
+
+def test_model_list_fills_the_combo_and_is_cached_in_settings(
+    qtbot: Any, make_window: Any, config_dir: Any
+) -> None:
+    from nebula_desktop.settings import SettingsStore
+
+    window = make_window()
+    qtbot.waitUntil(lambda: window.header.model.count() == 2, timeout=10000)
+    assert not window.header.busy.isVisible()
+    items = [window.header.model.itemText(i) for i in range(window.header.model.count())]
+    assert items == ["other-model", "test-model"]
+    assert window.header.model_name() == "test-model"  # the typed model stays selected
+    cached = SettingsStore(config_dir).load()
+    assert cached.profile("ai-nebula").models_cache == ["other-model", "test-model"]
+
+
+def test_window_size_and_splitter_persist(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    window.resize(780, 560)  # the offscreen screen is 800 x 600
+    qtbot.waitUntil(lambda: window.width() == 780)
+    window.splitter.setSizes([222, 558])
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 222)
+    make_window.close(window)
+    again = make_window()
+    assert (again.width(), again.height()) == (780, 560)
+    assert again.splitter.sizes()[0] == 222
+
+
+def test_last_open_conversation_reopens(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["one"]))
+    server.queue(sse_reply(["two"]))
+    window = make_window()
+    send_and_wait(qtbot, window, "older chat")
+    first = window.controller.conv.id
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    send_and_wait(qtbot, window, "newer chat")
+    chats = window.conv_list
+    chats.view.setCurrentIndex(chats.model.index(chats.model.row_of(first), 0))
+    assert window.controller.conv.id == first
+    make_window.close(window)
+    again = make_window()
+    assert again.controller.conv.id == first
+    assert again.conv_list.current_id() == first
+
+
+def test_deleting_the_open_chat_shows_the_next_and_undo_brings_it_back(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["one"]))
+    server.queue(sse_reply(["two"]))
+    window = make_window()
+    send_and_wait(qtbot, window, "keep me")
+    kept = window.controller.conv.id
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    send_and_wait(qtbot, window, "delete me")
+    doomed = window.controller.conv.id
+    window.actions_by_name["delete"].trigger()
+    assert window.controller.conv.id == kept
+    window.conv_list.undo_delete()
+    assert window.controller.conv.id == doomed
+    assert window.controller.conv.messages[0].content == "delete me"
+
+
+def test_shortcuts_reach_search_composer_and_help(qtbot: Any, make_window: Any) -> None:
+    from nebula_desktop.ui.actions import ShortcutsDialog
+
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is window.conv_list.search_edit
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is window.composer.editor
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: bool(open_dialogs(window, ShortcutsDialog)))
+    dialog = open_dialogs(window, ShortcutsDialog)[0]
+    labels = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    for keys in ("Ctrl+N", "Ctrl+F", "Ctrl+R", "Esc", "Ctrl+,", "Ctrl+Shift+C", "F2", "Del"):
+        assert keys in labels
+    dialog.reject()
+
+
+def test_copy_last_answer_puts_it_on_the_clipboard(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Copy ", "me"]))
+    window = make_window()
+    send_and_wait(qtbot, window, "hi")
+    QApplication.clipboard().clear()
+    window.actions_by_name["copy_last"].trigger()
+    assert QApplication.clipboard().text() == "Copy me"
+
+
+def test_about_box_shows_the_version_without_blocking(qtbot: Any, make_window: Any) -> None:
+    from nebula_desktop import __version__
+
+    window = make_window()
+    window.actions_by_name["about"].trigger()  # returns at once: the box is not modal-blocking
+    boxes = open_dialogs(window, QMessageBox)
+    assert boxes and __version__ in boxes[0].text()
+    boxes[0].close()
+
+
+def test_unexpected_error_is_logged_and_shown_without_blocking(
+    qtbot: Any, make_window: Any, caplog: Any
+) -> None:
+    from nebula_desktop.app import _ErrorReporter
+
+    window = make_window()
+    reporter = _ErrorReporter()
+    reporter.window = window
+    try:
+        raise ValueError("boom")
+    except ValueError as error:
+        reporter._on_exception(ValueError, error, error.__traceback__)
+    boxes = open_dialogs(window, QMessageBox)
+    assert boxes and "boom" in boxes[0].text()
+    assert not boxes[0].isModal()
+    assert "unexpected error" in caplog.text
+    boxes[0].close()
+
+
+def test_main_controls_have_accessible_names(make_window: Any) -> None:
+    window = make_window()
+    for widget in (
+        window.composer.editor,
+        window.composer.button,
+        window.header.model,
+        window.header.profile,
+        window.header.temperature,
+        window.header.max_tokens,
+        window.header.system,
+        window.view,
+        window.conv_list,
+    ):
+        assert widget.accessibleName()
+
+
+def test_system_prompt_dialog_stores_the_prompt_with_the_chat(qtbot: Any, make_window: Any) -> None:
+    from nebula_desktop.ui.chat_header import SystemPromptDialog
+
+    window = make_window()
+    window.new_chat()
+    window.header.system.click()
+    dialog = open_dialogs(window, SystemPromptDialog)[0]
+    dialog.editor.setPlainText("You are terse.")
+    dialog.accept()
+    assert window.controller.conv.system_prompt == "You are terse."
+    assert isinstance(dialog, QDialog)

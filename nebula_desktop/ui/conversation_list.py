@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -349,21 +349,25 @@ class ConversationList(QWidget):
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         # Down from the search box walks into the results; Esc clears the search.
-        if (
-            watched is self.search_edit
-            and isinstance(event, QKeyEvent)
-            and event.type() == QKeyEvent.Type.KeyPress
-        ):
-            if event.key() == Qt.Key.Key_Down and self.model.rowCount() > 0:
-                self._apply_filter()
-                self.view.setFocus()
-                if not self.view.currentIndex().isValid():
-                    self.view.setCurrentIndex(self.model.index(0, 0))
-                return True
-            if event.key() == Qt.Key.Key_Escape and self.search_edit.text():
-                self.search_edit.clear()
-                self._apply_filter()
-                return True
+        if watched is not self.search_edit or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        clears = event.key() == Qt.Key.Key_Escape and bool(self.search_edit.text())
+        if event.type() == QEvent.Type.ShortcutOverride and clears:
+            # Claim Esc before a window shortcut (Stop) takes it: here it means "clear".
+            event.accept()
+            return True
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        if event.key() == Qt.Key.Key_Down and self.model.rowCount() > 0:
+            self._apply_filter()
+            self.view.setFocus()
+            if not self.view.currentIndex().isValid():
+                self.view.setCurrentIndex(self.model.index(0, 0))
+            return True
+        if clears:
+            self.search_edit.clear()
+            self._apply_filter()
+            return True
         return super().eventFilter(watched, event)
 
     def _on_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -321,3 +321,28 @@ def test_preview_line_hides_markdown_markup() -> None:
 
     assert clean_preview("Sure.\n\n```python\nprint('hi')\n```") == "Sure. print('hi')"
     assert clean_preview("## Title with **bold** and `code`") == "Title with bold and code"
+
+
+def test_esc_clears_the_search_before_any_window_shortcut(qtbot, store, chats) -> None:
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    panel = ConversationList(store)
+    window.setCentralWidget(panel)
+    stop = QAction("Stop", window)
+    stop.setShortcut(QKeySequence("Esc"))
+    window.addAction(stop)
+    window.show()
+    qtbot.waitExposed(window)
+    panel.focus_search()
+    qtbot.keyClicks(panel.search_edit, "kyoto")
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    with qtbot.assertNotEmitted(stop.triggered):
+        qtbot.keyClick(panel.search_edit, Qt.Key.Key_Escape)
+    assert panel.search_edit.text() == ""
+    assert panel.model.rowCount() == 4
+    # With the search empty, Esc is the window's again.
+    with qtbot.waitSignal(stop.triggered):
+        qtbot.keyClick(panel.search_edit, Qt.Key.Key_Escape)

@@ -119,6 +119,12 @@ class ConversationList(QWidget):
         self.pin_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.pin_action.triggered.connect(self.toggle_pin_current)
         self.view.addAction(self.pin_action)
+        # Ctrl+Z in the list undoes the last delete while the Undo bar is up.
+        self.undo_action = QAction("Undo delete", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(self.undo_delete)
+        self.view.addAction(self.undo_action)
 
         self.empty_label = QLabel()
         self.empty_label.setObjectName("emptyHint")
@@ -133,6 +139,7 @@ class ConversationList(QWidget):
         self.undo_button = QToolButton()
         self.undo_button.setText("Undo")
         self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.setToolTip("Bring the chat back (Ctrl+Z)")
         self.undo_button.clicked.connect(self.undo_delete)
         bar = QHBoxLayout(self.undo_bar)
         bar.setContentsMargins(10, 6, 6, 6)

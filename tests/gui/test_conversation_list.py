@@ -346,3 +346,15 @@ def test_esc_clears_the_search_before_any_window_shortcut(qtbot, store, chats) -
     # With the search empty, Esc is the window's again.
     with qtbot.waitSignal(stop.triggered):
         qtbot.keyClick(panel.search_edit, Qt.Key.Key_Escape)
+
+
+def test_ctrl_z_in_the_list_undoes_the_delete(qtbot, panel: ConversationList, store, chats) -> None:
+    panel.select(chats["old"])
+    panel.view.setFocus()
+    qtbot.waitUntil(panel.view.hasFocus)
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert panel.model.row_of(chats["old"]) < 0
+    with qtbot.waitSignal(panel.conversation_restored):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert panel.current_id() == chats["old"]
+    assert store.load(chats["old"]).title == "Old recipe"

@@ -86,3 +86,27 @@ def test_font_size_applies_and_zero_restores(app: QApplication) -> None:
 def test_style_sheet_is_loaded(app: QApplication) -> None:
     apply_theme(app, "light")
     assert "#undoBar" in app.styleSheet()
+
+
+def test_explicit_light_stays_light_when_the_os_turns_dark(app: QApplication) -> None:
+    from PySide6.QtCore import Qt
+
+    seen: list[bool] = []
+    apply_theme(app, "light", on_dark_changed=seen.append)
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert _window_lightness(app) > 200
+    assert seen == []
+
+
+def test_system_mode_re_reads_the_os_scheme_when_it_changes(app: QApplication) -> None:
+    from PySide6.QtCore import Qt
+
+    apply_theme(app, "dark")
+    seen: list[bool] = []
+    apply_theme(app, "system", on_dark_changed=seen.append)
+    native_dark = is_dark(app)
+    # The offscreen platform cannot really switch; the signal must at least be handled
+    # without disturbing the platform look.
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert is_dark(app) is native_dark
+    assert app.palette().resolveMask() == 0  # still the platform's own palette

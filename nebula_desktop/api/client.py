@@ -25,13 +25,14 @@ from nebula_desktop.api.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    AuthenticationError,
     error_from_payload,
     error_from_response,
     redact,
 )
 from nebula_desktop.api.result import ChatResult
 from nebula_desktop.api.sse import SSEDecoder
-from nebula_desktop.api.transport_errors import describe, retry_after
+from nebula_desktop.api.transport_errors import PERMANENT, describe, retry_after
 
 __all__ = ["ChatClient"]
 
@@ -65,7 +66,11 @@ class ChatClient:
         ca_bundle: str | None = None,
     ) -> None:
         self.base_url = base_url.strip().rstrip("/")
-        self._api_key = api_key or None
+        # Keys pasted from a web page often carry a trailing newline or space.
+        self._api_key = (api_key or "").strip() or None
+        # A key that HTTP cannot carry would otherwise fail deep in http.client as a confusing
+        # "cannot connect"; it is a key problem and is reported as one.
+        self._key_unsendable = bool(self._api_key) and not _sendable(self._api_key or "")
         self.max_retries = max(0, int(max_retries))
         self.timeout = float(timeout)
         self.connect_timeout = float(connect_timeout)
@@ -75,7 +80,7 @@ class ChatClient:
         self._session.mount("https://", adapter)
         headers = {"User-Agent": "nebula-desktop", "Accept-Encoding": "gzip, deflate"}
         headers.update(extra_headers or {})
-        if self._api_key:
+        if self._api_key and not self._key_unsendable:
             headers["Authorization"] = f"Bearer {self._api_key}"
         self._session.headers.update(headers)
         if proxy:
@@ -317,7 +322,8 @@ class ChatClient:
             while size < _MAX_BODY:
                 chunk = resp.raw.read1(_READ_SIZE, decode_content=True)
                 if not chunk:
-                    resp.raw.release_conn()  # the body ended cleanly: keep the connection
+                    if not guard.cancelled:
+                        resp.raw.release_conn()  # the body ended cleanly: keep the connection
                     break
                 parts.append(chunk)
                 size += len(chunk)
@@ -346,13 +352,18 @@ class ChatClient:
     def _connection_error(self, exc: BaseException) -> APIConnectionError:
         details = redact(describe(exc), self._api_key)
         cls = APITimeoutError if details == "timed out" else APIConnectionError
-        return cls(details, retryable=True)
+        # A malformed URL or header fails the same way every time: don't wait to repeat it.
+        return cls(details, retryable=details not in PERMANENT)
 
     # -- retries -------------------------------------------------------------------------------
 
     def _with_retries(
         self, attempt: Callable[[CallGuard], _T], cancel: threading.Event | None
     ) -> _T:
+        if self._key_unsendable:
+            raise AuthenticationError(
+                "the API key contains characters that cannot be sent (check for stray symbols)"
+            )
         tries = 0
         while True:
             if cancel is not None and cancel.is_set():
@@ -393,6 +404,11 @@ class ChatClient:
         if hinted is not None:
             return hinted
         return min(0.5 * 2.0**tries, 8.0) * (1.0 - 0.25 * random.random())
+
+
+def _sendable(key: str) -> bool:
+    """True if `key` fits in an HTTP header (printable ASCII, no spaces inside)."""
+    return key.isascii() and key.isprintable() and " " not in key
 
 
 def _drain(resp: requests.Response, guard: CallGuard) -> None:

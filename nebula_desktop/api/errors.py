@@ -205,9 +205,7 @@ def _message_of(payload: Any) -> str | None:
     return None
 
 
-def _classify(
-    status: int | None, code: str | None, from_api: bool, retryable_default: bool
-) -> tuple[type[APIError], bool]:
+def _classify(status: int | None, code: str | None) -> tuple[type[APIError], bool]:
     """(class, retryable) for a status and error code."""
     if code == "model_not_found":
         return NotFoundError, False
@@ -225,7 +223,7 @@ def _classify(
         return RateLimitError, True
     if status >= 500:
         return InternalServerError, status in RETRYABLE_STATUSES
-    return APIError, status in RETRYABLE_STATUSES or retryable_default
+    return APIError, status in RETRYABLE_STATUSES
 
 
 def error_from_response(
@@ -254,9 +252,9 @@ def error_from_response(
         cls: type[APIError] = APIError
         retryable = False
         if message is not None:
-            cls, retryable = _classify(None, code, True, False)
+            cls, retryable = _classify(None, code)
     else:
-        cls, retryable = _classify(status, code, message is not None, False)
+        cls, retryable = _classify(status, code)
         details = message or status_phrase(status)
     err = cls(
         redact(details, secret),
@@ -286,7 +284,7 @@ def error_from_payload(
     # A stream error's own status (some gateways put one in the object) decides the class.
     inner = err_obj.get("status") if isinstance(err_obj, dict) else None
     inner_status = inner if isinstance(inner, int) and inner >= 400 else None
-    cls, _ = _classify(inner_status, code, True, False)
+    cls, _ = _classify(inner_status, code)
     details = _message_of(payload) or "the server reported an error while answering"
     # Never retried: the answer had started and tokens were billed.
     return cls(

@@ -11,7 +11,11 @@ from email.utils import parsedate_to_datetime
 import requests
 import urllib3.exceptions
 
-__all__ = ["describe", "retry_after"]
+__all__ = ["PERMANENT", "describe", "retry_after"]
+
+BAD_HEADER = "a request header is not valid (check the extra headers)"
+BAD_URL = "the base URL is not valid"
+PERMANENT = frozenset({BAD_HEADER, BAD_URL})  # failures that no retry can fix
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
@@ -56,6 +60,8 @@ def _causes(exc: BaseException) -> list[BaseException]:
 def describe(exc: BaseException) -> str:
     """A short phrase for a transport failure (never the raw text: it may hold a proxy URL)."""
     chain = _causes(exc)
+    if any(isinstance(e, (requests.exceptions.InvalidHeader, UnicodeError)) for e in chain):
+        return BAD_HEADER
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return "connection refused"
     if any(isinstance(e, (socket.gaierror, urllib3.exceptions.NameResolutionError)) for e in chain):
@@ -77,7 +83,7 @@ def describe(exc: BaseException) -> str:
         return "timed out"
     if any(isinstance(e, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                           requests.exceptions.InvalidSchema)) for e in chain):  # fmt: skip
-        return "the base URL is not valid"
+        return BAD_URL
     if any(isinstance(e, urllib3.exceptions.ProtocolError) for e in chain):
         return "the connection was lost before the answer finished"
     return "the connection failed"

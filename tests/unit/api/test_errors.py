@@ -193,3 +193,22 @@ def test_models_list_errors_are_typed(server, client) -> None:
     server.queue(Reply(200, {"Content-Type": "text/html"}, [b"<html></html>"]), path="/v1/models")
     with pytest.raises(APIError, match="base URL ends with /v1"):
         client.list_models()
+
+
+def test_pasted_key_with_trailing_newline_is_trimmed(server, make_client) -> None:
+    server.queue(sse_reply(["ok"]))
+    make_client(api_key=f"  {KEY}\n").chat("m", USER)
+    assert server.requests[0].headers["Authorization"] == f"Bearer {KEY}"
+
+
+def test_key_that_http_cannot_carry_is_an_authentication_error(server, make_client) -> None:
+    with pytest.raises(AuthenticationError) as info:
+        make_client(api_key="sk-abc\u200bdef").chat("m", USER)
+    assert "cannot be sent" in info.value.details
+    assert server.requests == []
+
+
+def test_bad_extra_header_is_explained(server, make_client) -> None:
+    with pytest.raises(APIConnectionError) as info:
+        make_client(extra_headers={"X-Team": "ünïcödé ☃"}).chat("m", USER)
+    assert "header" in info.value.details and not info.value.retryable

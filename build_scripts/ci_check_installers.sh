@@ -36,7 +36,9 @@ APP_PID=""
 INSTALLED=0
 cleanup() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
+  [ -n "$APP_PID" ] && wait "$APP_PID" 2>/dev/null || true
   [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+  [ -n "$XVFB_PID" ] && wait "$XVFB_PID" 2>/dev/null || true
   if [ "$INSTALLED" = 1 ]; then  # a failed run must not leave the package on the machine
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get remove -y -qq "$PKG" >/dev/null 2>&1 || true
   fi
@@ -90,12 +92,12 @@ fresh_home() {
   mkdir -p "$home"
   echo "$home"
 }
+CLEAN_ENV=(env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME
+           -u NEBULA_DATA_DIR -u NEBULA_CONFIG_DIR -u NEBULA_CACHE_DIR -u NEBULA_LOG_DIR)
 run_app() {  # run_app HOME TIMEOUT ARGS... — the installed app with only that HOME
   local home=$1 secs=$2
   shift 2
-  env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME \
-    -u NEBULA_DATA_DIR -u NEBULA_CONFIG_DIR -u NEBULA_CACHE_DIR -u NEBULA_LOG_DIR \
-    HOME="$home" timeout --kill-after=5 "$secs" nebula-desktop "$@"
+  "${CLEAN_ENV[@]}" HOME="$home" timeout --kill-after=5 "$secs" nebula-desktop "$@"
 }
 colours() { identify -format '%k' "$1" 2>/dev/null || echo 0; }
 check_png() {  # check_png FILE WHAT
@@ -141,7 +143,8 @@ check_png "$WORK/window.png" "--screenshot"
 
 log "plain launch, photographed with import -window root"
 home=$(fresh_home root)
-run_app "$home" 120 >"$WORK/root.log" 2>&1 &
+# Started directly (env and the launcher exec), so $! is the app itself and kill reaches it.
+"${CLEAN_ENV[@]}" HOME="$home" nebula-desktop >"$WORK/root.log" 2>&1 &
 APP_PID=$!
 found=0
 for _ in $(seq 300); do  # up to 30 s for the main window to be mapped
@@ -151,16 +154,13 @@ for _ in $(seq 300); do  # up to 30 s for the main window to be mapped
 done
 [ "$found" = 1 ] || { cat "$WORK/root.log" >&2; die "no 'Nebula Desktop' window appeared"; }
 # The window is mapped; give it a moment to finish its first paint before photographing.
-shot_ok=0
 for _ in $(seq 50); do
   import -window root "$WORK/root.png" 2>/dev/null || true
   if [ -s "$WORK/root.png" ] && [ "$(colours "$WORK/root.png")" -ge "$MIN_COLOURS" ]; then
-    shot_ok=1
     break
   fi
   sleep 0.2
 done
-[ "$shot_ok" = 1 ] || true
 check_png "$WORK/root.png" "root-window screenshot"
 kill "$APP_PID" 2>/dev/null || true
 wait "$APP_PID" 2>/dev/null || true

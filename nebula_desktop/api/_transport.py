@@ -17,7 +17,9 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.poolmanager import PoolManager
+from urllib3.util.connection import allowed_gai_family
 
 __all__ = ["CallGuard", "TrackingAdapter"]
 
@@ -94,7 +96,47 @@ def _track(sock: socket.socket | None) -> None:
         guard.track(sock)
 
 
+def _new_tracked_conn(conn: HTTPConnection, guard: CallGuard) -> socket.socket:
+    """urllib3's ``_new_conn``, but the socket joins the guard *before* the blocking connect.
+
+    So Stop also works while a connect to an unreachable host hangs (shutting a socket down in
+    SYN_SENT aborts the connect). Exceptions are mapped exactly as urllib3 does.
+    """
+    host, port = conn._dns_host, conn.port
+    assert port is not None
+    try:
+        err: OSError | None = None
+        for af, socktype, proto, _name, addr in socket.getaddrinfo(
+            host.strip("[]"), port, allowed_gai_family(), socket.SOCK_STREAM
+        ):
+            sock = socket.socket(af, socktype, proto)
+            try:
+                for opt in conn.socket_options or ():
+                    sock.setsockopt(*opt)
+                sock.settimeout(conn.timeout)  # urllib3 already resolved its default
+                if conn.source_address:
+                    sock.bind(conn.source_address)
+                guard.track(sock)
+                sock.connect(addr)
+                return sock
+            except OSError as exc:
+                err = exc
+                sock.close()
+        raise err or OSError("getaddrinfo returned no address")
+    except socket.gaierror as e:
+        raise NameResolutionError(conn.host, conn, e) from e
+    except TimeoutError as e:
+        msg = f"Connection to {conn.host} timed out. (connect timeout={conn.timeout})"
+        raise ConnectTimeoutError(conn, msg) from e
+    except OSError as e:
+        raise NewConnectionError(conn, f"Failed to establish a new connection: {e}") from e
+
+
 class _TrackedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        guard: CallGuard | None = getattr(_local, "guard", None)
+        return super()._new_conn() if guard is None else _new_tracked_conn(self, guard)
+
     def connect(self) -> None:
         super().connect()
         _track(self.sock)
@@ -105,6 +147,10 @@ class _TrackedHTTPConnection(HTTPConnection):
 
 
 class _TrackedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        guard: CallGuard | None = getattr(_local, "guard", None)
+        return super()._new_conn() if guard is None else _new_tracked_conn(self, guard)
+
     def connect(self) -> None:
         super().connect()
         _track(self.sock)

@@ -138,3 +138,47 @@ def test_keep_alive_connection_is_reused_and_still_cancellable() -> None:
         ports = {rec.client_port for rec in server.requests}
         assert len(ports) == 1  # one TCP connection carried all three requests
         client.close()
+
+
+def test_cancel_while_the_connect_hangs() -> None:
+    import socket
+
+    import pytest
+
+    from nebula_desktop.api import ChatClient
+
+    # A listener that never accepts, its queue filled: the kernel drops further SYNs, so a
+    # connect hangs as it does towards an unreachable host.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(8):
+        s = socket.socket()
+        s.setblocking(False)
+        s.connect_ex(("127.0.0.1", port))
+        fillers.append(s)
+    probe = socket.socket()
+    probe.settimeout(0.3)
+    try:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            pytest.skip("this kernel accepts the connection; cannot make a connect hang")
+    except TimeoutError:
+        pass
+    finally:
+        probe.close()
+    client = ChatClient(f"http://127.0.0.1:{port}/v1", max_retries=0, connect_timeout=60)
+    cancel = threading.Event()
+    started = threading.Event()
+    stamp = cancel_when(started, cancel)
+    threading.Timer(0.2, started.set).start()
+    try:
+        r = client.chat("m", USER, cancel=cancel)
+        assert time.monotonic() - stamp[0] < BUDGET
+        assert r.cancelled and not r.complete
+    finally:
+        client.close()
+        for s in fillers:
+            s.close()
+        listener.close()

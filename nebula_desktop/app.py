@@ -81,7 +81,7 @@ class _ErrorReporter:
         log.error(
             "unexpected error in thread %s",
             getattr(args.thread, "name", "?"),
-            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+            exc_info=args.exc_value if args.exc_value is not None else True,
         )
 
 

@@ -7,6 +7,7 @@ never delays the next streamed answer (which has its own ``ChatWorker`` thread).
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -41,13 +42,18 @@ class BackgroundWorker(QObject):
     title_ready = Signal(str, str)  # conversation id, title
     key_checked = Signal(str, bool, str)  # profile_id, has a key, problem text ("" when fine)
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Set once at shutdown (from the GUI thread): ends a slow request so the thread can quit.
+        self.shutting_down = threading.Event()
+
     @Slot(str, dict)
     def list_models(self, profile_id: str, params: dict[str, Any]) -> None:
         """Fetch the model ids of a profile's server."""
         client = None
         try:
             client = make_client(params)
-            models = sorted(set(client.list_models()))
+            models = sorted(set(client.list_models(cancel=self.shutting_down)))
         except Exception as error:
             log.warning("model list failed for profile %s: %s", profile_id, type(error).__name__)
             self.models_failed.emit(profile_id, str(error) or type(error).__name__)
@@ -68,6 +74,7 @@ class BackgroundWorker(QObject):
                 params["messages"],
                 temperature=0.3,
                 stream=False,
+                cancel=self.shutting_down,
                 max_tokens=30,
             )
             title = clean_title(result.content or "")
@@ -77,7 +84,7 @@ class BackgroundWorker(QObject):
         finally:
             if client is not None:
                 client.close()
-        if title:
+        if title and not self.shutting_down.is_set():
             self.title_ready.emit(conv_id, title)
 
     @Slot(str)

@@ -16,37 +16,17 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nebula_desktop.store import Conversation, Message
-from nebula_desktop.ui.background_worker import TITLE_PROMPT, BackgroundWorker
+from nebula_desktop.ui.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat_request import build_history, chat_params
+from nebula_desktop.ui.chat_titles import DEFAULT_TITLE, Titler
 from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
 
 log = logging.getLogger(__name__)
 
 CONTINUE_PROMPT = "Continue exactly where you stopped."
-DEFAULT_TITLE = "New chat"
 CUT_OFF = "The answer was cut off by the token limit."
 STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
 _SAVE_INTERVAL_MS = 3000
-
-
-def first_line_title(text: str, limit: int = 60) -> str:
-    """The immediate title: the first non-empty line of the first message, at most 60 chars."""
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if line:
-            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-    return DEFAULT_TITLE
-
-
-def build_history(conv: Conversation, upto: int) -> list[dict[str, str]]:
-    """System prompt plus every turn before ``upto``, skipping error-only empty answers."""
-    messages: list[dict[str, str]] = []
-    if conv.system_prompt:
-        messages.append({"role": "system", "content": conv.system_prompt})
-    for message in conv.messages[:upto]:
-        if message.role == "assistant" and not message.content.strip():
-            continue  # an answer that failed before any text carries nothing to send
-        messages.append({"role": message.role, "content": message.content})
-    return messages
 
 
 @dataclass
@@ -70,7 +50,6 @@ class ChatController(QObject):
     conversation_saved = Signal(str)  # id: the list re-reads that row
     conversation_created = Signal(str)  # id: the list reloads and selects it
     _chat_request = Signal(str, dict)
-    _title_request = Signal(str, dict)
 
     def __init__(
         self,
@@ -93,15 +72,20 @@ class ChatController(QObject):
         self.conv: Conversation | None = None
         self._active: _Active | None = None
         self._editing_id: str | None = None
-        self._auto_titles: dict[str, str] = {}  # conv id -> the immediate title it replaces
         self._chat = WorkerThread(ChatWorker(), "chat-worker")
         self.worker: ChatWorker = self._chat.worker  # type: ignore[assignment]
         self._chat_request.connect(self.worker.start_chat)
         self.worker.delta.connect(self._on_worker_delta)
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.failed.connect(self._on_worker_failed)
-        self._title_request.connect(background.make_title)
-        background.title_ready.connect(self._on_background_title_ready)
+        self.titler = Titler(
+            store,
+            background,
+            lambda conv: self._save(conv, touch=False),
+            self.request_params,
+            lambda: bool(getattr(self._settings(), "auto_title", True)),
+            self,
+        )
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(_SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
@@ -178,9 +162,7 @@ class ChatController(QObject):
                 self.view.set_messages(conv.messages)
             self.cancel_edit()
         self.header.apply_to(conv)
-        if not any(m.role == "user" for m in conv.messages) and conv.title in ("", DEFAULT_TITLE):
-            conv.title = first_line_title(text)
-            self._auto_titles[conv.id] = conv.title
+        self.titler.first_message(conv, text)
         user = Message(role="user", content=text)
         conv.messages.append(user)
         self.view.append_message(user)
@@ -345,25 +327,7 @@ class ChatController(QObject):
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""
-        settings = self._settings()
-        profile = settings.profile(conv.profile_id or settings.default_profile_id)
-        params: dict[str, Any] = {
-            "base_url": profile.base_url,
-            "profile_id": profile.id,
-            "needs_key": profile.needs_key,
-            "model": conv.model or profile.default_model,
-            "messages": messages,
-            "temperature": conv.temperature,
-            "max_tokens": conv.max_tokens,
-            "extra_headers": dict(profile.extra_headers),
-            "timeout": profile.timeout,
-            "proxy": profile.proxy,
-            "ca_bundle": profile.ca_bundle,
-        }
-        key = self._session_keys.get(profile.id)
-        if key:
-            params["api_key"] = key
-        return params
+        return chat_params(self._settings(), conv, messages, self._session_keys)
 
     def _sync(self, active: _Active) -> None:
         """Bring every received character into the Message object."""
@@ -433,7 +397,7 @@ class ChatController(QObject):
             message.complete = False
             message.error = CUT_OFF
         self._finish(active)
-        self._maybe_request_title(active.conv, message)
+        self.titler.answer_finished(active.conv, message)
 
     def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:
         active = self._active
@@ -458,27 +422,3 @@ class ChatController(QObject):
         if active is not None:
             self._sync(active)
             self._save(active.conv)
-
-    # -- titles ------------------------------------------------------------------------------
-    def _maybe_request_title(self, conv: Conversation, answer: Message) -> None:
-        expected = self._auto_titles.get(conv.id)
-        if expected is None or conv.title != expected or not answer.content.strip():
-            return
-        if not getattr(self._settings(), "auto_title", True):
-            return
-        question = next((m.content for m in conv.messages if m.role == "user"), "")
-        prompt = f"{TITLE_PROMPT}\n\nUser: {question[:1500]}\n\nAssistant: {answer.content[:1500]}"
-        self._title_request.emit(
-            conv.id, self.request_params(conv, [{"role": "user", "content": prompt}])
-        )
-
-    def _on_background_title_ready(self, conv_id: str, title: str) -> None:
-        expected = self._auto_titles.pop(conv_id, None)
-        try:
-            conv = self.store.load(conv_id)
-        except Exception:  # deleted meanwhile: nothing to name
-            return
-        if expected is None or conv.title != expected or conv.read_only:
-            return  # the user renamed it meanwhile: their title wins
-        conv.title = title
-        self._save(conv, touch=False)

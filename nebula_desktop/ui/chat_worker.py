@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
+_STUCK: list[WorkerThread] = []
+
 
 def make_client(params: dict[str, Any]) -> Any:
     """Build a ``ChatClient`` from request params; reads the keyring when no session key is given.
@@ -237,4 +239,8 @@ class WorkerThread:
         """Quit the event loop and wait; cancellation of running requests is the caller's job."""
         if self.thread.isRunning():
             self.thread.quit()
-            self.thread.wait(timeout_ms)
+            if not self.thread.wait(timeout_ms):
+                # Still blocked (e.g. a keyring prompt): destroying a running QThread aborts
+                # the process, so keep it alive until exit instead.
+                log.warning("worker thread %s did not stop in time", self.thread.objectName())
+                _STUCK.append(self)

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
 from nebula_desktop import APP_NAME, __version__
 from nebula_desktop.ui.actions import Handlers, ShortcutsDialog, install_actions
 from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_controller import DEFAULT_TITLE, ChatController
+from nebula_desktop.ui.chat_controller import ChatController
 from nebula_desktop.ui.chat_header import ChatHeader
+from nebula_desktop.ui.chat_request import profile_params
+from nebula_desktop.ui.chat_titles import DEFAULT_TITLE
 from nebula_desktop.ui.chat_worker import WorkerThread
 from nebula_desktop.ui.composer import Composer
 from nebula_desktop.ui.conversation_list import ConversationList
@@ -242,19 +244,7 @@ class MainWindow(QMainWindow):
 
     # -- models and keys ---------------------------------------------------------------------
     def _profile_params(self, profile_id: str) -> dict[str, Any]:
-        profile = self.settings.profile(profile_id)
-        params: dict[str, Any] = {
-            "base_url": profile.base_url,
-            "profile_id": profile.id,
-            "needs_key": profile.needs_key,
-            "extra_headers": dict(profile.extra_headers),
-            "timeout": profile.timeout,
-            "proxy": profile.proxy,
-            "ca_bundle": profile.ca_bundle,
-        }
-        if self.session_keys.get(profile.id):
-            params["api_key"] = self.session_keys[profile.id]
-        return params
+        return profile_params(self.settings, profile_id, self.session_keys)
 
     def _show_models_of(self, profile_id: str) -> None:
         self.header.set_models(list(self.settings.profile(profile_id).models_cache))
@@ -322,8 +312,7 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.set_dark(apply_theme(app, self.settings.theme, self.set_dark))
             apply_font_size(app, self.settings.font_size)
-        if self.settings.font_size:
-            self.view.set_font_point_size(self.settings.font_size)
+        self.view.set_font_point_size(self.settings.font_size or QApplication.font().pointSize())
         self._models_fetched.clear()  # a new key or address may list other models
         current = self.header.profile_id()
         self.header.set_profiles(self.settings.profiles, current)
@@ -412,6 +401,7 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.controller.shutdown()
+            self._background.worker.shutting_down.set()  # type: ignore[attr-defined]
             self._background.stop()
             s = self.settings
             s.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()

@@ -54,11 +54,13 @@ class SingleInstance(QObject):
 
     def listen(self) -> bool:
         """Start listening; clears a socket left behind by a crashed instance."""
-        if self._server.listen(self.name):
-            return True
-        QLocalServer.removeServer(self.name)
         ok = self._server.listen(self.name)
         if not ok:
+            QLocalServer.removeServer(self.name)
+            ok = self._server.listen(self.name)
+        if ok:
+            log.info("single instance: listening for later launches")
+        else:
             log.warning("single-instance server unavailable: %s", self._server.errorString())
         return ok
 
@@ -73,6 +75,7 @@ class SingleInstance(QObject):
 
     def _on_socket_ready_read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll().data()).startswith(b"activate"):
+            log.info("activated by a second launch")
             self.activate_requested.emit()
             socket.write(_REPLY)
             socket.flush()

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -39,6 +49,7 @@ if TYPE_CHECKING:
     from nebula_desktop.store import Message
 
 _ROLE = MessageModel.MessageRole
+_Index = QModelIndex | QPersistentModelIndex
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -65,6 +76,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.view_width = 600
         # Exact sizes: id -> (signature, size). Rows never measured get a cheap estimate.
         self._sizes: dict[str, tuple[tuple[object, ...], QSize]] = {}
+        self._estimates: dict[str, tuple[tuple[object, ...], QSize]] = {}
         self.measure_count = 0
         self.measured_ids: list[str] = []
         self._fonts: Fonts | None = None
@@ -98,6 +110,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.cache.clear()
         self._stream_docs.clear()
         self._sizes.clear()
+        self._estimates.clear()
 
     def forget(self, message_id: str) -> None:
         """Forget one message's documents and size (its fields changed)."""
@@ -308,7 +321,7 @@ class MessageDelegate(QStyledItemDelegate):
             return hit[1]
         return None
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         """Exact size when measured, else an estimate (refined when the row is painted)."""
         msg: Message | None = index.data(_ROLE)
         if msg is None:
@@ -316,11 +329,16 @@ class MessageDelegate(QStyledItemDelegate):
         size = self.cached_size(msg)
         if size is not None:
             return size
-        return QSize(self.view_width, self.estimate_height(msg))
+        # Relayouts ask every row again; the estimate is cached so that stays cheap.
+        sig = (len(msg.content), self.view_width, self.font_point_size, msg.complete)
+        hit = self._estimates.get(msg.id)
+        if hit is None or hit[0] != sig:
+            hit = self._estimates[msg.id] = (sig, QSize(self.view_width, self.estimate_height(msg)))
+        return hit[1]
 
     # -- painting ----------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """Paint one message from its layout."""
         from nebula_desktop.ui.message_paint import paint_row
 
@@ -344,7 +362,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- hit-testing ---------------------------------------------------------------------------
 
-    def hit(self, index: QModelIndex, rect: QRect, pos: QPoint) -> tuple[str, str]:
+    def hit(self, index: _Index, rect: QRect, pos: QPoint) -> tuple[str, str]:
         """What is under ``pos`` in the row at ``rect``: (action, argument) or ("", "")."""
         msg: Message | None = index.data(_ROLE)
         if msg is None:
@@ -389,7 +407,7 @@ class MessageDelegate(QStyledItemDelegate):
         event: QEvent,
         model: Any,
         option: QStyleOptionViewItem,
-        index: QModelIndex,
+        index: _Index,
     ) -> bool:
         """Buttons, the Thinking toggle and links act on release; presses are swallowed."""
         kind = event.type()
@@ -406,7 +424,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- the text selector ---------------------------------------------------------------------
 
-    def body_rect(self, index: QModelIndex, rect: QRect) -> QRect:
+    def body_rect(self, index: _Index, rect: QRect) -> QRect:
         """Where the body text of the row at ``rect`` is drawn."""
         msg: Message | None = index.data(_ROLE)
         if msg is None:
@@ -417,7 +435,7 @@ class MessageDelegate(QStyledItemDelegate):
         self,
         parent: Any,
         option: QStyleOptionViewItem,
-        index: QModelIndex,
+        index: _Index,
     ) -> QTextBrowser:
         """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C."""
         msg: Message = index.data(_ROLE)
@@ -443,7 +461,8 @@ class MessageDelegate(QStyledItemDelegate):
         doc.setDefaultFont(self.fonts.base)
         doc.setDocumentMargin(0)
         doc.setDefaultTextOption(entry.doc.defaultTextOption())
-        doc.setHtml(entry.html)
+        live = self._stream_docs.get((msg.id, "body"))
+        doc.setHtml(live.html if live is not None and msg.id == self.streaming_id else entry.html)
         editor.setProperty("message_id", msg.id)
         msg_id = msg.id
         editor.anchorClicked.connect(lambda url: self._emit_link(msg_id, url.toString()))
@@ -457,15 +476,15 @@ class MessageDelegate(QStyledItemDelegate):
         self,
         editor: Any,
         option: QStyleOptionViewItem,
-        index: QModelIndex,
+        index: _Index,
     ) -> None:
         """Lay the selector exactly over the painted body text."""
         rect = self.body_rect(index, option.rect)
         editor.setGeometry(rect)
         editor.document().setTextWidth(rect.width())
 
-    def setEditorData(self, editor: Any, index: QModelIndex) -> None:
+    def setEditorData(self, editor: Any, index: _Index) -> None:
         """Nothing to load: the HTML was set when the selector was created."""
 
-    def setModelData(self, editor: Any, model: Any, index: QModelIndex) -> None:
+    def setModelData(self, editor: Any, model: Any, index: _Index) -> None:
         """Read-only: never writes back."""

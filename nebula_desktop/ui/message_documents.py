@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QFont, QTextDocument, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextOption,
+)
 
 from nebula_desktop.render import StreamRenderer, render_markdown
 
@@ -75,27 +83,74 @@ class DocumentCache:
         return len(self._docs)
 
 
+_SPACER = '<p style="margin-top:0px; margin-bottom:0px; font-size:1px;">&#8203;</p>'
+
+
 class StreamingDoc:
     """The live document of a part (answer or thinking) that is still streaming.
 
-    Completed Markdown blocks are rendered once (StreamRenderer caches their HTML); each flush
-    renders only the unfinished tail block.
+    Completed Markdown blocks are rendered once (StreamRenderer caches their HTML) and inserted
+    into the document once; each flush replaces only the unfinished tail block through a
+    QTextCursor, so the cost of a flush does not grow with the length of the answer.
     """
 
     def __init__(self, dark: bool, font: QFont) -> None:
         self._renderer = StreamRenderer(dark)
         self.entry = RenderedDoc(new_document(font))
         self._length = -1
+        self._stable_end = 0  # document position where the tail's HTML starts
+        self._stable_blocks = 0
+        self._tail_html = ""
 
     def update(self, text: str) -> RenderedDoc:
         """Bring the document up to ``text`` (no work if nothing arrived)."""
-        if len(text) != self._length:
-            upd = self._renderer.update(text)
-            html = self._renderer.full_html(upd.tail_html)
-            width = self.entry.doc.textWidth()
-            self.entry.doc.setHtml(html)
-            self.entry.doc.setTextWidth(width)
-            self.entry.code_blocks = upd.code_blocks
-            self.entry.html = html
-            self._length = len(text)
+        if len(text) == self._length:
+            return self.entry
+        upd = self._renderer.update(text)
+        doc = self.entry.doc
+        cursor = QTextCursor(doc)
+        if upd.reset:
+            doc.clear()
+            self._stable_end = 0
+            self._stable_blocks = 0
+        else:
+            cursor.setPosition(self._stable_end)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        for html in upd.new_blocks:
+            self._insert(cursor, html)
+            self._stable_blocks += 1
+        self._stable_end = cursor.position()
+        self._insert(cursor, upd.tail_html)
+        self.entry.code_blocks = upd.code_blocks
+        self._tail_html = upd.tail_html
+        self._length = len(text)
         return self.entry
+
+    def _insert(self, cursor: QTextCursor, html: str) -> None:
+        if not html:
+            return
+        if cursor.position() == 0:
+            cursor.insertHtml(html)
+            return
+        previous = cursor.block()
+        # insertHtml merges its first paragraph into the current block, losing that
+        # paragraph's own format (heading, list, margins). A new plain block, and a tiny spacer
+        # paragraph that takes the merge, keep the real first paragraph intact.
+        tiny = QTextCharFormat()
+        tiny.setFontPointSize(1)
+        cursor.insertBlock(QTextBlockFormat(), tiny)
+        spacer = cursor.block()
+        cursor.insertFragment(QTextDocumentFragment.fromHtml(_SPACER + html))
+        first = spacer.next()
+        if first.isValid() and QTextCursor(first).currentTable() is None:
+            # setHtml collapses adjacent margins; emulate that across the seam.
+            fmt = first.blockFormat()
+            gap = max(0.0, fmt.topMargin() - previous.blockFormat().bottomMargin())
+            fmt.setTopMargin(gap)
+            QTextCursor(first).setBlockFormat(fmt)
+
+    @property
+    def html(self) -> str:
+        """The HTML of everything streamed so far (for the text selector)."""
+        return self._renderer.full_html(self._tail_html)

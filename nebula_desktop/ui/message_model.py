@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -59,12 +59,12 @@ class MessageModel(QAbstractListModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         """Role names (for tooling)."""
         names = dict(super().roleNames())
-        names[self.MessageRole] = b"message"
-        names[self.IdRole] = b"messageId"
-        names[self.RoleRole] = b"role"
+        names[self.MessageRole] = QByteArray(b"message")
+        names[self.IdRole] = QByteArray(b"messageId")
+        names[self.RoleRole] = QByteArray(b"role")
         return names
 
     # -- our interface -------------------------------------------------------------------------

@@ -373,7 +373,7 @@ class MessageView(QListView):
     def _editor(self) -> QWidget | None:
         if self._editor_index is None or not self._editor_index.isValid():
             return None
-        return self.indexWidget(QModelIndex(self._editor_index))
+        return self.indexWidget(self._model.index(self._editor_index.row(), 0))
 
     def _open_editor(self, index: QModelIndex) -> QWidget | None:
         if self._editor_index is not None and self._editor_index.row() == index.row():
@@ -388,7 +388,7 @@ class MessageView(QListView):
 
     def _close_editor(self) -> None:
         if self._editor_index is not None:
-            index = QModelIndex(self._editor_index)
+            index = self._model.index(self._editor_index.row(), 0)
             self._editor_index = None
             self._drag_to_editor = False
             if index.isValid():
@@ -397,6 +397,6 @@ class MessageView(QListView):
     def _close_editor_if_hidden(self) -> None:
         if self._editor_index is None:
             return
-        rect = self.visualRect(QModelIndex(self._editor_index))
+        rect = self.visualRect(self._model.index(self._editor_index.row(), 0))
         if not rect.intersects(self.viewport().rect()):
             self._close_editor()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nebula_desktop import atomicfile
-from nebula_desktop.store.model import ConversationSummary, validate_id
+from nebula_desktop.store.model import ConversationSummary
 
 INDEX_VERSION = 1
 
@@ -66,10 +66,8 @@ def read_index(path: Path) -> dict[str, IndexEntry]:
         return {}
     entries: dict[str, IndexEntry] = {}
     for conv_id, raw in raw_entries.items():
-        try:
-            validate_id(conv_id)
-        except ValueError:
-            continue
+        # Ids need no validation here: entries without a matching file on disk (whose
+        # name was validated) are dropped by the store before anything uses them.
         entry = _entry_from_json(conv_id, raw)
         if entry is not None:
             entries[conv_id] = entry
@@ -89,30 +87,3 @@ def write_index(path: Path, entries: dict[str, IndexEntry]) -> None:
         out[conv_id] = row
     text = json.dumps({"version": INDEX_VERSION, "entries": out}, ensure_ascii=False)
     atomicfile.write_text(path, text)
-
-
-def search_text_from_json(data: bytes) -> str:
-    """Lower-cased title + message text of a conversation file, without building objects.
-
-    Used to fill the search cache cheaply; tolerant because the file was validated when it
-    was indexed and a damaged one simply does not match.
-    """
-    try:
-        d = json.loads(data.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return ""
-    if not isinstance(d, dict):
-        return ""
-    parts: list[str] = []
-    title = d.get("title")
-    if isinstance(title, str):
-        parts.append(title)
-    messages = d.get("messages")
-    if isinstance(messages, list):
-        for m in messages:
-            if isinstance(m, dict):
-                # "text" is the version-0 name of "content".
-                text = m.get("content", m.get("text"))
-                if isinstance(text, str):
-                    parts.append(text)
-    return "\n".join(parts).lower()

@@ -8,9 +8,6 @@ conversations, restorable for 30 days), ``backups/`` (pre-migration copies), ``.
 from __future__ import annotations
 
 import builtins
-import contextlib
-import errno
-import json
 import logging
 import os
 import time
@@ -18,49 +15,27 @@ from pathlib import Path
 from types import TracebackType
 
 from nebula_desktop import atomicfile
-from nebula_desktop.store.index import IndexEntry, read_index, search_text_from_json, write_index
+from nebula_desktop.store import housekeeping
+from nebula_desktop.store.errors import LoadError, StoreError, StoreLockedError
+from nebula_desktop.store.index import IndexEntry, read_index, write_index
+from nebula_desktop.store.loader import Loader, dump
 from nebula_desktop.store.lock import FolderLock
-from nebula_desktop.store.model import (
-    SCHEMA_VERSION,
-    Conversation,
-    ConversationSummary,
-    migrate,
-    new_id,
-    validate_id,
-)
+from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
+from nebula_desktop.store.search import SearchCache
+
+__all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
 
 log = logging.getLogger(__name__)
 
 TRASH_DAYS = 30
-# The index is a cache checked against every file's mtime/size, so writing it at most this
-# often (and on close) keeps a save at one file write without risking anything on a crash.
+# The index is a cache checked against the files, so writing it at most this often (and on
+# close) keeps a save at one file write without risking anything on a crash.
 INDEX_FLUSH_SECONDS = 5.0
-
-
-class StoreError(Exception):
-    """A store operation failed; ``str()`` is a user-facing message."""
-
-
-class StoreLockedError(StoreError):
-    """Another Nebula Desktop process holds this data folder."""
-
-
-class LoadError(StoreError):
-    """A conversation could not be loaded; ``str()`` says what happened to the file."""
-
-
-def _stamp() -> str:
-    return time.strftime("%Y%m%d-%H%M%S")
-
-
-def _unique(folder: Path, stem: str, suffix: str) -> Path:
-    """A path in ``folder`` that does not exist yet (never overwrite a kept file)."""
-    candidate = folder / f"{stem}{suffix}"
-    n = 1
-    while candidate.exists():
-        candidate = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return candidate
+# list()/search() find added and removed files on every call by listing names (cheap). Files
+# edited in place behind our back need a stat per file (~0.1 s per 10 000 on a slow disk):
+# done at start, whenever the folder changed in a way our own writes do not explain, and at
+# least this often.
+FULL_SCAN_SECONDS = 10.0
 
 
 class ConversationStore:
@@ -73,13 +48,7 @@ class ConversationStore:
         self.trash_dir = self.root / "trash"
         self.backups_dir = self.root / "backups"
         self.index_path = self.root / "index.json"
-        for folder in (
-            self.root,
-            self.conversations_dir,
-            self.quarantine_dir,
-            self.trash_dir,
-            self.backups_dir,
-        ):
+        for folder in (self.conversations_dir, self.quarantine_dir, self.trash_dir):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -87,6 +56,7 @@ class ConversationStore:
                     f"Could not create the data folder {folder}: {exc.strerror or exc}"
                 ) from exc
         try:
+            self.backups_dir.mkdir(exist_ok=True)
             self._lock: FolderLock | None = FolderLock(self.root / ".lock")
         except BlockingIOError as exc:
             raise StoreLockedError(
@@ -97,21 +67,24 @@ class ConversationStore:
                 f"Could not lock the data folder {self.root}: {exc.strerror or exc}"
             ) from exc
         self.problems: list[str] = []
+        self._loader = Loader(
+            self.conversations_dir, self.quarantine_dir, self.backups_dir, self.problems
+        )
         self._loaded: dict[str, Conversation] = {}
-        self._search_cache: dict[str, tuple[int, int, str]] = {}
-        self._newer_versions: dict[str, int] = {}
+        self._search = SearchCache()
+        self._valid_names: set[str] = set()
         self._index_dirty = False
         self._index_written_at = 0.0
-        self._remove_stale_temp_files()
-        self._purge_trash()
+        self._dir_mtime_seen = -1
+        self._full_scan_at = 0.0
+        housekeeping.remove_stale_temp_files(self.root, self.conversations_dir, self.backups_dir)
+        housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
         self._entries = read_index(self.index_path)
-        if not self._entries:
-            self._index_dirty = True
-        self._refresh()
+        self._index_dirty = not self._entries
         for entry in self._entries.values():
             if entry.newer_schema:
-                self._newer_versions[entry.summary.id] = entry.newer_schema
-                self._note_newer(entry.summary.id, entry.summary.title, entry.newer_schema)
+                self._loader.note_newer(entry.summary.id, entry.summary.title, entry.newer_schema)
+        self._refresh(full=True)
         self.flush_index()
 
     # -- public API -------------------------------------------------------------------------
@@ -155,15 +128,17 @@ class ConversationStore:
         previous_updated = conv.updated_at
         if touch:
             conv.updated_at = time.time()
-        text = json.dumps(conv.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        path = self._path(conv_id)
+        path = self._loader.path(conv_id)
+        was_current = self._folder_unchanged()
         try:
-            atomicfile.write_text(path, text)
+            atomicfile.write_text(path, dump(conv))
         except atomicfile.SaveError:
             conv.updated_at = previous_updated
             raise
+        finally:
+            self._own_change_done(was_current)
         self._loaded[conv_id] = conv
-        self._record(conv, path)
+        self._record(conv)
         if time.monotonic() - self._index_written_at >= INDEX_FLUSH_SECONDS:
             self.flush_index()
 
@@ -171,14 +146,13 @@ class ConversationStore:
         """The conversation ``conv_id`` (the same object on every call until it is deleted)."""
         validate_id(conv_id)
         conv = self._loaded.get(conv_id)
-        if conv is not None:
-            return conv
-        conv = self._read(conv_id)
-        self._loaded[conv_id] = conv
-        self._record(conv, self._path(conv_id))
+        if conv is None:
+            conv = self._read(conv_id)
+            self._loaded[conv_id] = conv
+            self._record(conv)
         return conv
 
-    def list(self) -> list[ConversationSummary]:
+    def list(self) -> builtins.list[ConversationSummary]:
         """Rows for the conversation list: pinned first, then most recently updated first."""
         self._refresh()
         rows = [entry.summary for entry in self._entries.values()]
@@ -188,10 +162,10 @@ class ConversationStore:
     def delete(self, conv_id: str) -> None:
         """Move the conversation to the trash (``restore`` undoes it)."""
         validate_id(conv_id)
-        src = self._path(conv_id)
         dst = self.trash_dir / f"{conv_id}.json"
+        was_current = self._folder_unchanged()
         try:
-            os.replace(src, dst)
+            os.replace(self._loader.path(conv_id), dst)
             # The trash is purged by age of deletion, not of the last edit.
             os.utime(dst)
         except FileNotFoundError as exc:
@@ -199,6 +173,8 @@ class ConversationStore:
             raise StoreError("This conversation no longer exists.") from exc
         except OSError as exc:
             raise StoreError(f"Could not delete the conversation: {exc.strerror or exc}") from exc
+        finally:
+            self._own_change_done(was_current)
         atomicfile.fsync_dir(self.trash_dir)
         atomicfile.fsync_dir(self.conversations_dir)
         self._forget(conv_id)
@@ -207,15 +183,18 @@ class ConversationStore:
         """Bring a deleted conversation back from the trash."""
         validate_id(conv_id)
         src = self.trash_dir / f"{conv_id}.json"
-        dst = self._path(conv_id)
+        dst = self._loader.path(conv_id)
         if not src.exists():
             raise StoreError("This conversation is no longer in the trash.")
         if dst.exists():
             raise StoreError("A conversation with this id already exists.")
+        was_current = self._folder_unchanged()
         try:
             os.replace(src, dst)
         except OSError as exc:
             raise StoreError(f"Could not restore the conversation: {exc.strerror or exc}") from exc
+        finally:
+            self._own_change_done(was_current)
         atomicfile.fsync_dir(self.conversations_dir)
         atomicfile.fsync_dir(self.trash_dir)
         return self.load(conv_id)
@@ -223,14 +202,21 @@ class ConversationStore:
     def search(self, query: str, limit: int = 200) -> builtins.list[str]:
         """Ids whose title or message text contains ``query`` (any case), newest first.
 
-        The first search reads every file once into an in-memory lower-case text cache
-        (keyed by mtime/size); later searches only re-read files that changed.
+        The first search reads every file once into an in-memory lower-case text cache;
+        later searches scan that cache and re-read only files that changed.
         """
         needle = query.lower()
         self._refresh()
         hits: builtins.list[ConversationSummary] = []
         for conv_id, entry in self._entries.items():
-            if needle in self._haystack(conv_id, entry):
+            conv = self._loaded.get(conv_id)
+            if conv is not None:
+                # In memory it may be ahead of the file (a reply still streaming).
+                haystack = conv.search_text()
+            else:
+                path = self._loader.path(conv_id)
+                haystack = self._search.text(conv_id, path, entry.mtime_ns, entry.size)
+            if needle in haystack:
                 hits.append(entry.summary)
         hits.sort(key=lambda s: -s.updated_at)
         return [s.id for s in hits[:limit]]
@@ -267,188 +253,99 @@ class ConversationStore:
     ) -> None:
         self.close()
 
-    # -- files ------------------------------------------------------------------------------
+    # -- index upkeep -----------------------------------------------------------------------
 
-    def _path(self, conv_id: str) -> Path:
-        return self.conversations_dir / f"{conv_id}.json"
+    def _dir_mtime(self) -> int:
+        try:
+            return os.stat(self.conversations_dir).st_mtime_ns
+        except OSError:
+            return -1
 
-    def _scan(self) -> dict[str, tuple[int, int]]:
-        """(mtime_ns, size) of every conversation file on disk."""
-        found: dict[str, tuple[int, int]] = {}
+    def _folder_unchanged(self) -> bool:
+        """Whether nobody but us changed the folder since the last full scan."""
+        return self._dir_mtime() == self._dir_mtime_seen
+
+    def _own_change_done(self, was_current: bool) -> None:
+        # Our own rename changes the folder mtime; that alone must not force a full scan.
+        if was_current:
+            self._dir_mtime_seen = self._dir_mtime()
+
+    def _scan(self, with_stat: bool) -> dict[str, tuple[int, int] | None]:
+        """Conversation ids on disk, with (mtime_ns, size) when ``with_stat``."""
+        found: dict[str, tuple[int, int] | None] = {}
         with os.scandir(self.conversations_dir) as it:
             for item in it:
-                if not item.name.endswith(".json"):
+                name = item.name
+                if not name.endswith(".json"):
                     continue
-                conv_id = item.name[: -len(".json")]
+                conv_id = name[:-5]
+                if conv_id not in self._valid_names:
+                    try:
+                        validate_id(conv_id)
+                    except ValueError:
+                        continue  # not ours (e.g. "notes (copy).json"): leave it alone
+                    self._valid_names.add(conv_id)
+                if not with_stat:
+                    found[conv_id] = None
+                    continue
                 try:
-                    validate_id(conv_id)
                     st = item.stat()
-                except (ValueError, OSError):
+                except OSError:
                     continue
                 found[conv_id] = (st.st_mtime_ns, st.st_size)
         return found
 
-    def _refresh(self) -> None:
+    def _refresh(self, full: bool = False) -> None:
         """Bring the index in line with the files: drop removed, re-read added or changed."""
-        on_disk = self._scan()
-        for conv_id in list(self._entries):
-            if conv_id not in on_disk:
-                del self._entries[conv_id]
-                self._index_dirty = True
-        for conv_id, (mtime_ns, size) in on_disk.items():
+        dir_mtime = self._dir_mtime()
+        full = (
+            full
+            or dir_mtime != self._dir_mtime_seen
+            or time.monotonic() - self._full_scan_at >= FULL_SCAN_SECONDS
+        )
+        on_disk = self._scan(with_stat=full)
+        for conv_id in [i for i in self._entries if i not in on_disk]:
+            del self._entries[conv_id]
+            self._search.forget(conv_id)
+            self._index_dirty = True
+        for conv_id, ident in on_disk.items():
             entry = self._entries.get(conv_id)
-            if entry is not None and (entry.mtime_ns, entry.size) == (mtime_ns, size):
+            if entry is not None and (ident is None or (entry.mtime_ns, entry.size) == ident):
                 continue
             try:
                 conv = self._read(conv_id)
             except LoadError:
-                self._entries.pop(conv_id, None)
-                self._index_dirty = True
                 continue
             # A loaded object of ours stays authoritative; this copy only feeds the row.
-            self._record(conv, self._path(conv_id))
+            self._record(conv)
+        if full:
+            self._dir_mtime_seen = dir_mtime
+            self._full_scan_at = time.monotonic()
 
     def _read(self, conv_id: str) -> Conversation:
-        """Parse, validate and (if old) migrate one file; quarantine it if unreadable."""
-        path = self._path(conv_id)
+        was_current = self._folder_unchanged()
         try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise LoadError(
-                "This conversation's file no longer exists; it may have been deleted "
-                "outside Nebula Desktop."
-            ) from exc
-        except OSError as exc:
-            raise LoadError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
-        try:
-            d = json.loads(data.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise self._quarantine(conv_id, "it is not UTF-8 text") from exc
-        except json.JSONDecodeError as exc:
-            raise self._quarantine(conv_id, f"JSON syntax error at line {exc.lineno}") from exc
-        except (ValueError, RecursionError) as exc:
-            raise self._quarantine(conv_id, "it is not valid JSON") from exc
-        if not isinstance(d, dict):
-            raise self._quarantine(conv_id, "it does not hold a conversation")
-        version = d.get("schema_version", 0)
-        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-            raise self._quarantine(conv_id, "its schema_version is not a whole number")
-        if version > SCHEMA_VERSION:
-            return self._read_newer(conv_id, d, version)
-        migrated = migrate(d) if version < SCHEMA_VERSION else d
-        # A copied file keeps the id of its name, so two files never share one identity.
-        migrated["id"] = conv_id
-        try:
-            conv = Conversation.from_dict(migrated)
-        except ValueError as exc:
-            raise self._quarantine(conv_id, f"unexpected content: {exc}") from exc
-        if version < SCHEMA_VERSION:
-            self._migrate_file(conv, data, version)
-        return conv
+            return self._loader.read(conv_id)
+        except LoadError:
+            self._search.forget(conv_id)
+            if self._entries.pop(conv_id, None) is not None:
+                self._index_dirty = True
+            raise
+        finally:
+            # A quarantine or a migration may have changed the folder: ours, not theirs.
+            self._own_change_done(was_current)
 
-    def _read_newer(self, conv_id: str, d: dict[str, object], version: int) -> Conversation:
-        """A file from a newer Nebula Desktop: read what we understand, never write it."""
-        d = dict(d)
-        d["id"] = conv_id
+    def _record(self, conv: Conversation) -> None:
         try:
-            conv = Conversation.from_dict(d)
-        except ValueError as exc:
-            message = (
-                f"{conv_id}.json was saved by a newer version of Nebula Desktop (format "
-                f"{version}) in a form this version cannot show; it was left untouched."
-            )
-            self._add_problem(message)
-            raise LoadError(message) from exc
-        conv.read_only = True
-        self._newer_versions[conv_id] = version
-        self._note_newer(conv_id, conv.title, version)
-        return conv
-
-    def _migrate_file(self, conv: Conversation, original: bytes, version: int) -> None:
-        """Keep a backup of the old file, then rewrite it in the current format."""
-        backup = _unique(self.backups_dir, f"{conv.id}.v{version}.{_stamp()}", ".json")
-        try:
-            atomicfile.write_bytes(backup, original)
-            text = json.dumps(conv.to_dict(), indent=2, ensure_ascii=False) + "\n"
-            atomicfile.write_text(self._path(conv.id), text)
-        except atomicfile.SaveError as exc:
-            # The old file is intact; we will try again next time it is read.
-            log.warning("migration of %s postponed: %s", conv.id, exc)
-
-    def _quarantine(self, conv_id: str, reason: str) -> LoadError:
-        """Move an unreadable file aside (never delete it) and return the error to raise."""
-        src = self._path(conv_id)
-        dst = _unique(self.quarantine_dir, f"{conv_id}.{_stamp()}", ".json")
-        try:
-            os.replace(src, dst)
-            atomicfile.fsync_dir(self.quarantine_dir)
-            atomicfile.fsync_dir(self.conversations_dir)
-            where = f"it was moved to {dst}"
-        except OSError as exc:
-            where = f"it could not be moved aside ({exc.strerror or exc}) and was left in place"
-        message = f"The conversation file {conv_id}.json could not be read ({reason}); {where}."
-        self._add_problem(message)
-        self._entries.pop(conv_id, None)
-        self._search_cache.pop(conv_id, None)
-        self._index_dirty = True
-        return LoadError(message)
-
-    def _record(self, conv: Conversation, path: Path) -> None:
-        try:
-            st = path.stat()
+            st = self._loader.path(conv.id).stat()
         except OSError:
             return
-        newer = self._newer_versions.get(conv.id, 0) if conv.read_only else 0
+        newer = self._loader.newer_versions.get(conv.id, 0) if conv.read_only else 0
         self._entries[conv.id] = IndexEntry(conv.summary(), st.st_mtime_ns, st.st_size, newer)
         self._index_dirty = True
 
     def _forget(self, conv_id: str) -> None:
         self._loaded.pop(conv_id, None)
-        self._search_cache.pop(conv_id, None)
+        self._search.forget(conv_id)
         if self._entries.pop(conv_id, None) is not None:
             self._index_dirty = True
-
-    def _haystack(self, conv_id: str, entry: IndexEntry) -> str:
-        conv = self._loaded.get(conv_id)
-        if conv is not None:
-            # In memory it may be ahead of the file (a reply still streaming).
-            return conv.search_text()
-        cached = self._search_cache.get(conv_id)
-        if cached is not None and cached[:2] == (entry.mtime_ns, entry.size):
-            return cached[2]
-        try:
-            text = search_text_from_json(self._path(conv_id).read_bytes())
-        except OSError:
-            text = ""
-        self._search_cache[conv_id] = (entry.mtime_ns, entry.size, text)
-        return text
-
-    def _note_newer(self, conv_id: str, title: str, version: int) -> None:
-        self._add_problem(
-            f"“{title or conv_id}” was saved by a newer version of Nebula Desktop (format "
-            f"{version}); it is shown read-only and its file is left untouched."
-        )
-
-    def _add_problem(self, message: str) -> None:
-        if message not in self.problems:
-            self.problems.append(message)
-
-    def _remove_stale_temp_files(self) -> None:
-        """Temp files of a save cut short by a crash (we hold the lock: nobody else writes)."""
-        for folder in (self.root, self.conversations_dir, self.backups_dir):
-            with contextlib.suppress(OSError), os.scandir(folder) as it:
-                for item in it:
-                    if item.name.startswith(".") and item.name.endswith(".tmp"):
-                        with contextlib.suppress(OSError):
-                            os.unlink(item.path)
-
-    def _purge_trash(self) -> None:
-        cutoff = time.time() - TRASH_DAYS * 86400
-        with contextlib.suppress(OSError), os.scandir(self.trash_dir) as it:
-            for item in it:
-                try:
-                    if item.is_file() and item.stat().st_mtime < cutoff:
-                        os.unlink(item.path)
-                except OSError as exc:
-                    if exc.errno != errno.ENOENT:
-                        log.warning("could not purge %s: %s", item.name, exc)

@@ -256,8 +256,10 @@ def test_index_is_rebuilt_when_missing_or_corrupt(root: Path) -> None:
 
 
 def test_index_follows_files_changed_added_or_removed_behind_our_back(
-    store: ConversationStore,
+    store: ConversationStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # In-place edits are found by the periodic full scan; make it happen on every call.
+    monkeypatch.setattr(store_module, "FULL_SCAN_SECONDS", 0.0)
     a = store.create(title="a")
     b = store.create(title="b")
     store.flush_index()
@@ -273,6 +275,35 @@ def test_index_follows_files_changed_added_or_removed_behind_our_back(
     titles = {r.id: r.title for r in store.list()}
     assert titles == {a.id: "a edited by hand", "copied_chat": "a edited by hand"}
     assert store.load("copied_chat").id == "copied_chat"
+
+
+def test_files_added_or_removed_behind_our_back_show_up_at_once(
+    store: ConversationStore,
+) -> None:
+    a = store.create(title="a")
+    b = store.create(title="b")
+    store.list()
+    folder = store.root / "conversations"
+    seen = folder.stat().st_mtime_ns
+    (folder / "dropped_in.json").write_text((folder / f"{a.id}.json").read_text())
+    (folder / f"{b.id}.json").unlink()
+    # Even when the folder's mtime does not reveal the change (coarse clocks), names do.
+    os.utime(folder, ns=(seen, seen))
+    assert sorted(r.id for r in store.list()) == sorted([a.id, "dropped_in"])
+    assert store.search("b") == []
+
+
+def test_a_file_edited_in_place_is_reread_on_the_next_start(root: Path) -> None:
+    s = ConversationStore(root)
+    conv = s.create(title="before")
+    s.close()
+    path = root / "conversations" / f"{conv.id}.json"
+    data = json.loads(path.read_text())
+    data["title"] = "after, longer"
+    path.write_text(json.dumps(data))
+    s = ConversationStore(root)
+    assert [r.title for r in s.list()] == ["after, longer"]
+    s.close()
 
 
 def test_index_written_by_close_is_trusted_only_while_files_match(root: Path) -> None:

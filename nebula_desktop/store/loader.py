@@ -1,0 +1,135 @@
+"""Reading one conversation file: parse, validate, migrate old formats, quarantine bad ones.
+
+A file is never deleted or rewritten in place when it cannot be understood: unreadable files
+move to ``quarantine/`` under a new, timestamped name; newer-format files are left exactly as
+they are and opened read-only; older ones are copied to ``backups/`` before being migrated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from nebula_desktop import atomicfile
+from nebula_desktop.store.errors import LoadError
+from nebula_desktop.store.housekeeping import stamp, unique_path
+from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, migrate
+
+log = logging.getLogger(__name__)
+
+
+def dump(conv: Conversation) -> str:
+    """The file text of a conversation: pretty JSON, readable by people, UTF-8 unescaped."""
+    return json.dumps(conv.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+class Loader:
+    """Turns files of ``conversations_dir`` into Conversations, reporting into ``problems``."""
+
+    def __init__(
+        self, conversations_dir: Path, quarantine_dir: Path, backups_dir: Path, problems: list[str]
+    ) -> None:
+        self.conversations_dir = conversations_dir
+        self.quarantine_dir = quarantine_dir
+        self.backups_dir = backups_dir
+        self.problems = problems
+        # id -> schema_version of files newer than ours (kept for the index and notices).
+        self.newer_versions: dict[str, int] = {}
+
+    def path(self, conv_id: str) -> Path:
+        """Where conversation ``conv_id`` lives (``conv_id`` must already be validated)."""
+        return self.conversations_dir / f"{conv_id}.json"
+
+    def read(self, conv_id: str) -> Conversation:
+        """Parse, validate and (if old) migrate one file; raise LoadError if unreadable."""
+        path = self.path(conv_id)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise LoadError(
+                "This conversation's file no longer exists; it may have been deleted "
+                "outside Nebula Desktop."
+            ) from exc
+        except OSError as exc:
+            raise LoadError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
+        try:
+            d = json.loads(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise self._quarantine(conv_id, "it is not UTF-8 text") from exc
+        except json.JSONDecodeError as exc:
+            raise self._quarantine(conv_id, f"JSON syntax error at line {exc.lineno}") from exc
+        except (ValueError, RecursionError) as exc:
+            raise self._quarantine(conv_id, "it is not valid JSON") from exc
+        if not isinstance(d, dict):
+            raise self._quarantine(conv_id, "it does not hold a conversation")
+        version = d.get("schema_version", 0)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            raise self._quarantine(conv_id, "its schema_version is not a whole number")
+        if version > SCHEMA_VERSION:
+            return self._read_newer(conv_id, d, version)
+        current = migrate(d) if version < SCHEMA_VERSION else d
+        # A copied file keeps the id of its name, so two files never share one identity.
+        current["id"] = conv_id
+        try:
+            conv = Conversation.from_dict(current)
+        except ValueError as exc:
+            raise self._quarantine(conv_id, f"unexpected content: {exc}") from exc
+        if version < SCHEMA_VERSION:
+            self._migrate_file(conv, data, version)
+        return conv
+
+    def note_newer(self, conv_id: str, title: str, version: int) -> None:
+        """Tell the user a newer-format file is shown read-only."""
+        self.newer_versions[conv_id] = version
+        self._add_problem(
+            f"“{title or conv_id}” was saved by a newer version of Nebula Desktop (format "
+            f"{version}); it is shown read-only and its file is left untouched."
+        )
+
+    def _read_newer(self, conv_id: str, d: dict[str, Any], version: int) -> Conversation:
+        """A file from a newer Nebula Desktop: read what we understand, never write it."""
+        d = dict(d)
+        d["id"] = conv_id
+        try:
+            conv = Conversation.from_dict(d)
+        except ValueError as exc:
+            message = (
+                f"{conv_id}.json was saved by a newer version of Nebula Desktop (format "
+                f"{version}) in a form this version cannot show; it was left untouched."
+            )
+            self._add_problem(message)
+            raise LoadError(message) from exc
+        conv.read_only = True
+        self.note_newer(conv_id, conv.title, version)
+        return conv
+
+    def _migrate_file(self, conv: Conversation, original: bytes, version: int) -> None:
+        """Keep a backup of the old file, then rewrite it in the current format."""
+        backup = unique_path(self.backups_dir, f"{conv.id}.v{version}.{stamp()}", ".json")
+        try:
+            atomicfile.write_bytes(backup, original)
+            atomicfile.write_text(self.path(conv.id), dump(conv))
+        except atomicfile.SaveError as exc:
+            # The old file is intact; migration is tried again next time it is read.
+            log.warning("migration of %s postponed: %s", conv.id, exc)
+
+    def _quarantine(self, conv_id: str, reason: str) -> LoadError:
+        """Move an unreadable file aside (never delete it) and return the error to raise."""
+        dst = unique_path(self.quarantine_dir, f"{conv_id}.{stamp()}", ".json")
+        try:
+            os.replace(self.path(conv_id), dst)
+            atomicfile.fsync_dir(self.quarantine_dir)
+            atomicfile.fsync_dir(self.conversations_dir)
+            where = f"it was moved to {dst}"
+        except OSError as exc:
+            where = f"it could not be moved aside ({exc.strerror or exc}) and was left in place"
+        message = f"The conversation file {conv_id}.json could not be read ({reason}); {where}."
+        self._add_problem(message)
+        return LoadError(message)
+
+    def _add_problem(self, message: str) -> None:
+        if message not in self.problems:
+            self.problems.append(message)

@@ -1,0 +1,61 @@
+"""The in-memory text cache behind ``ConversationStore.search``.
+
+The first search reads every conversation file once (about 1 s for 10 000 conversations on
+a slow disk); afterwards each search is a substring scan over cached lower-case text, and
+only files whose mtime/size changed are read again. Memory: roughly the total text size.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def search_text_from_json(data: bytes) -> str:
+    """Lower-cased title + message text of a conversation file, without building objects.
+
+    Tolerant on purpose: the file was validated when it was indexed, and a file damaged
+    since then simply matches nothing.
+    """
+    try:
+        d = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return ""
+    if not isinstance(d, dict):
+        return ""
+    parts: list[str] = []
+    title = d.get("title")
+    if isinstance(title, str):
+        parts.append(title)
+    messages = d.get("messages")
+    if isinstance(messages, list):
+        for m in messages:
+            if isinstance(m, dict):
+                # "text" is the version-0 name of "content".
+                text = m.get("content", m.get("text"))
+                if isinstance(text, str):
+                    parts.append(text)
+    return "\n".join(parts).lower()
+
+
+class SearchCache:
+    """Lower-case searchable text per conversation id, valid for one (mtime_ns, size)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, tuple[int, int, str]] = {}
+
+    def text(self, conv_id: str, path: Path, mtime_ns: int, size: int) -> str:
+        """The cached text, re-read from ``path`` when the file changed."""
+        cached = self._texts.get(conv_id)
+        if cached is not None and cached[0] == mtime_ns and cached[1] == size:
+            return cached[2]
+        try:
+            text = search_text_from_json(path.read_bytes())
+        except OSError:
+            text = ""
+        self._texts[conv_id] = (mtime_ns, size, text)
+        return text
+
+    def forget(self, conv_id: str) -> None:
+        """Drop the entry of a deleted or quarantined conversation."""
+        self._texts.pop(conv_id, None)

@@ -1,0 +1,164 @@
+"""Streaming into the message view: what the user sees while an answer arrives."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QFont, QGuiApplication, QMouseEvent
+from PySide6.QtWidgets import QApplication, QTextBrowser
+
+from nebula_desktop.render import render_markdown
+from nebula_desktop.store import Message
+from nebula_desktop.ui.message_documents import StreamingDoc, new_document
+from nebula_desktop.ui.message_view import MessageView
+
+ANSWER = (
+    "# Title\n\nIntro paragraph with **bold** and `code`.\n\n```python\nx = 1\n\ny = 2\n```\n\n"
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n1. one\n2. two\n   - nested\n\n> quoted\n\nThe end.\n"
+)
+
+
+@pytest.fixture
+def view(qtbot):  # type: ignore[no-untyped-def]
+    v = MessageView()
+    qtbot.addWidget(v)
+    v.resize(700, 500)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def _plain(text: str) -> str:
+    # The live document carries tiny spacer paragraphs between blocks; compare the words.
+    return " ".join(text.replace("\u200b", " ").split())
+
+
+def test_live_document_shows_the_same_text_as_a_full_render(qapp) -> None:  # type: ignore[no-untyped-def]
+    live = StreamingDoc(dark=False, font=QFont())
+    for end in range(0, len(ANSWER) + 1, 3):
+        live.update(ANSWER[:end])
+    live.update(ANSWER)
+    full = new_document(QFont())
+    full.setHtml(render_markdown(ANSWER).html)
+    assert _plain(live.entry.doc.toPlainText()) == _plain(full.toPlainText())
+    assert live.entry.code_blocks == ["x = 1\n\ny = 2\n"]
+
+
+def test_finished_answer_is_rendered_once_in_full(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    answer = Message(role="assistant", content="", complete=False)
+    view.set_messages([Message(role="user", content="q")])
+    view.append_message(answer)
+    view.set_streaming(answer.id)
+    for i in range(0, len(ANSWER), 5):
+        view.stream_append(answer.id, "content", ANSWER[i : i + 5])
+        view.flush_stream()
+    answer.complete = True
+    view.set_streaming(None)
+    lay = view.message_delegate.layout(answer, 1, 0)
+    assert lay.body_doc.html == render_markdown(ANSWER).html
+
+
+def test_view_follows_the_stream_when_at_the_bottom(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msgs = [
+        Message(role="user" if i % 2 == 0 else "assistant", content=f"m{i} " * 40)
+        for i in range(40)
+    ]
+    view.set_messages(msgs)
+    answer = Message(role="assistant", content="", complete=False)
+    view.append_message(answer)
+    view.set_streaming(answer.id)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    for i in range(30):
+        view.stream_append(answer.id, "content", f"line {i}\n\n")
+        view.flush_stream()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+    last = view.model().index(view.model().rowCount() - 1, 0)
+    assert view.visualRect(last).bottom() <= view.viewport().height() + 2
+
+
+def test_view_stays_put_when_the_user_scrolled_up(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msgs = [
+        Message(role="user" if i % 2 == 0 else "assistant", content=f"m{i} " * 40)
+        for i in range(40)
+    ]
+    view.set_messages(msgs)
+    answer = Message(role="assistant", content="", complete=False)
+    view.append_message(answer)
+    view.set_streaming(answer.id)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(bar.maximum() // 2)
+    where = bar.value()
+    for i in range(30):
+        view.stream_append(answer.id, "content", f"line {i}\n\n")
+        view.flush_stream()
+    view.executeDelayedItemsLayout()
+    assert bar.value() == where
+    assert bar.value() < bar.maximum()
+
+
+def _press_drag_release(view: MessageView, start: QPoint, end: QPoint) -> None:
+    vp = view.viewport()
+    for kind, pos, buttons in (
+        (QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton),
+        (QEvent.Type.MouseMove, end, Qt.MouseButton.LeftButton),
+        (QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton),
+    ):
+        event = QMouseEvent(
+            kind,
+            QPointF(pos),
+            QPointF(vp.mapToGlobal(pos)),
+            Qt.MouseButton.LeftButton,
+            buttons,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(vp, event)
+
+
+def test_dragging_over_a_message_selects_part_of_it(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msg = Message(role="assistant", content="alpha beta gamma delta epsilon")
+    view.set_messages([msg])
+    view.executeDelayedItemsLayout()
+    index = view.model().index(0, 0)
+    body = view.message_delegate.body_rect(index, view.visualRect(index))
+    y = body.top() + body.height() // 2
+    _press_drag_release(
+        view, QPoint(body.left() + 1, y), QPoint(body.left() + body.width() // 6, y)
+    )
+    editor = view.indexWidget(index)
+    assert isinstance(editor, QTextBrowser)
+    selected = editor.textCursor().selectedText()
+    assert selected and "alpha".startswith(selected[:3])
+    editor.copy()
+    assert QGuiApplication.clipboard().text() == selected
+
+
+def test_selection_closes_when_scrolled_away_or_another_row_is_clicked(
+    qtbot, view: MessageView
+) -> None:  # type: ignore[no-untyped-def]
+    msgs = [Message(role="assistant", content=f"message number {i} " * 30) for i in range(30)]
+    view.set_messages(msgs)
+    view.executeDelayedItemsLayout()
+    last = view.model().index(29, 0)
+    body = view.message_delegate.body_rect(last, view.visualRect(last))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=body.center())
+    assert view.indexWidget(last) is not None
+    view.verticalScrollBar().setValue(0)
+    assert view.indexWidget(last) is None
+
+
+def test_link_in_the_selectable_text_emits_only_for_web_links(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msg = Message(role="assistant", content="see [site](https://example.org/) now")
+    view.set_messages([msg])
+    view.executeDelayedItemsLayout()
+    index = view.model().index(0, 0)
+    body = view.message_delegate.body_rect(index, view.visualRect(index))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=body.topLeft() + QPoint(2, 4))
+    editor = view.indexWidget(index)
+    assert isinstance(editor, QTextBrowser)
+    with qtbot.waitSignal(view.link_activated) as sig:
+        editor.anchorClicked.emit(QUrl("https://example.org/"))
+    assert sig.args == ["https://example.org/"]
+    with qtbot.assertNotEmitted(view.link_activated):
+        editor.anchorClicked.emit(QUrl("file:///etc/passwd"))

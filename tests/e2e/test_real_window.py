@@ -18,6 +18,7 @@ import shlex
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,7 +182,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> str:
 
 
 @pytest.fixture
-def models_server() -> LoopbackServer:
+def models_server() -> Iterator[LoopbackServer]:
     """A loopback endpoint answering /v1/models, so the app's background fetch succeeds."""
     with LoopbackServer() as srv:
         srv.default["/v1/models"] = Reply.json(

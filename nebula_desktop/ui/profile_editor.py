@@ -383,6 +383,10 @@ class ProfileEditor(QWidget):
         self._checking.discard(profile_id)
         log.warning("keyring lookup for %s failed: %s", profile_id, exc)
         self._keyring_problem = str(exc)
+        if isinstance(exc, secrets.KeyringUnavailableError):
+            self._keyring_problem += (
+                "\nYou can still paste a key: on Save you may keep it for this session only."
+            )
         self.set_key_stored(profile_id, False)
 
     # -- test connection --------------------------------------------------------------------

@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nebula_desktop import APP_NAME, __version__
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
 SHORTCUTS: list[tuple[str, str]] = [
@@ -118,3 +128,33 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(buttons)
+
+
+def show_about_box(parent: QWidget) -> None:
+    """About box with the version (non-blocking, like every dialog here)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(f"About {APP_NAME}")
+    box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(
+        f"<h3>{APP_NAME} {__version__}</h3><p>A fast, light, native desktop chat client "
+        "for OpenAI-compatible APIs.</p><p>License: MIT</p>"
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def confirm_open_link(parent: QWidget, url: str) -> None:
+    """Show the full address and open it in the browser only if the user agrees."""
+    if not url.startswith(("http://", "https://")):
+        return  # only web links leave the app
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Open link",
+        f"Open this address in your browser?\n\n{url}",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
+    box.open()

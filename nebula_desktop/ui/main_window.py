@@ -20,8 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop import APP_NAME, __version__
-from nebula_desktop.ui.actions import Handlers, ShortcutsDialog, install_actions
+from nebula_desktop import APP_NAME
+from nebula_desktop.ui.actions import (
+    Handlers,
+    ShortcutsDialog,
+    confirm_open_link,
+    install_actions,
+    show_about_box,
+)
 from nebula_desktop.ui.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat_controller import ChatController
 from nebula_desktop.ui.chat_header import ChatHeader
@@ -61,6 +67,7 @@ class MainWindow(QMainWindow):
         self.log_dir = log_dir
         self._models_fetched: set[str] = set()
         self._settings_dialog: Any = None
+        self._error_box: QMessageBox | None = None
         self._closed = False
         self.setWindowTitle(APP_NAME)
         self.resize(1100, 720)
@@ -157,13 +164,16 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Fill the window after it is shown: the list, the last conversation, then the network."""
-        for problem in getattr(self.store, "problems", []):
-            self.show_status(problem, 10000)
+        problems = list(getattr(self.store, "problems", []))
+        if problems and not self.offline:
+            # Quarantined or newer-version files: the user must hear about them, once.
+            self.show_error("\n\n".join(problems))
+        summaries = self.store.list()
+        known = {s.id for s in summaries}
         last = self.settings.last_conversation_id
-        conv = self._load_conversation(last) if last else None
-        if conv is None:
-            summaries = self.store.list()
-            conv = self._load_conversation(summaries[0].id) if summaries else None
+        conv = self._load_conversation(last) if last in known else None
+        if conv is None and summaries:
+            conv = self._load_conversation(summaries[0].id)
         self._show_conversation(conv)
         if conv is not None:
             self.conv_list.select(conv.id)
@@ -340,31 +350,10 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_about(self) -> None:
-        """About box with the version (non-blocking, like every dialog here)."""
-        box = QMessageBox(self)
-        box.setWindowTitle(f"About {APP_NAME}")
-        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(
-            f"<h3>{APP_NAME} {__version__}</h3><p>A fast, light, native desktop chat client "
-            "for OpenAI-compatible APIs.</p><p>License: MIT</p>"
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_about_box(self)
 
     def _on_view_link_activated(self, url: str) -> None:
-        if not url.startswith(("http://", "https://")):
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Open link",
-            f"Open this address in your browser?\n\n{url}",
-            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
-        box.open()
+        confirm_open_link(self, url)
 
     def _quit(self) -> None:
         self.close()
@@ -373,13 +362,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def show_error(self, text: str) -> None:
-        """Show an unexpected problem without blocking the window."""
+        """Show a problem without blocking the window (one box; later ones are added to it)."""
+        box = self._error_box
+        if box is not None and box.isVisible():
+            box.setText(f"{box.text()}\n\n{text}"[-4000:])
+            return
         box = QMessageBox(
             QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.NonModal)
+        box.destroyed.connect(self._on_error_box_destroyed)
+        self._error_box = box
         box.show()
+
+    def _on_error_box_destroyed(self) -> None:
+        self._error_box = None
 
     def activate(self) -> None:
         """Bring the window to the front (a second launch asked for it)."""

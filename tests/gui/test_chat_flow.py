@@ -268,3 +268,38 @@ def test_draft_is_kept_per_conversation(
     again = make_window()
     open_chat(again, first_id)
     assert again.composer.text() == "half-written thought"
+
+
+def test_partial_answer_reaches_the_disk_while_still_streaming(
+    qtbot: Any, make_window: Any, server: LoopbackServer, data_dir: Any
+) -> None:
+    reply = sse_reply(["Saved while ", "streaming"], finish_reason=None, done=False)
+    reply.hang = True
+    server.queue(reply)
+    window = make_window()
+    send(qtbot, window, "Write slowly")
+    conv_file = data_dir / "conversations" / f"{window.controller.conv.id}.json"
+    # A crash now loses at most a few seconds: the periodic save writes what arrived.
+    qtbot.waitUntil(lambda: "Saved while streaming" in conv_file.read_text("utf-8"), timeout=10000)
+    assert window.controller.is_busy()
+    window.controller.stop()
+
+
+def test_answer_keeps_streaming_into_its_chat_while_another_is_open(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    words = [f"word{i} " for i in range(12)]
+    server.queue(sse_reply(words, delay=0.05))
+    window = make_window()
+    send(qtbot, window, "Count slowly")
+    streaming = window.controller.conv
+    answer = streaming.messages[-1]
+    qtbot.waitUntil(lambda: bool(answer.content), timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.conv is not streaming
+    assert window.view.model().rowCount() == 0
+    wait_idle(qtbot, window)
+    open_chat(window, streaming.id)
+    assert answer.content == "".join(words)
+    assert answer.complete
+    assert window.view.model().rowCount() == 2

@@ -8,7 +8,8 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
@@ -228,3 +229,44 @@ def test_system_prompt_dialog_stores_the_prompt_with_the_chat(qtbot: Any, make_w
     dialog.accept()
     assert window.controller.conv.system_prompt == "You are terse."
     assert isinstance(dialog, QDialog)
+
+
+def test_settings_shortcut_opens_the_settings_dialog(qtbot: Any, make_window: Any) -> None:
+    from nebula_desktop.ui.settings_dialog import SettingsDialog
+
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(open_dialogs(window, SettingsDialog)))
+    dialog = open_dialogs(window, SettingsDialog)[0]
+    assert not dialog.welcome_label.isVisible()
+    dialog.reject()
+
+
+class UrlCatcher(QObject):
+    """Receives what the app asks the desktop to open (instead of a real browser)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+def test_link_opens_in_the_browser_only_after_confirming_the_full_address(
+    qtbot: Any, make_window: Any
+) -> None:
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")
+    try:
+        window = make_window()
+        window.view.link_activated.emit("https://example.com/docs?q=1")
+        box = open_dialogs(window, QMessageBox)[0]
+        assert "https://example.com/docs?q=1" in box.text()
+        box.button(QMessageBox.StandardButton.Open).click()
+        qtbot.waitUntil(lambda: catcher.urls == ["https://example.com/docs?q=1"])
+        window.view.link_activated.emit("javascript:alert(1)")
+        assert not open_dialogs(window, QMessageBox)
+    finally:
+        QDesktopServices.unsetUrlHandler("https")

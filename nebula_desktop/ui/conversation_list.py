@@ -20,7 +20,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -126,11 +126,15 @@ class ConversationList(QWidget):
         self.undo_action.triggered.connect(self.undo_delete)
         self.view.addAction(self.undo_action)
 
-        self.empty_label = QLabel()
+        # Drawn over the (empty) list itself, so the panel keeps one background.
+        self.empty_label = QLabel(self.view.viewport())
         self.empty_label.setObjectName("emptyHint")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.empty_label.setWordWrap(True)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.hide()
+        self.view.viewport().installEventFilter(self)
 
         self.undo_bar = QFrame()
         self.undo_bar.setObjectName("undoBar")
@@ -160,7 +164,6 @@ class ConversationList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(top)
-        layout.addWidget(self.empty_label)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.undo_bar)
         self.setFocusProxy(self.view)
@@ -332,6 +335,7 @@ class ConversationList(QWidget):
             self.empty_label.setText(f"No chats match “{query}”")
         else:
             self.empty_label.setText("No chats yet.\nStart one with New chat (Ctrl+N).")
+        self.empty_label.setGeometry(self.view.viewport().rect())
         self.empty_label.show()
 
     def _show_error(self, message: str) -> None:
@@ -356,6 +360,8 @@ class ConversationList(QWidget):
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         # Down from the search box walks into the results; Esc clears the search.
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_label.setGeometry(self.view.viewport().rect())
         if watched is not self.search_edit or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)
         clears = event.key() == Qt.Key.Key_Escape and bool(self.search_edit.text())

@@ -71,11 +71,17 @@ def render_markdown(text: str, dark: bool = False) -> RenderedMarkdown:
 def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMarkdown:
     """Render one piece of a message; copy links number code blocks from ``code_index_base``."""
     renderer = _HtmlWriter(palette(dark), dark, code_index_base)
-    tokens = _parser().parse(clean_text(text))
+    text = clean_text(text)
+    if ">" * 12 in text:
+        # Past maxNesting markdown-it drops the rest of a block; flatten absurd quote depth first
+        # so the words survive.
+        text = _DEEP_QUOTE.sub(r"\1", text)
+    tokens = _parser().parse(text)
     renderer.blocks(tokens)
     return RenderedMarkdown("".join(renderer.out), renderer.code_blocks)
 
 
+_DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)
 _LONG_RUN = re.compile(r"\S{400,}")
 _BREAK_EVERY = 200
 
@@ -111,6 +117,7 @@ class _HtmlWriter:
         self.code_blocks: list[str] = []
         self.list_depth = 0
         self.quote_depth = 0
+        self.bullet_pending = False
         # Counters for skipping (not emitting) tags of over-deep lists and over-large tables.
         self.table_row = 0
         self.table_col = 0
@@ -131,6 +138,9 @@ class _HtmlWriter:
                 # Tight list items: a margin-less paragraph, else Qt misplaces a nested list
                 # that ends the outer list (a blank gap above it).
                 w('<p style="margin-top:0px; margin-bottom:0px;">' if tok.hidden else "<p>")
+                if self.bullet_pending:
+                    w("• ")
+                    self.bullet_pending = False
             elif t == "paragraph_close":
                 w("</p>")
             elif t == "inline":
@@ -152,9 +162,15 @@ class _HtmlWriter:
                     w("</ol>" if t == "ordered_list_close" else "</ul>")
                 self.list_depth -= 1
             elif t == "list_item_open":
-                w("<li>" if self.list_depth <= MAX_LIST_DEPTH else "<p>• ")
+                # Past the depth cap, items become bulleted paragraphs at the cap's indent.
+                if self.list_depth <= MAX_LIST_DEPTH:
+                    w("<li>")
+                else:
+                    self.bullet_pending = True
             elif t == "list_item_close":
-                w("</li>" if self.list_depth <= MAX_LIST_DEPTH else "</p>")
+                if self.list_depth <= MAX_LIST_DEPTH:
+                    w("</li>")
+                self.bullet_pending = False
             elif t == "blockquote_open":
                 self.quote_depth += 1
                 if self.quote_depth <= MAX_QUOTE_DEPTH:

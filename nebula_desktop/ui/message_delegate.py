@@ -187,6 +187,8 @@ class MessageDelegate(QStyledItemDelegate):
             lay.header_text = f"Assistant · {msg.model}" if msg.model else "Assistant"
         else:
             lay.header_text = msg.role.capitalize()
+        if streaming:
+            lay.header_text += "  ·  writing…" if msg.content else "  ·  thinking…"
         header_h = fm_bold.height() + 6
         text_w = fm_bold.horizontalAdvance(lay.header_text)
         hx = right - text_w if is_user else col_x

@@ -154,3 +154,15 @@ def test_any_text_renders_without_unsafe_tags(text: str) -> None:
     assert "<img" not in html and "<script" not in html and "<style" not in html
     for href in re.findall(r'href="([^"]*)"', html):
         assert href.split(":", 1)[0].lower() in ("http", "https", "mailto", "nebula-copy")
+
+
+def test_words_inside_absurdly_deep_quotes_are_kept() -> None:
+    html = render_markdown(">" * 60 + " deep words\n\nafter").html
+    assert "deep words" in html and "after" in html
+
+
+def test_items_past_the_list_depth_cap_stay_visible_as_bullets() -> None:
+    text = "\n".join("  " * i + f"- item{i}" for i in range(12))
+    html = render_markdown(text).html
+    assert all(f"item{i}" in html for i in range(12))
+    assert "• item11" in html

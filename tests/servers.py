@@ -23,7 +23,9 @@ import itertools
 import json as _json
 import select
 import socket
+import ssl
 import struct
+import subprocess
 import threading
 import time
 from collections import deque
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["LoopbackServer", "Recorded", "Reply", "case_reply", "sse_reply"]
+__all__ = ["LoopbackServer", "Recorded", "Reply", "case_reply", "make_cert", "sse_reply"]
 
 CHAT_PATH = "/v1/chat/completions"
 
@@ -187,7 +189,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _client_gone(self) -> bool:
         try:
             readable, _, _ = select.select([self.connection], [], [], 0)
-            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+            # socket.socket.recv, not the SSLSocket override: peek at the TCP stream itself.
+            return bool(readable) and not socket.socket.recv(self.connection, 1, socket.MSG_PEEK)
         except OSError:
             return True
 
@@ -210,8 +213,9 @@ class _Server(ThreadingHTTPServer):
 class LoopbackServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 serving queued replies per path."""
 
-    def __init__(self, keep_alive: bool = False) -> None:
+    def __init__(self, keep_alive: bool = False, tls: tuple[str, str] | None = None) -> None:
         # keep_alive: leave connections open after a whole reply, as real gateways do.
+        # tls: (certfile, keyfile) to serve HTTPS (see make_cert).
         self.keep_alive = keep_alive
         self._queues: dict[str, deque[ReplySource]] = {}
         self.default: dict[str, ReplySource] = {}
@@ -221,7 +225,13 @@ class LoopbackServer:
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
         self.port: int = self._httpd.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        scheme = "http"
+        if tls is not None:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self._httpd.socket = ctx.wrap_socket(self._httpd.socket, server_side=True)
+            scheme = "https"
+        self.base_url = f"{scheme}://127.0.0.1:{self.port}/v1"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -266,6 +276,18 @@ class LoopbackServer:
             err = {"message": f"no reply queued for {rec.path}", "type": "test", "code": "none"}
             return Reply.json(500, {"error": err})
         return source(rec) if callable(source) else source
+
+
+def make_cert(folder: Path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (needs the openssl command): (cert, key)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
 
 
 def _event(payload: Any) -> bytes:

@@ -83,10 +83,11 @@ class ChatClient:
         if self._api_key and not self._key_unsendable:
             headers["Authorization"] = f"Bearer {self._api_key}"
         self._session.headers.update(headers)
-        if proxy:
-            self._session.proxies = {"http": proxy, "https": proxy}
-        if ca_bundle:
-            self._session.verify = ca_bundle
+        # Passed with every request, not set on the session: requests lets REQUESTS_CA_BUNDLE
+        # and HTTP(S)_PROXY from the environment override session settings, so the profile's
+        # explicit choices would silently lose. Without them the environment applies.
+        self._proxies = {"http": proxy, "https": proxy} if proxy else None
+        self._verify: bool | str = ca_bundle or True
 
     def __repr__(self) -> str:  # never the key
         return f"ChatClient(base_url={self.base_url!r}, api_key={'***' if self._api_key else None})"
@@ -195,6 +196,8 @@ class ChatClient:
                 headers=headers,
                 stream=True,
                 timeout=(self.connect_timeout, self.timeout),
+                proxies=self._proxies,
+                verify=self._verify,
             )
         except Exception as exc:
             if guard.cancelled:

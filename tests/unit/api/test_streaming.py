@@ -210,3 +210,16 @@ def test_requests_go_through_the_configured_proxy(server: LoopbackServer) -> Non
     assert client.chat("m", USER).content == "via proxy"
     assert server.requests[0].target == "http://llm.nebula.invalid/v1/chat/completions"
     client.close()
+
+
+def test_profile_proxy_wins_over_the_environment(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nebula_desktop.api import ChatClient
+
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
+    server.queue(sse_reply(["profile proxy"]))
+    client = ChatClient("http://llm.nebula.invalid/v1", proxy=f"http://127.0.0.1:{server.port}")
+    assert client.chat("m", USER).content == "profile proxy"
+    client.close()

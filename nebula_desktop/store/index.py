@@ -9,7 +9,7 @@ rebuilt, so nothing here ever raises on bad input.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +78,19 @@ def write_index(path: Path, entries: dict[str, IndexEntry]) -> None:
     """Write the index atomically (compact JSON: it is a cache, not for people)."""
     out: dict[str, Any] = {}
     for conv_id, entry in entries.items():
-        row = asdict(entry.summary)
-        del row["id"]
-        row["mtime_ns"] = entry.mtime_ns
-        row["size"] = entry.size
+        s = entry.summary
+        # Built by hand: dataclasses.asdict deep-copies and costs ~10x more at 10 000 rows.
+        row: dict[str, Any] = {
+            "title": s.title,
+            "preview": s.preview,
+            "created_at": s.created_at,
+            "updated_at": s.updated_at,
+            "pinned": s.pinned,
+            "message_count": s.message_count,
+            "model": s.model,
+            "mtime_ns": entry.mtime_ns,
+            "size": entry.size,
+        }
         if entry.newer_schema:
             row["newer_schema"] = entry.newer_schema
         out[conv_id] = row

@@ -31,10 +31,10 @@ TRASH_DAYS = 30
 # The index is a cache checked against the files, so writing it at most this often (and on
 # close) keeps a save at one file write without risking anything on a crash.
 INDEX_FLUSH_SECONDS = 5.0
-# list()/search() find added and removed files on every call by listing names (cheap). Files
-# edited in place behind our back need a stat per file (~0.1 s per 10 000 on a slow disk):
-# done at start, whenever the folder changed in a way our own writes do not explain, and at
-# least this often.
+# Checking every file's mtime/size costs a stat per file (~0.1 s per 10 000 on a slow disk),
+# so list()/search() do it only at start, when the folder's own mtime changed in a way our
+# writes do not explain (files added, removed or renamed behind our back), and at least this
+# often — which also catches in-place edits and changes hidden by a coarse clock.
 FULL_SCAN_SECONDS = 10.0
 
 
@@ -75,6 +75,7 @@ class ConversationStore:
         self._valid_names: set[str] = set()
         self._index_dirty = False
         self._index_written_at = 0.0
+        self._rows: builtins.list[ConversationSummary] | None = None  # sorted list() cache
         self._dir_mtime_seen = -1
         self._full_scan_at = 0.0
         housekeeping.remove_stale_temp_files(self.root, self.conversations_dir, self.backups_dir)
@@ -155,9 +156,11 @@ class ConversationStore:
     def list(self) -> builtins.list[ConversationSummary]:
         """Rows for the conversation list: pinned first, then most recently updated first."""
         self._refresh()
-        rows = [entry.summary for entry in self._entries.values()]
-        rows.sort(key=lambda s: (not s.pinned, -s.updated_at))
-        return rows
+        if self._rows is None:
+            rows = [entry.summary for entry in self._entries.values()]
+            rows.sort(key=lambda s: (not s.pinned, -s.updated_at))
+            self._rows = rows
+        return builtins.list(self._rows)
 
     def delete(self, conv_id: str) -> None:
         """Move the conversation to the trash (``restore`` undoes it)."""
@@ -255,6 +258,11 @@ class ConversationStore:
 
     # -- index upkeep -----------------------------------------------------------------------
 
+    def _changed(self) -> None:
+        """The entries changed: the index needs writing and list() re-sorting."""
+        self._index_dirty = True
+        self._rows = None
+
     def _dir_mtime(self) -> int:
         try:
             return os.stat(self.conversations_dir).st_mtime_ns
@@ -270,9 +278,9 @@ class ConversationStore:
         if was_current:
             self._dir_mtime_seen = self._dir_mtime()
 
-    def _scan(self, with_stat: bool) -> dict[str, tuple[int, int] | None]:
-        """Conversation ids on disk, with (mtime_ns, size) when ``with_stat``."""
-        found: dict[str, tuple[int, int] | None] = {}
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        """(mtime_ns, size) of every conversation file on disk."""
+        found: dict[str, tuple[int, int]] = {}
         with os.scandir(self.conversations_dir) as it:
             for item in it:
                 name = item.name
@@ -285,9 +293,6 @@ class ConversationStore:
                     except ValueError:
                         continue  # not ours (e.g. "notes (copy).json"): leave it alone
                     self._valid_names.add(conv_id)
-                if not with_stat:
-                    found[conv_id] = None
-                    continue
                 try:
                     st = item.stat()
                 except OSError:
@@ -296,21 +301,23 @@ class ConversationStore:
         return found
 
     def _refresh(self, full: bool = False) -> None:
-        """Bring the index in line with the files: drop removed, re-read added or changed."""
+        """Bring the index in line with the files: drop removed, re-read added or changed.
+
+        Skipped (cheap) while the folder is as we left it and the last scan is recent.
+        """
         dir_mtime = self._dir_mtime()
-        full = (
-            full
-            or dir_mtime != self._dir_mtime_seen
-            or time.monotonic() - self._full_scan_at >= FULL_SCAN_SECONDS
-        )
-        on_disk = self._scan(with_stat=full)
+        if not full and time.monotonic() - self._full_scan_at < FULL_SCAN_SECONDS:
+            if dir_mtime == self._dir_mtime_seen:
+                return  # nobody else added, removed or renamed anything
+            full = True
+        on_disk = self._scan()
         for conv_id in [i for i in self._entries if i not in on_disk]:
             del self._entries[conv_id]
             self._search.forget(conv_id)
-            self._index_dirty = True
+            self._changed()
         for conv_id, ident in on_disk.items():
             entry = self._entries.get(conv_id)
-            if entry is not None and (ident is None or (entry.mtime_ns, entry.size) == ident):
+            if entry is not None and (entry.mtime_ns, entry.size) == ident:
                 continue
             try:
                 conv = self._read(conv_id)
@@ -318,9 +325,8 @@ class ConversationStore:
                 continue
             # A loaded object of ours stays authoritative; this copy only feeds the row.
             self._record(conv)
-        if full:
-            self._dir_mtime_seen = dir_mtime
-            self._full_scan_at = time.monotonic()
+        self._dir_mtime_seen = dir_mtime
+        self._full_scan_at = time.monotonic()
 
     def _read(self, conv_id: str) -> Conversation:
         was_current = self._folder_unchanged()
@@ -329,7 +335,7 @@ class ConversationStore:
         except LoadError:
             self._search.forget(conv_id)
             if self._entries.pop(conv_id, None) is not None:
-                self._index_dirty = True
+                self._changed()
             raise
         finally:
             # A quarantine or a migration may have changed the folder: ours, not theirs.
@@ -342,10 +348,10 @@ class ConversationStore:
             return
         newer = self._loader.newer_versions.get(conv.id, 0) if conv.read_only else 0
         self._entries[conv.id] = IndexEntry(conv.summary(), st.st_mtime_ns, st.st_size, newer)
-        self._index_dirty = True
+        self._changed()
 
     def _forget(self, conv_id: str) -> None:
         self._loaded.pop(conv_id, None)
         self._search.forget(conv_id)
         if self._entries.pop(conv_id, None) is not None:
-            self._index_dirty = True
+            self._changed()

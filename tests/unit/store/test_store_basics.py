@@ -284,13 +284,23 @@ def test_files_added_or_removed_behind_our_back_show_up_at_once(
     b = store.create(title="b")
     store.list()
     folder = store.root / "conversations"
-    seen = folder.stat().st_mtime_ns
     (folder / "dropped_in.json").write_text((folder / f"{a.id}.json").read_text())
     (folder / f"{b.id}.json").unlink()
-    # Even when the folder's mtime does not reveal the change (coarse clocks), names do.
-    os.utime(folder, ns=(seen, seen))
     assert sorted(r.id for r in store.list()) == sorted([a.id, "dropped_in"])
     assert store.search("b") == []
+
+
+def test_changes_hidden_from_the_folder_mtime_are_found_by_the_periodic_scan(
+    store: ConversationStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = store.create(title="a")
+    store.list()
+    folder = store.root / "conversations"
+    seen = folder.stat().st_mtime_ns
+    (folder / "dropped_in.json").write_text((folder / f"{a.id}.json").read_text())
+    os.utime(folder, ns=(seen, seen))  # as if a coarse clock hid the change
+    monkeypatch.setattr(store_module, "FULL_SCAN_SECONDS", 0.0)  # "10 s later"
+    assert sorted(r.id for r in store.list()) == sorted([a.id, "dropped_in"])
 
 
 def test_a_file_edited_in_place_is_reread_on_the_next_start(root: Path) -> None:

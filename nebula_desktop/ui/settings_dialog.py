@@ -45,7 +45,7 @@ from nebula_desktop import secrets
 from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.background import run_in_background
-from nebula_desktop.ui.profile_editor import ProfileEditor
+from nebula_desktop.ui.profile_editor import ProfileEditor, base_url_problems
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +315,16 @@ class SettingsDialog(QDialog):
             self.tabs.setCurrentIndex(0)
             self._show_save_error(problems[0])
             return
+        # Profiles edited earlier in this session were left without blocking the user.
+        for row, profile in enumerate(self._profiles):
+            errors, _warnings = base_url_problems(profile.base_url)
+            if not profile.name.strip():
+                errors.insert(0, "Give the profile a name.")
+            if errors:
+                self.tabs.setCurrentIndex(0)
+                self.profile_list.setCurrentRow(row)
+                self._show_save_error(f"{profile.name or 'Profile'}: {errors[0]}")
+                return
         s = self._settings
         s.profiles = copy.deepcopy(self._profiles)
         s.default_profile_id = self._default_id

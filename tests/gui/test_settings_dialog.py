@@ -379,3 +379,16 @@ def test_removing_a_profile_removes_its_key(qtbot, keyring, settings, settings_s
     with qtbot.waitSignal(dialog.accepted):
         dialog.save()
     qtbot.waitUntil(lambda: new_id not in keyring.keys)
+
+
+def test_a_bad_url_in_another_profile_still_blocks_saving(
+    qtbot, keyring, settings, settings_store
+) -> None:
+    dialog = _dialog(qtbot, settings, settings_store)
+    dialog.add_profile()
+    dialog.editor.url_edit.setText("not a url")
+    dialog.profile_list.setCurrentRow(0)  # walk away from the broken profile
+    with qtbot.assertNotEmitted(dialog.settings_changed):
+        dialog.save()
+    assert dialog.profile_list.currentRow() == 1  # shown where the problem is
+    assert "New profile" in dialog.save_error.text()

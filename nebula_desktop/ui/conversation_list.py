@@ -192,6 +192,8 @@ class ConversationList(QWidget):
                 # It is filtered out: show everything again rather than hide the open chat.
                 self.search_edit.clear()
                 self._apply_filter()
+            if self.model.row_of(conv_id) < 0:
+                self.summary_changed(conv_id)  # created since the last reload
             self._set_current(conv_id)
         finally:
             self._quiet -= 1

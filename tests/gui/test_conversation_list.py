@@ -358,3 +358,11 @@ def test_ctrl_z_in_the_list_undoes_the_delete(qtbot, panel: ConversationList, st
         qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert panel.current_id() == chats["old"]
     assert store.load(chats["old"]).title == "Old recipe"
+
+
+def test_selecting_a_chat_created_since_the_last_reload_shows_it(
+    panel: ConversationList, store
+) -> None:
+    conv = store.create(title="Just made")
+    panel.select(conv.id)
+    assert panel.current_id() == conv.id

@@ -89,6 +89,11 @@ class ChatController(QObject):
         self._save_timer = QTimer(self)
         self._save_timer.setInterval(_SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
+        self._header_dirty: Conversation | None = None
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(600)
+        self._header_timer.timeout.connect(self._save_header_edits)
 
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
@@ -98,6 +103,7 @@ class ChatController(QObject):
         """Show ``conv`` (or nothing); keeps the previous one's draft and any running stream."""
         if conv is self.conv and conv is not None:
             return
+        self._save_header_edits()
         self.store_draft()
         if self._active is not None and self._active.conv is self.conv:
             self.view.flush_stream()  # later deltas for it go to `pending` while off screen
@@ -135,9 +141,17 @@ class ChatController(QObject):
             self._save(conv, touch=False)
 
     def header_edited(self) -> None:
-        """The top bar changed: store the values with the conversation."""
+        """The top bar changed: store the values with the conversation (saved shortly after,
+        so typing a model name does not write the file on every key)."""
         conv = self.conv
         if conv is not None and not conv.read_only and self.header.apply_to(conv):
+            self._header_dirty = conv
+            self._header_timer.start()
+
+    def _save_header_edits(self) -> None:
+        self._header_timer.stop()
+        conv, self._header_dirty = self._header_dirty, None
+        if conv is not None:
             self._save(conv, touch=False)
 
     # -- user actions ------------------------------------------------------------------------
@@ -229,6 +243,8 @@ class ChatController(QObject):
 
     def discard(self, conv_id: str) -> None:
         """The conversation was deleted: stop its stream and forget it without saving."""
+        if self._header_dirty is not None and self._header_dirty.id == conv_id:
+            self._header_dirty = None  # saving now would bring the deleted file back
         active = self._active
         if active is not None and active.conv.id == conv_id:
             self.worker.cancel(active.request_id)
@@ -244,6 +260,7 @@ class ChatController(QObject):
 
     def shutdown(self) -> None:
         """Stop streaming, save, and stop the worker thread (called once, on close)."""
+        self._save_header_edits()
         self.store_draft()
         if self._active is not None:
             self.stop()

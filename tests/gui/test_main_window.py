@@ -270,3 +270,18 @@ def test_link_opens_in_the_browser_only_after_confirming_the_full_address(
         assert not open_dialogs(window, QMessageBox)
     finally:
         QDesktopServices.unsetUrlHandler("https")
+
+
+def test_top_bar_values_are_remembered_with_the_conversation(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    window.new_chat()
+    conv_id = window.controller.conv.id
+    window.header.model.setEditText("other-model")
+    window.header.temperature.setValue(0.2)
+    window.header.max_tokens.setValue(1024)
+    make_window.close(window)
+    again = make_window()
+    assert again.controller.conv.id == conv_id
+    assert again.header.model_name() == "other-model"
+    assert again.header.temperature.value() == 0.2
+    assert again.header.max_tokens.value() == 1024

@@ -42,6 +42,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1" + REDACTED,
     ),
     (re.compile(r"(?i)\bbearer\s+[^\s\"',}]+"), "Bearer " + REDACTED),
+    # Key-like fields in dict reprs, JSON and query strings: "api_key": "…", x-api-key=….
+    (
+        re.compile(
+            r"""(?i)((?:api[_-]?key|x-api-key|access[_-]?token|secret|password)["']?\s*[:=]\s*["']?)"""
+            r"""[^"'\s,}&]+"""
+        ),
+        r"\1" + REDACTED,
+    ),
     (re.compile(r"sk-[A-Za-z0-9_\-]{8,}"), REDACTED),
 )
 

@@ -75,6 +75,20 @@ def test_bearer_token_of_any_shape_is_redacted() -> None:
     assert "secretvalue" not in redact("authorization: secretvalue")
 
 
+def test_key_fields_in_dicts_json_and_query_strings_are_redacted() -> None:
+    for text in (
+        "params {'api_key': 'abc123def456', 'model': 'gpt-4o'}",
+        '{"x-api-key": "abc123def456"}',
+        "GET /v1/models?apikey=abc123def456&x=1",
+        "password=abc123def456",
+    ):
+        out = redact(text)
+        assert "abc123def456" not in out, text
+    assert "gpt-4o" in redact("params {'api_key': 'abc123def456', 'model': 'gpt-4o'}")
+    # Ordinary words are left alone.
+    assert redact("max_tokens=100 temperature=0.7") == "max_tokens=100 temperature=0.7"
+
+
 def test_record_keeps_time_level_and_logger_name(log_file: Path) -> None:
     logging.getLogger("nebula_desktop.ui").error("request %s failed with %d", "req-42", 401)
     line = next(ln for ln in _contents(log_file).splitlines() if "req-42" in ln)

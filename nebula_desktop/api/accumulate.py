@@ -73,6 +73,8 @@ class Accumulator:
             if reasoning and isinstance(reasoning, str):
                 self._emit_reasoning(reasoning)
             content = delta.get("content")
+            if content and isinstance(content, list):
+                content = _text_of_parts(content)
             if content and isinstance(content, str):
                 if self._state == _CONTENT:
                     self._emit_content(content)
@@ -214,6 +216,12 @@ class Accumulator:
             return max(self._tools, default=-1) + 1
         # No id: a continuation of the latest call.
         return max(self._tools) if self._tools else pos
+
+
+def _text_of_parts(parts: list[Any]) -> str:
+    """The text of content given as parts (``[{"type": "text", "text": ...}]``)."""
+    texts = [p.get("text") for p in parts if isinstance(p, dict) and p.get("type") == "text"]
+    return "".join(t for t in texts if isinstance(t, str))
 
 
 def _partial_suffix(text: str, tag: str) -> int:

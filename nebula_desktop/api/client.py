@@ -277,6 +277,10 @@ class ChatClient:
                 except ValueError:
                     continue  # a damaged event must not lose the rest of the answer
                 if obj.get("error"):
+                    if trailer:
+                        # The answer already finished; a gateway's trailing complaint (often
+                        # about usage accounting) must not turn a whole answer into a failure.
+                        continue
                     raise error_from_payload(
                         obj, request_id=rid, secret=self._api_key, partial=acc.result(rid)
                     )
@@ -300,7 +304,7 @@ class ChatClient:
                 obj = loads(payload)
             except ValueError:
                 continue
-            if isinstance(obj, dict) and obj.get("error"):
+            if isinstance(obj, dict) and obj.get("error") and not trailer:
                 raise error_from_payload(
                     obj, request_id=rid, secret=self._api_key, partial=acc.result(rid)
                 )

@@ -80,3 +80,14 @@ def test_a_lone_less_than_sign_is_not_held_back_forever() -> None:
     acc.add(delta({"content": "<"}))
     acc.add(delta({"content": "3 is a heart"}))
     assert seen == ["<3 is a heart"]
+
+
+def test_content_given_as_text_parts() -> None:
+    acc = Accumulator()
+    parts = [
+        {"type": "text", "text": "Hello "},
+        {"type": "image_url"},
+        {"type": "text", "text": "!"},
+    ]
+    acc.add({"choices": [{"message": {"content": parts}, "finish_reason": "stop"}]})
+    assert acc.result().content == "Hello !"

@@ -223,3 +223,15 @@ def test_profile_proxy_wins_over_the_environment(
     client = ChatClient("http://llm.nebula.invalid/v1", proxy=f"http://127.0.0.1:{server.port}")
     assert client.chat("m", USER).content == "profile proxy"
     client.close()
+
+
+def test_error_after_the_answer_finished_does_not_fail_it(server, client) -> None:
+    body = (
+        event({"content": "All done."})
+        + event({}, "stop")
+        + b'data: {"error":{"message":"usage accounting failed"}}\n\n'
+        + b"data: [DONE]\n\n"
+    )
+    server.queue(Reply(200, SSE, [body]))
+    r = client.chat("m", USER)
+    assert r.content == "All done." and r.complete

@@ -16,13 +16,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
-    QFrame,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTextBrowser,
 )
 
 from nebula_desktop.ui.message_documents import DocumentCache, RenderedDoc, StreamingDoc
@@ -38,12 +36,14 @@ from nebula_desktop.ui.message_layout import (
     RowLayout,
     button_row,
     column_rect,
+    estimate_height,
+    layout_error,
     needs_error_box,
     thinking_label,
     usage_text,
-    wrapped_height,
 )
 from nebula_desktop.ui.message_model import MessageModel
+from nebula_desktop.ui.message_selector import MessageTextSelector
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -253,61 +253,15 @@ class MessageDelegate(QStyledItemDelegate):
             lay.usage_rect = QRect(col_x, y, col_w, fm_small.height())
             y += fm_small.height()
         if needs_error_box(msg, streaming):
-            y = self._layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold)
+            y = layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold)
         y += ROW_VPAD
         lay.height = y - top
         lay.column.setHeight(lay.height)
         return lay
 
-    def _layout_error(
-        self,
-        msg: Message,
-        lay: RowLayout,
-        x: int,
-        w: int,
-        y: int,
-        fm: QFontMetrics,
-        fm_bold: QFontMetrics,
-    ) -> int:
-        pad, inner = 10, w - 20
-        top = y
-        y += pad
-        lines = [("Incomplete answer" if msg.content else "No answer", True)]
-        if msg.error:
-            lines.append((msg.error, False))
-        if msg.request_id:
-            lines.append((f"Request id: {msg.request_id}", False))
-        for text, bold in lines:
-            h = wrapped_height(fm_bold if bold else fm, inner, text)
-            lay.error_lines.append((text, QRect(x + pad, y, inner, h), bold))
-            y += h + 2
-        y += 6
-        items = [("retry", "Retry")]
-        if msg.content:
-            items.append(("continue", "Continue"))
-        lay.buttons = button_row(fm, x + pad, y, items)
-        y += lay.buttons[0][2].height() + pad
-        lay.error_rect = QRect(x, top, w, y - top)
-        return y
-
     def estimate_height(self, msg: Message) -> int:
         """A cheap height guess for rows that have not been shown yet (no rendering)."""
-        fm = QFontMetrics(self.fonts.base)
-        _, col_w = column_rect(self.view_width)
-        width = col_w * BUBBLE_MAX if msg.role == "user" else col_w
-        per_line = max(10, int(width / max(1, fm.averageCharWidth())))
-        text = msg.content
-        lines = text.count("\n") + len(text) // per_line + 1
-        height = 2 * ROW_VPAD + fm.height() + 10 + int(lines * fm.lineSpacing() * 1.15)
-        if msg.role == "user":
-            height += 2 * BUBBLE_PAD
-        if msg.reasoning:
-            height += fm.height() + 14
-        if msg.usage:
-            height += fm.height()
-        if needs_error_box(msg, False):
-            height += 5 * fm.height()
-        return height
+        return int(estimate_height(msg, self.fonts, self.view_width))
 
     def measure(self, msg: Message, row: int) -> QSize:
         """Measure one row exactly and remember it."""
@@ -438,33 +392,15 @@ class MessageDelegate(QStyledItemDelegate):
         parent: Any,
         option: QStyleOptionViewItem,
         index: _Index,
-    ) -> QTextBrowser:
+    ) -> MessageTextSelector:
         """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C."""
         msg: Message = index.data(_ROLE)
         entry = self._document(msg, "body", 100)
-        editor = QTextBrowser(parent)
-        editor.setObjectName("messageTextSelector")
-        editor.setFrameShape(QFrame.Shape.NoFrame)
-        editor.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        editor.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        editor.setOpenLinks(False)
-        editor.setOpenExternalLinks(False)
-        editor.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-        )
-        pal = editor.palette()
-        pal.setColor(QPalette.ColorRole.Base, Qt.GlobalColor.transparent)
-        pal.setColor(QPalette.ColorRole.Text, self.colors.q("text"))
-        editor.setPalette(pal)
-        editor.viewport().setAutoFillBackground(False)
-        doc = editor.document()
-        doc.setDefaultFont(self.fonts.base)
-        doc.setDocumentMargin(0)
-        doc.setDefaultTextOption(entry.doc.defaultTextOption())
         live = self._stream_docs.get((msg.id, "body"))
-        doc.setHtml(live.html if live is not None and msg.id == self.streaming_id else entry.html)
+        html = live.html if live is not None and msg.id == self.streaming_id else entry.html
+        editor = MessageTextSelector(
+            parent, html, self.fonts.base, entry.doc.defaultTextOption(), self.colors.q("text")
+        )
         editor.setProperty("message_id", msg.id)
         msg_id = msg.id
         editor.anchorClicked.connect(lambda url: self._emit_link(msg_id, url.toString()))

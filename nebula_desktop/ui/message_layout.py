@@ -170,3 +170,50 @@ def wrapped_height(fm: QFontMetrics, width: int, text: str) -> int:
     """Height of ``text`` word-wrapped to ``width``."""
     flags = int(Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere)
     return fm.boundingRect(QRect(0, 0, max(20, width), 100_000), flags, text).height()
+
+
+def layout_error(
+    msg: Message, lay: RowLayout, x: int, w: int, y: int, fm: QFontMetrics, fm_bold: QFontMetrics
+) -> int:
+    """Lay out the incomplete marker (title, product error text, request id, Retry/Continue)
+    from ``y``; returns the y below it."""
+    pad, inner = 10, w - 20
+    top = y
+    y += pad
+    lines = [("Incomplete answer" if msg.content else "No answer", True)]
+    if msg.error:
+        lines.append((msg.error, False))
+    if msg.request_id:
+        lines.append((f"Request id: {msg.request_id}", False))
+    for text, bold in lines:
+        h = wrapped_height(fm_bold if bold else fm, inner, text)
+        lay.error_lines.append((text, QRect(x + pad, y, inner, h), bold))
+        y += h + 2
+    y += 6
+    items = [("retry", "Retry")]
+    if msg.content:
+        items.append(("continue", "Continue"))
+    lay.buttons = button_row(fm, x + pad, y, items)
+    y += lay.buttons[0][2].height() + pad
+    lay.error_rect = QRect(x, top, w, y - top)
+    return y
+
+
+def estimate_height(msg: Message, fonts: Fonts, view_width: int) -> int:
+    """A cheap height guess from the text length, for rows not shown yet (no rendering)."""
+    fm = QFontMetrics(fonts.base)
+    _, col_w = column_rect(view_width)
+    width = col_w * BUBBLE_MAX if msg.role == "user" else col_w
+    per_line = max(10, int(width / max(1, fm.averageCharWidth())))
+    text = msg.content
+    lines = text.count("\n") + len(text) // per_line + 1
+    height = 2 * ROW_VPAD + fm.height() + 10 + int(lines * fm.lineSpacing() * 1.15)
+    if msg.role == "user":
+        height += 2 * BUBBLE_PAD
+    if msg.reasoning:
+        height += fm.height() + 14
+    if msg.usage:
+        height += fm.height()
+    if needs_error_box(msg, False):
+        height += 5 * fm.height()
+    return height

@@ -78,6 +78,18 @@ def test_preview_is_one_short_line_of_the_last_message(store: ConversationStore)
     assert row.preview.startswith("line one line two")
 
 
+def test_one_row_can_be_reread_after_a_save(store: ConversationStore) -> None:
+    conv = store.create(title="t")
+    conv.title = "renamed"
+    conv.messages.append(Message(role="user", content="hello"))
+    store.save(conv)
+    row = store.summary(conv.id)
+    assert row is not None
+    assert (row.title, row.preview, row.message_count) == ("renamed", "hello", 1)
+    store.delete(conv.id)
+    assert store.summary(conv.id) is None
+
+
 def test_save_bumps_updated_at_unless_touch_is_false(store: ConversationStore) -> None:
     conv = store.create()
     before = conv.updated_at

@@ -331,3 +331,38 @@ def test_dark_mode_and_font_size_re_render(qtbot, view: MessageView) -> None:  #
     small = view.message_delegate.layout(msg, 0, 0).height
     view.set_font_point_size(20)
     assert view.message_delegate.layout(msg, 0, 0).height > small
+
+
+def test_hostile_answer_fetches_nothing_and_embeds_no_images(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    from tests.servers import LoopbackServer
+
+    with LoopbackServer() as srv:
+        base = f"http://127.0.0.1:{srv.port}"
+        hostile = (
+            f'<img src="{base}/a.png"> ![x]({base}/b.png) <img src="file:///etc/passwd">\n\n'
+            f'<link rel="stylesheet" href="{base}/c.css"> <iframe src="{base}/d"></iframe>\n\n'
+            f"[click]({base}/e) <{base}/f>"
+        )
+        msg = Message(role="assistant", content=hostile)
+        view.set_messages([msg])
+        _settle(qtbot, view)
+        view.grab()
+        index = view.model().index(0, 0)
+        body = view.message_delegate.body_rect(index, view.visualRect(index))
+        qtbot.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=body.bottomRight() - QPoint(2, 2)
+        )
+        editor = view.indexWidget(index)
+        assert isinstance(editor, QTextBrowser)
+        editor.grab()
+        # QTextDocument loads resources synchronously while laying out and painting, so any
+        # fetch would already have reached the server.
+        assert srv.requests == []
+        for doc in (view.message_delegate.layout(msg, 0, 0).body_doc.doc, editor.document()):
+            block = doc.begin()
+            while block.isValid():
+                it = block.begin()
+                while not it.atEnd():
+                    assert not it.fragment().charFormat().isImageFormat()
+                    it += 1
+                block = block.next()

@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -35,7 +35,7 @@ def _style_sheet_path() -> Path:
     try:
         from nebula_desktop.resources import resource_path
 
-        return resource_path("styles", "app.qss")
+        return Path(resource_path("styles", "app.qss"))
     except ImportError:  # pragma: no cover - a broken install; colours still work
         return Path(__file__).resolve().parents[2] / "resources" / "styles" / "app.qss"
 
@@ -156,11 +156,22 @@ class _ThemeController(QObject):
                 dark = _is_dark(self._app.palette())
         else:
             dark = self.mode == "dark"
-            if hints.colorScheme() != wanted or _is_dark(self._app.palette()) != dark:
-                # The platform ignored the request: paint it ourselves.
-                self._app.setStyle(QStyleFactory.create("Fusion"))
-                self._app.setPalette(_dark_palette() if dark else _light_palette())
+            self._restore_native()  # the platform's own look, if it can do what we asked
+            if hints.colorScheme() != wanted:
+                self._paint_fallback(dark)  # it cannot: paint it ourselves
+            elif _is_dark(self._app.palette()) != dark:
+                # It agreed, but some platforms update the palette a moment later: check then.
+                QTimer.singleShot(300, self._verify_palette)
         return self._set_dark(dark)
+
+    def _paint_fallback(self, dark: bool) -> None:
+        self._app.setStyle(QStyleFactory.create("Fusion"))
+        self._app.setPalette(_dark_palette() if dark else _light_palette())
+
+    def _verify_palette(self) -> None:
+        if self.mode in ("light", "dark") and _is_dark(self._app.palette()) != self.dark:
+            log.info("platform did not switch the palette to %s; using our own", self.mode)
+            self._paint_fallback(self.dark)
 
     def _restore_native(self) -> None:
         if self._app.style().name().lower() != self._native_style.lower():

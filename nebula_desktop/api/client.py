@@ -231,6 +231,13 @@ class ChatClient:
         acc = Accumulator(on_delta)
         acc.add(payload)
         result = acc.result(rid)
+        if result.finish_reason == "error":
+            raise APIError(
+                "the server reported an error while answering",
+                status_code=resp.status_code,
+                request_id=rid,
+                partial=result,
+            )
         if result.finish_reason is None:
             # Many local servers omit finish_reason in one-piece replies; the reply is whole.
             result.complete = True

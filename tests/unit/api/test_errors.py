@@ -212,3 +212,10 @@ def test_bad_extra_header_is_explained(server, make_client) -> None:
     with pytest.raises(APIConnectionError) as info:
         make_client(extra_headers={"X-Team": "ünïcödé ☃"}).chat("m", USER)
     assert "header" in info.value.details and not info.value.retryable
+
+
+def test_non_stream_finish_reason_error_is_a_failure(server, client) -> None:
+    completion = {"choices": [{"message": {"content": "half"}, "finish_reason": "error"}]}
+    err = fail(server, client, Reply.json(200, completion), stream=False)
+    assert err.partial is not None and err.partial.content == "half"
+    assert len(server.requests) == 1

@@ -180,10 +180,18 @@ class Profile:
         )
 
 
+def is_secret_header(name: str) -> bool:
+    """True for header names that carry credentials; settings never store such headers.
+
+    The profile editor should refuse them up front (the key belongs in the keyring).
+    """
+    return name.lower() in _SECRET_HEADERS or looks_secret(name)
+
+
 def _safe_headers(headers: dict[str, str], dropped: list[str], where: str) -> dict[str, str]:
     safe = {}
     for name, value in headers.items():
-        if name.lower() in _SECRET_HEADERS or looks_secret(name):
+        if is_secret_header(name):
             dropped.append(f"{where}extra_headers.{name}")
         else:
             safe[name] = value

@@ -14,6 +14,7 @@ from nebula_desktop.settings import (
     Profile,
     Settings,
     SettingsStore,
+    is_secret_header,
 )
 
 
@@ -139,6 +140,22 @@ def test_anything_named_like_a_key_is_dropped_and_scrubbed_from_disk(tmp_path: P
     assert "api_key" in notice
     assert "keyring" in notice
     assert "sk-" not in notice
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("Authorization", True),
+        ("X-Api-Key", True),
+        ("api-key", True),
+        ("X-Auth-Token", True),
+        ("Cookie", True),
+        ("HTTP-Referer", False),
+        ("X-Title", False),
+    ],
+)
+def test_credential_headers_are_recognised(name: str, secret: bool) -> None:
+    assert is_secret_header(name) is secret
 
 
 def test_a_key_put_into_settings_in_memory_is_never_written(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@
 # 3. runs the installed `nebula-desktop --smoke-test` offscreen with a throw-away HOME;
 # 4. under a private Xvfb: `nebula-desktop --screenshot`, then a plain launch photographed with
 #    `import -window root`; both PNGs must show a drawn window (many distinct colours);
+#    then tests/e2e runs against the installed app (a seeded conversation must be drawn);
 # 5. removes the package and checks nothing is left in /opt or /usr/bin.
 # Any failure stops the run with a message saying what broke. Budget: NEBULA_BUNDLE_MAX_MB (120).
 set -euo pipefail
@@ -166,6 +167,21 @@ kill "$APP_PID" 2>/dev/null || true
 wait "$APP_PID" 2>/dev/null || true
 APP_PID=""
 mkdir -p build/ci && cp "$WORK/window.png" "$WORK/root.png" build/ci/  # for a human to look at
+
+# The real-window tests, now on the installed app: a seeded conversation with code, CJK and
+# emoji must appear in its window (tests/e2e, with NEBULA_E2E_APP pointing at the launcher).
+if [ "${NEBULA_SKIP_E2E:-}" = "1" ]; then
+  log "NEBULA_SKIP_E2E=1: skipping tests/e2e on the installed app"
+else
+  [ -x .venv/bin/python ] || die "no .venv (bash tools/dev.sh test makes it) for tests/e2e"
+  log "tests/e2e on the installed app"
+  kill "$XVFB_PID" 2>/dev/null || true  # the tests start their own Xvfb
+  wait "$XVFB_PID" 2>/dev/null || true
+  XVFB_PID=""
+  env -u DISPLAY CI=true NEBULA_E2E_APP=/usr/bin/nebula-desktop \
+    .venv/bin/python -m pytest tests/e2e -q -p no:cacheprovider -m xvfb \
+    || die "tests/e2e failed on the installed app"
+fi
 
 # --- 5. uninstall ---------------------------------------------------------------------------------
 log "apt-get remove $PKG"

@@ -11,7 +11,9 @@ Signals (plain data):
 * ``conversation_restored(conv_id)`` — Undo brought it back (then it is selected).
 * ``new_requested()`` — the New chat button.
 
-Search filters as you type (debounced) by title and message text via ``store.search``.
+Search filters as you type (debounced) by title and message text via ``store.search``; Down
+walks into the results, Esc clears the search. In the list: F2 or double-click renames, Del
+deletes (Undo bar for ten seconds, or Ctrl+Z), Ctrl+P pins, the context menu offers all three.
 """
 
 from __future__ import annotations

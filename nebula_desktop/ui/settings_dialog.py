@@ -11,7 +11,8 @@ changed in place), calls ``settings_store.save(settings)`` and emits ``settings_
 the user typed are then written with ``secrets.set_key`` on a background thread; the dialog
 closes when they are stored. If no keyring is usable it shows why (what to install) and offers
 "Keep the key for this session only", which puts the key in ``session_keys``. The GUI thread
-never waits for the keyring or the network.
+never waits for the keyring or the network. "Forget" removes a saved key on Save, and so does
+removing its profile.
 """
 
 from __future__ import annotations

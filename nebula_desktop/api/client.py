@@ -9,6 +9,7 @@ only for transient failures, honouring the server's Retry-After hints.
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 import time
@@ -37,6 +38,7 @@ from nebula_desktop.api.transport_errors import PERMANENT, describe, retry_after
 __all__ = ["ChatClient"]
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
 _READ_SIZE = 65536  # read1 returns whatever has arrived, up to this: no waiting to fill it
 _MAX_BODY = 8 * 1024 * 1024  # error and non-stream bodies: enough for any real answer
 _TRAILER_GRACE = 2.0  # after finish_reason, how long to wait for usage / [DONE]
@@ -392,6 +394,12 @@ class ChatClient:
                 if delay is None:
                     raise
                 tries += 1
+                # Never the message text or the key: status, code, request id and the wait.
+                log.info(
+                    "retry %d/%d in %.2f s after %s (status %s, code %s, request id %s)",
+                    tries, self.max_retries, delay, type(err).__name__,
+                    err.status_code, err.code, err.request_id,
+                )  # fmt: skip
                 if cancel is not None:
                     if cancel.wait(delay):
                         raise _Cancelled() from None

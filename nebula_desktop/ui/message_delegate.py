@@ -128,7 +128,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- documents ---------------------------------------------------------------------------
 
-    def _document(self, msg: Message, part: str, width: int) -> RenderedDoc:
+    def _document(self, msg: Message, part: str, width: int | None) -> RenderedDoc:
         text = msg.content if part == "body" else msg.reasoning
         if msg.id == self.streaming_id:
             live = self._stream_docs.get((msg.id, part))
@@ -140,7 +140,7 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             key = (msg.id, part, len(text), self.dark, self.font_point_size)
             entry = self.cache.get(key, text, self.dark, self._body_font(part))
-        if entry.doc.textWidth() != width:
+        if width is not None and entry.doc.textWidth() != width:
             entry.doc.setTextWidth(width)
         return entry
 
@@ -221,9 +221,13 @@ class MessageDelegate(QStyledItemDelegate):
         if msg.content or is_user:
             if is_user:
                 max_w = int(col_w * BUBBLE_MAX) - 2 * BUBBLE_PAD
-                doc = self._document(msg, "body", max_w)
-                ideal = min(max_w, int(doc.doc.idealWidth()) + 2)
-                if ideal < max_w:
+                doc = self._document(msg, "body", None)
+                ideal = doc.fits.get(max_w)
+                if ideal is None:
+                    # Shrink-wrap the bubble once per width (re-wrapping on each paint costs).
+                    doc.doc.setTextWidth(max_w)
+                    ideal = doc.fits[max_w] = min(max_w, int(doc.doc.idealWidth()) + 2)
+                if doc.doc.textWidth() != ideal:
                     doc.doc.setTextWidth(ideal)
                 body_h = int(doc.doc.size().height())
                 lay.bubble = QRect(
@@ -312,8 +316,22 @@ class MessageDelegate(QStyledItemDelegate):
         selected = index.row() == self.keyboard_row and bool(
             option.state & QStyle.StateFlag.State_HasFocus
         )
+        # Draw only what the viewport shows: a 10,000-pixel answer repaints just its visible part.
+        widget = option.widget
+        visible = widget.rect() if widget is not None else option.rect
+        viewport = getattr(widget, "viewport", None)
+        if callable(viewport):
+            visible = viewport().rect()
         paint_row(
-            painter, lay, self.colors, self.fonts, option.rect, hovered, self.hover_pos, selected
+            painter,
+            lay,
+            self.colors,
+            self.fonts,
+            option.rect,
+            hovered,
+            self.hover_pos,
+            selected,
+            visible,
         )
 
     # -- hit-testing ---------------------------------------------------------------------------
@@ -353,7 +371,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def code_block(self, msg: Message, number: int) -> str | None:
         """Raw code of code block ``number`` of ``msg``'s answer."""
-        entry = self._document(msg, "body", int(column_rect(self.view_width)[1]))
+        entry = self._document(msg, "body", None)
         if 0 <= number < len(entry.code_blocks):
             return entry.code_blocks[number]
         return None
@@ -395,7 +413,7 @@ class MessageDelegate(QStyledItemDelegate):
     ) -> MessageTextSelector:
         """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C."""
         msg: Message = index.data(_ROLE)
-        entry = self._document(msg, "body", 100)
+        entry = self._document(msg, "body", None)
         live = self._stream_docs.get((msg.id, "body"))
         html = live.html if live is not None and msg.id == self.streaming_id else entry.html
         editor = MessageTextSelector(

@@ -26,6 +26,7 @@ class RenderedDoc:
     doc: QTextDocument
     code_blocks: list[str] = field(default_factory=list)
     html: str = ""
+    fits: dict[int, int] = field(default_factory=dict)  # max width -> shrink-wrapped width
 
 
 def new_document(font: QFont) -> QTextDocument:
@@ -123,6 +124,7 @@ class StreamingDoc:
         self._stable_end = cursor.position()
         self._insert(cursor, upd.tail_html)
         self.entry.code_blocks = upd.code_blocks
+        self.entry.fits.clear()
         self._tail_html = upd.tail_html
         self._length = len(text)
         return self.entry

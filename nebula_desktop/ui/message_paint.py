@@ -45,12 +45,13 @@ def paint_row(
     hovered: bool,
     hover_pos: QPoint,
     focused: bool,
+    visible: QRect,
 ) -> None:
     """Paint every part of one message."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    clip = row_rect.adjusted(0, 0, 0, max(0, lay.height - row_rect.height()))
+    clip = row_rect.adjusted(0, 0, 0, max(0, lay.height - row_rect.height())).intersected(visible)
     if focused:
         # Keyboard focus (Up/Down) shows which message Ctrl+C copies.
         painter.setPen(Qt.PenStyle.NoPen)

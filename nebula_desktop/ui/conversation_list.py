@@ -76,7 +76,8 @@ class ConversationList(QWidget):
         super().__init__(parent)
         self._store = store
         self._quiet = 0  # >0 while rows change under code's control: no selection signal
-        self._deleted_id: str | None = None
+        # Deleted while the Undo bar was up, oldest first: Undo brings back the newest.
+        self._deleted: list[tuple[str, str]] = []  # (conv_id, title)
 
         self.new_button = QPushButton("New chat")
         self.new_button.setAccessibleName("New chat")
@@ -270,12 +271,8 @@ class ConversationList(QWidget):
             self.model.remove(conv_id)
         finally:
             self._quiet -= 1
-        self._deleted_id = conv_id
-        short = title if len(title) <= 40 else title[:39] + "…"
-        self.undo_label.setText(f"Chat deleted · “{short}”" if short else "Chat deleted")
-        self.undo_button.show()
-        self.undo_bar.show()
-        self._undo_timer.start()
+        self._deleted.append((conv_id, title))
+        self._show_undo_bar()
         self._update_empty_hint()
         # The user lands on the neighbour, as in any list they delete from.
         if self.model.rowCount() > 0:
@@ -289,18 +286,21 @@ class ConversationList(QWidget):
 
     def undo_delete(self) -> None:
         """Bring back the chat deleted last and select it."""
-        conv_id = self._deleted_id
-        if conv_id is None:
+        if not self._deleted:
             return
-        self._deleted_id = None
+        conv_id, _title = self._deleted.pop()
         self._undo_timer.stop()
         try:
             self._store.restore(conv_id)
         except (StoreError, OSError) as exc:
+            self._deleted.clear()
             self._show_error(str(exc))
             return
         log.info("conversation %s restored", conv_id)
-        self.undo_bar.hide()
+        if self._deleted:
+            self._show_undo_bar()  # the earlier ones can still come back
+        else:
+            self.undo_bar.hide()
         self.reload()
         self.select(conv_id)
         self.conversation_restored.emit(conv_id)
@@ -349,9 +349,20 @@ class ConversationList(QWidget):
         self.undo_bar.show()
         self._undo_timer.start()
 
+    def _show_undo_bar(self) -> None:
+        title = self._deleted[-1][1]
+        short = title if len(title) <= 40 else title[:39] + "…"
+        text = f"Chat deleted · “{short}”" if short else "Chat deleted"
+        if len(self._deleted) > 1:
+            text = f"{len(self._deleted)} chats deleted · last “{short}”"
+        self.undo_label.setText(text)
+        self.undo_button.show()
+        self.undo_bar.show()
+        self._undo_timer.start()
+
     def _hide_undo_bar(self) -> None:
         self.undo_bar.hide()
-        self._deleted_id = None  # stays in the trash until the store purges it
+        self._deleted.clear()  # they stay in the trash until the store purges them
 
     def _on_search_edit_text_changed(self, _text: str) -> None:
         self._search_timer.start()

@@ -366,3 +366,19 @@ def test_selecting_a_chat_created_since_the_last_reload_shows_it(
     conv = store.create(title="Just made")
     panel.select(conv.id)
     assert panel.current_id() == conv.id
+
+
+def test_undo_brings_back_several_deletes_newest_first(
+    qtbot, panel: ConversationList, store, chats
+) -> None:
+    panel.delete(chats["old"])
+    panel.delete(chats["mid"])
+    assert "2 chats deleted" in panel.undo_label.text()
+    panel.undo_delete()
+    assert panel.model.row_of(chats["mid"]) >= 0
+    assert panel.model.row_of(chats["old"]) < 0
+    assert panel.undo_bar.isVisible()
+    panel.undo_delete()
+    assert panel.model.row_of(chats["old"]) >= 0
+    assert not panel.undo_bar.isVisible()
+    assert len(store.list()) == 4

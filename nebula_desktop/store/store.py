@@ -82,14 +82,23 @@ class ConversationStore:
         self._rows: builtins.list[ConversationSummary] | None = None  # sorted list() cache
         self._dir_mtime_seen = -1
         self._full_scan_at = 0.0
+        self._entries: dict[str, IndexEntry] = {}
+        try:
+            self._open()
+        except BaseException:
+            self._lock.release()  # a failed open must not keep the folder locked
+            self._lock = None
+            raise
+
+    def _open(self) -> None:
         housekeeping.remove_stale_temp_files(self.root, self.conversations_dir, self.backups_dir)
         housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
         self._entries = read_index(self.index_path)
         self._index_dirty = not self._entries
-        for entry in self._entries.values():
-            if entry.newer_schema:
-                self._loader.note_newer(entry.summary.id, entry.summary.title, entry.newer_schema)
         self._refresh(full=True)
+        for entry in self._entries.values():
+            if entry.newer_schema:  # trusted from the index: the notice is still due
+                self._loader.note_newer(entry.summary.id, entry.summary.title, entry.newer_schema)
         self.flush_index()
 
     # -- public API -------------------------------------------------------------------------

@@ -349,3 +349,16 @@ def test_index_written_by_close_is_trusted_only_while_files_match(root: Path) ->
     assert row.message_count == 2
     assert row.preview == "two"
     s2.close()
+
+
+def test_a_failed_open_does_not_leave_the_folder_locked(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store_module.housekeeping, "purge_old_files", broken)
+    with pytest.raises(OSError):
+        ConversationStore(root)
+    monkeypatch.undo()
+    ConversationStore(root).close()

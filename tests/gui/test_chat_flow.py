@@ -303,3 +303,31 @@ def test_answer_keeps_streaming_into_its_chat_while_another_is_open(
     assert answer.content == "".join(words)
     assert answer.complete
     assert window.view.model().rowCount() == 2
+
+
+def test_closing_while_streaming_keeps_the_partial_answer(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    reply = sse_reply(["Interrupted by ", "closing"], finish_reason=None, done=False)
+    reply.hang = True
+    server.queue(reply)
+    window = make_window()
+    send(qtbot, window, "Go on")
+    answer = window.controller.conv.messages[-1]
+    qtbot.waitUntil(lambda: answer.content == "Interrupted by closing", timeout=10000)
+    make_window.close(window)  # returns once the worker thread has stopped
+    assert not window.controller.worker.busy
+    again = make_window()
+    kept = again.controller.conv.messages[-1]
+    assert (kept.content, kept.complete) == ("Interrupted by closing", False)
+
+
+def test_closing_while_the_model_list_hangs_does_not_wait_for_it(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.default["/v1/models"] = Reply(200, {"Content-Type": "application/json"}, [], hang=True)
+    window = make_window()
+    qtbot.waitUntil(lambda: any(r.path == "/v1/models" for r in server.requests), timeout=10000)
+    assert window.header.busy.isVisible()
+    make_window.close(window)
+    assert not window._background.thread.isRunning()

@@ -75,17 +75,40 @@ mapfile -t elves < <(find "$BUNDLE" -type f \( -name '*.so' -o -name '*.so.*' -o
 ldd_out=$(LD_LIBRARY_PATH=$LIBPATH ldd "${elves[@]}" 2>/dev/null || true)
 missing=$(grep 'not found' <<<"$ldd_out" | awk '{print $1}' | sort -u || true)
 [ -z "$missing" ] || die "libraries not found for the bundle: $(echo $missing) — install them and rebuild"
-mapfile -t syslibs < <(awk '/=> \// {print $3}' <<<"$ldd_out" | grep -v "^$BUNDLE/" | sort -u)
-declare -A pkgs=()
+# Depends lists the packages of the libraries the bundle links directly (DT_NEEDED), as
+# dpkg-shlibdeps would; their own dependencies come with them. One dpkg-query for all of them.
+declare -A where=() bundled=() owner_of=() pkgs=()
+while read -r name arrow path _; do
+  [ "$arrow" = "=>" ] && [ -n "$path" ] && where[$name]=$path
+done <<<"$ldd_out"
+for f in "${elves[@]}"; do bundled[$(basename "$f")]=1; done
+mapfile -t direct < <("$PY" build_scripts/elf_needed.py "${elves[@]}")
+syslibs=()
+for name in "${direct[@]}"; do
+  [ -n "${bundled[$name]:-}" ] && continue
+  case $name in ld-linux*) continue ;; esac  # the dynamic loader: part of libc6
+  [ -n "${where[$name]:-}" ] || die "ldd could not resolve $name (needed by the bundle)"
+  case ${where[$name]} in "$BUNDLE"/*) continue ;; esac
+  syslibs+=("${where[$name]}")
+done
+candidates() {  # the names dpkg may know a library by (usrmerge: /lib vs /usr/lib, symlinks)
+  local real
+  real=$(readlink -f "$1")
+  printf '%s\n' "$1" "$real" "/usr${1#/usr}" "${1#/usr}" "/usr${real#/usr}" "${real#/usr}"
+}
+mapfile -t cands < <(for lib in "${syslibs[@]}"; do candidates "$lib"; done | sort -u)
+while IFS= read -r line; do
+  owner_of[${line#*: }]=${line%%: *}
+done < <(dpkg-query -S "${cands[@]}" 2>/dev/null || true)
 for lib in "${syslibs[@]}"; do
-  real=$(readlink -f "$lib")
   owner=""
-  # usrmerge: dpkg may know the file under /lib or /usr/lib; try the names ldd gave, then both.
-  for cand in "$lib" "$real" "/usr${lib#/usr}" "${lib#/usr}" "/usr${real#/usr}" "${real#/usr}"; do
-    owner=$(dpkg-query -S "$cand" 2>/dev/null | head -1 | cut -d: -f1) && [ -n "$owner" ] && break
-  done
+  while read -r cand; do
+    owner=${owner_of[$cand]:-}
+    [ -n "$owner" ] && break
+  done < <(candidates "$lib")
   [ -n "$owner" ] || die "no Debian package owns $lib (needed by the bundle)"
-  pkgs[$owner]=1
+  owner=${owner%%,*}  # "a, b: path" when two packages share a file: either will do
+  pkgs[${owner%%:*}]=1  # drop ":amd64"
 done
 glibc=$(dpkg-query -W -f '${Version}' libc6 | sed -E 's/^([0-9]+\.[0-9]+).*/\1/')
 depends="libc6 (>= $glibc)"

@@ -382,3 +382,36 @@ def test_undo_brings_back_several_deletes_newest_first(
     assert panel.model.row_of(chats["old"]) >= 0
     assert not panel.undo_bar.isVisible()
     assert len(store.list()) == 4
+
+
+def test_any_sequence_of_updates_keeps_the_display_order(qapp: QApplication) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nebula_desktop.ui.conversation_model import sort_key
+
+    op = st.tuples(
+        st.sampled_from(["upsert", "remove"]),
+        st.integers(0, 7),  # which chat
+        st.booleans(),  # pinned
+        st.integers(0, 5),  # age bucket: ties are likely
+    )
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(op, max_size=30))
+    def check(ops: list[tuple[str, int, bool, int]]) -> None:
+        model = ConversationListModel()
+        QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
+        expected: dict[str, ConversationSummary] = {}
+        for kind, i, pinned, age in ops:
+            if kind == "upsert":
+                summary = _summary(i, pinned=pinned, age=age)
+                model.upsert(summary)
+                expected[summary.id] = summary
+            else:
+                model.remove(f"id{i}")
+                expected.pop(f"id{i}", None)
+        rows = model.summaries()
+        assert rows == sorted(expected.values(), key=sort_key)
+
+    check()

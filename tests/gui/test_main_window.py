@@ -285,3 +285,16 @@ def test_top_bar_values_are_remembered_with_the_conversation(qtbot: Any, make_wi
     assert again.header.model_name() == "other-model"
     assert again.header.temperature.value() == 0.2
     assert again.header.max_tokens.value() == 1024
+
+
+def test_help_opens_the_log_folder(qtbot: Any, make_window: Any, tmp_path: Any) -> None:
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("file", catcher, "open")
+    try:
+        window = make_window()
+        window.log_dir = str(tmp_path / "logs")
+        window.actions_by_name["log"].trigger()
+        qtbot.waitUntil(lambda: bool(catcher.urls))
+        assert catcher.urls == [QUrl.fromLocalFile(str(tmp_path / "logs")).toString()]
+    finally:
+        QDesktopServices.unsetUrlHandler("file")

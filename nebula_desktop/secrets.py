@@ -46,9 +46,9 @@ class KeyringUnavailableError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        why = f" ({self.reason})" if self.reason else ""
+        why = self.reason or "no usable keyring was found"
         return (
-            f"No usable system keyring was found, so the API key cannot be stored{why}. "
+            f"The system keyring cannot be used ({why}), so API keys cannot be stored or read. "
             f"{install_hint()}"
         )
 

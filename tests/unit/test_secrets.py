@@ -88,7 +88,7 @@ def test_no_keyring_backend_in_a_fresh_process_explains_what_to_install(tmp_path
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
-    assert "cannot be stored" in out.stdout
+    assert "API keys cannot be stored or read" in out.stdout
     if sys.platform.startswith("linux"):
         assert LINUX_HINT in out.stdout
     assert "sk-secret-value" not in out.stdout + out.stderr
@@ -207,6 +207,46 @@ def test_keys_of_different_profiles_are_kept_apart(real_keyring: str) -> None:
         assert get_key(other) == "key-b"
     finally:
         delete_key(other)
+
+
+LOCK_SCRIPT = """
+import secretstorage
+from nebula_desktop.secrets import KeyringUnavailableError, get_key, keyring_status
+conn = secretstorage.dbus_init()
+secretstorage.get_default_collection(conn).lock()
+try:
+    get_key("anything")
+except KeyringUnavailableError as exc:
+    print("ERROR:", exc)
+print("STATUS:", keyring_status())
+"""
+
+
+@pytest.mark.keyring
+def test_a_locked_secret_service_is_reported_with_what_to_do(
+    real_keyring: str, tmp_path: Path
+) -> None:
+    # Its own private keyring: a locked collection cannot be unlocked again without a prompt.
+    script = tmp_path / "lock.py"
+    script.write_text(LOCK_SCRIPT)
+    out = subprocess.run(
+        [
+            "dbus-run-session",
+            "--",
+            "bash",
+            str(REPO / "tools" / "with-keyring.sh"),
+            sys.executable,
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    assert "ERROR: The system keyring cannot be used (the keyring is locked)" in out.stdout
+    assert LINUX_HINT in out.stdout
+    assert "STATUS: (False," in out.stdout
 
 
 @pytest.mark.keyring

@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import ipaddress
 import logging
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -299,6 +300,9 @@ class ProfileEditor(QWidget):
         problems.extend(url_errors)
         headers, header_problems = parse_headers(self.headers_edit.toPlainText())
         problems.extend(header_problems)
+        ca_bundle = self.ca_edit.text().strip()
+        if ca_bundle and not os.path.isfile(os.path.expanduser(ca_bundle)):
+            problems.append(f"The CA bundle {ca_bundle} does not exist.")
         profile.name = name or profile.name
         profile.base_url = self.url_edit.text().strip()
         profile.needs_key = self.needs_key_check.isChecked()
@@ -306,7 +310,7 @@ class ProfileEditor(QWidget):
         profile.temperature = round(self.temperature_spin.value(), 2)
         profile.timeout = float(self.timeout_spin.value())
         profile.proxy = self.proxy_edit.text().strip()
-        profile.ca_bundle = self.ca_edit.text().strip()
+        profile.ca_bundle = ca_bundle
         if not header_problems:
             profile.extra_headers = headers
         return problems

@@ -392,3 +392,19 @@ def test_a_bad_url_in_another_profile_still_blocks_saving(
         dialog.save()
     assert dialog.profile_list.currentRow() == 1  # shown where the problem is
     assert "New profile" in dialog.save_error.text()
+
+
+def test_missing_ca_bundle_file_blocks_saving(
+    qtbot, keyring, settings, settings_store, tmp_path
+) -> None:
+    dialog = _dialog(qtbot, settings, settings_store)
+    dialog.editor.ca_edit.setText(str(tmp_path / "nope.pem"))
+    with qtbot.assertNotEmitted(dialog.settings_changed):
+        dialog.save()
+    assert "does not exist" in dialog.save_error.text()
+    bundle = tmp_path / "corp.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n")
+    dialog.editor.ca_edit.setText(str(bundle))
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    assert settings.profiles[0].ca_bundle == str(bundle)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nebula_desktop import atomicfile
 from nebula_desktop.settings import (
@@ -240,3 +243,34 @@ def test_data_and_config_folders_follow_the_environment_overrides(
         default = fn()
         assert "nebula-desktop" in str(default)
         assert default.is_absolute()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["profiles", "id", "name", "theme", "font_size", "api_key", "x"])
+            | st.text(max_size=8),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_values)
+def test_any_json_in_the_settings_file_gives_usable_settings(value: object) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp)
+        (config / "settings.json").write_text(json.dumps(value))
+        store = SettingsStore(config)
+        s = store.load()
+        assert s.profiles
+        assert s.profile("anything") in s.profiles
+        assert s.theme in ("system", "light", "dark")
+        store.save(s)
+        assert SettingsStore(config).load() == s  # what we write, we read back the same
+        assert "api_key" not in (config / "settings.json").read_text()

@@ -121,3 +121,32 @@ def test_plain_content_is_passed_through_untouched(pieces) -> None:
     if text.lstrip().startswith("<think>"):
         return
     assert result.content == text and result.reasoning == ""
+
+
+CHUNK_KEYS = [
+    "choices", "delta", "message", "content", "reasoning", "reasoning_content", "tool_calls",
+    "index", "id", "function", "name", "arguments", "finish_reason", "usage", "model", "type",
+    "text",
+]  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(CHUNK_KEYS),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(json_values, max_size=6))
+def test_any_json_shape_never_crashes_the_accumulator(chunks) -> None:
+    acc = Accumulator(lambda k, t: None)
+    for c in chunks:
+        acc.add(c)
+    result = acc.result()
+    assert isinstance(result.content, str) and isinstance(result.tool_calls, list)

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 KEY = "sk-test0123456789abcdef"
 
 
+NO_KEYRING_REASON = "no Secret Service on the session bus"
+NO_KEYRING_MESSAGE = str(secrets.KeyringUnavailableError(NO_KEYRING_REASON))
+
+
 class FakeKeyring:
     """Stands in for the OS keyring (the real one is covered by the secrets tests)."""
 
@@ -29,7 +33,7 @@ class FakeKeyring:
 
     def _check(self) -> None:
         if self.unavailable:
-            raise secrets.KeyringUnavailableError("no Secret Service on the session bus")
+            raise secrets.KeyringUnavailableError(NO_KEYRING_REASON)
 
     def get_key(self, profile_id: str) -> str | None:
         self._check()
@@ -125,7 +129,7 @@ def test_without_a_keyring_the_key_can_be_kept_for_this_session(
     dialog.save()
     qtbot.waitUntil(dialog.session_button.isVisible)
     message = dialog.save_error.text()
-    assert "No usable system keyring" in message
+    assert NO_KEYRING_MESSAGE in message  # what is wrong and what to install
     assert "install" in message.lower()
     assert dialog.isVisible()  # nothing lost: the user decides
     with qtbot.waitSignal(dialog.accepted):
@@ -139,7 +143,7 @@ def test_keyring_problem_is_explained_next_to_the_key_field(
 ) -> None:
     keyring.unavailable = True
     dialog = _dialog(qtbot, settings, settings_store)
-    qtbot.waitUntil(lambda: "No usable system keyring" in dialog.editor.key_note.text())
+    qtbot.waitUntil(lambda: NO_KEYRING_MESSAGE in dialog.editor.key_note.text())
     assert dialog.editor.key_note.isVisible()
 
 

@@ -63,6 +63,7 @@ _EXTRA_PHRASES = {520: "Web Server Error", 521: "Web Server Is Down", 522: "Conn
                   523: "Origin Is Unreachable", 524: "A Timeout Occurred"}  # fmt: skip
 
 _BEARER = re.compile(r"(?i)bearer\s+\S+")
+_MAX_DETAILS = 600
 
 
 class APIError(Exception):
@@ -156,10 +157,12 @@ class APITimeoutError(APIConnectionError):
 
 
 def redact(text: str, secret: str | None) -> str:
-    """`text` without the key and without anything that looks like a bearer token."""
+    """`text` without the key, bearer tokens, or more than a screenful of characters."""
     if secret:
         text = text.replace(secret, "***")
-    return _BEARER.sub("Bearer ***", text)
+    text = _BEARER.sub("Bearer ***", text)
+    # Some upstreams put whole stack traces in error.message; the chat shows a sentence.
+    return text if len(text) <= _MAX_DETAILS else text[: _MAX_DETAILS - 1].rstrip() + "…"
 
 
 def status_phrase(status: int) -> str:

@@ -219,3 +219,8 @@ def test_non_stream_finish_reason_error_is_a_failure(server, client) -> None:
     err = fail(server, client, Reply.json(200, completion), stream=False)
     assert err.partial is not None and err.partial.content == "half"
     assert len(server.requests) == 1
+
+
+def test_huge_server_message_is_shortened(server, client) -> None:
+    err = fail(server, client, Reply.json(400, {"error": {"message": "trace line\n" * 5000}}))
+    assert len(err.details) <= 600 and err.details.endswith("…")

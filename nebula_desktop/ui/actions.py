@@ -27,6 +27,8 @@ SHORTCUTS: list[tuple[str, str]] = [
     ("Shift+Enter", "New line in the message"),
     ("Esc", "Stop the answer (or cancel editing)"),
     ("Ctrl+R", "Regenerate the last answer"),
+    ("Ctrl+Shift+R", "Continue the last answer where it stopped"),
+    ("Ctrl+E", "Edit your last message and send it again"),
     ("Ctrl+Shift+C", "Copy the last answer"),
     ("Ctrl+L", "Go to the message box"),
     ("F2", "Rename the selected chat"),
@@ -45,6 +47,8 @@ class Handlers:
     search: Callable[[], None]
     stop: Callable[[], None]
     regenerate: Callable[[], None]
+    continue_last: Callable[[], None]
+    edit_last: Callable[[], None]
     copy_last: Callable[[], None]
     focus_composer: Callable[[], None]
     rename: Callable[[], None]
@@ -84,6 +88,8 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QActio
         "quit": _action(window, "&Quit", "Ctrl+Q", h.quit),
         "stop": _action(window, "&Stop answer", "Esc", h.stop),
         "regenerate": _action(window, "&Regenerate last answer", "Ctrl+R", h.regenerate),
+        "continue": _action(window, "C&ontinue last answer", "Ctrl+Shift+R", h.continue_last),
+        "edit_last": _action(window, "&Edit last message", "Ctrl+E", h.edit_last),
         "copy_last": _action(window, "&Copy last answer", "Ctrl+Shift+C", h.copy_last),
         "composer": _action(window, "Go to &message box", "Ctrl+L", h.focus_composer),
         "shortcuts": _action(window, "&Keyboard shortcuts", "F1", h.shortcuts),
@@ -102,7 +108,7 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QActio
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
     chat_menu = bar.addMenu("&Chat")
-    for name in ("stop", "regenerate", "copy_last", "composer"):
+    for name in ("stop", "regenerate", "continue", "edit_last", "copy_last", "composer"):
         chat_menu.addAction(acts[name])
     help_menu = bar.addMenu("&Help")
     for name in ("shortcuts", "log", "about"):

@@ -17,14 +17,19 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_request import build_history, chat_params
+from nebula_desktop.ui.chat_request import (
+    apply_error,
+    apply_result,
+    build_history,
+    chat_params,
+    reset_answer,
+)
 from nebula_desktop.ui.chat_titles import DEFAULT_TITLE, Titler
 from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
 
 log = logging.getLogger(__name__)
 
 CONTINUE_PROMPT = "Continue exactly where you stopped."
-CUT_OFF = "The answer was cut off by the token limit."
 STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
 _SAVE_INTERVAL_MS = 3000
 
@@ -211,13 +216,29 @@ class ChatController(QObject):
     def regenerate(self, message_id: str | None = None) -> None:
         """Replace an answer (by default the last one) with a fresh one."""
         if message_id is None:
-            conv = self.conv
-            answers = [m for m in conv.messages if m.role == "assistant"] if conv else []
-            if not answers:
+            last = self._last("assistant")
+            if last is None:
                 self.status_message.emit("There is no answer to regenerate yet.")
                 return
-            message_id = answers[-1].id
+            message_id = last.id
         self._restart(message_id, keep=False)
+
+    def continue_last(self) -> None:
+        """Keyboard path to Continue: carry on the last answer."""
+        last = self._last("assistant")
+        if last is not None:
+            self.continue_answer(last.id)
+
+    def edit_last(self) -> None:
+        """Keyboard path to Edit: put the last user message back in the composer."""
+        last = self._last("user")
+        if last is not None:
+            self.edit(last.id)
+
+    def _last(self, role: str) -> Message | None:
+        conv = self.conv
+        found = [m for m in conv.messages if m.role == role] if conv is not None else []
+        return found[-1] if found else None
 
     def edit(self, message_id: str) -> None:
         """Put a user message back in the composer; sending drops it and everything after."""
@@ -311,16 +332,7 @@ class ChatController(QObject):
                 {"role": "user", "content": CONTINUE_PROMPT},
             ]
             base_content, base_reasoning = message.content, message.reasoning
-        else:
-            message.content = ""
-            message.reasoning = ""
-            message.reasoning_seconds = None
-        message.error = None
-        message.complete = False
-        message.finish_reason = None
-        message.usage = None
-        message.request_id = None
-        message.model = self.header.model_name() or message.model
+        reset_answer(message, self.header.model_name() or message.model, keep=bool(base_content))
         self.view.refresh_message(message.id)
         self._start(conv, message, history, base_content, base_reasoning)
 
@@ -396,42 +408,16 @@ class ChatController(QObject):
         if active is None or active.request_id != request_id:
             return
         self._sync(active)
-        message = active.message
-        if not result.get("cancelled"):
-            message.content = active.base_content + result.get("content", "")
-            if result.get("reasoning") or not active.base_content:
-                message.reasoning = active.base_reasoning + result.get("reasoning", "")
-        message.finish_reason = result.get("finish_reason")
-        message.usage = result.get("usage")
-        message.request_id = result.get("request_id")
-        message.model = result.get("model") or message.model
-        message.complete = bool(result.get("complete"))
-        message.error = None
-        if result.get("reasoning_seconds") is not None:
-            message.reasoning_seconds = result["reasoning_seconds"]
-        if message.finish_reason == "length":
-            # Shown on the answer with Continue, which is what the user wants next.
-            message.complete = False
-            message.error = CUT_OFF
+        apply_result(active.message, result, active.base_content, active.base_reasoning)
         self._finish(active)
-        self.titler.answer_finished(active.conv, message)
+        self.titler.answer_finished(active.conv, active.message)
 
     def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:
         active = self._active
         if active is None or active.request_id != request_id:
             return
         self._sync(active)
-        message = active.message
-        partial = active.base_content + (error.get("content") or "")
-        if len(partial) > len(message.content):
-            message.content = partial  # never lose a character the client received
-        reasoning = active.base_reasoning + (error.get("reasoning") or "")
-        if len(reasoning) > len(message.reasoning):
-            message.reasoning = reasoning
-        message.complete = False
-        message.error = error.get("message") or "API request failed"
-        message.request_id = error.get("request_id")
-        message.finish_reason = error.get("finish_reason")
+        apply_error(active.message, error, active.base_content, active.base_reasoning)
         self._finish(active)
 
     def _on_save_timer_timeout(self) -> None:

@@ -1,13 +1,13 @@
-"""What a request sends: the history of a conversation and the connection of its profile.
+"""What a request sends (history, connection) and what its outcome writes into the answer.
 
-Plain data only, so the worker threads never look at settings, store objects or widgets.
+Requests are plain data, so the worker threads never look at settings, store objects or widgets.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from nebula_desktop.store import Conversation
+from nebula_desktop.store import Conversation, Message
 
 
 def build_history(conv: Conversation, upto: int) -> list[dict[str, str]]:
@@ -55,3 +55,54 @@ def chat_params(
         max_tokens=conv.max_tokens,
     )
     return params
+
+
+CUT_OFF = "The answer was cut off by the token limit."
+
+
+def reset_answer(message: Message, model: str | None, keep: bool) -> None:
+    """Prepare an answer to be streamed again (``keep``: Continue appends to its text)."""
+    if not keep:
+        message.content = ""
+        message.reasoning = ""
+        message.reasoning_seconds = None
+    message.error = None
+    message.complete = False
+    message.finish_reason = None
+    message.usage = None
+    message.request_id = None
+    message.model = model
+
+
+def apply_result(message: Message, result: dict[str, Any], base: str, base_reasoning: str) -> None:
+    """A finished request (``ChatWorker.finished``): the worker's text is authoritative."""
+    if not result.get("cancelled"):
+        message.content = base + result.get("content", "")
+        if result.get("reasoning") or not base:
+            message.reasoning = base_reasoning + result.get("reasoning", "")
+    message.finish_reason = result.get("finish_reason")
+    message.usage = result.get("usage")
+    message.request_id = result.get("request_id")
+    message.model = result.get("model") or message.model
+    message.complete = bool(result.get("complete"))
+    message.error = None
+    if result.get("reasoning_seconds") is not None:
+        message.reasoning_seconds = result["reasoning_seconds"]
+    if message.finish_reason == "length":
+        # Shown on the answer with Continue, which is what the user wants next.
+        message.complete = False
+        message.error = CUT_OFF
+
+
+def apply_error(message: Message, error: dict[str, Any], base: str, base_reasoning: str) -> None:
+    """A failed request (``ChatWorker.failed``): keep every character, add the product message."""
+    partial = base + (error.get("content") or "")
+    if len(partial) > len(message.content):
+        message.content = partial  # never lose a character the client received
+    reasoning = base_reasoning + (error.get("reasoning") or "")
+    if len(reasoning) > len(message.reasoning):
+        message.reasoning = reasoning
+    message.complete = False
+    message.error = error.get("message") or "API request failed"
+    message.request_id = error.get("request_id")
+    message.finish_reason = error.get("finish_reason")

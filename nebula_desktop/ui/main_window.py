@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
                 search=self.conv_list.focus_search,
                 stop=self.controller.stop,
                 regenerate=lambda: self.controller.regenerate(None),
+                continue_last=self.controller.continue_last,
+                edit_last=self.controller.edit_last,
                 copy_last=self.copy_last_answer,
                 focus_composer=self.composer.focus,
                 rename=self.conv_list.rename_current,

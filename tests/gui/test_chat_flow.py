@@ -331,3 +331,26 @@ def test_closing_while_the_model_list_hangs_does_not_wait_for_it(
     assert window.header.busy.isVisible()
     make_window.close(window)
     assert not window._background.thread.isRunning()
+
+
+def test_keyboard_reaches_edit_and_continue(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Once upon"], finish_reason="length"))
+    server.queue(sse_reply([" a time."]))
+    window = make_window()
+    send(qtbot, window, "Tell a story")
+    wait_idle(qtbot, window)
+    answer = window.controller.conv.messages[-1]
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_R,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    wait_idle(qtbot, window)
+    assert answer.content == "Once upon a time."
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert window.composer.text() == "Tell a story"
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
+    assert window.composer.text() == ""
+    assert not window.composer.notice.isVisible()

@@ -326,10 +326,9 @@ class ConversationStore:
         Skipped (cheap) while the folder is as we left it and the last scan is recent.
         """
         dir_mtime = self._dir_mtime()
-        if not full and time.monotonic() - self._full_scan_at < FULL_SCAN_SECONDS:
-            if dir_mtime == self._dir_mtime_seen:
-                return  # nobody else added, removed or renamed anything
-            full = True
+        recent = time.monotonic() - self._full_scan_at < FULL_SCAN_SECONDS
+        if not full and recent and dir_mtime == self._dir_mtime_seen:
+            return  # nobody else added, removed or renamed anything
         on_disk = self._scan()
         for conv_id in [i for i in self._entries if i not in on_disk]:
             del self._entries[conv_id]

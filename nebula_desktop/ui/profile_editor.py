@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop import secrets
-from nebula_desktop.settings import Profile
+from nebula_desktop.settings import Profile, is_secret_header
 from nebula_desktop.ui.background import run_in_background
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,14 @@ def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
         name = name.strip()
         if not sep or not name or any(c.isspace() for c in name):
             problems.append(f"Header line {number} should look like “Name: value”.")
+            continue
+        if is_secret_header(name):
+            # Settings are a plain file and never keep credentials: say so instead of
+            # silently dropping the line on save.
+            problems.append(
+                f"Header line {number} ({name}) carries a credential: put the key in the "
+                "API key field, which goes to the system keyring."
+            )
             continue
         headers[name] = value.strip()
     return headers, problems

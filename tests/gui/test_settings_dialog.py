@@ -412,3 +412,14 @@ def test_missing_ca_bundle_file_blocks_saving(
     with qtbot.waitSignal(dialog.accepted):
         dialog.save()
     assert settings.profiles[0].ca_bundle == str(bundle)
+
+
+def test_credential_headers_are_refused_with_a_pointer_to_the_key_field(
+    qtbot, keyring, settings, settings_store, config_dir
+) -> None:
+    dialog = _dialog(qtbot, settings, settings_store)
+    dialog.editor.headers_edit.setPlainText(f"X-Team: a\nAuthorization: Bearer {KEY}")
+    assert "API key field" in dialog.editor.headers_note.text()
+    with qtbot.assertNotEmitted(dialog.settings_changed):
+        dialog.save()
+    assert KEY not in _config_text(config_dir)

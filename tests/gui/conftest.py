@@ -85,8 +85,9 @@ def make_window(
         offline: bool = False,
         base_url: str | None = None,
         auto_title: bool = False,
+        model: str = "test-model",
     ) -> Any:
-        write_settings(config_dir, base_url or server.base_url, auto_title=auto_title)
+        write_settings(config_dir, base_url or server.base_url, model, auto_title=auto_title)
         settings_store = SettingsStore(config_dir)
         settings = settings_store.load()
         keys = {settings.default_profile_id: key} if key else {}

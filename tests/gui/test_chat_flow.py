@@ -354,3 +354,14 @@ def test_keyboard_reaches_edit_and_continue(
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
     assert window.composer.text() == ""
     assert not window.composer.notice.isVisible()
+
+
+def test_sending_without_a_model_asks_for_one_and_keeps_the_text(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    window = make_window(model="")
+    send(qtbot, window, "Hello")
+    assert "model" in window.statusBar().currentMessage().lower()
+    assert window.composer.text() == "Hello"
+    assert not chat_requests(server)
+    assert window.focusWidget() in (window.header.model, window.header.model.lineEdit())

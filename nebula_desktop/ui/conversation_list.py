@@ -203,7 +203,7 @@ class ConversationList(QWidget):
 
     def summary_changed(self, conv_id: str) -> None:
         """Re-read one row after a save (title, preview, time, pin), moving it if needed."""
-        summary = next((s for s in self._store.list() if s.id == conv_id), None)
+        summary = self._store.summary(conv_id)  # one row from the index, no folder scan
         self._quiet += 1
         try:
             if summary is None:

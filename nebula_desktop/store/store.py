@@ -230,8 +230,12 @@ class ConversationStore:
         """
         needle = query.lower()
         self._refresh()
-        hits: builtins.list[ConversationSummary] = []
-        for conv_id, entry in self._entries.items():
+        newest_first = sorted(self._entries.values(), key=lambda e: -e.summary.updated_at)
+        hits: builtins.list[str] = []
+        for entry in newest_first:
+            if len(hits) >= limit:
+                break  # the older files need not even be read
+            conv_id = entry.summary.id
             conv = self._loaded.get(conv_id)
             if conv is not None:
                 # In memory it may be ahead of the file (a reply still streaming).
@@ -240,9 +244,8 @@ class ConversationStore:
                 path = self._loader.path(conv_id)
                 haystack = self._search.text(conv_id, path, entry.mtime_ns, entry.size)
             if needle in haystack:
-                hits.append(entry.summary)
-        hits.sort(key=lambda s: -s.updated_at)
-        return [s.id for s in hits[:limit]]
+                hits.append(conv_id)
+        return hits
 
     def flush_index(self) -> None:
         """Write the index now if it changed (called by ``close``; a failure is only logged)."""

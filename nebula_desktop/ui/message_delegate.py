@@ -150,19 +150,17 @@ class MessageDelegate(QStyledItemDelegate):
     # -- layout ------------------------------------------------------------------------------
 
     def _signature(self, msg: Message) -> tuple[object, ...]:
-        streaming = msg.id == self.streaming_id
+        # Theme, font and width changes clear the sizes; what is left is per message.
         return (
             len(msg.content),
             len(msg.reasoning),
             self.view_width,
-            self.dark,
-            self.font_point_size,
-            self.is_thinking_open(msg),
+            self.thinking_open.get(msg.id),
+            msg.id == self.streaming_id,
             msg.complete,
             msg.error,
             msg.request_id,
             bool(msg.usage),
-            streaming,
             msg.reasoning_seconds,
         )
 
@@ -283,7 +281,10 @@ class MessageDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         """Exact size when measured, else an estimate (refined when the row is painted)."""
-        msg: Message | None = index.data(_ROLE)
+        # Called for every row on each relayout: read the row straight from our model instead
+        # of going through QModelIndex.data (a Qt round trip per row).
+        model = index.model()
+        msg = model.message_at(index.row()) if isinstance(model, MessageModel) else None
         if msg is None:
             return QSize(0, 0)
         size = self.cached_size(msg)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from nebula_desktop.store import Message
 
 FLUSH_MS = 30  # streamed text reaches the screen at most this often
+SINGLE_PASS_MAX_ROWS = 10_000  # past this, layout runs in batches (see doItemsLayout)
 _HAND = {
     "copy",
     "copy_markdown",
@@ -183,6 +184,24 @@ class MessageView(QListView):
         bar.setValue(bar.maximum())
 
     # -- internals ----------------------------------------------------------------------------
+
+    def doItemsLayout(self) -> None:
+        """Lay out in one pass when every row's size is cheap; batches only for huge chats.
+
+        In Batched mode each relayout (a streamed line, a row refined from its estimate) starts
+        over at row 0 and reaches the bottom only after many event-loop turns, so the rows the
+        user is looking at vanish for a few frames (the streaming answer flickers). Size hints
+        here are cached or estimated from the text length, so one pass over thousands of rows
+        is a few milliseconds; batching is kept for conversations beyond that.
+        """
+        if self._model.rowCount() > SINGLE_PASS_MAX_ROWS:
+            super().doItemsLayout()
+            return
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        try:
+            super().doItemsLayout()
+        finally:
+            self.setLayoutMode(QListView.LayoutMode.Batched)
 
     def _relayout_all(self) -> None:
         self._close_editor()

@@ -162,3 +162,40 @@ def test_link_in_the_selectable_text_emits_only_for_web_links(qtbot, view: Messa
     assert sig.args == ["https://example.org/"]
     with qtbot.assertNotEmitted(view.link_activated):
         editor.anchorClicked.emit(QUrl("file:///etc/passwd"))
+
+
+def test_streaming_answer_never_vanishes_during_relayout(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QObject
+
+    msgs = [
+        Message(role="user" if i % 2 == 0 else "assistant", content=f"m{i}") for i in range(1500)
+    ]
+    view.set_messages(msgs)
+    answer = Message(role="assistant", content="", complete=False)
+    view.append_message(answer)
+    view.set_streaming(answer.id)
+    last = view.model().index(len(msgs), 0)
+    qtbot.waitUntil(lambda: view.visualRect(last).intersects(view.viewport().rect()))
+    seen = {"paints": 0, "missing": 0}
+
+    class PaintWatcher(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                seen["paints"] += 1
+                if not view.visualRect(last).intersects(view.viewport().rect()):
+                    seen["missing"] += 1
+            return False
+
+    watcher = PaintWatcher()
+    view.viewport().installEventFilter(watcher)
+    for i in range(40):
+        view.stream_append(answer.id, "content", "word " * 30 + ("\n\n" if i % 3 == 0 else ""))
+        view.flush_stream()
+        painted = seen["paints"]
+        view.viewport().update()
+        qtbot.waitUntil(lambda painted=painted: seen["paints"] > painted)
+        for _ in range(5):
+            QApplication.processEvents()
+    view.viewport().removeEventFilter(watcher)
+    assert seen["paints"] >= 40
+    assert seen["missing"] == 0

@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     window.set_dark(apply_theme(app, settings.theme, window.set_dark))
     if settings.font_size:
         apply_font_size(app, settings.font_size)
+        window.view.set_font_point_size(settings.font_size)
     reporter.window = window
     if instance is not None:
         instance.activate_requested.connect(window.activate)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 TRASH_DAYS = 30
 # The index is a cache checked against the files, so writing it at most this often (and on
 # close) keeps a save at one file write without risking anything on a crash.
-INDEX_FLUSH_SECONDS = 5.0
+INDEX_FLUSH_SECONDS = 30.0
 # Checking every file's mtime/size costs a stat per file (~0.1 s per 10 000 on a slow disk),
 # so list()/search() do it only at start, when the folder's own mtime changed in a way our
 # writes do not explain (files added, removed or renamed behind our back), and at least this

@@ -71,6 +71,9 @@ case "$cmd" in
     log "mypy --strict on the core"
     mypy nebula_desktop/api nebula_desktop/store nebula_desktop/render nebula_desktop/secrets.py \
       nebula_desktop/settings.py nebula_desktop/atomicfile.py || die "mypy found problems"
+    log "real third-party server for the realserver tests (llama.cpp + SmolLM2-135M)"
+    NEBULA_LLAMA_PYTHON=$(bash tools/setup_realserver.sh | tail -n1) || die "could not set up the llama.cpp server"
+    export NEBULA_LLAMA_PYTHON
     log "pytest (real Secret Service on a private D-Bus session)"
     set +e
     QT_QPA_PLATFORM=offscreen dbus-run-session -- bash tools/with-keyring.sh \

@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     Qt,
     QTimer,
     Signal,
@@ -49,6 +50,10 @@ class MessageView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Set before setModel: Qt calls our doItemsLayout override from inside it.
+        self._stick = True  # follow new text while the user is at the bottom
+        # A row the user just clicked (Thinking toggle) must not move away from the mouse.
+        self._anchor_once: tuple[QPersistentModelIndex, int] | None = None
         self.setObjectName("messageView")
         self.setAccessibleName("Messages")
         self._model = MessageModel(self)
@@ -73,7 +78,6 @@ class MessageView(QListView):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self.flush_stream)
-        self._stick = True  # follow new text while the user is at the bottom
         self._editor_index: QPersistentModelIndex | None = None
         self._drag_to_editor = False
         bar = self.verticalScrollBar()
@@ -194,14 +198,41 @@ class MessageView(QListView):
         here are cached or estimated from the text length, so one pass over thousands of rows
         is a few milliseconds; batching is kept for conversations beyond that.
         """
+        anchor = self._scroll_anchor()
         if self._model.rowCount() > SINGLE_PASS_MAX_ROWS:
             super().doItemsLayout()
+        else:
+            self.setLayoutMode(QListView.LayoutMode.SinglePass)
+            try:
+                super().doItemsLayout()
+            finally:
+                self.setLayoutMode(QListView.LayoutMode.Batched)
+        self._restore_scroll_anchor(anchor)
+
+    def _scroll_anchor(self) -> tuple[QPersistentModelIndex, int] | None:
+        """The row at the middle of the viewport and its position (unless following the end)."""
+        forced, self._anchor_once = self._anchor_once, None
+        if self._stick or self._model.rowCount() == 0:
+            return None
+        if forced is not None and forced[0].isValid():
+            return forced
+        x, middle = self.viewport().width() // 2, self.viewport().height() // 2
+        for dy in (0, 16, -16, 48, -48, 96, -96):
+            index = self.indexAt(QPoint(x, middle + dy))
+            if index.isValid():
+                return QPersistentModelIndex(index), self.visualRect(index).top()
+        return None
+
+    def _restore_scroll_anchor(self, anchor: tuple[QPersistentModelIndex, int] | None) -> None:
+        # Rows refined from their estimates as they scroll into view change height; keep the
+        # row the user is reading where it was instead of letting the content jump.
+        if anchor is None or not anchor[0].isValid():
             return
-        self.setLayoutMode(QListView.LayoutMode.SinglePass)
-        try:
-            super().doItemsLayout()
-        finally:
-            self.setLayoutMode(QListView.LayoutMode.Batched)
+        rect = self.visualRect(self._model.index(anchor[0].row(), 0))
+        delta = rect.top() - anchor[1]
+        if rect.isValid() and delta:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + delta)
 
     def _relayout_all(self) -> None:
         self._close_editor()
@@ -277,6 +308,8 @@ class MessageView(QListView):
                 self.status_message.emit(f"Not opened (only web links open): {arg}")
         elif action == "thinking":
             self._delegate.thinking_open[msg.id] = not self._delegate.is_thinking_open(msg)
+            index = self._model.index(self._model.row_of(msg.id), 0)
+            self._anchor_once = (QPersistentModelIndex(index), self.visualRect(index).top())
             self._row_changed(msg.id)
         else:
             signal = {

@@ -199,3 +199,95 @@ def test_streaming_answer_never_vanishes_during_relayout(qtbot, view: MessageVie
     view.viewport().removeEventFilter(watcher)
     assert seen["paints"] >= 40
     assert seen["missing"] == 0
+
+
+def _settle(view: MessageView) -> None:
+    for _ in range(3):
+        view.grab()
+        view.executeDelayedItemsLayout()
+
+
+def _middle_row(view: MessageView):  # type: ignore[no-untyped-def]
+    center = QPoint(view.viewport().width() // 2, view.viewport().height() // 2)
+    for dy in (0, 24, -24, 60):
+        index = view.indexAt(center + QPoint(0, dy))
+        if index.isValid():
+            return index
+    raise AssertionError("no row in the middle of the view")
+
+
+def test_message_being_read_stays_put_when_a_message_above_grows(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msgs = [
+        Message(role="assistant", content=f"Answer {i}\n\n" + "words " * 80) for i in range(200)
+    ]
+    view.set_messages(msgs)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    _settle(view)
+    reading = _middle_row(view)
+    top = view.visualRect(reading).top()
+    above = msgs[reading.row() - 1]
+    above.content += "\n\nA long addition. " * 30  # e.g. an edit landing in a message above
+    view.refresh_message(above.id)
+    _settle(view)
+    assert abs(view.visualRect(reading).top() - top) <= 2
+
+
+def test_thinking_toggle_stays_under_the_mouse(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msgs = [
+        Message(
+            role="assistant", content=f"Answer {i} " * 20, reasoning="step one\n\nstep two " * 20
+        )
+        for i in range(100)
+    ]
+    view.set_messages(msgs)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    _settle(view)
+    index = view.indexAt(QPoint(view.viewport().width() // 2, 40))
+    if view.visualRect(index).top() < 0:
+        index = view.model().index(index.row() + 1, 0)
+    rect = view.visualRect(index)
+    d = view.message_delegate
+    header = d.layout(msgs[index.row()], index.row(), rect.top()).thinking_header
+    assert header is not None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=header.center())
+    _settle(view)
+    rect_after = view.visualRect(index)
+    assert d.layout(msgs[index.row()], index.row(), rect_after.top()).thinking_doc is not None
+    assert abs(rect_after.top() - rect.top()) <= 2
+
+
+def test_message_being_read_stays_put_while_rows_above_are_measured(
+    qtbot, view: MessageView
+) -> None:  # type: ignore[no-untyped-def]
+    # Code blocks and tables make the cheap text-length estimate wrong, so rows change height
+    # when they are first shown.
+    body = "Intro\n\n```python\n" + "x = 1\n" * 12 + "```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    msgs = [Message(role="assistant", content=f"Answer {i}\n\n{body}") for i in range(300)]
+    view.set_messages(msgs)
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    view.grab()  # paint: visible rows are measured, the view lays out again
+    center = QPoint(view.viewport().width() // 2, view.viewport().height() // 2)
+
+    def settle() -> None:
+        for _ in range(3):
+            view.grab()
+            view.executeDelayedItemsLayout()
+
+    settle()
+    for _ in range(6):  # scroll up a few screens, as a reader would
+        reading = next(
+            view.indexAt(center + QPoint(0, dy))
+            for dy in (0, 24, -24, 60)
+            if view.indexAt(center + QPoint(0, dy)).isValid()
+        )
+        top = view.visualRect(reading).top()
+        moved_by = view.viewport().height() // 3
+        bar.setValue(bar.value() - moved_by)
+        settle()
+        assert abs(view.visualRect(reading).top() - (top + moved_by)) <= 2

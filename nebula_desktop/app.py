@@ -164,10 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     from nebula_desktop.ui.main_window import MainWindow
     from nebula_desktop.ui.theme import apply_font_size, apply_theme
 
-    window = MainWindow(settings_store, store, settings, offline=headless, log_dir=str(log_folder))
-    window.set_dark(apply_theme(app, settings.theme, window.set_dark))
+    # Theme and font before the window exists: widgets are polished once, at creation, instead
+    # of again when a style sheet lands on a finished window (start-up is sacred).
+    shown: list[Any] = []
+
+    def on_dark_changed(now_dark: bool) -> None:  # the OS switched light/dark while running
+        for each in shown:
+            each.set_dark(now_dark)
+
+    dark = apply_theme(app, settings.theme, on_dark_changed)
     if settings.font_size:
         apply_font_size(app, settings.font_size)
+    window = MainWindow(settings_store, store, settings, offline=headless, log_dir=str(log_folder))
+    shown.append(window)
+    window.set_dark(dark)
+    if settings.font_size:
         window.view.set_font_point_size(settings.font_size)
     reporter.window = window
     if instance is not None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.view = MessageView(self)
         self.view.setAccessibleName("Messages")
         self.composer = Composer(self)
+        self._install_empty_hint()
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -152,6 +154,28 @@ class MainWindow(QMainWindow):
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
         self.restore_window_state()
+
+    def _install_empty_hint(self) -> None:
+        """A friendly line in the empty message area, so a new chat is not a blank page."""
+        hint = QLabel(
+            "<p style='font-size:15pt'>Start a conversation</p>"
+            "<p>Type a message below and press Enter (Shift+Enter for a new line).</p>",
+            self.view.viewport(),
+        )
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)  # drawn in the palette's disabled (muted) text colour
+        hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(self.view.viewport())
+        layout.addWidget(hint)
+        self.empty_hint = hint
+        model = self.view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._update_empty_hint)
+        self._update_empty_hint()
+
+    def _update_empty_hint(self, *_args: object) -> None:
+        self.empty_hint.setVisible(self.view.model().rowCount() == 0)
 
     # -- start-up ----------------------------------------------------------------------------
     def restore_window_state(self) -> None:

@@ -298,3 +298,15 @@ def test_help_opens_the_log_folder(qtbot: Any, make_window: Any, tmp_path: Any) 
         assert catcher.urls == [QUrl.fromLocalFile(str(tmp_path / "logs")).toString()]
     finally:
         QDesktopServices.unsetUrlHandler("file")
+
+
+def test_empty_chat_shows_a_start_hint_until_the_first_message(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["hi"]))
+    window = make_window()
+    assert window.empty_hint.isVisible()
+    send_and_wait(qtbot, window, "hello")
+    assert not window.empty_hint.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.empty_hint.isVisible()

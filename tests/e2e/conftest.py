@@ -17,7 +17,7 @@ import pytest
 
 # Debian packages providing each tool, for the skip/fail message.
 _TOOLS = {"Xvfb": "xvfb", "import": "imagemagick", "identify": "imagemagick",
-          "convert": "imagemagick", "xwininfo": "x11-utils"}  # fmt: skip
+          "convert": "imagemagick", "xwininfo": "x11-utils", "xprop": "x11-utils"}  # fmt: skip
 
 
 def _on_ci() -> bool:

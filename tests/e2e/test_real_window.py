@@ -53,12 +53,13 @@ DRAW_TIMEOUT = 30.0
 
 @dataclass(frozen=True)
 class Geometry:
-    """A window's absolute position and size on the screen."""
+    """A window's absolute position and size on the screen (and its X id, if it is one)."""
 
     x: int
     y: int
     width: int
     height: int
+    window_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _app_env(display: str, home: Path) -> dict[str, str]:
             "XDG_CACHE_HOME", "XDG_STATE_HOME", "NEBULA_DATA_DIR", "NEBULA_CONFIG_DIR",
             "NEBULA_CACHE_DIR", "NEBULA_LOG_DIR")  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(DISPLAY=display, HOME=str(home))
+    # A crash in Qt's C++ (a segfault) then still prints the Python stack into the report.
+    env.update(DISPLAY=display, HOME=str(home), PYTHONFAULTHANDLER="1")
     return env
 
 
@@ -126,15 +128,15 @@ def _find_window(display: str, env: dict[str, str]) -> Geometry | None:
         ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True, timeout=20
     ).stdout
     pattern = re.compile(
-        r'^\s*0x[0-9a-f]+ "[^"]*Nebula Desktop[^"]*":.*?\s(\d+)x(\d+)[+-]-?\d+[+-]-?\d+'
+        r'^\s*(0x[0-9a-f]+) "[^"]*Nebula Desktop[^"]*":.*?\s(\d+)x(\d+)[+-]-?\d+[+-]-?\d+'
         r"\s+\+(-?\d+)\+(-?\d+)\s*$"
     )
     for line in out.splitlines():
         m = pattern.match(line)
         if m:
-            width, height, x, y = (int(v) for v in m.groups())
+            width, height, x, y = (int(v) for v in m.groups()[1:])
             if width >= 300 and height >= 200:
-                return Geometry(x, y, width, height)
+                return Geometry(x, y, width, height, m.group(1))
     return None
 
 
@@ -194,7 +196,7 @@ def models_server() -> Iterator[LoopbackServer]:
 def test_app_window_draws_conversation_with_code_cjk_and_emoji(
     xvfb_display: str, models_server: LoopbackServer, tmp_path: Path
 ) -> None:
-    require_tools("import", "convert", "xwininfo")
+    require_tools("import", "convert", "xwininfo", "xprop")
     data_dir, config_dir, home = tmp_path / "data", tmp_path / "config", tmp_path / "home"
     home.mkdir()
     _seed(data_dir, config_dir, models_server.base_url)
@@ -229,6 +231,9 @@ def test_app_window_draws_conversation_with_code_cjk_and_emoji(
                 break
             time.sleep(0.3)
         assert proc.poll() is None, f"the app died while drawing:\n{_stop(proc)}"
+        # The icon taskbars and Alt+Tab show comes from the window's _NET_WM_ICON.
+        icon = subprocess.run(["xprop", "-id", window.window_id, "_NET_WM_ICON"], env=env,
+                              capture_output=True, text=True, timeout=20).stdout  # fmt: skip
     finally:
         stderr = _stop(proc)
     assert look.drew_the_conversation(), (
@@ -236,6 +241,7 @@ def test_app_window_draws_conversation_with_code_cjk_and_emoji(
         f"(screenshot: {shot})\napp stderr:\n{stderr}"
     )
     assert "Traceback" not in stderr, stderr
+    assert "_NET_WM_ICON(CARDINAL)" in icon, f"the window has no icon: {icon.strip()}"
 
 
 def test_screenshot_option_saves_the_drawn_window_under_x11(
@@ -254,7 +260,7 @@ def test_screenshot_option_saves_the_drawn_window_under_x11(
         text=True,
         timeout=120,
     )  # fmt: skip
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 0, f"exit {run.returncode}:\n{run.stderr}"
     assert shot.is_file() and shot.stat().st_size > 0, f"no screenshot written:\n{run.stderr}"
     size = subprocess.run(["identify", "-format", "%w %h", str(shot)], capture_output=True,
                           text=True, check=True).stdout.split()  # fmt: skip

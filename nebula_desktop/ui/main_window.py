@@ -32,12 +32,12 @@ from nebula_desktop.ui.actions import (
 from nebula_desktop.ui.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat_controller import ChatController
 from nebula_desktop.ui.chat_header import ChatHeader
-from nebula_desktop.ui.chat_request import profile_params
 from nebula_desktop.ui.chat_titles import DEFAULT_TITLE
 from nebula_desktop.ui.chat_worker import WorkerThread
 from nebula_desktop.ui.composer import Composer
 from nebula_desktop.ui.conversation_list import ConversationList
 from nebula_desktop.ui.message_view import MessageView
+from nebula_desktop.ui.model_catalog import ModelCatalog
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ class MainWindow(QMainWindow):
     """The application window. ``load()`` runs after the window is shown (start-up is sacred)."""
 
     loaded = Signal()
-    _models_request = Signal(str, dict)
     _key_check_request = Signal(str)
 
     def __init__(
@@ -66,7 +65,6 @@ class MainWindow(QMainWindow):
         self.session_keys: dict[str, str] = session_keys if session_keys is not None else {}
         self.offline = offline  # --screenshot / --smoke-test: no network, no first-run dialog
         self.log_dir = log_dir
-        self._models_fetched: set[str] = set()
         self._settings_dialog: Any = None
         self._error_box: QMessageBox | None = None
         self._closed = False
@@ -127,10 +125,17 @@ class MainWindow(QMainWindow):
                 quit=self._quit,
             ),
         )
-        self._models_request.connect(background.list_models)
+        self.models = ModelCatalog(
+            self.header,
+            background,
+            lambda: self.settings,
+            self.session_keys,
+            self._save_settings,
+            offline,
+            self,
+        )
+        self.models.failed.connect(lambda text: self.show_status(text, 8000))
         self._key_check_request.connect(background.check_key)
-        background.models_ready.connect(self._on_background_models_ready)
-        background.models_failed.connect(self._on_background_models_failed)
         background.key_checked.connect(self._on_background_key_checked)
         self.conv_list.conversation_selected.connect(self._on_list_conversation_selected)
         self.conv_list.conversation_deleted.connect(self._on_list_conversation_deleted)
@@ -141,7 +146,6 @@ class MainWindow(QMainWindow):
         self.composer.cancel_edit_requested.connect(self.controller.cancel_edit)
         self.header.settings_edited.connect(self.controller.header_edited)
         self.header.profile_changed.connect(self._on_header_profile_changed)
-        self.header.models_refresh_requested.connect(lambda pid: self.request_models(pid, True))
         self.view.retry_requested.connect(self.controller.retry)
         self.view.continue_requested.connect(self.controller.continue_answer)
         self.view.regenerate_requested.connect(self.controller.regenerate)
@@ -205,7 +209,6 @@ class MainWindow(QMainWindow):
             self.conv_list.select(conv.id)
         self.composer.focus()
         if not self.offline:
-            self.request_models(self.header.profile_id())
             profile = self.settings.profile(self.settings.default_profile_id)
             if profile.needs_key and not self.session_keys.get(profile.id):
                 self._key_check_request.emit(profile.id)
@@ -227,7 +230,7 @@ class MainWindow(QMainWindow):
             self.header.set_profiles(self.settings.profiles, profile.id)
             self.header.model.setEditText(profile.default_model)
         self._update_title()
-        self._show_models_of(self.header.profile_id())
+        self.models.show(self.header.profile_id())
 
     def new_chat(self) -> None:
         """Start a new conversation (reuses the current one when it is still empty)."""
@@ -279,40 +282,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME)
 
     # -- models and keys ---------------------------------------------------------------------
-    def _profile_params(self, profile_id: str) -> dict[str, Any]:
-        return profile_params(self.settings, profile_id, self.session_keys)
-
-    def _show_models_of(self, profile_id: str) -> None:
-        self.header.set_models(list(self.settings.profile(profile_id).models_cache))
-        if not self.offline:
-            self.request_models(profile_id)
-
-    def request_models(self, profile_id: str, force: bool = False) -> None:
-        """Fetch a profile's model list in the background (once per session unless forced)."""
-        if not profile_id or self.offline or (profile_id in self._models_fetched and not force):
-            return
-        self._models_fetched.add(profile_id)
-        self.header.set_models_busy(True)
-        self._models_request.emit(profile_id, self._profile_params(profile_id))
-
     def _on_header_profile_changed(self, profile_id: str) -> None:
-        self._show_models_of(profile_id)
+        self.models.show(profile_id)
         if not self.header.model_name():
             self.header.model.setEditText(self.settings.profile(profile_id).default_model)
-
-    def _on_background_models_ready(self, profile_id: str, models: list[str]) -> None:
-        self.header.set_models_busy(False)
-        profile = self.settings.profile(profile_id)
-        if profile.id == profile_id and profile.models_cache != models:
-            profile.models_cache = list(models)
-            self._save_settings()
-        if self.header.profile_id() == profile_id:
-            self.header.set_models(models)
-
-    def _on_background_models_failed(self, profile_id: str, message: str) -> None:
-        self.header.set_models_busy(False)
-        self._models_fetched.discard(profile_id)  # try again next time the profile is shown
-        self.show_status(f"Could not load the model list: {message}", 8000)
 
     def _on_background_key_checked(self, profile_id: str, has_key: bool, problem: str) -> None:
         if not has_key and not self.session_keys.get(profile_id) and not self._closed:
@@ -349,10 +322,10 @@ class MainWindow(QMainWindow):
             self.set_dark(apply_theme(app, self.settings.theme, self.set_dark))
             apply_font_size(app, self.settings.font_size)
         self.view.set_font_point_size(self.settings.font_size or QApplication.font().pointSize())
-        self._models_fetched.clear()  # a new key or address may list other models
+        self.models.forget()
         current = self.header.profile_id()
         self.header.set_profiles(self.settings.profiles, current)
-        self._show_models_of(self.header.profile_id())
+        self.models.show(self.header.profile_id())
 
     def set_dark(self, dark: bool) -> None:
         self.view.set_dark(dark)

@@ -1,0 +1,76 @@
+"""The model list of each profile: shown from the settings cache at once, refreshed in the
+background from ``/models`` (once per session, or on request), saved back to the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from nebula_desktop.ui.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat_request import profile_params
+
+
+class ModelCatalog(QObject):
+    """Keeps the header's model combo filled for the profile it shows."""
+
+    failed = Signal(str)  # a user-facing message
+    _models_request = Signal(str, dict)
+
+    def __init__(
+        self,
+        header: Any,
+        background: BackgroundWorker,
+        settings: Callable[[], Any],
+        session_keys: dict[str, str],
+        save_settings: Callable[[], None],
+        offline: bool,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._header = header
+        self._settings = settings
+        self._session_keys = session_keys
+        self._save_settings = save_settings
+        self._offline = offline  # --screenshot / --smoke-test never touch the network
+        self._fetched: set[str] = set()
+        self._models_request.connect(background.list_models)
+        background.models_ready.connect(self._on_background_models_ready)
+        background.models_failed.connect(self._on_background_models_failed)
+        header.models_refresh_requested.connect(self._on_header_models_refresh_requested)
+
+    def show(self, profile_id: str) -> None:
+        """Offer the cached models of ``profile_id`` now; fetch fresh ones in the background."""
+        self._header.set_models(list(self._settings().profile(profile_id).models_cache))
+        self.fetch(profile_id)
+
+    def fetch(self, profile_id: str, force: bool = False) -> None:
+        """Ask the server for the model list (once per session unless ``force``)."""
+        if not profile_id or self._offline or (profile_id in self._fetched and not force):
+            return
+        self._fetched.add(profile_id)
+        self._header.set_models_busy(True)
+        params = profile_params(self._settings(), profile_id, self._session_keys)
+        self._models_request.emit(profile_id, params)
+
+    def forget(self) -> None:
+        """Settings changed (a new key or address may list other models): fetch again."""
+        self._fetched.clear()
+
+    def _on_header_models_refresh_requested(self, profile_id: str) -> None:
+        self.fetch(profile_id, force=True)
+
+    def _on_background_models_ready(self, profile_id: str, models: list[str]) -> None:
+        self._header.set_models_busy(False)
+        profile = self._settings().profile(profile_id)
+        if profile.id == profile_id and profile.models_cache != models:
+            profile.models_cache = list(models)
+            self._save_settings()
+        if self._header.profile_id() == profile_id:
+            self._header.set_models(models)
+
+    def _on_background_models_failed(self, profile_id: str, message: str) -> None:
+        self._header.set_models_busy(False)
+        self._fetched.discard(profile_id)  # try again next time the profile is shown
+        self.failed.emit(f"Could not load the model list: {message}")

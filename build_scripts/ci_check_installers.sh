@@ -27,8 +27,20 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || die "run as root (installs a .deb)"
   SUDO=sudo
 fi
-for tool in Xvfb import identify xwininfo apt-get dpkg-deb; do
-  command -v "$tool" >/dev/null || die "missing tool: $tool (apt-get install xvfb imagemagick x11-utils)"
+# The tools this check drives; a fresh CI machine gets them here (we are root anyway).
+need=()
+for pair in Xvfb:xvfb import:imagemagick identify:imagemagick xwininfo:x11-utils \
+            xprop:x11-utils desktop-file-validate:desktop-file-utils appstreamcli:appstream; do
+  command -v "${pair%%:*}" >/dev/null || need+=("${pair#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  $SUDO apt-get update -qq >/dev/null 2>&1 || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    $(printf '%s\n' "${need[@]}" | sort -u) >/dev/null || die "apt-get install ${need[*]} failed"
+fi
+for tool in Xvfb import identify xwininfo xprop apt-get dpkg-deb; do
+  command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
 
 WORK=$(mktemp -d /tmp/nebula-ci-installers.XXXXXX)

@@ -23,6 +23,7 @@ from nebula_desktop.api.accumulate import Accumulator, DeltaCallback
 from nebula_desktop.api.errors import (
     CUT_OFF_DETAILS,
     HTML_200_DETAILS,
+    NOT_A_STREAM_DETAILS,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -41,6 +42,10 @@ _T = TypeVar("_T")
 log = logging.getLogger(__name__)
 _READ_SIZE = 65536  # read1 returns whatever has arrived, up to this: no waiting to fill it
 _MAX_BODY = 8 * 1024 * 1024  # error and non-stream bodies: enough for any real answer
+# A stream that sends this much before its first chat event, or one line longer than this, is
+# junk (a misconfigured proxy, a binary download): end it with an error instead of holding it
+# in memory or waiting forever. Real events are a few hundred bytes; the largest seen, ~1 MB.
+_MAX_NOISE = _MAX_BODY
 _TRAILER_GRACE = 2.0  # after finish_reason, how long to wait for usage / [DONE]
 _REQUEST_ID_HEADERS = ("x-oneapi-request-id", "x-request-id", "request-id", "x-generation-id")
 
@@ -258,6 +263,7 @@ class ChatClient:
         feed = decoder.feed
         loads = json.loads
         trailer = False
+        noise = 0  # bytes received before the first chat event
         while True:
             try:
                 chunk = read1(_READ_SIZE, decode_content=True)
@@ -274,7 +280,17 @@ class ChatClient:
             if not chunk:
                 resp.raw.release_conn()  # the body ended cleanly: keep the connection
                 break
-            for payload in feed(chunk):
+            if noise >= 0:
+                noise += len(chunk)
+            payloads = feed(chunk)
+            if noise > _MAX_NOISE or decoder.pending > _MAX_NOISE:
+                raise APIError(
+                    NOT_A_STREAM_DETAILS,
+                    status_code=resp.status_code,
+                    request_id=rid,
+                    partial=acc.result(rid),
+                )
+            for payload in payloads:
                 if payload == "[DONE]":
                     if acc.finish_reason is not None:
                         _drain(resp, guard)
@@ -294,6 +310,7 @@ class ChatClient:
                         obj, request_id=rid, secret=self._api_key, partial=acc.result(rid)
                     )
                 acc.add(obj)
+                noise = -1  # a chat event arrived: from now on only a runaway line is junk
                 if acc.finish_reason is not None and not trailer:
                     if acc.finish_reason == "error":
                         raise APIError(

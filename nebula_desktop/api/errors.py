@@ -36,6 +36,9 @@ HTML_200_DETAILS = (
     "the server returned a web page, not an API response — check that the base URL ends with /v1"
 )
 CUT_OFF_DETAILS = "the answer was cut off before it finished"
+NOT_A_STREAM_DETAILS = (
+    "the server's reply is not a chat stream (it sent data no chat client can read)"
+)
 
 # Statuses worth a second try before any answer arrived (as the official SDK, minus 524: a
 # Cloudflare timeout while the origin may still be generating — and billing — the answer).

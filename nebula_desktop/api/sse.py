@@ -26,13 +26,14 @@ _BRACE = 123
 class SSEDecoder:
     """Feed bytes with :meth:`feed`; call :meth:`close` at end of stream."""
 
-    __slots__ = ("_data", "_parts", "_skip_lf", "comments")
+    __slots__ = ("_data", "_parts", "_skip_lf", "comments", "pending")
 
     def __init__(self) -> None:
         self._parts: list[bytes] = []  # the current unfinished line, as received
         self._data: list[bytes] = []  # data: values of the event being assembled
         self._skip_lf = False  # the previous read ended in CR: a leading LF belongs to it
         self.comments = 0  # comment lines seen (keep-alive pings)
+        self.pending = 0  # bytes of the unfinished line held (lets the caller cap a junk line)
 
     def feed(self, chunk: bytes) -> list[str]:
         """Payloads of the events completed by `chunk`, in order."""
@@ -50,6 +51,7 @@ class SSEDecoder:
         if b"\n" not in chunk:
             # Lines may be hundreds of KB: collect pieces and join once, not on every read.
             self._parts.append(chunk)
+            self.pending += len(chunk)
             return []
         if self._parts:
             self._parts.append(chunk)
@@ -57,6 +59,7 @@ class SSEDecoder:
             self._parts = []
         lines = chunk.split(b"\n")
         tail = lines.pop()
+        self.pending = len(tail)
         if tail:
             self._parts.append(tail)
         return self._lines(lines)
@@ -67,6 +70,7 @@ class SSEDecoder:
         if self._parts:
             lines.append(b"".join(self._parts))
             self._parts = []
+            self.pending = 0
         # Be lenient: an event whose closing blank line never came is still delivered; the
         # caller decides whether its JSON is whole.
         lines.append(b"")

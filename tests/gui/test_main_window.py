@@ -310,3 +310,16 @@ def test_empty_chat_shows_a_start_hint_until_the_first_message(
     assert not window.empty_hint.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.empty_hint.isVisible()
+
+
+def test_model_list_failure_is_reported_in_the_status_bar(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    from tests.servers import Reply
+
+    bad = {"error": {"message": "Invalid token", "type": "new_api_error", "code": ""}}
+    server.default["/v1/models"] = Reply.json(401, bad)
+    window = make_window()
+    qtbot.waitUntil(lambda: "model list" in window.statusBar().currentMessage(), timeout=10000)
+    assert "Error: Invalid or unauthorized API key" in window.statusBar().currentMessage()
+    assert not window.header.busy.isVisible()

@@ -144,6 +144,10 @@ class MessageDelegate(QStyledItemDelegate):
             entry.doc.setTextWidth(width)
         return entry
 
+    def body_document(self, msg: Message) -> RenderedDoc:
+        """The rendered answer/body of ``msg`` (what "Copy" copies)."""
+        return self._document(msg, "body", None)
+
     def _body_font(self, part: str) -> QFont:
         return self.fonts.base if part == "body" else self.fonts.small
 

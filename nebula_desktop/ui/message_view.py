@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
-    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -15,8 +15,17 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QFrame, QListView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QListView,
+    QMenu,
+    QToolTip,
+    QWidget,
+)
 
+from nebula_desktop.ui.message_actions import message_actions, rendered_mime
 from nebula_desktop.ui.message_delegate import MessageDelegate
 from nebula_desktop.ui.message_model import MessageModel
 
@@ -54,6 +63,7 @@ class MessageView(QListView):
         self._stick = True  # follow new text while the user is at the bottom
         # A row the user just clicked (Thinking toggle) must not move away from the mouse.
         self._anchor_once: tuple[QPersistentModelIndex, int] | None = None
+        self._context_menu: QMenu | None = None
         self.setObjectName("messageView")
         self.setAccessibleName("Messages")
         self._model = MessageModel(self)
@@ -273,18 +283,63 @@ class MessageView(QListView):
     # -- copying and actions ------------------------------------------------------------------
 
     def _copy_message(self, msg: Message) -> None:
-        doc = self._delegate.cache.get(
-            (msg.id, "body", len(msg.content), self._delegate.dark, self._delegate.font_point_size),
-            msg.content,
-            self._delegate.dark,
-            self._delegate.fonts.base,
-        )
-        mime = QMimeData()
-        # U+200B are break hints render/ added to absurdly long runs; not part of the text.
-        mime.setText(doc.doc.toPlainText().replace("\u200b", ""))
-        mime.setHtml(doc.html)
-        QGuiApplication.clipboard().setMimeData(mime)
+        entry = self._delegate.body_document(msg)
+        QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
         self.status_message.emit("Copied")
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Hovering a link shows its full address before anyone clicks it."""
+        if event.type() == QEvent.Type.ToolTip:
+            pos = event.pos()  # type: ignore[attr-defined]
+            index = self.indexAt(pos)
+            action, arg = (
+                self._delegate.hit(index, self.visualRect(index), pos)
+                if index.isValid()
+                else ("", "")
+            )
+            if action == "link":
+                QToolTip.showText(event.globalPos(), arg, self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def _bound_link(self, message_id: str, url: str) -> Callable[[], None]:
+        return lambda: self._on_delegate_action_triggered("link", message_id, url)
+
+    def _bound_action(self, action: str, message_id: str) -> Callable[[], None]:
+        return lambda: self._on_delegate_action_triggered(action, message_id, "")
+
+    def contextMenuEvent(self, event: Any) -> None:
+        """Right-click (or the Menu key) offers the message's actions, and link ones."""
+        pos = event.pos()
+        if event.reason() != event.Reason.Mouse:
+            pos = self.visualRect(self.currentIndex()).center()
+        menu = self.context_menu_at(pos)
+        if menu is not None:
+            menu.popup(event.globalPos())
+
+    def context_menu_at(self, pos: QPoint) -> QMenu | None:
+        """The context menu for the message at viewport position ``pos`` (None: no message)."""
+        index = self.indexAt(pos)
+        msg = self._model.message_at(index.row()) if index.isValid() else None
+        if msg is None:
+            return None
+        menu = QMenu(self)
+        action, arg = self._delegate.hit(index, self.visualRect(index), pos)
+        if action == "link":
+            menu.addAction("Open Link…", self._bound_link(msg.id, arg))
+            menu.addAction("Copy Link Address", lambda: QGuiApplication.clipboard().setText(arg))
+            menu.addSeparator()
+        streaming = msg.id == self._delegate.streaming_id
+        last = index.row() == self._delegate.last_assistant_row
+        for name, label in message_actions(msg, last, streaming):
+            menu.addAction(label, self._bound_action(name, msg.id))
+        if self._context_menu is not None:
+            self._context_menu.deleteLater()
+        self._context_menu = menu  # one at a time: the previous one is released
+        return menu
 
     def _on_delegate_action_triggered(self, action: str, message_id: str, arg: str) -> None:
         msg = self._model.message_at(self._model.row_of(message_id))

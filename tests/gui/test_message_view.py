@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from nebula_desktop.store import Message
 from nebula_desktop.ui.message_model import MessageModel
@@ -366,3 +366,36 @@ def test_hostile_answer_fetches_nothing_and_embeds_no_images(qtbot, view: Messag
                     assert not it.fragment().charFormat().isImageFormat()
                     it += 1
                 block = block.next()
+
+
+def test_context_menu_offers_the_messages_actions(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    failed = Message(role="assistant", content="partial", complete=False, error="Error: x")
+    view.set_messages([Message(role="user", content="q"), failed])
+    _settle(qtbot, view)
+    index = view.model().index(1, 0)
+    pos = view.visualRect(index).center()
+    menu = view.context_menu_at(pos)  # what right-click pops up (popups warn offscreen)
+    assert menu is not None
+    labels = [a.text() for a in menu.actions() if a.text()]
+    assert labels[:2] == ["Copy", "Copy as Markdown"]
+    assert "Regenerate" in labels and "Retry" in labels and "Continue" in labels
+    with qtbot.waitSignal(view.retry_requested) as sig:
+        next(a for a in menu.actions() if a.text() == "Retry").trigger()
+    assert sig.args == [failed.id]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen platform limit
+def test_hovering_a_link_shows_its_full_address(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    url = "https://example.com/a/very/long/path?with=query"
+    view.set_messages([Message(role="assistant", content=f"[short]({url})")])
+    _settle(qtbot, view)
+    pos = _find_anchor(view, 0, url)
+    QApplication.sendEvent(
+        view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+    )
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == url
+    QToolTip.hideText()

@@ -49,8 +49,12 @@ def make_client(params: dict[str, Any]) -> Any:
 def error_dict(error: BaseException) -> dict[str, Any]:
     """Plain-data description of a failure, including whatever partial answer arrived."""
     partial = getattr(error, "partial", None)
+    message = str(error) or type(error).__name__
+    if not _is_api_error(error) and type(error).__name__ != "KeyringUnavailableError":
+        # A bug, not a server answer: say so rather than show a bare "KeyError: 'x'".
+        message = f"Unexpected error ({type(error).__name__}: {error}); details are in the log."
     return {
-        "message": str(error) or type(error).__name__,
+        "message": message,
         "error_class": type(error).__name__,
         "status_code": getattr(error, "status_code", None),
         "request_id": getattr(error, "request_id", None) or getattr(partial, "request_id", None),
@@ -62,7 +66,7 @@ def error_dict(error: BaseException) -> dict[str, Any]:
     }
 
 
-class _DeltaBuffer:
+class _DeltaRelay:
     """Forwards deltas from the worker thread and notes when thinking started and ended.
 
     No coalescing here on purpose: text held back on this thread would be stranded while the
@@ -134,7 +138,7 @@ class ChatWorker(QObject):
             if request_id in self._cancelled_early:
                 self._cancelled_early.discard(request_id)
                 event.set()
-        buffer = _DeltaBuffer(self, request_id)
+        buffer = _DeltaRelay(self, request_id)
         client = None
         try:
             if event.is_set():

@@ -323,3 +323,22 @@ def test_model_list_failure_is_reported_in_the_status_bar(
     qtbot.waitUntil(lambda: "model list" in window.statusBar().currentMessage(), timeout=10000)
     assert "Error: Invalid or unauthorized API key" in window.statusBar().currentMessage()
     assert not window.header.busy.isVisible()
+
+
+def test_unusable_keyring_is_explained_on_the_answer(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        window = make_window(key=None)
+        window.controller.send("hello")
+        qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=10000)
+        answer = window.controller.conv.messages[-1]
+        assert answer.error and "keyring" in answer.error.lower()
+        assert "Unexpected" not in answer.error
+        assert not [r for r in server.requests if r.path == CHAT_PATH]
+    finally:
+        keyring.set_keyring(previous)

@@ -3,9 +3,12 @@ the clipboard payloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu, QWidget
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -43,3 +46,27 @@ def rendered_mime(entry: RenderedDoc) -> QMimeData:
     if entry.html:
         mime.setHtml(entry.html)
     return mime
+
+
+def build_menu(
+    parent: QWidget,
+    actions: list[tuple[str, str]],
+    link: str | None,
+    trigger: Callable[[str, str], None],
+) -> QMenu:
+    """A context menu: link entries (when over a link), then ``actions``.
+
+    ``trigger(action, argument)`` runs the chosen entry (argument: the URL for "link").
+    """
+    menu = QMenu(parent)
+    if link is not None:
+        menu.addAction("Open Link…", lambda: trigger("link", link))
+        menu.addAction("Copy Link Address", lambda: QGuiApplication.clipboard().setText(link))
+        menu.addSeparator()
+    for name, label in actions:
+        menu.addAction(label, _bound(trigger, name))
+    return menu
+
+
+def _bound(trigger: Callable[[str, str], None], name: str) -> Callable[[], None]:
+    return lambda: trigger(name, "")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
     QPersistentModelIndex,
     QPoint,
     Qt,
@@ -17,7 +15,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QFrame,
     QListView,
     QMenu,
@@ -25,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.ui.message_actions import message_actions, rendered_mime
+from nebula_desktop.ui.message_actions import build_menu, message_actions, rendered_mime
 from nebula_desktop.ui.message_delegate import MessageDelegate
 from nebula_desktop.ui.message_model import MessageModel
+from nebula_desktop.ui.message_selection import TextSelection
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -88,8 +86,7 @@ class MessageView(QListView):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self.flush_stream)
-        self._editor_index: QPersistentModelIndex | None = None
-        self._drag_to_editor = False
+        self._selection = TextSelection(self)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
@@ -110,7 +107,7 @@ class MessageView(QListView):
     def set_messages(self, messages: list[Message]) -> None:
         """Open a conversation: show ``messages`` and jump to the newest."""
         self.flush_stream()
-        self._close_editor()
+        self._selection.close()
         self._pending.clear()
         self._delegate.streaming_id = None
         self._delegate.thinking_open.clear()
@@ -245,7 +242,7 @@ class MessageView(QListView):
             bar.setValue(bar.value() + delta)
 
     def _relayout_all(self) -> None:
-        self._close_editor()
+        self._selection.close()
         self._delegate.set_base_font(self.font())  # also clears documents and sizes
         self.scheduleDelayedItemsLayout()
         self.viewport().update()
@@ -256,8 +253,8 @@ class MessageView(QListView):
         msg = self._model.message_at(row)
         if msg is None:
             return
-        if self._editor_index is not None and self._editor_index.row() == row:
-            self._close_editor()
+        if self._selection.row == row:
+            self._selection.close()
         before = self._delegate.cached_size(msg)
         size = self._delegate.measure(msg, row)
         index = self._model.index(row, 0)
@@ -267,7 +264,7 @@ class MessageView(QListView):
 
     def _on_scrollbar_value_changed(self, value: int) -> None:
         self._stick = value >= self.verticalScrollBar().maximum() - 4
-        self._close_editor_if_hidden()
+        self._selection.close_if_hidden()
 
     def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._stick:
@@ -305,12 +302,6 @@ class MessageView(QListView):
             return True
         return super().viewportEvent(event)
 
-    def _bound_link(self, message_id: str, url: str) -> Callable[[], None]:
-        return lambda: self._on_delegate_action_triggered("link", message_id, url)
-
-    def _bound_action(self, action: str, message_id: str) -> Callable[[], None]:
-        return lambda: self._on_delegate_action_triggered(action, message_id, "")
-
     def contextMenuEvent(self, event: Any) -> None:
         """Right-click (or the Menu key) offers the message's actions, and link ones."""
         pos = event.pos()
@@ -326,16 +317,17 @@ class MessageView(QListView):
         msg = self._model.message_at(index.row()) if index.isValid() else None
         if msg is None:
             return None
-        menu = QMenu(self)
         action, arg = self._delegate.hit(index, self.visualRect(index), pos)
-        if action == "link":
-            menu.addAction("Open Link…", self._bound_link(msg.id, arg))
-            menu.addAction("Copy Link Address", lambda: QGuiApplication.clipboard().setText(arg))
-            menu.addSeparator()
-        streaming = msg.id == self._delegate.streaming_id
-        last = index.row() == self._delegate.last_assistant_row
-        for name, label in message_actions(msg, last, streaming):
-            menu.addAction(label, self._bound_action(name, msg.id))
+        menu = build_menu(
+            self,
+            message_actions(
+                msg,
+                index.row() == self._delegate.last_assistant_row,
+                msg.id == self._delegate.streaming_id,
+            ),
+            arg if action == "link" else None,
+            lambda name, url: self._on_delegate_action_triggered(name, msg.id, url),
+        )
         if self._context_menu is not None:
             self._context_menu.deleteLater()
         self._context_menu = menu  # one at a time: the previous one is released
@@ -383,8 +375,8 @@ class MessageView(QListView):
             if msg is not None:
                 self._copy_message(msg)
             return
-        if event.key() == Qt.Key.Key_Escape and self._editor_index is not None:
-            self._close_editor()
+        if event.key() == Qt.Key.Key_Escape and self._selection.row >= 0:
+            self._selection.close()
             return
         super().keyPressEvent(event)
         if event.key() in (
@@ -404,27 +396,20 @@ class MessageView(QListView):
         """A press in a message body opens the text selector there and starts the selection."""
         pos = event.position().toPoint()
         index = self.indexAt(pos)
-        if self._editor_index is not None and (
-            not index.isValid() or index.row() != self._editor_index.row()
-        ):
-            self._close_editor()
+        if self._selection.row >= 0 and index.row() != self._selection.row:
+            self._selection.close()
         self._delegate.keyboard_row = -1
         if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
             action, _ = self._delegate.hit(index, self.visualRect(index), pos)
             if action == "body":
                 self.setCurrentIndex(index)
-                editor = self._open_editor(index)
-                if editor is not None:
-                    self._drag_to_editor = True
-                    self._forward(editor, event)
+                self._selection.start_drag(index, event)
                 return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         """Track the hovered row (hover actions) and hand drags to the text selector."""
-        editor = self._editor()
-        if self._drag_to_editor and editor is not None:
-            self._forward(editor, event)
+        if self._selection.forward_drag(event):
             return
         pos = event.position().toPoint()
         index = self.indexAt(pos)
@@ -449,12 +434,8 @@ class MessageView(QListView):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         """Finish a selection drag inside the text selector."""
-        editor = self._editor()
-        if self._drag_to_editor and editor is not None:
-            self._drag_to_editor = False
-            self._forward(editor, event)
+        if self._selection.forward_drag(event, finished=True):
             return
-        self._drag_to_editor = False
         super().mouseReleaseEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
@@ -463,47 +444,3 @@ class MessageView(QListView):
             self._delegate.hover_row = -1
             self.viewport().update()
         super().leaveEvent(event)
-
-    def _forward(self, editor: QWidget, event: QMouseEvent) -> None:
-        target = getattr(editor, "viewport", lambda: editor)()
-        local = target.mapFrom(self.viewport(), event.position().toPoint())
-        clone = QMouseEvent(
-            event.type(),
-            local.toPointF(),
-            event.globalPosition(),
-            event.button(),
-            event.buttons(),
-            event.modifiers(),
-        )
-        QApplication.sendEvent(target, clone)
-
-    def _editor(self) -> QWidget | None:
-        if self._editor_index is None or not self._editor_index.isValid():
-            return None
-        return self.indexWidget(self._model.index(self._editor_index.row(), 0))
-
-    def _open_editor(self, index: QModelIndex) -> QWidget | None:
-        if self._editor_index is not None and self._editor_index.row() == index.row():
-            return self._editor()
-        self._close_editor()
-        self.openPersistentEditor(index)
-        self._editor_index = QPersistentModelIndex(index)
-        editor = self._editor()
-        if editor is not None:
-            editor.setFocus(Qt.FocusReason.MouseFocusReason)
-        return editor
-
-    def _close_editor(self) -> None:
-        if self._editor_index is not None:
-            index = self._model.index(self._editor_index.row(), 0)
-            self._editor_index = None
-            self._drag_to_editor = False
-            if index.isValid():
-                self.closePersistentEditor(index)
-
-    def _close_editor_if_hidden(self) -> None:
-        if self._editor_index is None:
-            return
-        rect = self.visualRect(self._model.index(self._editor_index.row(), 0))
-        if not rect.intersects(self.viewport().rect()):
-            self._close_editor()

@@ -44,10 +44,14 @@ class TextSelection:
     def close(self) -> None:
         """Close the selector (its selection goes with it)."""
         row = self.row
+        editor = self.editor()
+        had_focus = editor is not None and editor.hasFocus()
         self._index = None
         self._dragging = False
         if row >= 0:
             self._view.closePersistentEditor(self._view.model().index(row, 0))
+        if had_focus:
+            self._view.setFocus(Qt.FocusReason.OtherFocusReason)  # Up/Down keep working
 
     def close_if_hidden(self) -> None:
         """Close the selector once its message has scrolled out of the viewport."""
@@ -63,6 +67,8 @@ class TextSelection:
         if editor is not None:
             self._dragging = True
             self._forward(editor, press)
+            # The click gave the list focus; Ctrl+C must reach the selector.
+            editor.setFocus(Qt.FocusReason.MouseFocusReason)
 
     def forward_drag(self, event: QMouseEvent, finished: bool = False) -> bool:
         """Hand a move/release of a drag that began in a body to the selector (True: handled).
@@ -75,6 +81,14 @@ class TextSelection:
             return False
         if finished:
             self._dragging = False
+        self._forward(editor, event)
+        return True
+
+    def forward_double_click(self, index: QModelIndex, event: QMouseEvent) -> bool:
+        """A double-click in the open selector selects a word there (True: handled)."""
+        editor = self.editor()
+        if editor is None or index.row() != self.row:
+            return False
         self._forward(editor, event)
         return True
 

@@ -14,10 +14,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QFrame,
     QListView,
     QMenu,
+    QTextBrowser,
     QToolTip,
     QWidget,
 )
@@ -371,6 +373,10 @@ class MessageView(QListView):
     def keyPressEvent(self, event: Any) -> None:
         """Ctrl+C copies the focused message; Up/Down move between messages (QListView)."""
         if event.matches(QKeySequence.StandardKey.Copy):
+            editor = self._selection.editor()
+            if isinstance(editor, QTextBrowser) and editor.textCursor().hasSelection():
+                editor.copy()  # the part the user selected, not the whole message
+                return
             msg = self._model.message_at(self.currentIndex().row())
             if msg is not None:
                 self._copy_message(msg)
@@ -437,6 +443,22 @@ class MessageView(QListView):
         if self._selection.forward_drag(event, finished=True):
             return
         super().mouseReleaseEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: Any) -> None:
+        """Escape in the text selector closes it; losing focus (a click beside it) does not."""
+        if editor is self._selection.editor():
+            # The delegate asks to close on Escape (RevertModelCache) and on focus-out (NoHint);
+            # only the first is the user's wish, the second would lose the selection on a click.
+            if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
+                self._selection.close()
+            return
+        super().closeEditor(editor, hint)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """Double-click in a message's text selects a word, as in any text."""
+        index = self.indexAt(event.position().toPoint())
+        if not self._selection.forward_double_click(index, event):
+            super().mouseDoubleClickEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
         """Hover actions disappear when the mouse leaves."""

@@ -130,7 +130,12 @@ def test_dragging_over_a_message_selects_part_of_it(qtbot, view: MessageView) ->
     assert isinstance(editor, QTextBrowser)
     selected = editor.textCursor().selectedText()
     assert selected and "alpha".startswith(selected[:3])
-    editor.copy()
+    # Ctrl+C copies just the selection, wherever the keyboard focus ended up.
+    target = QApplication.focusWidget() or view
+    qtbot.keyClick(target, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == selected
+    QGuiApplication.clipboard().clear()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == selected
 
 
@@ -291,3 +296,22 @@ def test_message_being_read_stays_put_while_rows_above_are_measured(
         bar.setValue(bar.value() - moved_by)
         settle()
         assert abs(view.visualRect(reading).top() - (top + moved_by)) <= 2
+
+
+def test_double_click_selects_a_word_and_escape_returns_to_the_list(
+    qtbot, view: MessageView
+) -> None:  # type: ignore[no-untyped-def]
+    view.set_messages([Message(role="assistant", content="alpha beta gamma")])
+    view.executeDelayedItemsLayout()
+    index = view.model().index(0, 0)
+    body = view.message_delegate.body_rect(index, view.visualRect(index))
+    pos = QPoint(body.left() + 3, body.top() + body.height() // 2)
+    # A real double-click arrives as press, release, double-click, release.
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    editor = view.indexWidget(index)
+    assert isinstance(editor, QTextBrowser)
+    assert editor.textCursor().selectedText() == "alpha"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert view.indexWidget(index) is None
+    assert view.hasFocus()

@@ -77,7 +77,8 @@ class MessageDelegate(QStyledItemDelegate):
         # Exact sizes: id -> (signature, size). Rows never measured get a cheap estimate.
         self._sizes: dict[str, tuple[tuple[object, ...], QSize]] = {}
         self._estimates: dict[str, tuple[tuple[object, ...], QSize]] = {}
-        self.measure_count = 0
+        # Ids passed to measure() (an exact re-measure), newest last; tests check that streaming
+        # re-measures only the streaming row. Bounded so it never grows with a session.
         self.measured_ids: list[str] = []
         self._fonts: Fonts | None = None
         self._base_font = QFont()
@@ -170,9 +171,6 @@ class MessageDelegate(QStyledItemDelegate):
 
     def layout(self, msg: Message, row: int, top: int) -> RowLayout:
         """Compute every rectangle of ``msg`` with its row starting at y = ``top``."""
-        self.measure_count += 1
-        self.measured_ids.append(msg.id)
-        del self.measured_ids[:-200]
         fonts, lay = self.fonts, RowLayout()
         fm_small = QFontMetrics(fonts.small)
         fm_bold = QFontMetrics(fonts.bold_small)
@@ -271,6 +269,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     def measure(self, msg: Message, row: int) -> QSize:
         """Measure one row exactly and remember it."""
+        self.measured_ids.append(msg.id)
+        del self.measured_ids[:-500]
         lay = self.layout(msg, row, 0)
         size = QSize(self.view_width, lay.height)
         self._sizes[msg.id] = (self._signature(msg), size)

@@ -142,18 +142,20 @@ def test_streaming_re_measures_only_the_streaming_row(qtbot, view: MessageView) 
     answer = Message(role="assistant", content="", complete=False)
     view.append_message(answer)
     view.set_streaming(answer.id)
-    qtbot.wait(50)  # let the first paints finish; not a timed assertion
+    view.grab()
     changed_rows: list[int] = []
     view.model().dataChanged.connect(lambda a, b: changed_rows.extend(range(a.row(), b.row() + 1)))
     d = view.message_delegate
     d.measured_ids.clear()
-    for i in range(40):
-        view.stream_append(answer.id, "content", f"token {i} ")
-        view.flush_stream()
+    renders = d.cache.renders
+    pieces = [f"token {i} " + ("\n\n" if i % 9 == 0 else "") for i in range(200)]
+    for piece in pieces:  # arrives faster than the ~30 ms flush timer: coalesced
+        view.stream_append(answer.id, "content", piece)
+    qtbot.waitUntil(lambda: answer.content == "".join(pieces))
+    view.grab()
     assert set(changed_rows) == {len(msgs)}
-    others = {m.id for m in msgs}
-    # Painting may lay out visible rows from cache, but flushing never measures another message.
-    assert not others & set(d.measured_ids[:40])
+    assert set(d.measured_ids) == {answer.id}
+    assert d.cache.renders == renders  # no other message's document was rendered again
 
 
 def test_thinking_is_open_while_streaming_and_folded_after(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]

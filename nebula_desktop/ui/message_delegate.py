@@ -72,6 +72,7 @@ class MessageDelegate(QStyledItemDelegate):
         self.hover_row = -1
         self.hover_pos = QPoint(-1, -1)
         self.last_assistant_row = -1
+        self.selector_part = "body"  # which text the next text selector covers
         self.keyboard_row = -1  # row reached with Up/Down: tinted so Ctrl+C's target shows
         self.view_width = 600
         # Exact sizes: id -> (signature, size). Rows never measured get a cheap estimate.
@@ -364,8 +365,7 @@ class MessageDelegate(QStyledItemDelegate):
                 anchor = doc.doc.documentLayout().anchorAt(local)
                 if anchor:
                     return self._link_action(anchor)
-                if doc is lay.body_doc:
-                    return "body", ""
+                return ("body" if doc is lay.body_doc else "thinking_text"), ""
         return "", ""
 
     @staticmethod
@@ -395,7 +395,7 @@ class MessageDelegate(QStyledItemDelegate):
         if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
             return False
         action, arg = self.hit(index, option.rect, event.position().toPoint())  # type: ignore[attr-defined]
-        if not action or action == "body":
+        if not action or action in ("body", "thinking_text"):
             return False
         if kind == QEvent.Type.MouseButtonRelease:
             self.action_triggered.emit(action, index.data(MessageModel.IdRole), arg)
@@ -403,12 +403,18 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- the text selector ---------------------------------------------------------------------
 
-    def body_rect(self, index: _Index, rect: QRect) -> QRect:
-        """Where the body text of the row at ``rect`` is drawn."""
+    def body_rect(self, index: _Index, rect: QRect, part: str = "body") -> QRect:
+        """Where the answer (``part`` "body") or the open thinking text ("thinking") is drawn."""
         msg: Message | None = index.data(_ROLE)
         if msg is None:
             return QRect()
-        return self.layout(msg, index.row(), rect.top()).body_rect
+        lay = self.layout(msg, index.row(), rect.top())
+        if part == "thinking":
+            if lay.thinking_doc is None:
+                return QRect()
+            size = lay.thinking_doc.doc.size()
+            return QRect(lay.thinking_pos, QSize(int(size.width()), int(size.height())))
+        return lay.body_rect
 
     def createEditor(
         self,
@@ -416,15 +422,21 @@ class MessageDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: _Index,
     ) -> MessageTextSelector:
-        """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C."""
+        """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C.
+
+        It covers the answer, or the thinking text when ``selector_part`` is "thinking".
+        """
         msg: Message = index.data(_ROLE)
-        entry = self._document(msg, "body", None)
-        live = self._stream_docs.get((msg.id, "body"))
+        part = self.selector_part
+        entry = self._document(msg, part, None)
+        live = self._stream_docs.get((msg.id, part))
         html = live.html if live is not None and msg.id == self.streaming_id else entry.html
+        color = self.colors.q("text" if part == "body" else "muted")
         editor = MessageTextSelector(
-            parent, html, self.fonts.base, entry.doc.defaultTextOption(), self.colors.q("text")
+            parent, html, self._body_font(part), entry.doc.defaultTextOption(), color
         )
         editor.setProperty("message_id", msg.id)
+        editor.setProperty("part", part)
         msg_id = msg.id
         editor.anchorClicked.connect(lambda url: self._emit_link(msg_id, url.toString()))
         return editor
@@ -439,8 +451,8 @@ class MessageDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: _Index,
     ) -> None:
-        """Lay the selector exactly over the painted body text."""
-        rect = self.body_rect(index, option.rect)
+        """Lay the selector exactly over the painted text it covers."""
+        rect = self.body_rect(index, option.rect, str(editor.property("part") or "body"))
         editor.setGeometry(rect)
         editor.document().setTextWidth(rect.width())
 

@@ -407,7 +407,11 @@ class MessageView(QListView):
         self._delegate.keyboard_row = -1
         if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
             action, _ = self._delegate.hit(index, self.visualRect(index), pos)
-            if action == "body":
+            if action in ("body", "thinking_text"):
+                part = "body" if action == "body" else "thinking"
+                if self._selection.row == index.row() and self._delegate.selector_part != part:
+                    self._selection.close()  # the other text of the same message
+                self._delegate.selector_part = part
                 self.setCurrentIndex(index)
                 self._selection.start_drag(index, event)
                 return
@@ -428,7 +432,7 @@ class MessageView(QListView):
             Qt.CursorShape.PointingHandCursor
             if action in _HAND
             else Qt.CursorShape.IBeamCursor
-            if action == "body"
+            if action in ("body", "thinking_text")
             else Qt.CursorShape.ArrowCursor
         )
         self.viewport().setCursor(shape)

@@ -315,3 +315,28 @@ def test_double_click_selects_a_word_and_escape_returns_to_the_list(
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert view.indexWidget(index) is None
     assert view.hasFocus()
+
+
+def test_thinking_text_can_be_selected_and_copied(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msg = Message(role="assistant", content="The answer.", reasoning="First I considered options.")
+    view.set_messages([msg])
+    view.executeDelayedItemsLayout()
+    view.message_delegate.thinking_open[msg.id] = True
+    view.refresh_message(msg.id)
+    view.executeDelayedItemsLayout()
+    index = view.model().index(0, 0)
+    rect = view.message_delegate.body_rect(index, view.visualRect(index), "thinking")
+    assert rect.isValid()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    editor = view.indexWidget(index)
+    assert isinstance(editor, QTextBrowser)
+    assert editor.toPlainText() == "First I considered options."
+    editor.selectAll()
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "First I considered options."
+    # Pressing in the answer switches the selector to the answer.
+    body = view.message_delegate.body_rect(index, view.visualRect(index))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=body.center())
+    editor = view.indexWidget(index)
+    assert isinstance(editor, QTextBrowser)
+    assert editor.toPlainText() == "The answer."

@@ -82,6 +82,7 @@ def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMark
 
 
 _DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)
+_LONG_LINE = re.compile(r"[^\n]{5000,}")
 _LONG_RUN = re.compile(r"\S{400,}")
 _BREAK_EVERY = 200
 
@@ -241,7 +242,12 @@ class _HtmlWriter:
         pal = self.pal
         index = self.code_base + len(self.code_blocks)
         self.code_blocks.append(code)
-        body = highlight_code(code, language, self.dark).rstrip("\n")
+        if _LONG_LINE.search(code):
+            # Code wraps (pre-wrap) so it never runs off the column; an enormous unbroken line
+            # needs the same break hints as prose, which highlighting spans would split.
+            body = _esc_wrap(code).rstrip("\n")
+        else:
+            body = highlight_code(code, language, self.dark).rstrip("\n")
         label = _esc(language) if language else "code"
         self.out.append(
             f'<table width="100%" cellspacing="0" cellpadding="0" border="0" '
@@ -252,7 +258,8 @@ class _HtmlWriter:
             f'<a href="{COPY_SCHEME}:{index}" style="color:{pal.muted}; font-size:small; '
             f'text-decoration:none;">Copy</a></td></tr>'
             f'<tr><td colspan="2" bgcolor="{pal.code_bg}" style="padding:8px 10px 8px 10px;">'
-            f'<pre style="font-family:{MONO_FONTS}; color:{pal.text}; margin:0;">{body}</pre>'
+            f'<pre style="font-family:{MONO_FONTS}; color:{pal.text}; margin:0; '
+            f'white-space:pre-wrap;">{body}</pre>'
             f"</td></tr></table>"
         )
 

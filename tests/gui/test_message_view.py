@@ -430,3 +430,11 @@ def test_hovering_a_link_shows_its_full_address(qtbot, view: MessageView) -> Non
     qtbot.waitUntil(QToolTip.isVisible)
     assert QToolTip.text() == url
     QToolTip.hideText()
+
+
+def test_one_megabyte_code_line_renders(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msg = Message(role="assistant", content="```\n" + "z" * 1_000_000 + "\n```")
+    view.set_messages([msg])
+    _settle(qtbot, view)
+    view.grab()
+    assert view.message_delegate.cached_size(msg) is not None

@@ -166,3 +166,15 @@ def test_items_past_the_list_depth_cap_stay_visible_as_bullets() -> None:
     html = render_markdown(text).html
     assert all(f"item{i}" in html for i in range(12))
     assert "• item11" in html
+
+
+def test_code_wraps_instead_of_running_off_the_column() -> None:
+    html = render_markdown("```python\nx = [" + "1, " * 200 + "]\n```").html
+    assert "white-space:pre-wrap" in html
+
+
+def test_one_megabyte_code_line_gets_break_hints_but_copies_raw() -> None:
+    code = "a" * 1_000_000
+    r = render_markdown(f"```js\n{code}\n```")
+    assert "\u200b" in r.html
+    assert r.code_blocks == [code + "\n"]

@@ -114,6 +114,12 @@ class MessageDelegate(QStyledItemDelegate):
         self._sizes.clear()
         self._estimates.clear()
 
+    def retain(self, message_ids: set[str]) -> None:
+        """Drop sizes of messages no longer shown (memory stays bounded across chats)."""
+        self._sizes = {k: v for k, v in self._sizes.items() if k in message_ids}
+        self._estimates = {k: v for k, v in self._estimates.items() if k in message_ids}
+        self._stream_docs = {k: v for k, v in self._stream_docs.items() if k[0] in message_ids}
+
     def forget(self, message_id: str) -> None:
         """Forget one message's documents and size (its fields changed)."""
         self.cache.drop(message_id)

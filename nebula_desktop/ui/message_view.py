@@ -113,6 +113,7 @@ class MessageView(QListView):
         self._pending.clear()
         self._delegate.streaming_id = None
         self._delegate.thinking_open.clear()
+        self._delegate.retain({m.id for m in messages})
         self._model.set_messages(messages)
         self._delegate.last_assistant_row = self._model.last_assistant_row()
         # Measure only what the first screen shows (the newest rows); the rest is estimated.

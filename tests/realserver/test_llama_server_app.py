@@ -112,7 +112,7 @@ def test_model_list_comes_from_the_real_server(
     qtbot: Any, open_window: Callable[..., Any], real_server: RealServer
 ) -> None:
     window = open_window()
-    window.request_models(window.settings.default_profile_id, force=True)
+    qtbot.mouseClick(window.header.refresh, Qt.MouseButton.LeftButton)  # "Reload model list"
     combo = window.header.model
     qtbot.waitUntil(
         lambda: real_server.model in [combo.itemText(i) for i in range(combo.count())],

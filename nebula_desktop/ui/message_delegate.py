@@ -56,7 +56,8 @@ class MessageDelegate(QStyledItemDelegate):
     """Paints one message per row; everything clickable is hit-tested, never a child widget.
 
     Emits ``action_triggered(action, message_id, arg)`` for: copy, copy_markdown, edit,
-    regenerate, retry, continue, thinking, link (arg = URL), copy_code (arg = index).
+    regenerate, retry, continue, thinking, link (arg = URL), copy_code (arg = "body:N" or
+    "thinking:N").
     """
 
     action_triggered = Signal(str, str, str)
@@ -369,22 +370,27 @@ class MessageDelegate(QStyledItemDelegate):
             local = QPointF(pos - origin)
             if 0 <= local.x() <= doc.doc.textWidth() and 0 <= local.y() <= doc.doc.size().height():
                 anchor = doc.doc.documentLayout().anchorAt(local)
+                part = "body" if doc is lay.body_doc else "thinking"
                 if anchor:
-                    return self._link_action(anchor)
-                return ("body" if doc is lay.body_doc else "thinking_text"), ""
+                    return self._link_action(anchor, part)
+                return ("body" if part == "body" else "thinking_text"), ""
         return "", ""
 
     @staticmethod
-    def _link_action(anchor: str) -> tuple[str, str]:
+    def _link_action(anchor: str, part: str) -> tuple[str, str]:
+        # Copy links number the code blocks of one text: say which (answer or thinking).
         if anchor.startswith("nebula-copy:"):
-            return "copy_code", anchor.split(":", 1)[1]
+            return "copy_code", f"{part}:{anchor.split(':', 1)[1]}"
         return "link", anchor
 
-    def code_block(self, msg: Message, number: int) -> str | None:
-        """Raw code of code block ``number`` of ``msg``'s answer."""
-        entry = self._document(msg, "body", None)
-        if 0 <= number < len(entry.code_blocks):
-            return entry.code_blocks[number]
+    def code_block(self, msg: Message, ref: str) -> str | None:
+        """Raw code of the block ``ref`` ("body:N" or "thinking:N") of ``msg``."""
+        part, _, number = ref.rpartition(":")
+        if part not in ("body", "thinking") or not number.isdigit():
+            return None
+        entry = self._document(msg, part, None)
+        if int(number) < len(entry.code_blocks):
+            return entry.code_blocks[int(number)]
         return None
 
     def editorEvent(
@@ -444,11 +450,11 @@ class MessageDelegate(QStyledItemDelegate):
         editor.setProperty("message_id", msg.id)
         editor.setProperty("part", part)
         msg_id = msg.id
-        editor.anchorClicked.connect(lambda url: self._emit_link(msg_id, url.toString()))
+        editor.anchorClicked.connect(lambda url: self._emit_link(msg_id, url.toString(), part))
         return editor
 
-    def _emit_link(self, message_id: str, url: str) -> None:
-        action, arg = self._link_action(url)
+    def _emit_link(self, message_id: str, url: str, part: str) -> None:
+        action, arg = self._link_action(url, part)
         self.action_triggered.emit(action, message_id, arg)
 
     def updateEditorGeometry(

@@ -346,7 +346,7 @@ class MessageView(QListView):
             QGuiApplication.clipboard().setText(msg.content)
             self.status_message.emit("Copied as Markdown")
         elif action == "copy_code":
-            code = self._delegate.code_block(msg, int(arg)) if arg.isdigit() else None
+            code = self._delegate.code_block(msg, arg)
             if code is not None:
                 QGuiApplication.clipboard().setText(code)
                 self.status_message.emit("Code copied")

@@ -340,3 +340,28 @@ def test_thinking_text_can_be_selected_and_copied(qtbot, view: MessageView) -> N
     editor = view.indexWidget(index)
     assert isinstance(editor, QTextBrowser)
     assert editor.toPlainText() == "The answer."
+
+
+def test_copy_link_in_thinking_copies_the_thinking_code_block(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msg = Message(
+        role="assistant",
+        content="```\nanswer_code()\n```",
+        reasoning="Maybe:\n\n```\nthinking_code()\n```",
+    )
+    view.set_messages([msg])
+    view.message_delegate.thinking_open[msg.id] = True
+    view.refresh_message(msg.id)
+    view.executeDelayedItemsLayout()
+    index = view.model().index(0, 0)
+    lay = view.message_delegate.layout(msg, 0, view.visualRect(index).top())
+    doc = lay.thinking_doc.doc
+    found = doc.find("Copy")
+    block = found.block()
+    line = block.layout().lineForTextPosition(found.selectionStart() - block.position())
+    x = line.cursorToX(found.selectionStart() - block.position())[0] + 3
+    origin = doc.documentLayout().blockBoundingRect(block).topLeft()
+    pos = lay.thinking_pos + QPoint(
+        int(origin.x() + x), int(origin.y() + line.y() + line.height() / 2)
+    )
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert QGuiApplication.clipboard().text() == "thinking_code()\n"

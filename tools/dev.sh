@@ -15,7 +15,7 @@ die() { printf '\033[1;31m[nebula] %s\033[0m\n' "$*" >&2; exit 1; }
 APP_DEBS=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
           libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
           fonts-noto-color-emoji fonts-noto-cjk)
-TEST_DEBS=(xvfb xauth imagemagick gnome-keyring libsecret-tools dbus dbus-x11
+TEST_DEBS=(xvfb xauth x11-utils xdotool imagemagick gnome-keyring libsecret-tools dbus dbus-x11
            desktop-file-utils appstream)
 
 install_debs() {

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
@@ -25,24 +25,15 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.ui.message_documents import DocumentCache, RenderedDoc, StreamingDoc
 from nebula_desktop.ui.message_layout import (
-    BUBBLE_MAX,
-    BUBBLE_PAD,
     DARK_COLORS,
     LIGHT_COLORS,
-    ROW_VPAD,
-    THINK_INDENT,
     Colors,
     Fonts,
     RowLayout,
-    button_row,
-    column_rect,
     estimate_height,
-    layout_error,
-    needs_error_box,
-    thinking_label,
-    usage_text,
 )
 from nebula_desktop.ui.message_model import MessageModel
+from nebula_desktop.ui.message_row_layout import build_row_layout
 from nebula_desktop.ui.message_selector import MessageTextSelector
 
 if TYPE_CHECKING:
@@ -179,97 +170,16 @@ class MessageDelegate(QStyledItemDelegate):
 
     def layout(self, msg: Message, row: int, top: int) -> RowLayout:
         """Compute every rectangle of ``msg`` with its row starting at y = ``top``."""
-        fonts, lay = self.fonts, RowLayout()
-        fm_small = QFontMetrics(fonts.small)
-        fm_bold = QFontMetrics(fonts.bold_small)
-        col_x, col_w = column_rect(self.view_width)
-        lay.column = QRect(col_x, top, col_w, 0)
-        right = col_x + col_w
-        streaming = msg.id == self.streaming_id
-        is_user = msg.role == "user"
-        y = top + ROW_VPAD
-        # Header: who is speaking, and (on hover) the actions for this message.
-        if is_user:
-            lay.header_text = "You"
-        elif msg.role == "assistant":
-            lay.header_text = f"Assistant · {msg.model}" if msg.model else "Assistant"
-        else:
-            lay.header_text = msg.role.capitalize()
-        if streaming:
-            lay.header_text += "  ·  writing…" if msg.content else "  ·  thinking…"
-        header_h = fm_bold.height() + 6
-        text_w = fm_bold.horizontalAdvance(lay.header_text)
-        hx = right - text_w if is_user else col_x
-        lay.header_rect = QRect(hx, y, text_w, header_h)
-        actions = [("copy", "Copy"), ("copy_markdown", "Copy as Markdown")]
-        if is_user:
-            actions.append(("edit", "Edit"))
-        elif row == self.last_assistant_row and not streaming:
-            actions.append(("regenerate", "Regenerate"))
-        if is_user:
-            lay.actions = button_row(fm_small, 0, y, actions, right_to_left=hx - 10)
-        else:
-            lay.actions = button_row(fm_small, 0, y, actions, right_to_left=right)
-        y += header_h + 4
-        # Thinking: a toggle, and the reasoning text when open.
-        if msg.reasoning and not is_user:
-            is_open = self.is_thinking_open(msg)
-            lay.thinking_label = thinking_label(msg, streaming, is_open)
-            th_h = fm_small.height() + 8
-            lay.thinking_header = QRect(
-                col_x, y, fm_small.horizontalAdvance(lay.thinking_label) + 20, th_h
-            )
-            y += th_h + 6
-            if is_open:
-                doc = self._document(msg, "thinking", col_w - THINK_INDENT)
-                lay.thinking_doc = doc
-                lay.thinking_pos = QPoint(col_x + THINK_INDENT, y)
-                y += int(doc.doc.size().height()) + 10
-        # Body: Markdown in a bubble (user) or full column width (assistant).
-        if msg.content or is_user:
-            if is_user:
-                max_w = int(col_w * BUBBLE_MAX) - 2 * BUBBLE_PAD
-                doc = self._document(msg, "body", None)
-                ideal = doc.fits.get(max_w)
-                if ideal is None:
-                    # Shrink-wrap the bubble once per width (re-wrapping on each paint costs).
-                    doc.doc.setTextWidth(max_w)
-                    ideal = doc.fits[max_w] = min(max_w, int(doc.doc.idealWidth()) + 2)
-                if doc.doc.textWidth() != ideal:
-                    doc.doc.setTextWidth(ideal)
-                body_h = int(doc.doc.size().height())
-                lay.bubble = QRect(
-                    right - ideal - 2 * BUBBLE_PAD,
-                    y,
-                    ideal + 2 * BUBBLE_PAD,
-                    body_h + 2 * BUBBLE_PAD,
-                )
-                lay.body_pos = QPoint(lay.bubble.x() + BUBBLE_PAD, y + BUBBLE_PAD)
-                lay.body_rect = QRect(lay.body_pos, QSize(ideal, body_h))
-                y = lay.bubble.bottom() + 1
-            else:
-                doc = self._document(msg, "body", col_w)
-                body_h = int(doc.doc.size().height())
-                lay.body_pos = QPoint(col_x, y)
-                lay.body_rect = QRect(lay.body_pos, QSize(col_w, body_h))
-                y += body_h
-            lay.body_doc = doc
-        elif streaming:
-            lay.placeholder = "…" if msg.reasoning else "Waiting for the answer…"
-            lay.body_rect = QRect(col_x, y, col_w, QFontMetrics(fonts.base).height())
-            y += lay.body_rect.height()
-        # Usage, subtle, under a finished answer.
-        lay.usage_text = "" if streaming or is_user else usage_text(msg)
-        if lay.usage_text:
-            y += 6
-            lay.usage_rect = QRect(col_x, y, col_w, fm_small.height())
-            y += fm_small.height()
-        if needs_error_box(msg, streaming):
-            y = layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold)
-        y += ROW_VPAD
-        lay.height = y - top
-        lay.column.setHeight(lay.height)
-        return lay
+        return build_row_layout(
+            msg,
+            top,
+            self.fonts,
+            self.view_width,
+            streaming=msg.id == self.streaming_id,
+            thinking_open=self.is_thinking_open(msg),
+            last_assistant=row == self.last_assistant_row,
+            document=lambda part, width: self._document(msg, part, width),
+        )
 
     def estimate_height(self, msg: Message) -> int:
         """A cheap height guess for rows that have not been shown yet (no rendering)."""

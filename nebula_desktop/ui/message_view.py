@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     QTimer,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from nebula_desktop.ui.message_actions import build_menu, message_actions, rendered_mime
 from nebula_desktop.ui.message_delegate import MessageDelegate
 from nebula_desktop.ui.message_model import MessageModel
+from nebula_desktop.ui.message_scroll import ScrollAnchor
 from nebula_desktop.ui.message_selection import TextSelection
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class MessageView(QListView):
         # Set before setModel: Qt calls our doItemsLayout override from inside it.
         self._stick = True  # follow new text while the user is at the bottom
         # A row the user just clicked (Thinking toggle) must not move away from the mouse.
-        self._anchor_once: tuple[QPersistentModelIndex, int] | None = None
+        self._anchor = ScrollAnchor(self)
         self._context_menu: QMenu | None = None
         self.setObjectName("messageView")
         self.setAccessibleName("Messages")
@@ -208,7 +208,7 @@ class MessageView(QListView):
         here are cached or estimated from the text length, so one pass over thousands of rows
         is a few milliseconds; batching is kept for conversations beyond that.
         """
-        anchor = self._scroll_anchor()
+        anchor = self._anchor.capture(self._stick)
         if self._model.rowCount() > SINGLE_PASS_MAX_ROWS:
             super().doItemsLayout()
         else:
@@ -217,32 +217,7 @@ class MessageView(QListView):
                 super().doItemsLayout()
             finally:
                 self.setLayoutMode(QListView.LayoutMode.Batched)
-        self._restore_scroll_anchor(anchor)
-
-    def _scroll_anchor(self) -> tuple[QPersistentModelIndex, int] | None:
-        """The row at the middle of the viewport and its position (unless following the end)."""
-        forced, self._anchor_once = self._anchor_once, None
-        if self._stick or self._model.rowCount() == 0:
-            return None
-        if forced is not None and forced[0].isValid():
-            return forced
-        x, middle = self.viewport().width() // 2, self.viewport().height() // 2
-        for dy in (0, 16, -16, 48, -48, 96, -96):
-            index = self.indexAt(QPoint(x, middle + dy))
-            if index.isValid():
-                return QPersistentModelIndex(index), self.visualRect(index).top()
-        return None
-
-    def _restore_scroll_anchor(self, anchor: tuple[QPersistentModelIndex, int] | None) -> None:
-        # Rows refined from their estimates as they scroll into view change height; keep the
-        # row the user is reading where it was instead of letting the content jump.
-        if anchor is None or not anchor[0].isValid():
-            return
-        rect = self.visualRect(self._model.index(anchor[0].row(), 0))
-        delta = rect.top() - anchor[1]
-        if rect.isValid() and delta:
-            bar = self.verticalScrollBar()
-            bar.setValue(bar.value() + delta)
+        self._anchor.restore(anchor)
 
     def _relayout_all(self) -> None:
         self._selection.close()
@@ -359,7 +334,7 @@ class MessageView(QListView):
         elif action == "thinking":
             self._delegate.thinking_open[msg.id] = not self._delegate.is_thinking_open(msg)
             index = self._model.index(self._model.row_of(msg.id), 0)
-            self._anchor_once = (QPersistentModelIndex(index), self.visualRect(index).top())
+            self._anchor.pin_once(index)
             self._row_changed(msg.id)
         else:
             signal = {

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QPoint,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -34,17 +28,20 @@ if TYPE_CHECKING:
 
 FLUSH_MS = 30  # streamed text reaches the screen at most this often
 SINGLE_PASS_MAX_ROWS = 10_000  # past this, layout runs in batches (see doItemsLayout)
-_HAND = {
-    "copy",
-    "copy_markdown",
-    "edit",
-    "regenerate",
-    "retry",
-    "continue",
-    "thinking",
-    "link",
-    "copy_code",
-}
+# Pointing-hand cursor over these (buttons, the Thinking toggle, links).
+_HAND = frozenset(
+    [
+        "copy",
+        "copy_markdown",
+        "edit",
+        "regenerate",
+        "retry",
+        "continue",
+        "thinking",
+        "link",
+        "copy_code",
+    ]
+)
 
 
 class MessageView(QListView):

@@ -27,6 +27,11 @@ CHILD = r"""
 import random, sys
 from nebula_desktop.store import ConversationStore, Message
 
+def report(*parts):
+    # One write per line: print() writes each piece separately when stdout is unbuffered.
+    sys.stdout.write(" ".join(map(str, parts)) + "\n")
+    sys.stdout.flush()
+
 root, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)
 store = ConversationStore(root)
@@ -38,25 +43,25 @@ while True:
     if not ids or op < 0.1:
         conv = store.create(title=f"chat {seed}-{n}")
         ids.append(conv.id)
-        print("created", conv.id, flush=True)
+        report("created", conv.id)
     elif op < 0.15 and len(ids) > 3:
         victim = ids.pop(rng.randrange(len(ids)))
         store.delete(victim)
-        print("deleted", victim, flush=True)
+        report("deleted", victim)
     elif op < 0.25:
         conv = store.load(rng.choice(ids))
         conv.title = f"renamed {seed}-{n}"
         if conv.messages:
             conv.messages[-1].complete = not conv.messages[-1].complete
         store.save(conv)
-        print("edited", conv.id, flush=True)
+        report("edited", conv.id)
     else:
         conv = store.load(rng.choice(ids))
         text = f"message {seed}-{n} " + "x" * rng.randrange(0, 4000)
         msg = Message(role=rng.choice(["user", "assistant"]), content=text)
         conv.messages.append(msg)
         store.save(conv)
-        print("appended", conv.id, msg.id, len(text), flush=True)
+        report("appended", conv.id, msg.id, len(text))
 """
 
 
@@ -89,19 +94,27 @@ def _run_crash_loop(root: Path, kills: int) -> None:
     confirmed: dict[str, dict[str, int]] = {}
     deleted: set[str] = set()
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    errors = root.parent / "writer-stderr.txt"
     for round_no in range(kills):
-        child = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(root), str(round_no)],
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        with errors.open("w") as stderr:
+            child = subprocess.Popen(
+                [sys.executable, "-c", CHILD, str(root), str(round_no)],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env=env,
+            )
         assert child.stdout is not None
         lines: list[str] = []
         try:
             for _ in range(rng.randrange(1, 25)):
                 line = child.stdout.readline()
-                assert line, f"writer died on its own: rc={child.poll()}"
+                if not line:
+                    child.wait()
+                    pytest.fail(
+                        f"writer died on its own in round {round_no} (rc={child.returncode}):\n"
+                        + errors.read_text()
+                    )
                 lines.append(line)
             # Land the kill anywhere inside the next save, not only between saves.
             time.sleep(rng.random() * 0.004)
@@ -111,6 +124,8 @@ def _run_crash_loop(root: Path, kills: int) -> None:
         lines.extend(child.stdout.readlines())  # printed before the kill: those saves returned
         child.stdout.close()
         for line in lines:
+            if not line.endswith("\n"):
+                continue  # cut short by the kill: not a complete report
             parts = line.split()
             if parts[0] == "appended":
                 confirmed.setdefault(parts[1], {})[parts[2]] = int(parts[3])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ class Loader:
         self.problems = problems
         # id -> schema_version of files newer than ours (kept for the index and notices).
         self.newer_versions: dict[str, int] = {}
+        # Called once, before the first migration writes a file (the store zips a backup).
+        self.before_migration: Callable[[], None] | None = None
 
     def path(self, conv_id: str) -> Path:
         """Where conversation ``conv_id`` lives (``conv_id`` must already be validated)."""
@@ -108,6 +111,9 @@ class Loader:
 
     def _migrate_file(self, conv: Conversation, original: bytes, version: int) -> None:
         """Keep a backup of the old file, then rewrite it in the current format."""
+        if self.before_migration is not None:
+            hook, self.before_migration = self.before_migration, None
+            hook()
         backup = unique_path(self.backups_dir, f"{conv.id}.v{version}.{stamp()}", ".json")
         try:
             atomicfile.write_bytes(backup, original)

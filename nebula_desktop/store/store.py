@@ -22,6 +22,7 @@ from nebula_desktop.store.loader import Loader, dump
 from nebula_desktop.store.lock import FolderLock
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
 from nebula_desktop.store.search import SearchCache
+from nebula_desktop.store.sync import is_conflict_name
 
 __all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
 
@@ -74,6 +75,7 @@ class ConversationStore:
         self._loader = Loader(
             self.conversations_dir, self.quarantine_dir, self.backups_dir, self.problems
         )
+        self._loader.before_migration = self._backup_before_migration
         self._loaded: dict[str, Conversation] = {}
         self._search = SearchCache()
         self._valid_names: set[str] = set()
@@ -279,6 +281,15 @@ class ConversationStore:
     ) -> None:
         self.close()
 
+    def _backup_before_migration(self) -> None:
+        """A zip of every conversation before the first file of this session is migrated."""
+        from nebula_desktop.backup import pre_migration_backup  # rare: keep start-up light
+
+        try:
+            pre_migration_backup(self.root)
+        except Exception as exc:  # the per-file copy in backups/ is still made
+            log.warning("pre-migration backup failed: %s", exc)
+
     # -- index upkeep -----------------------------------------------------------------------
 
     def _changed(self) -> None:
@@ -315,6 +326,8 @@ class ConversationStore:
                         validate_id(conv_id)
                     except ValueError:
                         continue  # not ours (e.g. "notes (copy).json"): leave it alone
+                    if is_conflict_name(conv_id):
+                        continue  # a sync tool's conflict copy: store/sync.py offers a merge
                     self._valid_names.add(conv_id)
                 try:
                     st = item.stat()

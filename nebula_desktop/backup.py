@@ -1,0 +1,262 @@
+"""Backups of the data folder as zip files, and restoring them by merging (no Qt).
+
+A backup zip holds ``manifest.json``, ``conversations/<id>.json`` (the files as they are on
+disk) and ``settings.json`` with anything that looks like a secret removed (keys live only in
+the keyring, but a hand-edited file or an ``Authorization`` extra header could hold one).
+
+Backups are made on demand, automatically before a schema migration (the store calls
+:func:`pre_migration_backup`; kept in ``<data>/migration-backups/``), and at most daily at
+start-up (:func:`daily_backup`); the zips in ``<data>/backups/`` are pruned to the newest
+:data:`KEEP`.
+
+Reading a zip never extracts to disk: members are read into memory by exact expected names
+(``conversations/<valid id>.json``), everything else is ignored, and member count and sizes are
+capped, so a hostile or damaged zip cannot escape the folder or exhaust memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from nebula_desktop import __version__, atomicfile
+
+if TYPE_CHECKING:
+    from nebula_desktop.store import Conversation, ConversationStore
+
+log = logging.getLogger(__name__)
+
+FORMAT = "nebula-desktop-backup"
+VERSION = 1
+PREFIX = "nebula-backup-"
+KEEP = 7
+MIGRATION_DIR = "migration-backups"
+DAY = 86400.0
+MAX_MEMBERS = 200_000
+MAX_MEMBER_BYTES = 64 * 1024 * 1024
+MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
+_MEMBER_RE = re.compile(r"conversations/([A-Za-z0-9_-]{1,64})\.json")
+_AUTO_RE = re.compile(r"nebula-backup-\d{8}-\d{6}(-\d+)?(-daily|-pre-migration)?\.zip")
+# Dict keys whose values must never leave the machine in a backup.
+_SECRET_KEY_RE = re.compile(r"authorization|api[-_ ]?key|secret|token|password|cookie", re.I)
+
+
+class BackupError(Exception):
+    """Making or reading a backup failed; ``str()`` is a message for the user."""
+
+
+def _strip_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k: _strip_secrets(v)
+            for k, v in value.items()
+            if not (isinstance(k, str) and _SECRET_KEY_RE.search(k))
+        }
+    if isinstance(value, list):
+        return [_strip_secrets(v) for v in value]
+    return value
+
+
+def _settings_bytes(settings_path: Path | None) -> bytes | None:
+    if settings_path is None:
+        return None
+    try:
+        d = json.loads(settings_path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return None  # missing or unreadable: the backup is still worth having
+    return (json.dumps(_strip_secrets(d), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def backup_name(kind: str = "") -> str:
+    """``nebula-backup-20240131-140500[-kind].zip`` (sortable by time)."""
+    suffix = f"-{kind}" if kind else ""
+    return f"{PREFIX}{time.strftime('%Y%m%d-%H%M%S')}{suffix}.zip"
+
+
+def make_backup(
+    data_dir: Path, dest: Path, settings_path: Path | None = None, reason: str = "manual"
+) -> Path:
+    """Zip every conversation file (and the settings, without secrets) into ``dest``.
+
+    Written to a temporary file first and renamed into place, so ``dest`` is either complete
+    or absent. Returns ``dest``.
+    """
+    conv_dir = Path(data_dir) / "conversations"
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    count = 0
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            names = sorted(os.listdir(conv_dir)) if conv_dir.is_dir() else []
+            for name in names:
+                if _MEMBER_RE.fullmatch(f"conversations/{name}") is None:
+                    continue  # conflict copies, temp files: not conversations
+                try:
+                    data = (conv_dir / name).read_bytes()
+                except FileNotFoundError:
+                    continue  # deleted while we were zipping
+                zf.writestr(f"conversations/{name}", data)
+                count += 1
+            settings = _settings_bytes(settings_path)
+            if settings is not None:
+                zf.writestr("settings.json", settings)
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "created_at": time.time(),
+                "app_version": __version__,
+                "reason": reason,
+                "conversations": count,
+            }
+            zf.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        atomicfile.fsync_dir(dest.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise BackupError(f"Could not write the backup {dest.name}: {exc.strerror or exc}") from exc
+    return dest
+
+
+def automatic_backups(backups_dir: Path) -> list[Path]:
+    """Zips in ``backups_dir`` named like ours, oldest first."""
+    try:
+        names = [n for n in os.listdir(backups_dir) if _AUTO_RE.fullmatch(n)]
+    except OSError:
+        return []
+    return [backups_dir / n for n in sorted(names)]
+
+
+def prune_backups(backups_dir: Path, keep: int = KEEP) -> None:
+    """Delete all but the newest ``keep`` backup zips in ``backups_dir``."""
+    zips = automatic_backups(backups_dir)
+    for old in zips[: max(0, len(zips) - keep)]:
+        try:
+            old.unlink()
+        except OSError as exc:
+            log.warning("could not remove old backup %s: %s", old.name, exc)
+
+
+def backup_due(backups_dir: Path, max_age: float = DAY) -> bool:
+    """Whether the newest backup in ``backups_dir`` is older than ``max_age`` (or none exist)."""
+    zips = automatic_backups(backups_dir)
+    if not zips:
+        return True
+    try:
+        newest = max(p.stat().st_mtime for p in zips)
+    except OSError:
+        return True
+    return time.time() - newest >= max_age
+
+
+def daily_backup(data_dir: Path, settings_path: Path | None, keep: int = KEEP) -> Path | None:
+    """Make the start-up backup if the last one is a day old; prune. Returns the new zip."""
+    backups_dir = Path(data_dir) / "backups"
+    if not backup_due(backups_dir):
+        return None
+    dest = make_backup(data_dir, backups_dir / backup_name("daily"), settings_path, "daily")
+    prune_backups(backups_dir, keep)
+    return dest
+
+
+def pre_migration_backup(data_dir: Path, keep: int = KEEP) -> Path:
+    """The zip the store makes before it migrates the first old file of a session.
+
+    Kept in ``<data>/migration-backups/`` (last ``keep``), apart from ``backups/``: that
+    folder also holds the store's per-file pre-migration copies, which stay as they were.
+    """
+    backups_dir = Path(data_dir) / MIGRATION_DIR
+    dest = make_backup(data_dir, backups_dir / backup_name("pre-migration"), None, "migration")
+    prune_backups(backups_dir, keep)
+    return dest
+
+
+@dataclass
+class BackupContents:
+    """What a backup zip holds, read safely into memory."""
+
+    created_at: float
+    conversations: list[Conversation] = field(default_factory=list)
+    settings: dict[str, Any] | None = None
+    skipped: list[str] = field(default_factory=list)  # damaged members, by name
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    with zf.open(info) as fh:
+        # The header's size can lie; never read more than the cap.
+        data = fh.read(MAX_MEMBER_BYTES + 1)
+    if len(data) > MAX_MEMBER_BYTES:
+        raise BackupError(f"{info.filename} in the backup is too large.")
+    return data
+
+
+def read_backup(path: Path) -> BackupContents:
+    """Read a backup zip (see the module notes on safety); raise BackupError if unusable."""
+    from nebula_desktop.exchange.common import ExchangeError
+    from nebula_desktop.exchange.json_import import conversation_from_dict, parse_json
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise BackupError(f"{path.name} is not a readable zip file.") from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise BackupError(f"{path.name} has too many files to be a Nebula Desktop backup.")
+        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+            raise BackupError(f"{path.name} is too large to restore.")
+        by_name = {i.filename: i for i in infos}
+        manifest_info = by_name.get("manifest.json")
+        manifest: Any = None
+        if manifest_info is not None:
+            with contextlib.suppress(BackupError, ExchangeError):
+                manifest = parse_json(_read_member(zf, manifest_info))
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise BackupError(f"{path.name} is not a Nebula Desktop backup.")
+        created = manifest.get("created_at")
+        contents = BackupContents(
+            created_at=float(created) if isinstance(created, int | float) else 0.0
+        )
+        for info in infos:
+            match = _MEMBER_RE.fullmatch(info.filename)
+            if match is None or info.is_dir():
+                continue  # unexpected members are ignored, never extracted
+            try:
+                conv = conversation_from_dict(parse_json(_read_member(zf, info)))
+            except (BackupError, ExchangeError, zipfile.BadZipFile, OSError) as exc:
+                log.warning("backup member %s skipped: %s", info.filename, exc)
+                contents.skipped.append(info.filename)
+                continue
+            conv.id = match.group(1)  # the file name is the identity, as in the store
+            contents.conversations.append(conv)
+        settings_info = by_name.get("settings.json")
+        if settings_info is not None:
+            with contextlib.suppress(BackupError, ExchangeError):
+                settings = parse_json(_read_member(zf, settings_info))
+                if isinstance(settings, dict):
+                    contents.settings = settings
+    return contents
+
+
+def restore_into(store: ConversationStore, conversations: list[Conversation]) -> list[str]:
+    """Merge by id: each backed-up conversation replaces the one with its id; others stay.
+
+    Returns the ids written. The store's identity map now holds the restored objects, so a
+    window showing one of them must open it again.
+    """
+    written: list[str] = []
+    for conv in conversations:
+        conv.read_only = False
+        store.save(conv, touch=False)
+        written.append(conv.id)
+    return written

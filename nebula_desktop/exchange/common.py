@@ -1,0 +1,91 @@
+"""What every exporter and importer shares: the error type and adding imports to a store."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nebula_desktop import atomicfile
+from nebula_desktop.store import Conversation, ConversationStore
+from nebula_desktop.store.model import new_id
+
+# An imported file bigger than this is not a chat export (ChatGPT exports of years of use are
+# well under 200 MB); refusing it early keeps a wrong pick from eating all memory.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+
+class ExchangeError(Exception):
+    """An export or import failed; ``str()`` is a message for the user."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the status line."""
+
+    added: list[str] = field(default_factory=list)  # ids of new conversations
+    renamed: int = 0  # imported under a new id because the id was taken by another chat
+    skipped: int = 0  # already present, identical
+
+    def message(self) -> str:
+        """One line for the user (English; the UI translates its own wrapper)."""
+        text = f"Imported {len(self.added)} conversation(s)"
+        if self.skipped:
+            text += f"; {self.skipped} already present"
+        return text + "."
+
+
+def read_import_file(path: Path) -> bytes:
+    """The bytes of a file to import, with a size limit and a readable error."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise ExchangeError(f"{path.name} is too large to import ({size // 2**20} MB).")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ExchangeError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
+
+
+def add_to_store(store: ConversationStore, conversations: list[Conversation]) -> ImportReport:
+    """Save imported conversations into ``store``; never overwrite an existing one.
+
+    Policy (see docs/sync.md): an id that is free keeps its id; an id already used by an
+    identical conversation is skipped (importing the same file twice adds nothing); an id used
+    by a different conversation gets a fresh id, so both stay.
+    """
+    report = ImportReport()
+    for conv in conversations:
+        if store.summary(conv.id) is not None:
+            try:
+                existing = store.load(conv.id)
+            except Exception:  # unreadable file: keep both rather than guess
+                existing = None
+            if existing is not None and existing.to_dict() == conv.to_dict():
+                report.skipped += 1
+                continue
+            conv.id = new_id()
+            report.renamed += 1
+        conv.read_only = False
+        store.save(conv, touch=False)
+        report.added.append(conv.id)
+    return report
+
+
+def safe_file_stem(title: str, fallback: str) -> str:
+    """A file name stem made from a title: no separators or reserved characters, ≤ 80 chars."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip().strip(".")
+    stem = re.sub(r"\s+", " ", stem)[:80].strip()
+    return stem or fallback
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write an export file durably (``SaveError`` carries a user-facing message)."""
+    atomicfile.write_text(path, text, mode=0o644)
+
+
+def format_time(epoch: float) -> str:
+    """A local date and time for exports (``2024-01-31 14:05``)."""
+    if epoch <= 0:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(epoch))

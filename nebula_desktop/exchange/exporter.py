@@ -1,0 +1,104 @@
+"""Export and import jobs as the UI runs them (off the GUI thread): pick format, read, write.
+
+The store is not thread-safe, so a background export never calls it: the UI passes either a
+snapshot ``Conversation`` (the open chat, which may be ahead of its file) or the path of a
+conversation file, which is read here. Files are replaced atomically by the store, so a read
+sees either the old or the new version, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from nebula_desktop.exchange.chatgpt_import import count_dropped, import_chatgpt, is_chatgpt_export
+from nebula_desktop.exchange.common import (
+    ExchangeError,
+    read_import_file,
+    safe_file_stem,
+    write_export,
+)
+from nebula_desktop.exchange.html_export import export_html
+from nebula_desktop.exchange.json_export import export_json
+from nebula_desktop.exchange.json_import import (
+    conversation_from_dict,
+    import_nebula,
+    is_nebula_export,
+    parse_json,
+)
+from nebula_desktop.exchange.markdown_export import export_markdown
+from nebula_desktop.store import Conversation
+
+FORMATS = {"markdown": ".md", "json": ".json", "html": ".html"}
+
+Source = Conversation | Path
+
+
+def read_source(source: Source) -> Conversation:
+    """The conversation behind a source (a snapshot object, or a file read without writing)."""
+    if isinstance(source, Conversation):
+        return source
+    return conversation_from_dict(parse_json(read_import_file(source)))
+
+
+def render(conversations: Sequence[Conversation], fmt: str) -> str:
+    """The export text of ``conversations`` in ``fmt`` ("markdown", "json" or "html")."""
+    if fmt == "markdown":
+        return export_markdown(conversations)
+    if fmt == "json":
+        return export_json(conversations)
+    if fmt == "html":
+        return export_html(conversations)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def export_sources(
+    sources: Sequence[Source], fmt: str, target: Path, one_file_per_chat: bool = False
+) -> list[Path]:
+    """Write the export; returns the files written.
+
+    ``target`` is the file, or with ``one_file_per_chat`` the folder (one file per chat, named
+    after its title; names never collide and never overwrite an existing file).
+    """
+    conversations = [read_source(s) for s in sources]
+    if not one_file_per_chat:
+        write_export(target, render(conversations, fmt))
+        return [target]
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExchangeError(f"Could not create {target}: {exc.strerror or exc}") from exc
+    written: list[Path] = []
+    suffix = FORMATS[fmt]
+    for conv in conversations:
+        stem = safe_file_stem(conv.title, conv.id)
+        path = target / f"{stem}{suffix}"
+        n = 2
+        while path.exists() or path in written:
+            path = target / f"{stem} ({n}){suffix}"
+            n += 1
+        write_export(path, render([conv], fmt))
+        written.append(path)
+    return written
+
+
+@dataclass
+class ImportResult:
+    """Conversations read from a file, what kind of file it was, and what was left out."""
+
+    conversations: list[Conversation]
+    kind: str  # "nebula" or "chatgpt"
+    dropped_branches: int = 0
+
+
+def read_import(path: Path) -> ImportResult:
+    """Read our JSON export, one of our conversation files, or ChatGPT's conversations.json."""
+    d = parse_json(read_import_file(path))
+    if is_nebula_export(d):
+        return ImportResult(import_nebula(d), "nebula")
+    if is_chatgpt_export(d):
+        return ImportResult(import_chatgpt(d), "chatgpt", count_dropped(d))
+    raise ExchangeError(
+        f"{path.name} is neither a Nebula Desktop export nor a ChatGPT conversations.json."
+    )

@@ -1,0 +1,102 @@
+"""Standalone HTML export: one self-contained file, the app's own highlighting, nothing remote.
+
+The message HTML comes from :func:`nebula_desktop.render.render_markdown` (untrusted text is
+escaped there, code is highlighted with the same Pygments styles as the window). Here we only
+drop what makes sense inside the app alone — the "Copy" links — and turn every link that is not
+http/https into plain text. A Content-Security-Policy forbids any fetch or script, as a second
+fence should a future renderer let something through.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from nebula_desktop.exchange.common import format_time
+from nebula_desktop.exchange.markdown_export import ROLE_NAMES
+from nebula_desktop.render import render_markdown
+from nebula_desktop.store import Conversation, Message
+
+# render/ writes anchors in exactly this form, with escaped inner text (never a nested tag).
+_ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_COPY_CELL = re.compile(r'<a href="nebula-copy:\d+"[^>]*>Copy</a>')
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2328;
+       max-width: 860px; margin: 24px auto; padding: 0 16px; line-height: 1.5; }
+h1 { font-size: 1.6em; margin-bottom: 4px; }
+.meta { color: #656d76; font-size: 0.9em; }
+.message { border-top: 1px solid #d0d7de; padding: 8px 0; }
+.role { font-weight: 600; }
+.role .meta { font-weight: normal; }
+.system { background: #f6f8fa; padding: 8px 12px; border-radius: 6px; white-space: pre-wrap; }
+details { color: #57606a; margin: 6px 0; }
+.error { color: #cf222e; }
+pre { overflow-x: auto; }
+hr.chat { border: 0; border-top: 3px double #d0d7de; margin: 32px 0; }
+""".strip()
+
+
+def _link_or_text(match: re.Match[str]) -> str:
+    href, inner = match.group(1), match.group(2)
+    if href.startswith(("http://", "https://")):
+        return match.group(0)
+    return inner  # mailto: and anything else: shown, not clickable
+
+
+def message_html(text: str) -> str:
+    """Markdown → exported HTML body fragment (no copy links, only web links)."""
+    body = _COPY_CELL.sub("", render_markdown(text, dark=False).html)
+    return _ANCHOR.sub(_link_or_text, body)
+
+
+def _message(message: Message) -> str:
+    name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
+    details = " · ".join(d for d in (message.model or "", format_time(message.created_at)) if d)
+    parts = [
+        '<div class="message">',
+        f'<div class="role">{html.escape(name)} <span class="meta">{html.escape(details)}</span>'
+        "</div>",
+    ]
+    if message.reasoning:
+        parts.append(
+            f"<details><summary>Thinking</summary>{message_html(message.reasoning)}</details>"
+        )
+    if message.content:
+        parts.append(message_html(message.content))
+    if message.error:
+        parts.append(f'<p class="error">{html.escape(message.error)}</p>')
+    elif not message.complete:
+        parts.append('<p class="meta">(incomplete answer)</p>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def conversation_html(conv: Conversation) -> str:
+    """The ``<article>`` of one conversation."""
+    title = html.escape(conv.title or "Untitled")
+    details = " · ".join(d for d in (conv.model, format_time(conv.created_at)) if d)
+    parts = [f"<article>\n<h1>{title}</h1>", f'<p class="meta">{html.escape(details)}</p>']
+    if conv.system_prompt:
+        parts.append(f'<div class="system">{html.escape(conv.system_prompt)}</div>')
+    parts.extend(_message(m) for m in conv.messages)
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def export_html(conversations: Iterable[Conversation], title: str = "") -> str:
+    """A complete, self-contained HTML document with every conversation."""
+    convs = list(conversations)
+    if not title:
+        title = convs[0].title if len(convs) == 1 else "Nebula Desktop conversations"
+    body = '\n<hr class="chat">\n'.join(conversation_html(c) for c in convs)
+    return (
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )

@@ -1,0 +1,47 @@
+"""Markdown export: readable in any editor or on a forge; export-only (not re-imported)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from nebula_desktop.exchange.common import format_time
+from nebula_desktop.store import Conversation, Message
+
+ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
+
+
+def _heading(message: Message) -> str:
+    name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
+    details = [d for d in (message.model or "", format_time(message.created_at)) if d]
+    return f"### {name}" + (f" · {' · '.join(details)}" if details else "")
+
+
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+
+
+def conversation_markdown(conv: Conversation) -> str:
+    """One conversation as Markdown: title, details, system prompt, then every message."""
+    out = [f"# {conv.title or 'Untitled'}", ""]
+    details = [d for d in (conv.model, format_time(conv.created_at)) if d]
+    if details:
+        out += [f"*{' · '.join(details)}*", ""]
+    if conv.system_prompt:
+        out += ["**System prompt:**", "", _quote(conv.system_prompt), ""]
+    for message in conv.messages:
+        out += [_heading(message), ""]
+        if message.reasoning:
+            out += ["<details><summary>Thinking</summary>", "", message.reasoning, "", "</details>"]
+            out.append("")
+        if message.content:
+            out += [message.content, ""]
+        if message.error:
+            out += [f"*Error: {message.error}*", ""]
+        elif not message.complete:
+            out += ["*(incomplete answer)*", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def export_markdown(conversations: Iterable[Conversation]) -> str:
+    """Several conversations in one Markdown file, separated by rules."""
+    return "\n---\n\n".join(conversation_markdown(c) for c in conversations)

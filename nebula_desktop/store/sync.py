@@ -1,0 +1,162 @@
+"""Conflict copies made by folder-sync tools, found and merged back (no Qt).
+
+When two machines change one conversation before syncing, the sync tool keeps both by writing
+the other version next to the original under a changed name:
+
+- Dropbox:   ``<id> (conflicted copy 2024-01-01).json``, ``<id> (Bob's conflicted copy …).json``
+- Nextcloud: ``<id> (conflicted copy 2024-01-01 123456).json``
+- Syncthing: ``<id>.sync-conflict-20240101-123456-ABCDEFG.json``
+- OneDrive:  ``<id>-<COMPUTERNAME>.json``
+
+The store ignores these names (they are neither chats nor damaged files); this module pairs
+each with its original and merges it: the union of messages by id, ordered by time, keeping
+both versions of a message whose text differs. The merged copy is moved to
+``<data>/conflicts-merged/``, never deleted. See docs/sync.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nebula_desktop import atomicfile
+from nebula_desktop.store.errors import StoreError
+from nebula_desktop.store.housekeeping import unique_path
+from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, Message, migrate, new_id
+
+if TYPE_CHECKING:  # the store imports this module to skip conflict names
+    from nebula_desktop.store.store import ConversationStore
+
+_ID = r"(?P<id>[A-Za-z0-9_-]{1,64})"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "Dropbox or Nextcloud",
+        re.compile(_ID + r" \((?:[^()]*['’]s )?conflicted copy[^()]*\)( \(\d+\))?", re.I),
+    ),
+    ("Syncthing", re.compile(_ID + r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}")),
+    # Our ids are 32 hex digits; requiring that keeps other names with a dash out.
+    ("OneDrive", re.compile(r"(?P<id>[0-9a-f]{32})-[A-Za-z0-9_-]{1,63}")),
+]
+MERGED_DIR = "conflicts-merged"
+MAX_COPY_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ConflictCopy:
+    """One conflict copy: its file, the id of the conversation it belongs to, the tool."""
+
+    path: Path
+    original_id: str
+    tool: str
+
+
+def match_conflict(stem: str) -> tuple[str, str] | None:
+    """``(original id, tool)`` if ``stem`` (a file name without ``.json``) is a conflict copy."""
+    for tool, pattern in _PATTERNS:
+        match = pattern.fullmatch(stem)
+        if match is not None:
+            return match.group("id"), tool
+    return None
+
+
+def is_conflict_name(stem: str) -> bool:
+    """Whether the store must skip this name (not a chat of its own, not a damaged file)."""
+    return match_conflict(stem) is not None
+
+
+def find_conflicts(conversations_dir: Path) -> list[ConflictCopy]:
+    """Every conflict copy in the folder, sorted by name."""
+    found: list[ConflictCopy] = []
+    try:
+        names = sorted(os.listdir(conversations_dir))
+    except OSError:
+        return found
+    for name in names:
+        if not name.endswith(".json"):
+            continue
+        hit = match_conflict(name[:-5])
+        if hit is not None:
+            found.append(ConflictCopy(conversations_dir / name, hit[0], hit[1]))
+    return found
+
+
+def read_copy(copy: ConflictCopy) -> Conversation:
+    """The conversation in a conflict copy (given the original's id); StoreError if unusable."""
+    try:
+        if copy.path.stat().st_size > MAX_COPY_BYTES:
+            raise StoreError(f"{copy.path.name} is too large to merge.")
+        d = json.loads(copy.path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
+        raise StoreError(f"{copy.path.name} could not be read: {exc}") from exc
+    if not isinstance(d, dict):
+        raise StoreError(f"{copy.path.name} does not hold a conversation.")
+    version = d.get("schema_version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version > SCHEMA_VERSION:
+        raise StoreError(f"{copy.path.name} was saved by a newer Nebula Desktop; update first.")
+    d = migrate(d) if version < SCHEMA_VERSION else dict(d)
+    d["id"] = copy.original_id
+    try:
+        return Conversation.from_dict(d)
+    except ValueError as exc:
+        raise StoreError(f"{copy.path.name} is damaged: {exc}") from exc
+
+
+def merge_conversations(original: Conversation, other: Conversation) -> list[Message]:
+    """The union of both message lists by id, ordered by ``created_at``.
+
+    A message present in both with different text or thinking appears twice: the original's
+    version, then the other's under a new id, so no one's words are lost.
+    """
+    merged = list(original.messages)
+    by_id = {m.id: m for m in original.messages}
+    for message in other.messages:
+        mine = by_id.get(message.id)
+        if mine is None:
+            merged.append(message)
+            by_id[message.id] = message
+        elif (mine.content, mine.reasoning) != (message.content, message.reasoning):
+            merged.append(replace(message, id=new_id()))
+    # Stable: equal times keep the original's order, and its version before the other's.
+    merged.sort(key=lambda m: m.created_at)
+    return merged
+
+
+def merge_copy(store: ConversationStore, copy: ConflictCopy) -> Conversation:
+    """Merge one conflict copy into its conversation, save it, move the copy aside.
+
+    Uses the store's own object for the original (the identity map), so an open window sees
+    the merged messages once it re-shows the conversation.
+    """
+    other = read_copy(copy)
+    if store.summary(copy.original_id) is None:
+        # The original is gone (deleted on this machine): the copy becomes the conversation.
+        conv = other
+    else:
+        conv = store.load(copy.original_id)
+        if conv.read_only:
+            raise StoreError(f"“{conv.title}” is open read-only; it cannot be merged.")
+        conv.messages = merge_conversations(conv, other)
+        if other.updated_at > conv.updated_at:
+            # The newer side's title and settings win; messages are already the union.
+            conv.title, conv.model = other.title, other.model
+            conv.system_prompt, conv.temperature = other.system_prompt, other.temperature
+            conv.max_tokens, conv.pinned = other.max_tokens, other.pinned
+        conv.draft = conv.draft or other.draft
+        conv.updated_at = max(conv.updated_at, other.updated_at)
+    store.save(conv, touch=False)
+    merged_dir = store.root / MERGED_DIR
+    try:
+        merged_dir.mkdir(exist_ok=True)
+        dst = unique_path(merged_dir, copy.path.stem, ".json")
+        os.replace(copy.path, dst)
+        atomicfile.fsync_dir(merged_dir)
+        atomicfile.fsync_dir(copy.path.parent)
+    except OSError as exc:
+        raise StoreError(
+            f"The copy was merged but could not be moved to {merged_dir}: {exc.strerror or exc}"
+        ) from exc
+    return conv

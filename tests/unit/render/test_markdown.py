@@ -178,3 +178,29 @@ def test_one_megabyte_code_line_gets_break_hints_but_copies_raw() -> None:
     r = render_markdown(f"```js\n{code}\n```")
     assert "\u200b" in r.html
     assert r.code_blocks == [code + "\n"]
+
+
+def test_streaming_work_per_update_does_not_grow_with_the_answer(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import nebula_desktop.render.stream as stream
+
+    rendered: list[int] = []
+    real = stream.render_fragment
+
+    def counting(text: str, dark: bool, code_index_base: int):  # type: ignore[no-untyped-def]
+        rendered.append(len(text))
+        return real(text, dark, code_index_base)
+
+    monkeypatch.setattr(stream, "render_fragment", counting)
+    renderer = StreamRenderer(dark=False)
+    paragraph = "Some words in a sentence with `code` and **bold** text. " * 3 + "\n\n"
+    text = ""
+    per_update: list[int] = []
+    for _ in range(300):
+        for token in paragraph.split(" "):  # token by token, as a stream arrives
+            text += token + " "
+            rendered.clear()
+            renderer.update(text)
+            per_update.append(sum(rendered))
+    assert len(text) > 50_000
+    # Each update renders at most the unfinished tail plus a just-finished paragraph.
+    assert max(per_update) <= 3 * len(paragraph)

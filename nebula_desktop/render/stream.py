@@ -17,6 +17,15 @@ from nebula_desktop.render.markdown import render_fragment
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
+def _continues(line: str) -> bool:
+    """Whether a line after a blank line may belong to the block before it.
+
+    Two or more spaces (or a tab) can continue a list item or start indented code; a single
+    space cannot, so a paragraph that starts with one still begins a new block.
+    """
+    return line.startswith(("  ", "\t"))
+
+
 def split_blocks(text: str, start: int = 0) -> tuple[list[str], int]:
     """Find the completed top-level blocks of ``text`` from offset ``start``.
 
@@ -37,7 +46,7 @@ def split_blocks(text: str, start: int = 0) -> tuple[list[str], int]:
             fence is None
             and prev_blank
             and not blank
-            and not line[:1].isspace()
+            and not _continues(line)
             and pos > block_start
         ):
             blocks.append(text[block_start:pos])

@@ -193,14 +193,19 @@ def test_streaming_work_per_update_does_not_grow_with_the_answer(monkeypatch) ->
     monkeypatch.setattr(stream, "render_fragment", counting)
     renderer = StreamRenderer(dark=False)
     paragraph = "Some words in a sentence with `code` and **bold** text. " * 3 + "\n\n"
-    text = ""
     per_update: list[int] = []
-    for _ in range(300):
-        for token in paragraph.split(" "):  # token by token, as a stream arrives
-            text += token + " "
-            rendered.clear()
-            renderer.update(text)
-            per_update.append(sum(rendered))
+    answer = paragraph * 300
+    for end in range(0, len(answer), 7):  # a few characters at a time, as a stream arrives
+        text = answer[: end + 7]
+        rendered.clear()
+        renderer.update(text)
+        per_update.append(sum(rendered))
     assert len(text) > 50_000
     # Each update renders at most the unfinished tail plus a just-finished paragraph.
     assert max(per_update) <= 3 * len(paragraph)
+
+
+def test_split_blocks_starts_a_new_block_after_a_single_leading_space() -> None:
+    blocks, tail = split_blocks("one\n\n two\n\n  - nested\n")
+    assert blocks == ["one\n\n"]
+    assert tail == len("one\n\n")

@@ -105,6 +105,10 @@ def read_copy(copy: ConflictCopy) -> Conversation:
         raise StoreError(f"{copy.path.name} is damaged: {exc}") from exc
 
 
+def _version(m: Message) -> tuple[str, str, str, float]:
+    return (m.role, m.content, m.reasoning, m.created_at)
+
+
 def merge_conversations(original: Conversation, other: Conversation) -> list[Message]:
     """The union of both message lists by id, ordered by ``created_at``.
 
@@ -113,13 +117,18 @@ def merge_conversations(original: Conversation, other: Conversation) -> list[Mes
     """
     merged = list(original.messages)
     by_id = {m.id: m for m in original.messages}
+    # A second version already kept under a new id (an earlier merge of another copy) must
+    # not be added again: versions are also matched by what they say and when.
+    versions = {_version(m) for m in original.messages}
     for message in other.messages:
         mine = by_id.get(message.id)
         if mine is None:
             merged.append(message)
             by_id[message.id] = message
-        elif (mine.content, mine.reasoning) != (message.content, message.reasoning):
+            versions.add(_version(message))
+        elif _version(mine) != _version(message) and _version(message) not in versions:
             merged.append(replace(message, id=new_id()))
+            versions.add(_version(message))
     # Stable: equal times keep the original's order, and its version before the other's.
     merged.sort(key=lambda m: m.created_at)
     return merged

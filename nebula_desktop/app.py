@@ -88,10 +88,11 @@ class _ErrorReporter:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``nebula-desktop`` command."""
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
-    from nebula_desktop import APP_ID, APP_NAME, __version__
+    import nebula_desktop
+    from nebula_desktop import APP_ID, APP_NAME
 
     if args.version:
-        print(f"{APP_NAME} {__version__}")
+        print(f"{APP_NAME} {nebula_desktop.__version__}")
         return 0
     if args.data_dir:
         os.environ["NEBULA_DATA_DIR"] = str(Path(args.data_dir).resolve())
@@ -117,7 +118,6 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
-    app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     from nebula_desktop.resources import resource_path
 
@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: _screenshot(app, window, args.screenshot, outcome))
     else:
         QTimer.singleShot(0, window.load)
+    # Reading the version imports importlib.metadata (~50 ms): after the window is up.
+    QTimer.singleShot(0, lambda: app.setApplicationVersion(nebula_desktop.__version__))
     rc = app.exec()
     if window.isVisible():
         window.close()

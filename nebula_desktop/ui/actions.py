@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop import APP_NAME, __version__
+import nebula_desktop
+from nebula_desktop import APP_NAME
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
 SHORTCUTS: list[tuple[str, str]] = [
@@ -143,8 +144,9 @@ def show_about_box(parent: QWidget) -> None:
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(
-        f"<h3>{APP_NAME} {__version__}</h3><p>A fast, light, native desktop chat client "
-        "for OpenAI-compatible APIs.</p><p>License: MIT</p>"
+        f"<h3>{APP_NAME} {nebula_desktop.__version__}</h3>"
+        "<p>A fast, light, native desktop chat client for OpenAI-compatible APIs.</p>"
+        "<p>License: MIT</p>"
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

@@ -29,6 +29,9 @@ MAX_TABLE_ROWS = 300
 MAX_TABLE_COLS = 30
 MONO_FONTS = "'JetBrains Mono','DejaVu Sans Mono','Menlo','Consolas','Liberation Mono',monospace"
 COPY_SCHEME = "nebula-copy"
+# Markdown parsing of adversarial text ("[[[[…") costs seconds per 100 KB on the GUI thread;
+# past this size a message is shown as plain text instead.
+MAX_MARKDOWN_CHARS = 200_000
 
 
 @dataclass
@@ -72,6 +75,8 @@ def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMark
     """Render one piece of a message; copy links number code blocks from ``code_index_base``."""
     renderer = _HtmlWriter(palette(dark), dark, code_index_base)
     text = clean_text(text)
+    if len(text) > MAX_MARKDOWN_CHARS:
+        return _plain_text(text, palette(dark))
     if ">" * 12 in text:
         # Past maxNesting markdown-it drops the rest of a block; flatten absurd quote depth first
         # so the words survive.
@@ -79,6 +84,15 @@ def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMark
     tokens = _parser().parse(text)
     renderer.blocks(tokens)
     return RenderedMarkdown("".join(renderer.out), renderer.code_blocks)
+
+
+def _plain_text(text: str, pal: Palette) -> RenderedMarkdown:
+    """Huge text as plain, wrapped paragraphs: linear time, nothing interpreted."""
+    note = (
+        f'<p style="color:{pal.muted};"><i>This message is very long, so it is shown as plain '
+        f"text (Copy as Markdown has the original).</i></p>"
+    )
+    return RenderedMarkdown(f'{note}<p style="white-space:pre-wrap;">{_esc_wrap(text)}</p>', [])
 
 
 _DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)

@@ -173,8 +173,8 @@ def test_code_wraps_instead_of_running_off_the_column() -> None:
     assert "white-space:pre-wrap" in html
 
 
-def test_one_megabyte_code_line_gets_break_hints_but_copies_raw() -> None:
-    code = "a" * 1_000_000
+def test_very_long_code_line_gets_break_hints_but_copies_raw() -> None:
+    code = "a" * 150_000
     r = render_markdown(f"```js\n{code}\n```")
     assert "\u200b" in r.html
     assert r.code_blocks == [code + "\n"]
@@ -209,3 +209,11 @@ def test_split_blocks_starts_a_new_block_after_a_single_leading_space() -> None:
     blocks, tail = split_blocks("one\n\n two\n\n  - nested\n")
     assert blocks == ["one\n\n"]
     assert tail == len("one\n\n")
+
+
+def test_huge_adversarial_message_is_shown_as_plain_text() -> None:
+    text = "[" * 1_000_000 + "<script>x</script>"
+    r = render_markdown(text)
+    assert "shown as plain text" in r.html
+    assert "&lt;script&gt;" in r.html and "<script" not in r.html
+    assert r.html.count("[") == 1_000_000

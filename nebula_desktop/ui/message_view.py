@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
 from nebula_desktop.ui.message_actions import build_menu, message_actions, rendered_mime
 from nebula_desktop.ui.message_delegate import MessageDelegate
 from nebula_desktop.ui.message_model import MessageModel
@@ -255,8 +256,12 @@ class MessageView(QListView):
     # -- copying and actions ------------------------------------------------------------------
 
     def _copy_message(self, msg: Message) -> None:
-        entry = self._delegate.body_document(msg)
-        QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
+        if len(msg.content) > MAX_MARKDOWN_CHARS:
+            # Shown as plain text (with a notice line): the text itself is what to copy.
+            QGuiApplication.clipboard().setText(msg.content)
+        else:
+            entry = self._delegate.body_document(msg)
+            QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
         self.status_message.emit("Copied")
 
     def viewportEvent(self, event: QEvent) -> bool:

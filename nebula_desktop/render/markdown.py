@@ -95,6 +95,7 @@ def _plain_text(text: str, pal: Palette) -> RenderedMarkdown:
     return RenderedMarkdown(f'{note}<p style="white-space:pre-wrap;">{_esc_wrap(text)}</p>', [])
 
 
+_HEADING_SIZES = {"h1": "x-large", "h2": "large"}
 _DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)
 _LONG_LINE = re.compile(r"[^\n]{5000,}")
 _LONG_RUN = re.compile(r"\S{400,}")
@@ -161,7 +162,9 @@ class _HtmlWriter:
             elif t == "inline":
                 self.inline(tok.children or [])
             elif t == "heading_open":
-                w(f"<{tok.tag}>")
+                # Qt's h1 is twice the body size: too loud inside a chat message.
+                size = _HEADING_SIZES.get(tok.tag, "medium")
+                w(f'<{tok.tag} style="font-size:{size};">')
             elif t == "heading_close":
                 w(f"</{tok.tag}>")
             elif t in ("bullet_list_open", "ordered_list_open"):

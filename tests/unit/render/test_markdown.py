@@ -41,7 +41,7 @@ def test_cjk_emoji_and_tables_survive() -> None:
 
 def test_common_markdown_becomes_qt_friendly_tags() -> None:
     r = render_markdown("# T\n\n**b** *i* ~~s~~ `c`\n\n> q\n\n- a\n- b\n\n1. x\n\n---\n")
-    for tag in ("<h1>", "<b>b</b>", "<i>i</i>", "<s>s</s>", "<ul>", "<ol>", "<li>", "<hr"):
+    for tag in ("<h1 style=", "<b>b</b>", "<i>i</i>", "<s>s</s>", "<ul>", "<ol>", "<li>", "<hr"):
         assert tag in r.html
 
 

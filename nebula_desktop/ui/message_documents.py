@@ -16,7 +16,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from nebula_desktop.render import StreamRenderer, render_markdown
+from nebula_desktop.render import StreamRenderer, StreamUpdate, render_markdown
 
 
 @dataclass
@@ -100,7 +100,6 @@ class StreamingDoc:
         self.entry = RenderedDoc(new_document(font))
         self._length = -1
         self._stable_end = 0  # document position where the tail's HTML starts
-        self._stable_blocks = 0
         self._tail_html = ""
 
     def update(self, text: str) -> RenderedDoc:
@@ -109,25 +108,36 @@ class StreamingDoc:
             return self.entry
         upd = self._renderer.update(text)
         doc = self.entry.doc
-        cursor = QTextCursor(doc)
-        if upd.reset:
-            doc.clear()
-            self._stable_end = 0
-            self._stable_blocks = 0
+        blocks = list(upd.new_blocks)
+        if upd.reset or self._stable_end == 0:
+            # Nothing stable in the document yet: start it cleanly with setHtml (cheap, it holds
+            # at most the first block), so no format lingers from an earlier tail.
+            width = doc.textWidth()
+            doc.setHtml(blocks.pop(0) if blocks else upd.tail_html)
+            doc.setTextWidth(width)
+            cursor = QTextCursor(doc)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            if not upd.new_blocks:
+                self._stable_end = 0
+                self._finish(upd, text)
+                return self.entry
         else:
+            cursor = QTextCursor(doc)
             cursor.setPosition(self._stable_end)
             cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
             cursor.removeSelectedText()
-        for html in upd.new_blocks:
+        for html in blocks:
             self._insert(cursor, html)
-            self._stable_blocks += 1
         self._stable_end = cursor.position()
         self._insert(cursor, upd.tail_html)
+        self._finish(upd, text)
+        return self.entry
+
+    def _finish(self, upd: StreamUpdate, text: str) -> None:
         self.entry.code_blocks = upd.code_blocks
         self.entry.fits.clear()
         self._tail_html = upd.tail_html
         self._length = len(text)
-        return self.entry
 
     def _insert(self, cursor: QTextCursor, html: str) -> None:
         if not html:

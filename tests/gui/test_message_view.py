@@ -77,10 +77,8 @@ def _find_anchor(v: MessageView, row: int, href: str) -> QPoint:
                 line = layout.lineForTextPosition(pos_in_block)
                 x = line.cursorToX(pos_in_block + 1)[0]
                 origin = doc.documentLayout().blockBoundingRect(block).topLeft()
-                point = origin + layout.position() * 0 + line.position()
-                return lay.body_pos + QPoint(
-                    int(origin.x() + x), int(point.y() + line.height() / 2)
-                )
+                y = origin.y() + line.y() + line.height() / 2
+                return lay.body_pos + QPoint(int(origin.x() + x), int(y))
             it += 1
         block = block.next()
     raise AssertionError(f"no anchor {href}")

@@ -9,12 +9,14 @@ never written. Every such repair is reported in ``SettingsStore.problems``.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from nebula_desktop import atomicfile
 
@@ -127,6 +129,10 @@ class Profile:
     timeout: float = 60.0
     ca_bundle: str = ""
     models_cache: list[str] = field(default_factory=list)
+    # Ask ai-nebula to put the thinking inline (``nebula_thinking_to_content``).
+    thinking_inline: bool = False
+    # Price per 1M tokens by model: {"model": {"input": 0.15, "output": 0.6}} (US dollars).
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
     # Keys written by a newer version, kept so a round trip through this one loses nothing.
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -147,9 +153,28 @@ class Profile:
                 "timeout": self.timeout,
                 "ca_bundle": self.ca_bundle,
                 "models_cache": list(self.models_cache),
+                "thinking_inline": self.thinking_inline,
+                "prices": {m: dict(p) for m, p in self.prices.items()},
             }
         )
         return out
+
+    def sends_key_in_clear(self) -> bool:
+        """True when a key would travel unencrypted to another computer (plain http://)."""
+        return self.needs_key and is_plain_http_remote(self.base_url)
+
+    def cost(self, model: str | None, usage: dict[str, Any] | None) -> float | None:
+        """Dollars an answer cost, from its ``usage`` and this profile's price for ``model``."""
+        price = self.prices.get(model or "")
+        if not price or not usage:
+            return None
+        prompt = usage.get("prompt_tokens")
+        completion = usage.get("completion_tokens")
+        if not isinstance(prompt, int) or not isinstance(completion, int):
+            return None
+        return (
+            prompt * price.get("input", 0.0) + completion * price.get("output", 0.0)
+        ) / 1_000_000
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], problems: list[str], dropped: list[str]) -> Profile:
@@ -176,8 +201,50 @@ class Profile:
             timeout=r.get_float("timeout", 60.0, 1.0, 3600.0),
             ca_bundle=r.get_str("ca_bundle", ""),
             models_cache=r.list_of("models_cache", str),
+            thinking_inline=r.get_bool("thinking_inline", False),
+            prices=_read_prices(d.get("prices", {}), r),
             unknown_fields=_scrub(unknown, dropped, where),
         )
+
+
+def _read_prices(value: Any, r: _Reader) -> dict[str, dict[str, float]]:
+    """Valid price rows only: a model name mapping to non-negative input/output numbers."""
+    prices: dict[str, dict[str, float]] = {}
+    if not isinstance(value, dict):
+        r.bad("prices")
+        return prices
+    for model, row in value.items():
+        if not isinstance(row, dict):
+            r.bad(f"prices.{model}")
+            continue
+        clean: dict[str, float] = {}
+        for side in ("input", "output"):
+            number = row.get(side, 0.0)
+            ok = isinstance(number, int | float) and not isinstance(number, bool)
+            if ok and math.isfinite(float(number)) and number >= 0:
+                clean[side] = float(number)
+            else:
+                r.bad(f"prices.{model}.{side}")
+                clean[side] = 0.0
+        prices[str(model)] = clean
+    return prices
+
+
+def is_local_host(host: str) -> bool:
+    """True for this computer (``localhost``, 127.0.0.1, ::1…): traffic never leaves it."""
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_plain_http_remote(url: str) -> bool:
+    """True for an ``http://`` URL to another computer (anything sent there is readable)."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    return parts.scheme == "http" and bool(host) and not is_local_host(host)
 
 
 def is_secret_header(name: str) -> bool:
@@ -218,7 +285,20 @@ class Settings:
     last_conversation_id: str | None = None
     language: str = ""
     log_message_text: bool = False
+    # Saved system prompts: [{"name": "Translator", "text": "Translate…"}]; the default one
+    # (by name, "" = none) becomes the system prompt of every new chat.
+    prompt_presets: list[dict[str, str]] = field(default_factory=list)
+    default_prompt_preset: str = ""
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Profiles whose plain-http key sending the user allowed this session; never saved.
+    plain_http_allowed: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def default_prompt_text(self) -> str:
+        """The text of the default prompt preset ("" when none is set or it was deleted)."""
+        for preset in self.prompt_presets:
+            if preset.get("name") == self.default_prompt_preset:
+                return preset.get("text", "")
+        return ""
 
     def profile(self, profile_id: str | None = None) -> Profile:
         """The profile ``profile_id``, falling back to the default profile (never fails)."""
@@ -248,6 +328,8 @@ class Settings:
                 "last_conversation_id": self.last_conversation_id,
                 "language": self.language,
                 "log_message_text": self.log_message_text,
+                "prompt_presets": [dict(p) for p in self.prompt_presets],
+                "default_prompt_preset": self.default_prompt_preset,
             }
         )
         return out
@@ -277,6 +359,15 @@ class Settings:
             r.bad("theme")
             theme = "system"
         known = {f for f in cls.__dataclass_fields__ if f != "unknown_fields"} | {"version"}
+        presets = d.get("prompt_presets", [])
+        if not isinstance(presets, list) or not all(
+            isinstance(p, dict)
+            and isinstance(p.get("name"), str)
+            and isinstance(p.get("text"), str)
+            for p in presets
+        ):
+            r.bad("prompt_presets")
+            presets = []
         unknown = {k: v for k, v in d.items() if k not in known}
         s = cls(
             profiles=profiles,
@@ -290,6 +381,8 @@ class Settings:
             last_conversation_id=r.get_opt_str("last_conversation_id"),
             language=r.get_str("language", ""),
             log_message_text=r.get_bool("log_message_text", False),
+            prompt_presets=[{"name": p["name"], "text": p["text"]} for p in presets],
+            default_prompt_preset=r.get_str("default_prompt_preset", ""),
             unknown_fields=_scrub(unknown, dropped, ""),
         )
         if all(p.id != s.default_profile_id for p in profiles):

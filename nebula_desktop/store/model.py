@@ -1,7 +1,13 @@
-"""The conversation data model and its JSON shape (schema version 1).
+"""The conversation data model and its JSON shape (schema version 2).
 
 ``from_dict`` is strict about shape: a file that does not look like a conversation raises
 :class:`ValueError` so the store can quarantine it instead of half-loading it.
+
+Branches (schema 2): ``Conversation.messages`` is always the *chosen* path, so every reader
+(previews, search, export, the request builder) sees a plain list. A message where the path
+forks carries the other versions of the rest of the conversation from that point in
+``alternatives`` (each a list of messages, itself possibly forking further) and its own place
+among all versions in ``branch_index``. Flipping swaps the tail in and out, losing nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+MAX_BRANCH_DEPTH = 200  # nested forks deeper than this are a damaged file, not a chat
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PREVIEW_LIMIT = 120
@@ -88,9 +95,28 @@ class Message:
     error: str | None = None
     request_id: str | None = None
     reasoning_seconds: float | None = None
+    # Attachments: dicts with name, mime, data (base64), width, height (see attachments.py).
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    # The other versions of the conversation from this message on (see the module docstring).
+    alternatives: list[list[Message]] = field(default_factory=list)
+    branch_index: int = 0
+
+    @property
+    def branch_count(self) -> int:
+        """How many versions fork at this message (1 when it has no alternatives)."""
+        return len(self.alternatives) + 1
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of this message."""
+        """The JSON shape of this message (branch and attachment keys only when used)."""
+        d = self._base_dict()
+        if self.attachments:
+            d["attachments"] = [dict(a) for a in self.attachments]
+        if self.alternatives:
+            d["alternatives"] = [[m.to_dict() for m in tail] for tail in self.alternatives]
+            d["branch_index"] = self.branch_index
+        return d
+
+    def _base_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "role": self.role,
@@ -107,13 +133,25 @@ class Message:
         }
 
     @classmethod
-    def from_dict(cls, d: object) -> Message:
+    def from_dict(cls, d: object, depth: int = 0) -> Message:
         """Build a message from its JSON shape; raise ValueError if the shape is wrong."""
         if not isinstance(d, dict):
             raise ValueError("a message must be an object")
         usage = d.get("usage")
         if usage is not None and not isinstance(usage, dict):
             raise ValueError("'usage' must be an object or null")
+        attachments = d.get("attachments") or []
+        if not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments):
+            raise ValueError("'attachments' must be a list of objects")
+        raw_alts = d.get("alternatives") or []
+        if not isinstance(raw_alts, list) or not all(isinstance(t, list) and t for t in raw_alts):
+            raise ValueError("'alternatives' must be a list of non-empty lists")
+        if raw_alts and depth >= MAX_BRANCH_DEPTH:
+            raise ValueError("branches are nested too deeply")
+        alternatives = [[cls.from_dict(m, depth + 1) for m in tail] for tail in raw_alts]
+        branch_index = d.get("branch_index", len(alternatives)) if alternatives else 0
+        if isinstance(branch_index, bool) or not isinstance(branch_index, int):
+            raise ValueError("'branch_index' must be a whole number")
         return cls(
             role=_str(d, "role"),
             content=_str(d, "content", ""),
@@ -127,6 +165,9 @@ class Message:
             error=_opt_str(d, "error"),
             request_id=_opt_str(d, "request_id"),
             reasoning_seconds=_opt_num(d, "reasoning_seconds"),
+            attachments=[dict(a) for a in attachments],
+            alternatives=alternatives,
+            branch_index=max(0, min(branch_index, len(alternatives))),
         )
 
 
@@ -195,6 +236,46 @@ class Conversation:
             draft=_str(d, "draft", "") if d.get("draft") is not None else "",
         )
 
+    def add_branch(self, index: int, tail: list[Message]) -> None:
+        """Replace the path from ``index`` on with ``tail``, keeping the old path as a version.
+
+        Regenerate passes ``[new answer]``; edit & resend passes ``[edited question, answer]``.
+        The new version becomes the last one and the chosen one.
+        """
+        if not 0 <= index < len(self.messages) or not tail:
+            raise IndexError("no message to branch from")
+        versions = self._versions(index)
+        versions.append(tail)
+        self._choose(index, versions, len(versions) - 1)
+
+    def switch_branch(self, index: int, position: int) -> bool:
+        """Follow version ``position`` (0-based) of the fork at ``index``; False if none."""
+        if not 0 <= index < len(self.messages):
+            return False
+        head = self.messages[index]
+        if not head.alternatives or not 0 <= position < head.branch_count:
+            return False
+        if position == head.branch_index:
+            return True
+        self._choose(index, self._versions(index), position)
+        return True
+
+    def _versions(self, index: int) -> list[list[Message]]:
+        """Every version of the path from ``index`` on, in order (the fork data is taken off
+        the head so each version's head is plain)."""
+        head = self.messages[index]
+        others, position = head.alternatives, head.branch_index
+        head.alternatives, head.branch_index = [], 0
+        current = self.messages[index:]
+        return [*others[:position], current, *others[position:]]
+
+    def _choose(self, index: int, versions: list[list[Message]], position: int) -> None:
+        chosen = versions[position]
+        head = chosen[0]
+        head.alternatives = versions[:position] + versions[position + 1 :]
+        head.branch_index = position
+        self.messages[index:] = chosen
+
     def summary(self) -> ConversationSummary:
         """The list-row view of this conversation."""
         return ConversationSummary(
@@ -245,6 +326,8 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
 
     Version 0 (before ``schema_version`` existed): messages carried ``text`` instead of
     ``content`` and had no ids; timestamps were named ``created``/``updated``.
+    Version 1 → 2: messages may carry ``attachments``, ``alternatives`` and ``branch_index``;
+    a version-1 file has none, so its messages become the one chosen path unchanged.
     """
     version = d.get("schema_version", 0)
     out = dict(d)
@@ -266,5 +349,7 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
                 migrated.append(m)
             out["messages"] = migrated
         version = 1
+    if version == 1:
+        version = 2
     out["schema_version"] = version
     return out

@@ -10,6 +10,7 @@ Signals (plain data):
 * ``conversation_deleted(conv_id)`` — moved to the trash; emitted before the row goes away.
 * ``conversation_restored(conv_id)`` — Undo brought it back (then it is selected).
 * ``new_requested()`` — the New chat button.
+* ``export_requested(ids)`` — the context menu's Export… for the selected chats.
 
 Search filters as you type (debounced) by title and message text via ``store.search``; Down
 walks into the results, Esc clears the search. In the list: F2 or double-click renames, Del
@@ -71,6 +72,7 @@ class ConversationList(QWidget):
     conversation_deleted = Signal(str)
     conversation_restored = Signal(str)
     new_requested = Signal()
+    export_requested = Signal(list)  # ids: the context menu's "Export…"
 
     def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,7 +106,8 @@ class ConversationList(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(ConversationDelegate(self.view))
         self.view.setUniformItemSizes(True)  # every row has the same height
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl/Shift+click select several chats (for Export…); the current row is the open one.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
@@ -415,9 +418,22 @@ class ConversationList(QWidget):
         log.info("conversation %s renamed", conv_id)
         self.conversation_renamed.emit(conv_id)
 
+    def selected_ids(self) -> list[str]:
+        """Ids of the selected chats, in list order (the current one if none is selected)."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        ids = [str(self.model.index(r, 0).data(IdRole)) for r in rows]
+        current = self.current_id()
+        return ids or ([current] if current is not None else [])
+
     def context_menu(self, index: QModelIndex) -> QMenu:
         """The Rename / Pin or Unpin / Delete menu for the row at ``index`` (made current)."""
-        self.view.setCurrentIndex(index)
+        if self.view.selectionModel().isSelected(index):
+            # Part of a multi-selection: make it current without dropping the others.
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        else:
+            self.view.setCurrentIndex(index)
         summary = self.model.summary_at(index.row())
         menu = QMenu(self)
         menu.addAction("Rename", self.rename_current)
@@ -427,9 +443,18 @@ class ConversationList(QWidget):
         menu.addAction("Delete", self.delete_current)
         return menu
 
+    def add_export_entry(self, menu: QMenu) -> QAction:
+        """Add "Export…" (for the selected chats) to a row's menu, after Pin."""
+        action = QAction(self.tr("Export…"), menu)
+        action.triggered.connect(lambda: self.export_requested.emit(self.selected_ids()))
+        before = next((a for a in menu.actions() if a.isSeparator()), None)
+        menu.insertAction(before, action)
+        return action
+
     def _on_view_context_menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
         if index.isValid():
             menu = self.context_menu(index)
+            self.add_export_entry(menu)
             menu.exec(self.view.viewport().mapToGlobal(pos))
             menu.deleteLater()

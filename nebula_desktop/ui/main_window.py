@@ -36,6 +36,7 @@ from nebula_desktop.ui.chat_titles import DEFAULT_TITLE
 from nebula_desktop.ui.chat_worker import WorkerThread
 from nebula_desktop.ui.composer import Composer
 from nebula_desktop.ui.conversation_list import ConversationList
+from nebula_desktop.ui.data_actions import DataActions
 from nebula_desktop.ui.message_view import MessageView
 from nebula_desktop.ui.model_catalog import ModelCatalog
 
@@ -135,6 +136,9 @@ class MainWindow(QMainWindow):
             self,
         )
         self.models.failed.connect(lambda text: self.show_status(text, 8000))
+        # Export, import, backup, restore and sync conflicts (File menu + a bar over the chat).
+        self.data = DataActions(self)
+        column.insertWidget(0, self.data.conflict_bar)
         self._key_check_request.connect(background.check_key)
         background.key_checked.connect(self._on_background_key_checked)
         self.conv_list.conversation_selected.connect(self._on_list_conversation_selected)
@@ -212,6 +216,7 @@ class MainWindow(QMainWindow):
             profile = self.settings.profile(self.settings.default_profile_id)
             if profile.needs_key and not self.session_keys.get(profile.id):
                 self._key_check_request.emit(profile.id)
+        self.data.after_load()
         self.loaded.emit()
 
     # -- conversations -----------------------------------------------------------------------
@@ -250,6 +255,13 @@ class MainWindow(QMainWindow):
         self.conv_list.reload()
         self.conv_list.select(conv.id)
         self.composer.focus()
+
+    def open_conversation(self, conv_id: str) -> None:
+        """Show ``conv_id`` as the store has it now and select it in the list."""
+        conv = self._load_conversation(conv_id)
+        if conv is not None:
+            self._show_conversation(conv)
+            self.conv_list.select(conv_id)
 
     def _on_list_conversation_selected(self, conv_id: str) -> None:
         current = self.controller.conv

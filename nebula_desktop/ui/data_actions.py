@@ -1,0 +1,316 @@
+"""File-menu data features of the main window: export, import, backup, restore, sync conflicts.
+
+``DataActions`` adds its entries to the File menu and owns the dialogs; the heavy parts (reading
+and writing files, zipping) run on the thread pool, while everything that touches the store runs
+on the GUI thread (the store is not thread-safe). A chat being replaced (restore, merge) is
+closed in the window first — so its draft is saved into the old version — then written, then
+opened again from the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from nebula_desktop.backup import (
+    BackupContents,
+    backup_name,
+    daily_backup,
+    make_backup,
+    read_backup,
+    restore_into,
+)
+from nebula_desktop.exchange import add_to_store
+from nebula_desktop.exchange.exporter import ImportResult, read_import
+from nebula_desktop.store.sync import find_conflicts
+from nebula_desktop.ui.background import BackgroundTask, run_in_background
+from nebula_desktop.ui.backup_dialog import BackupDialog
+from nebula_desktop.ui.conflict_dialog import ConflictBar, ConflictDialog
+from nebula_desktop.ui.export_dialog import ExportDialog
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# Sync tools can drop a conflict copy at any time; a directory listing a minute is nothing.
+CONFLICT_CHECK_MS = 60_000
+
+
+class DataActions(QObject):
+    """Export / import / backup / restore / conflict merging for ``window`` (a MainWindow)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = window.store
+        self.conflict_bar = ConflictBar(window)
+        self.conflict_bar.review_requested.connect(self.review_conflicts)
+        self.dialog: Any = None  # the open export/backup/conflict dialog (one at a time)
+        self.confirm_box: QMessageBox | None = None
+        self.last_task: BackgroundTask | None = None
+        self._reopen_after_merge: str | None = None
+        self._conflict_timer = QTimer(self)
+        self._conflict_timer.setInterval(CONFLICT_CHECK_MS)
+        self._conflict_timer.timeout.connect(self.check_conflicts)
+        self.actions = {
+            "export": self._action(self.tr("&Export chats…"), "Ctrl+Shift+E", self.export),
+            "import": self._action(self.tr("&Import chats…"), "Ctrl+Shift+I", self.choose_import),
+            "backup": self._action(self.tr("&Back up now…"), None, self.backup_now),
+            "restore": self._action(self.tr("Restore from bac&kup…"), None, self.choose_restore),
+        }
+        self._install_menu()
+        window.conv_list.export_requested.connect(self.export)
+
+    def _action(self, text: str, shortcut: str | None, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def _install_menu(self) -> None:
+        """Our entries go into the File menu, just before Settings."""
+        settings = self.window.actions_by_name.get("settings")
+        menus = [a.menu() for a in self.window.menuBar().actions() if a.menu() is not None]
+        if not menus:
+            return
+        file_menu = menus[0]
+        before = settings if settings in file_menu.actions() else None
+        for name in ("export", "import"):
+            file_menu.insertAction(before, self.actions[name])
+        file_menu.insertSeparator(before)
+        for name in ("backup", "restore"):
+            file_menu.insertAction(before, self.actions[name])
+        file_menu.insertSeparator(before)
+
+    # -- start-up ------------------------------------------------------------------------------
+    def after_load(self) -> None:
+        """Once the window is filled: look for conflict copies; the daily backup, in the
+        background (not for --screenshot/--smoke-test runs)."""
+        self.check_conflicts()
+        self._conflict_timer.start()
+        if not self.window.offline:
+            self.last_task = run_in_background(
+                daily_backup,
+                self.store.root,
+                Path(self.window.settings_store.path),
+                on_error=self._on_daily_backup_failed,
+                context=self,
+            )
+
+    def _on_daily_backup_failed(self, error: BaseException) -> None:
+        log.warning("daily backup failed: %s", error)
+        self.window.show_status(self.tr("The daily backup failed: %1").replace("%1", str(error)))
+
+    # -- export and import -----------------------------------------------------------------------
+    def export(self, selected_ids: list[str] | None = None) -> None:
+        """Open the export dialog (for the list's selection when given)."""
+        ids = selected_ids if selected_ids is not None else self.window.conv_list.selected_ids()
+        self.window.controller.store_draft()
+        dialog = ExportDialog(self.store, self.window.controller.conv, ids, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(self._on_dialog_exported)
+        self.dialog = dialog
+        dialog.open()
+
+    def _on_dialog_exported(self, paths: list[str]) -> None:
+        where = str(Path(paths[0]).parent) if paths else ""
+        text = self.tr("Exported %n file(s) to %1", "", len(paths)).replace("%1", where)
+        self.window.show_status(text, 8000)
+
+    def choose_import(self) -> None:
+        """Pick our JSON export or ChatGPT's conversations.json and import it."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window,
+            self.tr("Import chats"),
+            str(Path.home()),
+            self.tr("Chat exports (*.json);;All files (*)"),
+        )
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: str) -> BackgroundTask:
+        """Read ``path`` in the background, then add its chats to the store."""
+        self.window.show_status(self.tr("Importing…"), 0)
+        self.last_task = run_in_background(
+            read_import,
+            Path(path),
+            on_success=self._on_import_read,
+            on_error=self._on_task_failed,
+            context=self,
+        )
+        return self.last_task
+
+    def _on_import_read(self, result: ImportResult) -> None:
+        try:
+            report = add_to_store(self.store, result.conversations)
+        except Exception as exc:  # a save failed part-way: say so, keep what was added
+            self._on_task_failed(exc)
+            return
+        self.window.conv_list.reload()
+        if report.added:
+            self.window.open_conversation(report.added[0])
+        text = self.tr("Imported %n chat(s)", "", len(report.added))
+        if report.skipped:
+            text += self.tr("; %n already present", "", report.skipped)
+        if result.dropped_branches:
+            text += self.tr(
+                "; %n alternative answer(s) from other branches not imported",
+                "",
+                result.dropped_branches,
+            )
+        self.window.show_status(text + ".", 10000)
+
+    def _on_task_failed(self, error: BaseException) -> None:
+        log.warning("data task failed: %s", error)
+        self.window.show_status("", 1)
+        self.window.show_error(str(error) or error.__class__.__name__)
+
+    # -- backup and restore ----------------------------------------------------------------------
+    def backups_dir(self) -> Path:
+        return Path(self.store.root) / "backups"
+
+    def backup_now(self) -> BackgroundTask:
+        """Zip every chat and the settings into the backups folder, in the background."""
+        self.window.controller.store_draft()
+        dest = self.backups_dir() / backup_name()
+        self.window.show_status(self.tr("Backing up…"), 0)
+        self.last_task = run_in_background(
+            make_backup,
+            self.store.root,
+            dest,
+            Path(self.window.settings_store.path),
+            on_success=self._on_backup_made,
+            on_error=self._on_task_failed,
+            context=self,
+        )
+        return self.last_task
+
+    def _on_backup_made(self, path: Path) -> None:
+        self.window.show_status(self.tr("Backup saved: %1").replace("%1", str(path)), 10000)
+        if isinstance(self.dialog, BackupDialog):
+            self.dialog.refresh()
+
+    def choose_restore(self) -> None:
+        """Open the list of kept backups."""
+        dialog = BackupDialog(self.backups_dir(), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_requested.connect(self.restore_path)
+        dialog.backup_requested.connect(self.backup_now)
+        self.dialog = dialog
+        dialog.open()
+
+    def restore_path(self, path: str) -> BackgroundTask:
+        """Read a backup zip in the background, then ask before restoring it."""
+        self.last_task = run_in_background(
+            read_backup,
+            Path(path),
+            on_success=self._on_backup_read,
+            on_error=self._on_task_failed,
+            context=self,
+        )
+        return self.last_task
+
+    def _on_backup_read(self, contents: BackupContents) -> None:
+        count = len(contents.conversations)
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(contents.created_at))
+        text = self.tr(
+            "Restore %n conversation(s) from %1? Existing conversations with the same id will "
+            "be replaced by the backup's version; others are kept.",
+            "",
+            count,
+        ).replace("%1", when)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Restore from backup"),
+            text,
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        restore_button = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(
+            lambda button: self.apply_restore(contents) if button is restore_button else None
+        )
+        self.confirm_box = box
+        box.open()
+
+    def apply_restore(self, contents: BackupContents) -> None:
+        """Merge the backup's chats by id into the store, then refresh the window."""
+        ids = {c.id for c in contents.conversations}
+        written = self._replacing(ids, lambda: restore_into(self.store, contents.conversations))
+        if written is not None:
+            text = self.tr("Restored %n chat(s) from the backup.", "", len(written))
+            self.window.show_status(text, 10000)
+        if self.dialog is not None and isinstance(self.dialog, BackupDialog):
+            self.dialog.accept()
+
+    def _replacing(self, ids: set[str], job: Callable[[], T]) -> T | None:
+        """Run ``job`` (which rewrites chats ``ids``) with the open chat closed around it."""
+        controller = self.window.controller
+        if controller.is_busy():
+            self.window.show_error(
+                self.tr("An answer is still arriving. Stop it or wait, then try again.")
+            )
+            return None
+        current = controller.conv
+        reopen = current.id if current is not None and current.id in ids else None
+        if reopen is not None:
+            controller.open(None)  # saves its draft into the version being replaced
+        try:
+            return job()
+        except Exception as exc:
+            self._on_task_failed(exc)
+            return None
+        finally:
+            self.window.conv_list.reload()
+            if reopen is not None:
+                self.window.open_conversation(reopen)
+            elif current is not None:
+                self.window.conv_list.select(current.id)
+
+    # -- sync conflicts ----------------------------------------------------------------------------
+    def check_conflicts(self) -> int:
+        """Count conflict copies in the conversations folder and show or hide the bar."""
+        count = len(find_conflicts(self.store.conversations_dir))
+        self.conflict_bar.set_count(count)
+        return count
+
+    def review_conflicts(self) -> None:
+        """Open the conflict dialog."""
+        copies = find_conflicts(self.store.conversations_dir)
+        dialog = ConflictDialog(self.store, copies, self._merge_blocker, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.merged.connect(self._on_conflicts_merged)
+        dialog.finished.connect(lambda _r: self.check_conflicts())
+        self.dialog = dialog
+        dialog.open()
+
+    def _merge_blocker(self, conv_id: str) -> str:
+        controller = self.window.controller
+        if controller.is_busy():
+            # The streaming chat's messages must not be swapped under it.
+            return self.tr("An answer is still arriving; try again when it is done.")
+        current = controller.conv
+        if current is not None and current.id == conv_id:
+            controller.open(None)  # save its draft first; reopened after the merge
+            self._reopen_after_merge = conv_id
+        return ""
+
+    def _on_conflicts_merged(self, conv_ids: list[str]) -> None:
+        self.window.conv_list.reload()
+        reopen = self._reopen_after_merge
+        self._reopen_after_merge = None
+        if reopen is not None:
+            self.window.open_conversation(reopen)
+        self.check_conflicts()
+        self.window.show_status(self.tr("Merged %n copy(ies).", "", len(conv_ids)), 8000)

@@ -1,0 +1,186 @@
+"""Attachments without Qt: limits, text-file inlining, and image data for requests.
+
+The UI reads files, decodes and downscales images (Qt does that well); this module decides what
+is allowed and how an attachment is stored in a message and sent to the server. Images are sent
+as OpenAI ``image_url`` content parts with a ``data:`` URL; text files are inlined into the
+message text as fenced blocks headed by the file name, so every server understands them.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from pathlib import PurePath
+from typing import Any
+
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # refused before decoding: a huge file would stall the UI
+MAX_TEXT_BYTES = 200 * 1024
+MAX_ATTACHMENTS = 8  # per message
+MAX_IMAGE_SIDE = 1568  # long side after downscaling; larger costs tokens and adds little
+
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
+# Extension -> fence language (empty: none).
+TEXT_EXTENSIONS: dict[str, str] = {
+    ".txt": "",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".rst": "",
+    ".log": "",
+    ".py": "python",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+    ".ini": "ini",
+    ".cfg": "ini",
+    ".xml": "xml",
+    ".html": "html",
+    ".css": "css",
+    ".js": "javascript",
+    ".ts": "typescript",
+    ".c": "c",
+    ".h": "c",
+    ".cpp": "cpp",
+    ".hpp": "cpp",
+    ".java": "java",
+    ".go": "go",
+    ".rs": "rust",
+    ".rb": "ruby",
+    ".sh": "bash",
+    ".sql": "sql",
+}
+
+# Messages are format strings so the UI can pass them through its translator first.
+TOO_LARGE = "{name} is too large ({size}; the limit is {limit})"
+TOO_MANY = "A message can carry at most {limit} attachments."
+NOT_UTF8 = "{name} is not UTF-8 text, so it cannot be inlined."
+UNSUPPORTED = "{name} is neither an image nor a text file Nebula Desktop can attach."
+
+
+class AttachmentError(ValueError):
+    """A refused attachment; ``str()`` is the message shown in the composer."""
+
+
+Translate = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def format_size(size: int) -> str:
+    """``25 MB``, ``180 KB``, ``12 bytes``: how sizes appear in messages."""
+    if size >= 1024 * 1024:
+        value = size / (1024 * 1024)
+        return f"{value:.0f} MB" if value >= 10 else f"{value:.1f} MB".replace(".0 ", " ")
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} bytes"
+
+
+def kind_of(name: str) -> str:
+    """``"image"``, ``"text"`` or ``""`` (unsupported), from the file name's extension."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in IMAGE_EXTENSIONS:
+        return "image"
+    if suffix in TEXT_EXTENSIONS:
+        return "text"
+    return ""
+
+
+def check_count(current: int, adding: int = 1, tr: Translate = _same) -> None:
+    """Refuse going past :data:`MAX_ATTACHMENTS` on one message."""
+    if current + adding > MAX_ATTACHMENTS:
+        raise AttachmentError(tr(TOO_MANY).format(limit=MAX_ATTACHMENTS))
+
+
+def check_image_size(name: str, size: int, tr: Translate = _same) -> None:
+    """Refuse an image file over :data:`MAX_IMAGE_BYTES` (checked before reading it)."""
+    if size > MAX_IMAGE_BYTES:
+        raise AttachmentError(
+            tr(TOO_LARGE).format(
+                name=name, size=format_size(size), limit=format_size(MAX_IMAGE_BYTES)
+            )
+        )
+
+
+def check_unsupported(name: str, tr: Translate = _same) -> None:
+    """Refuse a file that is neither an image nor a known text type."""
+    if not kind_of(name):
+        raise AttachmentError(tr(UNSUPPORTED).format(name=name))
+
+
+def read_text(name: str, data: bytes, tr: Translate = _same) -> str:
+    """The text of a text file, refusing files over :data:`MAX_TEXT_BYTES` or not UTF-8."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise AttachmentError(
+            tr(TOO_LARGE).format(
+                name=name, size=format_size(len(data)), limit=format_size(MAX_TEXT_BYTES)
+            )
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AttachmentError(tr(NOT_UTF8).format(name=name)) from None
+    if "\x00" in text:  # a binary file that happens to decode
+        raise AttachmentError(tr(NOT_UTF8).format(name=name))
+    return text.replace("\r\n", "\n")
+
+
+def fenced_block(name: str, text: str) -> str:
+    """``text`` as a Markdown fenced block headed by the file name.
+
+    The fence is one backtick longer than any run inside the text, so a file that contains
+    code fences itself (a README) cannot close the block early.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    language = TEXT_EXTENSIONS.get(PurePath(name).suffix.lower(), "")
+    body = text if text.endswith("\n") or not text else text + "\n"
+    return f"{name}\n{fence}{language}\n{body}{fence}"
+
+
+def inline_text_files(text: str, files: list[tuple[str, str]]) -> str:
+    """The message text followed by each ``(name, text)`` file as a fenced block."""
+    blocks = [fenced_block(name, body) for name, body in files]
+    return "\n\n".join(part for part in [text.rstrip(), *blocks] if part)
+
+
+def image_attachment(name: str, mime: str, data: bytes, width: int, height: int) -> dict[str, Any]:
+    """The stored form of an (already downscaled and re-encoded) image."""
+    return {
+        "name": name,
+        "mime": mime,
+        "data": base64.b64encode(data).decode("ascii"),
+        "width": int(width),
+        "height": int(height),
+    }
+
+
+def data_url(attachment: dict[str, Any]) -> str:
+    """``data:<mime>;base64,<data>`` for one stored image."""
+    return f"data:{attachment.get('mime') or 'image/png'};base64,{attachment.get('data', '')}"
+
+
+def image_bytes(attachment: dict[str, Any]) -> bytes:
+    """The encoded image bytes of a stored attachment (empty if the data is damaged)."""
+    try:
+        return base64.b64decode(str(attachment.get("data", "")), validate=True)
+    except ValueError:
+        return b""
+
+
+def message_content(text: str, attachments: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
+    """What a message sends as ``content``: the plain string when it has no images (most
+    servers prefer that), else a text part followed by one ``image_url`` part per image."""
+    images = [a for a in attachments if str(a.get("mime", "")).startswith("image/")]
+    if not images:
+        return text
+    parts: list[dict[str, Any]] = []
+    if text:
+        parts.append({"type": "text", "text": text})
+    parts.extend({"type": "image_url", "image_url": {"url": data_url(a)}} for a in images)
+    return parts

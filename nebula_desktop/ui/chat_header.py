@@ -144,7 +144,11 @@ class ChatHeader(QWidget):
             self._loading = False
 
     def set_models(self, models: list[str]) -> None:
-        """Offer ``models`` in the combo, keeping whatever model is typed in."""
+        """Offer ``models`` in the combo, keeping whatever model is typed in.
+
+        With no model chosen yet the first listed one is picked, so a fresh profile (the
+        ai-nebula default has no default model) is never stuck with an empty model.
+        """
         self._loading = True
         try:
             current = self.model.currentText()
@@ -153,6 +157,8 @@ class ChatHeader(QWidget):
             self.model.setEditText(current)
         finally:
             self._loading = False
+        if not current.strip() and models:
+            self.model.setEditText(models[0])  # an edit: the open chat remembers it
 
     def set_models_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

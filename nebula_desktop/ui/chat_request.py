@@ -40,6 +40,16 @@ def profile_params(
         "proxy": profile.proxy,
         "ca_bundle": profile.ca_bundle,
     }
+    if profile.thinking_inline:
+        # ai-nebula then sends the thinking as a leading <think>…</think> in the content,
+        # which the client splits back into reasoning.
+        params["extra_body"] = {"nebula_thinking_to_content": True}
+    if profile.sends_key_in_clear() and profile.id not in settings.plain_http_allowed:
+        # Until the user agrees (MainWindow asks before a chat request), no key leaves for a
+        # plain-http server on another computer: not for the model list, not for titles.
+        params["needs_key"] = False
+        params["key_withheld"] = True
+        return params
     key = session_keys.get(profile.id)
     if key:
         params["api_key"] = key
@@ -69,6 +79,8 @@ def reset_answer(message: Message, model: str | None, keep: bool) -> None:
         message.content = ""
         message.reasoning = ""
         message.reasoning_seconds = None
+        if hasattr(message, "tool_calls"):
+            message.tool_calls = []
     message.error = None
     message.complete = False
     message.finish_reason = None
@@ -91,6 +103,8 @@ def apply_result(message: Message, result: dict[str, Any], base: str, base_reaso
     message.error = None
     if result.get("reasoning_seconds") is not None:
         message.reasoning_seconds = result["reasoning_seconds"]
+    if result.get("tool_calls") and hasattr(message, "tool_calls"):
+        message.tool_calls = list(result["tool_calls"])
     if message.finish_reason == "length":
         # Shown on the answer with Continue, which is what the user wants next.
         message.complete = False

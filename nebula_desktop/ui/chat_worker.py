@@ -145,7 +145,8 @@ class ChatWorker(QObject):
                 self.finished.emit(request_id, _cancelled_result())
                 return
             client = make_client(params)
-            extra: dict[str, Any] = {}
+            # Profile options such as ai-nebula's nebula_thinking_to_content.
+            extra: dict[str, Any] = dict(params.get("extra_body") or {})
             if params.get("max_tokens"):
                 extra["max_tokens"] = int(params["max_tokens"])
             result = client.chat(
@@ -198,6 +199,7 @@ def _result_dict(result: Any, reasoning_seconds: float | None) -> dict[str, Any]
         "complete": bool(result.complete),
         "cancelled": bool(getattr(result, "cancelled", False)),
         "reasoning_seconds": reasoning_seconds,
+        "tool_calls": list(getattr(result, "tool_calls", None) or []),
     }
 
 

@@ -7,7 +7,9 @@ and keyring work runs on the two worker threads; files go through the store.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
@@ -112,8 +114,8 @@ class MainWindow(QMainWindow):
                 new_chat=self.new_chat,
                 search=self.conv_list.focus_search,
                 stop=self.controller.stop,
-                regenerate=lambda: self.controller.regenerate(None),
-                continue_last=self.controller.continue_last,
+                regenerate=self._guarded(lambda: self.controller.regenerate(None)),
+                continue_last=self._guarded(self.controller.continue_last),
                 edit_last=self.controller.edit_last,
                 copy_last=self.copy_last_answer,
                 focus_composer=self.composer.focus,
@@ -145,14 +147,14 @@ class MainWindow(QMainWindow):
         self.conv_list.conversation_deleted.connect(self._on_list_conversation_deleted)
         self.conv_list.conversation_renamed.connect(self._on_list_conversation_renamed)
         self.conv_list.new_requested.connect(self.new_chat)
-        self.composer.send_requested.connect(self.controller.send)
+        self.composer.send_requested.connect(self._guarded(self.controller.send))
         self.composer.stop_requested.connect(self.controller.stop)
         self.composer.cancel_edit_requested.connect(self.controller.cancel_edit)
         self.header.settings_edited.connect(self.controller.header_edited)
         self.header.profile_changed.connect(self._on_header_profile_changed)
-        self.view.retry_requested.connect(self.controller.retry)
-        self.view.continue_requested.connect(self.controller.continue_answer)
-        self.view.regenerate_requested.connect(self.controller.regenerate)
+        self.view.retry_requested.connect(self._guarded(self.controller.retry))
+        self.view.continue_requested.connect(self._guarded(self.controller.continue_answer))
+        self.view.regenerate_requested.connect(self._guarded(self.controller.regenerate))
         self.view.edit_requested.connect(self.controller.edit)
         self.view.link_activated.connect(self._on_view_link_activated)
         self.view.status_message.connect(self.show_status)
@@ -161,6 +163,10 @@ class MainWindow(QMainWindow):
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
+        self._plain_http_box: QMessageBox | None = None
+        self.usage_label = QLabel(self)
+        self.usage_label.setAccessibleName(self.tr("Usage of this chat"))
+        self.statusBar().addPermanentWidget(self.usage_label)
         self.restore_window_state()
 
     def _install_empty_hint(self) -> None:
@@ -198,10 +204,11 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Fill the window after it is shown: the list, the last conversation, then the network."""
-        problems = list(getattr(self.store, "problems", []))
+        problems = list(getattr(self.settings_store, "problems", []))
+        problems += getattr(self.store, "problems", [])
         if problems and not self.offline:
-            # Quarantined or newer-version files: the user must hear about them, once.
-            self.show_error("\n\n".join(problems))
+            # Quarantined, newer-version or repaired files: the user must hear about them, once.
+            self.show_problems(problems)
         summaries = self.store.list()
         known = {s.id for s in summaries}
         last = self.settings.last_conversation_id
@@ -292,6 +299,73 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         conv = self.controller.conv
         self.setWindowTitle(f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME)
+        self._update_usage()
+
+    def _update_usage(self) -> None:
+        """ "1,234 tokens this chat · $0.0123" in the status bar (empty before any usage)."""
+        from nebula_desktop.presets import conversation_totals, format_cost
+
+        conv = self.controller.conv
+        if conv is None:
+            self.usage_label.clear()
+            return
+        profile = self.settings.profile(conv.profile_id or self.settings.default_profile_id)
+        tokens, cost = conversation_totals(conv.messages, profile)
+        text = self.tr("{tokens} tokens this chat").format(tokens=f"{tokens:,}") if tokens else ""
+        if cost is not None:
+            text += f" · {format_cost(cost)}"
+        self.usage_label.setText(text)
+
+    # -- plain-http guard --------------------------------------------------------------------
+    def _guarded(self, action: Callable[..., None]) -> Callable[..., None]:
+        """``action`` run only after the plain-http question (when the profile needs it)."""
+
+        def run(*args: Any) -> None:
+            self.confirm_plain_http(lambda: action(*args))
+
+        return run
+
+    def confirm_plain_http(self, proceed: Callable[[], None]) -> None:
+        """Ask once per profile per session before a key goes unencrypted to another computer."""
+        settings = self.settings
+        profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
+        if not profile.sends_key_in_clear() or profile.id in settings.plain_http_allowed:
+            proceed()
+            return
+        if self._plain_http_box is not None:
+            self._plain_http_box.raise_()
+            return
+        host = urlsplit(profile.base_url).hostname or profile.base_url
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Unencrypted connection"),
+            self.tr("This profile sends your API key unencrypted to {host}. Send anyway?").format(
+                host=host
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Send anyway"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setInformativeText(
+            self.tr("Anyone on the networks in between can read and reuse the key. Use https://.")
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self._plain_http_box = box
+
+        def clicked(button: Any) -> None:
+            self._plain_http_box = None
+            if button is box.button(QMessageBox.StandardButton.Yes):
+                settings.plain_http_allowed.add(profile.id)
+                self.models.forget()  # the model list can now be fetched with the key
+                proceed()
+            else:
+                self.show_status(self.tr("Not sent: the key was not sent in clear text."))
+
+        box.buttonClicked.connect(clicked)
+        box.rejected.connect(lambda: setattr(self, "_plain_http_box", None))
+        box.open()
 
     # -- models and keys ---------------------------------------------------------------------
     def _on_header_profile_changed(self, profile_id: str) -> None:
@@ -385,6 +459,30 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.NonModal)
         box.destroyed.connect(self._on_error_box_destroyed)
         self._error_box = box
+        box.show()
+
+    def show_problems(self, problems: list[str]) -> None:
+        """List what went wrong while loading data (non-blocking), with "Open data folder"."""
+        text = self.tr("Some of your data needed attention. Nothing was deleted:")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            APP_NAME,
+            text + "\n\n" + "\n\n".join(f"• {p}" for p in problems)[:4000],
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setObjectName("problemsNotice")
+        folder = getattr(self.store, "root", None)
+        if folder is not None:
+            open_button = box.addButton(
+                self.tr("Open data folder"), QMessageBox.ButtonRole.ActionRole
+            )
+            open_button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+            )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        self.problems_box = box
         box.show()
 
     def _on_error_box_destroyed(self) -> None:

@@ -85,12 +85,6 @@ def test_settings_dialog_warns_about_plain_http_to_another_computer(
     qtbot.waitUntil(lambda: "clear text" not in dialog.editor.url_warning.text())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/chat_controller.py send(): a profile whose base URL is plain http:// to a "
-    "non-local host (set in settings.json, or saved past the dialog's inline note) sends the "
-    "key with no warning; the chat flow should warn (and let the user cancel) first",
-)
 def test_chat_to_a_plain_http_remote_server_warns_before_sending_the_key(
     qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path
 ) -> None:

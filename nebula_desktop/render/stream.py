@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from nebula_desktop.render.markdown import render_fragment
+from nebula_desktop.render.sanitize import clean_text
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
@@ -41,6 +42,9 @@ def split_blocks(text: str, start: int = 0) -> tuple[list[str], int]:
         nl = text.find("\n", pos)
         # The last line may be unfinished; its first character still tells where it starts.
         line = text[pos:] if nl < 0 else text[pos:nl]
+        # Judge the line as the renderer will see it (bidi controls removed), or a fence hidden
+        # behind U+202E would split a code block in two.
+        line = clean_text(line)
         blank = not line.strip()
         if (
             fence is None

@@ -365,3 +365,24 @@ def test_copy_link_in_thinking_copies_the_thinking_code_block(qtbot, view: Messa
     )
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert QGuiApplication.clipboard().text() == "thinking_code()\n"
+
+
+def test_live_document_matches_full_render_for_random_markdown(qapp) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    pieces = [
+        "# h\n", "- a\n", "1. b\n", "  - c\n", "```py\nx=1\n", "```\n", "\n", "| a | b |\n",
+        "|---|---|\n", "| 1 | 2 |\n", "> q\n", "text **b** ", "`c` ", "[l](https://x.y) ",
+        "![i](http://x/y.png)", "<b>x</b>", "---\n", "    code\n", "你好 🎉 ", "\u202e", "~~s~~ ",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(80):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        live = StreamingDoc(dark=False, font=QFont())
+        end = 0
+        while end < len(text):  # arrives in random-sized pieces
+            end += rng.randint(1, 15)
+            live.update(text[:end])
+        full = new_document(QFont())
+        full.setHtml(render_markdown(text).html)
+        assert _plain(live.entry.doc.toPlainText()) == _plain(full.toPlainText()), text

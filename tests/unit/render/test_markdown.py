@@ -217,3 +217,9 @@ def test_huge_adversarial_message_is_shown_as_plain_text() -> None:
     assert "shown as plain text" in r.html
     assert "&lt;script&gt;" in r.html and "<script" not in r.html
     assert r.html.count("[") == 1_000_000
+
+
+def test_split_blocks_sees_a_fence_hidden_behind_a_bidi_override() -> None:
+    text = "intro\n\n\u202e```\ncode\n\nmore code\n```\n\nafter\n"
+    blocks, _ = split_blocks(text)
+    assert blocks == ["intro\n\n", "\u202e```\ncode\n\nmore code\n```\n\n"]

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -31,11 +32,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from nebula_desktop import secrets
+from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile, is_secret_header
 from nebula_desktop.ui.background import run_in_background
 
@@ -149,6 +154,14 @@ class ProfileEditor(QWidget):
         self._checking: set[str] = set()  # profile ids with a keyring lookup under way
         self._forget: set[str] = set()  # profile ids whose saved key goes on Save
 
+        self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName(self.tr("Preset"))
+        self.preset_combo.addItem(self.tr("Fill in from a preset…"), "")
+        for preset in ENDPOINT_PRESETS:
+            label = preset.name if preset.needs_key else self.tr("{name} (local, no key)")
+            self.preset_combo.addItem(label.format(name=preset.name), preset.id)
+        self.preset_combo.activated.connect(self._on_preset_combo_activated)
+
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Profile name")
         self.name_edit.textEdited.connect(self.name_edited)
@@ -218,6 +231,15 @@ class ProfileEditor(QWidget):
         self.headers_note = self._note_label("fieldWarning")
         self.headers_edit.textChanged.connect(self._on_headers_edit_text_changed)
 
+        self.thinking_check = QCheckBox(self.tr("Ask the gateway for thinking inline"))
+        self.thinking_check.setToolTip(
+            self.tr(
+                "Sends nebula_thinking_to_content: true (ai-nebula): the model's thinking "
+                "arrives in the answer and is shown folded above it."
+            )
+        )
+        self.price_table = PriceTable(self)
+
         self.test_button = QPushButton("Test connection")
         self.test_button.setAccessibleName("Test connection")
         self.test_button.clicked.connect(self.test_connection)
@@ -240,6 +262,7 @@ class ProfileEditor(QWidget):
         form = QFormLayout(self)
         self.form = form  # the dialog adds its own rows (e.g. "Use for new chats")
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Pre&set:"), self.preset_combo)
         form.addRow("&Name:", self.name_edit)
         form.addRow("Base &URL:", self.url_edit)
         form.addRow("", self.url_warning)
@@ -253,6 +276,8 @@ class ProfileEditor(QWidget):
         form.addRow(self._buddy_label("&CA bundle:", self.ca_edit), ca_row)
         form.addRow("Extra &headers:", self.headers_edit)
         form.addRow("", self.headers_note)
+        form.addRow("", self.thinking_check)
+        form.addRow(self.tr("Prices:"), self.price_table)
         form.addRow("", test_row)
 
     @staticmethod
@@ -293,6 +318,9 @@ class ProfileEditor(QWidget):
         self.proxy_edit.setText(profile.proxy)
         self.ca_edit.setText(profile.ca_bundle)
         self.headers_edit.setPlainText(format_headers(profile.extra_headers))
+        self.thinking_check.setChecked(profile.thinking_inline)
+        self.price_table.load(profile.prices)
+        self.preset_combo.setCurrentIndex(0)
         self._set_note(self.test_result, "")
         self.test_result.setObjectName("")
         self._on_needs_key_toggled(profile.needs_key)
@@ -311,6 +339,8 @@ class ProfileEditor(QWidget):
         ca_bundle = self.ca_edit.text().strip()
         if ca_bundle and not os.path.isfile(os.path.expanduser(ca_bundle)):
             problems.append(f"The CA bundle {ca_bundle} does not exist.")
+        prices, price_problems = self.price_table.prices()
+        problems.extend(price_problems)
         profile.name = name or profile.name
         profile.base_url = self.url_edit.text().strip()
         profile.needs_key = self.needs_key_check.isChecked()
@@ -321,6 +351,9 @@ class ProfileEditor(QWidget):
         profile.ca_bundle = ca_bundle
         if not header_problems:
             profile.extra_headers = headers
+        profile.thinking_inline = self.thinking_check.isChecked()
+        if not price_problems:
+            profile.prices = prices
         return problems
 
     def release(self) -> None:
@@ -454,6 +487,22 @@ class ProfileEditor(QWidget):
         errors, warnings = base_url_problems(text)
         self._set_note(self.url_warning, "\n".join(errors + warnings))
 
+    def _on_preset_combo_activated(self, index: int) -> None:
+        preset_id = self.preset_combo.itemData(index)
+        if not preset_id:
+            return
+        preset = endpoint_preset(str(preset_id))
+        self.url_edit.setText(preset.base_url)
+        self.needs_key_check.setChecked(preset.needs_key)
+        self.thinking_check.setChecked(preset.thinking_inline)
+        name = self.name_edit.text().strip()
+        generic = {p.name for p in ENDPOINT_PRESETS} | {"New profile", ""}
+        if name in generic:  # keep a name the user chose themselves
+            self.name_edit.setText(preset.name)
+            self.name_edited.emit(preset.name)
+        if not preset.base_url:
+            self.url_edit.setFocus()
+
     def _on_needs_key_toggled(self, checked: bool) -> None:
         self.key_edit.setEnabled(checked)
         self.show_key_button.setEnabled(checked)
@@ -489,3 +538,74 @@ class ProfileEditor(QWidget):
         )
         if path:
             self.ca_edit.setText(path)
+
+
+class PriceTable(QWidget):
+    """Model prices in dollars per 1M input and output tokens (optional; shows answer costs)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setAccessibleName(self.tr("Prices per model"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Model"), self.tr("Input $/1M"), self.tr("Output $/1M")]
+        )
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 16)
+        add = QToolButton(self)
+        add.setText(self.tr("Add price"))
+        add.clicked.connect(lambda: self.add_row("", 0.0, 0.0))
+        remove = QToolButton(self)
+        remove.setText(self.tr("Remove price"))
+        remove.clicked.connect(self._on_remove_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def load(self, prices: dict[str, dict[str, float]]) -> None:
+        self.table.setRowCount(0)
+        for model, price in prices.items():
+            self.add_row(model, price.get("input", 0.0), price.get("output", 0.0))
+
+    def add_row(self, model: str, input_price: float, output_price: float) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column, value in enumerate((model, f"{input_price:g}", f"{output_price:g}")):
+            self.table.setItem(row, column, QTableWidgetItem(value))
+        if not model:
+            self.table.editItem(self.table.item(row, 0))
+
+    def prices(self) -> tuple[dict[str, dict[str, float]], list[str]]:
+        """(prices by model, problems); rows without a model name are ignored."""
+        prices: dict[str, dict[str, float]] = {}
+        problems: list[str] = []
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, c) for c in range(3)]
+            model, *numbers = [(c.text() if c is not None else "").strip() for c in cells]
+            if not model:
+                continue
+            try:
+                values = [float(n or 0) for n in numbers]
+            except ValueError:
+                values = [-1.0]
+            if any(v < 0 or v != v or v == float("inf") for v in values):
+                problems.append(
+                    self.tr("The price of {model} must be a number of dollars, e.g. 0.15.").format(
+                        model=model
+                    )
+                )
+                continue
+            prices[model] = {"input": values[0], "output": values[1]}
+        return prices, problems
+
+    def _on_remove_clicked(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)

@@ -34,16 +34,19 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from nebula_desktop import secrets
 from nebula_desktop.logging_setup import register_secret, set_log_message_text
+from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset, profile_from_preset
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.background import run_in_background
 from nebula_desktop.ui.profile_editor import ProfileEditor, base_url_problems
@@ -135,7 +138,18 @@ class SettingsDialog(QDialog):
         self.profile_list.setMinimumWidth(170)
         self.profile_list.currentRowChanged.connect(self._on_profile_list_current_row_changed)
         self.add_button = QPushButton("Add")
-        self.add_button.clicked.connect(self.add_profile)
+        self.add_button.clicked.connect(lambda: self.add_profile())
+        # "Add ▾": one click to a ready profile for a known server (ai-nebula, OpenAI, Ollama…).
+        self.preset_button = QToolButton()
+        self.preset_button.setText(self.tr("From preset"))
+        self.preset_button.setAccessibleName(self.tr("Add a profile from a preset"))
+        self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.preset_menu = QMenu(self.preset_button)
+        for preset in ENDPOINT_PRESETS:
+            action = self.preset_menu.addAction(preset.name)
+            action.setData(preset.id)
+            action.triggered.connect(lambda _checked=False, pid=preset.id: self.add_profile(pid))
+        self.preset_button.setMenu(self.preset_menu)
         self.duplicate_button = QPushButton("Duplicate")
         self.duplicate_button.clicked.connect(self.duplicate_profile)
         self.remove_button = QPushButton("Remove")
@@ -146,6 +160,7 @@ class SettingsDialog(QDialog):
         buttons = QHBoxLayout()
         for button in (self.add_button, self.duplicate_button, self.remove_button):
             buttons.addWidget(button)
+        buttons.insertWidget(1, self.preset_button)
         left = QVBoxLayout()
         left.addWidget(self.profile_list, 1)
         left.addLayout(buttons)
@@ -246,12 +261,20 @@ class SettingsDialog(QDialog):
     def _new_id(self) -> str:
         return "p-" + uuid.uuid4().hex[:10]
 
-    def add_profile(self) -> None:
-        """A new profile for another server (a local one by default: most common next step)."""
+    def add_profile(self, preset_id: str | None = None) -> None:
+        """A new profile: from a preset (see ``presets.ENDPOINT_PRESETS``), or a blank local
+        one whose Preset field offers the same choices."""
         self._commit_editor()
-        profile = Profile(
-            id=self._new_id(), name="New profile", base_url="http://localhost:11434/v1"
-        )
+        if preset_id is not None:
+            profile = profile_from_preset(
+                endpoint_preset(preset_id),
+                {p.id for p in self._profiles} | set(self._removed_ids),
+                {p.name for p in self._profiles},
+            )
+        else:
+            profile = Profile(
+                id=self._new_id(), name="New profile", base_url="http://localhost:11434/v1"
+            )
         self._profiles.append(profile)
         self._fill_profile_list(profile.id)
         self.editor.name_edit.setFocus()
@@ -327,6 +350,13 @@ class SettingsDialog(QDialog):
                 self._show_save_error(f"{profile.name or 'Profile'}: {errors[0]}")
                 return
         s = self._settings
+        # A changed address must be allowed again before a key goes there in clear text.
+        urls = {p.id: p.base_url for p in s.profiles}
+        s.plain_http_allowed = {
+            pid
+            for pid in s.plain_http_allowed
+            if any(p.id == pid and p.base_url == urls.get(pid) for p in self._profiles)
+        }
         s.profiles = copy.deepcopy(self._profiles)
         s.default_profile_id = self._default_id
         s.theme = str(self.theme_combo.currentData())

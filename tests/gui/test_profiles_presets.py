@@ -1,0 +1,185 @@
+"""Issue 7 item 1: endpoint profiles from presets, and every per-profile connection setting
+(extra headers, timeout, model) really reaching the server, over loopback HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from nebula_desktop.settings import SettingsStore
+from nebula_desktop.ui.settings_dialog import SettingsDialog
+from tests.gui.conftest import TEST_KEY
+from tests.servers import LoopbackServer, Reply, sse_reply
+
+
+def open_dialog(qtbot: Any, config_dir: Path) -> SettingsDialog:
+    store = SettingsStore(config_dir)
+    dialog = SettingsDialog(store.load(), store, {})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def set_profile(config_dir: Path, **fields: Any) -> None:
+    store = SettingsStore(config_dir)
+    settings = store.load()
+    profile = settings.profile(settings.default_profile_id)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    store.save(settings)
+
+
+def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
+    return window.controller.conv.messages[-1]
+
+
+def chats(server: LoopbackServer) -> list[Any]:
+    return [r for r in server.requests if r.path.endswith("/chat/completions")]
+
+
+def test_add_from_preset_menu_makes_ready_profiles_local_ones_without_key(
+    qtbot: Any, config_dir: Path
+) -> None:
+    dialog = open_dialog(qtbot, config_dir)
+    names = [a.text() for a in dialog.preset_menu.actions()]
+    assert names == [
+        "ai-nebula",
+        "OpenAI",
+        "OpenRouter",
+        "DeepSeek",
+        "OpenAI-compatible gateway",
+        "Ollama",
+        "LM Studio",
+        "llama.cpp",
+    ]
+    by_name = {a.text(): a for a in dialog.preset_menu.actions()}
+    by_name["Ollama"].trigger()
+    assert dialog.editor.url_edit.text() == "http://localhost:11434/v1"
+    assert not dialog.editor.needs_key_check.isChecked()
+    assert not dialog.editor.key_edit.isEnabled()
+    by_name["OpenRouter"].trigger()
+    assert dialog.editor.url_edit.text() == "https://openrouter.ai/api/v1"
+    assert dialog.editor.needs_key_check.isChecked()
+    by_name["OpenAI-compatible gateway"].trigger()
+    with qtbot.assertNotEmitted(dialog.settings_changed):
+        dialog.save()  # the generic gateway has no address yet: saving says so
+    assert "base URL" in dialog.save_error.text()
+    dialog.editor.url_edit.setText("https://gateway.example.com/v1")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    saved = {p.name: p for p in SettingsStore(config_dir).load().profiles}
+    assert saved["Ollama"].needs_key is False
+    assert saved["Ollama"].base_url == "http://localhost:11434/v1"
+    assert saved["OpenRouter"].base_url == "https://openrouter.ai/api/v1"
+    assert saved["OpenAI-compatible gateway"].base_url == "https://gateway.example.com/v1"
+    assert saved["ai-nebula"].base_url == "https://llm.ai-nebula.com/v1"
+
+
+def test_preset_field_fills_a_new_profile_and_keeps_a_chosen_name(
+    qtbot: Any, config_dir: Path
+) -> None:
+    dialog = open_dialog(qtbot, config_dir)
+    dialog.add_profile()
+    combo = dialog.editor.preset_combo
+    combo.setCurrentIndex(combo.findData("lm-studio"))
+    combo.activated.emit(combo.currentIndex())
+    assert dialog.editor.url_edit.text() == "http://localhost:1234/v1"
+    assert dialog.editor.name_edit.text() == "LM Studio"
+    assert dialog.profile_list.currentItem().text().startswith("LM Studio")
+    dialog.editor.name_edit.setText("My box")
+    combo.activated.emit(combo.findData("llama-cpp"))
+    assert dialog.editor.url_edit.text() == "http://localhost:8080/v1"
+    assert dialog.editor.name_edit.text() == "My box"
+
+
+def test_base_url_without_v1_is_flagged(qtbot: Any, config_dir: Path) -> None:
+    dialog = open_dialog(qtbot, config_dir)
+    dialog.editor.url_edit.setText("https://llm.ai-nebula.com")
+    qtbot.waitUntil(dialog.editor.url_warning.isVisible)
+    assert "/v1" in dialog.editor.url_warning.text()
+
+
+def test_extra_headers_reach_the_server_for_chats_and_model_lists(
+    qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path
+) -> None:
+    set_profile(config_dir, extra_headers={"X-Team": "research", "HTTP-Referer": "nebula"})
+    server.queue(sse_reply(["hi"]))
+    window = make_window()
+    answer = send_and_wait(qtbot, window, "Hello")
+    assert answer.content == "hi"
+    (chat,) = chats(server)
+    assert chat.headers["X-Team"] == "research"
+    assert chat.headers["HTTP-Referer"] == "nebula"
+    assert chat.headers["Authorization"] == f"Bearer {TEST_KEY}"
+    qtbot.waitUntil(lambda: any(r.path.endswith("/models") for r in server.requests))
+    listing = next(r for r in server.requests if r.path.endswith("/models"))
+    assert listing.headers["X-Team"] == "research"
+
+
+def test_profile_timeout_ends_a_stalled_request_with_a_timeout_error(
+    qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path
+) -> None:
+    # The server answers headers only after 30 s; the profile allows 1 s (no retries help).
+    set_profile(config_dir, timeout=1.0)
+    for _ in range(3):
+        server.queue(Reply(200, {"Content-Type": "text/event-stream"}, [b""], head_delay=30))
+    window = make_window()
+    answer = send_and_wait(qtbot, window, "Hello")
+    assert answer.error is not None and "timed out" in answer.error
+    assert not answer.complete
+
+
+def test_empty_default_model_is_filled_from_the_server_list(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    window = make_window(model="")  # like the built-in ai-nebula profile
+    qtbot.waitUntil(lambda: window.header.model_name() != "", timeout=10000)
+    assert window.header.model_name() == "other-model"  # the first of the sorted list
+    server.queue(sse_reply(["ok"]))
+    answer = send_and_wait(qtbot, window, "Hello")
+    assert answer.content == "ok"
+    assert chats(server)[0].json["model"] == "other-model"
+    assert window.controller.conv.model == "other-model"
+
+
+def test_a_chosen_model_is_never_replaced_by_the_list(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    window = make_window(model="test-model")
+    qtbot.waitUntil(lambda: window.header.model.count() == 2, timeout=10000)
+    assert window.header.model_name() == "test-model"
+
+
+def test_plain_http_remote_asks_once_then_sends_with_the_key(
+    qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path
+) -> None:
+    set_profile(config_dir, proxy=f"http://127.0.0.1:{server.port}")
+    window = make_window(base_url="http://api.example.com/v1")
+    window.composer.set_text("Hello")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window._plain_http_box is not None)
+    box = window._plain_http_box
+    assert "unencrypted to api.example.com" in box.text()
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.composer.text() == "Hello"  # nothing sent, nothing lost
+    assert chats(server) == []
+    assert not [r for r in server.requests if "Authorization" in r.headers]
+
+    server.queue(sse_reply(["first"]))
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window._plain_http_box is not None)
+    window._plain_http_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not window.controller.is_busy() and len(chats(server)) == 1)
+    assert chats(server)[0].headers["Authorization"] == f"Bearer {TEST_KEY}"
+
+    server.queue(sse_reply(["second"]))
+    answer = send_and_wait(qtbot, window, "Again")  # remembered for this session
+    assert window._plain_http_box is None
+    assert answer.content == "second"

@@ -62,13 +62,14 @@ def export_sources(
     after its title; names never collide and never overwrite an existing file).
     """
     conversations = [read_source(s) for s in sources]
+    folder = target if one_file_per_chat else target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExchangeError(f"Could not create {folder}: {exc.strerror or exc}") from exc
     if not one_file_per_chat:
         write_export(target, render(conversations, fmt))
         return [target]
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExchangeError(f"Could not create {target}: {exc.strerror or exc}") from exc
     written: list[Path] = []
     suffix = FORMATS[fmt]
     for conv in conversations:

@@ -1,0 +1,125 @@
+"""Back up now, restore from a backup (with confirmation, merged by id) and the daily backup,
+through the real main window."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+
+from nebula_desktop.backup import automatic_backups
+from nebula_desktop.store import Message
+from nebula_desktop.ui.backup_dialog import BackupDialog
+from tests.gui.conftest import TEST_KEY
+
+
+def _chat(window: Any, title: str, text: str) -> Any:
+    conv = window.store.create(title=title, model="test-model", profile_id="ai-nebula")
+    conv.messages.append(Message("user", text))
+    window.store.save(conv)
+    window.conv_list.reload()
+    return conv
+
+
+def _backup(qtbot: Any, window: Any) -> Path:
+    task = window.data.backup_now()
+    with qtbot.waitSignal(task.done, timeout=10000):
+        pass
+    zips = automatic_backups(window.store.root / "backups")
+    assert zips
+    return zips[-1]
+
+
+def test_back_up_now_writes_a_zip_without_the_key(qtbot: Any, make_window: Any) -> None:
+    window = make_window(offline=True)
+    _chat(window, "Keep me", "important")
+    window.data.actions["backup"].trigger()
+    qtbot.waitUntil(lambda: "Backup saved" in window.statusBar().currentMessage(), timeout=10000)
+    (zip_path,) = automatic_backups(window.store.root / "backups")
+    with zipfile.ZipFile(zip_path) as zf:
+        names = zf.namelist()
+        everything = b"".join(zf.read(n) for n in names)
+    assert "settings.json" in names
+    assert sum(n.startswith("conversations/") for n in names) == 1
+    assert TEST_KEY.encode() not in everything
+
+
+def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
+    qtbot: Any, make_window: Any
+) -> None:
+    window = make_window(offline=True)
+    conv = _chat(window, "Recipe", "two eggs")
+    _backup(qtbot, window)
+    window.open_conversation(conv.id)
+    conv.messages[0].content = "three eggs (changed after the backup)"
+    window.store.save(conv)
+    later = _chat(window, "Made later", "new")
+
+    window.data.actions["restore"].trigger()
+    dialog = window.data.dialog
+    assert isinstance(dialog, BackupDialog) and dialog.list.count() == 1
+    dialog.restore_selected()
+    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
+    box = window.data.confirm_box
+    assert box.text().startswith("Restore 1 conversation(s) from ")
+    assert "Existing conversations with the same id will be replaced" in box.text()
+    restore = next(b for b in box.buttons() if b.text() == "Restore")
+    restore.click()
+
+    shown = window.controller.conv
+    assert shown.id == conv.id and shown.messages[0].content == "two eggs"
+    assert window.store.load(later.id).title == "Made later"
+    assert sorted(s.title for s in window.store.list()) == ["Made later", "Recipe"]
+    assert "Restored 1 chat" in window.statusBar().currentMessage()
+
+
+def test_cancelling_the_confirmation_changes_nothing(qtbot: Any, make_window: Any) -> None:
+    window = make_window(offline=True)
+    conv = _chat(window, "Recipe", "two eggs")
+    zip_path = _backup(qtbot, window)
+    conv.messages[0].content = "changed"
+    window.store.save(conv)
+    window.data.restore_path(str(zip_path))
+    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
+    window.data.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
+    assert window.store.load(conv.id).messages[0].content == "changed"
+
+
+def test_a_zip_that_is_not_a_backup_is_refused(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(offline=True)
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("../escape.json", "{}")
+    with qtbot.waitSignal(window.data.restore_path(str(other)).done, timeout=10000):
+        pass
+    assert window.data.confirm_box is None
+    assert "not a Nebula Desktop backup" in window._error_box.text()
+
+
+def test_daily_backup_is_made_after_start_up_once(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    backups = window.store.root / "backups"
+    qtbot.waitUntil(lambda: len(automatic_backups(backups)) == 1, timeout=10000)
+    assert automatic_backups(backups)[0].name.endswith("-daily.zip")
+    make_window.close(window)
+    window = make_window()
+    task = window.data.last_task
+    qtbot.waitUntil(lambda: task.finished, timeout=10000)
+    assert len(automatic_backups(backups)) == 1  # not due again today
+
+
+def test_backup_dialog_lists_backups_newest_first(qtbot: Any, make_window: Any) -> None:
+    window = make_window(offline=True)
+    backups = window.store.root / "backups"
+    backups.mkdir(exist_ok=True)
+    for name in ("nebula-backup-20240101-120000-daily.zip", "nebula-backup-20240102-120000.zip"):
+        (backups / name).write_bytes(b"x")
+    dialog = BackupDialog(backups, window)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 2
+    assert dialog.list.item(0).toolTip().endswith("20240102-120000.zip")
+    assert not dialog.empty.isVisible()

@@ -1,0 +1,178 @@
+"""Export, import and sync-conflict merging, driven through the real main window."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nebula_desktop.store import Conversation, Message
+from nebula_desktop.ui.export_dialog import ExportDialog
+from tests.unit.exchange.chatgpt_fixture import chatgpt_export
+
+
+def _chat(window: Any, title: str, *texts: str) -> Any:
+    # Model and profile as the window's top bar would set them, so showing it changes nothing.
+    conv = window.store.create(title=title, model="test-model", profile_id="ai-nebula")
+    for i, text in enumerate(texts):
+        conv.messages.append(Message("user" if i % 2 == 0 else "assistant", text))
+    window.store.save(conv)
+    window.conv_list.reload()
+    return conv
+
+
+def _status(window: Any) -> str:
+    return str(window.statusBar().currentMessage())
+
+
+def test_export_all_chats_to_one_html_page(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
+    window = make_window()
+    _chat(window, "Eggs", "How long to boil?", "Seven minutes.\n\n```python\nboil(7)\n```")
+    _chat(window, "Tea", "Green or black?", "Green.")
+    window.data.actions["export"].trigger()
+    dialog = window.data.dialog
+    assert isinstance(dialog, ExportDialog) and dialog.isVisible()
+    dialog.set_format("html")
+    dialog.set_scope("all")
+    target = tmp_path / "out" / "chats.html"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=10000):
+        dialog.export_button.click()
+    page = target.read_text(encoding="utf-8")
+    assert "Eggs" in page and "Tea" in page and "Seven minutes." in page
+    assert "<script" not in page and "src=" not in page
+    assert "Exported 1 file" in _status(window)
+
+
+def test_selected_chats_export_one_markdown_file_each(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window()
+    a = _chat(window, "Alpha", "a?")
+    b = _chat(window, "Beta", "b?")
+    _chat(window, "Gamma", "c?")
+    panel = window.conv_list
+    panel.view.selectAll()
+    sel = panel.view.selectionModel()
+    sel.clearSelection()
+    for conv in (a, b):
+        index = panel.model.index(panel.model.row_of(conv.id), 0)
+        sel.select(index, sel.SelectionFlag.Select)
+    menu = panel.context_menu(panel.model.index(panel.model.row_of(a.id), 0))
+    export_entry = panel.add_export_entry(menu)
+    assert [x.text() for x in menu.actions() if x.text()][:3] == ["Rename", "Pin", "Export…"]
+    with qtbot.waitSignal(panel.export_requested) as requested:
+        export_entry.trigger()
+    assert sorted(requested.args[0]) == sorted([a.id, b.id])
+    dialog = window.data.dialog
+    assert dialog.scope() == "selected" and sorted(dialog.chosen_ids()) == sorted([a.id, b.id])
+    dialog.set_format("markdown")
+    dialog.one_per_chat.setChecked(True)
+    folder = tmp_path / "md"
+    dialog.path_edit.setText(str(folder))
+    with qtbot.waitSignal(dialog.exported, timeout=10000):
+        dialog.export_button.click()
+    assert sorted(p.name for p in folder.iterdir()) == ["Alpha.md", "Beta.md"]
+    assert (folder / "Alpha.md").read_text(encoding="utf-8").startswith("# Alpha")
+
+
+def test_export_of_the_open_chat_includes_unsaved_text(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window()
+    conv = _chat(window, "Open one", "saved question")
+    window.open_conversation(conv.id)
+    conv.messages.append(Message("assistant", "still streaming, not saved yet"))
+    window.data.export([conv.id])
+    dialog = window.data.dialog
+    assert dialog.scope() == "current"
+    dialog.set_format("json")
+    target = tmp_path / "one.json"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=10000):
+        dialog.export_button.click()
+    (exported,) = json.loads(target.read_text(encoding="utf-8"))["conversations"]
+    assert exported["messages"][-1]["content"] == "still streaming, not saved yet"
+
+
+def test_chatgpt_import_adds_the_chats_and_opens_the_first(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window()
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps(chatgpt_export()), encoding="utf-8")
+    with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
+        pass
+    titles = [s.title for s in window.store.list()]
+    assert sorted(titles) == ["ChatGPT chat", "Monads"]
+    assert window.controller.conv is not None and window.controller.conv.title == "Monads"
+    assert window.view.model().rowCount() == len(window.controller.conv.messages) > 0
+    assert "Imported 2 chat" in _status(window)
+    # Importing the same file again adds nothing.
+    with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
+        pass
+    assert len(window.store.list()) == 2
+    assert "2 already present" in _status(window)
+
+
+def test_json_export_imports_into_another_data_folder_unchanged(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(offline=True)
+    conv = _chat(window, "Round trip", "q", "a")
+    window.data.export([conv.id])
+    dialog = window.data.dialog
+    dialog.set_format("json")
+    dialog.set_scope("all")
+    target = tmp_path / "all.json"
+    dialog.path_edit.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=10000):
+        dialog.export_button.click()
+    before = {s.id: window.store.load(s.id).to_dict() for s in window.store.list()}
+    make_window.close(window)
+    for f in (tmp_path / "data" / "conversations").iterdir():
+        f.unlink()
+    window = make_window(offline=True)
+    assert window.store.list() == []
+    with qtbot.waitSignal(window.data.import_path(str(target)).done, timeout=10000):
+        pass
+    after = {s.id: window.store.load(s.id).to_dict() for s in window.store.list()}
+    assert after == before
+
+
+def test_bad_import_file_is_explained(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
+    window = make_window()
+    path = tmp_path / "notes.json"
+    path.write_text('{"hello": 1}', encoding="utf-8")
+    with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
+        pass
+    assert window._error_box is not None
+    assert "neither a Nebula Desktop export nor a ChatGPT" in window._error_box.text()
+
+
+def test_sync_conflict_bar_offers_a_merge_that_keeps_both_versions(
+    qtbot: Any, make_window: Any, data_dir: Path
+) -> None:
+    window = make_window()
+    conv = _chat(window, "Shared", "question")
+    window.open_conversation(conv.id)
+    other = Conversation.from_dict(conv.to_dict())
+    other.messages.append(Message("assistant", "answer from the laptop"))
+    copy = data_dir / "conversations" / f"{conv.id} (Bob's conflicted copy 2024-01-01).json"
+    copy.write_text(json.dumps(other.to_dict()), encoding="utf-8")
+    assert window.data.check_conflicts() == 1
+    bar = window.data.conflict_bar
+    assert bar.isVisible() and "1 conflicting cop" in bar.label.text()
+    assert [s.title for s in window.store.list()] == ["Shared"]  # the copy is not a chat
+    bar.review_button.click()
+    dialog = window.data.dialog
+    assert dialog.list.count() == 1 and "Shared" in dialog.list.item(0).text()
+    with qtbot.waitSignal(dialog.merged):
+        dialog.merge_all_button.click()
+    assert not bar.isVisible()
+    assert not copy.exists()
+    assert (data_dir / "conflicts-merged" / copy.name).exists()
+    shown = window.controller.conv
+    assert shown.id == conv.id
+    assert [m.content for m in shown.messages] == ["question", "answer from the laptop"]
+    assert window.view.model().rowCount() == 2

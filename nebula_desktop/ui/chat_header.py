@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,11 +23,22 @@ from PySide6.QtWidgets import (
 
 
 class SystemPromptDialog(QDialog):
-    """A small editor for the conversation's system prompt."""
+    """A small editor for the conversation's system prompt, with a "Use preset" picker."""
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+    manage_presets_requested = Signal()
+
+    def __init__(
+        self, text: str, parent: QWidget | None = None, presets: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("System prompt")
+        self.preset_combo = QComboBox(self)
+        self.preset_combo.setAccessibleName(self.tr("Use preset"))
+        self.preset_combo.activated.connect(self._on_preset_combo_activated)
+        self.manage_button = QToolButton(self)
+        self.manage_button.setText(self.tr("Manage presets…"))
+        self.manage_button.clicked.connect(self.manage_presets_requested)
+        self.set_presets(presets or [])
         self.editor = QPlainTextEdit(self)
         self.editor.setPlainText(text)
         self.editor.setAccessibleName("System prompt")
@@ -37,6 +49,13 @@ class SystemPromptDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        picker = QHBoxLayout()
+        use_label = QLabel(self.tr("&Use preset:"), self)
+        use_label.setBuddy(self.preset_combo)
+        picker.addWidget(use_label)
+        picker.addWidget(self.preset_combo, 1)
+        picker.addWidget(self.manage_button)
+        layout.addLayout(picker)
         layout.addWidget(QLabel("Sent as the first message of every request in this chat:"))
         layout.addWidget(self.editor)
         layout.addWidget(buttons)
@@ -45,6 +64,26 @@ class SystemPromptDialog(QDialog):
     def text(self) -> str:
         return self.editor.toPlainText().strip()
 
+    def set_presets(self, presets: list[dict[str, str]]) -> None:
+        """Offer ``presets`` (``{"name", "text"}``) in the picker."""
+        self._presets = [dict(p) for p in presets]
+        self.preset_combo.clear()
+        self.preset_combo.addItem(self.tr("Choose a preset…") if presets else self.tr("No presets"))
+        for preset in self._presets:
+            self.preset_combo.addItem(preset.get("name", ""))
+        self.preset_combo.setEnabled(bool(presets))
+
+    def use_preset(self, name: str) -> None:
+        """Put the text of the preset ``name`` in the editor (replacing what is there)."""
+        for preset in self._presets:
+            if preset.get("name") == name:
+                self.editor.setPlainText(preset.get("text", ""))
+                return
+
+    def _on_preset_combo_activated(self, index: int) -> None:
+        if index > 0:
+            self.use_preset(self.preset_combo.itemText(index))
+
 
 class ChatHeader(QWidget):
     """Top bar. User edits emit ``settings_edited``; a profile switch also ``profile_changed``."""
@@ -52,11 +91,15 @@ class ChatHeader(QWidget):
     settings_edited = Signal()
     profile_changed = Signal(str)
     models_refresh_requested = Signal(str)
+    manage_presets_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._loading = False
         self._system_prompt = ""
+        # Where the System… dialog finds the saved prompts (the window points it at settings).
+        self.prompt_presets: Callable[[], list[dict[str, str]]] = list
+        self.system_dialog: SystemPromptDialog | None = None
         self.profile = QComboBox(self)
         self.profile.setAccessibleName("Endpoint profile")
         self.profile.setToolTip("Endpoint profile")
@@ -221,8 +264,11 @@ class ChatHeader(QWidget):
         self.settings_edited.emit()
 
     def _on_system_clicked(self) -> None:
-        dialog = SystemPromptDialog(self._system_prompt, self)
+        dialog = SystemPromptDialog(self._system_prompt, self, self.prompt_presets())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.manage_presets_requested.connect(self.manage_presets_requested)
+        self.system_dialog = dialog
+        dialog.destroyed.connect(lambda: setattr(self, "system_dialog", None))
 
         def accepted() -> None:
             self.set_system_prompt(dialog.text())
@@ -230,6 +276,11 @@ class ChatHeader(QWidget):
 
         dialog.accepted.connect(accepted)
         dialog.open()
+
+    def refresh_presets(self) -> None:
+        """The saved prompts changed: update an open System… dialog's picker."""
+        if self.system_dialog is not None:
+            self.system_dialog.set_presets(self.prompt_presets())
 
     def _update_system_button(self) -> None:
         active = bool(self._system_prompt)

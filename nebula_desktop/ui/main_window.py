@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
         self._plain_http_box: QMessageBox | None = None
+        self._presets_dialog: Any = None
+        self.header.prompt_presets = lambda: self.settings.prompt_presets
+        self.header.manage_presets_requested.connect(self.open_prompt_presets)
+        self._add_chat_menu_action(self.tr("&Prompt presets…"), self.open_prompt_presets)
         self.usage_label = QLabel(self)
         self.usage_label.setAccessibleName(self.tr("Usage of this chat"))
         self.statusBar().addPermanentWidget(self.usage_label)
@@ -241,6 +245,8 @@ class MainWindow(QMainWindow):
             profile = self.settings.profile(self.settings.default_profile_id)
             self.header.set_profiles(self.settings.profiles, profile.id)
             self.header.model.setEditText(profile.default_model)
+            # The chat created on the first Send takes the default prompt preset.
+            self.header.set_system_prompt(self.settings.default_prompt_text())
         self._update_title()
         self.models.show(self.header.profile_id())
 
@@ -255,6 +261,7 @@ class MainWindow(QMainWindow):
         conv = self.store.create(
             title=DEFAULT_TITLE,
             model=self.header.model_name() or profile.default_model,
+            system_prompt=settings.default_prompt_text() or None,
             profile_id=profile.id,
             temperature=profile.temperature,
         )
@@ -412,6 +419,34 @@ class MainWindow(QMainWindow):
         current = self.header.profile_id()
         self.header.set_profiles(self.settings.profiles, current)
         self.models.show(self.header.profile_id())
+
+    def _add_chat_menu_action(self, text: str, slot: Callable[[], None]) -> None:
+        """Add an entry to the Chat menu (found by one of its actions: titles get translated)."""
+        stop = self.actions_by_name["stop"]
+        for entry in self.menuBar().actions():
+            menu = entry.menu()
+            if menu is not None and stop in menu.actions():
+                menu.addSeparator()
+                action = menu.addAction(text)
+                action.triggered.connect(lambda _checked=False: slot())
+                self.actions_by_name.setdefault("prompt_presets", action)
+                return
+
+    def open_prompt_presets(self) -> None:
+        """Chat → Prompt presets… (also from the System… prompt editor); non-blocking."""
+        if self._presets_dialog is not None:
+            self._presets_dialog.raise_()
+            self._presets_dialog.activateWindow()
+            return
+        from nebula_desktop.ui.prompt_presets import PromptPresetsDialog
+
+        parent = self.header.system_dialog or self
+        dialog = PromptPresetsDialog(self.settings, self._save_settings, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.presets_changed.connect(self.header.refresh_presets)
+        dialog.destroyed.connect(lambda: setattr(self, "_presets_dialog", None))
+        self._presets_dialog = dialog
+        dialog.open()
 
     def set_dark(self, dark: bool) -> None:
         self.view.set_dark(dark)

@@ -63,7 +63,7 @@ class Bench:
         self.quick = quick
         self.work = work
         self.runs = 3 if quick else 7
-        self.env = procs.child_env()
+        self.env = procs.child_env(pycache=work / "pycache")
         self.results: dict[str, dict[str, Any]] = {}
         self._start_cache: dict[str, dict[str, dict[str, float]]] = {}
 

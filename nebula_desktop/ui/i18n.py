@@ -1,0 +1,124 @@
+"""The interface language: English or Simplified Chinese, chosen once at start-up.
+
+Translations are Qt Linguist files: ``resources/translations/nebula_desktop_<lang>.ts`` are the
+sources (edited with Qt Linguist or by hand), ``build_scripts/translations.py`` compiles them to
+``.qm`` files, which a ``QTranslator`` loads here. English is the source language, so it needs no
+file. Qt's own ``qtbase`` catalogue is loaded beside ours, so standard dialog buttons (OK,
+Cancel, Yes, No…) speak the same language as the rest of the window.
+
+The translator is installed before any widget exists: widgets read their texts when they are
+built, so switching language needs a restart (the settings dialog says so).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from nebula_desktop.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+ENGLISH = "en"
+CHINESE = "zh_CN"
+
+# Settings values, in the order the settings dialog lists them; "" follows the OS.
+LANGUAGE_CODES = ("", ENGLISH, CHINESE)
+
+# Scripts/regions of Chinese that are written in Traditional characters: a reader of those is
+# not assumed to prefer Simplified Chinese, so the next preferred language decides.
+_TRADITIONAL = ("hant", "tw", "hk", "mo")
+
+
+def language_names() -> list[tuple[str, str]]:
+    """``(code, name)`` for the settings combo; each language is named in itself."""
+    follow = QCoreApplication.translate("i18n", "Follow system")
+    return [("", follow), (ENGLISH, "English"), (CHINESE, "简体中文")]
+
+
+def language_from_locale(ui_languages: list[str]) -> str:
+    """The language to use for the OS's preferred list (``QLocale.uiLanguages()``), in order.
+
+    ``["zh-Hans-CN", "zh-CN", "en-US"]`` gives Chinese; ``["de-DE", "en-US"]`` gives English (the
+    first one we have); anything we do not have at all gives English.
+    """
+    for tag in ui_languages:
+        parts = tag.replace("_", "-").lower().split("-")
+        if parts[0] == "en":
+            return ENGLISH
+        if parts[0] == "zh":
+            if any(part in _TRADITIONAL for part in parts[1:]):
+                continue
+            return CHINESE
+    return ENGLISH
+
+
+def choose_language(setting: str, ui_languages: list[str] | None = None) -> str:
+    """``setting`` when it names a language we have, else the OS's choice."""
+    if setting in (ENGLISH, CHINESE):
+        return setting
+    if ui_languages is None:
+        ui_languages = list(QLocale.system().uiLanguages())
+    return language_from_locale(ui_languages)
+
+
+def catalogue_path(language: str) -> str:
+    """Where the compiled catalogue (``.qm``) of ``language`` lives."""
+    return str(resource_path("translations", f"nebula_desktop_{language}.qm"))
+
+
+@dataclass
+class InstalledLanguage:
+    """What ``install_translators`` did, so tests (and a future live switch) can undo it."""
+
+    language: str
+    translators: list[QTranslator] = field(default_factory=list)
+    previous_locale: QLocale | None = None
+
+    def remove(self) -> None:
+        """Uninstall the translators (texts already shown keep their language)."""
+        app = QCoreApplication.instance()
+        for translator in self.translators:
+            if app is not None:
+                app.removeTranslator(translator)
+        self.translators.clear()
+        if self.previous_locale is not None:
+            QLocale.setDefault(self.previous_locale)
+            self.previous_locale = None
+
+
+def install_translators(
+    setting: str = "", ui_languages: list[str] | None = None
+) -> InstalledLanguage:
+    """Install the translators for ``setting`` (``""``, ``"en"`` or ``"zh_CN"``) in the running app.
+
+    Call after the ``QApplication`` exists and before any widget is built. A missing or broken
+    catalogue is logged and the app carries on in English: a language must never stop start-up.
+    """
+    app = QCoreApplication.instance()
+    language = choose_language(setting, ui_languages)
+    installed = InstalledLanguage(language)
+    if setting == language:
+        # Dates and numbers follow the language the user picked over the OS's.
+        installed.previous_locale = QLocale()
+        QLocale.setDefault(QLocale(language))
+    if app is None or language == ENGLISH:
+        return installed
+    # Parented to the app: Qt keeps them alive as long as they are installed.
+    ours = QTranslator(app)
+    if ours.load(catalogue_path(language)):
+        app.installTranslator(ours)
+        installed.translators.append(ours)
+    else:
+        log.warning("no translation catalogue for %s at %s", language, catalogue_path(language))
+        return installed
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qtbase = QTranslator(app)
+    if qtbase.load(f"qtbase_{language}", qt_folder):
+        app.installTranslator(qtbase)
+        installed.translators.append(qtbase)
+    else:  # e.g. a bundle that left Qt's catalogues out: our texts are still translated
+        log.info("Qt's own %s catalogue is not installed; standard buttons stay English", language)
+    return installed

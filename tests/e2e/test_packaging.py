@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from nebula_desktop.resources import resource_path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -113,14 +113,19 @@ def check_unsupported(name: str, tr: Translate = _same) -> None:
         raise AttachmentError(tr(UNSUPPORTED).format(name=name))
 
 
-def read_text(name: str, data: bytes, tr: Translate = _same) -> str:
-    """The text of a text file, refusing files over :data:`MAX_TEXT_BYTES` or not UTF-8."""
-    if len(data) > MAX_TEXT_BYTES:
+def check_text_size(name: str, size: int, tr: Translate = _same) -> None:
+    """Refuse a text file over :data:`MAX_TEXT_BYTES` (checked before reading it)."""
+    if size > MAX_TEXT_BYTES:
         raise AttachmentError(
             tr(TOO_LARGE).format(
-                name=name, size=format_size(len(data)), limit=format_size(MAX_TEXT_BYTES)
+                name=name, size=format_size(size), limit=format_size(MAX_TEXT_BYTES)
             )
         )
+
+
+def read_text(name: str, data: bytes, tr: Translate = _same) -> str:
+    """The text of a text file, refusing files over :data:`MAX_TEXT_BYTES` or not UTF-8."""
+    check_text_size(name, len(data), tr)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

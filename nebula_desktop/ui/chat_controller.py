@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from nebula_desktop.attachments import inline_text_files
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat_request import (
@@ -99,6 +100,11 @@ class ChatController(QObject):
         self._header_timer.setSingleShot(True)
         self._header_timer.setInterval(600)
         self._header_timer.timeout.connect(self._save_header_edits)
+        # Flipping versions ("‹ 2/3 ›") needs no window involvement: the view asks us directly.
+        if hasattr(view, "branch_requested"):
+            view.branch_requested.connect(self.switch_branch)
+        if hasattr(view, "files_dropped") and hasattr(composer, "add_paths"):
+            view.files_dropped.connect(composer.add_paths)  # drop on the messages = attach
 
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
@@ -161,8 +167,12 @@ class ChatController(QObject):
 
     # -- user actions ------------------------------------------------------------------------
     def send(self, text: str) -> None:
-        """Send ``text`` as a new user message (replacing the one being edited, if any)."""
-        if self._active is not None or not text.strip():
+        """Send ``text`` (and the composer's attachments) as a new user message; when editing,
+        the edited message becomes a new version next to the old one (kept, with its answers)."""
+        attachments = self.composer.attachments() if hasattr(self.composer, "attachments") else []
+        texts = [(a["name"], a["text"]) for a in attachments if "text" in a]
+        images = [a for a in attachments if "text" not in a]
+        if self._active is not None or not (text.strip() or attachments):
             return
         model = self.header.model_name()
         if not model:
@@ -174,21 +184,24 @@ class ChatController(QObject):
             conv = self._create_conversation()
         if conv.read_only:
             return
-        if self._editing_id is not None:
-            index = self._index_of(self._editing_id)
-            if index is not None:
-                del conv.messages[index:]
-                self.view.set_messages(conv.messages)
-            self.cancel_edit()
+        text = inline_text_files(text, texts) if texts else text
+        user = Message(role="user", content=text, attachments=images)
+        answer = Message(role="assistant", content="", model=model, complete=False)
+        branch_at = self._index_of(self._editing_id) if self._editing_id is not None else None
+        self.cancel_edit()
         self.header.apply_to(conv)
         self.titler.first_message(conv, text)
-        user = Message(role="user", content=text)
-        conv.messages.append(user)
-        self.view.append_message(user)
-        answer = Message(role="assistant", content="", model=model, complete=False)
-        conv.messages.append(answer)
-        self.view.append_message(answer)
+        if branch_at is not None:
+            conv.add_branch(branch_at, [user, answer])
+            self.view.set_messages(conv.messages)
+        else:
+            conv.messages.append(user)
+            self.view.append_message(user)
+            conv.messages.append(answer)
+            self.view.append_message(answer)
         self.composer.clear()
+        if hasattr(self.composer, "clear_attachments"):
+            self.composer.clear_attachments()
         conv.draft = ""
         self._start(conv, answer, build_history(conv, len(conv.messages) - 1))
 
@@ -214,14 +227,46 @@ class ChatController(QObject):
         self._restart(message_id, keep=True)
 
     def regenerate(self, message_id: str | None = None) -> None:
-        """Replace an answer (by default the last one) with a fresh one."""
+        """Ask for a fresh answer (by default to the last question) as a new version; the
+        earlier answers stay reachable through "‹ n/m ›" on the message."""
         if message_id is None:
             last = self._last("assistant")
             if last is None:
-                self.status_message.emit("There is no answer to regenerate yet.")
+                self.status_message.emit(self.tr("There is no answer to regenerate yet."))
                 return
             message_id = last.id
-        self._restart(message_id, keep=False)
+        conv = self.conv
+        index = self._index_of(message_id)
+        if self._active is not None or conv is None or conv.read_only or index is None:
+            return
+        if conv.messages[index].role != "assistant":
+            return
+        if not conv.messages[index].content.strip():
+            # A failed answer with no text is not worth keeping as a version: retry it.
+            self._restart(message_id, keep=False)
+            return
+        self.header.apply_to(conv)
+        model = self.header.model_name() or conv.messages[index].model
+        answer = Message(role="assistant", content="", model=model, complete=False)
+        conv.add_branch(index, [answer])
+        self.view.set_messages(conv.messages)
+        self._start(conv, answer, build_history(conv, index))
+
+    def switch_branch(self, message_id: str, position: int) -> None:
+        """Follow version ``position`` (0-based) of the fork at ``message_id``; the rest of
+        the conversation follows it and the choice is saved."""
+        conv = self.conv
+        index = self._index_of(message_id)
+        if conv is None or index is None:
+            return
+        if self._active is not None and self._active.conv is conv:
+            self.status_message.emit(self.tr("Stop the answer before switching versions."))
+            return
+        if conv.read_only or not conv.switch_branch(index, position):
+            return
+        self.view.set_messages(conv.messages)
+        self.view.focus_message(conv.messages[index].id)
+        self._save(conv, touch=False)
 
     def continue_last(self) -> None:
         """Keyboard path to Continue: carry on the last answer."""
@@ -241,7 +286,7 @@ class ChatController(QObject):
         return found[-1] if found else None
 
     def edit(self, message_id: str) -> None:
-        """Put a user message back in the composer; sending drops it and everything after."""
+        """Put a user message back in the composer; sending adds the edit as a new version."""
         if self._active is not None:
             self.status_message.emit("Stop the answer before editing.")
             return

@@ -1,18 +1,26 @@
-"""The composer: a growing text box with a Send button that turns into Stop while streaming."""
+"""The composer: a growing text box with a Send button that turns into Stop while streaming,
+and attachments (paste, drop, or the paperclip) shown in a strip above it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+from nebula_desktop.attachments import IMAGE_EXTENSIONS, TEXT_EXTENSIONS, AttachmentError
+from nebula_desktop.ui.attachment_strip import AttachmentStrip, encode_image, load_file
 
 _MAX_LINES = 6
 
@@ -22,6 +30,8 @@ class _Editor(QPlainTextEdit):
 
     submit = Signal()
     escape = Signal()
+    files_pasted = Signal(list)  # local file paths pasted or dropped into the text
+    image_pasted = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +55,20 @@ class _Editor(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        """Images and files can be pasted or dropped, not only text."""
+        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Paste/drop: local files and images become attachments; text is inserted."""
+        paths = local_paths(source)
+        if paths:
+            self.files_pasted.emit(paths)
+        elif source.hasImage():
+            self.image_pasted.emit(QImage(source.imageData()))
+        else:
+            super().insertFromMimeData(source)
+
     def _fit_height(self) -> None:
         # documentSize is in lines for QPlainTextEdit's layout; clamp between one and six lines.
         lines = int(self.document().documentLayout().documentSize().height())
@@ -57,6 +81,13 @@ class _Editor(QPlainTextEdit):
 
     def sizeHint(self) -> QSize:
         return QSize(400, self.height())
+
+
+def local_paths(source: QMimeData) -> list[str]:
+    """The local files in pasted or dropped data (web links are left as text)."""
+    if not source.hasUrls():
+        return []
+    return [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
 
 
 class Composer(QWidget):
@@ -81,18 +112,30 @@ class Composer(QWidget):
         self.notice = QLabel(self)
         self.notice.setVisible(False)
         self.notice.setAccessibleName("Composer notice")
+        self.strip = AttachmentStrip(self)
+        self.attach_button = QToolButton(self)
+        self.attach_button.setText("📎")
+        self.attach_button.setAutoRaise(True)
+        self.attach_button.setToolTip(self.tr("Attach images or text files"))
+        self.attach_button.setAccessibleName(self.tr("Attach files"))
+        self.setAcceptDrops(True)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.editor, 1)
         row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(2)
         layout.addWidget(self.notice)
+        layout.addWidget(self.strip)
         layout.addLayout(row)
         self.editor.submit.connect(self._on_editor_submit)
         self.editor.escape.connect(self._on_editor_escape)
         self.button.clicked.connect(self._on_button_clicked)
+        self.attach_button.clicked.connect(self._on_attach_button_clicked)
+        self.editor.files_pasted.connect(self.add_paths)
+        self.editor.image_pasted.connect(self._on_editor_image_pasted)
 
     # -- state -------------------------------------------------------------------------------
     def text(self) -> str:
@@ -109,6 +152,52 @@ class Composer(QWidget):
     def clear(self) -> None:
         self.editor.clear()
 
+    # -- attachments -------------------------------------------------------------------------
+    def attachments(self) -> list[dict[str, Any]]:
+        """Pending attachments: stored images, and text files (a ``text`` key) to inline."""
+        return self.strip.items()
+
+    def clear_attachments(self) -> None:
+        """Forget pending attachments (after sending)."""
+        self.strip.clear()
+
+    def add_paths(self, paths: list[str]) -> None:
+        """Attach files (picker, paste, drop); a refused one is explained above the text."""
+        for path in paths:
+            try:
+                item = load_file(path)
+            except AttachmentError as exc:
+                self.strip.show_error(str(exc))
+                continue
+            if not self.strip.add(item):
+                return  # the limit message is shown; the rest would be refused too
+            self.strip.show_error("")
+
+    def add_image(self, name: str, image: QImage) -> None:
+        """Attach an image that has no file (pasted from the clipboard)."""
+        try:
+            item = encode_image(name, image)
+        except AttachmentError as exc:
+            self.strip.show_error(str(exc))
+            return
+        if self.strip.add(item):
+            self.strip.show_error("")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Files dropped anywhere on the composer are attached."""
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Attach dropped files or an image."""
+        source = event.mimeData()
+        paths = local_paths(source)
+        if paths:
+            self.add_paths(paths)
+        elif source.hasImage():
+            self._on_editor_image_pasted(QImage(source.imageData()))
+        event.acceptProposedAction()
+
     def set_streaming(self, streaming: bool) -> None:
         """Send becomes Stop while an answer streams."""
         self._streaming = streaming
@@ -123,7 +212,10 @@ class Composer(QWidget):
         """Show that the next send replaces an earlier message."""
         self._editing = editing
         self.notice.setText(
-            "Editing a message: sending replaces it and everything after it. Esc cancels."
+            self.tr(
+                "Editing a message: sending adds it as a new version; the old one stays "
+                "(‹ › on the message). Esc cancels."
+            )
         )
         self.notice.setVisible(editing)
 
@@ -142,7 +234,7 @@ class Composer(QWidget):
         if self._streaming or self.editor.isReadOnly():
             return  # a second request while one streams is refused: Enter does nothing
         text = self.text()
-        if text.strip():
+        if text.strip() or self.strip.items():
             self.send_requested.emit(text)
 
     def _on_editor_escape(self) -> None:
@@ -150,6 +242,20 @@ class Composer(QWidget):
             self.stop_requested.emit()
         elif self._editing:
             self.cancel_edit_requested.emit()
+
+    def _on_editor_image_pasted(self, image: QImage) -> None:
+        self.add_image(self.tr("pasted image"), image)
+
+    def _on_attach_button_clicked(self) -> None:
+        patterns = " ".join(f"*{ext}" for ext in sorted({*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS}))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Attach files"),
+            "",
+            f"{self.tr('Images and text files')} ({patterns});;{self.tr('All files')} (*)",
+        )
+        if paths:
+            self.add_paths(paths)
 
     def _on_button_clicked(self) -> None:
         if self._streaming:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
+from nebula_desktop.ui.attachment_strip import ThumbnailCache
 from nebula_desktop.ui.message_documents import DocumentCache, RenderedDoc, StreamingDoc
 from nebula_desktop.ui.message_layout import (
     DARK_COLORS,
@@ -48,7 +49,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     Emits ``action_triggered(action, message_id, arg)`` for: copy, copy_markdown, edit,
     regenerate, retry, continue, thinking, link (arg = URL), copy_code (arg = "body:N" or
-    "thinking:N").
+    "thinking:N"), branch_prev / branch_next (the "‹ 2/3 ›" arrows).
     """
 
     action_triggered = Signal(str, str, str)
@@ -75,6 +76,8 @@ class MessageDelegate(QStyledItemDelegate):
         self.measured_ids: list[str] = []
         self._fonts: Fonts | None = None
         self._base_font = QFont()
+        # Decoded attachment thumbnails: base64 → QPixmap once, not on every paint.
+        self.thumbnails = ThumbnailCache()
 
     # -- configuration -----------------------------------------------------------------------
 
@@ -166,6 +169,9 @@ class MessageDelegate(QStyledItemDelegate):
             msg.request_id,
             bool(msg.usage),
             msg.reasoning_seconds,
+            len(msg.attachments),
+            msg.branch_index,
+            len(msg.alternatives),
         )
 
     def layout(self, msg: Message, row: int, top: int) -> RowLayout:
@@ -223,7 +229,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """Paint one message from its layout."""
-        from nebula_desktop.ui.message_paint import paint_row
+        from nebula_desktop.ui.message_paint import paint_extras, paint_row
 
         msg: Message | None = index.data(_ROLE)
         if msg is None:
@@ -256,6 +262,16 @@ class MessageDelegate(QStyledItemDelegate):
             selected,
             visible,
         )
+        paint_extras(
+            painter,
+            lay,
+            self.colors,
+            self.fonts,
+            self.hover_pos if hovered else QPoint(-1, -1),
+            lambda i, rect: self.thumbnails.get(
+                msg.id, i, msg.attachments[i], max(rect.width(), rect.height())
+            ),
+        )
 
     # -- hit-testing ---------------------------------------------------------------------------
 
@@ -269,7 +285,7 @@ class MessageDelegate(QStyledItemDelegate):
             for action, _, r in lay.actions:
                 if r.contains(pos):
                     return action, ""
-        for action, _, r in lay.buttons:
+        for action, _, r in lay.buttons + lay.branch_buttons:
             if r.contains(pos):
                 return action, ""
         if lay.thinking_header is not None and lay.thinking_header.contains(pos):

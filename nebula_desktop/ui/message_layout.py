@@ -20,6 +20,7 @@ BUBBLE_PAD = 12
 BUBBLE_MAX = 0.82  # user bubbles take at most this share of the column
 THINK_INDENT = 14
 BUTTON_HPAD = 8
+THUMB_MAX = 96  # attachment thumbnails in a message fit in this square
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,12 @@ class RowLayout:
     error_rect: QRect | None = None
     error_lines: list[tuple[str, QRect, bool]] = field(default_factory=list)  # text, rect, bold
     buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
+    # Image attachments: (index into msg.attachments, where its thumbnail goes).
+    thumbs: list[tuple[int, QRect]] = field(default_factory=list)
+    # Version switcher "‹ 2/3 ›": the arrows (action, label, rect) and the count between them.
+    branch_buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
+    branch_text: str = ""
+    branch_rect: QRect | None = None
 
 
 def column_rect(view_width: int) -> tuple[int, int]:
@@ -216,4 +223,8 @@ def estimate_height(msg: Message, fonts: Fonts, view_width: int) -> int:
         height += fm.height()
     if needs_error_box(msg, False):
         height += 5 * fm.height()
+    if msg.attachments:
+        height += THUMB_MAX + 8
+    if msg.alternatives:
+        height += fm.height() + 12
     return height

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QPen
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QPen, QPixmap
 
 from nebula_desktop.ui.message_documents import RenderedDoc
 from nebula_desktop.ui.message_layout import THINK_INDENT, Colors, Fonts, RowLayout
@@ -103,4 +105,35 @@ def paint_row(
         painter.setFont(fonts.small)
         for _, label, rect in lay.buttons:
             _button(painter, rect, label, colors, rect.contains(hover_pos), True)
+    painter.restore()
+
+
+def paint_extras(
+    painter: QPainter,
+    lay: RowLayout,
+    colors: Colors,
+    fonts: Fonts,
+    hover_pos: QPoint,
+    thumbnail: Callable[[int, QRect], QPixmap],
+) -> None:
+    """Paint attachment thumbnails and the "‹ 2/3 ›" version switcher of one message."""
+    if not lay.thumbs and not lay.branch_buttons:
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for index, rect in lay.thumbs:
+        pixmap = thumbnail(index, rect)
+        if pixmap.isNull():
+            painter.fillRect(rect, colors.q("bubble"))  # undecodable data: a placeholder
+        else:
+            painter.drawPixmap(rect, pixmap)
+        painter.setPen(QPen(colors.q("rule"), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5))
+    if lay.branch_rect is not None:
+        painter.setFont(fonts.small)
+        for _, label, rect in lay.branch_buttons:
+            _button(painter, rect, label, colors, rect.contains(hover_pos), False)
+        painter.setPen(colors.q("muted"))
+        painter.drawText(lay.branch_rect, Qt.AlignmentFlag.AlignCenter, lay.branch_text)
     painter.restore()

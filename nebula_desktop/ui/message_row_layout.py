@@ -14,6 +14,7 @@ from nebula_desktop.ui.message_layout import (
     BUBBLE_PAD,
     ROW_VPAD,
     THINK_INDENT,
+    THUMB_MAX,
     Fonts,
     RowLayout,
     button_row,
@@ -90,8 +91,14 @@ def build_row_layout(
             lay.thinking_doc = doc
             lay.thinking_pos = QPoint(col_x + THINK_INDENT, y)
             y += int(doc.doc.size().height()) + 10
+    # Image attachments: thumbnails above the text, on the speaker's side.
+    images = [
+        i for i, a in enumerate(msg.attachments) if str(a.get("mime", "")).startswith("image/")
+    ]
+    if images:
+        y = _layout_thumbs(msg, images, lay, col_x, right, y, is_user) + 6
     # Body: Markdown in a bubble (user) or full column width (assistant).
-    if msg.content or is_user:
+    if msg.content or (is_user and not images):
         if is_user:
             max_w = int(col_w * BUBBLE_MAX) - 2 * BUBBLE_PAD
             doc = document("body", None)
@@ -123,6 +130,8 @@ def build_row_layout(
         lay.placeholder = "…" if msg.reasoning else "Waiting for the answer…"
         lay.body_rect = QRect(col_x, y, col_w, QFontMetrics(fonts.base).height())
         y += lay.body_rect.height()
+    if msg.alternatives:
+        y = _layout_branch(msg, lay, fm_small, col_x, right, y + 6, is_user)
     # Usage, subtle, under a finished answer.
     lay.usage_text = "" if streaming or is_user else usage_text(msg)
     if lay.usage_text:
@@ -135,3 +144,55 @@ def build_row_layout(
     lay.height = y - top
     lay.column.setHeight(lay.height)
     return lay
+
+
+def _layout_thumbs(
+    msg: Message, images: list[int], lay: RowLayout, left: int, right: int, y: int, is_user: bool
+) -> int:
+    """Thumbnails of image attachments, wrapping to new lines; returns the y below them."""
+    gap = 6
+    line: list[tuple[int, QSize]] = []
+    line_w = 0
+
+    def place(line: list[tuple[int, QSize]], line_w: int, y: int) -> int:
+        x = right - line_w if is_user else left
+        for index, size in line:
+            lay.thumbs.append((index, QRect(QPoint(x, y), size)))
+            x += size.width() + gap
+        return y + max(s.height() for _, s in line) + gap
+
+    for index in images:
+        a = msg.attachments[index]
+        w, h = a.get("width") or THUMB_MAX, a.get("height") or THUMB_MAX
+        scale = THUMB_MAX / max(1, int(w), int(h))
+        size = QSize(max(8, int(int(w) * scale)), max(8, int(int(h) * scale)))
+        if line and line_w + gap + size.width() > right - left:
+            y = place(line, line_w, y)
+            line, line_w = [], 0
+        line_w += size.width() + (gap if line else 0)
+        line.append((index, size))
+    return place(line, line_w, y) - gap
+
+
+def _layout_branch(
+    msg: Message,
+    lay: RowLayout,
+    fm: QFontMetrics,
+    left: int,
+    right: int,
+    y: int,
+    is_user: bool,
+) -> int:
+    """The "‹ 2/3 ›" switcher under a message that has other versions."""
+    lay.branch_text = f"{msg.branch_index + 1}/{msg.branch_count}"
+    text_w = fm.horizontalAdvance(lay.branch_text) + 8
+    arrow_w = fm.horizontalAdvance("›") + 14
+    height = fm.height() + 6
+    total = 2 * arrow_w + text_w
+    x = right - total if is_user else left
+    lay.branch_buttons = [
+        ("branch_prev", "‹", QRect(x, y, arrow_w, height)),
+        ("branch_next", "›", QRect(x + arrow_w + text_w, y, arrow_w, height)),
+    ]
+    lay.branch_rect = QRect(x + arrow_w, y, text_w, height)
+    return y + height

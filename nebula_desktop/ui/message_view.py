@@ -41,6 +41,8 @@ _HAND = frozenset(
         "thinking",
         "link",
         "copy_code",
+        "branch_prev",
+        "branch_next",
     ]
 )
 
@@ -54,6 +56,8 @@ class MessageView(QListView):
     edit_requested = Signal(str)
     link_activated = Signal(str)
     status_message = Signal(str)
+    branch_requested = Signal(str, int)  # message id, 0-based version to follow
+    files_dropped = Signal(list)  # local paths dropped on the messages: attach them
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +85,8 @@ class MessageView(QListView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self._pending: dict[str, dict[str, list[str]]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -187,6 +193,27 @@ class MessageView(QListView):
         """Body font size in points (0 = the system's)."""
         self._delegate.font_point_size = max(0, int(size))
         self._relayout_all()
+
+    def focus_message(self, message_id: str) -> None:
+        """Make ``message_id`` the keyboard-focused row and show it (after flipping versions)."""
+        row = self._model.row_of(message_id)
+        if row < 0:
+            return
+        index = self._model.index(row, 0)
+        self.setCurrentIndex(index)
+        self._delegate.keyboard_row = row
+        self._stick = False
+        self.executeDelayedItemsLayout()
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def flip_version(self, message_id: str, step: int) -> None:
+        """Ask for the previous (-1) or next (+1) version of a message that has several."""
+        msg = self._model.message_at(self._model.row_of(message_id))
+        if msg is None or not msg.alternatives:
+            return
+        position = msg.branch_index + step
+        if 0 <= position < msg.branch_count:
+            self.branch_requested.emit(msg.id, position)
 
     def scroll_to_bottom(self) -> None:
         """Show the newest message (and keep following it)."""
@@ -333,6 +360,8 @@ class MessageView(QListView):
                 self.link_activated.emit(arg)
             else:
                 self.status_message.emit(f"Not opened (only web links open): {arg}")
+        elif action in ("branch_prev", "branch_next"):
+            self.flip_version(msg.id, -1 if action == "branch_prev" else 1)
         elif action == "thinking":
             self._delegate.thinking_open[msg.id] = not self._delegate.is_thinking_open(msg)
             index = self._model.index(self._model.row_of(msg.id), 0)
@@ -361,6 +390,14 @@ class MessageView(QListView):
             return
         if event.key() == Qt.Key.Key_Escape and self._selection.row >= 0:
             self._selection.close()
+            return
+        if event.modifiers() == Qt.KeyboardModifier.AltModifier and event.key() in (
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+        ):
+            msg = self._model.message_at(self.currentIndex().row())
+            if msg is not None:
+                self.flip_version(msg.id, -1 if event.key() == Qt.Key.Key_Left else 1)
             return
         super().keyPressEvent(event)
         if event.key() in (
@@ -441,6 +478,29 @@ class MessageView(QListView):
         index = self.indexAt(event.position().toPoint())
         if not self._selection.forward_double_click(index, event):
             super().mouseDoubleClickEvent(event)
+
+    def dragEnterEvent(self, event: Any) -> None:
+        """Files dragged over the messages can be dropped to attach them."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        """Keep accepting file drags anywhere over the messages."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: Any) -> None:
+        """Dropped local files go to the composer as attachments."""
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.files_dropped.emit(paths)
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def leaveEvent(self, event: QEvent) -> None:
         """Hover actions disappear when the mouse leaves."""

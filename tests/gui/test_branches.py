@@ -1,0 +1,127 @@
+"""Branches in the window: regenerate and edit & resend keep earlier versions, "‹ 2/3 ›"
+flips between them (mouse and Alt+Left/Right), and the choice survives reopening the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
+
+
+def send(qtbot: Any, window: Any, text: str) -> None:
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+
+
+def wait_idle(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
+
+
+def texts(window: Any) -> list[str]:
+    return [m.content for m in window.controller.conv.messages]
+
+
+def chat_requests(server: LoopbackServer) -> list[Any]:
+    return [r for r in server.requests if r.path == CHAT_PATH]
+
+
+def switcher(window: Any, row: int) -> Any:
+    """The painted layout of ``row`` (where its "‹ n/m ›" arrows are)."""
+    view = window.view
+    index = view.model().index(row, 0)
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    msg = view.message_model.message_at(row)
+    return view.message_delegate.layout(msg, row, rect.top())
+
+
+def click_arrow(qtbot: Any, window: Any, row: int, action: str) -> None:
+    lay = switcher(window, row)
+    (rect,) = [r for name, _, r in lay.branch_buttons if name == action]
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_regenerating_twice_keeps_three_versions_and_the_choice_persists(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    for text in ("First", "Second", "Third"):
+        server.queue(sse_reply([text]))
+    window = make_window()
+    send(qtbot, window, "Question")
+    wait_idle(qtbot, window)
+    assert switcher(window, 1).branch_text == ""  # one version: no switcher
+    for _ in range(2):
+        qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        wait_idle(qtbot, window)
+    assert texts(window) == ["Question", "Third"]
+    assert switcher(window, 1).branch_text == "3/3"
+    # Each regenerate sent the chosen path only: the question, never the older answers.
+    assert [r.json["messages"] for r in chat_requests(server)[1:]] == [
+        [{"role": "user", "content": "Question"}]
+    ] * 2
+
+    click_arrow(qtbot, window, 1, "branch_prev")
+    qtbot.waitUntil(lambda: texts(window) == ["Question", "Second"])
+    assert switcher(window, 1).branch_text == "2/3"
+    window.view.setFocus()
+    window.view.focus_message(window.controller.conv.messages[1].id)
+    qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: texts(window) == ["Question", "First"])
+    assert switcher(window, 1).branch_text == "1/3"
+    qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # no 0/3
+    assert texts(window) == ["Question", "First"]
+    conv_id = window.controller.conv.id
+    make_window.close(window)
+
+    again = make_window()
+    assert again.controller.conv.id == conv_id
+    assert texts(again) == ["Question", "First"]
+    assert switcher(again, 1).branch_text == "1/3"
+    click_arrow(qtbot, again, 1, "branch_next")
+    qtbot.waitUntil(lambda: texts(again) == ["Question", "Second"])
+
+
+def test_edit_and_resend_keeps_the_old_branch_with_its_answers(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    for text in ("A1", "A2", "A1 again"):
+        server.queue(sse_reply([text]))
+    window = make_window()
+    send(qtbot, window, "Q1")
+    wait_idle(qtbot, window)
+    send(qtbot, window, "Q2")
+    wait_idle(qtbot, window)
+    first = window.controller.conv.messages[0]
+    window.view.edit_requested.emit(first.id)
+    send(qtbot, window, "Q1 edited")
+    wait_idle(qtbot, window)
+    assert texts(window) == ["Q1 edited", "A1 again"]
+    assert chat_requests(server)[2].json["messages"] == [{"role": "user", "content": "Q1 edited"}]
+    assert switcher(window, 0).branch_text == "2/2"
+
+    click_arrow(qtbot, window, 0, "branch_prev")
+    qtbot.waitUntil(lambda: texts(window) == ["Q1", "A1", "Q2", "A2"])
+    assert switcher(window, 0).branch_text == "1/2"
+    assert window.view.model().rowCount() == 4
+
+
+def test_versions_cannot_be_flipped_while_an_answer_streams(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["One"]))
+    server.queue(sse_reply(["Two"]))
+    server.queue(sse_reply(["Slow", " three"], delay=0.3))
+    window = make_window()
+    send(qtbot, window, "Q")
+    wait_idle(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.is_busy()
+    with qtbot.waitSignal(window.controller.status_message) as blocker:
+        window.view.branch_requested.emit(window.controller.conv.messages[1].id, 0)
+    assert "Stop the answer" in blocker.args[0]
+    wait_idle(qtbot, window)
+    assert texts(window) == ["Q", "Slow three"]

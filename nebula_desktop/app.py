@@ -69,9 +69,14 @@ class _ErrorReporter:
             traceback.print_exception(kind, value, tb)
             return
         try:
+            from PySide6.QtCore import QCoreApplication
+
             self.window.show_error(
-                f"Something went wrong: {type(value).__name__}: {value}\n\n"
-                "The details are in the log file (Help → Open log folder). You can keep working."
+                QCoreApplication.translate(
+                    "app",
+                    "Something went wrong: {error}\n\nThe details are in the log file "
+                    "(Help → Open log folder). You can keep working.",
+                ).format(error=f"{type(value).__name__}: {value}")
             )
         except Exception:  # never let the reporter itself take the app down
             traceback.print_exception(kind, value, tb)
@@ -111,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     reporter = _ErrorReporter()
     reporter.install()
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -145,21 +150,32 @@ def main(argv: list[str] | None = None) -> int:
 
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore, StoreLockedError
+    from nebula_desktop.ui.i18n import install_translators
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("app", text)
 
     try:
         settings_store = SettingsStore(paths.config_dir())
         settings = settings_store.load()
     except Exception as error:
-        return fail(f"Could not read the settings: {error}")
+        install_translators("")  # the OS language, for the message below
+        return fail(tr("Could not read the settings: {error}").format(error=error))
+    # The language before any widget exists: widgets take their texts when they are built.
+    install_translators(settings.language)
     try:
         store = ConversationStore(data)
     except StoreLockedError:
         return fail(
-            f"Another {APP_NAME} is already using the data folder\n{data}\n\n"
-            "Close it first (only one app may write the conversations at a time)."
+            tr(
+                "Another {app} is already using the data folder\n{folder}\n\n"
+                "Close it first (only one app may write the conversations at a time)."
+            ).format(app=APP_NAME, folder=data)
         )
     except Exception as error:
-        return fail(f"Could not open the data folder {data}: {error}")
+        return fail(
+            tr("Could not open the data folder {folder}: {error}").format(folder=data, error=error)
+        )
 
     from nebula_desktop.ui.main_window import MainWindow
     from nebula_desktop.ui.theme import apply_font_size, apply_theme

@@ -97,6 +97,8 @@ class Message:
     reasoning_seconds: float | None = None
     # Attachments: dicts with name, mime, data (base64), width, height (see attachments.py).
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # Tool calls the model emitted (OpenAI shape), shown read-only under the answer.
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
     # The other versions of the conversation from this message on (see the module docstring).
     alternatives: list[list[Message]] = field(default_factory=list)
     branch_index: int = 0
@@ -111,6 +113,8 @@ class Message:
         d = self._base_dict()
         if self.attachments:
             d["attachments"] = [dict(a) for a in self.attachments]
+        if self.tool_calls:
+            d["tool_calls"] = [dict(t) for t in self.tool_calls]
         if self.alternatives:
             d["alternatives"] = [[m.to_dict() for m in tail] for tail in self.alternatives]
             d["branch_index"] = self.branch_index
@@ -143,6 +147,9 @@ class Message:
         attachments = d.get("attachments") or []
         if not isinstance(attachments, list) or not all(isinstance(a, dict) for a in attachments):
             raise ValueError("'attachments' must be a list of objects")
+        tool_calls = d.get("tool_calls") or []
+        if not isinstance(tool_calls, list) or not all(isinstance(t, dict) for t in tool_calls):
+            raise ValueError("'tool_calls' must be a list of objects")
         raw_alts = d.get("alternatives") or []
         if not isinstance(raw_alts, list) or not all(isinstance(t, list) and t for t in raw_alts):
             raise ValueError("'alternatives' must be a list of non-empty lists")
@@ -166,6 +173,7 @@ class Message:
             request_id=_opt_str(d, "request_id"),
             reasoning_seconds=_opt_num(d, "reasoning_seconds"),
             attachments=[dict(a) for a in attachments],
+            tool_calls=[dict(t) for t in tool_calls],
             alternatives=alternatives,
             branch_index=max(0, min(branch_index, len(alternatives))),
         )

@@ -79,8 +79,7 @@ def reset_answer(message: Message, model: str | None, keep: bool) -> None:
         message.content = ""
         message.reasoning = ""
         message.reasoning_seconds = None
-        if hasattr(message, "tool_calls"):
-            message.tool_calls = []
+        message.tool_calls = []
     message.error = None
     message.complete = False
     message.finish_reason = None
@@ -103,7 +102,7 @@ def apply_result(message: Message, result: dict[str, Any], base: str, base_reaso
     message.error = None
     if result.get("reasoning_seconds") is not None:
         message.reasoning_seconds = result["reasoning_seconds"]
-    if result.get("tool_calls") and hasattr(message, "tool_calls"):
+    if result.get("tool_calls"):
         message.tool_calls = list(result["tool_calls"])
     if message.finish_reason == "length":
         # Shown on the answer with Continue, which is what the user wants next.

@@ -152,29 +152,30 @@ def main(argv: list[str] | None = None) -> int:
     from nebula_desktop.store import ConversationStore, StoreLockedError
     from nebula_desktop.ui.i18n import install_translators
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("app", text)
-
     try:
         settings_store = SettingsStore(paths.config_dir())
         settings = settings_store.load()
     except Exception as error:
         install_translators("")  # the OS language, for the message below
-        return fail(tr("Could not read the settings: {error}").format(error=error))
+        text = QCoreApplication.translate("app", "Could not read the settings: {error}")
+        return fail(text.format(error=error))
     # The language before any widget exists: widgets take their texts when they are built.
     install_translators(settings.language)
     try:
         store = ConversationStore(data)
     except StoreLockedError:
         return fail(
-            tr(
+            QCoreApplication.translate(
+                "app",
                 "Another {app} is already using the data folder\n{folder}\n\n"
-                "Close it first (only one app may write the conversations at a time)."
+                "Close it first (only one app may write the conversations at a time).",
             ).format(app=APP_NAME, folder=data)
         )
     except Exception as error:
         return fail(
-            tr("Could not open the data folder {folder}: {error}").format(folder=data, error=error)
+            QCoreApplication.translate(
+                "app", "Could not open the data folder {folder}: {error}"
+            ).format(folder=data, error=error)
         )
 
     from nebula_desktop.ui.main_window import MainWindow

@@ -2,9 +2,10 @@
 
 Each conversation holds ``mapping``: a tree of nodes ``{id, message, parent, children}`` and
 ``current_node``, the leaf the user last looked at. The conversation we build is the path from
-the root to ``current_node`` — what ChatGPT showed. Our store keeps one linear list of messages,
-so sibling branches (earlier regenerations and edits) are not imported; :func:`count_dropped`
-says how many nodes that leaves out, so the UI can tell the user.
+the root to ``current_node`` — what ChatGPT showed. Sibling branches (earlier regenerations
+and edits) become branch alternatives (``Message.alternatives``, schema 2): where the tree
+forks, the chosen version's first message carries the other versions of the rest of the chat,
+so "‹ 1/2 ›" flips between them just as in ChatGPT.
 
 Kept: user and assistant text. Skipped: system and tool nodes, hidden nodes (custom
 instructions, memory), assistant messages addressed to a tool (``recipient`` other than
@@ -27,6 +28,8 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _SKIPPED_TYPES = {"thoughts", "reasoning_recap", "user_editable_context", "model_editable_context"}
 # Deep trees are walked iteratively; this only stops a cyclic (damaged) parent chain.
 _MAX_DEPTH = 100_000
+# The store refuses alternatives nested deeper than MAX_BRANCH_DEPTH; stay well inside it.
+_MAX_FORK_DEPTH = 100
 
 
 def is_chatgpt_export(d: object) -> bool:
@@ -162,31 +165,111 @@ def _message_of(node: dict[str, Any], fallback_time: float) -> Message | None:
     )
 
 
+class _TreeReader:
+    """Turns ChatGPT's node tree into our chosen path plus branch alternatives.
+
+    Nodes that are not shown (system, tool, hidden) are transparent: their children count as
+    children of their parent. Where a shown node has several shown children, the path forks:
+    each child starts one version of the rest of the conversation.
+    """
+
+    def __init__(self, mapping: dict[str, Any], chosen: set[str], fallback_time: float) -> None:
+        self.mapping = mapping
+        self.chosen = chosen
+        self.fallback_time = fallback_time
+        self.seen: set[str] = set()  # every node is read once, so a damaged cycle ends
+
+    def message(self, node_id: str) -> Message | None:
+        node = self.mapping.get(node_id)
+        return _message_of(node, self.fallback_time) if isinstance(node, dict) else None
+
+    def children_of(self, node_id: str) -> list[str]:
+        node = self.mapping.get(node_id)
+        children = node.get("children") if isinstance(node, dict) else None
+        return [c for c in children if isinstance(c, str)] if isinstance(children, list) else []
+
+    def shown_children(self, node_id: str) -> list[tuple[str, Message]]:
+        """The shown nodes directly below ``node_id``, looking through hidden ones, in order."""
+        out: list[tuple[str, Message]] = []
+        stack = [iter(self.children_of(node_id))]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+                continue
+            if child in self.seen:
+                continue
+            self.seen.add(child)
+            message = self.message(child)
+            if message is None:
+                stack.append(iter(self.children_of(child)))
+            else:
+                out.append((child, message))
+        return out
+
+    def versions(self, kids: list[tuple[str, Message]], depth: int) -> list[Message]:
+        """The path through a fork: the chosen version, the others as its alternatives."""
+        position = next(
+            (i for i, (kid, _m) in enumerate(kids) if kid in self.chosen), len(kids) - 1
+        )
+        if depth >= _MAX_FORK_DEPTH:  # deeper forks than any real chat: keep the chosen one
+            return self.tail(*kids[position], depth)
+        tails = [self.tail(kid, message, depth + 1) for kid, message in kids]
+        chosen = tails[position]
+        chosen[0].alternatives = [t for i, t in enumerate(tails) if i != position and t]
+        chosen[0].branch_index = position if chosen[0].alternatives else 0
+        return chosen
+
+    def tail(self, node_id: str, message: Message, depth: int) -> list[Message]:
+        """Messages from ``node_id`` down, forking where the tree forks."""
+        out: list[Message] = []
+        while True:
+            kids = self.shown_children(node_id)
+            # An answer split around a tool call reads as one answer.
+            while message.role == "assistant" and len(kids) == 1 and kids[0][1].role == "assistant":
+                node_id, more = kids[0]
+                message.content += "\n\n" + more.content
+                message.complete = more.complete
+                message.model = message.model or more.model
+                kids = self.shown_children(node_id)
+            out.append(message)
+            if len(kids) == 1:
+                node_id, message = kids[0]
+                continue
+            if kids:
+                out.extend(self.versions(kids, depth))
+            return out
+
+
 def conversation_from_chatgpt(raw: object) -> Conversation:
-    """One item of ``conversations.json`` → Conversation (the current path)."""
+    """One item of ``conversations.json`` → Conversation (the path ChatGPT showed, with the
+    other branches as alternatives)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("mapping"), dict):
         raise ExchangeError("A ChatGPT conversation in the file has no message tree.")
+    mapping: dict[str, Any] = raw["mapping"]
     created = _time(raw.get("create_time"), 0.0)
     updated = _time(raw.get("update_time"), created)
+    path = current_path(mapping, raw.get("current_node"))
+    chosen = {n["id"] for n in path if isinstance(n.get("id"), str)}
+    reader = _TreeReader(mapping, chosen, created)
+    roots = [k for k, n in mapping.items() if isinstance(n, dict) and not n.get("parent")]
     messages: list[Message] = []
-    last_time = created
-    for node in current_path(raw["mapping"], raw.get("current_node")):
-        message = _message_of(node, last_time)
-        if message is None:
-            continue
-        last_time = message.created_at
-        previous = messages[-1] if messages else None
-        if previous is not None and previous.role == message.role == "assistant":
-            previous.content += "\n\n" + message.content
-            previous.complete = message.complete
-            previous.model = previous.model or message.model
-            continue
-        messages.append(message)
+    # The top of the current path is the root (in a damaged, cyclic tree the only top there is).
+    root = path[0]["id"] if path else roots[0] if roots else None
+    if isinstance(root, str):
+        reader.seen.add(root)
+        first = reader.message(root)
+        kids = [(root, first)] if first is not None else reader.shown_children(root)
+        if len(kids) == 1:
+            messages = reader.tail(*kids[0], 0)
+        elif kids:
+            messages = reader.versions(kids, 0)
     title = raw.get("title")
     slug = raw.get("default_model_slug")
     model = slug if isinstance(slug, str) else ""
     if not model:
         model = next((m.model for m in reversed(messages) if m.model), "") or ""
+    last_time = max((m.created_at for m in messages), default=created)
     return Conversation(
         id=_conv_id(raw),
         title=title.strip() if isinstance(title, str) and title.strip() else "ChatGPT chat",
@@ -203,20 +286,3 @@ def import_chatgpt(d: object) -> list[Conversation]:
     if not isinstance(items, list):
         raise ExchangeError("This is not a ChatGPT export.")
     return [conversation_from_chatgpt(item) for item in items]
-
-
-def count_dropped(d: object) -> int:
-    """How many message nodes lie off the current path (other branches), summed over chats."""
-    items = [d] if isinstance(d, dict) else d if isinstance(d, list) else []
-    dropped = 0
-    for raw in items:
-        if not isinstance(raw, dict) or not isinstance(raw.get("mapping"), dict):
-            continue
-        mapping = raw["mapping"]
-        on_path = {n.get("id") for n in current_path(mapping, raw.get("current_node"))}
-        dropped += sum(
-            1
-            for key, node in mapping.items()
-            if key not in on_path and isinstance(node, dict) and _message_of(node, 0.0) is not None
-        )
-    return dropped

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nebula_desktop.exchange.chatgpt_import import count_dropped, import_chatgpt, is_chatgpt_export
+from nebula_desktop.exchange.chatgpt_import import import_chatgpt, is_chatgpt_export
 from nebula_desktop.exchange.common import (
     ExchangeError,
     read_import_file,
@@ -86,11 +86,10 @@ def export_sources(
 
 @dataclass
 class ImportResult:
-    """Conversations read from a file, what kind of file it was, and what was left out."""
+    """Conversations read from a file and what kind of file it was."""
 
     conversations: list[Conversation]
     kind: str  # "nebula" or "chatgpt"
-    dropped_branches: int = 0
 
 
 def read_import(path: Path) -> ImportResult:
@@ -99,7 +98,7 @@ def read_import(path: Path) -> ImportResult:
     if is_nebula_export(d):
         return ImportResult(import_nebula(d), "nebula")
     if is_chatgpt_export(d):
-        return ImportResult(import_chatgpt(d), "chatgpt", count_dropped(d))
+        return ImportResult(import_chatgpt(d), "chatgpt")
     raise ExchangeError(
         f"{path.name} is neither a Nebula Desktop export nor a ChatGPT conversations.json."
     )

@@ -161,12 +161,6 @@ class DataActions(QObject):
         text = self.tr("Imported %n chat(s)", "", len(report.added))
         if report.skipped:
             text += self.tr("; %n already present", "", report.skipped)
-        if result.dropped_branches:
-            text += self.tr(
-                "; %n alternative answer(s) from other branches not imported",
-                "",
-                result.dropped_branches,
-            )
         self.window.show_status(text + ".", 10000)
 
     def _on_task_failed(self, error: BaseException) -> None:

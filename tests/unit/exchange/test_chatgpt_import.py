@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from nebula_desktop.exchange import add_to_store
-from nebula_desktop.exchange.chatgpt_import import count_dropped, import_chatgpt
+from nebula_desktop.exchange.chatgpt_import import import_chatgpt
 from nebula_desktop.exchange.exporter import read_import
 from nebula_desktop.store import ConversationStore
 from tests.unit.exchange.chatgpt_fixture import T0, chatgpt_export
@@ -48,9 +48,48 @@ def test_untitled_chat_and_missing_times_get_sensible_values() -> None:
     assert hello.updated_at >= hello.messages[-1].created_at
 
 
-def test_the_other_branch_is_counted_as_dropped() -> None:
-    # The store has no message alternatives: the first answer of the regenerate is left out.
-    assert count_dropped(chatgpt_export()) == 1
+def test_the_regenerated_answer_is_kept_as_a_branch_alternative() -> None:
+    monads, _ = import_chatgpt(chatgpt_export())
+    fork = monads.messages[1]
+    # ChatGPT showed the second of two answers: "‹ 2/2 ›", the first one a flip away.
+    assert fork.branch_count == 2 and fork.branch_index == 1
+    assert [[m.content for m in tail] for tail in fork.alternatives] == [["First try: a burrito."]]
+    assert monads.switch_branch(1, 0)
+    assert [m.content for m in monads.messages] == ["What is a monad?", "First try: a burrito."]
+    assert monads.switch_branch(1, 1)
+    assert monads.messages[-1].content == "It shows bind.\n\nAnd return."
+
+
+def test_an_edited_first_question_forks_at_the_first_message() -> None:
+    raw = chatgpt_export()[1]
+    mapping = raw["mapping"]
+    mapping["r2"]["children"] = ["q", "q2"]
+    mapping["q2"] = {
+        "id": "q2",
+        "parent": "r2",
+        "children": [],
+        "message": {
+            "id": "q2",
+            "author": {"role": "user"},
+            "create_time": T0 + 200,
+            "content": {"content_type": "text", "parts": ["Hi again (edited)"]},
+        },
+    }
+    raw["current_node"] = "q2"
+    (conv,) = import_chatgpt(raw)
+    assert [m.content for m in conv.messages] == ["Hi again (edited)"]
+    assert conv.messages[0].branch_index == 1
+    assert [[m.content for m in t] for t in conv.messages[0].alternatives] == [["Hi", "Hello!"]]
+
+
+def test_branches_survive_the_store_and_a_json_round_trip(tmp_path: Path) -> None:
+    export = tmp_path / "conversations.json"
+    export.write_text(json.dumps(chatgpt_export()), encoding="utf-8")
+    with ConversationStore(tmp_path / "data") as store:
+        (first, _second) = add_to_store(store, read_import(export).conversations).added
+        assert store.load(first).messages[1].branch_count == 2
+    with ConversationStore(tmp_path / "data") as store:  # read back from the file
+        assert store.load(first).messages[1].alternatives[0][0].content == "First try: a burrito."
 
 
 def test_importing_the_same_export_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
@@ -66,12 +105,10 @@ def test_importing_the_same_export_twice_adds_nothing_the_second_time(tmp_path: 
     assert titles == {"Monads", "ChatGPT chat"}
 
 
-def test_import_result_reports_kind_and_dropped_branches(tmp_path: Path) -> None:
+def test_import_result_reports_the_kind(tmp_path: Path) -> None:
     export = tmp_path / "conversations.json"
     export.write_text(json.dumps(chatgpt_export()), encoding="utf-8")
-    result = read_import(export)
-    assert result.kind == "chatgpt"
-    assert result.dropped_branches == 1
+    assert read_import(export).kind == "chatgpt"
 
 
 def test_broken_nodes_do_not_crash_the_import() -> None:

@@ -56,7 +56,8 @@ def encode_image(name: str, image: QImage) -> dict[str, Any]:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"JPEG" if opaque else b"PNG", 85 if opaque else -1)
+    # PySide6 accepts the format only as str here, whatever its stubs say.
+    image.save(buffer, "JPEG" if opaque else "PNG", 85 if opaque else -1)  # type: ignore[call-overload]
     buffer.close()
     mime = "image/jpeg" if opaque else "image/png"
     return att.image_attachment(name, mime, bytes(data.data()), image.width(), image.height())

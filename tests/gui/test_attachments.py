@@ -1,0 +1,169 @@
+"""Attachments in the window: images reach the server as downscaled image_url parts, text files
+are inlined, limits are explained in the composer, thumbnails come back after reopening."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage
+
+from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
+
+
+def send(qtbot: Any, window: Any, text: str) -> None:
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+
+
+def wait_idle(qtbot: Any, window: Any) -> None:
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
+
+
+def chat_requests(server: LoopbackServer) -> list[Any]:
+    return [r for r in server.requests if r.path == CHAT_PATH]
+
+
+def photo(path: Path, width: int, height: int, alpha: bool = False) -> Path:
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor(200, 120, 40, 128 if alpha else 255))
+    assert image.save(str(path))
+    return path
+
+
+def decode_data_url(url: str) -> tuple[str, QImage]:
+    head, _, data = url.partition(",")
+    assert head.startswith("data:") and head.endswith(";base64")
+    image = QImage.fromData(QByteArray(base64.b64decode(data)))
+    return head[5:-7], image
+
+
+def test_photo_is_sent_as_a_downscaled_image_url_part(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    server.queue(sse_reply(["A plain orange picture."]))
+    window = make_window()
+    window.composer.add_paths([str(photo(tmp_path / "big.png", 4000, 3000))])
+    assert window.composer.strip.isVisible()
+    send(qtbot, window, "What is this?")
+    wait_idle(qtbot, window)
+    (request,) = chat_requests(server)
+    text_part, image_part = request.json["messages"][-1]["content"]
+    assert text_part == {"type": "text", "text": "What is this?"}
+    assert image_part["type"] == "image_url"
+    mime, image = decode_data_url(image_part["image_url"]["url"])
+    assert mime == "image/jpeg"  # an opaque photo is re-encoded as JPEG
+    assert (image.width(), image.height()) == (1568, 1176)
+    # The strip is emptied by sending; the message keeps the image.
+    assert not window.composer.strip.isVisible()
+    assert window.composer.attachments() == []
+    sent = window.controller.conv.messages[0]
+    assert [a["name"] for a in sent.attachments] == ["big.png"]
+
+
+def test_messages_without_attachments_stay_plain_strings(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Hi"]))
+    window = make_window()
+    send(qtbot, window, "Hello")
+    wait_idle(qtbot, window)
+    assert chat_requests(server)[0].json["messages"] == [{"role": "user", "content": "Hello"}]
+
+
+def test_transparent_image_pasted_from_the_clipboard_stays_png(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    window = make_window()
+    image = QImage(300, 200, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 255, 100))
+    QGuiApplication.clipboard().setImage(image)
+    window.composer.editor.setFocus()
+    window.composer.editor.paste()
+    (item,) = window.composer.attachments()
+    assert item["mime"] == "image/png"
+    assert (item["width"], item["height"]) == (300, 200)
+    assert window.composer.text() == ""
+
+
+def test_text_file_is_inlined_as_a_fenced_block_with_its_name(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    server.queue(sse_reply(["Looks fine."]))
+    source = tmp_path / "hello.py"
+    source.write_text("print('hello')\n", encoding="utf-8")
+    window = make_window()
+    window.view.files_dropped.emit([str(source)])  # dropped on the messages
+    assert [a["name"] for a in window.composer.attachments()] == ["hello.py"]
+    send(qtbot, window, "Review this")
+    wait_idle(qtbot, window)
+    sent = chat_requests(server)[0].json["messages"][-1]["content"]
+    assert sent == "Review this\n\nhello.py\n```python\nprint('hello')\n```"
+    assert window.controller.conv.messages[0].attachments == []
+
+
+def test_limits_are_explained_in_the_composer(
+    make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    window = make_window()
+    huge = tmp_path / "photo.png"
+    with huge.open("wb") as handle:
+        handle.truncate(25 * 1024 * 1024)  # sparse: the size alone must refuse it
+    window.composer.add_paths([str(huge)])
+    assert window.composer.strip.error.text() == (
+        "photo.png is too large (25 MB; the limit is 20 MB)"
+    )
+    assert window.composer.attachments() == []
+    small = photo(tmp_path / "small.png", 20, 10)
+    window.composer.add_paths([str(small)] * 9)
+    assert len(window.composer.attachments()) == 8
+    assert window.composer.strip.error.text() == "A message can carry at most 8 attachments."
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(b"\xff\xfe\x00binary")
+    window.composer.add_paths([str(notes)])
+    assert "notes.txt is not UTF-8 text" in window.composer.strip.error.text()
+    zipped = tmp_path / "archive.zip"
+    zipped.write_bytes(b"PK")
+    window.composer.add_paths([str(zipped)])
+    assert "archive.zip is neither an image nor a text file" in window.composer.strip.error.text()
+
+
+def test_removing_an_attachment_with_its_cross(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    window = make_window()
+    window.composer.add_paths([str(photo(tmp_path / f"p{i}.png", 30, 30)) for i in range(2)])
+    crosses = [b for b in window.composer.strip.findChildren(QToolButton) if b.text() == "×"]
+    qtbot.mouseClick(crosses[0], Qt.MouseButton.LeftButton)
+    assert [a["name"] for a in window.composer.attachments()] == ["p1.png"]
+
+
+def test_reopening_shows_the_thumbnail_of_a_sent_image(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    server.queue(sse_reply(["Nice."]))
+    window = make_window()
+    window.composer.add_paths([str(photo(tmp_path / "cat.jpg", 640, 480))])
+    send(qtbot, window, "")  # an image alone can be sent
+    wait_idle(qtbot, window)
+    make_window.close(window)
+
+    again = make_window()
+    msg = again.controller.conv.messages[0]
+    assert [(a["name"], a["width"], a["height"]) for a in msg.attachments] == [
+        ("cat.jpg", 640, 480)
+    ]
+    view = again.view
+    rect = view.visualRect(view.model().index(0, 0))
+    lay = view.message_delegate.layout(msg, 0, rect.top())
+    ((index, thumb),) = lay.thumbs
+    assert (thumb.width(), thumb.height()) == (96, 72)
+    pixmap = view.message_delegate.thumbnails.get(msg.id, index, msg.attachments[index], 96)
+    assert not pixmap.isNull()
+    shot = view.viewport().grab().toImage()
+    center = thumb.center()
+    assert shot.pixelColor(center.x(), center.y()).red() > 150  # the orange photo is painted

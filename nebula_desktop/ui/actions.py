@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,22 +21,23 @@ import nebula_desktop
 from nebula_desktop import APP_NAME
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
+# The descriptions are translated where they are shown (context "Shortcuts").
 SHORTCUTS: list[tuple[str, str]] = [
-    ("Ctrl+N", "New chat"),
-    ("Ctrl+F", "Search chats"),
-    ("Enter", "Send the message"),
-    ("Shift+Enter", "New line in the message"),
-    ("Esc", "Stop the answer (or cancel editing)"),
-    ("Ctrl+R", "Regenerate the last answer"),
-    ("Ctrl+Shift+R", "Continue the last answer where it stopped"),
-    ("Ctrl+E", "Edit your last message and send it again"),
-    ("Ctrl+Shift+C", "Copy the last answer"),
-    ("Ctrl+L", "Go to the message box"),
-    ("F2", "Rename the selected chat"),
-    ("Del", "Delete the selected chat (with Undo)"),
-    ("Ctrl+,", "Settings"),
-    ("F1", "Keyboard shortcuts"),
-    ("Ctrl+Q", "Quit"),
+    ("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "New chat")),
+    ("Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Search chats")),
+    ("Enter", QT_TRANSLATE_NOOP("Shortcuts", "Send the message")),
+    ("Shift+Enter", QT_TRANSLATE_NOOP("Shortcuts", "New line in the message")),
+    ("Esc", QT_TRANSLATE_NOOP("Shortcuts", "Stop the answer (or cancel editing)")),
+    ("Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Regenerate the last answer")),
+    ("Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Continue the last answer where it stopped")),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "Edit your last message and send it again")),
+    ("Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the last answer")),
+    ("Ctrl+L", QT_TRANSLATE_NOOP("Shortcuts", "Go to the message box")),
+    ("F2", QT_TRANSLATE_NOOP("Shortcuts", "Rename the selected chat")),
+    ("Del", QT_TRANSLATE_NOOP("Shortcuts", "Delete the selected chat (with Undo)")),
+    ("Ctrl+,", QT_TRANSLATE_NOOP("Shortcuts", "Settings")),
+    ("F1", QT_TRANSLATE_NOOP("Shortcuts", "Keyboard shortcuts")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
 ]
 
 
@@ -80,38 +81,79 @@ def _action(
 def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QAction]:
     """Create the menu bar and the shortcuts; returns the actions by name."""
     h = handlers
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("Actions", text)
+
+    # Each text is spelled out in QT_TRANSLATE_NOOP so lupdate finds it; tr() looks it up.
     acts = {
-        "new": _action(window, "&New chat", "Ctrl+N", h.new_chat),
-        "search": _action(window, "&Search chats", "Ctrl+F", h.search),
-        "rename": _action(window, "&Rename chat\tF2", None, h.rename),
-        "delete": _action(window, "&Delete chat\tDel", None, h.delete),
-        "settings": _action(window, "Se&ttings…", "Ctrl+,", h.settings),
-        "quit": _action(window, "&Quit", "Ctrl+Q", h.quit),
-        "stop": _action(window, "&Stop answer", "Esc", h.stop),
-        "regenerate": _action(window, "&Regenerate last answer", "Ctrl+R", h.regenerate),
-        "continue": _action(window, "C&ontinue last answer", "Ctrl+Shift+R", h.continue_last),
-        "edit_last": _action(window, "&Edit last message", "Ctrl+E", h.edit_last),
-        "copy_last": _action(window, "&Copy last answer", "Ctrl+Shift+C", h.copy_last),
-        "composer": _action(window, "Go to &message box", "Ctrl+L", h.focus_composer),
-        "shortcuts": _action(window, "&Keyboard shortcuts", "F1", h.shortcuts),
-        "log": _action(window, "Open &log folder", None, h.open_log_folder),
-        "about": _action(window, "&About Nebula Desktop", None, h.about),
+        "new": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&New chat")), "Ctrl+N", h.new_chat),
+        "search": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "&Search chats")), "Ctrl+F", h.search
+        ),
+        "rename": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "&Rename chat")) + "\tF2", None, h.rename
+        ),
+        "delete": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "&Delete chat")) + "\tDel", None, h.delete
+        ),
+        "settings": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "Se&ttings…")), "Ctrl+,", h.settings
+        ),
+        "quit": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&Quit")), "Ctrl+Q", h.quit),
+        "stop": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&Stop answer")), "Esc", h.stop),
+        "regenerate": _action(
+            window,
+            tr(QT_TRANSLATE_NOOP("Actions", "&Regenerate last answer")),
+            "Ctrl+R",
+            h.regenerate,
+        ),
+        "continue": _action(
+            window,
+            tr(QT_TRANSLATE_NOOP("Actions", "C&ontinue last answer")),
+            "Ctrl+Shift+R",
+            h.continue_last,
+        ),
+        "edit_last": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "&Edit last message")), "Ctrl+E", h.edit_last
+        ),
+        "copy_last": _action(
+            window,
+            tr(QT_TRANSLATE_NOOP("Actions", "&Copy last answer")),
+            "Ctrl+Shift+C",
+            h.copy_last,
+        ),
+        "composer": _action(
+            window,
+            tr(QT_TRANSLATE_NOOP("Actions", "Go to &message box")),
+            "Ctrl+L",
+            h.focus_composer,
+        ),
+        "shortcuts": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "&Keyboard shortcuts")), "F1", h.shortcuts
+        ),
+        "log": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "Open &log folder")), None, h.open_log_folder
+        ),
+        "about": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "&About Nebula Desktop")), None, h.about
+        ),
     }
     # F2 and Del are handled by the conversation list itself: as window shortcuts they would
     # also fire while typing in the composer. The menu only shows them.
     acts["stop"].setEnabled(False)
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
+    file_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&File")))
     for name in ("new", "search", "rename", "delete"):
         file_menu.addAction(acts[name])
     file_menu.addSeparator()
     file_menu.addAction(acts["settings"])
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
-    chat_menu = bar.addMenu("&Chat")
+    chat_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&Chat")))
     for name in ("stop", "regenerate", "continue", "edit_last", "copy_last", "composer"):
         chat_menu.addAction(acts[name])
-    help_menu = bar.addMenu("&Help")
+    help_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&Help")))
     for name in ("shortcuts", "log", "about"):
         help_menu.addAction(acts[name])
     return acts
@@ -122,14 +164,15 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = "".join(
-            f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{what}</td></tr>"
+            f"<tr><td style='padding-right:18px'><b>{keys}</b></td>"
+            f"<td>{QCoreApplication.translate('Shortcuts', what)}</td></tr>"
             for keys, what in SHORTCUTS
         )
         label = QLabel(f"<table>{rows}</table>", self)
         label.setTextFormat(Qt.TextFormat.RichText)
-        label.setAccessibleName("Keyboard shortcuts")
+        label.setAccessibleName(self.tr("Keyboard shortcuts"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -140,13 +183,17 @@ class ShortcutsDialog(QDialog):
 def show_about_box(parent: QWidget) -> None:
     """About box with the version (non-blocking, like every dialog here)."""
     box = QMessageBox(parent)
-    box.setWindowTitle(f"About {APP_NAME}")
+    box.setWindowTitle(QCoreApplication.translate("Actions", "About {app}").format(app=APP_NAME))
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(
         f"<h3>{APP_NAME} {nebula_desktop.__version__}</h3>"
-        "<p>A fast, light, native desktop chat client for OpenAI-compatible APIs.</p>"
-        "<p>License: MIT</p>"
+        + "<p>{}</p><p>{}</p>".format(
+            QCoreApplication.translate(
+                "Actions", "A fast, light, native desktop chat client for OpenAI-compatible APIs."
+            ),
+            QCoreApplication.translate("Actions", "License: MIT"),
+        )
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
@@ -158,8 +205,8 @@ def confirm_open_link(parent: QWidget, url: str) -> None:
         return  # only web links leave the app
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        "Open link",
-        f"Open this address in your browser?\n\n{url}",
+        QCoreApplication.translate("Actions", "Open link"),
+        QCoreApplication.translate("Actions", "Open this address in your browser?") + f"\n\n{url}",
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
         parent,
     )

@@ -109,28 +109,63 @@ def _version(m: Message) -> tuple[str, str, str, float]:
     return (m.role, m.content, m.reasoning, m.created_at)
 
 
+def _all_versions(messages: list[Message]) -> set[tuple[str, str, str, float]]:
+    """Every message's version, including those kept as branch alternatives (any depth)."""
+    found: set[tuple[str, str, str, float]] = set()
+    stack = [messages]
+    while stack:
+        for m in stack.pop():
+            found.add(_version(m))
+            stack.extend(m.alternatives)
+    return found
+
+
 def merge_conversations(original: Conversation, other: Conversation) -> list[Message]:
     """The union of both message lists by id, ordered by ``created_at``.
 
-    A message present in both with different text or thinking appears twice: the original's
-    version, then the other's under a new id, so no one's words are lost.
+    A message present in both with different text or thinking keeps both versions: when it is
+    the last message (an answer finished on one machine, cut off on the other) the other
+    version becomes a branch alternative ("‹ 1/2 ›"); elsewhere it follows the original's
+    version under a new id, so no one's words are lost. Branches the other side made at a
+    shared message are added to its alternatives.
     """
     merged = list(original.messages)
     by_id = {m.id: m for m in original.messages}
-    # A second version already kept under a new id (an earlier merge of another copy) must
-    # not be added again: versions are also matched by what they say and when.
-    versions = {_version(m) for m in original.messages}
+    # A second version already kept (an earlier merge of another copy) must not be added
+    # again: versions are also matched by what they say and when.
+    versions = _all_versions(original.messages)
+    second: dict[str, Message] = {}  # id of the other version -> the original's message
     for message in other.messages:
         mine = by_id.get(message.id)
         if mine is None:
+            if message.alternatives:
+                # Versions this side already shows inline must not come back as a branch
+                # (one id twice on a path).
+                alts, position = message.alternatives, message.branch_index
+                keep = [t[0].id not in by_id for t in alts]
+                tails = [t for t, k in zip(alts, keep, strict=True) if k]
+                # The chosen version's place moves down by the versions dropped before it.
+                position = sum(keep[:position]) if tails else 0
+                message = replace(message, alternatives=tails, branch_index=position)
             merged.append(message)
             by_id[message.id] = message
+            versions |= _all_versions([message])
+            continue
+        if _version(message) not in versions:
+            copy = replace(message, id=new_id(), alternatives=[], branch_index=0)
+            merged.append(copy)
+            second[copy.id] = mine
             versions.add(_version(message))
-        elif _version(mine) != _version(message) and _version(message) not in versions:
-            merged.append(replace(message, id=new_id()))
-            versions.add(_version(message))
+        known = {tail[0].id for tail in mine.alternatives}
+        for tail in message.alternatives:
+            if tail[0].id not in known and _version(tail[0]) not in versions:
+                mine.alternatives.append(tail)
+                versions |= _all_versions(tail)
     # Stable: equal times keep the original's order, and its version before the other's.
     merged.sort(key=lambda m: m.created_at)
+    while len(merged) >= 2 and merged[-1].id in second and merged[-2] is second[merged[-1].id]:
+        last = merged.pop()
+        merged[-1].alternatives.append([last])
     return merged
 
 

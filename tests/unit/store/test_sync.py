@@ -142,3 +142,38 @@ def test_identical_messages_are_not_duplicated() -> None:
     a = Conversation.from_dict(_conv([m]))
     b = Conversation.from_dict(_conv([m, Message("assistant", "new", id="n", created_at=0.5)]))
     assert [x.content for x in merge_conversations(a, b)] == ["new", "same"]
+
+
+def test_a_last_answer_that_differs_becomes_a_branch_alternative() -> None:
+    q = Message("user", "question", id="q", created_at=1.0)
+    cut = Message("assistant", "The answer is", id="a", created_at=2.0, complete=False)
+    full = Message("assistant", "The answer is 42.", id="a", created_at=2.0)
+    mine = Conversation.from_dict(_conv([q, cut]))
+    theirs = Conversation.from_dict(_conv([q, full]))
+    mine.messages = merge_conversations(mine, theirs)
+    assert [m.content for m in mine.messages] == ["question", "The answer is"]
+    fork = mine.messages[1]
+    assert fork.branch_count == 2
+    assert fork.alternatives[0][0].content == "The answer is 42."
+    assert fork.alternatives[0][0].id != "a"  # ids stay unique
+    # Merging the same copy again (a second conflict file) adds nothing.
+    mine.messages = merge_conversations(mine, theirs)
+    assert mine.messages[1].branch_count == 2 and len(mine.messages) == 2
+    assert mine.switch_branch(1, 1)
+    assert mine.messages[-1].content == "The answer is 42."
+
+
+def test_branches_made_on_the_other_machine_are_kept() -> None:
+    q = Message("user", "question", id="q", created_at=1.0)
+    a1 = Message("assistant", "first", id="a1", created_at=2.0)
+    mine = Conversation.from_dict(_conv([q, a1]))
+    theirs = Conversation.from_dict(_conv([q, a1]))
+    theirs.add_branch(1, [Message("assistant", "regenerated", id="a2", created_at=3.0)])
+    mine.messages = merge_conversations(mine, theirs)
+    contents = {m.content for m in mine.messages} | {
+        t[0].content for m in mine.messages for t in m.alternatives
+    }
+    assert contents == {"question", "first", "regenerated"}
+    ids = [m.id for m in mine.messages]
+    assert len(ids) == len(set(ids)) == 3
+    assert all(not m.alternatives for m in mine.messages)  # "first" is already on the path

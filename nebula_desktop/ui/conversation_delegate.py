@@ -12,7 +12,16 @@ import re
 import time
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,8 +34,44 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.ui.conversation_model import PinnedRole, PreviewRole, UpdatedRole
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Translated when shown (context "ConversationDelegate"); listed here so lupdate finds them.
+_DAYS = (
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Mon"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Tue"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Wed"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Thu"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Fri"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Sat"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Sun"),
+)
+_MONTHS = (
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Jan"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Feb"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Mar"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Apr"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "May"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Jun"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Jul"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Aug"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Sep"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Oct"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Nov"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Dec"),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ConversationDelegate", text)
+
+
+def untitled_text() -> str:
+    """What a chat without a title is called in the list."""
+    return QCoreApplication.translate("ConversationDelegate", "Untitled")
+
+
+def empty_preview_text() -> str:
+    """The preview line of a chat with no messages."""
+    return QCoreApplication.translate("ConversationDelegate", "No messages yet")
 
 _PAD_X = 12
 _PAD_Y = 8
@@ -45,17 +90,20 @@ def relative_time(timestamp: float, now: float | None = None) -> str:
     now = time.time() if now is None else now
     delta = now - timestamp
     if delta < 60:
-        return "now"
+        return QCoreApplication.translate("ConversationDelegate", "now")
     if delta < 3600:
-        return f"{int(delta // 60)} min"
+        minutes = QCoreApplication.translate("ConversationDelegate", "{minutes} min")
+        return minutes.format(minutes=int(delta // 60))
     then = _dt.datetime.fromtimestamp(timestamp)
     today = _dt.datetime.fromtimestamp(now).date()
     if then.date() == today:
         return f"{then.hour:02d}:{then.minute:02d}"
     if (today - then.date()).days < 7:
-        return _DAYS[then.weekday()]
+        return _tr(_DAYS[then.weekday()])
     if then.year == today.year:
-        return f"{then.day} {_MONTHS[then.month - 1]}"
+        # "12 Mar" in English, "3月12日" in Chinese: the order is the translator's.
+        day_month = QCoreApplication.translate("ConversationDelegate", "{day} {month}")
+        return day_month.format(day=then.day, month=_tr(_MONTHS[then.month - 1]))
     return then.strftime("%Y-%m-%d")
 
 
@@ -173,7 +221,9 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(title_rect.left(), title_rect.top(), title_width, title_rect.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            title_fm.elidedText(title_text or "Untitled", Qt.TextElideMode.ElideRight, title_width),
+            title_fm.elidedText(
+                title_text or untitled_text(), Qt.TextElideMode.ElideRight, title_width
+            ),
         )
 
         # Preview: the last message, one line.
@@ -190,7 +240,7 @@ class ConversationDelegate(QStyledItemDelegate):
             preview_rect,
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             small_fm.elidedText(
-                preview or "No messages yet", Qt.TextElideMode.ElideRight, preview_rect.width()
+                preview or empty_preview_text(), Qt.TextElideMode.ElideRight, preview_rect.width()
             ),
         )
         painter.restore()
@@ -218,7 +268,7 @@ class ConversationDelegate(QStyledItemDelegate):
         self, parent: QWidget, option: QStyleOptionViewItem, index: _AnyIndex
     ) -> QWidget:
         editor = QLineEdit(parent)
-        editor.setAccessibleName("Chat title")
+        editor.setAccessibleName(self.tr("Chat title"))
         editor.setFont(self._fonts(option.font)[0])
         editor.setMaxLength(200)
         return editor

@@ -81,14 +81,14 @@ class ConversationList(QWidget):
         # Deleted while the Undo bar was up, oldest first: Undo brings back the newest.
         self._deleted: list[tuple[str, str]] = []  # (conv_id, title)
 
-        self.new_button = QPushButton("New chat")
-        self.new_button.setAccessibleName("New chat")
-        self.new_button.setToolTip("Start a new chat (Ctrl+N)")
+        self.new_button = QPushButton(self.tr("New chat"))
+        self.new_button.setAccessibleName(self.tr("New chat"))
+        self.new_button.setToolTip(self.tr("Start a new chat (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested)
 
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search chats")
-        self.search_edit.setAccessibleName("Search chats")
+        self.search_edit.setPlaceholderText(self.tr("Search chats"))
+        self.search_edit.setAccessibleName(self.tr("Search chats"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
@@ -102,7 +102,7 @@ class ConversationList(QWidget):
         self.model = ConversationListModel(self)
         self.model.title_edited.connect(self._on_model_title_edited)
         self.view = _ListView()
-        self.view.setAccessibleName("Chats")
+        self.view.setAccessibleName(self.tr("Chats"))
         self.view.setModel(self.model)
         self.view.setItemDelegate(ConversationDelegate(self.view))
         self.view.setUniformItemSizes(True)  # every row has the same height
@@ -120,13 +120,13 @@ class ConversationList(QWidget):
         self.view.delete_pressed.connect(self.delete_current)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
 
-        self.pin_action = QAction("Pin", self)
+        self.pin_action = QAction(self.tr("Pin"), self)
         self.pin_action.setShortcut(QKeySequence("Ctrl+P"))
         self.pin_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.pin_action.triggered.connect(self.toggle_pin_current)
         self.view.addAction(self.pin_action)
         # Ctrl+Z in the list undoes the last delete while the Undo bar is up.
-        self.undo_action = QAction("Undo delete", self)
+        self.undo_action = QAction(self.tr("Undo delete"), self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_action.triggered.connect(self.undo_delete)
@@ -144,12 +144,12 @@ class ConversationList(QWidget):
 
         self.undo_bar = QFrame()
         self.undo_bar.setObjectName("undoBar")
-        self.undo_label = QLabel("Chat deleted")
+        self.undo_label = QLabel(self.tr("Chat deleted"))
         self.undo_label.setWordWrap(True)
         self.undo_button = QToolButton()
-        self.undo_button.setText("Undo")
-        self.undo_button.setAccessibleName("Undo delete")
-        self.undo_button.setToolTip("Bring the chat back (Ctrl+Z)")
+        self.undo_button.setText(self.tr("Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo delete"))
+        self.undo_button.setToolTip(self.tr("Bring the chat back (Ctrl+Z)"))
         self.undo_button.clicked.connect(self.undo_delete)
         bar = QHBoxLayout(self.undo_bar)
         bar.setContentsMargins(10, 6, 6, 6)
@@ -339,9 +339,9 @@ class ConversationList(QWidget):
             self.empty_label.hide()
             return
         if query:
-            self.empty_label.setText(f"No chats match “{query}”")
+            self.empty_label.setText(self.tr("No chats match “{query}”").format(query=query))
         else:
-            self.empty_label.setText("No chats yet.\nStart one with New chat (Ctrl+N).")
+            self.empty_label.setText(self.tr("No chats yet.\nStart one with New chat (Ctrl+N)."))
         self.empty_label.setGeometry(self.view.viewport().rect())
         self.empty_label.show()
 
@@ -355,9 +355,13 @@ class ConversationList(QWidget):
     def _show_undo_bar(self) -> None:
         title = self._deleted[-1][1]
         short = title if len(title) <= 40 else title[:39] + "…"
-        text = f"Chat deleted · “{short}”" if short else "Chat deleted"
+        text = self.tr("Chat deleted · “{title}”").format(title=short)
+        if not short:
+            text = self.tr("Chat deleted")
         if len(self._deleted) > 1:
-            text = f"{len(self._deleted)} chats deleted · last “{short}”"
+            text = self.tr("{count} chats deleted · last “{title}”").format(
+                count=len(self._deleted), title=short
+            )
         self.undo_label.setText(text)
         self.undo_button.show()
         self.undo_bar.show()
@@ -436,11 +440,12 @@ class ConversationList(QWidget):
             self.view.setCurrentIndex(index)
         summary = self.model.summary_at(index.row())
         menu = QMenu(self)
-        menu.addAction("Rename", self.rename_current)
-        pin_text = "Unpin" if summary is not None and summary.pinned else "Pin"
+        menu.addAction(self.tr("Rename"), self.rename_current)
+        pinned = summary is not None and summary.pinned
+        pin_text = self.tr("Unpin") if pinned else self.tr("Pin")
         menu.addAction(pin_text, self.toggle_pin_current)
         menu.addSeparator()
-        menu.addAction("Delete", self.delete_current)
+        menu.addAction(self.tr("Delete"), self.delete_current)
         return menu
 
     def add_export_entry(self, menu: QMenu) -> QAction:

@@ -58,7 +58,7 @@ class ConversationListModel(QAbstractListModel):
 
             parts = [s.title, s.preview, relative_time(s.updated_at, time.time())]
             if s.pinned:
-                parts.insert(0, "Pinned")
+                parts.insert(0, self.tr("Pinned"))
             return ", ".join(p for p in parts if p)
         if role == IdRole:
             return s.id

@@ -1,9 +1,10 @@
 """A writer killed with SIGKILL at random moments never damages or loses a saved message.
 
-A child process saves in a loop (append, edit, create, delete) and prints one line after
-each ``save()``/``delete()`` returns. The parent kills it at random moments, then checks that
-every file loads, nothing was quarantined, and every reported message is on disk.
-The normal suite kills 30 times; ``NEBULA_CRASH_KILLS=1000 pytest -m slow`` runs a long one.
+A child process saves in a loop (append, edit, create, delete, and the settings file) and prints
+one line after each ``save()``/``delete()`` returns. The parent kills it at random moments, then
+checks that every file loads, nothing was quarantined, every reported message is on disk and the
+settings hold at least the last reported save. A developer's run kills 30 times, CI (CI=true)
+200 times; ``NEBULA_CRASH_KILLS=1000 pytest -m slow`` runs a long one.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import ConversationStore
 
 REPO = Path(__file__).resolve().parents[3]
 
 CHILD = r"""
 import random, sys
+from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import ConversationStore, Message
 
 def report(*parts):
@@ -32,9 +35,10 @@ def report(*parts):
     sys.stdout.write(" ".join(map(str, parts)) + "\n")
     sys.stdout.flush()
 
-root, seed = sys.argv[1], int(sys.argv[2])
+root, config, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
 rng = random.Random(seed)
 store = ConversationStore(root)
+settings_store = SettingsStore(config)
 ids = [row.id for row in store.list()]
 n = 0
 while True:
@@ -48,7 +52,14 @@ while True:
         victim = ids.pop(rng.randrange(len(ids)))
         store.delete(victim)
         report("deleted", victim)
-    elif op < 0.25:
+    elif op < 0.2:
+        settings = settings_store.load()
+        counter = seed * 100_000 + n  # grows across rounds: the file must never go back
+        settings.splitter_sizes = [counter, 1]
+        settings.last_conversation_id = rng.choice(ids)
+        settings_store.save(settings)
+        report("settings", counter)
+    elif op < 0.3:
         conv = store.load(rng.choice(ids))
         conv.title = f"renamed {seed}-{n}"
         if conv.messages:
@@ -65,7 +76,14 @@ while True:
 """
 
 
-def _check_after_crash(root: Path, confirmed: dict[str, dict[str, int]], deleted: set[str]) -> None:
+def _check_after_crash(
+    root: Path, confirmed: dict[str, dict[str, int]], deleted: set[str], settings_floor: int
+) -> None:
+    settings_store = SettingsStore(root.parent / "config")
+    settings = settings_store.load()
+    assert settings_store.problems == [], settings_store.problems
+    if settings_floor:
+        assert settings.splitter_sizes and settings.splitter_sizes[0] >= settings_floor
     store = ConversationStore(root)  # the lock died with the child
     try:
         on_disk = {p.stem for p in (root / "conversations").glob("*.json")}
@@ -93,12 +111,14 @@ def _run_crash_loop(root: Path, kills: int) -> None:
     rng = random.Random(1234)
     confirmed: dict[str, dict[str, int]] = {}
     deleted: set[str] = set()
+    settings_floor = 0
+    config = root.parent / "config"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     errors = root.parent / "writer-stderr.txt"
     for round_no in range(kills):
         with errors.open("w") as stderr:
             child = subprocess.Popen(
-                [sys.executable, "-c", CHILD, str(root), str(round_no)],
+                [sys.executable, "-c", CHILD, str(root), str(config), str(round_no)],
                 stdout=subprocess.PIPE,
                 stderr=stderr,
                 text=True,
@@ -131,13 +151,15 @@ def _run_crash_loop(root: Path, kills: int) -> None:
                 confirmed.setdefault(parts[1], {})[parts[2]] = int(parts[3])
             elif parts[0] == "deleted":
                 deleted.add(parts[1])
-        _check_after_crash(root, confirmed, deleted)
+            elif parts[0] == "settings":
+                settings_floor = max(settings_floor, int(parts[1]))
+        _check_after_crash(root, confirmed, deleted, settings_floor)
     assert sum(len(m) for m in confirmed.values()) > kills  # the loop really saved things
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_saved_messages_survive_the_writer_being_killed_at_random(tmp_path: Path) -> None:
-    _run_crash_loop(tmp_path / "data", 30)
+    _run_crash_loop(tmp_path / "data", 200 if os.environ.get("CI") == "true" else 30)
 
 
 @pytest.mark.slow

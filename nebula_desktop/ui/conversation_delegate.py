@@ -73,6 +73,7 @@ def empty_preview_text() -> str:
     """The preview line of a chat with no messages."""
     return QCoreApplication.translate("ConversationDelegate", "No messages yet")
 
+
 _PAD_X = 12
 _PAD_Y = 8
 _LINE_GAP = 3

@@ -106,7 +106,17 @@ def delete_preset(settings: Settings, name: str) -> None:
 # -- usage and cost ----------------------------------------------------------------------------
 
 
-def conversation_totals(messages: list[Any], profile: Profile) -> tuple[int, float | None]:
+def answer_cost(message: Any, profile: Profile, chat_model: str | None = None) -> float | None:
+    """Dollars one answer cost: priced by the model that answered, else the chat's model (a
+    server may report a dated name such as ``gpt-4o-mini-2024-07-18``)."""
+    usage = getattr(message, "usage", None)
+    cost = profile.cost(getattr(message, "model", None), usage)
+    return cost if cost is not None else profile.cost(chat_model, usage)
+
+
+def conversation_totals(
+    messages: list[Any], profile: Profile, chat_model: str | None = None
+) -> tuple[int, float | None]:
     """(tokens, dollars) over the answers of a chat; dollars is None when no answer has a price."""
     tokens = 0
     cost: float | None = None
@@ -121,9 +131,9 @@ def conversation_totals(messages: list[Any], profile: Profile) -> tuple[int, flo
                 completion if isinstance(completion, int) else 0
             )
         tokens += total
-        answer_cost = profile.cost(getattr(message, "model", None), usage)
-        if answer_cost is not None:
-            cost = (cost or 0.0) + answer_cost
+        dollars = answer_cost(message, profile, chat_model)
+        if dollars is not None:
+            cost = (cost or 0.0) + dollars
     return tokens, cost
 
 

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.usage_label = QLabel(self)
         self.usage_label.setAccessibleName(self.tr("Usage of this chat"))
         self.statusBar().addPermanentWidget(self.usage_label)
+        self.view.itemDelegate().answer_cost = self._answer_cost  # type: ignore[attr-defined]
         self.restore_window_state()
 
     def _install_empty_hint(self) -> None:
@@ -317,11 +318,20 @@ class MainWindow(QMainWindow):
             self.usage_label.clear()
             return
         profile = self.settings.profile(conv.profile_id or self.settings.default_profile_id)
-        tokens, cost = conversation_totals(conv.messages, profile)
+        tokens, cost = conversation_totals(conv.messages, profile, conv.model)
         text = self.tr("{tokens} tokens this chat").format(tokens=f"{tokens:,}") if tokens else ""
         if cost is not None:
             text += f" · {format_cost(cost)}"
         self.usage_label.setText(text)
+
+    def _answer_cost(self, message: Any) -> float | None:
+        """What one answer cost with the open chat's profile prices (None: no price set)."""
+        conv = self.controller.conv
+        profile_id = conv.profile_id if conv is not None else None
+        profile = self.settings.profile(profile_id or self.settings.default_profile_id)
+        from nebula_desktop.presets import answer_cost
+
+        return answer_cost(message, profile, conv.model if conv is not None else None)
 
     # -- plain-http guard --------------------------------------------------------------------
     def _guarded(self, action: Callable[..., None]) -> Callable[..., None]:
@@ -419,6 +429,8 @@ class MainWindow(QMainWindow):
         current = self.header.profile_id()
         self.header.set_profiles(self.settings.profiles, current)
         self.models.show(self.header.profile_id())
+        self._update_usage()  # prices may have changed
+        self.view.viewport().update()
 
     def _add_chat_menu_action(self, text: str, slot: Callable[[], None]) -> None:
         """Add an entry to the Chat menu (found by one of its actions: titles get translated)."""

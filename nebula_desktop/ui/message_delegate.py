@@ -3,6 +3,7 @@ a read-only text selector over a message so any part of it can be selected and c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -62,6 +63,9 @@ class MessageDelegate(QStyledItemDelegate):
         self.streaming_id: str | None = None
         self._stream_docs: dict[tuple[str, str], StreamingDoc] = {}
         self.thinking_open: dict[str, bool] = {}
+        # Dollars an answer cost (from the profile's prices), or None: set by the window.
+        self.answer_cost: Callable[[Message], float | None] | None = None
+        self.tool_lines: dict[str, list[tuple[str, QRect]]] = {}
         self.hover_row = -1
         self.hover_pos = QPoint(-1, -1)
         self.last_assistant_row = -1
@@ -172,20 +176,32 @@ class MessageDelegate(QStyledItemDelegate):
             len(msg.attachments),
             msg.branch_index,
             len(msg.alternatives),
+            len(msg.tool_calls),
         )
 
     def layout(self, msg: Message, row: int, top: int) -> RowLayout:
         """Compute every rectangle of ``msg`` with its row starting at y = ``top``."""
-        return build_row_layout(
+        from nebula_desktop.ui.message_paint import add_usage_extras
+
+        streaming = msg.id == self.streaming_id
+        lay = build_row_layout(
             msg,
             top,
             self.fonts,
             self.view_width,
-            streaming=msg.id == self.streaming_id,
+            streaming=streaming,
             thinking_open=self.is_thinking_open(msg),
             last_assistant=row == self.last_assistant_row,
             document=lambda part, width: self._document(msg, part, width),
         )
+        cost = self.answer_cost(msg) if self.answer_cost is not None and msg.usage else None
+        # Fresh for every layout; paint() lays out right before drawing, so they match.
+        lines = add_usage_extras(lay, msg, self.fonts, streaming, cost)
+        if lines:
+            self.tool_lines[msg.id] = lines
+        else:
+            self.tool_lines.pop(msg.id, None)
+        return lay
 
     def estimate_height(self, msg: Message) -> int:
         """A cheap height guess for rows that have not been shown yet (no rendering)."""
@@ -229,7 +245,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """Paint one message from its layout."""
-        from nebula_desktop.ui.message_paint import paint_extras, paint_row
+        from nebula_desktop.ui.message_paint import paint_extras, paint_row, paint_tool_calls
 
         msg: Message | None = index.data(_ROLE)
         if msg is None:
@@ -262,6 +278,7 @@ class MessageDelegate(QStyledItemDelegate):
             selected,
             visible,
         )
+        paint_tool_calls(painter, self.tool_lines.get(msg.id, []), self.colors, self.fonts)
         paint_extras(
             painter,
             lay,

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QRectF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 
 from nebula_desktop.ui.message_documents import RenderedDoc
-from nebula_desktop.ui.message_layout import THINK_INDENT, Colors, Fonts, RowLayout
+from nebula_desktop.ui.message_layout import ROW_VPAD, THINK_INDENT, Colors, Fonts, RowLayout
 
 
 def _draw_doc(
@@ -136,4 +146,63 @@ def paint_extras(
             _button(painter, rect, label, colors, rect.contains(hover_pos), False)
         painter.setPen(colors.q("muted"))
         painter.drawText(lay.branch_rect, Qt.AlignmentFlag.AlignCenter, lay.branch_text)
+    painter.restore()
+
+
+ToolLines = list[tuple[str, QRect]]
+
+
+def tool_call_text(call: dict[str, Any]) -> str:
+    """ "Tool call: get_weather({"city":"Paris"})" from one OpenAI-shaped tool call."""
+    function = call.get("function") if isinstance(call.get("function"), dict) else {}
+    name = str(function.get("name") or call.get("type") or "tool")
+    args = function.get("arguments", "")
+    if not isinstance(args, str):
+        args = json.dumps(args, ensure_ascii=False)
+    label = QCoreApplication.translate("MessageView", "Tool call: {call}")
+    return label.format(call=f"{name}({' '.join(args.split())[:300]})")
+
+
+def add_usage_extras(
+    lay: RowLayout,
+    msg: Any,
+    fonts: Fonts,
+    streaming: bool,
+    cost: float | None,
+) -> ToolLines:
+    """Cost on the usage line ("… · $0.0012") and a read-only line per tool call under the
+    answer; grows ``lay`` to fit. Returns the tool-call lines (text, rect) to paint."""
+    if cost is not None and lay.usage_text:
+        from nebula_desktop.presets import format_cost
+
+        lay.usage_text += f" · {format_cost(cost)}"
+    calls = [c for c in getattr(msg, "tool_calls", None) or [] if isinstance(c, dict)]
+    if streaming or not calls:
+        return []
+    fm = QFontMetrics(fonts.small)
+    x, width = lay.column.x(), lay.column.width()
+    y = lay.column.top() + lay.height - ROW_VPAD + 4
+    lines: ToolLines = []
+    for call in calls:
+        text = fm.elidedText(tool_call_text(call), Qt.TextElideMode.ElideRight, width - 16)
+        lines.append((text, QRect(x, y, width, fm.height() + 6)))
+        y += fm.height() + 8
+    lay.height = y + ROW_VPAD - lay.column.top()
+    lay.column.setHeight(lay.height)
+    return lines
+
+
+def paint_tool_calls(painter: QPainter, lines: ToolLines, colors: Colors, fonts: Fonts) -> None:
+    """The tool calls a model emitted, in small framed lines (read-only: nothing runs them)."""
+    if not lines:
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setFont(fonts.small)
+    for text, rect in lines:
+        painter.setPen(QPen(colors.q("rule"), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.setPen(colors.q("muted"))
+        painter.drawText(rect.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter, text)
     painter.restore()

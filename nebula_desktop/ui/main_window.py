@@ -75,10 +75,10 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
 
         self.conv_list = ConversationList(store, self)
-        self.conv_list.setAccessibleName("Conversations")
+        self.conv_list.setAccessibleName(self.tr("Conversations"))
         self.header = ChatHeader(self)
         self.view = MessageView(self)
-        self.view.setAccessibleName("Messages")
+        self.view.setAccessibleName(self.tr("Messages"))
         self.composer = Composer(self)
         self._install_empty_hint()
         right = QWidget(self)
@@ -177,8 +177,10 @@ class MainWindow(QMainWindow):
     def _install_empty_hint(self) -> None:
         """A friendly line in the empty message area, so a new chat is not a blank page."""
         hint = QLabel(
-            "<p style='font-size:15pt'>Start a conversation</p>"
-            "<p>Type a message below and press Enter (Shift+Enter for a new line).</p>",
+            "<p style='font-size:15pt'>{}</p><p>{}</p>".format(
+                self.tr("Start a conversation"),
+                self.tr("Type a message below and press Enter (Shift+Enter for a new line)."),
+            ),
             self.view.viewport(),
         )
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -468,7 +470,7 @@ class MainWindow(QMainWindow):
         answers = [m for m in conv.messages if m.role == "assistant" and m.content] if conv else []
         if answers:
             QGuiApplication.clipboard().setText(answers[-1].content)
-            self.show_status("Copied the last answer.")
+            self.show_status(self.tr("Copied the last answer."))
 
     def open_log_folder(self) -> None:
         from nebula_desktop.paths import log_dir

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from nebula_desktop.exchange.common import format_time
-from nebula_desktop.exchange.markdown_export import ROLE_NAMES
+from nebula_desktop.exchange.markdown_export import ROLE_NAMES, version_note
 from nebula_desktop.render import render_markdown
 from nebula_desktop.store import Conversation, Message
 
@@ -55,7 +55,10 @@ def message_html(text: str) -> str:
 
 def _message(message: Message) -> str:
     name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
-    details = " · ".join(d for d in (message.model or "", format_time(message.created_at)) if d)
+    parts_of_details = [message.model or "", format_time(message.created_at)]
+    if message.alternatives:
+        parts_of_details.append(version_note(message))
+    details = " · ".join(d for d in parts_of_details if d)
     parts = [
         '<div class="message">',
         f'<div class="role">{html.escape(name)} <span class="meta">{html.escape(details)}</span>'

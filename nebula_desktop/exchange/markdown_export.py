@@ -13,7 +13,14 @@ ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
 def _heading(message: Message) -> str:
     name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
     details = [d for d in (message.model or "", format_time(message.created_at)) if d]
+    if message.alternatives:  # exports show the chosen path; say that others exist
+        details.append(version_note(message))
     return f"### {name}" + (f" · {' · '.join(details)}" if details else "")
+
+
+def version_note(message: Message) -> str:
+    """ "version 2 of 3" for a message where the chat branches."""
+    return f"version {message.branch_index + 1} of {message.branch_count}"
 
 
 def _quote(text: str) -> str:

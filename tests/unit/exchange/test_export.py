@@ -180,3 +180,12 @@ def test_export_reads_conversation_files_without_the_store(tmp_path: Path) -> No
     (out,) = export_sources([path], "json", tmp_path / "x.json")
     (back,) = read_import(out).conversations
     assert back.title == "On disk" and back.messages[0].content == "hello"
+
+
+def test_markdown_and_html_show_the_chosen_branch_and_say_others_exist() -> None:
+    conv = _conv()
+    conv.add_branch(1, [Message("assistant", "second try", id="m4", created_at=1_700_000_009.0)])
+    for fmt in ("markdown", "html"):
+        text = render([conv], fmt)
+        assert "second try" in text and "version 2 of 2" in text
+        assert "Look:" not in text  # the other version is not on the chosen path

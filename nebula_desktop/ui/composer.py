@@ -102,16 +102,20 @@ class Composer(QWidget):
         self._streaming = False
         self._editing = False
         self.editor = _Editor(self)
-        self.editor.setPlaceholderText("Message  (Enter to send, Shift+Enter for a new line)")
-        self.editor.setAccessibleName("Message")
-        self.editor.setAccessibleDescription("Type a message; Enter sends, Shift+Enter adds a line")
-        self.button = QPushButton("Send", self)
-        self.button.setAccessibleName("Send")
+        self.editor.setPlaceholderText(
+            self.tr("Message  (Enter to send, Shift+Enter for a new line)")
+        )
+        self.editor.setAccessibleName(self.tr("Message"))
+        self.editor.setAccessibleDescription(
+            self.tr("Type a message; Enter sends, Shift+Enter adds a line")
+        )
+        self.button = QPushButton(self.tr("Send"), self)
+        self.button.setAccessibleName(self.tr("Send"))
         self.button.setDefault(False)
         self.button.setAutoDefault(False)
         self.notice = QLabel(self)
         self.notice.setVisible(False)
-        self.notice.setAccessibleName("Composer notice")
+        self.notice.setAccessibleName(self.tr("Composer notice"))
         self.strip = AttachmentStrip(self)
         self.attach_button = QToolButton(self)
         self.attach_button.setText("📎")
@@ -201,9 +205,12 @@ class Composer(QWidget):
     def set_streaming(self, streaming: bool) -> None:
         """Send becomes Stop while an answer streams."""
         self._streaming = streaming
-        self.button.setText("Stop" if streaming else "Send")
-        self.button.setAccessibleName("Stop" if streaming else "Send")
-        self.button.setToolTip("Stop the answer (Esc)" if streaming else "Send (Enter)")
+        label = self.tr("Stop") if streaming else self.tr("Send")
+        self.button.setText(label)
+        self.button.setAccessibleName(label)
+        self.button.setToolTip(
+            self.tr("Stop the answer (Esc)") if streaming else self.tr("Send (Enter)")
+        )
 
     def is_streaming(self) -> bool:
         return self._streaming

@@ -50,9 +50,8 @@ def _paint_waiter(widget: Any) -> Any:
 
 def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     app = _app()
-    from nebula_desktop.ui.message_view import MessageView
-
     from nebula_desktop.store import ConversationStore
+    from nebula_desktop.ui.message_view import MessageView
 
     view = MessageView()
     view.resize(900, 700)
@@ -93,9 +92,8 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10) -> dict[str, Any]:
     hide the flush, which is where the work that can grow with the answer lives.
     """
     app = _app()
-    from nebula_desktop.ui.message_view import MessageView
-
     from nebula_desktop.store import ConversationStore, Message
+    from nebula_desktop.ui.message_view import MessageView
 
     store = ConversationStore(Path(data_dir))
     conv = store.load(conv_id)
@@ -192,11 +190,11 @@ def p8(chunks: int = 3000, per_second: int = 1000) -> dict[str, Any]:
     """The real ChatWorker in its QThread streams into the real MessageView; a 5 ms timer
     measures the worst gap the GUI thread leaves between its ticks."""
     _app()
-    from nebula_desktop.ui.message_view import MessageView
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
     from nebula_desktop.store import Message
     from nebula_desktop.ui.chat_worker import ChatWorker
+    from nebula_desktop.ui.message_view import MessageView
 
     server = _drip_server(chunks, per_second)
     base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"

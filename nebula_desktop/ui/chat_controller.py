@@ -25,7 +25,7 @@ from nebula_desktop.ui.chat_request import (
     chat_params,
     reset_answer,
 )
-from nebula_desktop.ui.chat_titles import DEFAULT_TITLE, Titler
+from nebula_desktop.ui.chat_titles import Titler, default_title
 from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ class ChatController(QObject):
         self.composer.set_text(conv.draft or "")
         self.composer.set_read_only(
             bool(conv.read_only),
-            "This chat was saved by a newer version of Nebula Desktop; it is read-only.",
+            self.tr("This chat was saved by a newer version of Nebula Desktop; it is read-only."),
         )
 
     def store_draft(self) -> None:
@@ -176,7 +176,7 @@ class ChatController(QObject):
             return
         model = self.header.model_name()
         if not model:
-            self.status_message.emit("Choose or type a model name first.")
+            self.status_message.emit(self.tr("Choose or type a model name first."))
             self.header.model.setFocus()
             return
         conv = self.conv
@@ -216,7 +216,7 @@ class ChatController(QObject):
         active.message.error = None
         active.message.finish_reason = STOPPED
         self._finish(active)
-        self.status_message.emit("Stopped.")
+        self.status_message.emit(self.tr("Stopped."))
 
     def retry(self, message_id: str) -> None:
         """Ask again for an answer, replacing ``message_id`` (and dropping what follows it)."""
@@ -288,7 +288,7 @@ class ChatController(QObject):
     def edit(self, message_id: str) -> None:
         """Put a user message back in the composer; sending adds the edit as a new version."""
         if self._active is not None:
-            self.status_message.emit("Stop the answer before editing.")
+            self.status_message.emit(self.tr("Stop the answer before editing."))
             return
         index = self._index_of(message_id)
         if index is None or self.conv is None or self.conv.messages[index].role != "user":
@@ -338,7 +338,7 @@ class ChatController(QObject):
         settings = self._settings()
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
         conv: Conversation = self.store.create(
-            title=DEFAULT_TITLE,
+            title=default_title(),
             model=self.header.model_name(),
             profile_id=profile.id,
             temperature=profile.temperature,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 from nebula_desktop.attachments import message_content
 from nebula_desktop.store import Conversation, Message
 
@@ -70,7 +72,8 @@ def chat_params(
     return params
 
 
-CUT_OFF = "The answer was cut off by the token limit."
+# Stored in English with the message and translated when shown (context "MessageErrors").
+CUT_OFF = QT_TRANSLATE_NOOP("MessageErrors", "The answer was cut off by the token limit.")
 
 
 def reset_answer(message: Message, model: str | None, keep: bool) -> None:

@@ -9,11 +9,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from nebula_desktop.ui.background_worker import TITLE_PROMPT, BackgroundWorker
 
 DEFAULT_TITLE = "New chat"
+
+
+def default_title() -> str:
+    """The title of a chat nobody has named yet, in the interface language.
+
+    Chats made in another language keep theirs ("New chat"); both count as untitled.
+    """
+    return QCoreApplication.translate("chat_titles", "New chat")
+
+
+def is_default_title(title: str) -> bool:
+    """True for a chat still waiting for its first title."""
+    return title in ("", DEFAULT_TITLE, default_title())
 
 
 def first_line_title(text: str, limit: int = 60) -> str:
@@ -22,7 +35,7 @@ def first_line_title(text: str, limit: int = 60) -> str:
         line = " ".join(line.split())
         if line:
             return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-    return DEFAULT_TITLE
+    return default_title()
 
 
 class Titler(QObject):
@@ -50,7 +63,7 @@ class Titler(QObject):
 
     def first_message(self, conv: Any, text: str) -> None:
         """Before the first user message is added: give an untitled chat its immediate title."""
-        if any(m.role == "user" for m in conv.messages) or conv.title not in ("", DEFAULT_TITLE):
+        if any(m.role == "user" for m in conv.messages) or not is_default_title(conv.title):
             return
         conv.title = first_line_title(text)
         self._expected[conv.id] = conv.title

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,9 @@ def error_dict(error: BaseException) -> dict[str, Any]:
     message = str(error) or type(error).__name__
     if not _is_api_error(error) and type(error).__name__ != "KeyringUnavailableError":
         # A bug, not a server answer: say so rather than show a bare "KeyError: 'x'".
-        message = f"Unexpected error ({type(error).__name__}: {error}); details are in the log."
+        message = QCoreApplication.translate(
+            "ChatWorker", "Unexpected error ({error}); details are in the log."
+        ).format(error=f"{type(error).__name__}: {error}")
     return {
         "message": message,
         "error_class": type(error).__name__,
@@ -219,7 +221,10 @@ def _cancelled_result() -> dict[str, Any]:
 
 def _refused() -> dict[str, Any]:
     return {
-        "message": "Another answer is still streaming; stop it first.",
+        # Translated when shown, like the other texts stored with a message.
+        "message": QT_TRANSLATE_NOOP(
+            "MessageErrors", "Another answer is still streaming; stop it first."
+        ),
         "error_class": "Busy",
         "status_code": None,
         "request_id": None,

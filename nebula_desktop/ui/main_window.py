@@ -34,7 +34,7 @@ from nebula_desktop.ui.actions import (
 from nebula_desktop.ui.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat_controller import ChatController
 from nebula_desktop.ui.chat_header import ChatHeader
-from nebula_desktop.ui.chat_titles import DEFAULT_TITLE
+from nebula_desktop.ui.chat_titles import default_title
 from nebula_desktop.ui.chat_worker import WorkerThread
 from nebula_desktop.ui.composer import Composer
 from nebula_desktop.ui.conversation_list import ConversationList
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         settings = self.settings
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
         conv = self.store.create(
-            title=DEFAULT_TITLE,
+            title=default_title(),
             model=self.header.model_name() or profile.default_model,
             system_prompt=settings.default_prompt_text() or None,
             profile_id=profile.id,

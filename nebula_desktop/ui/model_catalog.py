@@ -73,4 +73,4 @@ class ModelCatalog(QObject):
     def _on_background_models_failed(self, profile_id: str, message: str) -> None:
         self._header.set_models_busy(False)
         self._fetched.discard(profile_id)  # try again next time the profile is shown
-        self.failed.emit(f"Could not load the model list: {message}")
+        self.failed.emit(self.tr("Could not load the model list: {error}").format(error=message))

@@ -39,7 +39,10 @@ def read_source(source: Source) -> Conversation:
     """The conversation behind a source (a snapshot object, or a file read without writing)."""
     if isinstance(source, Conversation):
         return source
-    return conversation_from_dict(parse_json(read_import_file(source)))
+    try:
+        return conversation_from_dict(parse_json(read_import_file(source)))
+    except ExchangeError as exc:
+        raise ExchangeError(f"{source.name}: {exc}") from exc
 
 
 def render(conversations: Sequence[Conversation], fmt: str) -> str:

@@ -13,9 +13,9 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -27,7 +27,7 @@ from nebula_desktop.backup import (
     read_backup,
     restore_into,
 )
-from nebula_desktop.exchange import add_to_store
+from nebula_desktop.exchange import ImportReport, add_to_store
 from nebula_desktop.exchange.exporter import ImportResult, read_import
 from nebula_desktop.store.sync import find_conflicts
 from nebula_desktop.ui.background import BackgroundTask, run_in_background
@@ -37,7 +37,9 @@ from nebula_desktop.ui.export_dialog import ExportDialog
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
+# Chats saved per event-loop turn by import and restore: each save is a file write and an
+# fsync, so thousands at once would freeze the window for seconds.
+CHUNK = 25
 # Sync tools can drop a conflict copy at any time; a directory listing a minute is nothing.
 CONFLICT_CHECK_MS = 60_000
 
@@ -45,8 +47,12 @@ CONFLICT_CHECK_MS = 60_000
 class DataActions(QObject):
     """Export / import / backup / restore / conflict merging for ``window`` (a MainWindow)."""
 
+    import_finished = Signal(object)  # the ImportReport (None when it failed)
+    restore_finished = Signal(int)  # chats written (-1 when it failed or was refused)
+
     def __init__(self, window: Any) -> None:
         super().__init__(window)
+        self._writing = False  # an import or restore is saving chats
         self.window = window
         self.store = window.store
         self.conflict_bar = ConflictBar(window)
@@ -150,18 +156,68 @@ class DataActions(QObject):
         return self.last_task
 
     def _on_import_read(self, result: ImportResult) -> None:
-        try:
-            report = add_to_store(self.store, result.conversations)
-        except Exception as exc:  # a save failed part-way: say so, keep what was added
-            self._on_task_failed(exc)
+        if self._writing:
+            self._refuse_while_writing()
+            self.import_finished.emit(None)
             return
-        self.window.conv_list.reload()
-        if report.added:
-            self.window.open_conversation(report.added[0])
-        text = self.tr("Imported %n chat(s)", "", len(report.added))
-        if report.skipped:
-            text += self.tr("; %n already present", "", report.skipped)
-        self.window.show_status(text + ".", 10000)
+        report = ImportReport()
+
+        def write(chunk: list[Any]) -> None:
+            part = add_to_store(self.store, chunk)
+            report.added += part.added
+            report.renamed += part.renamed
+            report.skipped += part.skipped
+
+        def done(ok: bool) -> None:
+            self.window.conv_list.reload()
+            if report.added:
+                self.window.open_conversation(report.added[0])
+            if ok:
+                text = self.tr("Imported %n chat(s)", "", len(report.added))
+                if report.skipped:
+                    text += self.tr("; %n already present", "", report.skipped)
+                self.window.show_status(text + ".", 10000)
+            self.import_finished.emit(report if ok else None)
+
+        self._write_in_chunks(result.conversations, write, done)
+
+    def _write_in_chunks(
+        self, items: list[Any], write: Callable[[list[Any]], None], done: Callable[[bool], None]
+    ) -> None:
+        """Save ``items`` a chunk per event-loop turn; the chat area is disabled meanwhile so
+        nothing opens a chat that is about to be replaced."""
+        self._writing = True
+        central = self.window.centralWidget()
+        central.setEnabled(False)
+        remaining = list(items)
+        total = len(remaining)
+
+        def finish(ok: bool) -> None:
+            self._writing = False
+            central.setEnabled(True)
+            done(ok)
+
+        def step() -> None:
+            chunk = remaining[:CHUNK]
+            del remaining[:CHUNK]
+            try:
+                write(chunk)
+            except Exception as exc:  # a save failed part-way: say so, keep what was written
+                self._on_task_failed(exc)
+                finish(False)
+                return
+            if not remaining:
+                finish(True)
+                return
+            progress = self.tr("Saving chats… %1 of %2")
+            done_count = str(total - len(remaining))
+            self.window.show_status(progress.replace("%1", done_count).replace("%2", str(total)))
+            QTimer.singleShot(0, self, step)
+
+        step()
+
+    def _refuse_while_writing(self) -> None:
+        self.window.show_error(self.tr("Chats are still being saved; try again in a moment."))
 
     def _on_task_failed(self, error: BaseException) -> None:
         log.warning("data task failed: %s", error)
@@ -240,37 +296,41 @@ class DataActions(QObject):
 
     def apply_restore(self, contents: BackupContents) -> None:
         """Merge the backup's chats by id into the store, then refresh the window."""
-        ids = {c.id for c in contents.conversations}
-        written = self._replacing(ids, lambda: restore_into(self.store, contents.conversations))
-        if written is not None:
-            text = self.tr("Restored %n chat(s) from the backup.", "", len(written))
-            self.window.show_status(text, 10000)
-        if self.dialog is not None and isinstance(self.dialog, BackupDialog):
-            self.dialog.accept()
-
-    def _replacing(self, ids: set[str], job: Callable[[], T]) -> T | None:
-        """Run ``job`` (which rewrites chats ``ids``) with the open chat closed around it."""
+        if self._writing:
+            self._refuse_while_writing()
+            self.restore_finished.emit(-1)
+            return
         controller = self.window.controller
         if controller.is_busy():
             self.window.show_error(
                 self.tr("An answer is still arriving. Stop it or wait, then try again.")
             )
-            return None
+            self.restore_finished.emit(-1)
+            return
+        ids = {c.id for c in contents.conversations}
         current = controller.conv
         reopen = current.id if current is not None and current.id in ids else None
         if reopen is not None:
             controller.open(None)  # saves its draft into the version being replaced
-        try:
-            return job()
-        except Exception as exc:
-            self._on_task_failed(exc)
-            return None
-        finally:
+        written: list[str] = []
+
+        def write(chunk: list[Any]) -> None:
+            written.extend(restore_into(self.store, chunk))
+
+        def done(ok: bool) -> None:
             self.window.conv_list.reload()
             if reopen is not None:
                 self.window.open_conversation(reopen)
             elif current is not None:
                 self.window.conv_list.select(current.id)
+            if ok:
+                text = self.tr("Restored %n chat(s) from the backup.", "", len(written))
+                self.window.show_status(text, 10000)
+            if isinstance(self.dialog, BackupDialog):
+                self.dialog.accept()
+            self.restore_finished.emit(len(written) if ok else -1)
+
+        self._write_in_chunks(contents.conversations, write, done)
 
     # -- sync conflicts ----------------------------------------------------------------------------
     def check_conflicts(self) -> int:
@@ -291,6 +351,8 @@ class DataActions(QObject):
 
     def _merge_blocker(self, conv_id: str) -> str:
         controller = self.window.controller
+        if self._writing:
+            return self.tr("Chats are still being saved; try again in a moment.")
         if controller.is_busy():
             # The streaming chat's messages must not be swapped under it.
             return self.tr("An answer is still arriving; try again when it is done.")

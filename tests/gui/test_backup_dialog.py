@@ -66,7 +66,10 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
     assert box.text().startswith("Restore 1 conversation(s) from ")
     assert "Existing conversations with the same id will be replaced" in box.text()
     restore = next(b for b in box.buttons() if b.text() == "Restore")
-    restore.click()
+    with qtbot.waitSignal(window.data.restore_finished, timeout=10000) as finished:
+        restore.click()
+    assert finished.args == [1]
+    assert window.centralWidget().isEnabled()
 
     shown = window.controller.conv
     assert shown.id == conv.id and shown.messages[0].content == "two eggs"

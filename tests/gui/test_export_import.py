@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from nebula_desktop.exchange.json_export import export_json
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.export_dialog import ExportDialog
 from tests.unit.exchange.chatgpt_fixture import chatgpt_export
@@ -101,16 +102,16 @@ def test_chatgpt_import_adds_the_chats_and_opens_the_first(
     window = make_window()
     path = tmp_path / "conversations.json"
     path.write_text(json.dumps(chatgpt_export()), encoding="utf-8")
-    with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
-        pass
+    with qtbot.waitSignal(window.data.import_finished, timeout=10000):
+        window.data.import_path(str(path))
     titles = [s.title for s in window.store.list()]
     assert sorted(titles) == ["ChatGPT chat", "Monads"]
     assert window.controller.conv is not None and window.controller.conv.title == "Monads"
     assert window.view.model().rowCount() == len(window.controller.conv.messages) > 0
     assert "Imported 2 chat" in _status(window)
     # Importing the same file again adds nothing.
-    with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
-        pass
+    with qtbot.waitSignal(window.data.import_finished, timeout=10000):
+        window.data.import_path(str(path))
     assert len(window.store.list()) == 2
     assert "2 already present" in _status(window)
 
@@ -134,8 +135,8 @@ def test_json_export_imports_into_another_data_folder_unchanged(
         f.unlink()
     window = make_window(offline=True)
     assert window.store.list() == []
-    with qtbot.waitSignal(window.data.import_path(str(target)).done, timeout=10000):
-        pass
+    with qtbot.waitSignal(window.data.import_finished, timeout=10000):
+        window.data.import_path(str(target))
     after = {s.id: window.store.load(s.id).to_dict() for s in window.store.list()}
     assert after == before
 
@@ -176,3 +177,21 @@ def test_sync_conflict_bar_offers_a_merge_that_keeps_both_versions(
     assert shown.id == conv.id
     assert [m.content for m in shown.messages] == ["question", "answer from the laptop"]
     assert window.view.model().rowCount() == 2
+
+
+def test_importing_many_chats_saves_them_all_in_steps(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(offline=True)
+    convs = [
+        Conversation(id=f"chat{i:03d}", title=f"Chat {i}", created_at=1.0 + i, updated_at=2.0 + i)
+        for i in range(60)
+    ]
+    path = tmp_path / "many.json"
+    path.write_text(export_json(convs), encoding="utf-8")
+    with qtbot.waitSignal(window.data.import_finished, timeout=20000) as finished:
+        window.data.import_path(str(path))
+    assert len(finished.args[0].added) == 60
+    assert len(window.store.list()) == 60
+    assert window.conv_list.model.rowCount() == 60
+    assert window.centralWidget().isEnabled()

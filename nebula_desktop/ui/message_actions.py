@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QCoreApplication, QMimeData
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -14,27 +14,29 @@ if TYPE_CHECKING:
     from nebula_desktop.store import Message
     from nebula_desktop.ui.message_documents import RenderedDoc
 
-# (action, label) pairs; the action names are the ones MessageDelegate.action_triggered emits.
-COPY = ("copy", "Copy")
-COPY_MARKDOWN = ("copy_markdown", "Copy as Markdown")
+
+def _tr(text: str) -> str:
+    # Labels are the "MessageRow" texts listed in message_layout.MESSAGE_TEXTS.
+    return QCoreApplication.translate("MessageRow", text)
 
 
 def message_actions(
     msg: Message, is_last_assistant: bool, streaming: bool
 ) -> list[tuple[str, str]]:
     """Actions offered for ``msg`` (in menu order)."""
-    actions = [COPY, COPY_MARKDOWN]
+    # (action, label) pairs; the action names are the ones MessageDelegate.action_triggered emits.
+    actions = [("copy", _tr("Copy")), ("copy_markdown", _tr("Copy as Markdown"))]
     if msg.role == "user":
-        actions.append(("edit", "Edit"))
+        actions.append(("edit", _tr("Edit")))
     elif msg.role == "assistant" and not streaming:
         if is_last_assistant:
-            actions.append(("regenerate", "Regenerate"))
+            actions.append(("regenerate", _tr("Regenerate")))
         if msg.error or not msg.complete:
-            actions.append(("retry", "Retry"))
+            actions.append(("retry", _tr("Retry")))
             if msg.content:
-                actions.append(("continue", "Continue"))
+                actions.append(("continue", _tr("Continue")))
     if msg.reasoning and msg.role != "user":
-        actions.append(("thinking", "Show/Hide Thinking"))
+        actions.append(("thinking", _tr("Show/Hide Thinking")))
     return actions
 
 
@@ -60,8 +62,10 @@ def build_menu(
     """
     menu = QMenu(parent)
     if link is not None:
-        menu.addAction("Open Link…", lambda: trigger("link", link))
-        menu.addAction("Copy Link Address", lambda: QGuiApplication.clipboard().setText(link))
+        open_text = QCoreApplication.translate("MessageMenu", "Open Link…")
+        copy_text = QCoreApplication.translate("MessageMenu", "Copy Link Address")
+        menu.addAction(open_text, lambda: trigger("link", link))
+        menu.addAction(copy_text, lambda: QGuiApplication.clipboard().setText(link))
         menu.addSeparator()
     for name, label in actions:
         menu.addAction(label, _bound(trigger, name))

@@ -6,12 +6,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
     from nebula_desktop.ui.message_documents import RenderedDoc
+
+# The texts painted in message rows (context "MessageRow"), spelled out for lupdate: the
+# painting code looks them up with a short helper lupdate cannot follow.
+MESSAGE_TEXTS = (
+    QT_TRANSLATE_NOOP("MessageRow", "You"),
+    QT_TRANSLATE_NOOP("MessageRow", "Assistant"),
+    QT_TRANSLATE_NOOP("MessageRow", "System"),
+    QT_TRANSLATE_NOOP("MessageRow", "writing…"),
+    QT_TRANSLATE_NOOP("MessageRow", "thinking…"),
+    QT_TRANSLATE_NOOP("MessageRow", "Copy"),
+    QT_TRANSLATE_NOOP("MessageRow", "Copy as Markdown"),
+    QT_TRANSLATE_NOOP("MessageRow", "Edit"),
+    QT_TRANSLATE_NOOP("MessageRow", "Regenerate"),
+    QT_TRANSLATE_NOOP("MessageRow", "Retry"),
+    QT_TRANSLATE_NOOP("MessageRow", "Continue"),
+    QT_TRANSLATE_NOOP("MessageRow", "Show/Hide Thinking"),
+    QT_TRANSLATE_NOOP("MessageRow", "Waiting for the answer…"),
+    QT_TRANSLATE_NOOP("MessageRow", "Incomplete answer"),
+    QT_TRANSLATE_NOOP("MessageRow", "No answer"),
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MessageRow", text)
+
 
 ROW_VPAD = 10  # space above and below each message
 SIDE = 24  # minimum left/right margin of the message column
@@ -136,11 +161,17 @@ def usage_text(msg: Message) -> str:
     completion = usage.get("completion_tokens")
     parts: list[str] = []
     if isinstance(total, int):
-        parts.append(f"{total:,} tokens")
+        parts.append(
+            QCoreApplication.translate("MessageRow", "{tokens} tokens").format(tokens=f"{total:,}")
+        )
     if isinstance(prompt, int) and isinstance(completion, int):
-        parts.append(f"{prompt:,} in / {completion:,} out")
+        parts.append(
+            QCoreApplication.translate("MessageRow", "{prompt} in / {completion} out").format(
+                prompt=f"{prompt:,}", completion=f"{completion:,}"
+            )
+        )
     if msg.finish_reason == "length":
-        parts.append("cut off at the token limit")
+        parts.append(QCoreApplication.translate("MessageRow", "cut off at the token limit"))
     return " · ".join(parts)
 
 
@@ -148,10 +179,11 @@ def thinking_label(msg: Message, streaming: bool, is_open: bool) -> str:
     """The text on the Thinking toggle."""
     arrow = "▾" if is_open else "▸"
     if streaming and not msg.content:
-        return f"{arrow} Thinking…"
+        return f"{arrow} " + QCoreApplication.translate("MessageRow", "Thinking…")
     if msg.reasoning_seconds:
-        return f"{arrow} Thought for {msg.reasoning_seconds:.1f} s"
-    return f"{arrow} Thinking"
+        thought = QCoreApplication.translate("MessageRow", "Thought for {seconds} s")
+        return f"{arrow} " + thought.format(seconds=f"{msg.reasoning_seconds:.1f}")
+    return f"{arrow} " + QCoreApplication.translate("MessageRow", "Thinking")
 
 
 def needs_error_box(msg: Message, streaming: bool) -> bool:
@@ -187,19 +219,22 @@ def layout_error(
     pad, inner = 10, w - 20
     top = y
     y += pad
-    lines = [("Incomplete answer" if msg.content else "No answer", True)]
+    lines = [(_tr("Incomplete answer") if msg.content else _tr("No answer"), True)]
     if msg.error:
-        lines.append((msg.error, False))
+        # The app's own texts stored with a message are translated here; the product's error
+        # texts from the API client are not in the catalogue and stay as they are.
+        lines.append((QCoreApplication.translate("MessageErrors", msg.error), False))
     if msg.request_id:
-        lines.append((f"Request id: {msg.request_id}", False))
+        request = QCoreApplication.translate("MessageRow", "Request id: {id}")
+        lines.append((request.format(id=msg.request_id), False))
     for text, bold in lines:
         h = wrapped_height(fm_bold if bold else fm, inner, text)
         lay.error_lines.append((text, QRect(x + pad, y, inner, h), bold))
         y += h + 2
     y += 6
-    items = [("retry", "Retry")]
+    items = [("retry", _tr("Retry"))]
     if msg.content:
-        items.append(("continue", "Continue"))
+        items.append(("continue", _tr("Continue")))
     lay.buttons = button_row(fm, x + pad, y, items)
     y += lay.buttons[0][2].height() + pad
     lay.error_rect = QRect(x, top, w, y - top)

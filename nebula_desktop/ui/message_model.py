@@ -43,7 +43,7 @@ class MessageModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return msg.content if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            who = "You" if msg.role == "user" else (msg.model or "Assistant")
+            who = self.tr("You") if msg.role == "user" else (msg.model or self.tr("Assistant"))
             return f"{who}: {msg.content}"
         if role == self.MessageRole:
             return msg

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize
 from PySide6.QtGui import QFontMetrics
 
 from nebula_desktop.ui.message_layout import (
@@ -28,6 +28,11 @@ from nebula_desktop.ui.message_layout import (
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
     from nebula_desktop.ui.message_documents import RenderedDoc
+
+
+def _tr(text: str) -> str:
+    # Called with literals only, each also listed for lupdate in message_layout.MESSAGE_TEXTS.
+    return QCoreApplication.translate("MessageRow", text)
 
 
 def build_row_layout(
@@ -56,22 +61,24 @@ def build_row_layout(
     y = top + ROW_VPAD
     # Header: who is speaking, and (on hover) the actions for this message.
     if is_user:
-        lay.header_text = "You"
+        lay.header_text = _tr("You")
     elif msg.role == "assistant":
-        lay.header_text = f"Assistant · {msg.model}" if msg.model else "Assistant"
+        lay.header_text = _tr("Assistant")
+        if msg.model:
+            lay.header_text += f" · {msg.model}"
     else:
-        lay.header_text = msg.role.capitalize()
+        lay.header_text = _tr("System") if msg.role == "system" else msg.role.capitalize()
     if streaming:
-        lay.header_text += "  ·  writing…" if msg.content else "  ·  thinking…"
+        lay.header_text += "  ·  " + (_tr("writing…") if msg.content else _tr("thinking…"))
     header_h = fm_bold.height() + 6
     text_w = fm_bold.horizontalAdvance(lay.header_text)
     hx = right - text_w if is_user else col_x
     lay.header_rect = QRect(hx, y, text_w, header_h)
-    actions = [("copy", "Copy"), ("copy_markdown", "Copy as Markdown")]
+    actions = [("copy", _tr("Copy")), ("copy_markdown", _tr("Copy as Markdown"))]
     if is_user:
-        actions.append(("edit", "Edit"))
+        actions.append(("edit", _tr("Edit")))
     elif last_assistant and not streaming:
-        actions.append(("regenerate", "Regenerate"))
+        actions.append(("regenerate", _tr("Regenerate")))
     if is_user:
         lay.actions = button_row(fm_small, 0, y, actions, right_to_left=hx - 10)
     else:
@@ -127,7 +134,7 @@ def build_row_layout(
             y += body_h
         lay.body_doc = doc
     elif streaming:
-        lay.placeholder = "…" if msg.reasoning else "Waiting for the answer…"
+        lay.placeholder = "…" if msg.reasoning else _tr("Waiting for the answer…")
         lay.body_rect = QRect(col_x, y, col_w, QFontMetrics(fonts.base).height())
         y += lay.body_rect.height()
     if msg.alternatives:

@@ -67,7 +67,7 @@ class MessageView(QListView):
         self._anchor = ScrollAnchor(self)
         self._context_menu: QMenu | None = None
         self.setObjectName("messageView")
-        self.setAccessibleName("Messages")
+        self.setAccessibleName(self.tr("Messages"))
         self._model = MessageModel(self)
         self._delegate = MessageDelegate(self)
         self._delegate.view_width = self.viewport().width()
@@ -289,7 +289,7 @@ class MessageView(QListView):
         else:
             entry = self._delegate.body_document(msg)
             QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
-        self.status_message.emit("Copied")
+        self.status_message.emit(self.tr("Copied"))
 
     def viewportEvent(self, event: QEvent) -> bool:
         """Hovering a link shows its full address before anyone clicks it."""
@@ -348,18 +348,19 @@ class MessageView(QListView):
             self._copy_message(msg)
         elif action == "copy_markdown":
             QGuiApplication.clipboard().setText(msg.content)
-            self.status_message.emit("Copied as Markdown")
+            self.status_message.emit(self.tr("Copied as Markdown"))
         elif action == "copy_code":
             code = self._delegate.code_block(msg, arg)
             if code is not None:
                 QGuiApplication.clipboard().setText(code)
-                self.status_message.emit("Code copied")
+                self.status_message.emit(self.tr("Code copied"))
         elif action == "link":
             scheme = arg.split(":", 1)[0].lower()
             if scheme in ("http", "https"):
                 self.link_activated.emit(arg)
             else:
-                self.status_message.emit(f"Not opened (only web links open): {arg}")
+                refused = self.tr("Not opened (only web links open): {url}")
+                self.status_message.emit(refused.format(url=arg))
         elif action in ("branch_prev", "branch_next"):
             self.flip_version(msg.id, -1 if action == "branch_prev" else 1)
         elif action == "thinking":

@@ -9,6 +9,7 @@ thread-safe, and a merge is two small file writes and a rename.
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -45,13 +46,18 @@ class ConflictBar(QFrame):
         self.review_button.clicked.connect(self.review_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 6, 4)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label)
         layout.addWidget(self.review_button)
+        layout.addStretch(1)
         self.hide()
 
     def set_count(self, count: int) -> None:
         """Show the bar for ``count`` copies (hide it for none)."""
-        self.label.setText(self.tr("%n conflicting copies found from sync", "", count) + " —")
+        if count == 1:  # English has no numerus forms without a translation file
+            text = self.tr("1 conflicting copy found from sync")
+        else:
+            text = self.tr("%n conflicting copies found from sync", "", count)
+        self.label.setText(text + " —")
         self.setVisible(count > 0)
 
 
@@ -105,12 +111,20 @@ class ConflictDialog(QDialog):
         self.set_copies(copies)
 
     def set_copies(self, copies: list[ConflictCopy]) -> None:
-        """Fill the list: "<chat title> — <copy file> (<tool>)"."""
+        """Fill the list: "<chat title> — copy from <tool>, saved <time>"."""
         self.list.clear()
         for copy in copies:
             summary = self._store.summary(copy.original_id)
             title = summary.title if summary is not None else self.tr("(deleted chat)")
-            item = QListWidgetItem(f"{title} — {copy.path.name} ({copy.tool})")
+            try:
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.path.stat().st_mtime))
+            except OSError:
+                when = ""
+            label = self.tr("%1 — copy from %2, saved %3")
+            item = QListWidgetItem(
+                label.replace("%1", title).replace("%2", copy.tool).replace("%3", when)
+            )
+            item.setToolTip(str(copy.path))  # the full file name, for the curious
             item.setData(Qt.ItemDataRole.UserRole, copy)
             self.list.addItem(item)
         enabled = self.list.count() > 0

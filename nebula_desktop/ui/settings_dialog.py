@@ -3,7 +3,8 @@
 ``SettingsDialog(settings, settings_store, session_keys, parent=None, first_run=False)``
 
 * Profiles tab: a list (Add, Duplicate, Remove — never the last) and a ``ProfileEditor``.
-* General tab: theme (Follow system / Light / Dark), font size, auto-title, message text in log.
+* General tab: language (Follow system / English / 简体中文, applied at the next start), theme
+  (Follow system / Light / Dark), font size, auto-title, message text in log.
 * ``first_run=True``: a welcome line and the cursor in the key field.
 
 The dialog edits a copy; Save validates, writes the copy into ``settings`` (the caller's object,
@@ -23,7 +24,7 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,12 +50,20 @@ from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset, profile_from_preset
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.background import run_in_background
+from nebula_desktop.ui.i18n import language_names
 from nebula_desktop.ui.profile_editor import ProfileEditor, base_url_problems
 
 log = logging.getLogger(__name__)
 
-THEMES = (("system", "Follow system"), ("light", "Light"), ("dark", "Dark"))
-WELCOME = "Welcome to Nebula Desktop! Paste your ai-nebula API key to start."
+# Translated where they are shown (context "SettingsDialog").
+THEMES = (
+    ("system", QT_TRANSLATE_NOOP("SettingsDialog", "Follow system")),
+    ("light", QT_TRANSLATE_NOOP("SettingsDialog", "Light")),
+    ("dark", QT_TRANSLATE_NOOP("SettingsDialog", "Dark")),
+)
+WELCOME = QT_TRANSLATE_NOOP(
+    "SettingsDialog", "Welcome to Nebula Desktop! Paste your ai-nebula API key to start."
+)
 
 
 def _store_keys(keys: dict[str, str]) -> list[str]:
@@ -85,7 +94,7 @@ class SettingsDialog(QDialog):
         first_run: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self._settings = settings
         self._settings_store = settings_store
         self._session_keys = session_keys
@@ -95,20 +104,20 @@ class SettingsDialog(QDialog):
         self._removed_ids: list[str] = []
         self._pending_keys: dict[str, str] = {}
 
-        self.welcome_label = QLabel(WELCOME)
+        self.welcome_label = QLabel(self.tr(WELCOME))
         self.welcome_label.setObjectName("welcomeLabel")
         self.welcome_label.setWordWrap(True)
         self.welcome_label.setVisible(first_run)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_profiles_tab(), "&Profiles")
-        self.tabs.addTab(self._build_general_tab(), "&General")
+        self.tabs.addTab(self._build_profiles_tab(), self.tr("&Profiles"))
+        self.tabs.addTab(self._build_general_tab(), self.tr("&General"))
 
         self.save_error = QLabel()
         self.save_error.setObjectName("fieldError")
         self.save_error.setWordWrap(True)
         self.save_error.hide()
-        self.session_button = QPushButton("Keep the key for this session only")
+        self.session_button = QPushButton(self.tr("Keep the key for this session only"))
         self.session_button.clicked.connect(self._on_session_button_clicked)
         self.session_button.hide()
 
@@ -134,10 +143,10 @@ class SettingsDialog(QDialog):
 
     def _build_profiles_tab(self) -> QWidget:
         self.profile_list = QListWidget()
-        self.profile_list.setAccessibleName("Profiles")
+        self.profile_list.setAccessibleName(self.tr("Profiles"))
         self.profile_list.setMinimumWidth(170)
         self.profile_list.currentRowChanged.connect(self._on_profile_list_current_row_changed)
-        self.add_button = QPushButton("Add")
+        self.add_button = QPushButton(self.tr("Add"))
         self.add_button.clicked.connect(lambda: self.add_profile())
         # "Add ▾": one click to a ready profile for a known server (ai-nebula, OpenAI, Ollama…).
         self.preset_button = QToolButton()
@@ -150,11 +159,11 @@ class SettingsDialog(QDialog):
             action.setData(preset.id)
             action.triggered.connect(lambda _checked=False, pid=preset.id: self.add_profile(pid))
         self.preset_button.setMenu(self.preset_menu)
-        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate_profile)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_profile)
-        self.default_check = QCheckBox("Use for new chats")
+        self.default_check = QCheckBox(self.tr("Use for new chats"))
         self.default_check.toggled.connect(self._on_default_check_toggled)
 
         buttons = QHBoxLayout()
@@ -190,31 +199,47 @@ class SettingsDialog(QDialog):
 
     def _build_general_tab(self) -> QWidget:
         s = self._settings
+        self.language_combo = QComboBox()
+        self.language_combo.setAccessibleName(self.tr("Language"))
+        for code, name in language_names():
+            self.language_combo.addItem(name, code)
+        self.language_combo.setCurrentIndex(max(self.language_combo.findData(s.language), 0))
+        # Widgets take their texts when they are built: a new language needs a new start.
+        self.language_note = QLabel(self.tr("Restart Nebula Desktop to change the language."))
+        self.language_note.setObjectName("languageNote")
+        self.language_note.setWordWrap(True)
+        self.language_note.setEnabled(False)  # muted, like a hint
         self.theme_combo = QComboBox()
-        self.theme_combo.setAccessibleName("Theme")
+        self.theme_combo.setAccessibleName(self.tr("Theme"))
         for value, label in THEMES:
-            self.theme_combo.addItem(label, value)
+            self.theme_combo.addItem(self.tr(label), value)
         self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
 
         self.font_spin = QSpinBox()
-        self.font_spin.setAccessibleName("Font size")
+        self.font_spin.setAccessibleName(self.tr("Font size"))
         self.font_spin.setRange(0, 32)
-        self.font_spin.setSpecialValueText("System")
-        self.font_spin.setSuffix(" pt")
+        self.font_spin.setSpecialValueText(self.tr("System"))
+        self.font_spin.setSuffix(self.tr(" pt"))
         self.font_spin.setValue(int(s.font_size))
 
-        self.auto_title_check = QCheckBox("Ask the model for a short title after the first answer")
+        self.auto_title_check = QCheckBox(
+            self.tr("Ask the model for a short title after the first answer")
+        )
         self.auto_title_check.setChecked(bool(s.auto_title))
         self.log_text_check = QCheckBox(
-            "Write message text to the log file (for troubleshooting; off keeps chats private)"
+            self.tr(
+                "Write message text to the log file (for troubleshooting; off keeps chats private)"
+            )
         )
         self.log_text_check.setChecked(bool(s.log_message_text))
 
         tab = QWidget()
         form = QFormLayout(tab)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("&Theme:", self.theme_combo)
-        form.addRow("&Font size:", self.font_spin)
+        form.addRow(self.tr("&Language:"), self.language_combo)
+        form.addRow("", self.language_note)
+        form.addRow(self.tr("&Theme:"), self.theme_combo)
+        form.addRow(self.tr("&Font size:"), self.font_spin)
         form.addRow("", self.auto_title_check)
         form.addRow("", self.log_text_check)
         return tab
@@ -236,7 +261,9 @@ class SettingsDialog(QDialog):
         self.remove_button.setEnabled(len(self._profiles) > 1)
 
     def _item_text(self, profile: Profile) -> str:
-        return f"{profile.name} (default)" if profile.id == self._default_id else profile.name
+        if profile.id == self._default_id:
+            return self.tr("{name} (default)").format(name=profile.name)
+        return profile.name
 
     def _current(self) -> Profile | None:
         return self.editor.current_profile()
@@ -273,7 +300,7 @@ class SettingsDialog(QDialog):
             )
         else:
             profile = Profile(
-                id=self._new_id(), name="New profile", base_url="http://localhost:11434/v1"
+                id=self._new_id(), name=self.tr("New profile"), base_url="http://localhost:11434/v1"
             )
         self._profiles.append(profile)
         self._fill_profile_list(profile.id)
@@ -287,7 +314,9 @@ class SettingsDialog(QDialog):
         if source is None:
             return
         profile = dataclasses.replace(
-            copy.deepcopy(source), id=self._new_id(), name=f"{source.name} copy"
+            copy.deepcopy(source),
+            id=self._new_id(),
+            name=self.tr("{name} copy").format(name=source.name),
         )
         self._profiles.append(profile)
         self._fill_profile_list(profile.id)
@@ -343,11 +372,12 @@ class SettingsDialog(QDialog):
         for row, profile in enumerate(self._profiles):
             errors, _warnings = base_url_problems(profile.base_url)
             if not profile.name.strip():
-                errors.insert(0, "Give the profile a name.")
+                errors.insert(0, self.tr("Give the profile a name."))
             if errors:
                 self.tabs.setCurrentIndex(0)
                 self.profile_list.setCurrentRow(row)
-                self._show_save_error(f"{profile.name or 'Profile'}: {errors[0]}")
+                name = profile.name or self.tr("Profile")
+                self._show_save_error(self.tr("{name}: {error}").format(name=name, error=errors[0]))
                 return
         s = self._settings
         # A changed address must be allowed again before a key goes there in clear text.
@@ -359,6 +389,7 @@ class SettingsDialog(QDialog):
         }
         s.profiles = copy.deepcopy(self._profiles)
         s.default_profile_id = self._default_id
+        s.language = str(self.language_combo.currentData() or "")
         s.theme = str(self.theme_combo.currentData())
         s.font_size = self.font_spin.value()
         s.auto_title = self.auto_title_check.isChecked()
@@ -388,7 +419,7 @@ class SettingsDialog(QDialog):
         for key in keys.values():
             register_secret(key)
         self._pending_keys = keys
-        self._set_busy(True, "Saving the key in the keyring…")
+        self._set_busy(True, self.tr("Saving the key in the keyring…"))
         run_in_background(
             _store_keys,
             keys,
@@ -420,12 +451,18 @@ class SettingsDialog(QDialog):
         self.save_error.style().polish(self.save_error)
         if isinstance(exc, secrets.KeyringUnavailableError):
             log.warning("no usable keyring: %s", exc)
-            self._show_save_error(f"Settings saved, but the key was not: {exc}")
+            self._show_save_error(
+                self.tr("Settings saved, but the key was not: {error}").format(error=exc)
+            )
             self.session_button.show()
             self.session_button.setFocus()
         else:
             log.error("storing the key failed: %s", exc)
-            self._show_save_error(f"Settings saved, but the key could not be stored: {exc}")
+            self._show_save_error(
+                self.tr("Settings saved, but the key could not be stored: {error}").format(
+                    error=exc
+                )
+            )
             self.session_button.show()
 
     def _on_session_button_clicked(self) -> None:

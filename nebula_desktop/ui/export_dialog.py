@@ -162,13 +162,13 @@ class ExportDialog(QDialog):
     def _suggest_path(self, *_args: Any) -> None:
         folder = Path(self.path_edit.text()).parent if self.path_edit.text() else Path.home()
         if self.one_per_chat.isChecked():
-            self.path_edit.setText(str(folder / "Nebula chats"))
+            self.path_edit.setText(str(folder / self.tr("Nebula chats")))
             return
         ids = self.chosen_ids()
         if len(ids) == 1 and self._current is not None and ids[0] == self._current.id:
             stem = safe_file_stem(self._current.title, "chat")
         else:
-            stem = "Nebula chats"
+            stem = self.tr("Nebula chats")
         self.path_edit.setText(str(folder / f"{stem}{FORMATS[self.fmt()]}"))
 
     def _on_browse_clicked(self) -> None:

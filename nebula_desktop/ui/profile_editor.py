@@ -18,7 +18,7 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -46,11 +46,16 @@ from nebula_desktop.ui.background import run_in_background
 
 log = logging.getLogger(__name__)
 
-STORED_PLACEHOLDER = "•••• stored in the keyring"
-SESSION_PLACEHOLDER = "•••• kept for this session only"
-EMPTY_PLACEHOLDER = "Paste your API key (sk-…)"
-CHECKING_PLACEHOLDER = "Checking the keyring…"
-FORGET_PLACEHOLDER = "The saved key will be removed on Save"
+# Translated where they are shown (context "ProfileEditor").
+STORED_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "•••• stored in the keyring")
+SESSION_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "•••• kept for this session only")
+EMPTY_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Paste your API key (sk-…)")
+CHECKING_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Checking the keyring…")
+FORGET_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "The saved key will be removed on Save")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ProfileEditor", text)
 
 
 def _is_local_host(host: str) -> bool:
@@ -62,27 +67,51 @@ def _is_local_host(host: str) -> bool:
         return False
 
 
+def _new_profile_name() -> str:
+    # The settings dialog names a blank profile with this text (context "SettingsDialog").
+    return QCoreApplication.translate("SettingsDialog", "New profile")
+
+
 def base_url_problems(url: str) -> tuple[list[str], list[str]]:
     """(errors that block saving, warnings worth reading) for an API base URL."""
     url = url.strip()
     if not url:
-        return ["Enter the server's base URL, e.g. https://llm.ai-nebula.com/v1."], []
+        return [
+            QCoreApplication.translate(
+                "ProfileEditor", "Enter the server's base URL, e.g. https://llm.ai-nebula.com/v1."
+            )
+        ], []
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return ["The base URL must start with https:// (or http:// for a local server)."], []
+        return [
+            QCoreApplication.translate(
+                "ProfileEditor",
+                "The base URL must start with https:// (or http:// for a local server).",
+            )
+        ], []
     warnings: list[str] = []
     path = parts.path.rstrip("/")
     if path.endswith("/chat/completions") or path.endswith("/models"):
-        warnings.append("Enter the base URL only, without /chat/completions or /models.")
+        warnings.append(
+            QCoreApplication.translate(
+                "ProfileEditor", "Enter the base URL only, without /chat/completions or /models."
+            )
+        )
     elif "/v1" not in path:
         warnings.append(
-            "This does not look like an API base: OpenAI-compatible servers usually end in "
-            "/v1 (e.g. https://llm.ai-nebula.com/v1)."
+            QCoreApplication.translate(
+                "ProfileEditor",
+                "This does not look like an API base: OpenAI-compatible servers usually end in "
+                "/v1 (e.g. https://llm.ai-nebula.com/v1).",
+            )
         )
     if parts.scheme == "http" and not _is_local_host(parts.hostname):
         warnings.append(
-            "Plain http:// to another computer: your API key would travel in clear text. "
-            "Use https:// unless you trust every network in between."
+            QCoreApplication.translate(
+                "ProfileEditor",
+                "Plain http:// to another computer: your API key would travel in clear text. "
+                "Use https:// unless you trust every network in between.",
+            )
         )
     return [], warnings
 
@@ -98,14 +127,21 @@ def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
         name, sep, value = line.partition(":")
         name = name.strip()
         if not sep or not name or any(c.isspace() for c in name):
-            problems.append(f"Header line {number} should look like “Name: value”.")
+            problems.append(
+                QCoreApplication.translate(
+                    "ProfileEditor", "Header line {number} should look like “Name: value”."
+                ).format(number=number)
+            )
             continue
         if is_secret_header(name):
             # Settings are a plain file and never keep credentials: say so instead of
             # silently dropping the line on save.
             problems.append(
-                f"Header line {number} ({name}) carries a credential: put the key in the "
-                "API key field, which goes to the system keyring."
+                QCoreApplication.translate(
+                    "ProfileEditor",
+                    "Header line {number} ({name}) carries a credential: put the key in the "
+                    "API key field, which goes to the system keyring.",
+                ).format(number=number, name=name)
             )
             continue
         headers[name] = value.strip()
@@ -163,69 +199,69 @@ class ProfileEditor(QWidget):
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Profile name")
+        self.name_edit.setAccessibleName(self.tr("Profile name"))
         self.name_edit.textEdited.connect(self.name_edited)
 
         self.url_edit = QLineEdit()
-        self.url_edit.setAccessibleName("Base URL")
+        self.url_edit.setAccessibleName(self.tr("Base URL"))
         self.url_edit.setPlaceholderText("https://llm.ai-nebula.com/v1")
         self.url_edit.textChanged.connect(self._on_url_edit_text_changed)
         self.url_warning = self._note_label("fieldWarning")
 
-        self.needs_key_check = QCheckBox("This server needs an API key")
+        self.needs_key_check = QCheckBox(self.tr("This server needs an API key"))
         self.needs_key_check.toggled.connect(self._on_needs_key_toggled)
 
         self.key_edit = QLineEdit()
-        self.key_edit.setAccessibleName("API key")
+        self.key_edit.setAccessibleName(self.tr("API key"))
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText(EMPTY_PLACEHOLDER)
+        self.key_edit.setPlaceholderText(_tr(EMPTY_PLACEHOLDER))
         self.key_edit.textEdited.connect(self._on_key_edit_text_edited)
         self.show_key_button = QToolButton()
-        self.show_key_button.setText("Show")
+        self.show_key_button.setText(self.tr("Show"))
         self.show_key_button.setCheckable(True)
-        self.show_key_button.setAccessibleName("Show API key")
+        self.show_key_button.setAccessibleName(self.tr("Show API key"))
         self.show_key_button.toggled.connect(self._on_show_key_toggled)
         self.forget_key_button = QToolButton()
-        self.forget_key_button.setText("Forget")
-        self.forget_key_button.setAccessibleName("Forget the saved API key")
-        self.forget_key_button.setToolTip("Remove this profile's key on Save")
+        self.forget_key_button.setText(self.tr("Forget"))
+        self.forget_key_button.setAccessibleName(self.tr("Forget the saved API key"))
+        self.forget_key_button.setToolTip(self.tr("Remove this profile's key on Save"))
         self.forget_key_button.clicked.connect(self._on_forget_key_clicked)
         self.forget_key_button.hide()
         self.key_note = self._note_label("fieldError")
 
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
-        self.model_combo.setAccessibleName("Default model")
+        self.model_combo.setAccessibleName(self.tr("Default model"))
         self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         model_line = self.model_combo.lineEdit()
         if model_line is not None:
-            model_line.setPlaceholderText("e.g. gpt-4o-mini (Test connection lists them)")
+            model_line.setPlaceholderText(self.tr("e.g. gpt-4o-mini (Test connection lists them)"))
 
         self.temperature_spin = QDoubleSpinBox()
         self.temperature_spin.setRange(0.0, 2.0)
         self.temperature_spin.setSingleStep(0.1)
         self.temperature_spin.setDecimals(2)
-        self.temperature_spin.setAccessibleName("Temperature")
+        self.temperature_spin.setAccessibleName(self.tr("Temperature"))
 
         self.timeout_spin = QDoubleSpinBox()
         self.timeout_spin.setRange(5.0, 3600.0)
         self.timeout_spin.setDecimals(0)
         self.timeout_spin.setSuffix(" s")
-        self.timeout_spin.setAccessibleName("Timeout")
+        self.timeout_spin.setAccessibleName(self.tr("Timeout"))
 
         self.proxy_edit = QLineEdit()
-        self.proxy_edit.setAccessibleName("Proxy")
-        self.proxy_edit.setPlaceholderText("empty: use the system's proxy settings")
+        self.proxy_edit.setAccessibleName(self.tr("Proxy"))
+        self.proxy_edit.setPlaceholderText(self.tr("empty: use the system's proxy settings"))
 
         self.ca_edit = QLineEdit()
-        self.ca_edit.setAccessibleName("CA bundle")
-        self.ca_edit.setPlaceholderText("empty: the system's certificates")
-        ca_browse = QPushButton("Browse…")
+        self.ca_edit.setAccessibleName(self.tr("CA bundle"))
+        self.ca_edit.setPlaceholderText(self.tr("empty: the system's certificates"))
+        ca_browse = QPushButton(self.tr("Browse…"))
         ca_browse.clicked.connect(self._on_ca_browse_clicked)
 
         self.headers_edit = QPlainTextEdit()
-        self.headers_edit.setAccessibleName("Extra headers")
-        self.headers_edit.setPlaceholderText("One per line, e.g.\nX-Team: research")
+        self.headers_edit.setAccessibleName(self.tr("Extra headers"))
+        self.headers_edit.setPlaceholderText(self.tr("One per line, e.g.\nX-Team: research"))
         self.headers_edit.setTabChangesFocus(True)
         self.headers_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.headers_note = self._note_label("fieldWarning")
@@ -240,8 +276,8 @@ class ProfileEditor(QWidget):
         )
         self.price_table = PriceTable(self)
 
-        self.test_button = QPushButton("Test connection")
-        self.test_button.setAccessibleName("Test connection")
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.setAccessibleName(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
@@ -263,18 +299,18 @@ class ProfileEditor(QWidget):
         self.form = form  # the dialog adds its own rows (e.g. "Use for new chats")
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Pre&set:"), self.preset_combo)
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("Base &URL:", self.url_edit)
+        form.addRow(self.tr("&Name:"), self.name_edit)
+        form.addRow(self.tr("Base &URL:"), self.url_edit)
         form.addRow("", self.url_warning)
         form.addRow("", self.needs_key_check)
-        form.addRow(self._buddy_label("API &key:", self.key_edit), key_row)
+        form.addRow(self._buddy_label(self.tr("API &key:"), self.key_edit), key_row)
         form.addRow("", self.key_note)
-        form.addRow("Default &model:", self.model_combo)
-        form.addRow("&Temperature:", self.temperature_spin)
-        form.addRow("T&imeout:", self.timeout_spin)
-        form.addRow("&Proxy:", self.proxy_edit)
-        form.addRow(self._buddy_label("&CA bundle:", self.ca_edit), ca_row)
-        form.addRow("Extra &headers:", self.headers_edit)
+        form.addRow(self.tr("Default &model:"), self.model_combo)
+        form.addRow(self.tr("&Temperature:"), self.temperature_spin)
+        form.addRow(self.tr("T&imeout:"), self.timeout_spin)
+        form.addRow(self.tr("&Proxy:"), self.proxy_edit)
+        form.addRow(self._buddy_label(self.tr("&CA bundle:"), self.ca_edit), ca_row)
+        form.addRow(self.tr("Extra &headers:"), self.headers_edit)
         form.addRow("", self.headers_note)
         form.addRow("", self.thinking_check)
         form.addRow(self.tr("Prices:"), self.price_table)
@@ -331,14 +367,14 @@ class ProfileEditor(QWidget):
         problems: list[str] = []
         name = self.name_edit.text().strip()
         if not name:
-            problems.append("Give the profile a name.")
+            problems.append(self.tr("Give the profile a name."))
         url_errors, _warnings = base_url_problems(self.url_edit.text())
         problems.extend(url_errors)
         headers, header_problems = parse_headers(self.headers_edit.toPlainText())
         problems.extend(header_problems)
         ca_bundle = self.ca_edit.text().strip()
         if ca_bundle and not os.path.isfile(os.path.expanduser(ca_bundle)):
-            problems.append(f"The CA bundle {ca_bundle} does not exist.")
+            problems.append(self.tr("The CA bundle {path} does not exist.").format(path=ca_bundle))
         prices, price_problems = self.price_table.prices()
         problems.extend(price_problems)
         profile.name = name or profile.name
@@ -395,17 +431,17 @@ class ProfileEditor(QWidget):
             return
         self.forget_key_button.hide()
         if profile.id in self._forget:
-            self.key_edit.setPlaceholderText(FORGET_PLACEHOLDER)
+            self.key_edit.setPlaceholderText(_tr(FORGET_PLACEHOLDER))
             self._set_note(self.key_note, "")
             return
         if profile.id in self._session_keys:
-            self.key_edit.setPlaceholderText(SESSION_PLACEHOLDER)
+            self.key_edit.setPlaceholderText(_tr(SESSION_PLACEHOLDER))
             self._set_note(self.key_note, "")
             self.forget_key_button.show()
             return
         stored = self._stored.get(profile.id)
         if stored is None:
-            self.key_edit.setPlaceholderText(CHECKING_PLACEHOLDER)
+            self.key_edit.setPlaceholderText(_tr(CHECKING_PLACEHOLDER))
             if profile.id not in self._checking:
                 self._checking.add(profile.id)
                 run_in_background(
@@ -416,7 +452,7 @@ class ProfileEditor(QWidget):
                     context=self,
                 )
             return
-        self.key_edit.setPlaceholderText(STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER)
+        self.key_edit.setPlaceholderText(_tr(STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER))
         self._set_note(self.key_note, self._keyring_problem if not stored else "")
         self.forget_key_button.setVisible(bool(stored))
 
@@ -429,8 +465,8 @@ class ProfileEditor(QWidget):
         log.warning("keyring lookup for %s failed: %s", profile_id, exc)
         self._keyring_problem = str(exc)
         if isinstance(exc, secrets.KeyringUnavailableError):
-            self._keyring_problem += (
-                "\nYou can still paste a key: on Save you may keep it for this session only."
+            self._keyring_problem += "\n" + self.tr(
+                "You can still paste a key: on Save you may keep it for this session only."
             )
         self.set_key_stored(profile_id, False)
 
@@ -446,7 +482,7 @@ class ProfileEditor(QWidget):
             self._show_test_result(problems[0], ok=False)
             return
         self.test_button.setEnabled(False)
-        self._show_test_result("Connecting…", ok=None)
+        self._show_test_result(self.tr("Connecting…"), ok=None)
         run_in_background(
             _test_connection,
             probe,
@@ -468,7 +504,8 @@ class ProfileEditor(QWidget):
     def _on_test_succeeded(self, profile_id: str, models: Any) -> None:
         self.test_button.setEnabled(True)
         models = list(models)
-        self._show_test_result(f"Connected — {len(models)} models", ok=True)
+        connected = self.tr("Connected — {count} models").format(count=len(models))
+        self._show_test_result(connected, ok=True)
         if self._profile is not None and self._profile.id == profile_id:
             current = self.model_combo.currentText()
             self.model_combo.clear()
@@ -496,7 +533,7 @@ class ProfileEditor(QWidget):
         self.needs_key_check.setChecked(preset.needs_key)
         self.thinking_check.setChecked(preset.thinking_inline)
         name = self.name_edit.text().strip()
-        generic = {p.name for p in ENDPOINT_PRESETS} | {"New profile", ""}
+        generic = {p.name for p in ENDPOINT_PRESETS} | {"New profile", _new_profile_name(), ""}
         if name in generic:  # keep a name the user chose themselves
             self.name_edit.setText(preset.name)
             self.name_edited.emit(preset.name)
@@ -523,7 +560,7 @@ class ProfileEditor(QWidget):
         self.key_edit.setEchoMode(
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         )
-        self.show_key_button.setText("Hide" if shown else "Show")
+        self.show_key_button.setText(self.tr("Hide") if shown else self.tr("Show"))
 
     def _on_headers_edit_text_changed(self) -> None:
         _headers, problems = parse_headers(self.headers_edit.toPlainText())
@@ -532,9 +569,9 @@ class ProfileEditor(QWidget):
     def _on_ca_browse_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self,
-            "Choose a CA bundle",
+            self.tr("Choose a CA bundle"),
             self.ca_edit.text(),
-            "Certificates (*.pem *.crt *.cer);;All files (*)",
+            self.tr("Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
         if path:
             self.ca_edit.setText(path)

@@ -10,13 +10,34 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from nebula_desktop import attachments as att
 
 THUMB = 48  # thumbnail size in the strip
+
+
+# The Qt-free rules module words its refusals in English; listing them here lets lupdate put
+# them in the catalogue, and _tr translates them (same context) before the names are filled in.
+_CORE_MESSAGES = (
+    QT_TRANSLATE_NOOP("Attachments", "{name} is too large ({size}; the limit is {limit})"),
+    QT_TRANSLATE_NOOP("Attachments", "A message can carry at most {limit} attachments."),
+    QT_TRANSLATE_NOOP("Attachments", "{name} is not UTF-8 text, so it cannot be inlined."),
+    QT_TRANSLATE_NOOP(
+        "Attachments", "{name} is neither an image nor a text file Nebula Desktop can attach."
+    ),
+)
 
 
 def _tr(text: str) -> str:
@@ -42,7 +63,10 @@ def encode_image(name: str, image: QImage) -> dict[str, Any]:
     """Downscale ``image`` to at most MAX_IMAGE_SIDE on its long side and re-encode it (JPEG
     q85 for opaque images, PNG when it has transparency); returns the stored attachment."""
     if image.isNull():
-        raise att.AttachmentError(_tr("{name} is not an image that can be read.").format(name=name))
+        message = QCoreApplication.translate(
+            "Attachments", "{name} is not an image that can be read."
+        )
+        raise att.AttachmentError(message.format(name=name))
     if max(image.width(), image.height()) > att.MAX_IMAGE_SIDE:
         image = image.scaled(
             att.MAX_IMAGE_SIDE,
@@ -80,7 +104,7 @@ def load_file(path: str | Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = handle.read(att.MAX_TEXT_BYTES + 1)
     except OSError as exc:
-        message = _tr("Could not read {name}: {reason}")
+        message = QCoreApplication.translate("Attachments", "Could not read {name}: {reason}")
         raise att.AttachmentError(message.format(name=name, reason=exc.strerror or exc)) from exc
     return {"name": name, "mime": "text/plain", "text": att.read_text(name, data, _tr)}
 

@@ -6,8 +6,8 @@ the keyring, but a hand-edited file or an ``Authorization`` extra header could h
 
 Backups are made on demand, automatically before a schema migration (the store calls
 :func:`pre_migration_backup`; kept in ``<data>/migration-backups/``), and at most daily at
-start-up (:func:`daily_backup`); the zips in ``<data>/backups/`` are pruned to the newest
-:data:`KEEP`.
+start-up (:func:`daily_backup`). Automatic zips are pruned to the newest :data:`KEEP` of
+their kind; the ones the user asked for ("Back up now") are never deleted by the app.
 
 Reading a zip never extracts to disk: members are read into memory by exact expected names
 (``conversations/<valid id>.json``), everything else is ignored, and member count and sizes are
@@ -137,9 +137,9 @@ def automatic_backups(backups_dir: Path) -> list[Path]:
     return [backups_dir / n for n in sorted(names)]
 
 
-def prune_backups(backups_dir: Path, keep: int = KEEP) -> None:
-    """Delete all but the newest ``keep`` backup zips in ``backups_dir``."""
-    zips = automatic_backups(backups_dir)
+def prune_backups(backups_dir: Path, keep: int = KEEP, kind: str = "daily") -> None:
+    """Delete all but the newest ``keep`` zips of ``kind`` ("daily", "pre-migration")."""
+    zips = [p for p in automatic_backups(backups_dir) if p.stem.endswith(f"-{kind}")]
     for old in zips[: max(0, len(zips) - keep)]:
         try:
             old.unlink()
@@ -148,8 +148,8 @@ def prune_backups(backups_dir: Path, keep: int = KEEP) -> None:
 
 
 def backup_due(backups_dir: Path, max_age: float = DAY) -> bool:
-    """Whether the newest backup in ``backups_dir`` is older than ``max_age`` (or none exist)."""
-    zips = automatic_backups(backups_dir)
+    """Whether the newest daily backup is older than ``max_age`` (or there is none)."""
+    zips = [p for p in automatic_backups(backups_dir) if p.stem.endswith("-daily")]
     if not zips:
         return True
     try:
@@ -177,7 +177,7 @@ def pre_migration_backup(data_dir: Path, keep: int = KEEP) -> Path:
     """
     backups_dir = Path(data_dir) / MIGRATION_DIR
     dest = make_backup(data_dir, backups_dir / backup_name("pre-migration"), None, "migration")
-    prune_backups(backups_dir, keep)
+    prune_backups(backups_dir, keep, "pre-migration")
     return dest
 
 

@@ -285,6 +285,14 @@ class DataActions(QObject):
             QMessageBox.StandardButton.Cancel,
             self.window,
         )
+        if contents.skipped:
+            box.setInformativeText(
+                self.tr(
+                    "%n damaged file(s) in the backup cannot be restored and will be skipped.",
+                    "",
+                    len(contents.skipped),
+                )
+            )
         restore_button = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

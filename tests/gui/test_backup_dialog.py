@@ -126,3 +126,21 @@ def test_backup_dialog_lists_backups_newest_first(qtbot: Any, make_window: Any) 
     assert dialog.list.count() == 2
     assert dialog.list.item(0).toolTip().endswith("20240102-120000.zip")
     assert not dialog.empty.isVisible()
+
+
+def test_damaged_files_in_a_backup_are_named_in_the_confirmation(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window(offline=True)
+    _chat(window, "Fine", "ok")
+    good = _backup(qtbot, window)
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, src.read(name))
+        dst.writestr("conversations/broken.json", "{not json")
+    window.data.restore_path(str(damaged))
+    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
+    box = window.data.confirm_box
+    assert box.text().startswith("Restore 1 conversation(s)")
+    assert "1 damaged file(s)" in box.informativeText()

@@ -100,10 +100,12 @@ def test_daily_backup_runs_at_most_once_a_day_and_keeps_the_last_seven(data: Pat
         p.write_bytes(b"old")
         os.utime(p, (old, old))
     os.utime(first, (old, old))
+    manual = make_backup(data, backups_dir / "nebula-backup-20230101-120000.zip")
     newest = daily_backup(data, None)
     assert newest is not None
     zips = backup.automatic_backups(backups_dir)
-    assert len(zips) == 7 and newest in zips
+    assert len(zips) == 8 and newest in zips
+    assert manual.exists()  # one the user asked for is never pruned
     assert not (backups_dir / "nebula-backup-20240101-120000-daily.zip").exists()
 
 

@@ -78,6 +78,8 @@ class ChatController(QObject):
         self.conv: Conversation | None = None
         self._active: _Active | None = None
         self._editing_id: str | None = None
+        # Attachments waiting in the composer, per conversation (like drafts, not saved).
+        self._pending_attachments: dict[str, list[dict[str, Any]]] = {}
         self._chat = WorkerThread(ChatWorker(), "chat-worker")
         self.worker: ChatWorker = self._chat.worker  # type: ignore[assignment]
         self._chat_request.connect(self.worker.start_chat)
@@ -118,8 +120,9 @@ class ChatController(QObject):
         self.store_draft()
         if self._active is not None and self._active.conv is self.conv:
             self.view.flush_stream()  # later deltas for it go to `pending` while off screen
-        self.conv = conv
         self.cancel_edit()
+        self._swap_attachments(self.conv, conv)
+        self.conv = conv
         if conv is None:
             self.view.set_messages([])
             self.view.set_streaming(None)
@@ -140,6 +143,17 @@ class ChatController(QObject):
             bool(conv.read_only),
             self.tr("This chat was saved by a newer version of Nebula Desktop; it is read-only."),
         )
+
+    def _swap_attachments(self, old: Conversation | None, new: Conversation | None) -> None:
+        """Keep the composer's pending attachments with the chat they were added to."""
+        if not hasattr(self.composer, "attachments"):
+            return
+        pending = self.composer.attachments()
+        if old is not None and pending:
+            self._pending_attachments[old.id] = pending
+        self.composer.clear_attachments()
+        for item in self._pending_attachments.pop(new.id, []) if new is not None else []:
+            self.composer.strip.add(item)
 
     def store_draft(self) -> None:
         """Keep the composer text as the current conversation's draft (saved if it changed)."""
@@ -188,6 +202,8 @@ class ChatController(QObject):
         user = Message(role="user", content=text, attachments=images)
         answer = Message(role="assistant", content="", model=model, complete=False)
         branch_at = self._index_of(self._editing_id) if self._editing_id is not None else None
+        if hasattr(self.composer, "clear_attachments"):
+            self.composer.clear_attachments()  # sent; leaving edit mode restores any set aside
         self.cancel_edit()
         self.header.apply_to(conv)
         self.titler.first_message(conv, text)
@@ -200,8 +216,6 @@ class ChatController(QObject):
             conv.messages.append(answer)
             self.view.append_message(answer)
         self.composer.clear()
-        if hasattr(self.composer, "clear_attachments"):
-            self.composer.clear_attachments()
         conv.draft = ""
         self._start(conv, answer, build_history(conv, len(conv.messages) - 1))
 
@@ -295,7 +309,14 @@ class ChatController(QObject):
             return
         self.store_draft()
         self._editing_id = message_id
-        self.composer.set_text(self.conv.messages[index].content)
+        message = self.conv.messages[index]
+        if hasattr(self.composer, "strip"):
+            # The edited version keeps the images unless the user removes them.
+            self._pending_attachments[self.conv.id] = self.composer.attachments()
+            self.composer.clear_attachments()
+            for item in message.attachments:
+                self.composer.strip.add(dict(item))
+        self.composer.set_text(message.content)
         self.composer.set_editing(True)
         self.composer.focus()
 
@@ -306,6 +327,11 @@ class ChatController(QObject):
         self._editing_id = None
         self.composer.set_editing(False)
         self.composer.set_text(self.conv.draft if self.conv else "")
+        if hasattr(self.composer, "strip"):
+            self.composer.clear_attachments()
+            pending = self._pending_attachments.pop(self.conv.id, []) if self.conv else []
+            for item in pending:
+                self.composer.strip.add(item)
 
     def discard(self, conv_id: str) -> None:
         """The conversation was deleted: stop its stream and forget it without saving."""

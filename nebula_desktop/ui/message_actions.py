@@ -37,6 +37,13 @@ def message_actions(
                 actions.append(("continue", _tr("Continue")))
     if msg.reasoning and msg.role != "user":
         actions.append(("thinking", _tr("Show/Hide Thinking")))
+    # Versions kept by Regenerate / Edit & resend (the painted "‹ 2/3 ›" does the same).
+    if msg.alternatives and msg.branch_index > 0:
+        label = QCoreApplication.translate("MessageRow", "Previous version (Alt+Left)")
+        actions.append(("branch_prev", label))
+    if msg.alternatives and msg.branch_index < msg.branch_count - 1:
+        label = QCoreApplication.translate("MessageRow", "Next version (Alt+Right)")
+        actions.append(("branch_next", label))
     return actions
 
 

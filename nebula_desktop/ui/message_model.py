@@ -44,7 +44,10 @@ class MessageModel(QAbstractListModel):
             return msg.content if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             who = self.tr("You") if msg.role == "user" else (msg.model or self.tr("Assistant"))
-            return f"{who}: {msg.content}"
+            text = f"{who}: {msg.content}"
+            if msg.alternatives:  # screen readers hear that other versions exist
+                text += f" ({msg.branch_index + 1}/{msg.branch_count})"
+            return text
         if role == self.MessageRole:
             return msg
         if role == self.IdRole:

@@ -167,3 +167,39 @@ def test_reopening_shows_the_thumbnail_of_a_sent_image(
     shot = view.viewport().grab().toImage()
     center = thumb.center()
     assert shot.pixelColor(center.x(), center.y()).red() > 150  # the orange photo is painted
+
+
+def test_editing_a_message_brings_back_its_images_for_the_new_version(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    server.queue(sse_reply(["First look."]))
+    server.queue(sse_reply(["Second look."]))
+    window = make_window()
+    window.composer.add_paths([str(photo(tmp_path / "dog.png", 50, 40))])
+    send(qtbot, window, "What breed?")
+    wait_idle(qtbot, window)
+    window.view.edit_requested.emit(window.controller.conv.messages[0].id)
+    assert [a["name"] for a in window.composer.attachments()] == ["dog.png"]
+    send(qtbot, window, "What breed is it exactly?")
+    wait_idle(qtbot, window)
+    parts = chat_requests(server)[1].json["messages"][-1]["content"]
+    assert [p["type"] for p in parts] == ["text", "image_url"]
+    assert window.controller.conv.messages[0].branch_count == 2
+
+
+def test_pending_attachments_stay_with_their_chat(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    server.queue(sse_reply(["One"]))
+    server.queue(sse_reply(["Two"]))
+    window = make_window()
+    send(qtbot, window, "chat one")
+    wait_idle(qtbot, window)
+    first = window.controller.conv
+    window.composer.add_paths([str(photo(tmp_path / "keep.png", 30, 30))])
+    window.controller.open(None)  # "New chat"
+    assert window.composer.attachments() == []
+    send(qtbot, window, "chat two")
+    wait_idle(qtbot, window)
+    window.controller.open(first)
+    assert [a["name"] for a in window.composer.attachments()] == ["keep.png"]

@@ -125,3 +125,23 @@ def test_versions_cannot_be_flipped_while_an_answer_streams(
     assert "Stop the answer" in blocker.args[0]
     wait_idle(qtbot, window)
     assert texts(window) == ["Q", "Slow three"]
+
+
+def test_context_menu_offers_the_other_versions(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["First"]))
+    server.queue(sse_reply(["Second"]))
+    window = make_window()
+    send(qtbot, window, "Q")
+    wait_idle(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, window)
+    lay = switcher(window, 1)
+    menu = window.view.context_menu_at(lay.body_rect.center())
+    labels = [a.text() for a in menu.actions()]
+    assert "Previous version (Alt+Left)" in labels
+    assert "Next version (Alt+Right)" not in labels
+    (previous,) = [a for a in menu.actions() if a.text().startswith("Previous version")]
+    previous.trigger()
+    qtbot.waitUntil(lambda: texts(window) == ["Q", "First"])

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from nebula_desktop.exchange.common import format_time
-from nebula_desktop.exchange.markdown_export import ROLE_NAMES, version_note
+from nebula_desktop.exchange.markdown_export import ROLE_NAMES, attachment_names, version_note
 from nebula_desktop.render import render_markdown
 from nebula_desktop.store import Conversation, Message
 
@@ -70,6 +70,9 @@ def _message(message: Message) -> str:
         )
     if message.content:
         parts.append(message_html(message.content))
+    if message.attachments:
+        names = html.escape(attachment_names(message))
+        parts.append(f'<p class="meta">Attached: {names}</p>')
     if message.error:
         parts.append(f'<p class="error">{html.escape(message.error)}</p>')
     elif not message.complete:

@@ -23,6 +23,12 @@ def version_note(message: Message) -> str:
     return f"version {message.branch_index + 1} of {message.branch_count}"
 
 
+def attachment_names(message: Message) -> str:
+    """ "photo.png, notes.txt" — attachments are named, their data stays in the JSON export."""
+    names = [str(a.get("name") or "attachment") for a in message.attachments]
+    return ", ".join(names)
+
+
 def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
@@ -42,6 +48,8 @@ def conversation_markdown(conv: Conversation) -> str:
             out.append("")
         if message.content:
             out += [message.content, ""]
+        if message.attachments:
+            out += [f"*Attached: {attachment_names(message)}*", ""]
         if message.error:
             out += [f"*Error: {message.error}*", ""]
         elif not message.complete:

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from nebula_desktop.exchange.exporter import FORMATS
 from nebula_desktop.exchange.json_export import export_json
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.export_dialog import ExportDialog
+from tests.gui.conftest import TEST_KEY
 from tests.unit.exchange.chatgpt_fixture import chatgpt_export
 
 
@@ -195,3 +197,24 @@ def test_importing_many_chats_saves_them_all_in_steps(
     assert len(window.store.list()) == 60
     assert window.conv_list.model.rowCount() == 60
     assert window.centralWidget().isEnabled()
+
+
+def test_exports_from_a_window_holding_a_key_never_contain_it(
+    qtbot: Any, make_window: Any, tmp_path: Path
+) -> None:
+    window = make_window()  # the default profile's key is held for this session
+    assert TEST_KEY in window.session_keys.values()
+    conv = _chat(window, "Secretive", "What is my key?", "I never see it.")
+    window.open_conversation(conv.id)
+    for fmt in ("markdown", "json", "html"):
+        window.data.export([conv.id])
+        dialog = window.data.dialog
+        dialog.set_format(fmt)
+        dialog.set_scope("all")
+        target = tmp_path / f"out{FORMATS[fmt]}"
+        dialog.path_edit.setText(str(target))
+        with qtbot.waitSignal(dialog.exported, timeout=10000):
+            dialog.export_button.click()
+        text = target.read_text(encoding="utf-8")
+        assert "I never see it." in text
+        assert TEST_KEY not in text

@@ -189,3 +189,15 @@ def test_markdown_and_html_show_the_chosen_branch_and_say_others_exist() -> None
         text = render([conv], fmt)
         assert "second try" in text and "version 2 of 2" in text
         assert "Look:" not in text  # the other version is not on the chosen path
+
+
+def test_attachments_are_named_in_text_exports_and_kept_in_json() -> None:
+    conv = _conv()
+    conv.messages[0].attachments = [
+        {"name": "diagram.png", "mime": "image/png", "data": "iVBORw0KGgo=", "width": 1}
+    ]
+    for fmt in ("markdown", "html"):
+        text = render([conv], fmt)
+        assert "diagram.png" in text and "iVBORw0KGgo=" not in text
+    (back,) = import_nebula(json.loads(render([conv], "json")))
+    assert back.messages[0].attachments == conv.messages[0].attachments

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -28,12 +28,15 @@ from nebula_desktop.backup import (
     restore_into,
 )
 from nebula_desktop.exchange import ImportReport, add_to_store
-from nebula_desktop.exchange.exporter import ImportResult, read_import
 from nebula_desktop.store.sync import find_conflicts
 from nebula_desktop.ui.background import BackgroundTask, run_in_background
-from nebula_desktop.ui.backup_dialog import BackupDialog
 from nebula_desktop.ui.conflict_dialog import ConflictBar, ConflictDialog
-from nebula_desktop.ui.export_dialog import ExportDialog
+
+# The exporters/importers (which pull in the Markdown renderer and the ChatGPT reader) and the
+# export and backup dialogs load when first used: the window shows without them (start-up is
+# sacred).
+if TYPE_CHECKING:
+    from nebula_desktop.exchange.exporter import ImportResult
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,8 @@ class DataActions(QObject):
         """Open the export dialog (for the list's selection when given)."""
         ids = selected_ids if selected_ids is not None else self.window.conv_list.selected_ids()
         self.window.controller.store_draft()
+        from nebula_desktop.ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(self.store, self.window.controller.conv, ids, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(self._on_dialog_exported)
@@ -145,6 +150,8 @@ class DataActions(QObject):
 
     def import_path(self, path: str) -> BackgroundTask:
         """Read ``path`` in the background, then add its chats to the store."""
+        from nebula_desktop.exchange.exporter import read_import
+
         self.window.show_status(self.tr("Importing…"), 0)
         self.last_task = run_in_background(
             read_import,
@@ -245,12 +252,16 @@ class DataActions(QObject):
         return self.last_task
 
     def _on_backup_made(self, path: Path) -> None:
+        from nebula_desktop.ui.backup_dialog import BackupDialog
+
         self.window.show_status(self.tr("Backup saved: %1").replace("%1", str(path)), 10000)
         if isinstance(self.dialog, BackupDialog):
             self.dialog.refresh()
 
     def choose_restore(self) -> None:
         """Open the list of kept backups."""
+        from nebula_desktop.ui.backup_dialog import BackupDialog
+
         dialog = BackupDialog(self.backups_dir(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.restore_path)
@@ -326,6 +337,8 @@ class DataActions(QObject):
             written.extend(restore_into(self.store, chunk))
 
         def done(ok: bool) -> None:
+            from nebula_desktop.ui.backup_dialog import BackupDialog
+
             self.window.conv_list.reload()
             if reopen is not None:
                 self.window.open_conversation(reopen)

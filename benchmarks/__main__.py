@@ -105,6 +105,9 @@ class Bench:
             "figures": {
                 "app_start_s": round(s["app"]["seconds"], 3),
                 "baseline_start_s": round(s["baseline"]["seconds"], 3),
+                "app_cpu_s": round(s["app"]["cpu_seconds"], 3),
+                "baseline_cpu_s": round(s["baseline"]["cpu_seconds"], 3),
+                "cpu_ratio": round(s["app"]["cpu_seconds"] / s["baseline"]["cpu_seconds"], 2),
                 "runs": self.runs,
             },
             "ratio": round(ratio, 2),
@@ -155,7 +158,7 @@ class Bench:
         return {
             "figures": fig,
             "ratio": fig["growth_ratio"],
-            "met": fig["median_ms_at_50k"] <= 1.0 and fig["growth_ratio"] <= 1.5,
+            "met": fig["per_chunk_median_ms_at_50k"] <= 1.0 and fig["growth_ratio"] <= 1.5,
         }
 
     def p5(self) -> dict[str, Any]:
@@ -178,6 +181,7 @@ class Bench:
                 "conversations": count,
                 "app_start_s": round(s["app"]["seconds"], 3),
                 "baseline_start_s": round(s["baseline"]["seconds"], 3),
+                "cpu_ratio": round(s["app"]["cpu_seconds"] / s["baseline"]["cpu_seconds"], 2),
                 **timings,
             },
             "ratio": round(ratio, 2),
@@ -252,6 +256,9 @@ def _machine() -> dict[str, Any]:
     except Exception:
         pyside_version, qt = "?", "?"
     return {
+        # The box is shared: a load average well above the core count means noisy wall times
+        # (compare the cpu_ratio figures, which count only the child's own CPU time).
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -282,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark id(s): {', '.join(unknown)}")
     started = time.time()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="nebula-bench-") as tmp:
         bench = Bench(args.quick, Path(tmp))
         failures = 0
@@ -304,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(time.time() - started, 1),
         "quick": args.quick,
-        "machine": _machine(),
+        "machine": {**_machine(), "load_average_at_start": load_at_start},
         "results": {k: {**v, "goal": GOALS[k]} for k, v in bench.results.items()},
     }
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))

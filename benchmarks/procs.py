@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class Run:
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float  # user + system of the child: steadier than wall time on a busy box
 
 
 def child_env(pycache: Path | None = None, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -58,7 +59,7 @@ def run_once(cmd: list[str], env: dict[str, str], timeout: float = 120.0) -> Run
         raise RuntimeError(f"{' '.join(cmd)} exited {code}:\n{out[-2000:]}\n{err[-2000:]}")
     # ru_maxrss is in KiB on Linux, bytes on macOS.
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(elapsed, rss)
+    return Run(elapsed, rss, usage.ru_utime + usage.ru_stime)
 
 
 def median_runs(
@@ -69,6 +70,7 @@ def median_runs(
     results = [run_once(cmd, env) for _ in range(runs)]
     return {
         "seconds": statistics.median(r.seconds for r in results),
+        "cpu_seconds": statistics.median(r.cpu_seconds for r in results),
         "peak_rss_mb": statistics.median(r.peak_rss_mb for r in results),
         "runs": float(runs),
     }
@@ -88,6 +90,7 @@ def interleaved(
     return {
         name: {
             "seconds": statistics.median(r.seconds for r in rs),
+            "cpu_seconds": statistics.median(r.cpu_seconds for r in rs),
             "peak_rss_mb": statistics.median(r.peak_rss_mb for r in rs),
             "runs": float(len(rs)),
         }

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QImage, QImageReader, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from nebula_desktop import attachments as att
 
@@ -206,6 +206,7 @@ class AttachmentStrip(QWidget):
             taken = self._row.takeAt(0)
             widget = taken.widget() if taken is not None else None
             if widget is not None:
+                widget.hide()  # deleteLater waits for the event loop; never show it twice
                 widget.deleteLater()
         for index, item in enumerate(self._items):
             self._row.insertWidget(index, self._chip(index, item))
@@ -222,7 +223,8 @@ class AttachmentStrip(QWidget):
         icon.setFixedSize(QSize(THUMB, THUMB))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if "text" in item:
-            icon.setText("📄")
+            file_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            icon.setPixmap(file_icon.pixmap(THUMB // 2, THUMB // 2))
         else:
             # Keyed by content: a removed item's address may be reused by the next one.
             owner = f"strip{hash(item.get('data', ''))}"

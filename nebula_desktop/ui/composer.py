@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -118,7 +118,12 @@ class Composer(QWidget):
         self.notice.setAccessibleName(self.tr("Composer notice"))
         self.strip = AttachmentStrip(self)
         self.attach_button = QToolButton(self)
-        self.attach_button.setText("📎")
+        # The desktop theme's paperclip where there is one (Linux), else the emoji.
+        clip = QIcon.fromTheme("mail-attachment")
+        if clip.isNull():
+            self.attach_button.setText("📎")
+        else:
+            self.attach_button.setIcon(clip)
         self.attach_button.setAutoRaise(True)
         self.attach_button.setToolTip(self.tr("Attach images or text files"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))

@@ -169,16 +169,24 @@ def _layout_thumbs(
         return y + max(s.height() for _, s in line) + gap
 
     for index in images:
-        a = msg.attachments[index]
-        w, h = a.get("width") or THUMB_MAX, a.get("height") or THUMB_MAX
-        scale = THUMB_MAX / max(1, int(w), int(h))
-        size = QSize(max(8, int(int(w) * scale)), max(8, int(int(h) * scale)))
+        stored = msg.attachments[index]
+        w, h = _dimension(stored, "width"), _dimension(stored, "height")
+        scale = THUMB_MAX / max(w, h)
+        size = QSize(max(8, int(w * scale)), max(8, int(h * scale)))
         if line and line_w + gap + size.width() > right - left:
             y = place(line, line_w, y)
             line, line_w = [], 0
         line_w += size.width() + (gap if line else 0)
         line.append((index, size))
     return place(line, line_w, y) - gap
+
+
+def _dimension(attachment: dict[str, object], key: str) -> int:
+    """A stored width/height, or a square guess when the file holds something else."""
+    value = attachment.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e6:
+        return THUMB_MAX
+    return max(1, int(value))
 
 
 def _layout_branch(

@@ -203,3 +203,21 @@ def test_pending_attachments_stay_with_their_chat(
     wait_idle(qtbot, window)
     window.controller.open(first)
     assert [a["name"] for a in window.composer.attachments()] == ["keep.png"]
+
+
+def test_damaged_image_data_in_a_file_shows_a_placeholder(qtbot: Any) -> None:
+    from nebula_desktop.store import Message
+    from nebula_desktop.ui.message_view import MessageView
+
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    broken = {"name": "x.png", "mime": "image/png", "data": "!!not base64", "width": "wide"}
+    msg = Message(role="user", content="look", attachments=[broken])
+    view.set_messages([msg])
+    view.show()
+    qtbot.waitExposed(view)
+    lay = view.message_delegate.layout(msg, 0, 0)
+    ((_, rect),) = lay.thumbs
+    assert (rect.width(), rect.height()) == (96, 96)
+    assert not view.viewport().grab().isNull()  # painting did not fail

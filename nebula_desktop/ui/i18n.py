@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from nebula_desktop.resources import resource_path
 
@@ -30,6 +30,16 @@ LANGUAGE_CODES = ("", ENGLISH, CHINESE)
 # Scripts/regions of Chinese that are written in Traditional characters: a reader of those is
 # not assumed to prefer Simplified Chinese, so the next preferred language decides.
 _TRADITIONAL = ("hant", "tw", "hk", "mo")
+
+
+# Endpoint preset names from ``nebula_desktop.presets`` (core, no Qt) that are words rather than
+# product names; the UI shows them through ``preset_display_name``.
+PRESET_NAMES = (QT_TRANSLATE_NOOP("presets", "OpenAI-compatible gateway"),)
+
+
+def preset_display_name(name: str) -> str:
+    """An endpoint preset's name in the interface language (brand names stay as they are)."""
+    return QCoreApplication.translate("presets", name)
 
 
 def language_names() -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ from nebula_desktop import secrets
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile, is_secret_header
 from nebula_desktop.ui.background import run_in_background
+from nebula_desktop.ui.i18n import preset_display_name
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +195,10 @@ class ProfileEditor(QWidget):
         self.preset_combo.setAccessibleName(self.tr("Preset"))
         self.preset_combo.addItem(self.tr("Fill in from a preset…"), "")
         for preset in ENDPOINT_PRESETS:
-            label = preset.name if preset.needs_key else self.tr("{name} (local, no key)")
-            self.preset_combo.addItem(label.format(name=preset.name), preset.id)
+            label = "{name}" if preset.needs_key else self.tr("{name} (local, no key)")
+            self.preset_combo.addItem(
+                label.format(name=preset_display_name(preset.name)), preset.id
+            )
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
 
         self.name_edit = QLineEdit()
@@ -534,9 +537,10 @@ class ProfileEditor(QWidget):
         self.thinking_check.setChecked(preset.thinking_inline)
         name = self.name_edit.text().strip()
         generic = {p.name for p in ENDPOINT_PRESETS} | {"New profile", _new_profile_name(), ""}
+        generic |= {preset_display_name(p.name) for p in ENDPOINT_PRESETS}
         if name in generic:  # keep a name the user chose themselves
-            self.name_edit.setText(preset.name)
-            self.name_edited.emit(preset.name)
+            self.name_edit.setText(preset_display_name(preset.name))
+            self.name_edited.emit(self.name_edit.text())
         if not preset.base_url:
             self.url_edit.setFocus()
 

@@ -50,7 +50,7 @@ from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset, profile_from_preset
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.background import run_in_background
-from nebula_desktop.ui.i18n import language_names
+from nebula_desktop.ui.i18n import language_names, preset_display_name
 from nebula_desktop.ui.profile_editor import ProfileEditor, base_url_problems
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class SettingsDialog(QDialog):
         self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.preset_menu = QMenu(self.preset_button)
         for preset in ENDPOINT_PRESETS:
-            action = self.preset_menu.addAction(preset.name)
+            action = self.preset_menu.addAction(preset_display_name(preset.name))
             action.setData(preset.id)
             action.triggered.connect(lambda _checked=False, pid=preset.id: self.add_profile(pid))
         self.preset_button.setMenu(self.preset_menu)
@@ -293,8 +293,9 @@ class SettingsDialog(QDialog):
         one whose Preset field offers the same choices."""
         self._commit_editor()
         if preset_id is not None:
+            preset = endpoint_preset(preset_id)
             profile = profile_from_preset(
-                endpoint_preset(preset_id),
+                dataclasses.replace(preset, name=preset_display_name(preset.name)),
                 {p.id for p in self._profiles} | set(self._removed_ids),
                 {p.name for p in self._profiles},
             )

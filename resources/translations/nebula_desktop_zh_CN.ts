@@ -1,0 +1,1625 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Actions</name>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Search chats</source>
+        <translation>搜索对话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Rename chat</source>
+        <translation>重命名对话(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete chat</source>
+        <translation>删除对话(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop answer</source>
+        <translation>停止回答(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate last answer</source>
+        <translation>重新生成上一条回答(&amp;R)</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue last answer</source>
+        <translation>继续上一条回答(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit last message</source>
+        <translation>编辑上一条消息(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy last answer</source>
+        <translation>复制上一条回答(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;message box</source>
+        <translation>转到输入框(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About Nebula Desktop</source>
+        <translation>关于 Nebula Desktop(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+    <message>
+        <source>A fast, light, native desktop chat client for OpenAI-compatible APIs.</source>
+        <translation>一款快速、轻量的原生桌面聊天客户端，适用于兼容 OpenAI 的 API。</translation>
+    </message>
+    <message>
+        <source>License: MIT</source>
+        <translation>许可证：MIT</translation>
+    </message>
+    <message>
+        <source>Open link</source>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <source>Open this address in your browser?</source>
+        <translation>要在浏览器中打开此地址吗？</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>Attachment problem</source>
+        <translation>附件问题</translation>
+    </message>
+    <message>
+        <source>Remove {name}</source>
+        <translation>移除 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>Attachments</name>
+    <message>
+        <source>{name} is too large ({size}; the limit is {limit})</source>
+        <translation>{name} 太大（{size}，上限为 {limit}）</translation>
+    </message>
+    <message>
+        <source>A message can carry at most {limit} attachments.</source>
+        <translation>一条消息最多只能带 {limit} 个附件。</translation>
+    </message>
+    <message>
+        <source>{name} is not UTF-8 text, so it cannot be inlined.</source>
+        <translation>{name} 不是 UTF-8 文本，无法内嵌到消息中。</translation>
+    </message>
+    <message>
+        <source>{name} is neither an image nor a text file Nebula Desktop can attach.</source>
+        <translation>{name} 既不是图片，也不是 Nebula Desktop 可以附加的文本文件。</translation>
+    </message>
+    <message>
+        <source>{name} is not an image that can be read.</source>
+        <translation>{name} 不是可读取的图片。</translation>
+    </message>
+    <message>
+        <source>Could not read {name}: {reason}</source>
+        <translation>无法读取 {name}：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>BackupDialog</name>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Restoring puts back the chats saved in a backup. Chats with the same id are replaced by the backup&apos;s version; all other chats are kept.</source>
+        <translation>恢复会放回备份中保存的对话。ID 相同的对话会被替换为备份中的版本，其他对话均保留。</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>No backups yet.</source>
+        <translation>还没有备份。</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>恢复…</translation>
+    </message>
+    <message>
+        <source>Other file…</source>
+        <translation>其他文件…</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日</translation>
+    </message>
+    <message>
+        <source>manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>选择备份</translation>
+    </message>
+    <message>
+        <source>Backups (*.zip)</source>
+        <translation>备份文件 (*.zip)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatController</name>
+    <message>
+        <source>This chat was saved by a newer version of Nebula Desktop; it is read-only.</source>
+        <translation>此对话由更新版本的 Nebula Desktop 保存，只能查看，不能修改。</translation>
+    </message>
+    <message>
+        <source>Choose or type a model name first.</source>
+        <translation>请先选择或输入模型名称。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>There is no answer to regenerate yet.</source>
+        <translation>还没有可以重新生成的回答。</translation>
+    </message>
+    <message>
+        <source>Stop the answer before switching versions.</source>
+        <translation>请先停止回答，再切换版本。</translation>
+    </message>
+    <message>
+        <source>Stop the answer before editing.</source>
+        <translation>请先停止回答，再进行编辑。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatHeader</name>
+    <message>
+        <source>Endpoint profile</source>
+        <translation>端点配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Model name</source>
+        <translation>模型名称</translation>
+    </message>
+    <message>
+        <source>Model (type any name, or pick one the server lists)</source>
+        <translation>模型（可输入任意名称，或从服务器列出的模型中选择）</translation>
+    </message>
+    <message>
+        <source>Reload model list</source>
+        <translation>刷新模型列表</translation>
+    </message>
+    <message>
+        <source>Reload the model list from the server</source>
+        <translation>从服务器重新获取模型列表</translation>
+    </message>
+    <message>
+        <source>Loading models</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Temperature (0 = focused, 2 = very random)</source>
+        <translation>温度（0 = 专注，2 = 非常随机）</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>最大 Token 数</translation>
+    </message>
+    <message>
+        <source>Longest answer in tokens (no limit = not sent)</source>
+        <translation>回答的最大 Token 数（不限 = 不发送此参数）</translation>
+    </message>
+    <message>
+        <source>System…</source>
+        <translation>系统…</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>&amp;Temp.</source>
+        <translation>温度(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Ma&amp;x tokens</source>
+        <translation>最大 Token(&amp;X)</translation>
+    </message>
+    <message>
+        <source>System ✓</source>
+        <translation>系统 ✓</translation>
+    </message>
+    <message>
+        <source>No system prompt</source>
+        <translation>无系统提示词</translation>
+    </message>
+</context>
+<context>
+    <name>ChatWorker</name>
+    <message>
+        <source>Unexpected error ({error}); details are in the log.</source>
+        <translation>意外错误（{error}），详细信息见日志。</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Message  (Enter to send, Shift+Enter for a new line)</source>
+        <translation>输入消息（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Type a message; Enter sends, Shift+Enter adds a line</source>
+        <translation>输入消息；Enter 发送，Shift+Enter 换行</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Composer notice</source>
+        <translation>输入框提示</translation>
+    </message>
+    <message>
+        <source>Attach images or text files</source>
+        <translation>附加图片或文本文件</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the answer (Esc)</source>
+        <translation>停止回答 (Esc)</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>发送 (Enter)</translation>
+    </message>
+    <message>
+        <source>Editing a message: sending adds it as a new version; the old one stays (‹ › on the message). Esc cancels.</source>
+        <translation>正在编辑消息：发送后会作为新版本添加，旧版本仍然保留（可在消息上用 ‹ › 切换）。按 Esc 取消。</translation>
+    </message>
+    <message>
+        <source>pasted image</source>
+        <translation>粘贴的图片</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictBar</name>
+    <message>
+        <source>Review</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>1 conflicting copy found from sync</source>
+        <translation>同步时发现 1 个冲突副本</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflicting copies found from sync</source>
+        <translation>
+            <numerusform>同步时发现 %n 个冲突副本</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Sync conflicts</source>
+        <translation>同步冲突</translation>
+    </message>
+    <message>
+        <source>Another computer changed these chats at the same time as this one, so the sync service kept both versions. Merging keeps every message of both; the extra copy is moved to the conflicts-merged folder, not deleted.</source>
+        <translation>另一台电脑与本机同时修改了这些对话，因此同步服务保留了两个版本。合并会保留两边的所有消息；多出的副本会移到 conflicts-merged 文件夹，而不会被删除。</translation>
+    </message>
+    <message>
+        <source>Conflicting copies</source>
+        <translation>冲突副本</translation>
+    </message>
+    <message>
+        <source>Merge selected</source>
+        <translation>合并所选</translation>
+    </message>
+    <message>
+        <source>Merge all</source>
+        <translation>全部合并</translation>
+    </message>
+    <message>
+        <source>(deleted chat)</source>
+        <translation>（已删除的对话）</translation>
+    </message>
+    <message>
+        <source>%1 — copy from %2, saved %3</source>
+        <translation>%1 — 来自 %2 的副本，保存于 %3</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationDelegate</name>
+    <message>
+        <source>Mon</source>
+        <translation>周一</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>周二</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>周三</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>周四</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>周五</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>周六</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>周日</translation>
+    </message>
+    <message>
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>还没有消息</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} 分钟</translation>
+    </message>
+    <message>
+        <source>{day} {month}</source>
+        <translation>{month}{day}日</translation>
+    </message>
+    <message>
+        <source>Chat title</source>
+        <translation>对话标题</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>Start a new chat (Ctrl+N)</source>
+        <translation>新建对话 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <source>Chat deleted</source>
+        <translation>对话已删除</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Bring the chat back (Ctrl+Z)</source>
+        <translation>恢复该对话 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>No chats match “{query}”</source>
+        <translation>没有与“{query}”匹配的对话</translation>
+    </message>
+    <message>
+        <source>No chats yet.
+Start one with New chat (Ctrl+N).</source>
+        <translation>还没有对话。
+点击“新建对话”(Ctrl+N) 开始一个吧。</translation>
+    </message>
+    <message>
+        <source>Chat deleted · “{title}”</source>
+        <translation>对话已删除 · “{title}”</translation>
+    </message>
+    <message>
+        <source>{count} chats deleted · last “{title}”</source>
+        <translation>已删除 {count} 个对话 · 最后一个是“{title}”</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+</context>
+<context>
+    <name>DataActions</name>
+    <message>
+        <source>&amp;Export chats…</source>
+        <translation>导出对话(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import chats…</source>
+        <translation>导入对话(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Back up now…</source>
+        <translation>立即备份(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Restore from bac&amp;kup…</source>
+        <translation>从备份恢复(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>The daily backup failed: %1</source>
+        <translation>每日备份失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n file(s) to %1</source>
+        <translation>
+            <numerusform>已导出 %n 个文件到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import chats</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.json);;All files (*)</source>
+        <translation>对话导出文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n chat(s)</source>
+        <translation>
+            <numerusform>已导入 %n 个对话</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n already present</source>
+        <translation>
+            <numerusform>；%n 个已存在</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Backup saved: %1</source>
+        <translation>备份已保存：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
+        <translation>
+            <numerusform>要从 %1 恢复 %n 个对话吗？ID 相同的现有对话将被替换为备份中的版本，其他对话保持不变。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n damaged file(s) in the backup cannot be restored and will be skipped.</source>
+        <translation>
+            <numerusform>备份中有 %n 个文件已损坏，无法恢复，将被跳过。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n chat(s) from the backup.</source>
+        <translation>
+            <numerusform>已从备份恢复 %n 个对话。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An answer is still arriving. Stop it or wait, then try again.</source>
+        <translation>仍有回答正在接收。请停止或等待它完成后再试。</translation>
+    </message>
+    <message>
+        <source>Saving chats… %1 of %2</source>
+        <translation>正在保存对话… %1 / %2</translation>
+    </message>
+    <message>
+        <source>Chats are still being saved; try again in a moment.</source>
+        <translation>对话仍在保存中，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>An answer is still arriving; try again when it is done.</source>
+        <translation>仍有回答正在接收，请在完成后再试。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n copy(ies).</source>
+        <translation>
+            <numerusform>已合并 %n 个副本。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export chats</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Markdown</source>
+        <translation>Markdown</translation>
+    </message>
+    <message>
+        <source>HTML page</source>
+        <translation>HTML 网页</translation>
+    </message>
+    <message>
+        <source>JSON (can be imported again)</source>
+        <translation>JSON（可再次导入）</translation>
+    </message>
+    <message>
+        <source>This chat</source>
+        <translation>当前对话</translation>
+    </message>
+    <message numerus="yes">
+        <source>Selected chats (%n)</source>
+        <translation>
+            <numerusform>所选对话（%n 个）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All chats (%n)</source>
+        <translation>
+            <numerusform>全部对话（%n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>One file per chat (choose a folder)</source>
+        <translation>每个对话一个文件（选择文件夹）</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Chats:</source>
+        <translation>对话：</translation>
+    </message>
+    <message>
+        <source>Save to:</source>
+        <translation>保存到：</translation>
+    </message>
+    <message>
+        <source>Nebula chats</source>
+        <translation>Nebula 对话</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export to file</source>
+        <translation>导出到文件</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export.</source>
+        <translation>请选择导出的保存位置。</translation>
+    </message>
+    <message>
+        <source>There is nothing to export.</source>
+        <translation>没有可导出的内容。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Conversations</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt presets…</source>
+        <translation>提示词预设(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Usage of this chat</source>
+        <translation>本对话用量</translation>
+    </message>
+    <message>
+        <source>Start a conversation</source>
+        <translation>开始对话</translation>
+    </message>
+    <message>
+        <source>Type a message below and press Enter (Shift+Enter for a new line).</source>
+        <translation>在下方输入消息并按 Enter 发送（Shift+Enter 换行）。</translation>
+    </message>
+    <message>
+        <source>{tokens} tokens this chat</source>
+        <translation>本对话 {tokens} Token</translation>
+    </message>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation>未加密的连接</translation>
+    </message>
+    <message>
+        <source>This profile sends your API key unencrypted to {host}. Send anyway?</source>
+        <translation>此配置会将你的 API 密钥以未加密方式发送到 {host}。仍要发送吗？</translation>
+    </message>
+    <message>
+        <source>Send anyway</source>
+        <translation>仍然发送</translation>
+    </message>
+    <message>
+        <source>Anyone on the networks in between can read and reuse the key. Use https://.</source>
+        <translation>途经网络上的任何人都能读取并冒用该密钥。请使用 https://。</translation>
+    </message>
+    <message>
+        <source>Not sent: the key was not sent in clear text.</source>
+        <translation>未发送：密钥没有以明文发送。</translation>
+    </message>
+    <message>
+        <source>Copied the last answer.</source>
+        <translation>已复制上一条回答。</translation>
+    </message>
+    <message>
+        <source>Some of your data needed attention. Nothing was deleted:</source>
+        <translation>部分数据需要你留意，没有任何内容被删除：</translation>
+    </message>
+    <message>
+        <source>Open data folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>MessageErrors</name>
+    <message>
+        <source>The answer was cut off by the token limit.</source>
+        <translation>回答因达到 Token 上限而被截断。</translation>
+    </message>
+    <message>
+        <source>Another answer is still streaming; stop it first.</source>
+        <translation>另一个回答仍在生成中，请先停止它。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageMenu</name>
+    <message>
+        <source>Open Link…</source>
+        <translation>打开链接…</translation>
+    </message>
+    <message>
+        <source>Copy Link Address</source>
+        <translation>复制链接地址</translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+</context>
+<context>
+    <name>MessageRow</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>writing…</source>
+        <translation>正在回答…</translation>
+    </message>
+    <message>
+        <source>thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy as Markdown</source>
+        <translation>复制为 Markdown</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Show/Hide Thinking</source>
+        <translation>显示/隐藏思考过程</translation>
+    </message>
+    <message>
+        <source>Waiting for the answer…</source>
+        <translation>正在等待回答…</translation>
+    </message>
+    <message>
+        <source>Incomplete answer</source>
+        <translation>回答不完整</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>没有回答</translation>
+    </message>
+    <message>
+        <source>{tokens} tokens</source>
+        <translation>{tokens} Token</translation>
+    </message>
+    <message>
+        <source>{prompt} in / {completion} out</source>
+        <translation>输入 {prompt} / 输出 {completion}</translation>
+    </message>
+    <message>
+        <source>cut off at the token limit</source>
+        <translation>达到 Token 上限被截断</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>思考中…</translation>
+    </message>
+    <message>
+        <source>Thought for {seconds} s</source>
+        <translation>已思考 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Thinking</source>
+        <translation>思考过程</translation>
+    </message>
+    <message>
+        <source>Request id: {id}</source>
+        <translation>请求 ID：{id}</translation>
+    </message>
+    <message>
+        <source>Previous version (Alt+Left)</source>
+        <translation>上一个版本 (Alt+Left)</translation>
+    </message>
+    <message>
+        <source>Next version (Alt+Right)</source>
+        <translation>下一个版本 (Alt+Right)</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Tool call: {call}</source>
+        <translation>工具调用：{call}</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Copied as Markdown</source>
+        <translation>已复制为 Markdown</translation>
+    </message>
+    <message>
+        <source>Code copied</source>
+        <translation>已复制代码</translation>
+    </message>
+    <message>
+        <source>Not opened (only web links open): {url}</source>
+        <translation>未打开（只能打开网页链接）：{url}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelCatalog</name>
+    <message>
+        <source>Could not load the model list: {error}</source>
+        <translation>无法加载模型列表：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>PriceTable</name>
+    <message>
+        <source>Prices per model</source>
+        <translation>各模型价格</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Input $/1M</source>
+        <translation>输入 $/1M</translation>
+    </message>
+    <message>
+        <source>Output $/1M</source>
+        <translation>输出 $/1M</translation>
+    </message>
+    <message>
+        <source>Add price</source>
+        <translation>添加价格</translation>
+    </message>
+    <message>
+        <source>Remove price</source>
+        <translation>移除价格</translation>
+    </message>
+    <message>
+        <source>The price of {model} must be a number of dollars, e.g. 0.15.</source>
+        <translation>{model} 的价格必须是美元金额，例如 0.15。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileEditor</name>
+    <message>
+        <source>•••• stored in the keyring</source>
+        <translation>•••• 已保存在密钥环中</translation>
+    </message>
+    <message>
+        <source>•••• kept for this session only</source>
+        <translation>•••• 仅在本次运行期间保留</translation>
+    </message>
+    <message>
+        <source>Paste your API key (sk-…)</source>
+        <translation>粘贴你的 API 密钥 (sk-…)</translation>
+    </message>
+    <message>
+        <source>Checking the keyring…</source>
+        <translation>正在检查密钥环…</translation>
+    </message>
+    <message>
+        <source>The saved key will be removed on Save</source>
+        <translation>保存时将移除已保存的密钥</translation>
+    </message>
+    <message>
+        <source>Enter the server&apos;s base URL, e.g. https://llm.ai-nebula.com/v1.</source>
+        <translation>请输入服务器的 API 地址，例如 https://llm.ai-nebula.com/v1。</translation>
+    </message>
+    <message>
+        <source>The base URL must start with https:// (or http:// for a local server).</source>
+        <translation>API 地址必须以 https:// 开头（本地服务器可用 http://）。</translation>
+    </message>
+    <message>
+        <source>Enter the base URL only, without /chat/completions or /models.</source>
+        <translation>只需输入 API 地址，不要带 /chat/completions 或 /models。</translation>
+    </message>
+    <message>
+        <source>This does not look like an API base: OpenAI-compatible servers usually end in /v1 (e.g. https://llm.ai-nebula.com/v1).</source>
+        <translation>这看起来不像 API 地址：兼容 OpenAI 的服务器通常以 /v1 结尾（例如 https://llm.ai-nebula.com/v1）。</translation>
+    </message>
+    <message>
+        <source>Plain http:// to another computer: your API key would travel in clear text. Use https:// unless you trust every network in between.</source>
+        <translation>通过明文 http:// 连接其他电脑：你的 API 密钥将以明文传输。除非你信任途经的所有网络，否则请使用 https://。</translation>
+    </message>
+    <message>
+        <source>Header line {number} should look like “Name: value”.</source>
+        <translation>第 {number} 行请求头的格式应为“Name: value”。</translation>
+    </message>
+    <message>
+        <source>Header line {number} ({name}) carries a credential: put the key in the API key field, which goes to the system keyring.</source>
+        <translation>第 {number} 行请求头（{name}）包含凭据：请把密钥填在“API 密钥”一栏，它会保存到系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Fill in from a preset…</source>
+        <translation>从预设填写…</translation>
+    </message>
+    <message>
+        <source>{name} (local, no key)</source>
+        <translation>{name}（本地，无需密钥）</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <source>This server needs an API key</source>
+        <translation>此服务器需要 API 密钥</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show API key</source>
+        <translation>显示 API 密钥</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>忘记</translation>
+    </message>
+    <message>
+        <source>Forget the saved API key</source>
+        <translation>忘记已保存的 API 密钥</translation>
+    </message>
+    <message>
+        <source>Remove this profile&apos;s key on Save</source>
+        <translation>保存时移除此配置的密钥</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>e.g. gpt-4o-mini (Test connection lists them)</source>
+        <translation>例如 gpt-4o-mini（“测试连接”会列出可用模型）</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>empty: use the system&apos;s proxy settings</source>
+        <translation>留空：使用系统代理设置</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>CA 证书包</translation>
+    </message>
+    <message>
+        <source>empty: the system&apos;s certificates</source>
+        <translation>留空：使用系统证书</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Extra headers</source>
+        <translation>额外请求头</translation>
+    </message>
+    <message>
+        <source>One per line, e.g.
+X-Team: research</source>
+        <translation>每行一个，例如
+X-Team: research</translation>
+    </message>
+    <message>
+        <source>Ask the gateway for thinking inline</source>
+        <translation>请求网关在回答中附带思考过程</translation>
+    </message>
+    <message>
+        <source>Sends nebula_thinking_to_content: true (ai-nebula): the model&apos;s thinking arrives in the answer and is shown folded above it.</source>
+        <translation>发送 nebula_thinking_to_content: true（ai-nebula）：模型的思考过程随回答一起返回，并折叠显示在回答上方。</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Pre&amp;set:</source>
+        <translation>预设(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Base &amp;URL:</source>
+        <translation>API 地址(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Default &amp;model:</source>
+        <translation>默认模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Temperature:</source>
+        <translation>温度(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>T&amp;imeout:</source>
+        <translation>超时(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>代理(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;CA bundle:</source>
+        <translation>CA 证书包(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Extra &amp;headers:</source>
+        <translation>额外请求头(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Prices:</source>
+        <translation>价格：</translation>
+    </message>
+    <message>
+        <source>Give the profile a name.</source>
+        <translation>请为此配置命名。</translation>
+    </message>
+    <message>
+        <source>The CA bundle {path} does not exist.</source>
+        <translation>CA 证书包 {path} 不存在。</translation>
+    </message>
+    <message>
+        <source>You can still paste a key: on Save you may keep it for this session only.</source>
+        <translation>你仍可粘贴密钥：保存时可以选择仅在本次运行期间保留它。</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected — {count} models</source>
+        <translation>已连接 — {count} 个模型</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Choose a CA bundle</source>
+        <translation>选择 CA 证书包</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>PromptPresetsDialog</name>
+    <message>
+        <source>Prompt presets</source>
+        <translation>提示词预设</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Use for new chats</source>
+        <translation>用于新对话</translation>
+    </message>
+    <message>
+        <source>Preset name</source>
+        <translation>预设名称</translation>
+    </message>
+    <message>
+        <source>Preset text</source>
+        <translation>预设内容</translation>
+    </message>
+    <message>
+        <source>Instructions the model sees first</source>
+        <translation>模型最先看到的指令</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Text:</source>
+        <translation>内容(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>{name} (default)</source>
+        <translation>{name}（默认）</translation>
+    </message>
+    <message>
+        <source>Preset {n}</source>
+        <translation>预设 {n}</translation>
+    </message>
+    <message>
+        <source>Every preset needs a name.</source>
+        <translation>每个预设都需要一个名称。</translation>
+    </message>
+    <message>
+        <source>Two presets have the same name; rename one.</source>
+        <translation>有两个预设同名，请重命名其中一个。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>New profile</source>
+        <translation>新配置</translation>
+    </message>
+    <message>
+        <source>Follow system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Welcome to Nebula Desktop! Paste your ai-nebula API key to start.</source>
+        <translation>欢迎使用 Nebula Desktop！粘贴你的 ai-nebula API 密钥即可开始。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;Profiles</source>
+        <translation>配置(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>常规(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Keep the key for this session only</source>
+        <translation>仅在本次运行期间保留密钥</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>From preset</source>
+        <translation>从预设添加</translation>
+    </message>
+    <message>
+        <source>Add a profile from a preset</source>
+        <translation>从预设添加配置</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>创建副本</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Use for new chats</source>
+        <translation>用于新对话</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Restart Nebula Desktop to change the language.</source>
+        <translation>重新启动 Nebula Desktop 后语言设置才会生效。</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>字号</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>Ask the model for a short title after the first answer</source>
+        <translation>第一条回答后让模型生成简短标题</translation>
+    </message>
+    <message>
+        <source>Write message text to the log file (for troubleshooting; off keeps chats private)</source>
+        <translation>将消息内容写入日志文件（用于排查问题；关闭可保护对话隐私）</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Font size:</source>
+        <translation>字号(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>{name} (default)</source>
+        <translation>{name}（默认）</translation>
+    </message>
+    <message>
+        <source>{name} copy</source>
+        <translation>{name} 副本</translation>
+    </message>
+    <message>
+        <source>Give the profile a name.</source>
+        <translation>请为此配置命名。</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>{name}: {error}</source>
+        <translation>{name}：{error}</translation>
+    </message>
+    <message>
+        <source>Saving the key in the keyring…</source>
+        <translation>正在将密钥保存到密钥环…</translation>
+    </message>
+    <message>
+        <source>Settings saved, but the key was not: {error}</source>
+        <translation>设置已保存，但密钥未保存：{error}</translation>
+    </message>
+    <message>
+        <source>Settings saved, but the key could not be stored: {error}</source>
+        <translation>设置已保存，但无法存储密钥：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Send the message</source>
+        <translation>发送消息</translation>
+    </message>
+    <message>
+        <source>New line in the message</source>
+        <translation>在消息中换行</translation>
+    </message>
+    <message>
+        <source>Stop the answer (or cancel editing)</source>
+        <translation>停止回答（或取消编辑）</translation>
+    </message>
+    <message>
+        <source>Regenerate the last answer</source>
+        <translation>重新生成上一条回答</translation>
+    </message>
+    <message>
+        <source>Continue the last answer where it stopped</source>
+        <translation>从中断处继续上一条回答</translation>
+    </message>
+    <message>
+        <source>Edit your last message and send it again</source>
+        <translation>编辑你的上一条消息并重新发送</translation>
+    </message>
+    <message>
+        <source>Copy the last answer</source>
+        <translation>复制上一条回答</translation>
+    </message>
+    <message>
+        <source>Go to the message box</source>
+        <translation>转到输入框</translation>
+    </message>
+    <message>
+        <source>Rename the selected chat</source>
+        <translation>重命名所选对话</translation>
+    </message>
+    <message>
+        <source>Delete the selected chat (with Undo)</source>
+        <translation>删除所选对话（可撤销）</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+</context>
+<context>
+    <name>SystemPromptDialog</name>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Use preset</source>
+        <translation>使用预设</translation>
+    </message>
+    <message>
+        <source>Manage presets…</source>
+        <translation>管理预设…</translation>
+    </message>
+    <message>
+        <source>Instructions the model sees before every message</source>
+        <translation>模型在每条消息之前看到的指令</translation>
+    </message>
+    <message>
+        <source>&amp;Use preset:</source>
+        <translation>使用预设(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Sent as the first message of every request in this chat:</source>
+        <translation>在本对话的每次请求中作为第一条消息发送：</translation>
+    </message>
+    <message>
+        <source>Choose a preset…</source>
+        <translation>选择预设…</translation>
+    </message>
+    <message>
+        <source>No presets</source>
+        <translation>没有预设</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>Something went wrong: {error}
+
+The details are in the log file (Help → Open log folder). You can keep working.</source>
+        <translation>出了点问题：{error}
+
+详细信息已写入日志文件（帮助 → 打开日志文件夹）。你可以继续使用。</translation>
+    </message>
+    <message>
+        <source>Could not read the settings: {error}</source>
+        <translation>无法读取设置：{error}</translation>
+    </message>
+    <message>
+        <source>Another {app} is already using the data folder
+{folder}
+
+Close it first (only one app may write the conversations at a time).</source>
+        <translation>另一个 {app} 正在使用数据文件夹
+{folder}
+
+请先关闭它（同一时间只能有一个程序写入对话）。</translation>
+    </message>
+    <message>
+        <source>Could not open the data folder {folder}: {error}</source>
+        <translation>无法打开数据文件夹 {folder}：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>chat_titles</name>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+</context>
+<context>
+    <name>i18n</name>
+    <message>
+        <source>Follow system</source>
+        <translation>跟随系统</translation>
+    </message>
+</context>
+<context>
+    <name>presets</name>
+    <message>
+        <source>OpenAI-compatible gateway</source>
+        <translation>兼容 OpenAI 的网关</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,118 @@
+"""The Chinese catalogue is complete, current and compiled; languages follow the OS or the setting.
+
+``build_scripts/translations.py --check`` is what CI runs; these tests run the same checks (a
+fresh lupdate over the code in a temporary folder and a fresh lrelease compared byte for byte)
+so a string added to the UI without a translation, or a .ts edited without rebuilding the .qm,
+fails here with the exact entries to fix.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from PySide6.QtCore import QTranslator
+
+from nebula_desktop.ui.i18n import (
+    CHINESE,
+    ENGLISH,
+    catalogue_path,
+    choose_language,
+    language_from_locale,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "resources" / "translations" / "nebula_desktop_zh_CN.ts"
+_PLACEHOLDER = re.compile(r"\{\w*\}|%\d|%n")
+
+
+def _build_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "translations", ROOT / "build_scripts" / "translations.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _messages() -> list[tuple[str, str, list[str]]]:
+    """(context, source, translations) for every message of the Chinese catalogue."""
+    found = []
+    for context in ET.parse(TS).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            assert translation is not None
+            forms = [f.text or "" for f in translation.iter("numerusform")] or [
+                translation.text or ""
+            ]
+            found.append((name, message.findtext("source", ""), forms))
+    return found
+
+
+def test_chinese_catalogue_covers_every_ui_string_and_is_compiled() -> None:
+    problems = _build_script().problems("zh_CN")
+    assert not problems, "run build_scripts/translations.py and translate:\n" + "\n".join(problems)
+
+
+def test_translations_keep_every_placeholder_and_shortcut_letter() -> None:
+    wrong = []
+    for context, source, forms in _messages():
+        wanted = sorted(_PLACEHOLDER.findall(source))
+        for form in forms:
+            if sorted(_PLACEHOLDER.findall(form)) != wanted:
+                wrong.append(f"[{context}] {source!r} -> {form!r}: placeholders differ")
+            # A mnemonic (&F) in the menu must survive, Chinese style: "文件(&F)".
+            if re.search(r"&\w", source.replace("&&", "")) and not re.search(r"&\w", form):
+                wrong.append(f"[{context}] {source!r} -> {form!r}: lost its shortcut letter")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_chinese_uses_full_width_punctuation_between_chinese_words() -> None:
+    # "设置,保存" reads wrong in Chinese; commas and colons after Chinese text are full-width.
+    wrong = [
+        f"[{context}] {form!r}"
+        for context, _source, forms in _messages()
+        for form in forms
+        if re.search(r"[\u4e00-\u9fff][,;?!]|[\u4e00-\u9fff]:(?!//)", form)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_compiled_catalogue_translates_the_menus() -> None:
+    translator = QTranslator()
+    assert translator.load(catalogue_path(CHINESE))
+    assert translator.translate("i18n", "Follow system") == "跟随系统"
+    assert translator.translate("Actions", "&File").startswith("文件")
+
+
+@pytest.mark.parametrize(
+    ("ui_languages", "expected"),
+    [
+        (["zh-Hans-CN", "zh-CN", "en-US"], CHINESE),
+        (["zh-CN"], CHINESE),
+        (["zh_CN"], CHINESE),
+        (["zh-SG"], CHINESE),
+        (["en-US", "zh-CN"], ENGLISH),
+        (["de-DE", "zh-CN"], CHINESE),  # German is not offered: the next choice wins
+        (["de-DE", "fr-FR"], ENGLISH),
+        (["zh-Hant-TW", "en-US"], ENGLISH),  # Traditional readers are not handed Simplified
+        (["zh-TW"], ENGLISH),
+        (["C"], ENGLISH),
+        ([], ENGLISH),
+    ],
+)
+def test_language_follows_the_os_preference_list(ui_languages: list[str], expected: str) -> None:
+    assert language_from_locale(ui_languages) == expected
+
+
+def test_language_setting_overrides_the_os() -> None:
+    assert choose_language("en", ["zh-CN"]) == ENGLISH
+    assert choose_language("zh_CN", ["en-US"]) == CHINESE
+    assert choose_language("", ["zh-CN"]) == CHINESE
+    assert choose_language("klingon", ["en-US"]) == ENGLISH  # an unknown value follows the OS

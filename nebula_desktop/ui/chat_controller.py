@@ -206,7 +206,8 @@ class ChatController(QObject):
             self.composer.clear_attachments()  # sent; leaving edit mode restores any set aside
         self.cancel_edit()
         self.header.apply_to(conv)
-        self.titler.first_message(conv, text)
+        # An image sent alone names the chat after its file.
+        self.titler.first_message(conv, text or " ".join(a["name"] for a in images))
         if branch_at is not None:
             conv.add_branch(branch_at, [user, answer])
             self.view.set_messages(conv.messages)

@@ -153,6 +153,7 @@ def test_reopening_shows_the_thumbnail_of_a_sent_image(
     make_window.close(window)
 
     again = make_window()
+    assert again.controller.conv.title == "cat.jpg"  # an image alone names the chat
     msg = again.controller.conv.messages[0]
     assert [(a["name"], a["width"], a["height"]) for a in msg.attachments] == [
         ("cat.jpg", 640, 480)

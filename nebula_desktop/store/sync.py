@@ -56,6 +56,10 @@ class ConflictCopy:
 
 def match_conflict(stem: str) -> tuple[str, str] | None:
     """``(original id, tool)`` if ``stem`` (a file name without ``.json``) is a conflict copy."""
+    if " " not in stem and "." not in stem and "-" not in stem:
+        # Every pattern needs a space, a dot or a dash, which our plain ids never have: the
+        # start-up scan of 10 000 chats skips 30 000 regex matches here.
+        return None
     for tool, pattern in _PATTERNS:
         match = pattern.fullmatch(stem)
         if match is not None:

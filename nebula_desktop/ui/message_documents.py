@@ -3,9 +3,11 @@ documents for the row that is streaming."""
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
     QFont,
     QTextBlockFormat,
@@ -27,6 +29,45 @@ class RenderedDoc:
     code_blocks: list[str] = field(default_factory=list)
     html: str = ""
     fits: dict[int, int] = field(default_factory=dict)  # max width -> shrink-wrapped width
+
+
+# render/ has no Qt, so it writes its few interface words in English; they are swapped for the
+# interface language here, at their exact HTML spots (message text is escaped, so it can never
+# produce these fragments).
+_COPY_LINK = 'text-decoration:none;">Copy</a>'
+_CODE_LABEL = 'font-size:small;">code</span>'
+_LONG_NOTE = (
+    "This message is very long, so it is shown as plain text (Copy as Markdown has the original)."
+)
+_ROWS_NOTE = re.compile(r"… (\d+) more rows not shown \(Copy as Markdown has the full table\)")
+
+
+def localize_html(html: str) -> str:
+    """``html`` from render/ with its interface words in the interface language."""
+    copy = QCoreApplication.translate("MessageDocuments", "Copy")
+    if copy == "Copy" and QCoreApplication.translate("MessageDocuments", "code") == "code":
+        return html  # English: nothing to swap (the common case costs two lookups)
+    if _COPY_LINK in html:
+        html = html.replace(_COPY_LINK, f'text-decoration:none;">{copy}</a>')
+    if _CODE_LABEL in html:
+        code = QCoreApplication.translate("MessageDocuments", "code")
+        html = html.replace(_CODE_LABEL, f'font-size:small;">{code}</span>')
+    if _LONG_NOTE in html:
+        html = html.replace(
+            _LONG_NOTE,
+            QCoreApplication.translate(
+                "MessageDocuments",
+                "This message is very long, so it is shown as plain text "
+                "(Copy as Markdown has the original).",
+            ),
+        )
+    if "more rows not shown" in html:
+        rows = QCoreApplication.translate(
+            "MessageDocuments",
+            "… {count} more rows not shown (Copy as Markdown has the full table)",
+        )
+        html = _ROWS_NOTE.sub(lambda m: rows.format(count=m.group(1)), html)
+    return html
 
 
 def new_document(font: QFont) -> QTextDocument:
@@ -62,9 +103,10 @@ class DocumentCache:
             self._docs.move_to_end(key)
             return hit
         rendered = render_markdown(text, dark=dark)
+        html = localize_html(rendered.html)
         doc = new_document(font)
-        doc.setHtml(rendered.html)
-        entry = RenderedDoc(doc, rendered.code_blocks, rendered.html)
+        doc.setHtml(html)
+        entry = RenderedDoc(doc, rendered.code_blocks, html)
         self.renders += 1
         self._docs[key] = entry
         while len(self._docs) > self.capacity:
@@ -108,12 +150,13 @@ class StreamingDoc:
             return self.entry
         upd = self._renderer.update(text)
         doc = self.entry.doc
-        blocks = list(upd.new_blocks)
+        blocks = [localize_html(block) for block in upd.new_blocks]
+        tail_html = localize_html(upd.tail_html)
         if upd.reset or self._stable_end == 0:
             # Nothing stable in the document yet: start it cleanly with setHtml (cheap, it holds
             # at most the first block), so no format lingers from an earlier tail.
             width = doc.textWidth()
-            doc.setHtml(blocks.pop(0) if blocks else upd.tail_html)
+            doc.setHtml(blocks.pop(0) if blocks else tail_html)
             doc.setTextWidth(width)
             cursor = QTextCursor(doc)
             cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -129,7 +172,7 @@ class StreamingDoc:
         for html in blocks:
             self._insert(cursor, html)
         self._stable_end = cursor.position()
-        self._insert(cursor, upd.tail_html)
+        self._insert(cursor, tail_html)
         self._finish(upd, text)
         return self.entry
 
@@ -165,4 +208,4 @@ class StreamingDoc:
     @property
     def html(self) -> str:
         """The HTML of everything streamed so far (for the text selector)."""
-        return self._renderer.full_html(self._tail_html)
+        return localize_html(self._renderer.full_html(self._tail_html))

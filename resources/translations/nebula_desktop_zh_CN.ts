@@ -807,6 +807,10 @@ Start one with New chat (Ctrl+N).</source>
         <translation>本对话 {tokens} Token</translation>
     </message>
     <message>
+        <source>The model list was loaded without your API key: this profile uses plain http://, so the key is only sent after you allow it (on your first message).</source>
+        <translation>模型列表是在未附带 API 密钥的情况下加载的：此配置使用明文 http://，因此只有在你允许后（发送第一条消息时）才会发送密钥。</translation>
+    </message>
+    <message>
         <source>Unencrypted connection</source>
         <translation>未加密的连接</translation>
     </message>
@@ -837,6 +841,25 @@ Start one with New chat (Ctrl+N).</source>
     <message>
         <source>Open data folder</source>
         <translation>打开数据文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDocuments</name>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>This message is very long, so it is shown as plain text (Copy as Markdown has the original).</source>
+        <translation>此消息过长，因此以纯文本显示（“复制为 Markdown”可获取原文）。</translation>
+    </message>
+    <message>
+        <source>… {count} more rows not shown (Copy as Markdown has the full table)</source>
+        <translation>… 还有 {count} 行未显示（“复制为 Markdown”可获取完整表格）</translation>
     </message>
 </context>
 <context>

@@ -188,7 +188,7 @@ def _write_chat(data_dir: Path) -> None:
             Message(role="user", content="你好"),
             Message(
                 role="assistant",
-                content="你好！",
+                content="你好！\n\n```\nprint(1)\n```",
                 reasoning="想一想",
                 reasoning_seconds=1.5,
                 model=MODEL,
@@ -240,6 +240,11 @@ def _painted_texts(window: Any, collect: TextCollector) -> None:
                 collect.add(f"{where} button", label)
             for text, _rect, _bold in lay.error_lines:
                 collect.add(f"{where} error box", text)
+            # render/ writes a code block's label and Copy link; the rest is the message.
+            for doc in (lay.body_doc, lay.thinking_doc):
+                for line in doc.doc.toPlainText().splitlines() if doc is not None else []:
+                    if line.strip() and line not in msg.content + msg.reasoning:
+                        collect.add(f"{where} rendered text", line)
         view.set_streaming(None)
     from nebula_desktop.ui import conversation_delegate
 

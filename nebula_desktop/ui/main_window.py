@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
             offline,
             self,
         )
-        self.models.failed.connect(lambda text: self.show_status(text, 8000))
+        self.models.failed.connect(self._on_models_failed)
         # Export, import, backup, restore and sync conflicts (File menu + a bar over the chat).
         self.data = DataActions(self)
         column.insertWidget(0, self.data.conflict_bar)
@@ -335,6 +335,17 @@ class MainWindow(QMainWindow):
 
         return answer_cost(message, profile, conv.model if conv is not None else None)
 
+    def _on_models_failed(self, text: str) -> None:
+        settings = self.settings
+        profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
+        if profile.sends_key_in_clear() and profile.id not in settings.plain_http_allowed:
+            # The list was asked for without the key on purpose: say why, not "unauthorized".
+            text = self.tr(
+                "The model list could not be loaded without your API key: this profile uses "
+                "plain http://, so the key is only sent once you allow it (on your first message)."
+            )
+        self.show_status(text, 8000)
+
     # -- plain-http guard --------------------------------------------------------------------
     def _guarded(self, action: Callable[..., None]) -> Callable[..., None]:
         """``action`` run only after the plain-http question (when the profile needs it)."""
@@ -377,7 +388,7 @@ class MainWindow(QMainWindow):
             self._plain_http_box = None
             if button is box.button(QMessageBox.StandardButton.Yes):
                 settings.plain_http_allowed.add(profile.id)
-                self.models.forget()  # the model list can now be fetched with the key
+                self.models.fetch(profile.id, force=True)  # now with the key
                 proceed()
             else:
                 self.show_status(self.tr("Not sent: the key was not sent in clear text."))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -249,7 +250,7 @@ class ProfileEditor(QWidget):
         self.timeout_spin = QDoubleSpinBox()
         self.timeout_spin.setRange(5.0, 3600.0)
         self.timeout_spin.setDecimals(0)
-        self.timeout_spin.setSuffix(" s")
+        self.timeout_spin.setSuffix(self.tr(" s"))
         self.timeout_spin.setAccessibleName(self.tr("Timeout"))
 
         self.proxy_edit = QLineEdit()
@@ -591,7 +592,8 @@ class PriceTable(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Model"), self.tr("Input $/1M"), self.tr("Output $/1M")]
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Three narrow columns share the form's width: no sideways scrolling.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 16)

@@ -622,8 +622,9 @@ class PriceTable(QWidget):
         self.table.insertRow(row)
         for column, value in enumerate((model, f"{input_price:g}", f"{output_price:g}")):
             self.table.setItem(row, column, QTableWidgetItem(value))
-        if not model:
-            self.table.editItem(self.table.item(row, 0))
+        first = self.table.item(row, 0)
+        if not model and first is not None:
+            self.table.editItem(first)  # a new row: type the model name straight away
 
     def prices(self) -> tuple[dict[str, dict[str, float]], list[str]]:
         """(prices by model, problems); rows without a model name are ignored."""

@@ -207,7 +207,6 @@ class SettingsDialog(QDialog):
         # Widgets take their texts when they are built: a new language needs a new start.
         self.language_note = QLabel(self.tr("Restart Nebula Desktop to change the language."))
         self.language_note.setObjectName("languageNote")
-        self.language_note.setWordWrap(True)
         self.language_note.setEnabled(False)  # muted, like a hint
         self.theme_combo = QComboBox()
         self.theme_combo.setAccessibleName(self.tr("Theme"))

@@ -542,7 +542,7 @@
         <source>No chats yet.
 Start one with New chat (Ctrl+N).</source>
         <translation>还没有对话。
-点击“新建对话”(Ctrl+N) 开始一个吧。</translation>
+点击“新建对话”（Ctrl+N）开始吧。</translation>
     </message>
     <message>
         <source>Chat deleted · “{title}”</source>
@@ -807,8 +807,8 @@ Start one with New chat (Ctrl+N).</source>
         <translation>本对话 {tokens} Token</translation>
     </message>
     <message>
-        <source>The model list was loaded without your API key: this profile uses plain http://, so the key is only sent after you allow it (on your first message).</source>
-        <translation>模型列表是在未附带 API 密钥的情况下加载的：此配置使用明文 http://，因此只有在你允许后（发送第一条消息时）才会发送密钥。</translation>
+        <source>The model list could not be loaded without your API key: this profile uses plain http://, so the key is only sent once you allow it (on your first message).</source>
+        <translation>未附带 API 密钥，无法加载模型列表：此配置使用明文 http://，因此只有在你允许后（发送第一条消息时）才会发送密钥。</translation>
     </message>
     <message>
         <source>Unencrypted connection</source>
@@ -1170,6 +1170,10 @@ Start one with New chat (Ctrl+N).</source>
         <translation>温度</translation>
     </message>
     <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
         <source>Timeout</source>
         <translation>超时</translation>
     </message>
@@ -1431,7 +1435,7 @@ X-Team: research</translation>
     </message>
     <message>
         <source>System</source>
-        <translation>系统默认</translation>
+        <translation>默认</translation>
     </message>
     <message>
         <source> pt</source>

@@ -368,3 +368,98 @@ def test_chinese_os_gets_chinese_without_a_setting(qapp: Any) -> None:
 def test_language_choices_are_named_in_their_own_language(qapp: Any) -> None:
     assert [code for code, _name in language_names()] == ["", ENGLISH, CHINESE]
     assert [name for _code, name in language_names()][1:] == ["English", "简体中文"]
+
+
+def test_language_setting_is_saved_and_says_it_needs_a_restart(
+    qtbot: Any, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nebula_desktop import secrets
+    from nebula_desktop.settings import SettingsStore
+    from nebula_desktop.ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(secrets, "get_key", lambda _profile_id: "sk-test")  # no keyring here
+    store = SettingsStore(config_dir)
+    settings = store.load()
+    dialog = SettingsDialog(settings, store, {})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    combo = dialog.language_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "Follow system",
+        "English",
+        "简体中文",
+    ]
+    assert combo.currentData() == ""  # a new install follows the OS
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.language_note.isVisible()
+    assert "Restart Nebula Desktop" in dialog.language_note.text()
+    combo.setCurrentIndex(combo.findData(CHINESE))
+    with qtbot.waitSignal(dialog.settings_changed):
+        dialog.save()
+    assert SettingsStore(config_dir).load().language == CHINESE
+    reopened = SettingsDialog(SettingsStore(config_dir).load(), store, {})
+    qtbot.addWidget(reopened)
+    assert reopened.language_combo.currentData() == CHINESE
+
+
+# The real app in a process: it reports the menu titles its window was built with.
+_PROBE = """
+import sys
+from nebula_desktop import app
+from nebula_desktop.ui import main_window
+
+titles = []
+load = main_window.MainWindow.load
+
+
+def probe(self):
+    titles.extend(a.text() for a in self.menuBar().actions())
+    load(self)
+
+
+main_window.MainWindow.load = probe
+rc = app.main(sys.argv[1:])
+print("MENUS", "|".join(titles))
+sys.exit(rc)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setting", "os_language", "file_menu"),
+    [
+        ("zh_CN", "en_US", "文件(&F)"),  # the setting wins over an English OS
+        ("", "zh_CN", "文件(&F)"),  # no setting: a Chinese OS gets Chinese
+        ("en", "zh_CN", "&File"),  # English chosen on a Chinese OS
+        ("", "de_DE", "&File"),  # a language we do not have: English
+    ],
+)
+def test_app_starts_in_the_chosen_or_os_language(
+    tmp_path: Path, setting: str, os_language: str, file_menu: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from nebula_desktop.settings import SettingsStore
+
+    config = tmp_path / "config"
+    store = SettingsStore(config)
+    settings = store.load()
+    settings.language = setting
+    store.save(settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG"))}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        LANG=f"{os_language}.UTF-8",
+        LANGUAGE=os_language,
+        NEBULA_LOG_DIR=str(tmp_path / "logs"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, "--smoke-test", "--data-dir", str(tmp_path / "data"),
+         "--config-dir", str(config)],
+        capture_output=True, text=True, env=env, timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    menus = done.stdout.split("MENUS ", 1)[1].strip().split("|")
+    assert menus[0] == file_menu, menus

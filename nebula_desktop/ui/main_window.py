@@ -447,10 +447,12 @@ class MainWindow(QMainWindow):
 
     def _add_chat_menu_action(self, text: str, slot: Callable[[], None]) -> None:
         """Add an entry to the Chat menu (found by one of its actions: titles get translated)."""
+        from PySide6.QtWidgets import QMenu
+
         stop = self.actions_by_name["stop"]
         for entry in self.menuBar().actions():
             menu = entry.menu()
-            if menu is not None and stop in menu.actions():
+            if isinstance(menu, QMenu) and stop in menu.actions():
                 menu.addSeparator()
                 action = menu.addAction(text)
                 action.triggered.connect(lambda _checked=False: slot())

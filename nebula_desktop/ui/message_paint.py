@@ -154,7 +154,8 @@ ToolLines = list[tuple[str, QRect]]
 
 def tool_call_text(call: dict[str, Any]) -> str:
     """ "Tool call: get_weather({"city":"Paris"})" from one OpenAI-shaped tool call."""
-    function = call.get("function") if isinstance(call.get("function"), dict) else {}
+    raw = call.get("function")
+    function: dict[str, Any] = raw if isinstance(raw, dict) else {}
     name = str(function.get("name") or call.get("type") or "tool")
     args = function.get("arguments", "")
     if not isinstance(args, str):

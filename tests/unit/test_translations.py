@@ -116,3 +116,27 @@ def test_language_setting_overrides_the_os() -> None:
     assert choose_language("zh_CN", ["en-US"]) == CHINESE
     assert choose_language("", ["zh-CN"]) == CHINESE
     assert choose_language("klingon", ["en-US"]) == ENGLISH  # an unknown value follows the OS
+
+
+def test_translated_preset_names_are_the_names_core_uses() -> None:
+    # core (no Qt) names the presets; the UI translates the ones that are words. A renamed
+    # preset in core must be renamed in i18n.PRESET_NAMES too, or it shows in English.
+    from nebula_desktop.presets import ENDPOINT_PRESETS
+    from nebula_desktop.ui.i18n import PRESET_NAMES
+
+    assert set(PRESET_NAMES) <= {p.name for p in ENDPOINT_PRESETS}
+    translator = QTranslator()
+    assert translator.load(catalogue_path(CHINESE))
+    for name in PRESET_NAMES:
+        assert translator.translate("presets", name) not in ("", name)
+
+
+def test_attachment_refusals_from_core_are_in_the_catalogue() -> None:
+    # nebula_desktop.attachments (core) phrases the refusals; the composer translates them.
+    from nebula_desktop import attachments
+
+    translator = QTranslator()
+    assert translator.load(catalogue_path(CHINESE))
+    for text in (attachments.TOO_LARGE, attachments.TOO_MANY, attachments.NOT_UTF8,
+                 attachments.UNSUPPORTED):  # fmt: skip
+        assert translator.translate("Attachments", text) not in ("", text), text

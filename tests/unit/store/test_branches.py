@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nebula_desktop.store import SCHEMA_VERSION, ConversationStore, Message
 from nebula_desktop.store.model import Conversation
@@ -129,3 +131,35 @@ def test_damaged_branch_data_is_refused_not_half_loaded() -> None:
     ):
         with pytest.raises(ValueError):
             Conversation.from_dict({**base, "messages": [bad]})
+
+
+def _all_ids(messages: list[Message]) -> set[str]:
+    ids: set[str] = set()
+    for m in messages:
+        ids.add(m.id)
+        for tail in m.alternatives:
+            ids |= _all_ids(tail)
+    return ids
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 30), st.integers(0, 5)), max_size=25))
+def test_any_mix_of_branching_and_flipping_loses_nothing_and_round_trips(
+    steps: list[tuple[bool, int, int]],
+) -> None:
+    conv = Conversation(id="p", title="t", created_at=0.0, updated_at=0.0)
+    conv.messages += [Message(role="user", content="q"), Message(role="assistant", content="a")]
+    seen = _all_ids(conv.messages)
+    for add, where, position in steps:
+        index = where % len(conv.messages)
+        if add:
+            new = [Message(role="assistant", content=f"v{len(seen)}")]
+            conv.add_branch(index, new)
+            seen |= _all_ids(new)
+            assert conv.messages[index] is new[0]
+            assert conv.messages[index].branch_index == conv.messages[index].branch_count - 1
+        else:
+            conv.switch_branch(index, position)
+        assert _all_ids(conv.messages) == seen  # every version is still reachable
+    again = Conversation.from_dict(json.loads(json.dumps(conv.to_dict())))
+    assert again.to_dict() == conv.to_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,29 @@ def read_import_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ExchangeError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
+
+
+def read_zip_member(path: Path, name: str) -> bytes:
+    """One member of a zip (e.g. ``conversations.json`` in ChatGPT's data export zip).
+
+    Read into memory by exact name, with the same size limit as a plain file: nothing is
+    extracted, so member paths cannot escape anywhere.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            matches = [i for i in zf.infolist() if i.filename.rsplit("/", 1)[-1] == name]
+            if not matches:
+                raise ExchangeError(f"{path.name} holds no {name}.")
+            info = min(matches, key=lambda i: i.filename.count("/"))  # the top-most one
+            if info.file_size > MAX_IMPORT_BYTES:
+                raise ExchangeError(f"{name} in {path.name} is too large to import.")
+            with zf.open(info) as fh:
+                data = fh.read(MAX_IMPORT_BYTES + 1)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise ExchangeError(f"{path.name} is not a readable zip file.") from exc
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ExchangeError(f"{name} in {path.name} is too large to import.")
+    return data
 
 
 def add_to_store(store: ConversationStore, conversations: list[Conversation]) -> ImportReport:

@@ -8,6 +8,7 @@ sees either the old or the new version, never a mix.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from nebula_desktop.exchange.chatgpt_import import import_chatgpt, is_chatgpt_ex
 from nebula_desktop.exchange.common import (
     ExchangeError,
     read_import_file,
+    read_zip_member,
     safe_file_stem,
     write_export,
 )
@@ -96,8 +98,12 @@ class ImportResult:
 
 
 def read_import(path: Path) -> ImportResult:
-    """Read our JSON export, one of our conversation files, or ChatGPT's conversations.json."""
-    d = parse_json(read_import_file(path))
+    """Read our JSON export, one of our conversation files, or ChatGPT's conversations.json
+    (also straight from the data-export zip ChatGPT mails)."""
+    if zipfile.is_zipfile(path):
+        d = parse_json(read_zip_member(path, "conversations.json"))
+    else:
+        d = parse_json(read_import_file(path))
     if is_nebula_export(d):
         return ImportResult(import_nebula(d), "nebula")
     if is_chatgpt_export(d):

@@ -143,7 +143,7 @@ class DataActions(QObject):
             self.window,
             self.tr("Import chats"),
             str(Path.home()),
-            self.tr("Chat exports (*.json);;All files (*)"),
+            self.tr("Chat exports (*.json *.zip);;All files (*)"),
         )
         if path:
             self.import_path(path)

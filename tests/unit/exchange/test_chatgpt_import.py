@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
-from nebula_desktop.exchange import add_to_store
+import pytest
+
+from nebula_desktop.exchange import ExchangeError, add_to_store
 from nebula_desktop.exchange.chatgpt_import import import_chatgpt
 from nebula_desktop.exchange.exporter import read_import
 from nebula_desktop.store import ConversationStore
@@ -129,3 +132,23 @@ def test_cyclic_parent_chain_stops() -> None:
     raw["current_node"] = "ans"
     (conv,) = import_chatgpt(raw)
     assert [m.content for m in conv.messages] == ["Hi", "Hello!"]
+
+
+def test_the_chatgpt_data_export_zip_imports_directly(tmp_path: Path) -> None:
+    export = tmp_path / "chatgpt-export.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("chat.html", "<html></html>")
+        zf.writestr("../conversations.json", "[]")  # a hostile path is never used as a path
+        zf.writestr("conversations.json", json.dumps(chatgpt_export()))
+        zf.writestr("user.json", "{}")
+    result = read_import(export)
+    assert result.kind == "chatgpt"
+    assert [c.title for c in result.conversations] == ["Monads", "ChatGPT chat"]
+
+
+def test_a_zip_without_conversations_json_is_explained(tmp_path: Path) -> None:
+    export = tmp_path / "photos.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        zf.writestr("a.jpg", "x")
+    with pytest.raises(ExchangeError, match=r"holds no conversations\.json"):
+        read_import(export)

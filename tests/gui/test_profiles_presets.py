@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.ui.settings_dialog import SettingsDialog
 from tests.gui.conftest import TEST_KEY
-from tests.servers import LoopbackServer, Reply, sse_reply
+from tests.servers import LoopbackServer, Reply, make_cert, sse_reply
 
 
 def open_dialog(qtbot: Any, config_dir: Path) -> SettingsDialog:
@@ -183,3 +185,18 @@ def test_plain_http_remote_asks_once_then_sends_with_the_key(
     answer = send_and_wait(qtbot, window, "Again")  # remembered for this session
     assert window._plain_http_box is None
     assert answer.content == "second"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+def test_ca_bundle_is_used_for_the_model_list_too(
+    qtbot: Any, make_window: Any, config_dir: Path, tmp_path: Path
+) -> None:
+    cert = make_cert(tmp_path)
+    with LoopbackServer(tls=cert) as https:
+        https.default["/v1/models"] = Reply.json(200, {"data": [{"id": "tls-model"}]})
+        set_profile(config_dir, ca_bundle=cert[0])
+        window = make_window(base_url=https.base_url, model="")
+        # Only a verified TLS connection to the private CA's server can list this model.
+        qtbot.waitUntil(lambda: window.header.model_name() == "tls-model", timeout=10000)
+        listing = next(r for r in https.requests if r.path.endswith("/models"))
+        assert listing.headers["Authorization"] == f"Bearer {TEST_KEY}"

@@ -524,7 +524,7 @@
     </message>
     <message>
         <source>Chat deleted</source>
-        <translation>对话已删除</translation>
+        <translation>已删除对话</translation>
     </message>
     <message>
         <source>Undo</source>
@@ -546,11 +546,11 @@ Start one with New chat (Ctrl+N).</source>
     </message>
     <message>
         <source>Chat deleted · “{title}”</source>
-        <translation>对话已删除 · “{title}”</translation>
+        <translation>已删除对话“{title}”</translation>
     </message>
     <message>
         <source>{count} chats deleted · last “{title}”</source>
-        <translation>已删除 {count} 个对话 · 最后一个是“{title}”</translation>
+        <translation>已删除 {count} 个对话 · 最后删除的是“{title}”</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -609,10 +609,6 @@ Start one with New chat (Ctrl+N).</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <source>Chat exports (*.json);;All files (*)</source>
-        <translation>对话导出文件 (*.json);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
@@ -664,7 +660,11 @@ Start one with New chat (Ctrl+N).</source>
     </message>
     <message>
         <source>An answer is still arriving. Stop it or wait, then try again.</source>
-        <translation>仍有回答正在接收。请停止或等待它完成后再试。</translation>
+        <translation>回答仍在接收中。请先停止或等待完成，然后重试。</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.json *.zip);;All files (*)</source>
+        <translation>对话导出文件 (*.json *.zip);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Saving chats… %1 of %2</source>
@@ -676,7 +676,7 @@ Start one with New chat (Ctrl+N).</source>
     </message>
     <message>
         <source>An answer is still arriving; try again when it is done.</source>
-        <translation>仍有回答正在接收，请在完成后再试。</translation>
+        <translation>回答仍在接收中，请在完成后重试。</translation>
     </message>
     <message numerus="yes">
         <source>Merged %n copy(ies).</source>
@@ -828,7 +828,7 @@ Start one with New chat (Ctrl+N).</source>
     </message>
     <message>
         <source>Not sent: the key was not sent in clear text.</source>
-        <translation>未发送：密钥没有以明文发送。</translation>
+        <translation>已取消发送：密钥没有以明文发送。</translation>
     </message>
     <message>
         <source>Copied the last answer.</source>
@@ -1147,11 +1147,11 @@ Start one with New chat (Ctrl+N).</source>
     </message>
     <message>
         <source>Forget</source>
-        <translation>忘记</translation>
+        <translation>清除</translation>
     </message>
     <message>
         <source>Forget the saved API key</source>
-        <translation>忘记已保存的 API 密钥</translation>
+        <translation>清除已保存的 API 密钥</translation>
     </message>
     <message>
         <source>Remove this profile&apos;s key on Save</source>
@@ -1209,7 +1209,7 @@ X-Team: research</translation>
     </message>
     <message>
         <source>Ask the gateway for thinking inline</source>
-        <translation>请求网关在回答中附带思考过程</translation>
+        <translation>让网关在回答中返回思考过程</translation>
     </message>
     <message>
         <source>Sends nebula_thinking_to_content: true (ai-nebula): the model&apos;s thinking arrives in the answer and is shown folded above it.</source>
@@ -1423,7 +1423,7 @@ X-Team: research</translation>
     </message>
     <message>
         <source>Restart Nebula Desktop to change the language.</source>
-        <translation>重新启动 Nebula Desktop 后语言设置才会生效。</translation>
+        <translation>更改语言需要重新启动 Nebula Desktop。</translation>
     </message>
     <message>
         <source>Theme</source>

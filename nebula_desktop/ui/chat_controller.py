@@ -394,7 +394,16 @@ class ChatController(QObject):
         self.header.apply_to(conv)
         message = conv.messages[index]
         if len(conv.messages) > index + 1:
-            del conv.messages[index + 1 :]
+            # The later turns stay as the earlier version ("‹ 1/2 ›"), never deleted.
+            fresh = Message(
+                role="assistant",
+                content=message.content if keep else "",
+                reasoning=message.reasoning if keep else "",
+                model=message.model,
+                complete=False,
+            )
+            conv.add_branch(index, [fresh])
+            message = fresh
             self.view.set_messages(conv.messages)
         history = build_history(conv, index)
         base_content = base_reasoning = ""

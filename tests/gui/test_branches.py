@@ -145,3 +145,27 @@ def test_context_menu_offers_the_other_versions(
     (previous,) = [a for a in menu.actions() if a.text().startswith("Previous version")]
     previous.trigger()
     qtbot.waitUntil(lambda: texts(window) == ["Q", "First"])
+
+
+def test_retrying_an_earlier_failed_answer_keeps_the_later_turns_as_a_version(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    from tests.servers import Reply
+
+    bad_key = {"error": {"message": "Invalid token", "type": "new_api_error", "code": ""}}
+    server.queue(Reply.json(401, bad_key))
+    server.queue(sse_reply(["A2"]))
+    server.queue(sse_reply(["A1 at last"]))
+    window = make_window()
+    send(qtbot, window, "Q1")
+    wait_idle(qtbot, window)
+    failed = window.controller.conv.messages[1]
+    assert failed.error
+    send(qtbot, window, "Q2")
+    wait_idle(qtbot, window)
+    window.view.retry_requested.emit(failed.id)
+    wait_idle(qtbot, window)
+    assert texts(window) == ["Q1", "A1 at last"]
+    assert switcher(window, 1).branch_text == "2/2"
+    click_arrow(qtbot, window, 1, "branch_prev")
+    qtbot.waitUntil(lambda: texts(window)[2:] == ["Q2", "A2"])

@@ -260,11 +260,10 @@ class Composer(QWidget):
 
     def _on_attach_button_clicked(self) -> None:
         patterns = " ".join(f"*{ext}" for ext in sorted({*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS}))
+        # Outside the f-string: lupdate does not look inside one.
+        supported, every = self.tr("Images and text files"), self.tr("All files")
         paths, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("Attach files"),
-            "",
-            f"{self.tr('Images and text files')} ({patterns});;{self.tr('All files')} (*)",
+            self, self.tr("Attach files"), "", f"{supported} ({patterns});;{every} (*)"
         )
         if paths:
             self.add_paths(paths)

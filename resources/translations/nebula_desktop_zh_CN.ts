@@ -344,6 +344,14 @@
         <source>pasted image</source>
         <translation>粘贴的图片</translation>
     </message>
+    <message>
+        <source>Images and text files</source>
+        <translation>图片和文本文件</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>所有文件</translation>
+    </message>
 </context>
 <context>
     <name>ConflictBar</name>

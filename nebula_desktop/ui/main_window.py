@@ -542,6 +542,15 @@ class MainWindow(QMainWindow):
             open_button.clicked.connect(
                 lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
             )
+        settings_path = getattr(self.settings_store, "path", None)
+        if settings_path is not None and getattr(self.settings_store, "problems", None):
+            # A broken settings file is kept beside settings.json, in the settings folder.
+            settings_button = box.addButton(
+                self.tr("Open settings folder"), QMessageBox.ButtonRole.ActionRole
+            )
+            settings_button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(settings_path.parent)))
+            )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.NonModal)
         self.problems_box = box

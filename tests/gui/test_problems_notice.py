@@ -101,6 +101,17 @@ def test_corrupt_settings_file_is_reported_and_kept_aside(
         (aside,) = config_dir.glob("settings.json.corrupt-*")
         assert aside.read_text(encoding="utf-8") == "{ not json"
         assert aside.name in box.text()
+        catcher = UrlCatcher()
+        QDesktopServices.setUrlHandler("file", catcher, "open")
+        try:
+            (button,) = [
+                b for b in box.findChildren(QPushButton) if b.text() == "Open settings folder"
+            ]
+            button.click()
+            qtbot.waitUntil(lambda: catcher.urls != [])
+            assert Path(catcher.urls[0]) == config_dir
+        finally:
+            QDesktopServices.unsetUrlHandler("file")
     finally:
         window.close()
         store.close()

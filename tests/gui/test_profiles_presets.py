@@ -200,3 +200,19 @@ def test_ca_bundle_is_used_for_the_model_list_too(
         qtbot.waitUntil(lambda: window.header.model_name() == "tls-model", timeout=10000)
         listing = next(r for r in https.requests if r.path.endswith("/models"))
         assert listing.headers["Authorization"] == f"Bearer {TEST_KEY}"
+
+
+def test_empty_proxy_uses_the_system_proxy_settings(
+    qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path, monkeypatch: Any
+) -> None:
+    # On Linux the system proxy is the *_PROXY environment; macOS and Windows settings are read
+    # by the same requests machinery.
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.port}")
+    set_profile(config_dir, proxy="", needs_key=False)
+    server.queue(sse_reply(["via the system proxy"]))
+    window = make_window(base_url="http://api.example.com/v1", key=None)
+    answer = send_and_wait(qtbot, window, "Hello")
+    assert answer.content == "via the system proxy"
+    assert chats(server)[0].target == "http://api.example.com/v1/chat/completions"

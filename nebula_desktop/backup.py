@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nebula_desktop import __version__, atomicfile
+from nebula_desktop.store.sync import is_conflict_name
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Conversation, ConversationStore
@@ -97,7 +98,9 @@ def make_backup(
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
             names = sorted(os.listdir(conv_dir)) if conv_dir.is_dir() else []
             for name in names:
-                if _MEMBER_RE.fullmatch(f"conversations/{name}") is None:
+                if _MEMBER_RE.fullmatch(f"conversations/{name}") is None or is_conflict_name(
+                    name[:-5]
+                ):
                     continue  # conflict copies, temp files: not conversations
                 try:
                     data = (conv_dir / name).read_bytes()

@@ -175,6 +175,7 @@ def test_conflict_copies_and_temp_files_are_not_backed_up(tmp_path: Path, data: 
     conv_dir = data / "conversations"
     some = next(conv_dir.iterdir())
     (conv_dir / f"{some.stem} (conflicted copy 2024-01-01).json").write_bytes(some.read_bytes())
+    (conv_dir / f"{some.stem}-LAPTOP.json").write_bytes(some.read_bytes())  # OneDrive
     (conv_dir / ".x.json.tmp").write_bytes(b"partial")
     with zipfile.ZipFile(make_backup(data, tmp_path / "b.zip")) as zf:
         assert len([n for n in zf.namelist() if n.startswith("conversations/")]) == 2

@@ -140,3 +140,28 @@ def test_attachment_refusals_from_core_are_in_the_catalogue() -> None:
     for text in (attachments.TOO_LARGE, attachments.TOO_MANY, attachments.NOT_UTF8,
                  attachments.UNSUPPORTED):  # fmt: skip
         assert translator.translate("Attachments", text) not in ("", text), text
+
+
+def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
+    # lupdate reads tr("…") and translate("Context", "…") calls, but not inside an f-string:
+    # such a text would silently stay English in every language.
+    import ast
+
+    hidden = []
+    for path in sorted((ROOT / "nebula_desktop" / "ui").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for part in ast.walk(node):
+                if not isinstance(part, ast.Call):
+                    continue
+                name = getattr(part.func, "attr", getattr(part.func, "id", ""))
+                # The source text: tr(text) or translate(context, text).
+                text_at = {"tr": 0, "translate": 1}.get(name)
+                if (
+                    text_at is not None
+                    and len(part.args) > text_at
+                    and isinstance(part.args[text_at], ast.Constant)
+                ):
+                    hidden.append(f"{path.name}:{part.lineno}")
+    assert not hidden, "move these tr() calls out of their f-strings: " + ", ".join(hidden)

@@ -850,6 +850,10 @@ Start one with New chat (Ctrl+N).</source>
         <source>Open data folder</source>
         <translation>打开数据文件夹</translation>
     </message>
+    <message>
+        <source>Open settings folder</source>
+        <translation>打开设置文件夹</translation>
+    </message>
 </context>
 <context>
     <name>MessageDocuments</name>

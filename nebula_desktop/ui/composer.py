@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QKeyEvent
+from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -128,6 +128,7 @@ class Composer(QWidget):
         self.attach_button.setToolTip(self.tr("Attach images or text files"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
         self.setAcceptDrops(True)
+        self._drop_window: QWidget | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -196,6 +197,29 @@ class Composer(QWidget):
         """Files dropped anywhere on the composer are attached."""
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
             event.acceptProposedAction()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Once in a window, also take file drops aimed at the rest of it (the sidebar, the
+        header): Qt hands a drop to the nearest widget that accepts drops, which is then the
+        window, and this filter attaches the files."""
+        super().showEvent(event)
+        window = self.window()
+        if window is not self and self._drop_window is not window:
+            self._drop_window = window
+            window.setAcceptDrops(True)
+            window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """File drags and drops on the window (outside the composer and the messages)."""
+        if watched is self._drop_window:
+            kind = event.type()
+            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                self.dragEnterEvent(event)  # type: ignore[arg-type]
+                return event.isAccepted()
+            if kind == QEvent.Type.Drop:
+                self.dropEvent(event)  # type: ignore[arg-type]
+                return True
+        return super().eventFilter(watched, event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Attach dropped files or an image."""

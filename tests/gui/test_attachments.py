@@ -222,3 +222,26 @@ def test_damaged_image_data_in_a_file_shows_a_placeholder(qtbot: Any) -> None:
     ((_, rect),) = lay.thumbs
     assert (rect.width(), rect.height()) == (96, 96)
     assert not view.viewport().grab().isNull()  # painting did not fail
+
+
+def test_files_dropped_on_the_window_are_attached(
+    make_window: Any, server: LoopbackServer, tmp_path: Path
+) -> None:
+    """Qt only delivers drop events from a real drag, so the window's drop handler is fed the
+    events Qt would route to it (the window accepts drops; its filter attaches the files)."""
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    window = make_window()
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n", encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(notes))])
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(20, 200), Qt.DropAction.CopyAction, mime, buttons, mods)
+    drop = QDropEvent(QPointF(20, 200), Qt.DropAction.CopyAction, mime, buttons, mods)
+    assert window.acceptDrops()
+    assert window.composer.eventFilter(window, enter)
+    assert enter.isAccepted()
+    assert window.composer.eventFilter(window, drop)
+    assert [a["name"] for a in window.composer.attachments()] == ["notes.md"]

@@ -211,7 +211,7 @@ def _write_chat(data_dir: Path) -> None:
 
 def _user_data(window: Any) -> list[str]:
     """What the window shows of the user's own data (never translated)."""
-    data = [USER_TITLE, MODEL, "other-model", "req-1"]
+    data = [USER_TITLE, MODEL, "other-model", "req-1", "example.com"]
     # The product's fixed error texts come from core, in English by design.
     data.append("Error: Cannot connect to API server")
     for profile in window.settings.profiles:
@@ -267,7 +267,12 @@ def _open_dialogs(window: Any, qtbot: Any) -> list[QWidget]:
     window.show_shortcuts()
     window.show_about()
     window.header.system.click()
-    window.show_problems(["x.json"])  # core writes these texts (not translated)
+    window.show_problems(["x.json"])
+    # The question before a key would go to another computer over plain http://.
+    profile = window.settings.profile(window.header.profile_id())
+    address, profile.base_url = profile.base_url, "http://example.com/v1"
+    window.confirm_plain_http(lambda: None)
+    profile.base_url = address  # core writes these texts (not translated)
     confirm_open_link(window, "https://example.com/")
     for opener in ("open_prompt_presets",):
         if hasattr(window, opener):
@@ -323,7 +328,7 @@ def test_every_visible_text_is_chinese_under_zh_cn(
         _painted_texts(window, collect)
         _context_menus(window, collect)
         dialogs = _open_dialogs(window, qtbot)
-        assert len(dialogs) >= 6, [type(d).__name__ for d in dialogs]
+        assert len(dialogs) >= 10, [d.windowTitle() for d in dialogs]
         for dialog in dialogs:
             collect.widget_tree(dialog)
         data = _user_data(window)

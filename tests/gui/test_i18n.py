@@ -324,7 +324,9 @@ def test_every_visible_text_is_chinese_under_zh_cn(
             qtbot.waitUntil(menu.isVisible)
             collect.menu(f"menu {action.text()}", menu)
             menu.hide()
+        window.composer.set_editing(True)  # the notice over the message box
         collect.widget_tree(window)
+        window.composer.set_editing(False)
         _painted_texts(window, collect)
         _context_menus(window, collect)
         dialogs = _open_dialogs(window, qtbot)

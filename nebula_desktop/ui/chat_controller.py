@@ -105,8 +105,6 @@ class ChatController(QObject):
         # Flipping versions ("‹ 2/3 ›") needs no window involvement: the view asks us directly.
         if hasattr(view, "branch_requested"):
             view.branch_requested.connect(self.switch_branch)
-        if hasattr(view, "files_dropped") and hasattr(composer, "add_paths"):
-            view.files_dropped.connect(composer.add_paths)  # drop on the messages = attach
 
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:

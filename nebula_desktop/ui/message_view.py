@@ -57,7 +57,6 @@ class MessageView(QListView):
     link_activated = Signal(str)
     status_message = Signal(str)
     branch_requested = Signal(str, int)  # message id, 0-based version to follow
-    files_dropped = Signal(list)  # local paths dropped on the messages: attach them
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,8 +84,6 @@ class MessageView(QListView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
-        self.setAcceptDrops(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self._pending: dict[str, dict[str, list[str]]] = {}
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -479,29 +476,6 @@ class MessageView(QListView):
         index = self.indexAt(event.position().toPoint())
         if not self._selection.forward_double_click(index, event):
             super().mouseDoubleClickEvent(event)
-
-    def dragEnterEvent(self, event: Any) -> None:
-        """Files dragged over the messages can be dropped to attach them."""
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event: Any) -> None:
-        """Keep accepting file drags anywhere over the messages."""
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event: Any) -> None:
-        """Dropped local files go to the composer as attachments."""
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            self.files_dropped.emit(paths)
-            event.acceptProposedAction()
-        else:
-            event.ignore()
 
     def leaveEvent(self, event: QEvent) -> None:
         """Hover actions disappear when the mouse leaves."""

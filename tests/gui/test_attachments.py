@@ -95,7 +95,7 @@ def test_text_file_is_inlined_as_a_fenced_block_with_its_name(
     source = tmp_path / "hello.py"
     source.write_text("print('hello')\n", encoding="utf-8")
     window = make_window()
-    window.view.files_dropped.emit([str(source)])  # dropped on the messages
+    window.composer.add_paths([str(source)])  # as the paperclip's file picker does
     assert [a["name"] for a in window.composer.attachments()] == ["hello.py"]
     send(qtbot, window, "Review this")
     wait_idle(qtbot, window)
@@ -241,6 +241,8 @@ def test_files_dropped_on_the_window_are_attached(
     enter = QDragEnterEvent(QPoint(20, 200), Qt.DropAction.CopyAction, mime, buttons, mods)
     drop = QDropEvent(QPointF(20, 200), Qt.DropAction.CopyAction, mime, buttons, mods)
     assert window.acceptDrops()
+    # The messages take no drops themselves, so Qt routes a drop on them to the window too.
+    assert not window.view.acceptDrops() and not window.view.viewport().acceptDrops()
     assert window.composer.eventFilter(window, enter)
     assert enter.isAccepted()
     assert window.composer.eventFilter(window, drop)

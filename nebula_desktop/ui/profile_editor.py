@@ -12,39 +12,34 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import ipaddress
 import logging
 import os
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from nebula_desktop import secrets
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
-from nebula_desktop.settings import Profile, is_secret_header
+from nebula_desktop.settings import Profile
 from nebula_desktop.ui.background import run_in_background
 from nebula_desktop.ui.i18n import preset_display_name
+from nebula_desktop.ui.price_table import PriceTable
+from nebula_desktop.ui.profile_checks import base_url_problems, format_headers, parse_headers
 
 log = logging.getLogger(__name__)
 
@@ -60,98 +55,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ProfileEditor", text)
 
 
-def _is_local_host(host: str) -> bool:
-    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _new_profile_name() -> str:
     # The settings dialog names a blank profile with this text (context "SettingsDialog").
     return QCoreApplication.translate("SettingsDialog", "New profile")
-
-
-def base_url_problems(url: str) -> tuple[list[str], list[str]]:
-    """(errors that block saving, warnings worth reading) for an API base URL."""
-    url = url.strip()
-    if not url:
-        return [
-            QCoreApplication.translate(
-                "ProfileEditor", "Enter the server's base URL, e.g. https://llm.ai-nebula.com/v1."
-            )
-        ], []
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [
-            QCoreApplication.translate(
-                "ProfileEditor",
-                "The base URL must start with https:// (or http:// for a local server).",
-            )
-        ], []
-    warnings: list[str] = []
-    path = parts.path.rstrip("/")
-    if path.endswith("/chat/completions") or path.endswith("/models"):
-        warnings.append(
-            QCoreApplication.translate(
-                "ProfileEditor", "Enter the base URL only, without /chat/completions or /models."
-            )
-        )
-    elif "/v1" not in path:
-        warnings.append(
-            QCoreApplication.translate(
-                "ProfileEditor",
-                "This does not look like an API base: OpenAI-compatible servers usually end in "
-                "/v1 (e.g. https://llm.ai-nebula.com/v1).",
-            )
-        )
-    if parts.scheme == "http" and not _is_local_host(parts.hostname):
-        warnings.append(
-            QCoreApplication.translate(
-                "ProfileEditor",
-                "Plain http:// to another computer: your API key would travel in clear text. "
-                "Use https:// unless you trust every network in between.",
-            )
-        )
-    return [], warnings
-
-
-def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
-    """Parse "Name: value" lines into a dict; return (headers, problems)."""
-    headers: dict[str, str] = {}
-    problems: list[str] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        name, sep, value = line.partition(":")
-        name = name.strip()
-        if not sep or not name or any(c.isspace() for c in name):
-            problems.append(
-                QCoreApplication.translate(
-                    "ProfileEditor", "Header line {number} should look like “Name: value”."
-                ).format(number=number)
-            )
-            continue
-        if is_secret_header(name):
-            # Settings are a plain file and never keep credentials: say so instead of
-            # silently dropping the line on save.
-            problems.append(
-                QCoreApplication.translate(
-                    "ProfileEditor",
-                    "Header line {number} ({name}) carries a credential: put the key in the "
-                    "API key field, which goes to the system keyring.",
-                ).format(number=number, name=name)
-            )
-            continue
-        headers[name] = value.strip()
-    return headers, problems
-
-
-def format_headers(headers: dict[str, str]) -> str:
-    return "\n".join(f"{k}: {v}" for k, v in headers.items())
 
 
 def _test_connection(profile: Profile, typed_key: str, session_key: str | None) -> list[str]:
@@ -580,76 +486,3 @@ class ProfileEditor(QWidget):
         )
         if path:
             self.ca_edit.setText(path)
-
-
-class PriceTable(QWidget):
-    """Model prices in dollars per 1M input and output tokens (optional; shows answer costs)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.table = QTableWidget(0, 3, self)
-        self.table.setAccessibleName(self.tr("Prices per model"))
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Model"), self.tr("Input $/1M"), self.tr("Output $/1M")]
-        )
-        # Three narrow columns share the form's width: no sideways scrolling.
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setFixedHeight(self.fontMetrics().lineSpacing() * 6 + 16)
-        add = QToolButton(self)
-        add.setText(self.tr("Add price"))
-        add.clicked.connect(lambda: self.add_row("", 0.0, 0.0))
-        remove = QToolButton(self)
-        remove.setText(self.tr("Remove price"))
-        remove.clicked.connect(self._on_remove_clicked)
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-
-    def load(self, prices: dict[str, dict[str, float]]) -> None:
-        self.table.setRowCount(0)
-        for model, price in prices.items():
-            self.add_row(model, price.get("input", 0.0), price.get("output", 0.0))
-
-    def add_row(self, model: str, input_price: float, output_price: float) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        for column, value in enumerate((model, f"{input_price:g}", f"{output_price:g}")):
-            self.table.setItem(row, column, QTableWidgetItem(value))
-        first = self.table.item(row, 0)
-        if not model and first is not None:
-            self.table.editItem(first)  # a new row: type the model name straight away
-
-    def prices(self) -> tuple[dict[str, dict[str, float]], list[str]]:
-        """(prices by model, problems); rows without a model name are ignored."""
-        prices: dict[str, dict[str, float]] = {}
-        problems: list[str] = []
-        for row in range(self.table.rowCount()):
-            cells = [self.table.item(row, c) for c in range(3)]
-            model, *numbers = [(c.text() if c is not None else "").strip() for c in cells]
-            if not model:
-                continue
-            try:
-                values = [float(n or 0) for n in numbers]
-            except ValueError:
-                values = [-1.0]
-            if any(v < 0 or v != v or v == float("inf") for v in values):
-                problems.append(
-                    self.tr("The price of {model} must be a number of dollars, e.g. 0.15.").format(
-                        model=model
-                    )
-                )
-                continue
-            prices[model] = {"input": values[0], "output": values[1]}
-        return prices, problems
-
-    def _on_remove_clicked(self) -> None:
-        row = self.table.currentRow()
-        if row >= 0:
-            self.table.removeRow(row)

@@ -1,6 +1,7 @@
 """Extract, check and compile the interface translations (Qt Linguist).
 
     python build_scripts/translations.py           # lupdate the .ts files, then lrelease them
+                                                   # (zh_CN complete; en: plural forms only)
     python build_scripts/translations.py --check   # fail if a .ts is stale or unfinished, or a
                                                    # .qm does not match its .ts (CI, tests)
 
@@ -24,8 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
-# English is the source language: only the other languages have catalogues.
-LANGUAGES = ("zh_CN",)
+# English is the source language: its catalogue holds only the plural forms ("1 file",
+# "3 files" for "%n file(s)"), which the source text cannot spell for every number.
+LANGUAGES = ("zh_CN", "en")
+PLURAL_ONLY = {"en"}
 
 Message = tuple[str, str, str]  # (context, source, disambiguation comment)
 
@@ -62,11 +65,12 @@ def _run(args: list[str]) -> None:
         raise SystemExit(f"{Path(args[0]).name} failed:\n{done.stdout}{done.stderr}")
 
 
-def lupdate(ts: Path) -> None:
+def lupdate(ts: Path, plural_only: bool = False) -> None:
     """Merge the code's current strings into ``ts`` (created if missing)."""
     ts.parent.mkdir(parents=True, exist_ok=True)
     files = [str(p) for p in source_files()]
-    _run([_tool("lupdate"), *files, "-locations", "none", "-no-obsolete", "-ts", str(ts)])
+    extra = ["-pluralonly"] if plural_only else []
+    _run([_tool("lupdate"), *files, "-locations", "none", "-no-obsolete", *extra, "-ts", str(ts)])
 
 
 def lrelease(ts: Path, qm: Path) -> None:
@@ -96,7 +100,7 @@ def problems(language: str) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         fresh_ts = Path(tmp) / ts.name
         shutil.copyfile(ts, fresh_ts)
-        lupdate(fresh_ts)
+        lupdate(fresh_ts, language in PLURAL_ONLY)
         fresh = read_messages(fresh_ts)
         fresh_qm = Path(tmp) / qm.name
         lrelease(ts, fresh_qm)
@@ -107,7 +111,10 @@ def problems(language: str) -> list[str]:
         found.append(f"in {ts.name} but gone from the code: [{context}] {source!r}")
     for (context, source, _comment), translation in sorted(current.items()):
         kind = translation.get("type")
-        if kind in ("unfinished", "obsolete", "vanished") or not "".join(translation.itertext()):
+        forms = [f.text or "" for f in translation.iter("numerusform")] or [
+            "".join(translation.itertext())
+        ]
+        if kind in ("unfinished", "obsolete", "vanished") or not all(forms):
             found.append(f"{kind or 'empty'} translation: [{context}] {source!r}")
     if not qm_matches:
         found.append(f"{qm.relative_to(ROOT)} does not match {ts.name}: run the script to rebuild")
@@ -128,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{language}: {line}")
             failed |= bool(found)
             continue
-        lupdate(ts_path(language))
+        lupdate(ts_path(language), language in PLURAL_ONLY)
         lrelease(ts_path(language), qm_path(language))
         left = [
             key for key, t in read_messages(ts_path(language)).items() if t.get("type") is not None

@@ -2,9 +2,10 @@
 
 Translations are Qt Linguist files: ``resources/translations/nebula_desktop_<lang>.ts`` are the
 sources (edited with Qt Linguist or by hand), ``build_scripts/translations.py`` compiles them to
-``.qm`` files, which a ``QTranslator`` loads here. English is the source language, so it needs no
-file. Qt's own ``qtbase`` catalogue is loaded beside ours, so standard dialog buttons (OK,
-Cancel, Yes, No…) speak the same language as the rest of the window.
+``.qm`` files, which a ``QTranslator`` loads here. English is the source language; its catalogue
+holds only plural forms ("%n file(s)" → "1 file" / "2 files"). Qt's own ``qtbase`` catalogue
+is loaded beside ours, so standard dialog buttons (OK, Cancel, Yes, No…) speak the same language
+as the rest of the window.
 
 The translator is installed before any widget exists: widgets read their texts when they are
 built, so switching language needs a restart (the settings dialog says so).
@@ -114,9 +115,10 @@ def install_translators(
         # Dates and numbers follow the language the user picked over the OS's.
         installed.previous_locale = QLocale()
         QLocale.setDefault(QLocale(language))
-    if app is None or language == ENGLISH:
+    if app is None:
         return installed
-    # Parented to the app: Qt keeps them alive as long as they are installed.
+    # Parented to the app: Qt keeps them alive as long as they are installed. English has a
+    # catalogue too, of plural forms only ("1 file", "2 files").
     ours = QTranslator(app)
     if ours.load(catalogue_path(language)):
         app.installTranslator(ours)
@@ -124,6 +126,8 @@ def install_translators(
     else:
         log.warning("no translation catalogue for %s at %s", language, catalogue_path(language))
         return installed
+    if language == ENGLISH:
+        return installed  # Qt's own texts are English already
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qtbase = QTranslator(app)
     if qtbase.load(f"qtbase_{language}", qt_folder):

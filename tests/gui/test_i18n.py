@@ -352,12 +352,14 @@ def test_main_menu_speaks_chinese_under_zh_cn(
     assert box.button(QMessageBox.StandardButton.Cancel).text() == "取消"
 
 
-def test_english_installs_nothing_and_keeps_english(qapp: Any) -> None:
+def test_english_keeps_english_with_proper_plurals(qapp: Any) -> None:
     installed = install_translators(ENGLISH, ["zh-CN"])
     try:
         assert installed.language == ENGLISH
-        assert installed.translators == []
         assert QApplication.translate("MainWindow", "Open data folder") == "Open data folder"
+        exported = "Exported %n file(s) to %1"
+        assert QApplication.translate("DataActions", exported, "", 1) == "Exported 1 file to %1"
+        assert QApplication.translate("DataActions", exported, "", 3) == "Exported 3 files to %1"
     finally:
         installed.remove()
 

@@ -40,10 +40,10 @@ def _build_script() -> ModuleType:
     return module
 
 
-def _messages() -> list[tuple[str, str, list[str]]]:
-    """(context, source, translations) for every message of the Chinese catalogue."""
+def _messages(ts: Path = TS) -> list[tuple[str, str, list[str]]]:
+    """(context, source, translations) for every message of a catalogue (Chinese by default)."""
     found = []
-    for context in ET.parse(TS).getroot().iter("context"):
+    for context in ET.parse(ts).getroot().iter("context"):
         name = context.findtext("name", "")
         for message in context.iter("message"):
             translation = message.find("translation")
@@ -55,14 +55,18 @@ def _messages() -> list[tuple[str, str, list[str]]]:
     return found
 
 
-def test_chinese_catalogue_covers_every_ui_string_and_is_compiled() -> None:
-    problems = _build_script().problems("zh_CN")
+def test_catalogues_cover_every_ui_string_and_are_compiled() -> None:
+    script = _build_script()
+    assert set(script.LANGUAGES) == {"zh_CN", "en"}
+    problems = [f"{lang}: {line}" for lang in script.LANGUAGES for line in script.problems(lang)]
     assert not problems, "run build_scripts/translations.py and translate:\n" + "\n".join(problems)
 
 
 def test_translations_keep_every_placeholder_and_shortcut_letter() -> None:
     wrong = []
-    for context, source, forms in _messages():
+    english = _messages(TS.with_name("nebula_desktop_en.ts"))
+    assert english, "the English plural catalogue is empty"
+    for context, source, forms in _messages() + english:
         wanted = sorted(_PLACEHOLDER.findall(source))
         for form in forms:
             if sorted(_PLACEHOLDER.findall(form)) != wanted:

@@ -1,0 +1,83 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ConflictBar</name>
+    <message numerus="yes">
+        <source>%n conflicting copies found from sync</source>
+        <translation>
+            <numerusform>%n conflicting copy found from sync</numerusform>
+            <numerusform>%n conflicting copies found from sync</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DataActions</name>
+    <message numerus="yes">
+        <source>Exported %n file(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n file to %1</numerusform>
+            <numerusform>Exported %n files to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n chat(s)</source>
+        <translation>
+            <numerusform>Imported %n chat</numerusform>
+            <numerusform>Imported %n chats</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n already present</source>
+        <translation>
+            <numerusform>; %n already present</numerusform>
+            <numerusform>; %n already present</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
+        <translation>
+            <numerusform>Restore %n conversation from %1? An existing conversation with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
+            <numerusform>Restore %n conversations from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n damaged file(s) in the backup cannot be restored and will be skipped.</source>
+        <translation>
+            <numerusform>%n damaged file in the backup cannot be restored and will be skipped.</numerusform>
+            <numerusform>%n damaged files in the backup cannot be restored and will be skipped.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n chat(s) from the backup.</source>
+        <translation>
+            <numerusform>Restored %n chat from the backup.</numerusform>
+            <numerusform>Restored %n chats from the backup.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n copy(ies).</source>
+        <translation>
+            <numerusform>Merged %n copy.</numerusform>
+            <numerusform>Merged %n copies.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message numerus="yes">
+        <source>Selected chats (%n)</source>
+        <translation>
+            <numerusform>Selected chats (%n)</numerusform>
+            <numerusform>Selected chats (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All chats (%n)</source>
+        <translation>
+            <numerusform>All chats (%n)</numerusform>
+            <numerusform>All chats (%n)</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

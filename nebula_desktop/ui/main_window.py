@@ -41,6 +41,7 @@ from nebula_desktop.ui.conversation_list import ConversationList
 from nebula_desktop.ui.data_actions import DataActions
 from nebula_desktop.ui.message_view import MessageView
 from nebula_desktop.ui.model_catalog import ModelCatalog
+from nebula_desktop.ui.window_notices import error_box, plain_http_box, problems_box, usage_text
 
 log = logging.getLogger(__name__)
 
@@ -313,18 +314,7 @@ class MainWindow(QMainWindow):
 
     def _update_usage(self) -> None:
         """ "1,234 tokens this chat · $0.0123" in the status bar (empty before any usage)."""
-        from nebula_desktop.presets import conversation_totals, format_cost
-
-        conv = self.controller.conv
-        if conv is None:
-            self.usage_label.clear()
-            return
-        profile = self.settings.profile(conv.profile_id or self.settings.default_profile_id)
-        tokens, cost = conversation_totals(conv.messages, profile, conv.model)
-        text = self.tr("{tokens} tokens this chat").format(tokens=f"{tokens:,}") if tokens else ""
-        if cost is not None:
-            text += f" · {format_cost(cost)}"
-        self.usage_label.setText(text)
+        self.usage_label.setText(usage_text(self.controller.conv, self.settings))
 
     def _answer_cost(self, message: Any) -> float | None:
         """What one answer cost with the open chat's profile prices (None: no price set)."""
@@ -366,22 +356,7 @@ class MainWindow(QMainWindow):
             self._plain_http_box.raise_()
             return
         host = urlsplit(profile.base_url).hostname or profile.base_url
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Unencrypted connection"),
-            self.tr("This profile sends your API key unencrypted to {host}. Send anyway?").format(
-                host=host
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Send anyway"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setInformativeText(
-            self.tr("Anyone on the networks in between can read and reuse the key. Use https://.")
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box = plain_http_box(self, host)
         self._plain_http_box = box
 
         def clicked(button: Any) -> None:
@@ -514,45 +489,24 @@ class MainWindow(QMainWindow):
         if box is not None and box.isVisible():
             box.setText(f"{box.text()}\n\n{text}"[-4000:])
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, self
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.NonModal)
+        box = error_box(self, text)
         box.destroyed.connect(self._on_error_box_destroyed)
         self._error_box = box
         box.show()
 
     def show_problems(self, problems: list[str]) -> None:
         """List what went wrong while loading data (non-blocking), with "Open data folder"."""
-        text = self.tr("Some of your data needed attention. Nothing was deleted:")
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            APP_NAME,
-            text + "\n\n" + "\n\n".join(f"• {p}" for p in problems)[:4000],
-            QMessageBox.StandardButton.Close,
-            self,
-        )
-        box.setObjectName("problemsNotice")
-        folder = getattr(self.store, "root", None)
-        if folder is not None:
-            open_button = box.addButton(
-                self.tr("Open data folder"), QMessageBox.ButtonRole.ActionRole
-            )
-            open_button.clicked.connect(
-                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-            )
         settings_path = getattr(self.settings_store, "path", None)
-        if settings_path is not None and getattr(self.settings_store, "problems", None):
-            # A broken settings file is kept beside settings.json, in the settings folder.
-            settings_button = box.addButton(
-                self.tr("Open settings folder"), QMessageBox.ButtonRole.ActionRole
-            )
-            settings_button.clicked.connect(
-                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(settings_path.parent)))
-            )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowModality(Qt.WindowModality.NonModal)
+        # A broken settings file is kept beside settings.json, in the settings folder.
+        settings_broken = settings_path is not None and getattr(
+            self.settings_store, "problems", None
+        )
+        box = problems_box(
+            self,
+            problems,
+            getattr(self.store, "root", None),
+            settings_path.parent if settings_broken else None,
+        )
         self.problems_box = box
         box.show()
 

@@ -1,0 +1,176 @@
+"""``Profile``: one endpoint (where to connect and how) and its JSON (de)serialisation.
+
+Also the URL facts the UI needs about a profile: whether a host is this computer and whether
+a key would travel in clear text. The key itself is never here: it is in the keyring under the
+profile's ``id``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from nebula_desktop.settings_reader import FieldReader, looks_secret, scrub_secrets
+
+DEFAULT_BASE_URL = "https://llm.ai-nebula.com/v1"
+DEFAULT_PROFILE_ID = "ai-nebula"
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+@dataclass
+class Profile:
+    """An endpoint: where to connect and how. Its key is in the keyring under ``id``."""
+
+    id: str
+    name: str
+    base_url: str
+    default_model: str = ""
+    temperature: float = 0.7
+    needs_key: bool = True
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    proxy: str = ""
+    timeout: float = 60.0
+    ca_bundle: str = ""
+    models_cache: list[str] = field(default_factory=list)
+    # Ask ai-nebula to put the thinking inline (``nebula_thinking_to_content``).
+    thinking_inline: bool = False
+    # Price per 1M tokens by model: {"model": {"input": 0.15, "output": 0.6}} (US dollars).
+    prices: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Keys written by a newer version, kept so a round trip through this one loses nothing.
+    unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape; secret-looking headers and unknown keys are never written."""
+        dropped: list[str] = []
+        out = dict(scrub_secrets(self.unknown_fields, dropped, ""))
+        out.update(
+            {
+                "id": self.id,
+                "name": self.name,
+                "base_url": self.base_url,
+                "default_model": self.default_model,
+                "temperature": self.temperature,
+                "needs_key": self.needs_key,
+                "extra_headers": _safe_headers(self.extra_headers, dropped, ""),
+                "proxy": self.proxy,
+                "timeout": self.timeout,
+                "ca_bundle": self.ca_bundle,
+                "models_cache": list(self.models_cache),
+                "thinking_inline": self.thinking_inline,
+                "prices": {m: dict(p) for m, p in self.prices.items()},
+            }
+        )
+        return out
+
+    def sends_key_in_clear(self) -> bool:
+        """True when a key would travel unencrypted to another computer (plain http://)."""
+        return self.needs_key and is_plain_http_remote(self.base_url)
+
+    def cost(self, model: str | None, usage: dict[str, Any] | None) -> float | None:
+        """Dollars an answer cost, from its ``usage`` and this profile's price for ``model``."""
+        price = self.prices.get(model or "")
+        if not price or not usage:
+            return None
+        prompt = usage.get("prompt_tokens")
+        completion = usage.get("completion_tokens")
+        if not isinstance(prompt, int) or not isinstance(completion, int):
+            return None
+        return (
+            prompt * price.get("input", 0.0) + completion * price.get("output", 0.0)
+        ) / 1_000_000
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], problems: list[str], dropped: list[str]) -> Profile:
+        """Build from JSON; ``d["id"]`` must be a non-empty string (checked by the caller)."""
+        where = f"profiles[{d['id']}]."
+        r = FieldReader(d, where, problems)
+        headers = d.get("extra_headers", {})
+        if not isinstance(headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+        ):
+            r.bad("extra_headers")
+            headers = {}
+        known = {f for f in cls.__dataclass_fields__ if f != "unknown_fields"}
+        unknown = {k: v for k, v in d.items() if k not in known}
+        return cls(
+            id=d["id"],
+            name=r.get_str("name", d["id"]),
+            base_url=r.get_str("base_url", DEFAULT_BASE_URL),
+            default_model=r.get_str("default_model", ""),
+            temperature=r.get_float("temperature", 0.7, 0.0, 2.0),
+            needs_key=r.get_bool("needs_key", True),
+            extra_headers=_safe_headers(headers, dropped, where),
+            proxy=r.get_str("proxy", ""),
+            timeout=r.get_float("timeout", 60.0, 1.0, 3600.0),
+            ca_bundle=r.get_str("ca_bundle", ""),
+            models_cache=r.list_of("models_cache", str),
+            thinking_inline=r.get_bool("thinking_inline", False),
+            prices=_read_prices(d.get("prices", {}), r),
+            unknown_fields=scrub_secrets(unknown, dropped, where),
+        )
+
+
+def _read_prices(value: Any, r: FieldReader) -> dict[str, dict[str, float]]:
+    """Valid price rows only: a model name mapping to non-negative input/output numbers."""
+    prices: dict[str, dict[str, float]] = {}
+    if not isinstance(value, dict):
+        r.bad("prices")
+        return prices
+    for model, row in value.items():
+        if not isinstance(row, dict):
+            r.bad(f"prices.{model}")
+            continue
+        clean: dict[str, float] = {}
+        for side in ("input", "output"):
+            number = row.get(side, 0.0)
+            ok = isinstance(number, int | float) and not isinstance(number, bool)
+            if ok and math.isfinite(float(number)) and number >= 0:
+                clean[side] = float(number)
+            else:
+                r.bad(f"prices.{model}.{side}")
+                clean[side] = 0.0
+        prices[str(model)] = clean
+    return prices
+
+
+def is_local_host(host: str) -> bool:
+    """True for this computer (``localhost``, 127.0.0.1, ::1…): traffic never leaves it."""
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_plain_http_remote(url: str) -> bool:
+    """True for an ``http://`` URL to another computer (anything sent there is readable)."""
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
+    return parts.scheme == "http" and bool(host) and not is_local_host(host)
+
+
+def is_secret_header(name: str) -> bool:
+    """True for header names that carry credentials; settings never store such headers.
+
+    The profile editor should refuse them up front (the key belongs in the keyring).
+    """
+    return name.lower() in _SECRET_HEADERS or looks_secret(name)
+
+
+def _safe_headers(headers: dict[str, str], dropped: list[str], where: str) -> dict[str, str]:
+    safe = {}
+    for name, value in headers.items():
+        if is_secret_header(name):
+            dropped.append(f"{where}extra_headers.{name}")
+        else:
+            safe[name] = value
+    return safe
+
+
+def default_profile() -> Profile:
+    """The built-in ai-nebula endpoint."""
+    return Profile(id=DEFAULT_PROFILE_ID, name="ai-nebula", base_url=DEFAULT_BASE_URL)

@@ -247,3 +247,23 @@ def test_files_dropped_on_the_window_are_attached(
     assert enter.isAccepted()
     assert window.composer.eventFilter(window, drop)
     assert [a["name"] for a in window.composer.attachments()] == ["notes.md"]
+
+
+def test_paperclip_button_attaches_the_files_picked(
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    picked = [str(photo(tmp_path / "a.png", 40, 30)), str(tmp_path / "b.txt")]
+    Path(picked[1]).write_text("hello", encoding="utf-8")
+    asked: list[str] = []
+
+    def pick(parent: Any, caption: str, folder: str, filters: str) -> tuple[list[str], str]:
+        asked.append(filters)
+        return picked, ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
+    window = make_window()
+    qtbot.mouseClick(window.composer.attach_button, Qt.MouseButton.LeftButton)
+    assert [a["name"] for a in window.composer.attachments()] == ["a.png", "b.txt"]
+    assert "*.png" in asked[0] and "*.md" in asked[0]

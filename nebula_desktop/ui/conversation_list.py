@@ -27,13 +27,11 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +39,7 @@ from PySide6.QtWidgets import (
 from nebula_desktop.store import ConversationStore, StoreError
 from nebula_desktop.ui.conversation_delegate import ConversationDelegate
 from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
+from nebula_desktop.ui.undo_bar import UndoBar
 
 log = logging.getLogger(__name__)
 
@@ -142,24 +141,11 @@ class ConversationList(QWidget):
         self.empty_label.hide()
         self.view.viewport().installEventFilter(self)
 
-        self.undo_bar = QFrame()
-        self.undo_bar.setObjectName("undoBar")
-        self.undo_label = QLabel(self.tr("Chat deleted"))
-        self.undo_label.setWordWrap(True)
-        self.undo_button = QToolButton()
-        self.undo_button.setText(self.tr("Undo"))
-        self.undo_button.setAccessibleName(self.tr("Undo delete"))
-        self.undo_button.setToolTip(self.tr("Bring the chat back (Ctrl+Z)"))
-        self.undo_button.clicked.connect(self.undo_delete)
-        bar = QHBoxLayout(self.undo_bar)
-        bar.setContentsMargins(10, 6, 6, 6)
-        bar.addWidget(self.undo_label, 1)
-        bar.addWidget(self.undo_button)
-        self.undo_bar.hide()
-        self._undo_timer = QTimer(self)
-        self._undo_timer.setSingleShot(True)
-        self._undo_timer.setInterval(int(UNDO_SECONDS * 1000))
-        self._undo_timer.timeout.connect(self._hide_undo_bar)
+        self.undo_bar = UndoBar(UNDO_SECONDS)
+        self.undo_label = self.undo_bar.label
+        self.undo_button = self.undo_bar.button
+        self.undo_bar.undo_clicked.connect(self.undo_delete)
+        self.undo_bar.expired.connect(self._on_undo_bar_expired)
 
         top = QVBoxLayout()
         top.setContentsMargins(8, 8, 8, 6)
@@ -275,7 +261,7 @@ class ConversationList(QWidget):
         finally:
             self._quiet -= 1
         self._deleted.append((conv_id, title))
-        self._show_undo_bar()
+        self.undo_bar.show_deleted([t for _id, t in self._deleted])
         self._update_empty_hint()
         # The user lands on the neighbour, as in any list they delete from.
         if self.model.rowCount() > 0:
@@ -292,7 +278,6 @@ class ConversationList(QWidget):
         if not self._deleted:
             return
         conv_id, _title = self._deleted.pop()
-        self._undo_timer.stop()
         try:
             self._store.restore(conv_id)
         except (StoreError, OSError) as exc:
@@ -300,10 +285,10 @@ class ConversationList(QWidget):
             self._show_error(str(exc))
             return
         log.info("conversation %s restored", conv_id)
-        if self._deleted:
-            self._show_undo_bar()  # the earlier ones can still come back
+        if self._deleted:  # the earlier ones can still come back
+            self.undo_bar.show_deleted([t for _id, t in self._deleted])
         else:
-            self.undo_bar.hide()
+            self.undo_bar.dismiss()
         self.reload()
         self.select(conv_id)
         self.conversation_restored.emit(conv_id)
@@ -347,28 +332,9 @@ class ConversationList(QWidget):
 
     def _show_error(self, message: str) -> None:
         log.warning("conversation list: %s", message)
-        self.undo_label.setText(message)
-        self.undo_button.hide()
-        self.undo_bar.show()
-        self._undo_timer.start()
+        self.undo_bar.show_error(message)
 
-    def _show_undo_bar(self) -> None:
-        title = self._deleted[-1][1]
-        short = title if len(title) <= 40 else title[:39] + "…"
-        text = self.tr("Chat deleted · “{title}”").format(title=short)
-        if not short:
-            text = self.tr("Chat deleted")
-        if len(self._deleted) > 1:
-            text = self.tr("{count} chats deleted · last “{title}”").format(
-                count=len(self._deleted), title=short
-            )
-        self.undo_label.setText(text)
-        self.undo_button.show()
-        self.undo_bar.show()
-        self._undo_timer.start()
-
-    def _hide_undo_bar(self) -> None:
-        self.undo_bar.hide()
+    def _on_undo_bar_expired(self) -> None:
         self._deleted.clear()  # they stay in the trash until the store purges them
 
     def _on_search_edit_text_changed(self, _text: str) -> None:

@@ -3,7 +3,7 @@
 ``SettingsDialog(settings, settings_store, session_keys, parent=None, first_run=False)``
 
 * Profiles tab: a list (Add, Duplicate, Remove — never the last) and a ``ProfileEditor``.
-* General tab: language (Follow system / English / 简体中文, applied at the next start), theme
+* General tab (``GeneralSettings``): language (Follow system / English / 简体中文, applied at the next start), theme
   (Follow system / Light / Dark), font size, auto-title, message text in log.
 * ``first_run=True``: a welcome line and the cursor in the key field.
 
@@ -27,10 +27,8 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,7 +36,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -50,17 +47,14 @@ from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset, profile_from_preset
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.background import run_in_background
-from nebula_desktop.ui.i18n import language_names, preset_display_name
-from nebula_desktop.ui.profile_editor import ProfileEditor, base_url_problems
+from nebula_desktop.ui.general_settings import GeneralSettings
+from nebula_desktop.ui.i18n import preset_display_name
+from nebula_desktop.ui.profile_checks import base_url_problems
+from nebula_desktop.ui.profile_editor import ProfileEditor
 
 log = logging.getLogger(__name__)
 
-# Translated where they are shown (context "SettingsDialog").
-THEMES = (
-    ("system", QT_TRANSLATE_NOOP("SettingsDialog", "Follow system")),
-    ("light", QT_TRANSLATE_NOOP("SettingsDialog", "Light")),
-    ("dark", QT_TRANSLATE_NOOP("SettingsDialog", "Dark")),
-)
+# Translated where it is shown (context "SettingsDialog").
 WELCOME = QT_TRANSLATE_NOOP(
     "SettingsDialog", "Welcome to Nebula Desktop! Paste your ai-nebula API key to start."
 )
@@ -111,7 +105,15 @@ class SettingsDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_profiles_tab(), self.tr("&Profiles"))
-        self.tabs.addTab(self._build_general_tab(), self.tr("&General"))
+        self.general = GeneralSettings(settings)
+        # The dialog's own names for the General tab's fields (tests and callers use them).
+        self.language_combo = self.general.language_combo
+        self.language_note = self.general.language_note
+        self.theme_combo = self.general.theme_combo
+        self.font_spin = self.general.font_spin
+        self.auto_title_check = self.general.auto_title_check
+        self.log_text_check = self.general.log_text_check
+        self.tabs.addTab(self.general, self.tr("&General"))
 
         self.save_error = QLabel()
         self.save_error.setObjectName("fieldError")
@@ -195,52 +197,6 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout(tab)
         row.addLayout(left)
         row.addWidget(scroll, 1)
-        return tab
-
-    def _build_general_tab(self) -> QWidget:
-        s = self._settings
-        self.language_combo = QComboBox()
-        self.language_combo.setAccessibleName(self.tr("Language"))
-        for code, name in language_names():
-            self.language_combo.addItem(name, code)
-        self.language_combo.setCurrentIndex(max(self.language_combo.findData(s.language), 0))
-        # Widgets take their texts when they are built: a new language needs a new start.
-        self.language_note = QLabel(self.tr("Restart Nebula Desktop to change the language."))
-        self.language_note.setObjectName("languageNote")
-        self.language_note.setEnabled(False)  # muted, like a hint
-        self.theme_combo = QComboBox()
-        self.theme_combo.setAccessibleName(self.tr("Theme"))
-        for value, label in THEMES:
-            self.theme_combo.addItem(self.tr(label), value)
-        self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
-
-        self.font_spin = QSpinBox()
-        self.font_spin.setAccessibleName(self.tr("Font size"))
-        self.font_spin.setRange(0, 32)
-        self.font_spin.setSpecialValueText(self.tr("System"))
-        self.font_spin.setSuffix(self.tr(" pt"))
-        self.font_spin.setValue(int(s.font_size))
-
-        self.auto_title_check = QCheckBox(
-            self.tr("Ask the model for a short title after the first answer")
-        )
-        self.auto_title_check.setChecked(bool(s.auto_title))
-        self.log_text_check = QCheckBox(
-            self.tr(
-                "Write message text to the log file (for troubleshooting; off keeps chats private)"
-            )
-        )
-        self.log_text_check.setChecked(bool(s.log_message_text))
-
-        tab = QWidget()
-        form = QFormLayout(tab)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow(self.tr("&Language:"), self.language_combo)
-        form.addRow("", self.language_note)
-        form.addRow(self.tr("&Theme:"), self.theme_combo)
-        form.addRow(self.tr("&Font size:"), self.font_spin)
-        form.addRow("", self.auto_title_check)
-        form.addRow("", self.log_text_check)
         return tab
 
     # -- profiles ---------------------------------------------------------------------------
@@ -389,11 +345,7 @@ class SettingsDialog(QDialog):
         }
         s.profiles = copy.deepcopy(self._profiles)
         s.default_profile_id = self._default_id
-        s.language = str(self.language_combo.currentData() or "")
-        s.theme = str(self.theme_combo.currentData())
-        s.font_size = self.font_spin.value()
-        s.auto_title = self.auto_title_check.isChecked()
-        s.log_message_text = self.log_text_check.isChecked()
+        self.general.apply_to(s)
         try:
             self._settings_store.save(s)
         except OSError as exc:  # atomicfile.SaveError says what happened in user words

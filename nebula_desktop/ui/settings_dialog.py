@@ -3,8 +3,9 @@
 ``SettingsDialog(settings, settings_store, session_keys, parent=None, first_run=False)``
 
 * Profiles tab: a list (Add, Duplicate, Remove — never the last) and a ``ProfileEditor``.
-* General tab (``GeneralSettings``): language (Follow system / English / 简体中文, applied at the next start), theme
-  (Follow system / Light / Dark), font size, auto-title, message text in log.
+* General tab (``GeneralSettings``): language (Follow system / English / 简体中文, applied at
+  the next start), theme (Follow system / Light / Dark), font size, auto-title, message text
+  in log.
 * ``first_run=True``: a welcome line and the cursor in the key field.
 
 The dialog edits a copy; Save validates, writes the copy into ``settings`` (the caller's object,

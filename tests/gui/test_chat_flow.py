@@ -121,7 +121,7 @@ def test_stop_mid_stream_keeps_the_partial_answer(
     assert (kept.content, kept.complete) == ("Partial answer", False)
 
 
-def test_regenerate_replaces_the_last_answer(
+def test_regenerate_shows_the_new_answer_on_the_chosen_path(
     qtbot: Any, make_window: Any, server: LoopbackServer
 ) -> None:
     server.queue(sse_reply(["Old answer"]))
@@ -135,7 +135,7 @@ def test_regenerate_replaces_the_last_answer(
     assert chat_requests(server)[1].json["messages"] == [{"role": "user", "content": "Question"}]
 
 
-def test_edit_and_resend_drops_the_later_messages(
+def test_edit_and_resend_continues_from_the_edited_question(
     qtbot: Any, make_window: Any, server: LoopbackServer
 ) -> None:
     for text in ("A1", "A2", "A1 again"):

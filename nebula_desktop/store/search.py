@@ -27,15 +27,25 @@ def search_text_from_json(data: bytes) -> str:
     title = d.get("title")
     if isinstance(title, str):
         parts.append(title)
-    messages = d.get("messages")
-    if isinstance(messages, list):
-        for m in messages:
-            if isinstance(m, dict):
-                # "text" is the version-0 name of "content".
-                text = m.get("content", m.get("text"))
-                if isinstance(text, str):
-                    parts.append(text)
+    _collect(d.get("messages"), parts, 0)
     return "\n".join(parts).lower()
+
+
+def _collect(messages: object, parts: list[str], depth: int) -> None:
+    """Message text of a path and of every other version forking from it (branches are
+    conversations the user wrote too: search finds a chat by any of its versions)."""
+    if not isinstance(messages, list) or depth > 200:
+        return
+    for m in messages:
+        if isinstance(m, dict):
+            # "text" is the version-0 name of "content".
+            text = m.get("content", m.get("text"))
+            if isinstance(text, str):
+                parts.append(text)
+            alternatives = m.get("alternatives")
+            if isinstance(alternatives, list):
+                for tail in alternatives:
+                    _collect(tail, parts, depth + 1)
 
 
 class SearchCache:

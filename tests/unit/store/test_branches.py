@@ -163,3 +163,13 @@ def test_any_mix_of_branching_and_flipping_loses_nothing_and_round_trips(
         assert _all_ids(conv.messages) == seen  # every version is still reachable
     again = Conversation.from_dict(json.loads(json.dumps(conv.to_dict())))
     assert again.to_dict() == conv.to_dict()
+
+
+def test_search_finds_a_chat_by_an_answer_in_another_version(root: Path) -> None:
+    with ConversationStore(root) as store:
+        conv = _chat(store)
+        conv.add_branch(3, [Message(role="assistant", content="A2 second, with a zebra")])
+        conv.switch_branch(3, 0)  # the zebra answer is no longer on the chosen path
+        store.save(conv)
+        assert "zebra" not in " ".join(_texts(conv))
+        assert store.search("zebra") == [conv.id]

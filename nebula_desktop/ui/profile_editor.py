@@ -16,7 +16,7 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QToolButton,
     QWidget,
 )
@@ -37,6 +36,7 @@ from nebula_desktop import secrets
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile
 from nebula_desktop.ui.background import run_in_background
+from nebula_desktop.ui.connection_test import ConnectionTest
 from nebula_desktop.ui.i18n import preset_display_name
 from nebula_desktop.ui.price_table import PriceTable
 from nebula_desktop.ui.profile_checks import base_url_problems, format_headers, parse_headers
@@ -58,28 +58,6 @@ def _tr(text: str) -> str:
 def _new_profile_name() -> str:
     # The settings dialog names a blank profile with this text (context "SettingsDialog").
     return QCoreApplication.translate("SettingsDialog", "New profile")
-
-
-def _test_connection(profile: Profile, typed_key: str, session_key: str | None) -> list[str]:
-    """Runs on a pool thread: find the key, then list the models."""
-    from nebula_desktop.api import ChatClient
-
-    key: str | None = None
-    if profile.needs_key:
-        key = typed_key or session_key or secrets.get_key(profile.id)
-    client = ChatClient(
-        profile.base_url,
-        api_key=key,
-        max_retries=0,  # a test should answer now, not after back-off
-        timeout=min(float(profile.timeout), 30.0),
-        extra_headers=profile.extra_headers or None,
-        proxy=profile.proxy or None,
-        ca_bundle=profile.ca_bundle or None,
-    )
-    try:
-        return client.list_models()
-    finally:
-        client.close()
 
 
 class ProfileEditor(QWidget):
@@ -186,12 +164,11 @@ class ProfileEditor(QWidget):
         )
         self.price_table = PriceTable(self)
 
-        self.test_button = QPushButton(self.tr("Test connection"))
-        self.test_button.setAccessibleName(self.tr("Test connection"))
+        self.tester = ConnectionTest(self)
+        self.tester.succeeded.connect(self._on_tester_succeeded)
+        self.test_button = self.tester.button
         self.test_button.clicked.connect(self.test_connection)
-        self.test_result = QLabel()
-        self.test_result.setWordWrap(True)
-        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_result = self.tester.result
 
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
@@ -200,11 +177,6 @@ class ProfileEditor(QWidget):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(ca_browse)
-        test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button)
-        test_row.addWidget(self.test_result, 1)
-
-        self.test_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         form = QFormLayout(self)
         self.form = form  # the dialog adds its own rows (e.g. "Use for new chats")
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -224,7 +196,7 @@ class ProfileEditor(QWidget):
         form.addRow("", self.headers_note)
         form.addRow("", self.thinking_check)
         form.addRow(self.tr("Prices:"), self.price_table)
-        form.addRow("", test_row)
+        form.addRow("", self.tester)
 
     @staticmethod
     def _buddy_label(text: str, buddy: QWidget) -> QLabel:
@@ -267,8 +239,7 @@ class ProfileEditor(QWidget):
         self.thinking_check.setChecked(profile.thinking_inline)
         self.price_table.load(profile.prices)
         self.preset_combo.setCurrentIndex(0)
-        self._set_note(self.test_result, "")
-        self.test_result.setObjectName("")
+        self.tester.clear()
         self._on_needs_key_toggled(profile.needs_key)
         self._refresh_key_placeholder()
 
@@ -389,44 +360,17 @@ class ProfileEditor(QWidget):
         probe = dataclasses.replace(self._profile, extra_headers={}, models_cache=[])
         problems = self.apply_to(probe)
         if problems:
-            self._show_test_result(problems[0], ok=False)
+            self.tester.show_result(problems[0], ok=False)
             return
-        self.test_button.setEnabled(False)
-        self._show_test_result(self.tr("Connecting…"), ok=None)
-        run_in_background(
-            _test_connection,
-            probe,
-            self.key_edit.text().strip(),
-            self._session_keys.get(probe.id),
-            on_success=functools.partial(self._on_test_succeeded, probe.id),
-            on_error=self._on_test_failed,
-            context=self,
-        )
+        self.tester.start(probe, self.key_edit.text().strip(), self._session_keys.get(probe.id))
 
-    def _show_test_result(self, text: str, ok: bool | None) -> None:
-        name = {True: "fieldSuccess", False: "fieldError", None: ""}[ok]
-        self.test_result.setObjectName(name)
-        # Re-polish so the object-name rule of the style sheet applies.
-        self.test_result.style().unpolish(self.test_result)
-        self.test_result.style().polish(self.test_result)
-        self._set_note(self.test_result, text)
-
-    def _on_test_succeeded(self, profile_id: str, models: Any) -> None:
-        self.test_button.setEnabled(True)
-        models = list(models)
-        connected = self.tr("Connected — {count} models").format(count=len(models))
-        self._show_test_result(connected, ok=True)
+    def _on_tester_succeeded(self, profile_id: str, models: list[str]) -> None:
         if self._profile is not None and self._profile.id == profile_id:
             current = self.model_combo.currentText()
             self.model_combo.clear()
             self.model_combo.addItems(models)
             self.model_combo.setEditText(current)
         self.models_listed.emit(profile_id, models)
-
-    def _on_test_failed(self, exc: BaseException) -> None:
-        self.test_button.setEnabled(True)
-        log.info("connection test failed: %s", exc)
-        self._show_test_result(str(exc) or type(exc).__name__, ok=False)
 
     # -- field reactions --------------------------------------------------------------------
 

@@ -1,0 +1,106 @@
+"""``ConnectionTest``: the profile editor's "Test connection" button and its result line.
+
+A test lists the server's models (``/models``) on a pool thread with the profile as typed,
+then shows "Connected — N models" or the product's error message. The editor decides what to
+test; this widget runs it and reports. Texts keep the translation context "ProfileEditor",
+where they first lived.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from nebula_desktop import secrets
+from nebula_desktop.settings import Profile
+from nebula_desktop.ui.background import run_in_background
+
+log = logging.getLogger(__name__)
+
+
+def list_models(profile: Profile, typed_key: str, session_key: str | None) -> list[str]:
+    """Runs on a pool thread: find the key, then list the models."""
+    from nebula_desktop.api import ChatClient
+
+    key: str | None = None
+    if profile.needs_key:
+        key = typed_key or session_key or secrets.get_key(profile.id)
+    client = ChatClient(
+        profile.base_url,
+        api_key=key,
+        max_retries=0,  # a test should answer now, not after back-off
+        timeout=min(float(profile.timeout), 30.0),
+        extra_headers=profile.extra_headers or None,
+        proxy=profile.proxy or None,
+        ca_bundle=profile.ca_bundle or None,
+    )
+    try:
+        return client.list_models()
+    finally:
+        client.close()
+
+
+class ConnectionTest(QWidget):
+    """Runs one connection test at a time; ``succeeded(profile_id, models)`` after a good one."""
+
+    succeeded = Signal(str, list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.button = QPushButton(QCoreApplication.translate("ProfileEditor", "Test connection"))
+        self.button.setAccessibleName(
+            QCoreApplication.translate("ProfileEditor", "Test connection")
+        )
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.button)
+        row.addWidget(self.result, 1)
+
+    def start(self, probe: Profile, typed_key: str, session_key: str | None) -> None:
+        """List the models of ``probe`` on a background thread (the button waits meanwhile)."""
+        self.button.setEnabled(False)
+        self.show_result(QCoreApplication.translate("ProfileEditor", "Connecting…"), ok=None)
+        run_in_background(
+            list_models,
+            probe,
+            typed_key,
+            session_key,
+            on_success=functools.partial(self._on_succeeded, probe.id),
+            on_error=self._on_failed,
+            context=self,
+        )
+
+    def clear(self) -> None:
+        """Forget the last result (another profile is shown)."""
+        self.result.setText("")
+        self.result.setObjectName("")
+
+    def show_result(self, text: str, ok: bool | None) -> None:
+        """Show ``text`` styled as success (True), error (False) or neutral (None)."""
+        name = {True: "fieldSuccess", False: "fieldError", None: ""}[ok]
+        self.result.setObjectName(name)
+        # Re-polish so the object-name rule of the style sheet applies.
+        self.result.style().unpolish(self.result)
+        self.result.style().polish(self.result)
+        self.result.setText(text)
+        self.result.setVisible(bool(text))
+
+    def _on_succeeded(self, profile_id: str, models: Any) -> None:
+        self.button.setEnabled(True)
+        models = list(models)
+        connected = QCoreApplication.translate("ProfileEditor", "Connected — {count} models")
+        self.show_result(connected.format(count=len(models)), ok=True)
+        self.succeeded.emit(profile_id, models)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.button.setEnabled(True)
+        log.info("connection test failed: %s", exc)
+        self.show_result(str(exc) or type(exc).__name__, ok=False)

@@ -300,7 +300,15 @@ class Conversation:
     def search_text(self) -> str:
         """Lower-cased title and message text, the haystack for ``ConversationStore.search``."""
         parts = [self.title]
-        parts.extend(m.content for m in self.messages)
+
+        def collect(messages: list[Message]) -> None:
+            # Every version counts: the user wrote the branches too.
+            for m in messages:
+                parts.append(m.content)
+                for tail in m.alternatives:
+                    collect(tail)
+
+        collect(self.messages)
         return "\n".join(parts).lower()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
@@ -41,7 +40,8 @@ from nebula_desktop.ui.conversation_list import ConversationList
 from nebula_desktop.ui.data_actions import DataActions
 from nebula_desktop.ui.message_view import MessageView
 from nebula_desktop.ui.model_catalog import ModelCatalog
-from nebula_desktop.ui.window_notices import error_box, plain_http_box, problems_box, usage_text
+from nebula_desktop.ui.plain_http_guard import PlainHttpGuard
+from nebula_desktop.ui.window_notices import error_box, problems_box, usage_text
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,13 @@ class MainWindow(QMainWindow):
             background,
             self,
         )
+        self.plain_http = PlainHttpGuard(
+            self,
+            lambda: self.settings,
+            self.header.profile_id,
+            lambda profile_id: self.models.fetch(profile_id, force=True),  # now with the key
+            self.show_status,
+        )
         self.actions_by_name = install_actions(
             self,
             Handlers(
@@ -164,7 +171,6 @@ class MainWindow(QMainWindow):
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
-        self._plain_http_box: QMessageBox | None = None
         self._presets_dialog: Any = None
         self.header.prompt_presets = lambda: self.settings.prompt_presets
         self.header.manage_presets_requested.connect(self.open_prompt_presets)
@@ -339,38 +345,15 @@ class MainWindow(QMainWindow):
     # -- plain-http guard --------------------------------------------------------------------
     def _guarded(self, action: Callable[..., None]) -> Callable[..., None]:
         """``action`` run only after the plain-http question (when the profile needs it)."""
-
-        def run(*args: Any) -> None:
-            self.confirm_plain_http(lambda: action(*args))
-
-        return run
+        return self.plain_http.guarded(action)
 
     def confirm_plain_http(self, proceed: Callable[[], None]) -> None:
         """Ask once per profile per session before a key goes unencrypted to another computer."""
-        settings = self.settings
-        profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
-        if not profile.sends_key_in_clear() or profile.id in settings.plain_http_allowed:
-            proceed()
-            return
-        if self._plain_http_box is not None:
-            self._plain_http_box.raise_()
-            return
-        host = urlsplit(profile.base_url).hostname or profile.base_url
-        box = plain_http_box(self, host)
-        self._plain_http_box = box
+        self.plain_http.confirm(proceed)
 
-        def clicked(button: Any) -> None:
-            self._plain_http_box = None
-            if button is box.button(QMessageBox.StandardButton.Yes):
-                settings.plain_http_allowed.add(profile.id)
-                self.models.fetch(profile.id, force=True)  # now with the key
-                proceed()
-            else:
-                self.show_status(self.tr("Not sent: the key was not sent in clear text."))
-
-        box.buttonClicked.connect(clicked)
-        box.rejected.connect(lambda: setattr(self, "_plain_http_box", None))
-        box.open()
+    @property
+    def _plain_http_box(self) -> QMessageBox | None:
+        return self.plain_http.box
 
     # -- models and keys ---------------------------------------------------------------------
     def _on_header_profile_changed(self, profile_id: str) -> None:

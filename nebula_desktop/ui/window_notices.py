@@ -1,9 +1,9 @@
 """What the main window tells the user outside the chat: message boxes and the usage line.
 
-The plain-http question, the "your data needed attention" notice, the error box and the
-"tokens this chat" text. Built here so ``MainWindow`` keeps to layout and wiring; the window
-still owns when they appear. Texts keep the translation context "MainWindow", where they
-first lived.
+The "your data needed attention" notice, the error box and the "tokens this chat" text (the
+plain-http question is in ``plain_http_guard``). Built here so ``MainWindow`` keeps to layout
+and wiring; the window still owns when they appear. Texts keep the translation context
+"MainWindow", where they first lived.
 """
 
 from __future__ import annotations
@@ -16,32 +16,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nebula_desktop import APP_NAME
-
-
-def plain_http_box(parent: QWidget, host: str) -> QMessageBox:
-    """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        QCoreApplication.translate("MainWindow", "Unencrypted connection"),
-        QCoreApplication.translate(
-            "MainWindow", "This profile sends your API key unencrypted to {host}. Send anyway?"
-        ).format(host=host),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        parent,
-    )
-    box.button(QMessageBox.StandardButton.Yes).setText(
-        QCoreApplication.translate("MainWindow", "Send anyway")
-    )
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.setInformativeText(
-        QCoreApplication.translate(
-            "MainWindow",
-            "Anyone on the networks in between can read and reuse the key. Use https://.",
-        )
-    )
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.setWindowModality(Qt.WindowModality.WindowModal)
-    return box
 
 
 def error_box(parent: QWidget, text: str) -> QMessageBox:

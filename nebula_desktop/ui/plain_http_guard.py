@@ -1,0 +1,106 @@
+"""``PlainHttpGuard``: ask before an API key goes unencrypted to another computer.
+
+A profile whose base URL is plain ``http://`` to a non-local host would send the key in clear
+text. Before the first request of such a profile in a session the user is asked once ("Send
+anyway?"); the answer is kept in ``settings.plain_http_allowed`` (never saved). The question is
+window-modal but not blocking: the action runs when the user says yes. Texts keep the
+translation context "MainWindow", where they first lived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def plain_http_box(parent: QWidget, host: str) -> QMessageBox:
+    """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("MainWindow", "Unencrypted connection"),
+        QCoreApplication.translate(
+            "MainWindow", "This profile sends your API key unencrypted to {host}. Send anyway?"
+        ).format(host=host),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText(
+        QCoreApplication.translate("MainWindow", "Send anyway")
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setInformativeText(
+        QCoreApplication.translate(
+            "MainWindow",
+            "Anyone on the networks in between can read and reuse the key. Use https://.",
+        )
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    return box
+
+
+class PlainHttpGuard(QObject):
+    """Runs actions only after the plain-http question, when the current profile needs it.
+
+    ``settings()`` and ``profile_id()`` are read at each request (they change); ``on_allowed``
+    gets the profile id after a yes (the window refetches the model list, now with the key).
+    """
+
+    def __init__(
+        self,
+        window: QWidget,
+        settings: Callable[[], Any],
+        profile_id: Callable[[], str],
+        on_allowed: Callable[[str], None],
+        show_status: Callable[[str], None],
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._settings = settings
+        self._profile_id = profile_id
+        self._on_allowed = on_allowed
+        self._show_status = show_status
+        self.box: QMessageBox | None = None  # the open question, if any
+
+    def guarded(self, action: Callable[..., None]) -> Callable[..., None]:
+        """``action`` run only after the plain-http question (when the profile needs it)."""
+
+        def run(*args: Any) -> None:
+            self.confirm(lambda: action(*args))
+
+        return run
+
+    def confirm(self, proceed: Callable[[], None]) -> None:
+        """Ask once per profile per session before a key goes unencrypted to another computer."""
+        settings = self._settings()
+        profile = settings.profile(self._profile_id() or settings.default_profile_id)
+        if not profile.sends_key_in_clear() or profile.id in settings.plain_http_allowed:
+            proceed()
+            return
+        if self.box is not None:
+            self.box.raise_()
+            return
+        host = urlsplit(profile.base_url).hostname or profile.base_url
+        box = plain_http_box(self._window, host)
+        self.box = box
+
+        def clicked(button: Any) -> None:
+            self.box = None
+            if button is box.button(QMessageBox.StandardButton.Yes):
+                settings.plain_http_allowed.add(profile.id)
+                self._on_allowed(profile.id)
+                proceed()
+            else:
+                self._show_status(
+                    QCoreApplication.translate(
+                        "MainWindow", "Not sent: the key was not sent in clear text."
+                    )
+                )
+
+        box.buttonClicked.connect(clicked)
+        box.rejected.connect(lambda: setattr(self, "box", None))
+        box.open()

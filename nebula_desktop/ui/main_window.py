@@ -41,7 +41,7 @@ from nebula_desktop.ui.data_actions import DataActions
 from nebula_desktop.ui.message_view import MessageView
 from nebula_desktop.ui.model_catalog import ModelCatalog
 from nebula_desktop.ui.plain_http_guard import PlainHttpGuard
-from nebula_desktop.ui.window_notices import error_box, problems_box, usage_text
+from nebula_desktop.ui.window_notices import EmptyChatHint, error_box, problems_box, usage_text
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.view = MessageView(self)
         self.view.setAccessibleName(self.tr("Messages"))
         self.composer = Composer(self)
-        self._install_empty_hint()
+        self.empty_hint = EmptyChatHint(self.view)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -180,30 +180,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.usage_label)
         self.view.itemDelegate().answer_cost = self._answer_cost  # type: ignore[attr-defined]
         self.restore_window_state()
-
-    def _install_empty_hint(self) -> None:
-        """A friendly line in the empty message area, so a new chat is not a blank page."""
-        hint = QLabel(
-            "<p style='font-size:15pt'>{}</p><p>{}</p>".format(
-                self.tr("Start a conversation"),
-                self.tr("Type a message below and press Enter (Shift+Enter for a new line)."),
-            ),
-            self.view.viewport(),
-        )
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setWordWrap(True)
-        hint.setEnabled(False)  # drawn in the palette's disabled (muted) text colour
-        hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        layout = QVBoxLayout(self.view.viewport())
-        layout.addWidget(hint)
-        self.empty_hint = hint
-        model = self.view.model()
-        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
-            signal.connect(self._update_empty_hint)
-        self._update_empty_hint()
-
-    def _update_empty_hint(self, *_args: object) -> None:
-        self.empty_hint.setVisible(self.view.model().rowCount() == 0)
 
     # -- start-up ----------------------------------------------------------------------------
     def restore_window_state(self) -> None:

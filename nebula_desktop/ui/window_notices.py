@@ -1,9 +1,9 @@
-"""What the main window tells the user outside the chat: message boxes and the usage line.
+"""What the main window tells the user outside the chat: hints, message boxes, the usage line.
 
-The "your data needed attention" notice, the error box and the "tokens this chat" text (the
-plain-http question is in ``plain_http_guard``). Built here so ``MainWindow`` keeps to layout
-and wiring; the window still owns when they appear. Texts keep the translation context
-"MainWindow", where they first lived.
+The start hint over an empty chat, the "your data needed attention" notice, the error box and
+the "tokens this chat" text (the plain-http question is in ``plain_http_guard``). Built here so
+``MainWindow`` keeps to layout and wiring; the window still owns when they appear. Texts keep
+the translation context "MainWindow", where they first lived.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
 
@@ -89,3 +89,35 @@ def usage_text(conv: Any, settings: Any) -> str:
     if cost is not None:
         text += f" · {format_cost(cost)}"
     return text
+
+
+class EmptyChatHint(QLabel):
+    """A friendly line in the empty message area, so a new chat is not a blank page.
+
+    Laid over ``view``'s viewport and shown while its model has no rows.
+    """
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(
+            "<p style='font-size:15pt'>{}</p><p>{}</p>".format(
+                QCoreApplication.translate("MainWindow", "Start a conversation"),
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "Type a message below and press Enter (Shift+Enter for a new line).",
+                ),
+            ),
+            view.viewport(),
+        )
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setEnabled(False)  # drawn in the palette's disabled (muted) text colour
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        layout = QVBoxLayout(view.viewport())
+        layout.addWidget(self)
+        self._model = view.model()
+        for signal in (self._model.modelReset, self._model.rowsInserted, self._model.rowsRemoved):
+            signal.connect(self._on_model_rows_changed)
+        self._on_model_rows_changed()
+
+    def _on_model_rows_changed(self, *_args: object) -> None:
+        self.setVisible(self._model.rowCount() == 0)

@@ -41,6 +41,7 @@ from nebula_desktop.ui.data_actions import DataActions
 from nebula_desktop.ui.message_view import MessageView
 from nebula_desktop.ui.model_catalog import ModelCatalog
 from nebula_desktop.ui.plain_http_guard import PlainHttpGuard
+from nebula_desktop.ui.window_dialogs import WindowDialogs
 from nebula_desktop.ui.window_notices import EmptyChatHint, error_box, problems_box, usage_text
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,6 @@ class MainWindow(QMainWindow):
         self.session_keys: dict[str, str] = session_keys if session_keys is not None else {}
         self.offline = offline  # --screenshot / --smoke-test: no network, no first-run dialog
         self.log_dir = log_dir
-        self._settings_dialog: Any = None
         self._error_box: QMessageBox | None = None
         self._closed = False
         self.setWindowTitle(APP_NAME)
@@ -171,7 +171,15 @@ class MainWindow(QMainWindow):
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
-        self._presets_dialog: Any = None
+        self.dialogs = WindowDialogs(
+            self,
+            lambda: self.settings,
+            settings_store,
+            self.session_keys,
+            self._save_settings,
+            self.header,
+        )
+        self.dialogs.settings_changed.connect(self._on_settings_changed)
         self.header.prompt_presets = lambda: self.settings.prompt_presets
         self.header.manage_presets_requested.connect(self.open_prompt_presets)
         self._add_chat_menu_action(self.tr("&Prompt presets…"), self.open_prompt_presets)
@@ -346,23 +354,19 @@ class MainWindow(QMainWindow):
     # -- dialogs and actions -----------------------------------------------------------------
     def open_settings(self, first_run: bool = False) -> None:
         """Open the settings dialog (non-blocking; one at a time)."""
-        if self._settings_dialog is not None:
-            self._settings_dialog.raise_()
-            self._settings_dialog.activateWindow()
-            return
-        from nebula_desktop.ui.settings_dialog import SettingsDialog
+        self.dialogs.open_settings(first_run)
 
-        dialog = SettingsDialog(
-            self.settings, self.settings_store, self.session_keys, self, first_run=first_run
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.settings_changed.connect(self._on_settings_changed)
-        dialog.finished.connect(self._on_settings_dialog_finished)
-        self._settings_dialog = dialog
-        dialog.open()
+    def open_prompt_presets(self) -> None:
+        """Chat → Prompt presets… (also from the System… prompt editor); non-blocking."""
+        self.dialogs.open_prompt_presets()
 
-    def _on_settings_dialog_finished(self, _result: int) -> None:
-        self._settings_dialog = None
+    @property
+    def _settings_dialog(self) -> Any:
+        return self.dialogs.settings_dialog
+
+    @property
+    def _presets_dialog(self) -> Any:
+        return self.dialogs.presets_dialog
 
     def _on_settings_changed(self) -> None:
         from nebula_desktop.ui.theme import apply_font_size, apply_theme
@@ -392,22 +396,6 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _checked=False: slot())
                 self.actions_by_name.setdefault("prompt_presets", action)
                 return
-
-    def open_prompt_presets(self) -> None:
-        """Chat → Prompt presets… (also from the System… prompt editor); non-blocking."""
-        if self._presets_dialog is not None:
-            self._presets_dialog.raise_()
-            self._presets_dialog.activateWindow()
-            return
-        from nebula_desktop.ui.prompt_presets import PromptPresetsDialog
-
-        parent = self.header.system_dialog or self
-        dialog = PromptPresetsDialog(self.settings, self._save_settings, parent)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.presets_changed.connect(self.header.refresh_presets)
-        dialog.destroyed.connect(lambda: setattr(self, "_presets_dialog", None))
-        self._presets_dialog = dialog
-        dialog.open()
 
     def set_dark(self, dark: bool) -> None:
         self.view.set_dark(dark)

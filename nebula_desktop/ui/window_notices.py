@@ -51,24 +51,22 @@ def problems_box(
     )
     box.setObjectName("problemsNotice")
     if data_folder is not None:
-        open_button = box.addButton(
-            QCoreApplication.translate("MainWindow", "Open data folder"),
-            QMessageBox.ButtonRole.ActionRole,
-        )
-        open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(data_folder)))
+        _add_folder_button(
+            box, QCoreApplication.translate("MainWindow", "Open data folder"), data_folder
         )
     if settings_folder is not None:
-        settings_button = box.addButton(
-            QCoreApplication.translate("MainWindow", "Open settings folder"),
-            QMessageBox.ButtonRole.ActionRole,
-        )
-        settings_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(settings_folder)))
+        _add_folder_button(
+            box, QCoreApplication.translate("MainWindow", "Open settings folder"), settings_folder
         )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(Qt.WindowModality.NonModal)
     return box
+
+
+def _add_folder_button(box: QMessageBox, text: str, folder: Path | str) -> None:
+    """A button on ``box`` that opens ``folder`` in the file manager."""
+    button = box.addButton(text, QMessageBox.ButtonRole.ActionRole)
+    button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
 
 
 def usage_text(conv: Any, settings: Any) -> str:

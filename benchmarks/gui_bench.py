@@ -80,7 +80,7 @@ def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     }
 
 
-def p4(data_dir: str, conv_id: str, per_flush: int = 10) -> dict[str, Any]:
+def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> dict[str, Any]:
     """GUI-thread time per streamed chunk while an answer grows from 0 to 50k characters.
 
     The answer streams into the real MessageView (400-message conversation above it) in rounds:
@@ -103,34 +103,37 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10) -> dict[str, Any]:
     view.show()
     view.set_messages(conv.messages[-400:])
     app.processEvents()
-    answer = Message(role="assistant", content="", model="bench-model", complete=False)
-    view.append_message(answer)
-    view.set_streaming(answer.id)
     watch = _paint_waiter(view.viewport())
-    for _ in range(5):
-        app.processEvents()
     piece = "Lorem ipsum dolor sit, "  # 23 chars; a new paragraph every ~20 pieces
     rounds: list[tuple[int, float, float]] = []  # (chars at start, round s, flush+paint s)
-    chars = 0
     n = 0
-    while chars < 50_000:
-        at = chars
-        t = time.perf_counter()
-        for _ in range(per_flush):
-            text = piece if n % 20 else "\n\n" + piece
-            view.stream_append(answer.id, "content", text)
+    for _ in range(repeats):  # several answers, pooled: ~20 rounds per window is too noisy
+        answer = Message(role="assistant", content="", model="bench-model", complete=False)
+        view.append_message(answer)
+        view.set_streaming(answer.id)
+        for _ in range(5):
             app.processEvents()
-            chars += len(text)
-            n += 1
-        t_flush = time.perf_counter()
-        watch.painted = False
-        view.flush_stream()
-        for _ in range(50):  # until the update is on screen (a few turns: layout, then paint)
-            app.processEvents()
-            if watch.painted:
-                break
-        done = time.perf_counter()
-        rounds.append((at, done - t, done - t_flush))
+        chars = 0
+        while chars < 50_000:
+            at = chars
+            t = time.perf_counter()
+            for _ in range(per_flush):
+                text = piece if n % 20 else "\n\n" + piece
+                view.stream_append(answer.id, "content", text)
+                app.processEvents()
+                chars += len(text)
+                n += 1
+            t_flush = time.perf_counter()
+            watch.painted = False
+            view.flush_stream()
+            for _ in range(50):  # until the update is on screen (layout, then paint)
+                app.processEvents()
+                if watch.painted:
+                    break
+            done = time.perf_counter()
+            rounds.append((at, done - t, done - t_flush))
+        answer.complete = True
+        view.set_streaming(None)
 
     def window(lo: int, hi: int, which: int) -> list[float]:
         return [r[which] for r in rounds if lo <= r[0] < hi]
@@ -143,6 +146,7 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10) -> dict[str, Any]:
     return {
         "chunks": n,
         "chunks_per_flush": per_flush,
+        "answers": repeats,
         "rounds_per_window": min(len(early), len(late)),
         "per_chunk_median_ms_at_1k": round(med(early) / per_flush * 1e3, 4),
         "per_chunk_median_ms_at_50k": round(med(late) / per_flush * 1e3, 4),

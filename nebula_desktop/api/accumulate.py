@@ -15,7 +15,7 @@ from typing import Any
 
 from nebula_desktop.api.result import ChatResult
 
-__all__ = ["Accumulator", "DeltaCallback"]
+__all__ = ["Accumulator", "DeltaBatch", "DeltaCallback"]
 
 DeltaCallback = Callable[[str, str], None]
 
@@ -230,3 +230,34 @@ def _partial_suffix(text: str, tag: str) -> int:
         if tag.startswith(text[-n:]):
             return n
     return 0
+
+
+class DeltaBatch:
+    """Joins the deltas of one network read into one ``on_delta`` call per run of a kind.
+
+    A slow stream brings one event per read, so nothing is delayed; a fast one (a local model,
+    a proxy releasing a buffered burst, a flood) brings hundreds, and the caller — typically a
+    worker forwarding each call to the GUI thread as a queued signal — gets one call instead of
+    hundreds, so the GUI's event queue cannot be flooded faster than it drains.
+    """
+
+    __slots__ = ("_kind", "_on_delta", "_parts")
+
+    def __init__(self, on_delta: DeltaCallback) -> None:
+        self._on_delta = on_delta
+        self._kind = ""
+        self._parts: list[str] = []
+
+    def add(self, kind: str, text: str) -> None:
+        """Hold `text` until :meth:`flush` (or until the kind changes)."""
+        if kind != self._kind:
+            self.flush()
+            self._kind = kind
+        self._parts.append(text)
+
+    def flush(self) -> None:
+        """Hand what is held to ``on_delta`` now (end of a network read, end of the call)."""
+        if self._parts:
+            text = "".join(self._parts)
+            self._parts = []
+            self._on_delta(self._kind, text)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import requests
 
 from nebula_desktop.api._transport import CallGuard, TrackingAdapter
-from nebula_desktop.api.accumulate import Accumulator, DeltaCallback
+from nebula_desktop.api.accumulate import Accumulator, DeltaBatch, DeltaCallback
 from nebula_desktop.api.errors import (
     CUT_OFF_DETAILS,
     HTML_200_DETAILS,
@@ -257,7 +257,22 @@ class ChatClient:
         on_delta: DeltaCallback | None,
         rid: str | None,
     ) -> ChatResult:
-        acc = Accumulator(on_delta)
+        batch = DeltaBatch(on_delta) if on_delta is not None else None
+        acc = Accumulator(batch.add if batch is not None else None)
+        try:
+            return self._read_events(resp, guard, acc, batch, rid)
+        finally:
+            if batch is not None:
+                batch.flush()  # what arrived before an error or a cancel is still reported
+
+    def _read_events(
+        self,
+        resp: requests.Response,
+        guard: CallGuard,
+        acc: Accumulator,
+        batch: DeltaBatch | None,
+        rid: str | None,
+    ) -> ChatResult:
         decoder = SSEDecoder()
         read1 = resp.raw.read1
         feed = decoder.feed
@@ -323,6 +338,8 @@ class ChatClient:
                     # briefly for the usage chunk instead of the full idle timeout.
                     trailer = True
                     guard.set_read_timeout(min(self.timeout, _TRAILER_GRACE))
+            if batch is not None:
+                batch.flush()
         for payload in decoder.close():
             if payload == "[DONE]":
                 break

@@ -31,6 +31,7 @@ class Conn:
     """One accepted connection as a behaviour sees it."""
 
     def __init__(self, sock: socket.socket, stop: threading.Event) -> None:
+        self.path = ""  # the request's path, once read
         self.sock = sock
         self.stop = stop
         self.client_gone = threading.Event()
@@ -88,9 +89,14 @@ class Conn:
 class RawServer:
     """Accepts TCP connections on 127.0.0.1 and runs `behaviour` for each one."""
 
-    def __init__(self, behaviour: Behaviour, read_first: bool = True) -> None:
+    def __init__(
+        self, behaviour: Behaviour, read_first: bool = True, paths: set[str] | None = None
+    ) -> None:
         self.behaviour = behaviour
         self.read_first = read_first  # read the HTTP request before misbehaving
+        # Only requests for these paths misbehave; others (the app's model list) get a short
+        # well-formed answer, so a window test's side requests cannot eat the fault.
+        self.paths = paths
         self.connections = 0
         self.requests: list[bytes] = []  # each request's head and body as received
         self.conns: list[Conn] = []
@@ -113,6 +119,11 @@ class RawServer:
         self._thread.join(timeout=2)
         self._listener.close()
 
+    def chat_conns(self) -> list[Conn]:
+        """The connections that carried a chat request, in order."""
+        with self._lock:
+            return [c for c in self.conns if c.path.endswith("/chat/completions")]
+
     def _serve(self) -> None:
         while not self._stop.is_set():
             try:
@@ -134,6 +145,15 @@ class RawServer:
                 request = read_request(sock)
                 with self._lock:
                     self.requests.append(request)
+                parts = request.split(b" ", 2)
+                conn.path = parts[1].decode("latin-1") if len(parts) > 2 else ""
+                if self.paths is not None and conn.path not in self.paths:
+                    body = json.dumps({"data": [{"id": "test-model"}]}).encode()
+                    length = str(len(body))
+                    json_head = {"Content-Type": "application/json", "Content-Length": length}
+                    head = http_head(200, json_head, chunked=False)
+                    conn.send(head + body)
+                    return
             self.behaviour(conn)
         except OSError:
             conn.client_gone.set()

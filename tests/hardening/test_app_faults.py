@@ -3,12 +3,15 @@ that already arrived, and the window keeps working while the network does not.""
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from nebula_desktop.store import ConversationStore
+from tests.hardening.faults import Conn, RawServer, event, http_head
 from tests.servers import LoopbackServer, sse_reply
 
 CANCEL_BUDGET = 1.0  # the promise is 0.5 s; slack for a busy two-core CI box
@@ -91,3 +94,76 @@ def test_window_stays_responsive_while_the_server_stalls_and_stop_is_prompt(
     assert server.requests[-1].client_closed.wait(5)
     assert answer.content == "Started, then " and not answer.complete
     assert window.composer.button.text() == "Send"
+
+
+def ticking(window: Any) -> list[float]:
+    """Start a 10 ms QTimer on the GUI thread; returns the (growing) list of its tick times."""
+    stamps: list[float] = []
+    timer = QTimer(window)
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: stamps.append(time.monotonic()))
+    timer.start()
+    return stamps
+
+
+def test_endless_stream_streams_until_stop_and_the_window_stays_responsive(
+    qtbot: Any, make_window: Any
+) -> None:
+    words = "endless " * 40 + "\n\n"
+
+    def endless(conn: Conn) -> None:
+        conn.send(http_head())
+        while conn.chunk(event(words)) and conn.wait(0.005):  # a fast model, forever
+            pass
+
+    with RawServer(endless, paths={"/v1/chat/completions"}) as srv:
+        window = make_window(base_url=srv.base_url)
+        stamps = ticking(window)
+        send(qtbot, window, "Never stop")
+        answer = window.controller.conv.messages[-1]
+        qtbot.waitUntil(lambda: len(shown(window, answer)[0]) > 20 * len(words), timeout=20000)
+        before = len(stamps)
+        qtbot.waitUntil(lambda: len(stamps) >= before + 20, timeout=10000)
+        assert window.controller.is_busy()  # still streaming: only Stop ends it
+        started = time.monotonic()
+        qtbot.mouseClick(window.composer.button, Qt.MouseButton.LeftButton)  # Stop
+        qtbot.waitUntil(lambda: not window.controller.worker.busy, timeout=10000)
+        assert time.monotonic() - started < CANCEL_BUDGET
+        assert srv.chat_conns()[0].client_gone.wait(5)
+        assert answer.content.startswith(words) and not answer.complete
+        assert window.composer.button.text() == "Send"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ui/message_view.py flush_stream -> ui/message_documents.py StreamingDoc.update "
+    "renders and inserts every block that arrived since the last flush in one go, with no "
+    "budget and no backpressure on the worker: a stream faster than the window can lay out "
+    "(20,000 short paragraphs in a burst here) freezes the GUI for >3 s; an endless loopback "
+    "flood froze it for minutes (3 timer ticks in 165 s) while the backlog grew to 74 MB",
+)
+def test_a_flood_of_paragraphs_never_freezes_the_window(qtbot: Any, make_window: Any) -> None:
+    paragraphs = 20_000  # ~2.5 MB of SSE as fast as loopback carries it
+    filler = "word " * 20
+
+    def burst(conn: Conn) -> None:
+        conn.send(http_head())
+        for start in range(0, paragraphs, 50):
+            block = range(start, start + 50)
+            conn.chunk(b"".join(event(f"{filler}Paragraph {i}.\n\n") for i in block))
+        conn.wait(3600)
+
+    with RawServer(burst, paths={"/v1/chat/completions"}) as srv:
+        window = make_window(base_url=srv.base_url)
+        stamps = ticking(window)
+        stamps.append(time.monotonic())  # a freeze before the first tick counts too
+        send(qtbot, window, "Everything at once")
+        answer = window.controller.conv.messages[-1]
+        last = f"Paragraph {paragraphs - 1}."
+        qtbot.waitUntil(lambda: shown(window, answer)[0].endswith(last), timeout=60000)
+        stamps.append(time.monotonic())
+        window.controller.stop()
+        assert srv.chat_conns()
+        gaps = [b - a for a, b in itertools.pairwise(stamps)]
+        # Generous: a responsive window handles input every few tens of milliseconds.
+        assert max(gaps) < 1.0, f"the window froze for {max(gaps):.1f} s"

@@ -368,3 +368,22 @@ def test_html_524_is_never_retried(clients) -> None:
             "API request failed: 524 A Timeout Occurred (the upstream took too long to answer)"
         )
         assert len(srv.requests) == 1  # the origin may still be generating (and billing)
+
+
+# -- a burst ------------------------------------------------------------------------------------
+
+
+def test_a_burst_in_one_read_reaches_the_caller_as_one_piece_in_order(clients) -> None:
+    """A flood must not become one GUI signal per event: one call per read and kind."""
+    burst = b"".join(event(f"{i} ") for i in range(500)) + event(finish="stop")
+
+    def send_burst(conn: Conn) -> None:
+        conn.send(http_head(chunked=False) + burst + b"data: [DONE]\n\n")
+
+    with RawServer(send_burst) as srv:
+        calls: list[tuple[str, str]] = []
+        result = clients(srv.base_url).chat("m", USER, on_delta=lambda k, t: calls.append((k, t)))
+    expected = "".join(f"{i} " for i in range(500))
+    assert result.content == expected and result.complete
+    assert "".join(t for _, t in calls) == expected  # nothing lost, nothing reordered
+    assert len(calls) < 50  # the TCP reads, not the 500 events

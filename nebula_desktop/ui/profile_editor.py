@@ -5,18 +5,17 @@ placeholder when a key is already in the keyring — looked up on a background t
 model, temperature, timeout, proxy, CA bundle, extra headers, and "Test connection" (a
 ``/models`` call on a background thread showing "Connected — N models" or the product's error).
 
-The editor never writes the keyring: the dialog does that on Save with ``typed_key()``.
+Parts with a job of their own are separate widgets: the key row (``KeyField``, whose
+placeholder texts are re-exported here), the price table and the connection test. The editor
+never writes the keyring: the dialog does that on Save with ``typed_keys()``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import logging
 import os
-from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,31 +27,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QToolButton,
     QWidget,
 )
 
-from nebula_desktop import secrets
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile
-from nebula_desktop.ui.background import run_in_background
 from nebula_desktop.ui.connection_test import ConnectionTest
 from nebula_desktop.ui.i18n import preset_display_name
+from nebula_desktop.ui.key_field import CHECKING_PLACEHOLDER as CHECKING_PLACEHOLDER
+from nebula_desktop.ui.key_field import EMPTY_PLACEHOLDER as EMPTY_PLACEHOLDER
+from nebula_desktop.ui.key_field import FORGET_PLACEHOLDER as FORGET_PLACEHOLDER
+from nebula_desktop.ui.key_field import SESSION_PLACEHOLDER as SESSION_PLACEHOLDER
+from nebula_desktop.ui.key_field import STORED_PLACEHOLDER as STORED_PLACEHOLDER
+from nebula_desktop.ui.key_field import KeyField
 from nebula_desktop.ui.price_table import PriceTable
 from nebula_desktop.ui.profile_checks import base_url_problems, format_headers, parse_headers
-
-log = logging.getLogger(__name__)
-
-# Translated where they are shown (context "ProfileEditor").
-STORED_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "•••• stored in the keyring")
-SESSION_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "•••• kept for this session only")
-EMPTY_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Paste your API key (sk-…)")
-CHECKING_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Checking the keyring…")
-FORGET_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "The saved key will be removed on Save")
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProfileEditor", text)
 
 
 def _new_profile_name() -> str:
@@ -70,11 +59,6 @@ class ProfileEditor(QWidget):
         super().__init__(parent)
         self._session_keys = session_keys
         self._profile: Profile | None = None
-        self._typed_keys: dict[str, str] = {}
-        self._stored: dict[str, bool] = {}  # profile id -> a key is in the keyring
-        self._keyring_problem = ""
-        self._checking: set[str] = set()  # profile ids with a keyring lookup under way
-        self._forget: set[str] = set()  # profile ids whose saved key goes on Save
 
         self.preset_combo = QComboBox()
         self.preset_combo.setAccessibleName(self.tr("Preset"))
@@ -99,23 +83,11 @@ class ProfileEditor(QWidget):
         self.needs_key_check = QCheckBox(self.tr("This server needs an API key"))
         self.needs_key_check.toggled.connect(self._on_needs_key_toggled)
 
-        self.key_edit = QLineEdit()
-        self.key_edit.setAccessibleName(self.tr("API key"))
-        self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText(_tr(EMPTY_PLACEHOLDER))
-        self.key_edit.textEdited.connect(self._on_key_edit_text_edited)
-        self.show_key_button = QToolButton()
-        self.show_key_button.setText(self.tr("Show"))
-        self.show_key_button.setCheckable(True)
-        self.show_key_button.setAccessibleName(self.tr("Show API key"))
-        self.show_key_button.toggled.connect(self._on_show_key_toggled)
-        self.forget_key_button = QToolButton()
-        self.forget_key_button.setText(self.tr("Forget"))
-        self.forget_key_button.setAccessibleName(self.tr("Forget the saved API key"))
-        self.forget_key_button.setToolTip(self.tr("Remove this profile's key on Save"))
-        self.forget_key_button.clicked.connect(self._on_forget_key_clicked)
-        self.forget_key_button.hide()
-        self.key_note = self._note_label("fieldError")
+        self.key_field = KeyField(session_keys)
+        self.key_edit = self.key_field.key_edit
+        self.show_key_button = self.key_field.show_button
+        self.forget_key_button = self.key_field.forget_button
+        self.key_note = self.key_field.note
 
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
@@ -170,10 +142,6 @@ class ProfileEditor(QWidget):
         self.test_button.clicked.connect(self.test_connection)
         self.test_result = self.tester.result
 
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key_edit, 1)
-        key_row.addWidget(self.show_key_button)
-        key_row.addWidget(self.forget_key_button)
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(ca_browse)
@@ -185,7 +153,7 @@ class ProfileEditor(QWidget):
         form.addRow(self.tr("Base &URL:"), self.url_edit)
         form.addRow("", self.url_warning)
         form.addRow("", self.needs_key_check)
-        form.addRow(self._buddy_label(self.tr("API &key:"), self.key_edit), key_row)
+        form.addRow(self._buddy_label(self.tr("API &key:"), self.key_edit), self.key_field)
         form.addRow("", self.key_note)
         form.addRow(self.tr("Default &model:"), self.model_combo)
         form.addRow(self.tr("&Temperature:"), self.temperature_spin)
@@ -226,8 +194,7 @@ class ProfileEditor(QWidget):
         self.name_edit.setText(profile.name)
         self.url_edit.setText(profile.base_url)
         self.needs_key_check.setChecked(profile.needs_key)
-        self.key_edit.setText(self._typed_keys.get(profile.id, ""))
-        self.show_key_button.setChecked(False)
+        self.key_field.show_profile(profile.id)
         self.model_combo.clear()
         self.model_combo.addItems(profile.models_cache)
         self.model_combo.setEditText(profile.default_model)
@@ -241,7 +208,7 @@ class ProfileEditor(QWidget):
         self.preset_combo.setCurrentIndex(0)
         self.tester.clear()
         self._on_needs_key_toggled(profile.needs_key)
-        self._refresh_key_placeholder()
+        self.key_field.refresh()
 
     def apply_to(self, profile: Profile) -> list[str]:
         """Write the fields into ``profile``; return problems that must block saving."""
@@ -276,80 +243,33 @@ class ProfileEditor(QWidget):
     def release(self) -> None:
         """Stop editing the current profile (it was removed); the next ``load`` refills."""
         self._profile = None
+        self.key_field.show_profile(None)
 
     def current_profile(self) -> Profile | None:
         return self._profile
 
-    def forget_done(self, profile_id: str) -> None:
-        self._forget.discard(profile_id)
-        self._stored[profile_id] = False
+    # -- the key (kept by the key field) ----------------------------------------------------
 
     def typed_keys(self) -> dict[str, str]:
         """Keys the user typed this time, by profile id (only non-empty ones)."""
-        return {pid: key for pid, key in self._typed_keys.items() if key}
+        return self.key_field.typed_keys()
 
     def forget_typed_key(self, profile_id: str) -> None:
-        self._typed_keys.pop(profile_id, None)
+        self.key_field.forget_typed_key(profile_id)
 
     def set_key_stored(self, profile_id: str, stored: bool) -> None:
         """Record that ``profile_id`` now has (or no longer has) a key in the keyring."""
-        self._stored[profile_id] = stored
-        if self._profile is not None and self._profile.id == profile_id:
-            self._refresh_key_placeholder()
+        self.key_field.set_key_stored(profile_id, stored)
 
     def show_key_problem(self, text: str) -> None:
-        self._set_note(self.key_note, text)
-
-    # -- the keyring placeholder ------------------------------------------------------------
+        self.key_field.show_problem(text)
 
     def keys_to_forget(self) -> set[str]:
         """Profile ids whose saved key (keyring or session) the user asked to remove."""
-        return set(self._forget)
+        return self.key_field.keys_to_forget()
 
-    def _refresh_key_placeholder(self) -> None:
-        profile = self._profile
-        if profile is None:
-            return
-        self.forget_key_button.hide()
-        if profile.id in self._forget:
-            self.key_edit.setPlaceholderText(_tr(FORGET_PLACEHOLDER))
-            self._set_note(self.key_note, "")
-            return
-        if profile.id in self._session_keys:
-            self.key_edit.setPlaceholderText(_tr(SESSION_PLACEHOLDER))
-            self._set_note(self.key_note, "")
-            self.forget_key_button.show()
-            return
-        stored = self._stored.get(profile.id)
-        if stored is None:
-            self.key_edit.setPlaceholderText(_tr(CHECKING_PLACEHOLDER))
-            if profile.id not in self._checking:
-                self._checking.add(profile.id)
-                run_in_background(
-                    secrets.get_key,
-                    profile.id,
-                    on_success=functools.partial(self._on_key_lookup_done, profile.id),
-                    on_error=functools.partial(self._on_key_lookup_failed, profile.id),
-                    context=self,
-                )
-            return
-        self.key_edit.setPlaceholderText(_tr(STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER))
-        self._set_note(self.key_note, self._keyring_problem if not stored else "")
-        self.forget_key_button.setVisible(bool(stored))
-
-    def _on_key_lookup_done(self, profile_id: str, key: Any) -> None:
-        self._checking.discard(profile_id)
-        self.set_key_stored(profile_id, bool(key))
-
-    def _on_key_lookup_failed(self, profile_id: str, exc: BaseException) -> None:
-        self._checking.discard(profile_id)
-        log.warning("keyring lookup for %s failed: %s", profile_id, exc)
-        self._keyring_problem = str(exc)
-        if isinstance(exc, secrets.KeyringUnavailableError):
-            self._keyring_problem += "\n" + self.tr(
-                "You can still paste a key: on Save you may keep it for this session only."
-            )
-        self.set_key_stored(profile_id, False)
+    def forget_done(self, profile_id: str) -> None:
+        self.key_field.forget_done(profile_id)
 
     # -- test connection --------------------------------------------------------------------
 
@@ -396,26 +316,7 @@ class ProfileEditor(QWidget):
             self.url_edit.setFocus()
 
     def _on_needs_key_toggled(self, checked: bool) -> None:
-        self.key_edit.setEnabled(checked)
-        self.show_key_button.setEnabled(checked)
-
-    def _on_key_edit_text_edited(self, text: str) -> None:
-        if self._profile is not None:
-            self._typed_keys[self._profile.id] = text.strip()
-
-    def _on_forget_key_clicked(self) -> None:
-        if self._profile is None:
-            return
-        self._forget.add(self._profile.id)
-        self._typed_keys.pop(self._profile.id, None)
-        self.key_edit.clear()
-        self._refresh_key_placeholder()
-
-    def _on_show_key_toggled(self, shown: bool) -> None:
-        self.key_edit.setEchoMode(
-            QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
-        )
-        self.show_key_button.setText(self.tr("Hide") if shown else self.tr("Show"))
+        self.key_field.set_usable(checked)
 
     def _on_headers_edit_text_changed(self) -> None:
         _headers, problems = parse_headers(self.headers_edit.toPlainText())

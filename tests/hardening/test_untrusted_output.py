@@ -84,6 +84,21 @@ def hostile_cases(base: str) -> dict[str, str]:
         "zero-width-and-rtl": "safe\u200b\u200c\u200d\ufeff text \u202eexe.txt\u202c \u2067x\u2069",
         "invalid-surrogates": "before \ud800 middle \udfff after \x00 nul",
         "html-entities": "&lt;script&gt; &#x3C;img src=x&#x3E; <!-- comment --> <?php ?>",
+        "disguised-schemes": (
+            "[a](JAVASCRIPT:alert(1)) [b]( javascript:alert(1)) [c](&#106;avascript:alert(1)) "
+            "[d](java\tscript:alert(1)) [e](data:text/html;base64,PHNjcmlwdD4=) "
+            "[f](vbscript:msgbox) [g](//127.0.0.1/protocol-relative) <javascript:alert(1)> "
+            "[h](file:etc/passwd) [i](FILE:///etc/passwd) [j](qrc:/icons/x.png)"
+        ),
+        "reference-links": "[x][1] and ![y][2]\n\n[1]: file:///etc/passwd\n[2]: " + base + "/r.png",
+        "attribute-injection": (
+            f'[t](https://example.com "x\\" onmouseover=\\"alert(1)") '
+            f'[u](https://example.com/"><img src="{base}/q.png">)\n\n'
+            '```"><img src=x onerror=alert(1)>\ncode\n```\n\n'
+            '```python" style="background:url(' + base + "/bg.png)\nprint(1)\n```"
+        ),
+        "css-and-svg": f'<svg onload="alert(1)"><image href="{base}/svg.png"/></svg>'
+        f'<div style="background:url({base}/div.png)">styled</div>',
     }
 
 
@@ -113,12 +128,21 @@ def open_selector(qtbot: Any, view: MessageView, row: int) -> QTextBrowser:
     index = view.model().index(row, 0)
     view.scrollTo(index)
     view.executeDelayedItemsLayout()
-    body = view.message_delegate.body_rect(index, view.visualRect(index))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=body.topLeft() + QPoint(2, 2))
-    editor = view.indexWidget(index)
-    assert isinstance(editor, QTextBrowser)
-    editor.grab()
-    return editor
+    rect = view.visualRect(index)
+    lay = view.message_delegate.layout(index.data(MessageModel.MessageRole), row, rect.top())
+    body = lay.body_rect
+    doc_layout = lay.body_doc.doc.documentLayout()
+    for dy in range(2, max(3, body.height()), 7):
+        for dx in (2, body.width() // 2, body.width() - 4):
+            point = body.topLeft() + QPoint(dx, dy)
+            if doc_layout.anchorAt((point - lay.body_pos).toPointF()):
+                continue  # a link: clicking it is not selecting text
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+            editor = view.indexWidget(index)
+            if isinstance(editor, QTextBrowser):
+                editor.grab()
+                return editor
+    raise AssertionError("no spot in the body opened the text selector")
 
 
 @pytest.mark.parametrize(

@@ -61,15 +61,19 @@ def chat_and_cancel_when(
     deltas: list[str] = []
     stamp: list[float] = []
 
+    reached: list[bool] = []
+
     def watch() -> None:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not ready(deltas):
             time.sleep(0.01)  # a plain thread, not Qt: polling the test's own condition
+        reached.append(ready(deltas))
         stamp.append(time.monotonic())
         cancel.set()
 
     threading.Thread(target=watch, daemon=True).start()
     result = client.chat("m", USER, cancel=cancel, on_delta=lambda k, t: deltas.append(t), **kwargs)
+    assert reached == [True], "the moment to press Stop never came"
     return result, time.monotonic() - stamp[0]
 
 
@@ -145,7 +149,7 @@ def test_stall_after_some_text_keeps_it_and_is_not_retried(clients) -> None:
 
 def test_stop_during_a_stall_keeps_the_text(clients) -> None:
     with RawServer(text_then_stall) as srv:
-        result, took = chat_and_cancel_when(clients(srv.base_url), lambda d: "world" in d)
+        result, took = chat_and_cancel_when(clients(srv.base_url), lambda d: "world" in "".join(d))
         assert took < CANCEL_BUDGET
         assert result.cancelled and result.content == "Hello, world"
         assert srv.conns[0].client_gone.wait(5)
@@ -175,7 +179,7 @@ def test_slow_drip_is_not_a_timeout_and_the_answer_completes(clients) -> None:
 def test_stop_during_a_drip_is_prompt_and_keeps_the_text(clients) -> None:
     endless = b": " + b"." * 100_000
     with RawServer(lambda c: drip(c, endless, b"")) as srv:
-        result, took = chat_and_cancel_when(clients(srv.base_url), lambda d: "Hello" in d)
+        result, took = chat_and_cancel_when(clients(srv.base_url), lambda d: "Hello" in "".join(d))
         assert took < CANCEL_BUDGET
         assert result.cancelled and result.content == "Hello"
 
@@ -293,7 +297,7 @@ def test_endless_stream_keeps_streaming_until_stop_in_memory_proportional_to_the
         try:
 
             def ready(deltas: list[str]) -> bool:
-                received[0] = len(deltas) * len(WORDS)
+                received[0] = sum(map(len, deltas))
                 return received[0] >= target
 
             result, took = chat_and_cancel_when(client, ready)

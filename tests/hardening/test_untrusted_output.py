@@ -304,3 +304,34 @@ def test_window_never_opens_other_schemes_even_if_asked(
     QApplication.processEvents()
     assert confirm_boxes(window) == []
     assert browser.opened == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="render/stream.py StreamRenderer.update re-renders the whole unfinished tail block "
+    "on every flush (and ui/message_documents.py StreamingDoc re-inserts it): one long "
+    "paragraph costs O(n) per flush, O(n^2) in all — 400 KB streamed in 1 KB pieces took "
+    "25.7 s of GUI-thread time (100 KB: 2.3 s), so a long line or unbroken answer stalls "
+    "the window more the longer it gets",
+)
+def test_streaming_one_long_paragraph_costs_no_more_per_flush_as_it_grows(
+    view: MessageView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nebula_desktop.render import markdown, stream
+
+    rendered = [0]
+
+    def counting(text: str, dark: bool, code_index_base: int) -> Any:
+        rendered[0] += len(text)
+        return markdown.render_fragment(text, dark, code_index_base)
+
+    monkeypatch.setattr(stream, "render_fragment", counting)
+    msg = Message(role="assistant", content="", complete=False)
+    view.set_messages([msg])
+    view.set_streaming(msg.id)
+    for _ in range(100):  # a model writing 100 KB without a blank line, flushed as it arrives
+        view.stream_append(msg.id, "content", "word " * 200)
+        view.flush_stream()
+    assert len(msg.content) == 100_000
+    # Each character rendered a bounded number of times, not once per flush.
+    assert rendered[0] < 10 * len(msg.content), f"{rendered[0]:,} characters rendered"

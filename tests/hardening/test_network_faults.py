@@ -256,6 +256,36 @@ def test_ten_megabytes_of_garbage_end_with_a_clear_error_in_bounded_memory(clien
         assert srv.connections == 1  # the same junk would come again: not retried
 
 
+@pytest.mark.parametrize(
+    ("content_type", "expected"),
+    [
+        ("text/html", "API request failed: the server returned a web page"),
+        ("application/json", "API request failed: "),
+    ],
+)
+def test_endless_body_of_another_type_is_capped_with_a_clear_error(
+    clients, content_type: str, expected: str
+) -> None:
+    def endless(conn: Conn) -> None:
+        conn.send(http_head(headers={"Content-Type": content_type}))
+        while conn.chunk(b"<p>" + b"x" * 65536):
+            pass
+
+    with RawServer(endless) as srv:
+        tracemalloc.start()
+        try:
+            with pytest.raises(APIError) as info:
+                clients(srv.base_url).chat("m", USER)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert str(info.value).startswith(expected)
+        assert "<p>" not in str(info.value) and len(str(info.value)) < 700
+        assert peak < MEMORY_BOUND
+        assert srv.connections == 1
+        assert srv.conns[0].client_gone.wait(5)
+
+
 def test_endless_garbage_ends_with_a_clear_error_instead_of_running_forever(clients) -> None:
     with RawServer(garbage(lambda n: b"\x00junk" * (n // 5), None)) as srv:
         with pytest.raises(APIError) as info:

@@ -23,13 +23,9 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QLabel,
     QLineEdit,
-    QListView,
     QMenu,
     QPushButton,
     QVBoxLayout,
@@ -37,30 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store import ConversationStore, StoreError
-from nebula_desktop.ui.conversation_delegate import ConversationDelegate
 from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
+from nebula_desktop.ui.conversation_view import ConversationView
 from nebula_desktop.ui.undo_bar import UndoBar
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
 UNDO_SECONDS = 10
-
-
-class _ListView(QListView):
-    """The chats; Del deletes the current one (F2 renames: Qt's edit key)."""
-
-    delete_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if (
-            event.key() == Qt.Key.Key_Delete
-            and self.state() != QAbstractItemView.State.EditingState
-        ):
-            self.delete_pressed.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class ConversationList(QWidget):
@@ -100,21 +80,9 @@ class ConversationList(QWidget):
 
         self.model = ConversationListModel(self)
         self.model.title_edited.connect(self._on_model_title_edited)
-        self.view = _ListView()
+        self.view = ConversationView()
         self.view.setAccessibleName(self.tr("Chats"))
         self.view.setModel(self.model)
-        self.view.setItemDelegate(ConversationDelegate(self.view))
-        self.view.setUniformItemSizes(True)  # every row has the same height
-        # Ctrl/Shift+click select several chats (for Export…); the current row is the open one.
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-        )
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setFrameShape(QFrame.Shape.NoFrame)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu)
         self.view.delete_pressed.connect(self.delete_current)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
@@ -131,15 +99,7 @@ class ConversationList(QWidget):
         self.undo_action.triggered.connect(self.undo_delete)
         self.view.addAction(self.undo_action)
 
-        # Drawn over the (empty) list itself, so the panel keeps one background.
-        self.empty_label = QLabel(self.view.viewport())
-        self.empty_label.setObjectName("emptyHint")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.empty_label.hide()
-        self.view.viewport().installEventFilter(self)
+        self.empty_label = self.view.empty_label
 
         self.undo_bar = UndoBar(UNDO_SECONDS)
         self.undo_label = self.undo_bar.label
@@ -321,14 +281,11 @@ class ConversationList(QWidget):
     def _update_empty_hint(self) -> None:
         query = self.search_edit.text().strip()
         if self.model.rowCount() > 0:
-            self.empty_label.hide()
-            return
-        if query:
-            self.empty_label.setText(self.tr("No chats match “{query}”").format(query=query))
+            self.view.show_empty_hint("")
+        elif query:
+            self.view.show_empty_hint(self.tr("No chats match “{query}”").format(query=query))
         else:
-            self.empty_label.setText(self.tr("No chats yet.\nStart one with New chat (Ctrl+N)."))
-        self.empty_label.setGeometry(self.view.viewport().rect())
-        self.empty_label.show()
+            self.view.show_empty_hint(self.tr("No chats yet.\nStart one with New chat (Ctrl+N)."))
 
     def _show_error(self, message: str) -> None:
         log.warning("conversation list: %s", message)
@@ -348,8 +305,6 @@ class ConversationList(QWidget):
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         # Down from the search box walks into the results; Esc clears the search.
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.empty_label.setGeometry(self.view.viewport().rect())
         if watched is not self.search_edit or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)
         clears = event.key() == Qt.Key.Key_Escape and bool(self.search_edit.text())

@@ -1,0 +1,72 @@
+"""``ConversationView``: the list view of chats inside the conversation list panel.
+
+Rows of one height (painted by ``ConversationDelegate``), several can be selected (for
+Export…), F2 or double-click renames inline, Del asks the panel to delete, and a hint is drawn
+over the empty list (the panel decides its text) so the panel keeps one background.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QWidget
+
+from nebula_desktop.ui.conversation_delegate import ConversationDelegate
+
+
+class ConversationView(QListView):
+    """The chats; Del emits ``delete_pressed`` (F2 renames: Qt's edit key)."""
+
+    delete_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(ConversationDelegate(self))
+        self.setUniformItemSizes(True)  # every row has the same height
+        # Ctrl/Shift+click select several chats (for Export…); the current row is the open one.
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+        # Drawn over the (empty) list itself, so the panel keeps one background.
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName("emptyHint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.empty_label.hide()
+        self.viewport().installEventFilter(self)
+
+    def show_empty_hint(self, text: str) -> None:
+        """Show ``text`` over the list (an empty text hides the hint)."""
+        if not text:
+            self.empty_label.hide()
+            return
+        self.empty_label.setText(text)
+        self.empty_label.setGeometry(self.viewport().rect())
+        self.empty_label.show()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if (
+            event.key() == Qt.Key.Key_Delete
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
+            self.delete_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # The hint covers the whole viewport, whatever its size.
+        if watched is self.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_label.setGeometry(self.viewport().rect())
+        return super().eventFilter(watched, event)

@@ -169,9 +169,9 @@ def drip(conn: Conn, slow: bytes, rest: bytes) -> None:
 
 def test_slow_drip_is_not_a_timeout_and_the_answer_completes(clients) -> None:
     tail = event(" world") + event(finish="stop") + b"data: [DONE]\n\n"
-    # 12 bytes at 100 ms each: longer than the 0.4 s idle timeout in total, never idle that long.
-    with RawServer(lambda c: drip(c, tail[:12], tail[12:])) as srv:
-        result = clients(srv.base_url, timeout=0.4).chat("m", USER)
+    # 15 bytes at 100 ms each: longer than the 1 s idle timeout in total, never idle that long.
+    with RawServer(lambda c: drip(c, tail[:15], tail[15:])) as srv:
+        result = clients(srv.base_url, timeout=1.0).chat("m", USER)
         assert result.content == "Hello world" and result.complete
         assert srv.connections == 1
 

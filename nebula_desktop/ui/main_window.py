@@ -24,10 +24,8 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop import APP_NAME
 from nebula_desktop.ui.actions import (
-    Handlers,
     ShortcutsDialog,
     confirm_open_link,
-    install_actions,
     show_about_box,
 )
 from nebula_desktop.ui.background_worker import BackgroundWorker
@@ -41,6 +39,7 @@ from nebula_desktop.ui.data_actions import DataActions
 from nebula_desktop.ui.message_view import MessageView
 from nebula_desktop.ui.model_catalog import ModelCatalog
 from nebula_desktop.ui.plain_http_guard import PlainHttpGuard
+from nebula_desktop.ui.window_actions import add_prompt_presets_entry, install_window_actions
 from nebula_desktop.ui.window_dialogs import WindowDialogs
 from nebula_desktop.ui.window_notices import EmptyChatHint, error_box, problems_box, usage_text
 
@@ -116,26 +115,7 @@ class MainWindow(QMainWindow):
             lambda profile_id: self.models.fetch(profile_id, force=True),  # now with the key
             self.show_status,
         )
-        self.actions_by_name = install_actions(
-            self,
-            Handlers(
-                new_chat=self.new_chat,
-                search=self.conv_list.focus_search,
-                stop=self.controller.stop,
-                regenerate=self._guarded(lambda: self.controller.regenerate(None)),
-                continue_last=self._guarded(self.controller.continue_last),
-                edit_last=self.controller.edit_last,
-                copy_last=self.copy_last_answer,
-                focus_composer=self.composer.focus,
-                rename=self.conv_list.rename_current,
-                delete=self.conv_list.delete_current,
-                settings=self.open_settings,
-                open_log_folder=self.open_log_folder,
-                shortcuts=self.show_shortcuts,
-                about=self.show_about,
-                quit=self._quit,
-            ),
-        )
+        self.actions_by_name = install_window_actions(self)
         self.models = ModelCatalog(
             self.header,
             background,
@@ -182,7 +162,7 @@ class MainWindow(QMainWindow):
         self.dialogs.settings_changed.connect(self._on_settings_changed)
         self.header.prompt_presets = lambda: self.settings.prompt_presets
         self.header.manage_presets_requested.connect(self.open_prompt_presets)
-        self._add_chat_menu_action(self.tr("&Prompt presets…"), self.open_prompt_presets)
+        add_prompt_presets_entry(self, self.actions_by_name, self.open_prompt_presets)
         self.usage_label = QLabel(self)
         self.usage_label.setAccessibleName(self.tr("Usage of this chat"))
         self.statusBar().addPermanentWidget(self.usage_label)
@@ -382,20 +362,6 @@ class MainWindow(QMainWindow):
         self.models.show(self.header.profile_id())
         self._update_usage()  # prices may have changed
         self.view.viewport().update()
-
-    def _add_chat_menu_action(self, text: str, slot: Callable[[], None]) -> None:
-        """Add an entry to the Chat menu (found by one of its actions: titles get translated)."""
-        from PySide6.QtWidgets import QMenu
-
-        stop = self.actions_by_name["stop"]
-        for entry in self.menuBar().actions():
-            menu = entry.menu()
-            if isinstance(menu, QMenu) and stop in menu.actions():
-                menu.addSeparator()
-                action = menu.addAction(text)
-                action.triggered.connect(lambda _checked=False: slot())
-                self.actions_by_name.setdefault("prompt_presets", action)
-                return
 
     def set_dark(self, dark: bool) -> None:
         self.view.set_dark(dark)

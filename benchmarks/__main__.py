@@ -182,6 +182,7 @@ class Bench:
                 "app_start_s": round(s["app"]["seconds"], 3),
                 "baseline_start_s": round(s["baseline"]["seconds"], 3),
                 "cpu_ratio": round(s["app"]["cpu_seconds"] / s["baseline"]["cpu_seconds"], 2),
+                "app_peak_rss_mb": round(s["app"]["peak_rss_mb"], 1),
                 **timings,
             },
             "ratio": round(ratio, 2),

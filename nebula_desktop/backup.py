@@ -95,7 +95,10 @@ def make_backup(
     count = 0
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        # Owner-only from the first byte, like the conversation files it holds (not the umask's
+        # 0644: a backup is every chat the user ever had).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             names = sorted(os.listdir(conv_dir)) if conv_dir.is_dir() else []
             for name in names:
                 if _MEMBER_RE.fullmatch(f"conversations/{name}") is None or is_conflict_name(

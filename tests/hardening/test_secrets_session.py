@@ -297,12 +297,6 @@ def test_key_is_nowhere_after_the_app_is_killed_mid_stream(
         assert "authorization" not in log_file.read_text(encoding="utf-8").lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="backup.py make_backup writes the daily/manual backup zip with zipfile and the "
-    "process umask (0644 here): every conversation and the settings, readable by every local "
-    "user, while the conversation files themselves are 0600",
-)
 def test_everything_the_app_writes_is_readable_by_its_owner_only(
     qtbot: Any, make_window: Any, server: LoopbackServer, data_dir: Path, config_dir: Path
 ) -> None:

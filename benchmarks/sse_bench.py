@@ -71,7 +71,7 @@ class _Server:
         self.httpd.server_close()
 
 
-def _raw_loop(base_url: str) -> int:
+def _raw_loop(base_url: str) -> tuple[int, int]:
     resp = requests.post(
         base_url + "/chat/completions",
         json={"model": "bench-model", "messages": [], "stream": True},
@@ -98,22 +98,25 @@ def _raw_loop(base_url: str) -> int:
                     parts.append(content)
             events += 1
     resp.close()
-    "".join(parts)
-    return events
+    return events, len("".join(parts))
 
 
-def _client_loop(base_url: str) -> int:
+def _client_loop(base_url: str) -> tuple[int, int]:
     count = 0
+    chars = 0
 
     def on_delta(kind: str, text: str) -> None:
-        nonlocal count
+        # The client may hand over several events' text in one call (it coalesces), so the
+        # text itself is what is compared with the raw loop, not the number of calls.
+        nonlocal count, chars
         count += 1
+        chars += len(text)
 
     client = ChatClient(base_url=base_url, api_key="bench", max_retries=0, timeout=60)
     result = client.chat("bench-model", [{"role": "user", "content": "x"}], on_delta=on_delta)
     client.close()
     assert result.complete, "benchmark stream did not complete"
-    return count
+    return count, chars
 
 
 def run(events: int = 100_000, repeats: int = 5) -> dict[str, Any]:
@@ -125,18 +128,21 @@ def run(events: int = 100_000, repeats: int = 5) -> dict[str, Any]:
         _client_loop(base_url)
         for _ in range(repeats):
             t = time.perf_counter()
-            n_raw = _raw_loop(base_url)
+            n_raw, raw_chars = _raw_loop(base_url)
             raw_times.append(time.perf_counter() - t)
             t = time.perf_counter()
-            n_ours = _client_loop(base_url)
+            n_ours, ours_chars = _client_loop(base_url)
             ours_times.append(time.perf_counter() - t)
+    if ours_chars != raw_chars:
+        raise RuntimeError(f"the client delivered {ours_chars} chars, the raw loop {raw_chars}")
     raw_times.sort()
     ours_times.sort()
     raw_eps = n_raw / raw_times[len(raw_times) // 2]
     ours_eps = events / ours_times[len(ours_times) // 2]
     return {
         "events": events,
-        "deltas_seen": n_ours,
+        "delta_callbacks": n_ours,
+        "answer_chars": ours_chars,
         "stream_mb": round(len(body) / 1e6, 1),
         "raw_events_per_s": round(raw_eps),
         "ours_events_per_s": round(ours_eps),

@@ -21,6 +21,8 @@ log = logging.getLogger("nebula_desktop")
 
 # How long --screenshot waits after loading (events processed first) before grabbing the window.
 _SCREENSHOT_SETTLE_MS = 400
+# When the render cache is pruned (age and size cap): not at start-up, where it would compete.
+_RENDER_CACHE_PRUNE_MS = 20_000
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -39,6 +41,16 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser.parse_known_args(argv)
+
+
+def _render_cache_folder(args: argparse.Namespace) -> Path:
+    from nebula_desktop import paths
+
+    # Like the log: a portable/test data folder keeps its cache beside it, so its chats' text
+    # never lands in this machine's user cache folder.
+    if args.data_dir and not os.environ.get("NEBULA_CACHE_DIR"):
+        return Path(args.data_dir).resolve() / "cache" / "render"
+    return paths.cache_dir() / "render"
 
 
 def _log_folder(args: argparse.Namespace) -> Path:
@@ -197,6 +209,12 @@ def _main(argv: list[str] | None) -> int:
             ).format(folder=data, error=error)
         )
 
+    from nebula_desktop.render import cache as render_cache
+
+    # Rendered messages from the last session: the first chat paints without importing
+    # markdown-it and Pygments or building a lexer (most of what start-up adds to bare Qt).
+    rendered = render_cache.enable(_render_cache_folder(args))
+
     from nebula_desktop.ui.main_window import MainWindow
     from nebula_desktop.ui.theme import apply_font_size, apply_theme
 
@@ -231,10 +249,15 @@ def _main(argv: list[str] | None) -> int:
     QTimer.singleShot(0, _resume_gc)  # after the load above: start-up is over
     # Reading the version imports importlib.metadata (~50 ms): after the window is up.
     QTimer.singleShot(0, lambda: app.setApplicationVersion(nebula_desktop.__version__))
+    if rendered is not None:
+        # Pruning scans the cache folder: on its thread, well after the window is up.
+        QTimer.singleShot(_RENDER_CACHE_PRUNE_MS, rendered.prune_later)
     rc = app.exec()
     if window.isVisible():
         window.close()
     store.close()
+    if rendered is not None:
+        rendered.close(timeout=2.0)  # let this session's new entries reach the disk
     if instance is not None:
         instance.close()
     return rc or outcome["rc"]

@@ -3,6 +3,10 @@
 The HTML is produced by walking markdown-it tokens ourselves instead of using markdown-it's HTML
 renderer, so that nothing outside the allow-list can ever reach Qt: raw HTML is escaped, images
 become text (Qt must never load a resource), and only http/https/mailto links stay clickable.
+
+markdown-it and Pygments are imported on the first render that misses the persistent cache
+(render/cache.py), not with this module: a start-up that shows only cached messages never
+loads them (~55 ms, plus ~60 ms for a Pygments lexer).
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
-from nebula_desktop.render.highlight import Palette, highlight_code, palette
+from nebula_desktop.render import cache
 from nebula_desktop.render.sanitize import clean_text
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from nebula_desktop.render.highlight import Palette
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Qt indents every list level by a fixed amount: past a few levels the text becomes a sliver.
@@ -44,6 +52,8 @@ class RenderedMarkdown:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # html=False: raw HTML arrives as text tokens and is escaped like any other text.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
@@ -67,12 +77,26 @@ def safe_href(href: str) -> str | None:
 
 
 def render_markdown(text: str, dark: bool = False) -> RenderedMarkdown:
-    """Render untrusted Markdown ``text`` to safe HTML for ``QTextDocument.setHtml``."""
-    return render_fragment(text, dark, code_index_base=0)
+    """Render untrusted Markdown ``text`` to safe HTML for ``QTextDocument.setHtml``.
+
+    Served from the persistent render cache when the app enabled it and holds this text.
+    """
+    store = cache.active()
+    if store is None:
+        return render_fragment(text, dark, code_index_base=0)
+    key = cache.cache_key(text, dark)
+    hit = store.get(key)
+    if hit is not None:
+        return RenderedMarkdown(hit[0], hit[1])
+    rendered = render_fragment(text, dark, code_index_base=0)
+    store.put(key, rendered.html, rendered.code_blocks)
+    return rendered
 
 
 def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMarkdown:
     """Render one piece of a message; copy links number code blocks from ``code_index_base``."""
+    from nebula_desktop.render.highlight import palette
+
     renderer = _HtmlWriter(palette(dark), dark, code_index_base)
     text = clean_text(text)
     if len(text) > MAX_MARKDOWN_CHARS:
@@ -264,6 +288,8 @@ class _HtmlWriter:
             # needs the same break hints as prose, which highlighting spans would split.
             body = _esc_wrap(code).rstrip("\n")
         else:
+            from nebula_desktop.render.highlight import highlight_code
+
             body = highlight_code(code, language, self.dark).rstrip("\n")
         label = _esc(language) if language else "code"
         self.out.append(

@@ -193,7 +193,9 @@ def _main(argv: list[str] | None) -> int:
     # The language before any widget exists: widgets take their texts when they are built.
     install_translators(settings.language)
     try:
-        store = ConversationStore(data)
+        # The index is trusted at once; the files are checked on a thread, and the result is
+        # applied right after the window has loaded (_verify_store).
+        store = ConversationStore(data, verify_later=True)
     except StoreLockedError:
         return fail(
             QCoreApplication.translate(
@@ -246,6 +248,7 @@ def _main(argv: list[str] | None) -> int:
         QTimer.singleShot(0, lambda: _screenshot(app, window, args.screenshot, outcome))
     else:
         QTimer.singleShot(0, window.load)
+        QTimer.singleShot(0, lambda: _verify_store(store, window))
     QTimer.singleShot(0, _resume_gc)  # after the load above: start-up is over
     # Reading the version imports importlib.metadata (~50 ms): after the window is up.
     QTimer.singleShot(0, lambda: app.setApplicationVersion(nebula_desktop.__version__))
@@ -263,6 +266,20 @@ def _main(argv: list[str] | None) -> int:
     return rc or outcome["rc"]
 
 
+def _verify_store(store: Any, window: Any) -> None:
+    """Apply the store's postponed check of every file (``verify_later``) to the window.
+
+    Files added, removed or edited while the app was closed show up here; a file that turned
+    out unreadable is reported like the ones found at start.
+    """
+    known = len(store.problems)
+    if store.verify():
+        window.conv_list.reload()
+    fresh = store.problems[known:]
+    if fresh and not window.offline:
+        window.show_problems(fresh)
+
+
 def _smoke_test(
     app: Any, window: Any, settings: Any, reporter: _ErrorReporter, out: dict[str, int]
 ) -> None:
@@ -270,6 +287,7 @@ def _smoke_test(
     try:
         window.load()
         app.processEvents()
+        _verify_store(window.store, window)
         last = settings.last_conversation_id
         known = {s.id for s in window.store.list()}
         opened = window.controller.conv.id if window.controller.conv is not None else None
@@ -306,6 +324,7 @@ def _screenshot(app: Any, window: Any, path: str, out: dict[str, int]) -> None:
 
     try:
         window.load()
+        _verify_store(window.store, window)
     except Exception as error:
         log.exception("loading for the screenshot failed")
         print(f"screenshot failed: {error}", file=sys.stderr)

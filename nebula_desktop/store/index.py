@@ -9,9 +9,8 @@ rebuilt, so nothing here ever raises on bad input.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from nebula_desktop import atomicfile
 from nebula_desktop.store.model import ConversationSummary
@@ -19,9 +18,12 @@ from nebula_desktop.store.model import ConversationSummary
 INDEX_VERSION = 1
 
 
-@dataclass(frozen=True)
-class IndexEntry:
-    """A summary and the file identity (mtime_ns, size) it was computed from."""
+class IndexEntry(NamedTuple):
+    """A summary and the file identity (mtime_ns, size) it was computed from.
+
+    A named tuple, not a frozen dataclass: 10,000 of them are built at every start, and a
+    frozen dataclass's ``__init__`` costs several times more.
+    """
 
     summary: ConversationSummary
     mtime_ns: int
@@ -30,27 +32,44 @@ class IndexEntry:
 
 
 def _entry_from_json(conv_id: str, raw: object) -> IndexEntry | None:
-    if not isinstance(raw, dict):
+    # Exact type checks instead of str()/int() conversions: an index we wrote has exactly these
+    # types, and anything else means damage (the entry is dropped and re-read from its file).
+    # This loop runs for every conversation at every start.
+    if type(raw) is not dict:
         return None
     try:
-        summary = ConversationSummary(
-            id=conv_id,
-            title=str(raw["title"]),
-            preview=str(raw["preview"]),
-            created_at=float(raw["created_at"]),
-            updated_at=float(raw["updated_at"]),
-            pinned=bool(raw["pinned"]),
-            message_count=int(raw["message_count"]),
-            model=str(raw["model"]),
-        )
-        return IndexEntry(
-            summary=summary,
-            mtime_ns=int(raw["mtime_ns"]),
-            size=int(raw["size"]),
-            newer_schema=int(raw.get("newer_schema", 0)),
-        )
-    except (KeyError, TypeError, ValueError, OverflowError):
+        title = raw["title"]
+        preview = raw["preview"]
+        created = raw["created_at"]
+        updated = raw["updated_at"]
+        pinned = raw["pinned"]
+        count = raw["message_count"]
+        model = raw["model"]
+        mtime_ns = raw["mtime_ns"]
+        size = raw["size"]
+        newer = raw.get("newer_schema", 0)
+    except KeyError:
         return None
+    if (
+        type(title) is not str
+        or type(preview) is not str
+        or type(model) is not str
+        or type(pinned) is not bool
+        or type(count) is not int
+        or type(mtime_ns) is not int
+        or type(size) is not int
+        or type(newer) is not int
+        or type(created) not in _NUMBER
+        or type(updated) not in _NUMBER
+    ):
+        return None
+    summary = ConversationSummary(
+        conv_id, title, preview, float(created), float(updated), pinned, count, model
+    )
+    return IndexEntry(summary, mtime_ns, size, newer)
+
+
+_NUMBER = (float, int)
 
 
 def read_index(path: Path) -> dict[str, IndexEntry]:

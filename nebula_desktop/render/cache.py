@@ -15,7 +15,6 @@ until the app calls :func:`enable`, so tests and library users never write to a 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -27,8 +26,21 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nebula_desktop import atomicfile
+
+# The built-in SHA-256 alone: ``hashlib`` also loads OpenSSL and BLAKE2 (~3-10 ms at start).
+if TYPE_CHECKING:
+    from hashlib import sha256
+else:
+    try:
+        from _sha256 import sha256  # Python ≤ 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # Python ≥ 3.12
+        except ImportError:
+            from hashlib import sha256
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +90,7 @@ def renderer_stamp() -> str:
 
 def cache_key(text: str, dark: bool) -> str:
     """The entry name for ``text`` rendered in the light or dark theme."""
-    h = hashlib.sha256(renderer_stamp().encode())
+    h = sha256(renderer_stamp().encode())
     h.update(b"\0dark\0" if dark else b"\0light\0")
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -5,6 +5,13 @@ grows. Instead the text is cut into top-level blocks (at blank lines outside cod
 followed by an unindented line); blocks that can no longer change are rendered once and cached,
 and only the last, still-growing block is rendered on each flush. When the stream ends the view
 renders the full text once with :func:`render_markdown` so cross-block constructs come out right.
+
+Two limits keep a flush cheap however the model writes:
+
+* a tail block longer than :data:`TAIL_RENDER_MAX` (one endless paragraph, a huge code block) is
+  no longer re-rendered: it is reported as plain text, which the view appends piece by piece;
+* ``max_chars`` bounds how much completed text one :meth:`StreamRenderer.update` renders, so a
+  burst of thousands of paragraphs is worked off over several flushes (``behind`` says so).
 """
 
 from __future__ import annotations
@@ -16,6 +23,11 @@ from nebula_desktop.render.markdown import render_fragment
 from nebula_desktop.render.sanitize import clean_text
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# Past this many characters the unfinished block is shown as plain text until it completes
+# (or the stream ends and the whole answer is rendered once): re-rendering it on every flush
+# would make each flush cost more the longer the block grows.
+TAIL_RENDER_MAX = 8192
+_HEAD = 256  # characters of a long line that decide how it starts
 
 
 def _continues(line: str) -> bool:
@@ -27,46 +39,76 @@ def _continues(line: str) -> bool:
     return line.startswith(("  ", "\t"))
 
 
+def _judged(line: str) -> str:
+    """``line`` as the renderer will see it (bidi controls removed), or enough of its start.
+
+    A fence hidden behind U+202E must not split a code block in two, so lines are cleaned
+    first; a very long line is judged by its start alone once that start has a character other
+    than space, backtick or tilde (it can then be neither blank nor a closing fence).
+    """
+    if len(line) > _HEAD:
+        head = clean_text(line[:_HEAD])
+        if head.strip(" `~"):
+            return head
+    return clean_text(line)
+
+
+@dataclass
+class _Scan:
+    """Where :func:`_scan` stopped, so the next call resumes instead of rereading the tail."""
+
+    pos: int = 0  # start of the next line to examine
+    block_start: int = 0  # start of the block that is still open
+    fence: str | None = None
+    prev_blank: bool = False
+
+
+def _scan(text: str, st: _Scan, limit: int | None) -> tuple[list[str], bool]:
+    """Collect completed blocks from ``st`` on; True as second item when ``limit`` cut it short."""
+    blocks: list[str] = []
+    size = 0
+    while True:
+        pos = st.pos
+        nl = text.find("\n", pos)
+        # The last line may be unfinished; its first character still tells where it starts.
+        line = _judged(text[pos:] if nl < 0 else text[pos:nl])
+        blank = not line.strip()
+        if (
+            st.fence is None
+            and st.prev_blank
+            and not blank
+            and not _continues(line)
+            and pos > st.block_start
+        ):
+            blocks.append(text[st.block_start : pos])
+            size += pos - st.block_start
+            st.block_start = pos
+            if limit is not None and size >= limit:
+                return blocks, True  # this line is examined again on the next call
+        if nl < 0:
+            return blocks, False  # an unfinished line: examined again when more arrives
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if st.fence is None:
+                st.fence = marker
+            elif (
+                marker[0] == st.fence[0] and len(marker) >= len(st.fence) and not line.strip(" `~")
+            ):
+                st.fence = None
+        st.prev_blank = blank and st.fence is None
+        st.pos = nl + 1
+
+
 def split_blocks(text: str, start: int = 0) -> tuple[list[str], int]:
     """Find the completed top-level blocks of ``text`` from offset ``start``.
 
     Returns the blocks (each a piece of text ending after its blank line) and the offset where
     the unfinished tail begins. ``start`` must itself be a block boundary.
     """
-    blocks: list[str] = []
-    fence: str | None = None
-    block_start = start
-    pos = start
-    prev_blank = False
-    while True:
-        nl = text.find("\n", pos)
-        # The last line may be unfinished; its first character still tells where it starts.
-        line = text[pos:] if nl < 0 else text[pos:nl]
-        # Judge the line as the renderer will see it (bidi controls removed), or a fence hidden
-        # behind U+202E would split a code block in two.
-        line = clean_text(line)
-        blank = not line.strip()
-        if (
-            fence is None
-            and prev_blank
-            and not blank
-            and not _continues(line)
-            and pos > block_start
-        ):
-            blocks.append(text[block_start:pos])
-            block_start = pos
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip(" `~"):
-                fence = None
-        if nl < 0:
-            break
-        prev_blank = blank and fence is None
-        pos = nl + 1
-    return blocks, block_start
+    st = _Scan(pos=start, block_start=start)
+    blocks, _ = _scan(text, st, None)
+    return blocks, st.block_start
 
 
 @dataclass
@@ -76,12 +118,21 @@ class StreamUpdate:
     ``reset`` means the text did not extend the previous one: throw the document away and
     start from ``new_blocks``. Otherwise append ``new_blocks`` after the stable part and
     replace the previous tail with ``tail_html``.
+
+    When ``tail_plain`` is set the tail (``text[tail_start:]``) is too long to re-render on
+    every flush: show it as plain text instead (``tail_html`` is empty); ``tail_code`` says it
+    opens a code fence. ``behind`` means completed blocks remain unrendered (``max_chars`` was
+    reached): nothing past ``new_blocks`` is shown yet, call again to continue.
     """
 
     reset: bool
     new_blocks: list[str]
     tail_html: str
     code_blocks: list[str]
+    tail_start: int = 0
+    tail_plain: bool = False
+    tail_code: bool = False
+    behind: bool = False
 
 
 class StreamRenderer:
@@ -93,30 +144,46 @@ class StreamRenderer:
         self.dark = dark
         self._done_html: list[str] = []
         self._code_blocks: list[str] = []
-        self._consumed = 0
-        self._check = ""
+        self._scan = _Scan()
+        self._check = ""  # the text just before the scan position, to detect a replacement
 
-    def update(self, text: str) -> StreamUpdate:
-        """Render ``text`` (the whole answer so far), re-rendering only the unfinished tail."""
+    def _extends(self, text: str) -> bool:
+        pos = self._scan.pos
+        return len(text) >= pos and text.startswith(self._check, pos - len(self._check))
+
+    def update(self, text: str, max_chars: int | None = None) -> StreamUpdate:
+        """Render ``text`` (the whole answer so far), re-rendering only the unfinished tail.
+
+        Completed blocks found in one call are rendered together (one call of the Markdown
+        renderer, however many paragraphs arrived); ``max_chars`` caps their total size.
+        """
         reset = False
-        if len(text) < self._consumed or not text.startswith(
-            self._check, self._consumed - len(self._check)
-        ):
+        if not self._extends(text):
             self._done_html.clear()
             self._code_blocks.clear()
-            self._consumed = 0
+            self._scan = _Scan()
             reset = True
-        blocks, tail_start = split_blocks(text, self._consumed)
+        blocks, behind = _scan(text, self._scan, max_chars)
         new_html: list[str] = []
-        for block in blocks:
-            part = render_fragment(block, self.dark, len(self._code_blocks))
+        if blocks:
+            part = render_fragment("".join(blocks), self.dark, len(self._code_blocks))
             new_html.append(part.html)
             self._code_blocks.extend(part.code_blocks)
         self._done_html.extend(new_html)
-        self._consumed = tail_start
-        self._check = text[max(0, tail_start - self._CHECK) : tail_start]
-        tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
-        return StreamUpdate(reset, new_html, tail.html, self._code_blocks + tail.code_blocks)
+        pos = self._scan.pos
+        self._check = text[max(0, pos - self._CHECK) : pos]
+        tail_start = self._scan.block_start
+        upd = StreamUpdate(reset, new_html, "", list(self._code_blocks), tail_start)
+        if behind:
+            upd.behind = True
+        elif len(text) - tail_start > TAIL_RENDER_MAX:
+            upd.tail_plain = True
+            upd.tail_code = bool(_FENCE.match(_judged(text[tail_start : tail_start + _HEAD])))
+        else:
+            tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
+            upd.tail_html = tail.html
+            upd.code_blocks.extend(tail.code_blocks)
+        return upd
 
     def full_html(self, tail_html: str) -> str:
         """The stable blocks' HTML followed by ``tail_html`` (for a document rebuilt at once)."""

@@ -4,12 +4,15 @@ documents for the row that is streaming."""
 from __future__ import annotations
 
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from html import escape
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
     QFont,
+    QFontDatabase,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -18,7 +21,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from nebula_desktop.render import StreamRenderer, StreamUpdate, render_markdown
+from nebula_desktop.render import StreamRenderer, StreamUpdate, clean_text, render_markdown
 
 
 @dataclass
@@ -29,6 +32,7 @@ class RenderedDoc:
     code_blocks: list[str] = field(default_factory=list)
     html: str = ""
     fits: dict[int, int] = field(default_factory=dict)  # max width -> shrink-wrapped width
+    behind: bool = False  # a streaming document that has not caught up with its text yet
 
 
 # render/ has no Qt, so it writes its few interface words in English; they are swapped for the
@@ -127,6 +131,13 @@ class DocumentCache:
 
 
 _SPACER = '<p style="margin-top:0px; margin-bottom:0px; font-size:1px;">&#8203;</p>'
+# A flush renders completed blocks in pieces of about this size and stops after SLICE_S, so a
+# burst of thousands of paragraphs is worked off over several timer ticks instead of freezing
+# the window; between slices the window gets at least REST_S to paint and handle input.
+CHUNK_CHARS = 8192
+SLICE_S = 0.010
+REST_S = 0.015
+PLAIN_BLOCK = 1000  # longest block of a plain-text tail (see StreamingDoc._append_plain)
 
 
 class StreamingDoc:
@@ -134,27 +145,64 @@ class StreamingDoc:
 
     Completed Markdown blocks are rendered once (StreamRenderer caches their HTML) and inserted
     into the document once; each flush replaces only the unfinished tail block through a
-    QTextCursor, so the cost of a flush does not grow with the length of the answer.
+    QTextCursor, so the cost of a flush does not grow with the length of the answer. A tail too
+    long to re-render on every flush is shown as plain text, appended piece by piece.
+
+    Work per call is bounded: when more text arrived than one slice can render,
+    ``entry.behind`` is set and later calls continue (after a short rest) until caught up.
     """
 
     def __init__(self, dark: bool, font: QFont) -> None:
         self._renderer = StreamRenderer(dark)
         self.entry = RenderedDoc(new_document(font))
         self._length = -1
-        self._stable_end = 0  # document position where the tail's HTML starts
+        self._stable_end = 0  # document position where the tail starts
         self._tail_html = ""
+        self._plain_start = -1  # text offset of a plain-text tail (-1: the tail is HTML)
+        self._plain_done = 0  # characters of that tail already in the document
+        self._block_len = 0  # characters in the document's last block of that tail
+        self._text = ""
+        self._rest_until = 0.0
 
     def update(self, text: str) -> RenderedDoc:
         """Bring the document up to ``text`` (no work if nothing arrived)."""
-        if len(text) == self._length:
+        if self.entry.behind:
+            if time.monotonic() < self._rest_until:
+                return self.entry  # let the window breathe between slices
+        elif len(text) == self._length:
             return self.entry
-        upd = self._renderer.update(text)
+        deadline = time.monotonic() + SLICE_S
+        while True:
+            upd = self._renderer.update(text, CHUNK_CHARS)
+            self._apply(upd, text)
+            if not upd.behind:
+                self.entry.behind = False
+                self._length = len(text)
+                break
+            if time.monotonic() >= deadline:
+                self.entry.behind = True
+                self._length = -1
+                self._rest_until = time.monotonic() + REST_S
+                break
+        self.entry.code_blocks = upd.code_blocks
+        self.entry.fits.clear()
+        self._text = text
+        return self.entry
+
+    def _apply(self, upd: StreamUpdate, text: str) -> None:
         doc = self.entry.doc
         blocks = [localize_html(block) for block in upd.new_blocks]
         tail_html = localize_html(upd.tail_html)
+        self._tail_html = upd.tail_html
+        if not upd.reset and not blocks and upd.tail_plain and self._plain_start == upd.tail_start:
+            cursor = QTextCursor(doc)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            self._append_plain(cursor, text, upd)  # the long tail grew: add just the new text
+            return
+        self._plain_start = -1
         if upd.reset or self._stable_end == 0:
             # Nothing stable in the document yet: start it cleanly with setHtml (cheap, it holds
-            # at most the first block), so no format lingers from an earlier tail.
+            # at most the first blocks), so no format lingers from an earlier tail.
             width = doc.textWidth()
             doc.setHtml(blocks.pop(0) if blocks else tail_html)
             doc.setTextWidth(width)
@@ -162,8 +210,9 @@ class StreamingDoc:
             cursor.movePosition(QTextCursor.MoveOperation.End)
             if not upd.new_blocks:
                 self._stable_end = 0
-                self._finish(upd, text)
-                return self.entry
+                if upd.tail_plain:
+                    self._append_plain(cursor, text, upd)
+                return
         else:
             cursor = QTextCursor(doc)
             cursor.setPosition(self._stable_end)
@@ -172,15 +221,46 @@ class StreamingDoc:
         for html in blocks:
             self._insert(cursor, html)
         self._stable_end = cursor.position()
-        self._insert(cursor, tail_html)
-        self._finish(upd, text)
-        return self.entry
+        if upd.tail_plain:
+            self._append_plain(cursor, text, upd)
+        else:
+            self._insert(cursor, tail_html)
 
-    def _finish(self, upd: StreamUpdate, text: str) -> None:
-        self.entry.code_blocks = upd.code_blocks
-        self.entry.fits.clear()
-        self._tail_html = upd.tail_html
-        self._length = len(text)
+    def _append_plain(self, cursor: QTextCursor, text: str, upd: StreamUpdate) -> None:
+        """Add the part of a long plain-text tail that is not in the document yet."""
+        fmt = QTextCharFormat()
+        if upd.tail_code:
+            fmt.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            fmt.setFontPointSize(self.entry.doc.defaultFont().pointSizeF())
+        if self._plain_start != upd.tail_start:
+            self._plain_start = upd.tail_start
+            self._plain_done = 0
+            self._block_len = 0
+            if cursor.position() > 0:
+                cursor.insertBlock(QTextBlockFormat(), fmt)
+            else:
+                cursor.setBlockFormat(QTextBlockFormat())
+        piece = clean_text(text[upd.tail_start + self._plain_done :])
+        self._plain_done = len(text) - upd.tail_start
+        for i, line in enumerate(piece.split("\n")):
+            if i:
+                cursor.insertBlock(QTextBlockFormat(), fmt)
+                self._block_len = 0
+            # Qt lays a block out again whole whenever text is added to it, so one endless
+            # line is cut into blocks of bounded size (at a space when there is one).
+            while self._block_len + len(line) > PLAIN_BLOCK:
+                room = PLAIN_BLOCK - self._block_len
+                cut = line.rfind(" ", 0, room) + 1
+                if cut <= 0 and self._block_len == 0:
+                    cut = room
+                if cut > 0:
+                    cursor.insertText(line[:cut], fmt)
+                    line = line[cut:]
+                cursor.insertBlock(QTextBlockFormat(), fmt)
+                self._block_len = 0
+            if line:
+                cursor.insertText(line, fmt)
+                self._block_len += len(line)
 
     def _insert(self, cursor: QTextCursor, html: str) -> None:
         if not html:
@@ -208,4 +288,8 @@ class StreamingDoc:
     @property
     def html(self) -> str:
         """The HTML of everything streamed so far (for the text selector)."""
-        return localize_html(self._renderer.full_html(self._tail_html))
+        tail = self._tail_html
+        if self._plain_start >= 0:
+            plain = escape(clean_text(self._text[self._plain_start :]))
+            tail = f'<p style="white-space:pre-wrap;">{plain}</p>'
+        return localize_html(self._renderer.full_html(tail))

@@ -85,6 +85,7 @@ class MessageView(QListView):
         self.setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
         self._pending: dict[str, dict[str, list[str]]] = {}
+        self._behind = False  # the streaming row's document lags behind its text
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -146,6 +147,8 @@ class MessageView(QListView):
         """Push buffered text into the Message objects now and update their rows."""
         self._flush_timer.stop()
         pending, self._pending = self._pending, {}
+        if self._behind and self._delegate.streaming_id:
+            pending.setdefault(self._delegate.streaming_id, {})  # carry on rendering
         for message_id, kinds in pending.items():
             msg = self._model.message_at(self._model.row_of(message_id))
             if msg is None:
@@ -157,6 +160,24 @@ class MessageView(QListView):
                 else:
                     msg.content += joined
             self._row_changed(message_id)
+        self._catch_up_later()
+
+    def _catch_up_later(self) -> None:
+        """Keep flushing while the streaming row's document still lags behind its text.
+
+        A burst larger than one flush may render is worked off a slice per timer tick, so
+        the window keeps painting and handling input (Stop) in between.
+        """
+        msg = self._model.message_at(self._model.row_of(self._delegate.streaming_id or ""))
+        self._behind = False
+        if msg is None:
+            return
+        lay = self._delegate.layout(msg, self._model.row_of(msg.id), 0)
+        docs = (lay.body_doc, lay.thinking_doc)
+        if any(doc is not None and doc.behind for doc in docs):
+            self._behind = True
+            if not self._flush_timer.isActive():
+                self._flush_timer.start()
 
     def refresh_message(self, message_id: str) -> None:
         """The message's fields changed (complete, error, usage…): render it again."""

@@ -306,14 +306,6 @@ def test_window_never_opens_other_schemes_even_if_asked(
     assert browser.opened == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/stream.py StreamRenderer.update re-renders the whole unfinished tail block "
-    "on every flush (and ui/message_documents.py StreamingDoc re-inserts it): one long "
-    "paragraph costs O(n) per flush, O(n^2) in all — 400 KB streamed in 1 KB pieces took "
-    "25.7 s of GUI-thread time (100 KB: 2.3 s), so a long line or unbroken answer stalls "
-    "the window more the longer it gets",
-)
 def test_streaming_one_long_paragraph_costs_no_more_per_flush_as_it_grows(
     view: MessageView, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
+from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -17,34 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
-from nebula_desktop.ui.message_actions import build_menu, message_actions, rendered_mime
+from nebula_desktop.ui.message_commands import MessageCommands, cursor_shape
 from nebula_desktop.ui.message_delegate import MessageDelegate
 from nebula_desktop.ui.message_model import MessageModel
 from nebula_desktop.ui.message_scroll import ScrollAnchor
 from nebula_desktop.ui.message_selection import TextSelection
+from nebula_desktop.ui.message_stream import StreamBuffer
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
 
-FLUSH_MS = 30  # streamed text reaches the screen at most this often
 SINGLE_PASS_MAX_ROWS = 10_000  # past this, layout runs in batches (see doItemsLayout)
-# Pointing-hand cursor over these (buttons, the Thinking toggle, links).
-_HAND = frozenset(
-    [
-        "copy",
-        "copy_markdown",
-        "edit",
-        "regenerate",
-        "retry",
-        "continue",
-        "thinking",
-        "link",
-        "copy_code",
-        "branch_prev",
-        "branch_next",
-    ]
-)
 
 
 class MessageView(QListView):
@@ -64,7 +47,6 @@ class MessageView(QListView):
         self._stick = True  # follow new text while the user is at the bottom
         # A row the user just clicked (Thinking toggle) must not move away from the mouse.
         self._anchor = ScrollAnchor(self)
-        self._context_menu: QMenu | None = None
         self.setObjectName("messageView")
         self.setAccessibleName(self.tr("Messages"))
         self._model = MessageModel(self)
@@ -84,12 +66,8 @@ class MessageView(QListView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
-        self._pending: dict[str, dict[str, list[str]]] = {}
-        self._behind = False  # the streaming row's document lags behind its text
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(FLUSH_MS)
-        self._flush_timer.timeout.connect(self.flush_stream)
+        self._stream = StreamBuffer(self._model, self._delegate, self._row_changed, self)
+        self._commands = MessageCommands(self, self._on_delegate_action_triggered)
         self._selection = TextSelection(self)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
@@ -112,7 +90,7 @@ class MessageView(QListView):
         """Open a conversation: show ``messages`` and jump to the newest."""
         self.flush_stream()
         self._selection.close()
-        self._pending.clear()
+        self._stream.clear()
         self._delegate.streaming_id = None
         self._delegate.thinking_open.clear()
         self._delegate.retain({m.id for m in messages})
@@ -137,47 +115,11 @@ class MessageView(QListView):
 
     def stream_append(self, message_id: str, kind: str, text: str) -> None:
         """Buffer a streamed piece; it reaches the message and the screen on the next flush."""
-        if not text:
-            return
-        self._pending.setdefault(message_id, {}).setdefault(kind, []).append(text)
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
+        self._stream.append(message_id, kind, text)
 
     def flush_stream(self) -> None:
         """Push buffered text into the Message objects now and update their rows."""
-        self._flush_timer.stop()
-        pending, self._pending = self._pending, {}
-        if self._behind and self._delegate.streaming_id:
-            pending.setdefault(self._delegate.streaming_id, {})  # carry on rendering
-        for message_id, kinds in pending.items():
-            msg = self._model.message_at(self._model.row_of(message_id))
-            if msg is None:
-                continue
-            for kind, parts in kinds.items():
-                joined = "".join(parts)
-                if kind == "reasoning":
-                    msg.reasoning += joined
-                else:
-                    msg.content += joined
-            self._row_changed(message_id)
-        self._catch_up_later()
-
-    def _catch_up_later(self) -> None:
-        """Keep flushing while the streaming row's document still lags behind its text.
-
-        A burst larger than one flush may render is worked off a slice per timer tick, so
-        the window keeps painting and handling input (Stop) in between.
-        """
-        msg = self._model.message_at(self._model.row_of(self._delegate.streaming_id or ""))
-        self._behind = False
-        if msg is None:
-            return
-        lay = self._delegate.layout(msg, self._model.row_of(msg.id), 0)
-        docs = (lay.body_doc, lay.thinking_doc)
-        if any(doc is not None and doc.behind for doc in docs):
-            self._behind = True
-            if not self._flush_timer.isActive():
-                self._flush_timer.start()
+        self._stream.flush()
 
     def refresh_message(self, message_id: str) -> None:
         """The message's fields changed (complete, error, usage…): render it again."""
@@ -300,15 +242,6 @@ class MessageView(QListView):
 
     # -- copying and actions ------------------------------------------------------------------
 
-    def _copy_message(self, msg: Message) -> None:
-        if len(msg.content) > MAX_MARKDOWN_CHARS:
-            # Shown as plain text (with a notice line): the text itself is what to copy.
-            QGuiApplication.clipboard().setText(msg.content)
-        else:
-            entry = self._delegate.body_document(msg)
-            QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
-        self.status_message.emit(self.tr("Copied"))
-
     def viewportEvent(self, event: QEvent) -> bool:
         """Hovering a link shows its full address before anyone clicks it."""
         if event.type() == QEvent.Type.ToolTip:
@@ -338,63 +271,19 @@ class MessageView(QListView):
 
     def context_menu_at(self, pos: QPoint) -> QMenu | None:
         """The context menu for the message at viewport position ``pos`` (None: no message)."""
-        index = self.indexAt(pos)
-        msg = self._model.message_at(index.row()) if index.isValid() else None
-        if msg is None:
-            return None
-        action, arg = self._delegate.hit(index, self.visualRect(index), pos)
-        menu = build_menu(
-            self,
-            message_actions(
-                msg,
-                index.row() == self._delegate.last_assistant_row,
-                msg.id == self._delegate.streaming_id,
-            ),
-            arg if action == "link" else None,
-            lambda name, url: self._on_delegate_action_triggered(name, msg.id, url),
-        )
-        if self._context_menu is not None:
-            self._context_menu.deleteLater()
-        self._context_menu = menu  # one at a time: the previous one is released
-        return menu
+        return self._commands.menu_at(pos)
 
     def _on_delegate_action_triggered(self, action: str, message_id: str, arg: str) -> None:
         msg = self._model.message_at(self._model.row_of(message_id))
         if msg is None:
             return
-        if action == "copy":
-            self._copy_message(msg)
-        elif action == "copy_markdown":
-            QGuiApplication.clipboard().setText(msg.content)
-            self.status_message.emit(self.tr("Copied as Markdown"))
-        elif action == "copy_code":
-            code = self._delegate.code_block(msg, arg)
-            if code is not None:
-                QGuiApplication.clipboard().setText(code)
-                self.status_message.emit(self.tr("Code copied"))
-        elif action == "link":
-            scheme = arg.split(":", 1)[0].lower()
-            if scheme in ("http", "https"):
-                self.link_activated.emit(arg)
-            else:
-                refused = self.tr("Not opened (only web links open): {url}")
-                self.status_message.emit(refused.format(url=arg))
-        elif action in ("branch_prev", "branch_next"):
-            self.flip_version(msg.id, -1 if action == "branch_prev" else 1)
-        elif action == "thinking":
+        if action == "thinking":
             self._delegate.thinking_open[msg.id] = not self._delegate.is_thinking_open(msg)
             index = self._model.index(self._model.row_of(msg.id), 0)
             self._anchor.pin_once(index)
             self._row_changed(msg.id)
         else:
-            signal = {
-                "retry": self.retry_requested,
-                "continue": self.continue_requested,
-                "regenerate": self.regenerate_requested,
-                "edit": self.edit_requested,
-            }.get(action)
-            if signal is not None:
-                signal.emit(msg.id)
+            self._commands.run(action, msg, arg)
 
     def keyPressEvent(self, event: Any) -> None:
         """Ctrl+C copies the focused message; Up/Down move between messages (QListView)."""
@@ -405,7 +294,7 @@ class MessageView(QListView):
                 return
             msg = self._model.message_at(self.currentIndex().row())
             if msg is not None:
-                self._copy_message(msg)
+                self._commands.copy_message(msg)
             return
         if event.key() == Qt.Key.Key_Escape and self._selection.row >= 0:
             self._selection.close()
@@ -462,14 +351,7 @@ class MessageView(QListView):
         self._delegate.hover_row = row
         self._delegate.hover_pos = pos
         action = self._delegate.hit(index, self.visualRect(index), pos)[0] if row >= 0 else ""
-        shape = (
-            Qt.CursorShape.PointingHandCursor
-            if action in _HAND
-            else Qt.CursorShape.IBeamCursor
-            if action in ("body", "thinking_text")
-            else Qt.CursorShape.ArrowCursor
-        )
-        self.viewport().setCursor(shape)
+        self.viewport().setCursor(cursor_shape(action))
         if old_row != row and old_row >= 0:
             self.viewport().update(self.visualRect(self._model.index(old_row, 0)))
         if row >= 0:

@@ -1,0 +1,132 @@
+"""What the message view does when the user picks a message action: copying, opening links,
+flipping versions, the context menu, and the requests the view passes on by signal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu
+
+from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
+from nebula_desktop.ui.message_actions import build_menu, message_actions, rendered_mime
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nebula_desktop.store import Message
+    from nebula_desktop.ui.message_view import MessageView
+
+
+# Pointing-hand cursor over these (buttons, the Thinking toggle, links).
+_HAND = frozenset(
+    [
+        "copy",
+        "copy_markdown",
+        "edit",
+        "regenerate",
+        "retry",
+        "continue",
+        "thinking",
+        "link",
+        "copy_code",
+        "branch_prev",
+        "branch_next",
+    ]
+)
+
+
+def cursor_shape(action: str) -> Qt.CursorShape:
+    """The mouse cursor over a spot whose hit-test answered ``action``."""
+    if action in _HAND:
+        return Qt.CursorShape.PointingHandCursor
+    if action in ("body", "thinking_text"):
+        return Qt.CursorShape.IBeamCursor
+    return Qt.CursorShape.ArrowCursor
+
+
+class MessageCommands:
+    """Carries out message actions for a :class:`MessageView` (through its public API only).
+
+    Its texts keep the "MessageView" translation context they had as ``MessageView.tr()``.
+
+    ``trigger(action, message_id, arg)`` is how a context-menu choice comes back to the view,
+    the same path a click on a painted button takes.
+    """
+
+    def __init__(self, view: MessageView, trigger: Callable[[str, str, str], None]) -> None:
+        self._view = view
+        self._trigger = trigger
+        self._context_menu: QMenu | None = None
+
+    def copy_message(self, msg: Message) -> None:
+        """Put the rendered message on the clipboard (rich text with a Markdown fallback)."""
+        view = self._view
+        if len(msg.content) > MAX_MARKDOWN_CHARS:
+            # Shown as plain text (with a notice line): the text itself is what to copy.
+            QGuiApplication.clipboard().setText(msg.content)
+        else:
+            entry = view.message_delegate.body_document(msg)
+            QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
+        view.status_message.emit(QCoreApplication.translate("MessageView", "Copied"))
+
+    def menu_at(self, pos: QPoint) -> QMenu | None:
+        """The context menu for the message at viewport position ``pos`` (None: no message)."""
+        view = self._view
+        delegate = view.message_delegate
+        index = view.indexAt(pos)
+        msg = view.message_model.message_at(index.row()) if index.isValid() else None
+        if msg is None:
+            return None
+        action, arg = delegate.hit(index, view.visualRect(index), pos)
+        menu = build_menu(
+            view,
+            message_actions(
+                msg,
+                index.row() == delegate.last_assistant_row,
+                msg.id == delegate.streaming_id,
+            ),
+            arg if action == "link" else None,
+            lambda name, url: self._trigger(name, msg.id, url),
+        )
+        if self._context_menu is not None:
+            self._context_menu.deleteLater()
+        self._context_menu = menu  # one at a time: the previous one is released
+        return menu
+
+    def run(self, action: str, msg: Message, arg: str) -> None:
+        """Carry out ``action`` on ``msg`` (``arg``: a link's URL or a code block's key)."""
+        view = self._view
+        if action == "copy":
+            self.copy_message(msg)
+        elif action == "copy_markdown":
+            QGuiApplication.clipboard().setText(msg.content)
+            view.status_message.emit(
+                QCoreApplication.translate("MessageView", "Copied as Markdown")
+            )
+        elif action == "copy_code":
+            code = view.message_delegate.code_block(msg, arg)
+            if code is not None:
+                QGuiApplication.clipboard().setText(code)
+                view.status_message.emit(QCoreApplication.translate("MessageView", "Code copied"))
+        elif action == "link":
+            scheme = arg.split(":", 1)[0].lower()
+            if scheme in ("http", "https"):
+                view.link_activated.emit(arg)
+            else:
+                refused = QCoreApplication.translate(
+                    "MessageView", "Not opened (only web links open): {url}"
+                )
+                view.status_message.emit(refused.format(url=arg))
+        elif action in ("branch_prev", "branch_next"):
+            view.flip_version(msg.id, -1 if action == "branch_prev" else 1)
+        else:
+            signal = {
+                "retry": view.retry_requested,
+                "continue": view.continue_requested,
+                "regenerate": view.regenerate_requested,
+                "edit": view.edit_requested,
+            }.get(action)
+            if signal is not None:
+                signal.emit(msg.id)

@@ -193,8 +193,8 @@ def _main(argv: list[str] | None) -> int:
     # The language before any widget exists: widgets take their texts when they are built.
     install_translators(settings.language)
     try:
-        # The index is trusted at once; the files are checked on a thread, and the result is
-        # applied right after the window has loaded (_verify_store).
+        # The index is trusted at once; every file is checked against it right after the
+        # window has loaded (_verify_store), not before the window exists.
         store = ConversationStore(data, verify_later=True)
     except StoreLockedError:
         return fail(

@@ -9,11 +9,13 @@ rebuilt, so nothing here ever raises on bad input.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from nebula_desktop import atomicfile
-from nebula_desktop.store.model import ConversationSummary
+from nebula_desktop.store.model import ConversationSummary, validate_id
+from nebula_desktop.store.sync import is_conflict_name
 
 INDEX_VERSION = 1
 
@@ -115,3 +117,31 @@ def write_index(path: Path, entries: dict[str, IndexEntry]) -> None:
         out[conv_id] = row
     text = json.dumps({"version": INDEX_VERSION, "entries": out}, ensure_ascii=False)
     atomicfile.write_text(path, text)
+
+
+def scan_folder(folder: Path, valid_names: set[str]) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, size) of every conversation file in ``folder``.
+
+    ``valid_names`` caches ids already validated (and gains the new ones).
+    """
+    found: dict[str, tuple[int, int]] = {}
+    with os.scandir(folder) as it:
+        for item in it:
+            name = item.name
+            if not name.endswith(".json"):
+                continue
+            conv_id = name[:-5]
+            if conv_id not in valid_names:
+                try:
+                    validate_id(conv_id)
+                except ValueError:
+                    continue  # not ours (e.g. "notes (copy).json"): leave it alone
+                if is_conflict_name(conv_id):
+                    continue  # a sync tool's conflict copy: store/sync.py offers a merge
+                valid_names.add(conv_id)
+            try:
+                st = item.stat()
+            except OSError:
+                continue
+            found[conv_id] = (st.st_mtime_ns, st.st_size)
+    return found

@@ -41,9 +41,6 @@ class Loader:
         self.newer_versions: dict[str, int] = {}
         # Called once, before the first migration writes a file (the store zips a backup).
         self.before_migration: Callable[[], None] | None = None
-        # Files this loader wrote or moved (migrations, quarantines): the store's background
-        # scan is stale after any of them.
-        self.writes = 0
 
     def path(self, conv_id: str) -> Path:
         """Where conversation ``conv_id`` lives (``conv_id`` must already be validated)."""
@@ -118,7 +115,6 @@ class Loader:
             hook, self.before_migration = self.before_migration, None
             hook()
         backup = unique_path(self.backups_dir, f"{conv.id}.v{version}.{stamp()}", ".json")
-        self.writes += 1
         try:
             atomicfile.write_bytes(backup, original)
             atomicfile.write_text(self.path(conv.id), dump(conv))
@@ -129,7 +125,6 @@ class Loader:
     def _quarantine(self, conv_id: str, reason: str) -> LoadError:
         """Move an unreadable file aside (never delete it) and return the error to raise."""
         dst = unique_path(self.quarantine_dir, f"{conv_id}.{stamp()}", ".json")
-        self.writes += 1
         try:
             os.replace(self.path(conv_id), dst)
             atomicfile.fsync_dir(self.quarantine_dir)

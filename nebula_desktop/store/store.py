@@ -10,7 +10,6 @@ from __future__ import annotations
 import builtins
 import logging
 import os
-import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -18,12 +17,11 @@ from types import TracebackType
 from nebula_desktop import atomicfile
 from nebula_desktop.store import housekeeping
 from nebula_desktop.store.errors import LoadError, StoreError, StoreLockedError
-from nebula_desktop.store.index import IndexEntry, read_index, write_index
+from nebula_desktop.store.index import IndexEntry, read_index, scan_folder, write_index
 from nebula_desktop.store.loader import Loader, dump
 from nebula_desktop.store.lock import FolderLock
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
 from nebula_desktop.store.search import SearchCache
-from nebula_desktop.store.sync import is_conflict_name
 
 __all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
 
@@ -50,9 +48,10 @@ class ConversationStore:
     def __init__(self, root: Path | str, *, verify_later: bool = False) -> None:
         """Open (and lock) the data folder ``root``.
 
-        With ``verify_later`` a start with a readable index trusts it at once and checks every
-        file (a ``stat`` each: ~50 ms at 10,000 chats) on a background thread; the caller
-        applies the result with :meth:`verify` once its window is up.
+        With ``verify_later`` a start with a readable index trusts it at once; checking every
+        file against it (a ``stat`` each: ~50 ms at 10,000 chats) waits until the caller, its
+        window up, calls :meth:`verify`. (A background thread for the stats was tried: it
+        fought the GUI thread for the GIL and made the start slower, not faster.)
         """
         self.root = Path(root)
         self.conversations_dir = self.root / "conversations"
@@ -93,8 +92,7 @@ class ConversationStore:
         self._full_scan_at = 0.0
         self._entries: dict[str, IndexEntry] = {}
         self._change_count = 0  # bumped by every change of the entries (verify() reports it)
-        self._write_count = 0  # our own writes/renames (they make a background scan stale)
-        self._pending: _BackgroundScan | None = None
+        self._verify_pending = False
         try:
             self._open(verify_later)
         except BaseException:
@@ -110,8 +108,8 @@ class ConversationStore:
         if verify_later and self._entries:
             # Trusted until verify(); a list()/search() more than FULL_SCAN_SECONDS from now
             # (or after an outside change of the folder) scans on its own, as always.
-            self._pending = _BackgroundScan(self.conversations_dir, self._writes())
-            self._dir_mtime_seen = self._pending.dir_mtime
+            self._verify_pending = True
+            self._dir_mtime_seen = self._dir_mtime()
             self._full_scan_at = time.monotonic()
         else:
             self._refresh(full=True)
@@ -202,20 +200,13 @@ class ConversationStore:
         return entry.summary if entry is not None else None
 
     def verify(self) -> bool:
-        """Check the index against the files, if ``verify_later`` postponed it; True when the
+        """Check every file against the index, if ``verify_later`` postponed it; True when the
         rows changed (the caller re-reads ``list()``). New ``problems`` may have appeared."""
-        pending, self._pending = self._pending, None
-        if pending is None:
+        if not self._verify_pending:
             return False
         before = self._change_count
-        found = pending.result()
-        if found is None or pending.writes != self._writes():
-            # The scan failed or we wrote files since it started: its view may be stale.
-            self._refresh(full=True)
-        else:
-            self._apply_scan(found, pending.dir_mtime)
-        if self._index_dirty:
-            self.flush_index()
+        self._refresh(full=True)
+        self.flush_index()
         return self._change_count != before
 
     def delete(self, conv_id: str) -> None:
@@ -332,10 +323,6 @@ class ConversationStore:
         self._rows = None
         self._change_count += 1
 
-    def _writes(self) -> int:
-        """How many times we changed the folder (saves, deletes, migrations, quarantines)."""
-        return self._write_count + self._loader.writes
-
     def _dir_mtime(self) -> int:
         try:
             return os.stat(self.conversations_dir).st_mtime_ns
@@ -346,9 +333,7 @@ class ConversationStore:
         """Whether nobody but us changed the folder since the last full scan."""
         return self._dir_mtime() == self._dir_mtime_seen
 
-    def _own_change_done(self, was_current: bool, wrote: bool = True) -> None:
-        if wrote:
-            self._write_count += 1
+    def _own_change_done(self, was_current: bool) -> None:
         # Our own rename changes the folder mtime; that alone must not force a full scan.
         if was_current:
             self._dir_mtime_seen = self._dir_mtime()
@@ -362,7 +347,7 @@ class ConversationStore:
         recent = time.monotonic() - self._full_scan_at < FULL_SCAN_SECONDS
         if not full and recent and dir_mtime == self._dir_mtime_seen:
             return  # nobody else added, removed or renamed anything
-        self._pending = None  # this scan is newer than a background one
+        self._verify_pending = False  # this is the check verify() would have made
         self._apply_scan(scan_folder(self.conversations_dir, self._valid_names), dir_mtime)
 
     def _apply_scan(self, on_disk: dict[str, tuple[int, int]], dir_mtime: int) -> None:
@@ -395,8 +380,7 @@ class ConversationStore:
             raise
         finally:
             # A quarantine or a migration may have changed the folder: ours, not theirs.
-            # (Those count as writes through the loader's own counter.)
-            self._own_change_done(was_current, wrote=False)
+            self._own_change_done(was_current)
 
     def _record(self, conv: Conversation) -> None:
         try:
@@ -415,58 +399,3 @@ class ConversationStore:
         self._search.forget(conv_id)
         if self._entries.pop(conv_id, None) is not None:
             self._changed()
-
-
-def scan_folder(folder: Path, valid_names: set[str]) -> dict[str, tuple[int, int]]:
-    """(mtime_ns, size) of every conversation file in ``folder``.
-
-    ``valid_names`` caches ids already validated (and gains the new ones); pass a private set
-    when calling from another thread.
-    """
-    found: dict[str, tuple[int, int]] = {}
-    with os.scandir(folder) as it:
-        for item in it:
-            name = item.name
-            if not name.endswith(".json"):
-                continue
-            conv_id = name[:-5]
-            if conv_id not in valid_names:
-                try:
-                    validate_id(conv_id)
-                except ValueError:
-                    continue  # not ours (e.g. "notes (copy).json"): leave it alone
-                if is_conflict_name(conv_id):
-                    continue  # a sync tool's conflict copy: store/sync.py offers a merge
-                valid_names.add(conv_id)
-            try:
-                st = item.stat()
-            except OSError:
-                continue
-            found[conv_id] = (st.st_mtime_ns, st.st_size)
-    return found
-
-
-class _BackgroundScan:
-    """``scan_folder`` on a thread of its own: the stats overlap the window's construction."""
-
-    def __init__(self, folder: Path, writes: int) -> None:
-        self.folder = folder
-        self.writes = writes  # the store's write count when the scan started
-        try:
-            self.dir_mtime = os.stat(folder).st_mtime_ns  # before listing: a later change shows
-        except OSError:
-            self.dir_mtime = -1
-        self._found: dict[str, tuple[int, int]] | None = None
-        self._thread = threading.Thread(target=self._run, name="store-scan", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._found = scan_folder(self.folder, set())
-        except OSError as exc:  # verify() falls back to a scan on the calling thread
-            log.info("background scan failed: %s", exc)
-
-    def result(self) -> dict[str, tuple[int, int]] | None:
-        """The scan's result once it is done; None if it failed."""
-        self._thread.join()
-        return self._found

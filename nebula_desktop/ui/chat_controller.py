@@ -8,9 +8,7 @@ controller owns the streaming ``ChatWorker`` thread; it edits the store's ``Conv
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,34 +16,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nebula_desktop.attachments import inline_text_files
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_request import (
-    apply_error,
-    apply_result,
-    build_history,
-    chat_params,
-    reset_answer,
-)
+from nebula_desktop.ui.chat_request import build_history, chat_params, reset_answer
+from nebula_desktop.ui.chat_stream import STOPPED, ChatRun
 from nebula_desktop.ui.chat_titles import Titler, default_title
-from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
+from nebula_desktop.ui.chat_worker import ChatWorker
 
 log = logging.getLogger(__name__)
 
 CONTINUE_PROMPT = "Continue exactly where you stopped."
-STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
-_SAVE_INTERVAL_MS = 3000
-
-
-@dataclass
-class _Active:
-    """The one streaming request."""
-
-    request_id: str
-    conv: Conversation
-    message: Message
-    base_content: str = ""
-    base_reasoning: str = ""
-    # Deltas for a conversation that is not on screen; folded into the Message when saving.
-    pending: list[tuple[str, str]] = field(default_factory=list)
+__all__ = ["CONTINUE_PROMPT", "STOPPED", "ChatController"]
 
 
 class ChatController(QObject):
@@ -55,7 +34,6 @@ class ChatController(QObject):
     status_message = Signal(str)
     conversation_saved = Signal(str)  # id: the list re-reads that row
     conversation_created = Signal(str)  # id: the list reloads and selects it
-    _chat_request = Signal(str, dict)
 
     def __init__(
         self,
@@ -76,27 +54,19 @@ class ChatController(QObject):
         self._settings = settings
         self._session_keys = session_keys
         self.conv: Conversation | None = None
-        self._active: _Active | None = None
         self._editing_id: str | None = None
         # Attachments waiting in the composer, per conversation (like drafts, not saved).
         self._pending_attachments: dict[str, list[dict[str, Any]]] = {}
-        self._chat = WorkerThread(ChatWorker(), "chat-worker")
-        self.worker: ChatWorker = self._chat.worker  # type: ignore[assignment]
-        self._chat_request.connect(self.worker.start_chat)
-        self.worker.delta.connect(self._on_worker_delta)
-        self.worker.finished.connect(self._on_worker_finished)
-        self.worker.failed.connect(self._on_worker_failed)
+        self._run = ChatRun(self)  # the streaming request, on the worker thread
+        self.worker: ChatWorker = self._run.worker
         self.titler = Titler(
             store,
             background,
-            lambda conv: self._save(conv, touch=False),
+            lambda conv: self.save(conv, touch=False),
             self.request_params,
             lambda: bool(getattr(self._settings(), "auto_title", True)),
             self,
         )
-        self._save_timer = QTimer(self)
-        self._save_timer.setInterval(_SAVE_INTERVAL_MS)
-        self._save_timer.timeout.connect(self._on_save_timer_timeout)
         self._header_dirty: Conversation | None = None
         self._header_timer = QTimer(self)
         self._header_timer.setSingleShot(True)
@@ -108,7 +78,8 @@ class ChatController(QObject):
 
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
-        return self._active is not None
+        """Whether an answer is streaming."""
+        return self._run.active is not None
 
     def open(self, conv: Conversation | None) -> None:
         """Show ``conv`` (or nothing); keeps the previous one's draft and any running stream."""
@@ -116,7 +87,7 @@ class ChatController(QObject):
             return
         self._save_header_edits()
         self.store_draft()
-        if self._active is not None and self._active.conv is self.conv:
+        if self._run.active is not None and self._run.active.conv is self.conv:
             self.view.flush_stream()  # later deltas for it go to `pending` while off screen
         self.cancel_edit()
         self._swap_attachments(self.conv, conv)
@@ -127,9 +98,9 @@ class ChatController(QObject):
             self.composer.clear()
             self.composer.set_read_only(False)
             return
-        active = self._active
+        active = self._run.active
         if active is not None and active.conv is conv:
-            self._fold_pending(active)
+            self._run.fold_pending(active)
         self.view.set_messages(conv.messages)
         streaming = active.message.id if active is not None and active.conv is conv else None
         self.view.set_streaming(streaming)
@@ -161,7 +132,7 @@ class ChatController(QObject):
         text = self.composer.text()
         if text != (conv.draft or ""):
             conv.draft = text
-            self._save(conv, touch=False)
+            self.save(conv, touch=False)
 
     def header_edited(self) -> None:
         """The top bar changed: store the values with the conversation (saved shortly after,
@@ -175,7 +146,7 @@ class ChatController(QObject):
         self._header_timer.stop()
         conv, self._header_dirty = self._header_dirty, None
         if conv is not None:
-            self._save(conv, touch=False)
+            self.save(conv, touch=False)
 
     # -- user actions ------------------------------------------------------------------------
     def send(self, text: str) -> None:
@@ -184,7 +155,7 @@ class ChatController(QObject):
         attachments = self.composer.attachments() if hasattr(self.composer, "attachments") else []
         texts = [(a["name"], a["text"]) for a in attachments if "text" in a]
         images = [a for a in attachments if "text" not in a]
-        if self._active is not None or not (text.strip() or attachments):
+        if self._run.active is not None or not (text.strip() or attachments):
             return
         model = self.header.model_name()
         if not model:
@@ -216,20 +187,12 @@ class ChatController(QObject):
             self.view.append_message(answer)
         self.composer.clear()
         conv.draft = ""
-        self._start(conv, answer, build_history(conv, len(conv.messages) - 1))
+        self._run.start(conv, answer, build_history(conv, len(conv.messages) - 1))
 
     def stop(self) -> None:
         """Stop the streaming answer now; what arrived is kept, marked stopped."""
-        active = self._active
-        if active is None:
-            return
-        self.worker.cancel(active.request_id)
-        self._sync(active)
-        active.message.complete = False
-        active.message.error = None
-        active.message.finish_reason = STOPPED
-        self._finish(active)
-        self.status_message.emit(self.tr("Stopped."))
+        if self._run.stop():
+            self.status_message.emit(self.tr("Stopped."))
 
     def retry(self, message_id: str) -> None:
         """Ask again for an answer, replacing ``message_id`` (and dropping what follows it)."""
@@ -250,7 +213,7 @@ class ChatController(QObject):
             message_id = last.id
         conv = self.conv
         index = self._index_of(message_id)
-        if self._active is not None or conv is None or conv.read_only or index is None:
+        if self._run.active is not None or conv is None or conv.read_only or index is None:
             return
         if conv.messages[index].role != "assistant":
             return
@@ -263,7 +226,7 @@ class ChatController(QObject):
         answer = Message(role="assistant", content="", model=model, complete=False)
         conv.add_branch(index, [answer])
         self.view.set_messages(conv.messages)
-        self._start(conv, answer, build_history(conv, index))
+        self._run.start(conv, answer, build_history(conv, index))
 
     def switch_branch(self, message_id: str, position: int) -> None:
         """Follow version ``position`` (0-based) of the fork at ``message_id``; the rest of
@@ -272,14 +235,14 @@ class ChatController(QObject):
         index = self._index_of(message_id)
         if conv is None or index is None:
             return
-        if self._active is not None and self._active.conv is conv:
+        if self._run.active is not None and self._run.active.conv is conv:
             self.status_message.emit(self.tr("Stop the answer before switching versions."))
             return
         if conv.read_only or not conv.switch_branch(index, position):
             return
         self.view.set_messages(conv.messages)
         self.view.focus_message(conv.messages[index].id)
-        self._save(conv, touch=False)
+        self.save(conv, touch=False)
 
     def continue_last(self) -> None:
         """Keyboard path to Continue: carry on the last answer."""
@@ -300,7 +263,7 @@ class ChatController(QObject):
 
     def edit(self, message_id: str) -> None:
         """Put a user message back in the composer; sending adds the edit as a new version."""
-        if self._active is not None:
+        if self._run.active is not None:
             self.status_message.emit(self.tr("Stop the answer before editing."))
             return
         index = self._index_of(message_id)
@@ -336,14 +299,7 @@ class ChatController(QObject):
         """The conversation was deleted: stop its stream and forget it without saving."""
         if self._header_dirty is not None and self._header_dirty.id == conv_id:
             self._header_dirty = None  # saving now would bring the deleted file back
-        active = self._active
-        if active is not None and active.conv.id == conv_id:
-            self.worker.cancel(active.request_id)
-            self._active = None
-            self._save_timer.stop()
-            self.view.set_streaming(None)
-            self.composer.set_streaming(False)
-            self.busy_changed.emit(False)
+        self._run.drop(conv_id)
         if self.conv is not None and self.conv.id == conv_id:
             self._editing_id = None
             self.composer.set_editing(False)
@@ -353,10 +309,8 @@ class ChatController(QObject):
         """Stop streaming, save, and stop the worker thread (called once, on close)."""
         self._save_header_edits()
         self.store_draft()
-        if self._active is not None:
-            self.stop()
-        self._save_timer.stop()
-        self._chat.stop()
+        self.stop()
+        self._run.shutdown()
 
     # -- internals ---------------------------------------------------------------------------
     def _create_conversation(self) -> Conversation:
@@ -383,7 +337,7 @@ class ChatController(QObject):
         return None
 
     def _restart(self, message_id: str, keep: bool) -> None:
-        if self._active is not None or self.conv is None or self.conv.read_only:
+        if self._run.active is not None or self.conv is None or self.conv.read_only:
             return
         conv = self.conv
         index = self._index_of(message_id)
@@ -413,57 +367,14 @@ class ChatController(QObject):
             base_content, base_reasoning = message.content, message.reasoning
         reset_answer(message, self.header.model_name() or message.model, keep=bool(base_content))
         self.view.refresh_message(message.id)
-        self._start(conv, message, history, base_content, base_reasoning)
-
-    def _start(
-        self,
-        conv: Conversation,
-        message: Message,
-        history: list[dict[str, str]],
-        base_content: str = "",
-        base_reasoning: str = "",
-    ) -> None:
-        request_id = uuid.uuid4().hex
-        self._active = _Active(request_id, conv, message, base_content, base_reasoning)
-        self._save(conv)
-        self.view.set_streaming(message.id)
-        self.view.scroll_to_bottom()
-        self.composer.set_streaming(True)
-        self.busy_changed.emit(True)
-        self._save_timer.start()
-        self._chat_request.emit(request_id, self.request_params(conv, history))
+        self._run.start(conv, message, history, base_content, base_reasoning)
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""
         return chat_params(self._settings(), conv, messages, self._session_keys)
 
-    def _sync(self, active: _Active) -> None:
-        """Bring every received character into the Message object."""
-        if active.conv is self.conv:
-            self.view.flush_stream()
-        else:
-            self._fold_pending(active)
-
-    @staticmethod
-    def _fold_pending(active: _Active) -> None:
-        if not active.pending:
-            return
-        parts, active.pending = active.pending, []
-        message = active.message
-        message.reasoning += "".join(text for kind, text in parts if kind == "reasoning")
-        message.content += "".join(text for kind, text in parts if kind == "content")
-
-    def _finish(self, active: _Active) -> None:
-        self._active = None
-        self._save_timer.stop()
-        if active.conv is self.conv:
-            self.view.set_streaming(None)
-            self.view.refresh_message(active.message.id)
-        self.composer.set_streaming(False)
-        self.busy_changed.emit(False)
-        self._save(active.conv)
-
-    def _save(self, conv: Conversation, touch: bool = True) -> None:
+    def save(self, conv: Conversation, touch: bool = True) -> None:
+        """Save ``conv``; a failure is reported on the status bar, the data stays in memory."""
         try:
             self.store.save(conv, touch=touch)
         except Exception as error:  # disk full, read-only file: say so, keep the data in memory
@@ -471,36 +382,3 @@ class ChatController(QObject):
             self.status_message.emit(str(error))
             return
         self.conversation_saved.emit(conv.id)
-
-    # -- worker slots ------------------------------------------------------------------------
-    def _on_worker_delta(self, request_id: str, kind: str, text: str) -> None:
-        active = self._active
-        if active is None or active.request_id != request_id:
-            return  # a stopped request still draining: Stop already kept what arrived
-        if active.conv is self.conv:
-            self.view.stream_append(active.message.id, kind, text)
-        else:
-            active.pending.append((kind, text))
-
-    def _on_worker_finished(self, request_id: str, result: dict[str, Any]) -> None:
-        active = self._active
-        if active is None or active.request_id != request_id:
-            return
-        self._sync(active)
-        apply_result(active.message, result, active.base_content, active.base_reasoning)
-        self._finish(active)
-        self.titler.answer_finished(active.conv, active.message)
-
-    def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:
-        active = self._active
-        if active is None or active.request_id != request_id:
-            return
-        self._sync(active)
-        apply_error(active.message, error, active.base_content, active.base_reasoning)
-        self._finish(active)
-
-    def _on_save_timer_timeout(self) -> None:
-        active = self._active
-        if active is not None:
-            self._sync(active)
-            self._save(active.conv)

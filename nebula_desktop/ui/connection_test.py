@@ -13,11 +13,12 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from nebula_desktop import secrets
 from nebula_desktop.settings import Profile
 from nebula_desktop.ui.background import run_in_background
+from nebula_desktop.ui.wrapping_label import WrappingLabel
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,7 @@ class ConnectionTest(QWidget):
         self.button.setAccessibleName(
             QCoreApplication.translate("ProfileEditor", "Test connection")
         )
-        self.result = QLabel()
-        self.result.setWordWrap(True)
+        self.result = WrappingLabel()
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         row = QHBoxLayout(self)

@@ -14,10 +14,11 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from nebula_desktop import secrets
 from nebula_desktop.ui.background import run_in_background
+from nebula_desktop.ui.wrapping_label import WrappingLabel
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,8 @@ class KeyField(QWidget):
         )
         self.forget_button.clicked.connect(self._on_forget_button_clicked)
         self.forget_button.hide()
-        self.note = QLabel()
+        self.note = WrappingLabel()
         self.note.setObjectName("fieldError")
-        self.note.setWordWrap(True)
         self.note.hide()
 
         row = QHBoxLayout(self)

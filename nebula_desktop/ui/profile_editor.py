@@ -42,6 +42,7 @@ from nebula_desktop.ui.key_field import STORED_PLACEHOLDER as STORED_PLACEHOLDER
 from nebula_desktop.ui.key_field import KeyField
 from nebula_desktop.ui.price_table import PriceTable
 from nebula_desktop.ui.profile_checks import base_url_problems, format_headers, parse_headers
+from nebula_desktop.ui.wrapping_label import WrappingLabel
 
 
 def _new_profile_name() -> str:
@@ -175,9 +176,8 @@ class ProfileEditor(QWidget):
 
     @staticmethod
     def _note_label(object_name: str) -> QLabel:
-        label = QLabel()
+        label = WrappingLabel()
         label.setObjectName(object_name)
-        label.setWordWrap(True)
         label.hide()
         return label
 

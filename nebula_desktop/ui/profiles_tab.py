@@ -15,6 +15,7 @@ import uuid
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -52,6 +53,8 @@ class ProfilesTab(QWidget):
             QCoreApplication.translate("SettingsDialog", "Profiles")
         )
         self.profile_list.setMinimumWidth(170)
+        # The form needs the room: a profile name is short, its settings are not.
+        self.profile_list.setMaximumWidth(230)
         self.profile_list.currentRowChanged.connect(self._on_profile_list_current_row_changed)
         self.add_button = QPushButton(QCoreApplication.translate("SettingsDialog", "Add"))
         self.add_button.clicked.connect(lambda: self.add_profile())
@@ -79,10 +82,12 @@ class ProfilesTab(QWidget):
         )
         self.default_check.toggled.connect(self._on_default_check_toggled)
 
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.duplicate_button, self.remove_button):
-            buttons.addWidget(button)
-        buttons.insertWidget(1, self.preset_button)
+        # Two by two under the list, so the list column stays narrow and the form gets the room.
+        buttons = QGridLayout()
+        buttons.addWidget(self.add_button, 0, 0)
+        buttons.addWidget(self.preset_button, 0, 1)
+        buttons.addWidget(self.duplicate_button, 1, 0)
+        buttons.addWidget(self.remove_button, 1, 1)
         left = QVBoxLayout()
         left.addWidget(self.profile_list, 1)
         left.addLayout(buttons)

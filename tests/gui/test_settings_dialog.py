@@ -145,6 +145,9 @@ def test_keyring_problem_is_explained_next_to_the_key_field(
     dialog = _dialog(qtbot, settings, settings_store)
     qtbot.waitUntil(lambda: NO_KEYRING_MESSAGE in dialog.editor.key_note.text())
     assert dialog.editor.key_note.isVisible()
+    # All of the advice is readable: the note is as tall as its wrapped text, not squeezed.
+    note = dialog.editor.key_note
+    qtbot.waitUntil(lambda: note.height() >= note.heightForWidth(note.width()))
 
 
 def test_stored_key_shows_as_a_placeholder_not_as_text(

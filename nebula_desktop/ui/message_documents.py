@@ -11,6 +11,7 @@ from html import escape
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontDatabase,
     QTextBlockFormat,
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
 )
 
 from nebula_desktop.render import StreamRenderer, StreamUpdate, clean_text, render_markdown
+from nebula_desktop.render.highlight import palette
 
 
 @dataclass
@@ -137,7 +139,7 @@ _SPACER = '<p style="margin-top:0px; margin-bottom:0px; font-size:1px;">&#8203;<
 CHUNK_CHARS = 8192
 SLICE_S = 0.010
 REST_S = 0.015
-PLAIN_BLOCK = 1000  # longest block of a plain-text tail (see StreamingDoc._append_plain)
+PLAIN_BLOCK = 4096  # longest block of a plain-text tail (see StreamingDoc._append_plain)
 
 
 class StreamingDoc:
@@ -229,22 +231,29 @@ class StreamingDoc:
     def _append_plain(self, cursor: QTextCursor, text: str, upd: StreamUpdate) -> None:
         """Add the part of a long plain-text tail that is not in the document yet."""
         fmt = QTextCharFormat()
+        block = QTextBlockFormat()
         if upd.tail_code:
+            # An unfinished long code block: monospace on the code background, as it will be.
             fmt.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             fmt.setFontPointSize(self.entry.doc.defaultFont().pointSizeF())
+            block.setBackground(QColor(palette(self._renderer.dark).code_bg))
         if self._plain_start != upd.tail_start:
             self._plain_start = upd.tail_start
             self._plain_done = 0
             self._block_len = 0
+            newline = text.find("\n", upd.tail_start)
+            if upd.tail_code and newline >= 0:
+                # The opening fence line (```lang) is markup, not code.
+                self._plain_done = newline + 1 - upd.tail_start
             if cursor.position() > 0:
-                cursor.insertBlock(QTextBlockFormat(), fmt)
+                cursor.insertBlock(block, fmt)
             else:
-                cursor.setBlockFormat(QTextBlockFormat())
+                cursor.setBlockFormat(block)
         piece = clean_text(text[upd.tail_start + self._plain_done :])
         self._plain_done = len(text) - upd.tail_start
         for i, line in enumerate(piece.split("\n")):
             if i:
-                cursor.insertBlock(QTextBlockFormat(), fmt)
+                cursor.insertBlock(block, fmt)
                 self._block_len = 0
             # Qt lays a block out again whole whenever text is added to it, so one endless
             # line is cut into blocks of bounded size (at a space when there is one).
@@ -256,7 +265,7 @@ class StreamingDoc:
                 if cut > 0:
                     cursor.insertText(line[:cut], fmt)
                     line = line[cut:]
-                cursor.insertBlock(QTextBlockFormat(), fmt)
+                cursor.insertBlock(block, fmt)
                 self._block_len = 0
             if line:
                 cursor.insertText(line, fmt)

@@ -52,6 +52,7 @@ class StreamBuffer(QObject):
     def clear(self) -> None:
         """Drop whatever is buffered (another conversation was opened)."""
         self._pending.clear()
+        self._behind = False
 
     def flush(self) -> None:
         """Push buffered text into the Message objects now and update their rows."""

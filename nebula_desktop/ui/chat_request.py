@@ -110,7 +110,7 @@ def apply_result(message: Message, result: dict[str, Any], base: str, base_reaso
     if message.finish_reason == "length":
         # Shown on the answer with Continue, which is what the user wants next.
         message.complete = False
-        message.error = CUT_OFF
+        message.error = str(CUT_OFF)  # QT_TRANSLATE_NOOP is typed as returning object
 
 
 def apply_error(message: Message, error: dict[str, Any], base: str, base_reasoning: str) -> None:

@@ -164,3 +164,41 @@ def test_with_a_warm_cache_rendering_imports_neither_markdown_it_nor_pygments(
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
     )
     assert "loaded: []" in done.stdout
+
+
+def _imported(stderr: str, module: str) -> bool:
+    """Whether ``-X importtime`` output shows ``module`` being imported."""
+    return any(line.rsplit("|", 1)[-1].strip() == module for line in stderr.splitlines())
+
+
+def test_the_app_reopens_the_last_chat_without_markdown_it_on_its_second_start(
+    tmp_path: Path,
+) -> None:
+    from nebula_desktop.settings import Profile, SettingsStore
+    from nebula_desktop.store import ConversationStore, Message
+
+    data, config = tmp_path / "data", tmp_path / "config"
+    with ConversationStore(data) as store:
+        conv = store.create(title="code")
+        conv.messages.append(Message(role="assistant", content=MESSAGE))
+        store.save(conv)
+    settings_store = SettingsStore(config)
+    settings = settings_store.load()
+    settings.profiles = [
+        Profile(id="local", name="Local", base_url="http://127.0.0.1:9/v1", needs_key=False)
+    ]
+    settings.default_profile_id = "local"
+    settings.last_conversation_id = conv.id
+    settings_store.save(settings)
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("NEBULA_RENDER_CACHE", "NEBULA_CACHE_DIR")
+    }
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    cmd = [sys.executable, "-X", "importtime", "-m", "nebula_desktop", "--data-dir", str(data)]
+    cmd += ["--config-dir", str(config), "--smoke-test"]
+    runs = [subprocess.run(cmd, capture_output=True, text=True, env=env) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr[-2000:]
+    assert _imported(runs[0].stderr, "markdown_it")  # the first start renders
+    assert not _imported(runs[1].stderr, "markdown_it")  # the second reads the cache
+    entries = list((data / "cache" / "render").glob("*.json"))
+    assert entries  # beside the data folder given on the command line

@@ -82,8 +82,8 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QActio
     """Create the menu bar and the shortcuts; returns the actions by name."""
     h = handlers
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Actions", text)
+    def tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
+        return QCoreApplication.translate("Actions", str(text))
 
     # Each text is spelled out in QT_TRANSLATE_NOOP so lupdate finds it; tr() looks it up.
     acts = {

@@ -60,8 +60,8 @@ _MONTHS = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConversationDelegate", text)
+def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
+    return QCoreApplication.translate("ConversationDelegate", str(text))
 
 
 def untitled_text() -> str:

@@ -21,8 +21,8 @@ THEMES = (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsDialog", text)
+def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
+    return QCoreApplication.translate("SettingsDialog", str(text))
 
 
 class GeneralSettings(QWidget):

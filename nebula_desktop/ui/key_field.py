@@ -30,8 +30,8 @@ CHECKING_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Checking the keyringâ
 FORGET_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "The saved key will be removed on Save")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ProfileEditor", text)
+def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
+    return QCoreApplication.translate("ProfileEditor", str(text))
 
 
 class KeyField(QWidget):

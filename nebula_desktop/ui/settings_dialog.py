@@ -86,7 +86,7 @@ class SettingsDialog(QDialog):
         self._first_run = first_run
         self._pending_keys: dict[str, str] = {}
 
-        self.welcome_label = QLabel(self.tr(WELCOME))
+        self.welcome_label = QLabel(self.tr(str(WELCOME)))
         self.welcome_label.setObjectName("welcomeLabel")
         self.welcome_label.setWordWrap(True)
         self.welcome_label.setVisible(first_run)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pygments import highlight as _pyg_highlight
-from pygments.formatters.html import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+# Pygments is imported where it is used: the palette is needed at start-up (by the message
+# view), Pygments (~15 ms) only when a code block is really highlighted (not on a cache hit).
+if TYPE_CHECKING:
+    from pygments.formatters.html import HtmlFormatter
+    from pygments.lexer import Lexer
 
 # Highlighting huge blocks is slow and pointless to read; past this size the code is shown plain.
 MAX_HIGHLIGHT_CHARS = 100_000
@@ -72,12 +73,17 @@ def palette(dark: bool) -> Palette:
 
 @lru_cache(maxsize=4)
 def _formatter(style: str) -> HtmlFormatter[str]:
+    from pygments.formatters.html import HtmlFormatter
+
     # nowrap: we build our own <pre>; noclasses: every token carries an inline style.
     return HtmlFormatter(style=style, noclasses=True, nowrap=True)
 
 
 @lru_cache(maxsize=64)
 def _lexer(language: str) -> Lexer | None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -90,6 +96,8 @@ def highlight_code(code: str, language: str, dark: bool) -> str:
     lexer = _lexer(lang) if lang and len(code) <= MAX_HIGHLIGHT_CHARS else None
     if lexer is None:
         return html.escape(code, quote=False)
+    from pygments import highlight as _pyg_highlight
+
     out = _pyg_highlight(code, lexer, _formatter(palette(dark).pygments_style))
     # Pygments may normalise the trailing newline; the caller strips it either way.
     return str(out)

@@ -200,5 +200,6 @@ def test_the_app_reopens_the_last_chat_without_markdown_it_on_its_second_start(
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr[-2000:]
     assert _imported(runs[0].stderr, "markdown_it")  # the first start renders
     assert not _imported(runs[1].stderr, "markdown_it")  # the second reads the cache
+    assert not _imported(runs[1].stderr, "pygments")  # and builds no lexer either
     entries = list((data / "cache" / "render").glob("*.json"))
     assert entries  # beside the data folder given on the command line

@@ -146,18 +146,10 @@ class _TrackedHTTPConnection(HTTPConnection):
         super().request(*args, **kwargs)
 
 
-class _TrackedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        guard: CallGuard | None = getattr(_local, "guard", None)
-        return super()._new_conn() if guard is None else _new_tracked_conn(self, guard)
-
-    def connect(self) -> None:
-        super().connect()
-        _track(self.sock)
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _track(self.sock)
-        super().request(*args, **kwargs)
+# The tracking methods above call super(), so with this order they wrap HTTPSConnection's own
+# connect (TLS handshake included) and the HTTPS class needs no copy of them.
+class _TrackedHTTPSConnection(_TrackedHTTPConnection, HTTPSConnection):
+    pass
 
 
 class _TrackedHTTPPool(HTTPConnectionPool):

@@ -120,6 +120,17 @@ def _plain_text(text: str, pal: Palette) -> RenderedMarkdown:
 
 
 _HEADING_SIZES = {"h1": "x-large", "h2": "large"}
+# Inline tokens that map to a fixed piece of HTML, whatever their content.
+_INLINE_TAGS = {
+    "softbreak": "\n",
+    "hardbreak": "<br />",
+    "strong_open": "<b>",
+    "strong_close": "</b>",
+    "em_open": "<i>",
+    "em_close": "</i>",
+    "s_open": "<s>",
+    "s_close": "</s>",
+}
 _DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)
 _LONG_LINE = re.compile(r"[^\n]{5000,}")
 _LONG_RUN = re.compile(r"\S{400,}")
@@ -318,28 +329,14 @@ class _HtmlWriter:
             t = tok.type
             if t == "text":
                 w(_esc_wrap(tok.content))
-            elif t == "softbreak":
-                w("\n")
-            elif t == "hardbreak":
-                w("<br />")
+            elif (tag := _INLINE_TAGS.get(t)) is not None:
+                w(tag)
             elif t == "code_inline":
                 w(
                     f'<span style="font-family:{MONO_FONTS}; '
                     f'background-color:{pal.inline_code_bg};">&#8202;{_esc(tok.content)}'
                     f"&#8202;</span>"
                 )
-            elif t == "strong_open":
-                w("<b>")
-            elif t == "strong_close":
-                w("</b>")
-            elif t == "em_open":
-                w("<i>")
-            elif t == "em_close":
-                w("</i>")
-            elif t == "s_open":
-                w("<s>")
-            elif t == "s_close":
-                w("</s>")
             elif t == "link_open":
                 href = tok.attrGet("href")
                 safe = safe_href(href) if isinstance(href, str) else None

@@ -10,20 +10,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 
-from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
-
-
-def send(qtbot: Any, window: Any, text: str) -> None:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-
-
-def wait_idle(qtbot: Any, window: Any) -> None:
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
-
-
-def chat_requests(server: LoopbackServer) -> list[Any]:
-    return [r for r in server.requests if r.path == CHAT_PATH]
+from tests.gui.helpers import chat_requests, send, wait_idle
+from tests.servers import LoopbackServer, sse_reply
 
 
 def photo(path: Path, width: int, height: int, alpha: bool = False) -> Path:

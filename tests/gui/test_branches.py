@@ -7,24 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
-
-
-def send(qtbot: Any, window: Any, text: str) -> None:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-
-
-def wait_idle(qtbot: Any, window: Any) -> None:
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
-
-
-def texts(window: Any) -> list[str]:
-    return [m.content for m in window.controller.conv.messages]
-
-
-def chat_requests(server: LoopbackServer) -> list[Any]:
-    return [r for r in server.requests if r.path == CHAT_PATH]
+from tests.gui.helpers import chat_requests, send, texts, wait_idle
+from tests.servers import LoopbackServer, sse_reply
 
 
 def switcher(window: Any, row: int) -> Any:

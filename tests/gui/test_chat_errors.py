@@ -6,17 +6,10 @@ import socket
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from tests.conftest import CASES_DIR
+from tests.gui.helpers import send_and_wait
 from tests.servers import CHAT_PATH, LoopbackServer, Reply, case_reply, sse_reply
-
-
-def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
-    return window.controller.conv.messages[-1]
 
 
 def closed_port_url() -> str:

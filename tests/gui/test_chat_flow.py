@@ -7,32 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.servers import CHAT_PATH, LoopbackServer, Reply, sse_reply
-
-
-def send(qtbot: Any, window: Any, text: str) -> None:
-    """Type ``text`` in the composer and press Enter, like a user."""
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-
-
-def wait_idle(qtbot: Any, window: Any) -> None:
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
-
-
-def chat_requests(server: LoopbackServer) -> list[Any]:
-    return [r for r in server.requests if r.path == CHAT_PATH]
-
-
-def open_chat(window: Any, conv_id: str) -> None:
-    """Click a conversation in the list."""
-    chats = window.conv_list
-    chats.view.setCurrentIndex(chats.model.index(chats.model.row_of(conv_id), 0))
-    assert window.controller.conv.id == conv_id
-
-
-def messages(window: Any) -> list[tuple[str, str]]:
-    return [(m.role, m.content) for m in window.controller.conv.messages]
+from tests.gui.helpers import chat_requests, messages, open_chat, send, wait_idle
+from tests.servers import LoopbackServer, Reply, sse_reply
 
 
 def test_answer_streams_is_saved_and_a_fresh_window_shows_it(

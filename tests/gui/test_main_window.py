@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
+from tests.gui.helpers import send_and_wait
 from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
 
 
@@ -41,13 +42,6 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
-
-
-def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=15000)
-    return window.controller.conv.messages[-1]
 
 
 def open_dialogs(window: Any, kind: type) -> list[Any]:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.ui.settings_dialog import SettingsDialog
 from tests.gui.conftest import TEST_KEY
+from tests.gui.helpers import chat_requests, send_and_wait, set_profile
 from tests.servers import LoopbackServer, Reply, make_cert, sse_reply
 
 
@@ -24,26 +25,6 @@ def open_dialog(qtbot: Any, config_dir: Path) -> SettingsDialog:
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
-
-
-def set_profile(config_dir: Path, **fields: Any) -> None:
-    store = SettingsStore(config_dir)
-    settings = store.load()
-    profile = settings.profile(settings.default_profile_id)
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    store.save(settings)
-
-
-def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
-    return window.controller.conv.messages[-1]
-
-
-def chats(server: LoopbackServer) -> list[Any]:
-    return [r for r in server.requests if r.path.endswith("/chat/completions")]
 
 
 def test_add_from_preset_menu_makes_ready_profiles_local_ones_without_key(
@@ -116,7 +97,7 @@ def test_extra_headers_reach_the_server_for_chats_and_model_lists(
     window = make_window()
     answer = send_and_wait(qtbot, window, "Hello")
     assert answer.content == "hi"
-    (chat,) = chats(server)
+    (chat,) = chat_requests(server)
     assert chat.headers["X-Team"] == "research"
     assert chat.headers["HTTP-Referer"] == "nebula"
     assert chat.headers["Authorization"] == f"Bearer {TEST_KEY}"
@@ -147,7 +128,7 @@ def test_empty_default_model_is_filled_from_the_server_list(
     server.queue(sse_reply(["ok"]))
     answer = send_and_wait(qtbot, window, "Hello")
     assert answer.content == "ok"
-    assert chats(server)[0].json["model"] == "other-model"
+    assert chat_requests(server)[0].json["model"] == "other-model"
     assert window.controller.conv.model == "other-model"
 
 
@@ -171,15 +152,15 @@ def test_plain_http_remote_asks_once_then_sends_with_the_key(
     assert "unencrypted to api.example.com" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert window.composer.text() == "Hello"  # nothing sent, nothing lost
-    assert chats(server) == []
+    assert chat_requests(server) == []
     assert not [r for r in server.requests if "Authorization" in r.headers]
 
     server.queue(sse_reply(["first"]))
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window._plain_http_box is not None)
     window._plain_http_box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: not window.controller.is_busy() and len(chats(server)) == 1)
-    assert chats(server)[0].headers["Authorization"] == f"Bearer {TEST_KEY}"
+    qtbot.waitUntil(lambda: not window.controller.is_busy() and len(chat_requests(server)) == 1)
+    assert chat_requests(server)[0].headers["Authorization"] == f"Bearer {TEST_KEY}"
 
     server.queue(sse_reply(["second"]))
     answer = send_and_wait(qtbot, window, "Again")  # remembered for this session
@@ -215,4 +196,4 @@ def test_empty_proxy_uses_the_system_proxy_settings(
     window = make_window(base_url="http://api.example.com/v1", key=None)
     answer = send_and_wait(qtbot, window, "Hello")
     assert answer.content == "via the system proxy"
-    assert chats(server)[0].target == "http://api.example.com/v1/chat/completions"
+    assert chat_requests(server)[0].target == "http://api.example.com/v1/chat/completions"

@@ -7,31 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import ConversationStore
+from tests.gui.helpers import chat_requests, send_and_wait, set_profile
 from tests.servers import LoopbackServer, Reply, sse_reply
-
-
-def set_profile(config_dir: Path, **fields: Any) -> None:
-    store = SettingsStore(config_dir)
-    settings = store.load()
-    profile = settings.profile(settings.default_profile_id)
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    store.save(settings)
-
-
-def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
-    return window.controller.conv.messages[-1]
-
-
-def chat_request(server: LoopbackServer) -> Any:
-    return next(r for r in server.requests if r.path.endswith("/chat/completions"))
 
 
 def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
@@ -68,7 +47,7 @@ def test_inline_thinking_option_sends_the_flag_and_splits_the_think_block(
     )
     window = make_window()
     answer = send_and_wait(qtbot, window, "Which way?")
-    assert chat_request(server).json["nebula_thinking_to_content"] is True
+    assert chat_requests(server)[0].json["nebula_thinking_to_content"] is True
     assert answer.content == "Go left."
     assert answer.reasoning == "Weighing options."
     assert answer.reasoning_seconds is not None and answer.reasoning_seconds > 0
@@ -93,7 +72,7 @@ def test_without_the_option_no_flag_is_sent(
     server.queue(sse_reply(["Plain."]))
     window = make_window()
     send_and_wait(qtbot, window, "Hi")
-    assert "nebula_thinking_to_content" not in chat_request(server).json
+    assert "nebula_thinking_to_content" not in chat_requests(server)[0].json
 
 
 def test_thinking_option_is_saved_from_the_profile_editor(qtbot: Any, config_dir: Path) -> None:

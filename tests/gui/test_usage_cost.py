@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-
 from nebula_desktop.settings import SettingsStore
+from tests.gui.helpers import send_and_wait
 from tests.servers import LoopbackServer, sse_reply
 
 USAGE = {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}
@@ -19,13 +18,6 @@ def set_prices(config_dir: Path, prices: dict[str, dict[str, float]]) -> None:
     settings = store.load()
     settings.profile(settings.default_profile_id).prices = prices
     store.save(settings)
-
-
-def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
-    return window.controller.conv.messages[-1]
 
 
 def usage_line(window: Any, row: int) -> str:

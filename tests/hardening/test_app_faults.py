@@ -10,15 +10,11 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 
 from nebula_desktop.store import ConversationStore
+from tests.gui.helpers import send
 from tests.hardening.faults import Conn, RawServer, event, http_head
 from tests.servers import LoopbackServer, sse_reply
 
 CANCEL_BUDGET = 1.0  # the promise is 0.5 s; slack for a busy two-core CI box
-
-
-def send(qtbot: Any, window: Any, text: str) -> None:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
 
 
 def shown(window: Any, message: Any) -> tuple[str, list[str]]:

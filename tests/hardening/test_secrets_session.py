@@ -31,6 +31,7 @@ from nebula_desktop.store import ConversationStore
 from nebula_desktop.ui.main_window import MainWindow
 from nebula_desktop.ui.settings_dialog import SettingsDialog
 from tests.conftest import CASES_DIR
+from tests.gui.helpers import send_and_wait
 from tests.hardening.leaks import all_files, find_in_files, find_in_text
 from tests.servers import CHAT_PATH, LoopbackServer, Recorded, Reply, case_reply, sse_reply
 
@@ -101,13 +102,6 @@ def write_profile(config_dir: Path, profile_id: str, base_url: str) -> None:
     settings.default_profile_id = profile_id
     settings.auto_title = False  # its extra request would take replies queued for the chat
     settings_store.save(settings)
-
-
-def send_and_wait(qtbot: Any, window: MainWindow, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
-    return window.controller.conv.messages[-1]
 
 
 def echo_key(status: int, template: str) -> Any:

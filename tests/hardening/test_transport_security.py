@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.ui.settings_dialog import SettingsDialog
 from tests.gui.conftest import TEST_KEY
+from tests.gui.helpers import send_and_wait, set_profile
 from tests.servers import LoopbackServer, Reply, make_cert, sse_reply
 
 needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
@@ -33,22 +34,6 @@ def https(cert: tuple[str, str]) -> Iterator[LoopbackServer]:
     with LoopbackServer(tls=cert) as srv:
         srv.default["/v1/models"] = MODELS
         yield srv
-
-
-def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
-    window.composer.set_text(text)
-    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
-    return window.controller.conv.messages[-1]
-
-
-def set_profile(config_dir: Path, **fields: Any) -> None:
-    store = SettingsStore(config_dir)
-    settings = store.load()
-    profile = settings.profile(settings.default_profile_id)
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    store.save(settings)
 
 
 @needs_openssl

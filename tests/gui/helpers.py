@@ -1,0 +1,73 @@
+"""What a user does in the window, and what the loopback server saw, shared by the GUI tests.
+
+Plain functions (not fixtures) so a test reads as the steps a user takes: ``send``, wait for the
+answer, look at the chat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from nebula_desktop.settings import SettingsStore
+from tests.servers import LoopbackServer
+
+# Generous: a busy two-core box shares the CPU with other test runs; the wait ends as soon as the
+# answer is in, so a large bound costs nothing when things work.
+IDLE_TIMEOUT_MS = 20000
+
+
+def send(qtbot: Any, window: Any, text: str) -> None:
+    """Type ``text`` in the composer and press Enter, like a user."""
+    window.composer.set_text(text)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+
+
+def wait_idle(qtbot: Any, window: Any) -> None:
+    """Wait until the window's chat is no longer sending or streaming."""
+    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=IDLE_TIMEOUT_MS)
+
+
+def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:
+    """Send ``text``, wait for the answer to end, and return the chat's last message."""
+    send(qtbot, window, text)
+    wait_idle(qtbot, window)
+    return window.controller.conv.messages[-1]
+
+
+def chat_requests(server: LoopbackServer) -> list[Any]:
+    """The chat-completions requests the server received, in order.
+
+    Matched by the end of the path so requests that came through a proxy (whose target is the
+    whole URL) count too.
+    """
+    return [r for r in server.requests if r.path.endswith("/chat/completions")]
+
+
+def open_chat(window: Any, conv_id: str) -> None:
+    """Click a conversation in the list."""
+    chats = window.conv_list
+    chats.view.setCurrentIndex(chats.model.index(chats.model.row_of(conv_id), 0))
+    assert window.controller.conv.id == conv_id
+
+
+def messages(window: Any) -> list[tuple[str, str]]:
+    """The open chat as (role, text) pairs."""
+    return [(m.role, m.content) for m in window.controller.conv.messages]
+
+
+def texts(window: Any) -> list[str]:
+    """The text of each message of the open chat."""
+    return [m.content for m in window.controller.conv.messages]
+
+
+def set_profile(config_dir: Path, **fields: Any) -> None:
+    """Set fields of the default profile in the saved settings (before a window is made)."""
+    store = SettingsStore(config_dir)
+    settings = store.load()
+    profile = settings.profile(settings.default_profile_id)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    store.save(settings)

@@ -135,18 +135,27 @@ class ChatRun(QObject):
         ctl.save(active.conv)
 
     # -- worker slots ------------------------------------------------------------------------
-    def _on_worker_delta(self, request_id: str, kind: str, text: str) -> None:
+    def _active_for(self, request_id: str) -> ActiveRequest | None:
+        """The running request if the worker's report is about it.
+
+        Reports for any other id come from a stopped request still draining: Stop already kept
+        what arrived, so they are ignored.
+        """
         active = self.active
-        if active is None or active.request_id != request_id:
-            return  # a stopped request still draining: Stop already kept what arrived
+        return active if active is not None and active.request_id == request_id else None
+
+    def _on_worker_delta(self, request_id: str, kind: str, text: str) -> None:
+        active = self._active_for(request_id)
+        if active is None:
+            return
         if active.conv is self._ctl.conv:
             self._ctl.view.stream_append(active.message.id, kind, text)
         else:
             active.pending.append((kind, text))
 
     def _on_worker_finished(self, request_id: str, result: dict[str, Any]) -> None:
-        active = self.active
-        if active is None or active.request_id != request_id:
+        active = self._active_for(request_id)
+        if active is None:
             return
         self.sync(active)
         apply_result(active.message, result, active.base_content, active.base_reasoning)
@@ -154,8 +163,8 @@ class ChatRun(QObject):
         self._ctl.titler.answer_finished(active.conv, active.message)
 
     def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:
-        active = self.active
-        if active is None or active.request_id != request_id:
+        active = self._active_for(request_id)
+        if active is None:
             return
         self.sync(active)
         apply_error(active.message, error, active.base_content, active.base_reasoning)

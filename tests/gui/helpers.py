@@ -71,3 +71,26 @@ def set_profile(config_dir: Path, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(profile, name, value)
     store.save(settings)
+
+
+def show_widget(
+    qtbot: Any, widget: Any, width: int | None = None, height: int | None = None
+) -> Any:
+    """Show ``widget`` (at ``width`` x ``height`` if given), wait until it is on screen, return it.
+
+    The widget is closed with the test (``qtbot.addWidget``).
+    """
+    qtbot.addWidget(widget)
+    if width is not None and height is not None:
+        widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def open_settings_dialog(qtbot: Any, config_dir: Path) -> Any:
+    """The settings dialog over the settings saved in ``config_dir``, shown, no session keys."""
+    from nebula_desktop.ui.settings_dialog import SettingsDialog
+
+    store = SettingsStore(config_dir)
+    return show_widget(qtbot, SettingsDialog(store.load(), store, {}))

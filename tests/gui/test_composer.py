@@ -7,14 +7,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from nebula_desktop.ui.composer import Composer
+from tests.gui.helpers import show_widget
 
 
 def make(qtbot: Any) -> Composer:
-    composer = Composer()
-    qtbot.addWidget(composer)
-    composer.resize(500, 120)
-    composer.show()
-    qtbot.waitExposed(composer)
+    composer: Composer = show_widget(qtbot, Composer(), 500, 120)
     return composer
 
 

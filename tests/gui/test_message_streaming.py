@@ -11,6 +11,7 @@ from nebula_desktop.render import render_markdown
 from nebula_desktop.store import Message
 from nebula_desktop.ui.message_documents import StreamingDoc, new_document
 from nebula_desktop.ui.message_view import MessageView
+from tests.gui.helpers import show_widget
 
 ANSWER = (
     "# Title\n\nIntro paragraph with **bold** and `code`.\n\n```python\nx = 1\n\ny = 2\n```\n\n"
@@ -20,12 +21,7 @@ ANSWER = (
 
 @pytest.fixture
 def view(qtbot):  # type: ignore[no-untyped-def]
-    v = MessageView()
-    qtbot.addWidget(v)
-    v.resize(700, 500)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return show_widget(qtbot, MessageView(), 700, 500)
 
 
 def _plain(text: str) -> str:
@@ -58,7 +54,8 @@ def test_finished_answer_is_rendered_once_in_full(qtbot, view: MessageView) -> N
     assert lay.body_doc.html == render_markdown(ANSWER).html
 
 
-def test_view_follows_the_stream_when_at_the_bottom(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+def _start_answer_below_a_long_chat(qtbot, view: MessageView) -> Message:  # type: ignore[no-untyped-def]
+    """Forty messages, then an empty answer starts streaming; waits until the view is at the end."""
     msgs = [
         Message(role="user" if i % 2 == 0 else "assistant", content=f"m{i} " * 40)
         for i in range(40)
@@ -69,30 +66,31 @@ def test_view_follows_the_stream_when_at_the_bottom(qtbot, view: MessageView) ->
     view.set_streaming(answer.id)
     bar = view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
-    for i in range(30):
+    return answer
+
+
+def _stream_lines(view: MessageView, answer: Message, count: int) -> None:
+    """Stream ``count`` short paragraphs into ``answer``, each shown as it arrives."""
+    for i in range(count):
         view.stream_append(answer.id, "content", f"line {i}\n\n")
         view.flush_stream()
+
+
+def test_view_follows_the_stream_when_at_the_bottom(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    answer = _start_answer_below_a_long_chat(qtbot, view)
+    bar = view.verticalScrollBar()
+    _stream_lines(view, answer, 30)
     qtbot.waitUntil(lambda: bar.value() == bar.maximum())
     last = view.model().index(view.model().rowCount() - 1, 0)
     assert view.visualRect(last).bottom() <= view.viewport().height() + 2
 
 
 def test_view_stays_put_when_the_user_scrolled_up(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
-    msgs = [
-        Message(role="user" if i % 2 == 0 else "assistant", content=f"m{i} " * 40)
-        for i in range(40)
-    ]
-    view.set_messages(msgs)
-    answer = Message(role="assistant", content="", complete=False)
-    view.append_message(answer)
-    view.set_streaming(answer.id)
+    answer = _start_answer_below_a_long_chat(qtbot, view)
     bar = view.verticalScrollBar()
-    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
     bar.setValue(bar.maximum() // 2)
     where = bar.value()
-    for i in range(30):
-        view.stream_append(answer.id, "content", f"line {i}\n\n")
-        view.flush_stream()
+    _stream_lines(view, answer, 30)
     view.executeDelayedItemsLayout()
     assert bar.value() == where
     assert bar.value() < bar.maximum()

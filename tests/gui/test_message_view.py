@@ -10,16 +10,12 @@ from PySide6.QtWidgets import QApplication, QTextBrowser
 from nebula_desktop.store import Message
 from nebula_desktop.ui.message_model import MessageModel
 from nebula_desktop.ui.message_view import MessageView
+from tests.gui.helpers import show_widget
 
 
 @pytest.fixture
 def view(qtbot):  # type: ignore[no-untyped-def]
-    v = MessageView()
-    qtbot.addWidget(v)
-    v.resize(800, 600)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    return show_widget(qtbot, MessageView(), 800, 600)
 
 
 def _conversation() -> list[Message]:

@@ -12,25 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.settings import SettingsStore
-from nebula_desktop.ui.settings_dialog import SettingsDialog
 from tests.gui.conftest import TEST_KEY
-from tests.gui.helpers import chat_requests, send_and_wait, set_profile
+from tests.gui.helpers import chat_requests, open_settings_dialog, send_and_wait, set_profile
 from tests.servers import LoopbackServer, Reply, make_cert, sse_reply
-
-
-def open_dialog(qtbot: Any, config_dir: Path) -> SettingsDialog:
-    store = SettingsStore(config_dir)
-    dialog = SettingsDialog(store.load(), store, {})
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
 
 
 def test_add_from_preset_menu_makes_ready_profiles_local_ones_without_key(
     qtbot: Any, config_dir: Path
 ) -> None:
-    dialog = open_dialog(qtbot, config_dir)
+    dialog = open_settings_dialog(qtbot, config_dir)
     names = [a.text() for a in dialog.preset_menu.actions()]
     assert names == [
         "ai-nebula",
@@ -68,7 +58,7 @@ def test_add_from_preset_menu_makes_ready_profiles_local_ones_without_key(
 def test_preset_field_fills_a_new_profile_and_keeps_a_chosen_name(
     qtbot: Any, config_dir: Path
 ) -> None:
-    dialog = open_dialog(qtbot, config_dir)
+    dialog = open_settings_dialog(qtbot, config_dir)
     dialog.add_profile()
     combo = dialog.editor.preset_combo
     combo.setCurrentIndex(combo.findData("lm-studio"))
@@ -83,7 +73,7 @@ def test_preset_field_fills_a_new_profile_and_keeps_a_chosen_name(
 
 
 def test_base_url_without_v1_is_flagged(qtbot: Any, config_dir: Path) -> None:
-    dialog = open_dialog(qtbot, config_dir)
+    dialog = open_settings_dialog(qtbot, config_dir)
     dialog.editor.url_edit.setText("https://llm.ai-nebula.com")
     qtbot.waitUntil(dialog.editor.url_warning.isVisible)
     assert "/v1" in dialog.editor.url_warning.text()

@@ -12,10 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from nebula_desktop.settings import SettingsStore
-from nebula_desktop.ui.settings_dialog import SettingsDialog
 from tests.gui.conftest import TEST_KEY
-from tests.gui.helpers import send_and_wait, set_profile
+from tests.gui.helpers import open_settings_dialog, send_and_wait, set_profile
 from tests.servers import LoopbackServer, Reply, make_cert, sse_reply
 
 needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
@@ -58,11 +56,7 @@ def test_self_signed_server_is_refused_until_its_ca_bundle_is_set(
 def test_settings_dialog_warns_about_plain_http_to_another_computer(
     qtbot: Any, config_dir: Path
 ) -> None:
-    store = SettingsStore(config_dir)
-    dialog = SettingsDialog(store.load(), store, {})
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = open_settings_dialog(qtbot, config_dir)
     dialog.editor.url_edit.setText("http://api.example.com/v1")
     qtbot.waitUntil(dialog.editor.url_warning.isVisible)
     assert "clear text" in dialog.editor.url_warning.text()

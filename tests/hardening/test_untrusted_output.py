@@ -17,6 +17,7 @@ from nebula_desktop.ui import message_delegate, message_documents
 from nebula_desktop.ui.message_model import MessageModel
 from nebula_desktop.ui.message_selector import MessageTextSelector
 from nebula_desktop.ui.message_view import MessageView
+from tests.gui.helpers import show_widget
 from tests.servers import LoopbackServer
 
 ALLOWED_HREF = ("http://", "https://", "mailto:", "nebula-copy:")
@@ -50,12 +51,8 @@ def view(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> MessageView:
     loads.clear()
     monkeypatch.setattr(message_documents, "QTextDocument", SpyDocument)
     monkeypatch.setattr(message_delegate, "MessageTextSelector", SpySelector)
-    v = MessageView()
-    qtbot.addWidget(v)
-    v.resize(800, 600)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+    view: MessageView = show_widget(qtbot, MessageView(), 800, 600)
+    return view
 
 
 def test_the_spy_would_notice_a_resource_load(qtbot: Any) -> None:

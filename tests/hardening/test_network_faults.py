@@ -12,6 +12,7 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -77,6 +78,26 @@ def chat_and_cancel_when(
     return result, time.monotonic() - stamp[0]
 
 
+@contextmanager
+def peak_memory() -> Iterator[list[int]]:
+    """Trace Python allocations in the block; afterwards the list holds the peak, in bytes."""
+    peak: list[int] = []
+    tracemalloc.start()
+    try:
+        yield peak
+        peak.append(tracemalloc.get_traced_memory()[1])
+    finally:
+        tracemalloc.stop()
+
+
+def chat_timing_out(client: ChatClient) -> APITimeoutError:
+    """Chat with a server that goes quiet; the call must end with the timed-out sentence."""
+    with pytest.raises(APITimeoutError) as info:
+        client.chat("m", USER)
+    assert str(info.value) == TIMED_OUT
+    return info.value
+
+
 # -- refuse ----------------------------------------------------------------------------------
 
 
@@ -97,9 +118,7 @@ def silent(conn: Conn) -> None:
 
 def test_server_that_never_answers_times_out_after_two_retries(clients) -> None:
     with RawServer(silent) as srv:
-        with pytest.raises(APITimeoutError) as info:
-            clients(srv.base_url, timeout=0.4).chat("m", USER)
-        assert str(info.value) == TIMED_OUT
+        chat_timing_out(clients(srv.base_url, timeout=0.4))
         assert srv.connections == 3  # the first try and the two retries the product promises
         assert len(srv.requests) == 3
 
@@ -123,11 +142,9 @@ def headers_then_stall(conn: Conn) -> None:
 
 def test_headers_then_stall_times_out_and_is_retried_before_any_text(clients) -> None:
     with RawServer(headers_then_stall) as srv:
-        with pytest.raises(APITimeoutError) as info:
-            clients(srv.base_url, timeout=0.4).chat("m", USER)
-        assert str(info.value) == TIMED_OUT
+        error = chat_timing_out(clients(srv.base_url, timeout=0.4))
         assert srv.connections == 3
-        assert info.value.partial is not None and info.value.partial.content == ""
+        assert error.partial is not None and error.partial.content == ""
 
 
 def text_then_stall(conn: Conn) -> None:
@@ -138,12 +155,10 @@ def text_then_stall(conn: Conn) -> None:
 
 def test_stall_after_some_text_keeps_it_and_is_not_retried(clients) -> None:
     with RawServer(text_then_stall) as srv:
-        with pytest.raises(APITimeoutError) as info:
-            clients(srv.base_url, timeout=0.4).chat("m", USER)
-        assert str(info.value) == TIMED_OUT
-        assert info.value.partial is not None
-        assert info.value.partial.content == "Hello, world"
-        assert not info.value.partial.complete
+        error = chat_timing_out(clients(srv.base_url, timeout=0.4))
+        assert error.partial is not None
+        assert error.partial.content == "Hello, world"
+        assert not error.partial.complete
         assert srv.connections == 1  # the text was shown (and billed): never asked again
 
 
@@ -242,17 +257,12 @@ def garbage(data: Callable[[int], bytes], total: int | None) -> Callable[[Conn],
 )
 def test_ten_megabytes_of_garbage_end_with_a_clear_error_in_bounded_memory(clients, data) -> None:
     with RawServer(garbage(data, GARBAGE)) as srv:
-        tracemalloc.start()
-        try:
-            with pytest.raises(APIError) as info:
-                clients(srv.base_url).chat("m", USER)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+        with peak_memory() as peak, pytest.raises(APIError) as info:
+            clients(srv.base_url).chat("m", USER)
         message = str(info.value)
         assert message.startswith("API request failed: ")
         assert "chat" in message  # says the reply was not a chat answer, in words
-        assert peak < MEMORY_BOUND
+        assert peak[0] < MEMORY_BOUND
         assert srv.connections == 1  # the same junk would come again: not retried
 
 
@@ -272,16 +282,11 @@ def test_endless_body_of_another_type_is_capped_with_a_clear_error(
             pass
 
     with RawServer(endless) as srv:
-        tracemalloc.start()
-        try:
-            with pytest.raises(APIError) as info:
-                clients(srv.base_url).chat("m", USER)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+        with peak_memory() as peak, pytest.raises(APIError) as info:
+            clients(srv.base_url).chat("m", USER)
         assert str(info.value).startswith(expected)
         assert "<p>" not in str(info.value) and len(str(info.value)) < 700
-        assert peak < MEMORY_BOUND
+        assert peak[0] < MEMORY_BOUND
         assert srv.connections == 1
         assert srv.conns[0].client_gone.wait(5)
 
@@ -323,23 +328,19 @@ def test_endless_stream_keeps_streaming_until_stop_in_memory_proportional_to_the
 
     with RawServer(endless_answer) as srv:
         client = clients(srv.base_url)
-        tracemalloc.start()
-        try:
 
-            def ready(deltas: list[str]) -> bool:
-                received[0] = sum(map(len, deltas))
-                return received[0] >= target
+        def ready(deltas: list[str]) -> bool:
+            received[0] = sum(map(len, deltas))
+            return received[0] >= target
 
+        with peak_memory() as peak:
             result, took = chat_and_cancel_when(client, ready)
-            _, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
     assert result.cancelled and not result.complete
     assert len(result.content) >= target  # nothing cut it short: only Stop ended it
     assert result.content.startswith(WORDS)
     assert took < CANCEL_BUDGET
     # The answer itself (kept as text and as deltas by this test) plus bounded overhead.
-    assert peak < 6 * len(result.content) + 16 * 1024 * 1024
+    assert peak[0] < 6 * len(result.content) + 16 * 1024 * 1024
 
 
 # -- 429 with Retry-After ------------------------------------------------------------------------

@@ -40,67 +40,73 @@ def _style_sheet_path() -> Path:
         return Path(__file__).resolve().parents[2] / "resources" / "styles" / "app.qss"
 
 
-def _dark_palette() -> QPalette:
+_Role = QPalette.ColorRole
+# Each theme is a table of the same roles, built into a palette by one function.
+_DARK_COLORS = {
+    _Role.Window: "#202124",
+    _Role.WindowText: "#E8E8EA",
+    _Role.Base: "#17181B",
+    _Role.AlternateBase: "#2A2B2F",
+    _Role.ToolTipBase: "#2A2B2F",
+    _Role.ToolTipText: "#E8E8EA",
+    _Role.PlaceholderText: "#9A9AA0",
+    _Role.Text: "#E8E8EA",
+    _Role.Button: "#2C2D31",
+    _Role.ButtonText: "#E8E8EA",
+    _Role.BrightText: "#FF5555",
+    _Role.Light: "#3A3B40",
+    _Role.Midlight: "#333438",
+    _Role.Mid: "#4A4B50",
+    _Role.Dark: "#101012",
+    _Role.Shadow: "#000000",
+    _Role.Highlight: "#3D6FD9",
+    _Role.HighlightedText: "#FFFFFF",
+    _Role.Link: "#7AAEFF",
+    _Role.LinkVisited: "#B39DFF",
+}
+_LIGHT_COLORS = {
+    _Role.Window: "#F3F3F5",
+    _Role.WindowText: "#1D1D1F",
+    _Role.Base: "#FFFFFF",
+    _Role.AlternateBase: "#ECECF0",
+    _Role.ToolTipBase: "#FFFFF0",
+    _Role.ToolTipText: "#1D1D1F",
+    _Role.PlaceholderText: "#808086",
+    _Role.Text: "#1D1D1F",
+    _Role.Button: "#EEEEF0",
+    _Role.ButtonText: "#1D1D1F",
+    _Role.BrightText: "#D00000",
+    _Role.Light: "#FFFFFF",
+    _Role.Midlight: "#E0E0E4",
+    _Role.Mid: "#B8B8BE",
+    _Role.Dark: "#9A9AA0",
+    _Role.Shadow: "#606066",
+    _Role.Highlight: "#2F6FEB",
+    _Role.HighlightedText: "#FFFFFF",
+    _Role.Link: "#1A5FD0",
+    _Role.LinkVisited: "#6A3FB5",
+}
+# The dark theme also dims disabled text: Qt's default disabled colours suit a light background.
+_DARK_DISABLED_TEXT = "#808086"
+
+
+def _palette(colors: dict[QPalette.ColorRole, str], disabled_text: str | None = None) -> QPalette:
+    """A palette with ``colors`` for every state, and ``disabled_text`` for disabled text."""
     p = QPalette()
-    window, base, text = (
-        QColor(0x20, 0x21, 0x24),
-        QColor(0x17, 0x18, 0x1B),
-        QColor(0xE8, 0xE8, 0xEA),
-    )
-    disabled = QColor(0x80, 0x80, 0x86)
-    p.setColor(QPalette.ColorRole.Window, window)
-    p.setColor(QPalette.ColorRole.WindowText, text)
-    p.setColor(QPalette.ColorRole.Base, base)
-    p.setColor(QPalette.ColorRole.AlternateBase, QColor(0x2A, 0x2B, 0x2F))
-    p.setColor(QPalette.ColorRole.ToolTipBase, QColor(0x2A, 0x2B, 0x2F))
-    p.setColor(QPalette.ColorRole.ToolTipText, text)
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(0x9A, 0x9A, 0xA0))
-    p.setColor(QPalette.ColorRole.Text, text)
-    p.setColor(QPalette.ColorRole.Button, QColor(0x2C, 0x2D, 0x31))
-    p.setColor(QPalette.ColorRole.ButtonText, text)
-    p.setColor(QPalette.ColorRole.BrightText, QColor(0xFF, 0x55, 0x55))
-    p.setColor(QPalette.ColorRole.Light, QColor(0x3A, 0x3B, 0x40))
-    p.setColor(QPalette.ColorRole.Midlight, QColor(0x33, 0x34, 0x38))
-    p.setColor(QPalette.ColorRole.Mid, QColor(0x4A, 0x4B, 0x50))
-    p.setColor(QPalette.ColorRole.Dark, QColor(0x10, 0x10, 0x12))
-    p.setColor(QPalette.ColorRole.Shadow, QColor(0, 0, 0))
-    p.setColor(QPalette.ColorRole.Highlight, QColor(0x3D, 0x6F, 0xD9))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor(0xFF, 0xFF, 0xFF))
-    p.setColor(QPalette.ColorRole.Link, QColor(0x7A, 0xAE, 0xFF))
-    p.setColor(QPalette.ColorRole.LinkVisited, QColor(0xB3, 0x9D, 0xFF))
-    for role in (
-        QPalette.ColorRole.WindowText,
-        QPalette.ColorRole.Text,
-        QPalette.ColorRole.ButtonText,
-    ):
-        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    for role, color in colors.items():
+        p.setColor(role, QColor(color))
+    if disabled_text is not None:
+        for role in (_Role.WindowText, _Role.Text, _Role.ButtonText):
+            p.setColor(QPalette.ColorGroup.Disabled, role, QColor(disabled_text))
     return p
+
+
+def _dark_palette() -> QPalette:
+    return _palette(_DARK_COLORS, _DARK_DISABLED_TEXT)
 
 
 def _light_palette() -> QPalette:
-    p = QPalette()
-    text = QColor(0x1D, 0x1D, 0x1F)
-    p.setColor(QPalette.ColorRole.Window, QColor(0xF3, 0xF3, 0xF5))
-    p.setColor(QPalette.ColorRole.WindowText, text)
-    p.setColor(QPalette.ColorRole.Base, QColor(0xFF, 0xFF, 0xFF))
-    p.setColor(QPalette.ColorRole.AlternateBase, QColor(0xEC, 0xEC, 0xF0))
-    p.setColor(QPalette.ColorRole.ToolTipBase, QColor(0xFF, 0xFF, 0xF0))
-    p.setColor(QPalette.ColorRole.ToolTipText, text)
-    p.setColor(QPalette.ColorRole.PlaceholderText, QColor(0x80, 0x80, 0x86))
-    p.setColor(QPalette.ColorRole.Text, text)
-    p.setColor(QPalette.ColorRole.Button, QColor(0xEE, 0xEE, 0xF0))
-    p.setColor(QPalette.ColorRole.ButtonText, text)
-    p.setColor(QPalette.ColorRole.BrightText, QColor(0xD0, 0x00, 0x00))
-    p.setColor(QPalette.ColorRole.Light, QColor(0xFF, 0xFF, 0xFF))
-    p.setColor(QPalette.ColorRole.Midlight, QColor(0xE0, 0xE0, 0xE4))
-    p.setColor(QPalette.ColorRole.Mid, QColor(0xB8, 0xB8, 0xBE))
-    p.setColor(QPalette.ColorRole.Dark, QColor(0x9A, 0x9A, 0xA0))
-    p.setColor(QPalette.ColorRole.Shadow, QColor(0x60, 0x60, 0x66))
-    p.setColor(QPalette.ColorRole.Highlight, QColor(0x2F, 0x6F, 0xEB))
-    p.setColor(QPalette.ColorRole.HighlightedText, QColor(0xFF, 0xFF, 0xFF))
-    p.setColor(QPalette.ColorRole.Link, QColor(0x1A, 0x5F, 0xD0))
-    p.setColor(QPalette.ColorRole.LinkVisited, QColor(0x6A, 0x3F, 0xB5))
-    return p
+    return _palette(_LIGHT_COLORS)
 
 
 def _is_dark(palette: QPalette) -> bool:

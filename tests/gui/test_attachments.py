@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 
-from tests.gui.helpers import chat_requests, send, wait_idle
+from tests.gui.helpers import chat_requests, send, send_and_wait, wait_idle
 from tests.servers import LoopbackServer, sse_reply
 
 
@@ -35,8 +35,7 @@ def test_photo_is_sent_as_a_downscaled_image_url_part(
     window = make_window()
     window.composer.add_paths([str(photo(tmp_path / "big.png", 4000, 3000))])
     assert window.composer.strip.isVisible()
-    send(qtbot, window, "What is this?")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "What is this?")
     (request,) = chat_requests(server)
     text_part, image_part = request.json["messages"][-1]["content"]
     assert text_part == {"type": "text", "text": "What is this?"}
@@ -56,8 +55,7 @@ def test_messages_without_attachments_stay_plain_strings(
 ) -> None:
     server.queue(sse_reply(["Hi"]))
     window = make_window()
-    send(qtbot, window, "Hello")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Hello")
     assert chat_requests(server)[0].json["messages"] == [{"role": "user", "content": "Hello"}]
 
 
@@ -85,8 +83,7 @@ def test_text_file_is_inlined_as_a_fenced_block_with_its_name(
     window = make_window()
     window.composer.add_paths([str(source)])  # as the paperclip's file picker does
     assert [a["name"] for a in window.composer.attachments()] == ["hello.py"]
-    send(qtbot, window, "Review this")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Review this")
     sent = chat_requests(server)[0].json["messages"][-1]["content"]
     assert sent == "Review this\n\nhello.py\n```python\nprint('hello')\n```"
     assert window.controller.conv.messages[0].attachments == []
@@ -165,12 +162,10 @@ def test_editing_a_message_brings_back_its_images_for_the_new_version(
     server.queue(sse_reply(["Second look."]))
     window = make_window()
     window.composer.add_paths([str(photo(tmp_path / "dog.png", 50, 40))])
-    send(qtbot, window, "What breed?")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "What breed?")
     window.view.edit_requested.emit(window.controller.conv.messages[0].id)
     assert [a["name"] for a in window.composer.attachments()] == ["dog.png"]
-    send(qtbot, window, "What breed is it exactly?")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "What breed is it exactly?")
     parts = chat_requests(server)[1].json["messages"][-1]["content"]
     assert [p["type"] for p in parts] == ["text", "image_url"]
     assert window.controller.conv.messages[0].branch_count == 2
@@ -182,14 +177,12 @@ def test_pending_attachments_stay_with_their_chat(
     server.queue(sse_reply(["One"]))
     server.queue(sse_reply(["Two"]))
     window = make_window()
-    send(qtbot, window, "chat one")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "chat one")
     first = window.controller.conv
     window.composer.add_paths([str(photo(tmp_path / "keep.png", 30, 30))])
     window.controller.open(None)  # "New chat"
     assert window.composer.attachments() == []
-    send(qtbot, window, "chat two")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "chat two")
     window.controller.open(first)
     assert [a["name"] for a in window.composer.attachments()] == ["keep.png"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.gui.helpers import chat_requests, send, texts, wait_idle
+from tests.gui.helpers import chat_requests, send_and_wait, texts, wait_idle
 from tests.servers import LoopbackServer, sse_reply
 
 
@@ -33,8 +33,7 @@ def test_regenerating_twice_keeps_three_versions_and_the_choice_persists(
     for text in ("First", "Second", "Third"):
         server.queue(sse_reply([text]))
     window = make_window()
-    send(qtbot, window, "Question")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Question")
     assert switcher(window, 1).branch_text == ""  # one version: no switcher
     for _ in range(2):
         qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -73,14 +72,11 @@ def test_edit_and_resend_keeps_the_old_branch_with_its_answers(
     for text in ("A1", "A2", "A1 again"):
         server.queue(sse_reply([text]))
     window = make_window()
-    send(qtbot, window, "Q1")
-    wait_idle(qtbot, window)
-    send(qtbot, window, "Q2")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q1")
+    send_and_wait(qtbot, window, "Q2")
     first = window.controller.conv.messages[0]
     window.view.edit_requested.emit(first.id)
-    send(qtbot, window, "Q1 edited")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q1 edited")
     assert texts(window) == ["Q1 edited", "A1 again"]
     assert chat_requests(server)[2].json["messages"] == [{"role": "user", "content": "Q1 edited"}]
     assert switcher(window, 0).branch_text == "2/2"
@@ -98,8 +94,7 @@ def test_versions_cannot_be_flipped_while_an_answer_streams(
     server.queue(sse_reply(["Two"]))
     server.queue(sse_reply(["Slow", " three"], delay=0.3))
     window = make_window()
-    send(qtbot, window, "Q")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q")
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -117,8 +112,7 @@ def test_context_menu_offers_the_other_versions(
     server.queue(sse_reply(["First"]))
     server.queue(sse_reply(["Second"]))
     window = make_window()
-    send(qtbot, window, "Q")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q")
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
     lay = switcher(window, 1)
@@ -141,12 +135,10 @@ def test_retrying_an_earlier_failed_answer_keeps_the_later_turns_as_a_version(
     server.queue(sse_reply(["A2"]))
     server.queue(sse_reply(["A1 at last"]))
     window = make_window()
-    send(qtbot, window, "Q1")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q1")
     failed = window.controller.conv.messages[1]
     assert failed.error
-    send(qtbot, window, "Q2")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q2")
     window.view.retry_requested.emit(failed.id)
     wait_idle(qtbot, window)
     assert texts(window) == ["Q1", "A1 at last"]

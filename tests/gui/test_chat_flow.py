@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.gui.helpers import chat_requests, messages, open_chat, send, wait_idle
+from tests.gui.helpers import chat_requests, messages, open_chat, send, send_and_wait, wait_idle
 from tests.servers import LoopbackServer, Reply, sse_reply
 
 
@@ -43,10 +43,8 @@ def test_whole_history_with_system_prompt_is_sent(
     window = make_window()
     window.header.set_system_prompt("Be brief.")
     window.header.settings_edited.emit()
-    send(qtbot, window, "Question one")
-    wait_idle(qtbot, window)
-    send(qtbot, window, "Question two")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Question one")
+    send_and_wait(qtbot, window, "Question two")
     sent = chat_requests(server)[1].json
     assert sent["messages"] == [
         {"role": "system", "content": "Be brief."},
@@ -66,8 +64,7 @@ def test_header_settings_are_sent_and_stored_with_the_conversation(
     window.header.temperature.setValue(1.3)
     window.header.max_tokens.setValue(512)
     window.header.model.setEditText("other-model")
-    send(qtbot, window, "hi")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "hi")
     sent = chat_requests(server)[0].json
     assert sent["temperature"] == 1.3
     assert sent["max_tokens"] == 512
@@ -103,8 +100,7 @@ def test_regenerate_shows_the_new_answer_on_the_chosen_path(
     server.queue(sse_reply(["Old answer"]))
     server.queue(sse_reply(["New answer"]))
     window = make_window()
-    send(qtbot, window, "Question")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Question")
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
     assert messages(window) == [("user", "Question"), ("assistant", "New answer")]
@@ -117,16 +113,13 @@ def test_edit_and_resend_continues_from_the_edited_question(
     for text in ("A1", "A2", "A1 again"):
         server.queue(sse_reply([text]))
     window = make_window()
-    send(qtbot, window, "Q1")
-    wait_idle(qtbot, window)
-    send(qtbot, window, "Q2")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q1")
+    send_and_wait(qtbot, window, "Q2")
     first = window.controller.conv.messages[0]
     window.view.edit_requested.emit(first.id)
     assert window.composer.text() == "Q1"
     assert window.composer.notice.isVisible()
-    send(qtbot, window, "Q1 edited")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Q1 edited")
     assert messages(window) == [("user", "Q1 edited"), ("assistant", "A1 again")]
     assert chat_requests(server)[2].json["messages"] == [{"role": "user", "content": "Q1 edited"}]
 
@@ -138,8 +131,7 @@ def test_retry_after_a_failure_replaces_the_error(
     server.queue(Reply.json(401, bad_key))
     server.queue(sse_reply(["Works now"]))
     window = make_window()
-    send(qtbot, window, "Hello?")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Hello?")
     answer = window.controller.conv.messages[-1]
     assert answer.error == "Error: Invalid or unauthorized API key"
     window.view.retry_requested.emit(answer.id)
@@ -154,8 +146,7 @@ def test_continue_appends_to_the_same_answer(
     server.queue(sse_reply(["The quick brown"], finish_reason=None, done=False))
     server.queue(sse_reply([" fox jumps."]))
     window = make_window()
-    send(qtbot, window, "Finish the sentence")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Finish the sentence")
     answer = window.controller.conv.messages[-1]
     assert answer.content == "The quick brown" and not answer.complete
     assert answer.error  # dropped before a finish_reason: shown as incomplete
@@ -174,8 +165,7 @@ def test_token_limit_cut_is_shown_on_the_answer(
 ) -> None:
     server.queue(sse_reply(["Cut sh"], finish_reason="length"))
     window = make_window()
-    send(qtbot, window, "Long please")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Long please")
     answer = window.controller.conv.messages[-1]
     assert "token limit" in (answer.error or "")
     assert answer.finish_reason == "length"
@@ -218,8 +208,7 @@ def test_failed_title_request_keeps_the_first_title(
     server.queue(sse_reply(["Hi!"]))
     server.queue(Reply.json(400, {"error": {"message": "nope", "type": "x", "code": "x"}}))
     window = make_window(auto_title=True)
-    send(qtbot, window, "Greetings")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Greetings")
     server.wait_requests(2)
     qtbot.waitUntil(lambda: len(chat_requests(server)) == 2, timeout=10000)
     assert window.controller.conv.title == "Greetings"
@@ -230,8 +219,7 @@ def test_draft_is_kept_per_conversation(
 ) -> None:
     server.queue(sse_reply(["A"]))
     window = make_window()
-    send(qtbot, window, "first chat")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "first chat")
     first_id = window.controller.conv.id
     window.composer.set_text("half-written thought")
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -315,8 +303,7 @@ def test_keyboard_reaches_edit_and_continue(
     server.queue(sse_reply(["Once upon"], finish_reason="length"))
     server.queue(sse_reply([" a time."]))
     window = make_window()
-    send(qtbot, window, "Tell a story")
-    wait_idle(qtbot, window)
+    send_and_wait(qtbot, window, "Tell a story")
     answer = window.controller.conv.messages[-1]
     qtbot.keyClick(
         window,

@@ -6,10 +6,13 @@ answer, look at the chat.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 
 from nebula_desktop.settings import SettingsStore
 from tests.servers import LoopbackServer
@@ -94,3 +97,28 @@ def open_settings_dialog(qtbot: Any, config_dir: Path) -> Any:
 
     store = SettingsStore(config_dir)
     return show_widget(qtbot, SettingsDialog(store.load(), store, {}))
+
+
+class UrlCatcher(QObject):
+    """Stands in for the browser or file manager: gets each URL the app asks the desktop to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+@contextmanager
+def catch_urls(*schemes: str) -> Iterator[UrlCatcher]:
+    """Within the block, URLs of ``schemes`` go to the returned catcher instead of the desktop."""
+    catcher = UrlCatcher()
+    for scheme in schemes:
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    try:
+        yield catcher
+    finally:
+        for scheme in schemes:
+            QDesktopServices.unsetUrlHandler(scheme)

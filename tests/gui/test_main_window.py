@@ -8,11 +8,10 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
-from tests.gui.helpers import send_and_wait
+from tests.gui.helpers import catch_urls, send_and_wait
 from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
 
 
@@ -236,24 +235,10 @@ def test_settings_shortcut_opens_the_settings_dialog(qtbot: Any, make_window: An
     dialog.reject()
 
 
-class UrlCatcher(QObject):
-    """Receives what the app asks the desktop to open (instead of a real browser)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
 def test_link_opens_in_the_browser_only_after_confirming_the_full_address(
     qtbot: Any, make_window: Any
 ) -> None:
-    catcher = UrlCatcher()
-    QDesktopServices.setUrlHandler("https", catcher, "open")
-    try:
+    with catch_urls("https") as catcher:
         window = make_window()
         window.view.link_activated.emit("https://example.com/docs?q=1")
         box = open_dialogs(window, QMessageBox)[0]
@@ -262,8 +247,6 @@ def test_link_opens_in_the_browser_only_after_confirming_the_full_address(
         qtbot.waitUntil(lambda: catcher.urls == ["https://example.com/docs?q=1"])
         window.view.link_activated.emit("javascript:alert(1)")
         assert not open_dialogs(window, QMessageBox)
-    finally:
-        QDesktopServices.unsetUrlHandler("https")
 
 
 def test_top_bar_values_are_remembered_with_the_conversation(qtbot: Any, make_window: Any) -> None:
@@ -282,16 +265,12 @@ def test_top_bar_values_are_remembered_with_the_conversation(qtbot: Any, make_wi
 
 
 def test_help_opens_the_log_folder(qtbot: Any, make_window: Any, tmp_path: Any) -> None:
-    catcher = UrlCatcher()
-    QDesktopServices.setUrlHandler("file", catcher, "open")
-    try:
+    with catch_urls("file") as catcher:
         window = make_window()
         window.log_dir = str(tmp_path / "logs")
         window.actions_by_name["log"].trigger()
         qtbot.waitUntil(lambda: bool(catcher.urls))
         assert catcher.urls == [QUrl.fromLocalFile(str(tmp_path / "logs")).toString()]
-    finally:
-        QDesktopServices.unsetUrlHandler("file")
 
 
 def test_empty_chat_shows_a_start_hint_until_the_first_message(

@@ -7,26 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import ConversationStore
 from nebula_desktop.ui.main_window import MainWindow
+from tests.gui.helpers import catch_urls
 from tests.servers import LoopbackServer
-
-
-class UrlCatcher(QObject):
-    """Receives what the app asks the desktop to open (instead of a file manager)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toLocalFile())
 
 
 def notice(window: Any) -> QMessageBox:
@@ -75,15 +63,11 @@ def test_corrupt_chat_at_start_up_is_named_in_a_notice_and_kept_in_quarantine(
         assert "quarantine" in box.text()
         (kept,) = (data_dir / "quarantine").iterdir()
         assert kept.read_bytes() == broken  # nothing lost, byte for byte
-        catcher = UrlCatcher()
-        QDesktopServices.setUrlHandler("file", catcher, "open")
-        try:
+        with catch_urls("file") as catcher:
             (button,) = [b for b in box.findChildren(QPushButton) if b.text() == "Open data folder"]
             button.click()
             qtbot.waitUntil(lambda: catcher.urls != [])
-            assert Path(catcher.urls[0]) == data_dir
-        finally:
-            QDesktopServices.unsetUrlHandler("file")
+            assert Path(QUrl(catcher.urls[0]).toLocalFile()) == data_dir
     finally:
         window.close()
         store.close()
@@ -101,17 +85,13 @@ def test_corrupt_settings_file_is_reported_and_kept_aside(
         (aside,) = config_dir.glob("settings.json.corrupt-*")
         assert aside.read_text(encoding="utf-8") == "{ not json"
         assert aside.name in box.text()
-        catcher = UrlCatcher()
-        QDesktopServices.setUrlHandler("file", catcher, "open")
-        try:
+        with catch_urls("file") as catcher:
             (button,) = [
                 b for b in box.findChildren(QPushButton) if b.text() == "Open settings folder"
             ]
             button.click()
             qtbot.waitUntil(lambda: catcher.urls != [])
-            assert Path(catcher.urls[0]) == config_dir
-        finally:
-            QDesktopServices.unsetUrlHandler("file")
+            assert Path(QUrl(catcher.urls[0]).toLocalFile()) == config_dir
     finally:
         window.close()
         store.close()

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser
 
 from nebula_desktop.store import Message
@@ -17,7 +17,7 @@ from nebula_desktop.ui import message_delegate, message_documents
 from nebula_desktop.ui.message_model import MessageModel
 from nebula_desktop.ui.message_selector import MessageTextSelector
 from nebula_desktop.ui.message_view import MessageView
-from tests.gui.helpers import show_widget
+from tests.gui.helpers import UrlCatcher, catch_urls, show_widget
 from tests.servers import LoopbackServer
 
 ALLOWED_HREF = ("http://", "https://", "mailto:", "nebula-copy:")
@@ -246,26 +246,10 @@ def test_only_web_links_are_clickable_and_only_they_leave_the_view(
     assert emitted == ["https://example.com/a?b=1"]
 
 
-class UrlCatcher(QObject):
-    """Stands in for the browser: QDesktopServices hands it every URL it would open."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toString())
-
-
 @pytest.fixture
 def browser() -> Iterator[UrlCatcher]:
-    catcher = UrlCatcher()
-    for scheme in ("http", "https", "file", "javascript"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
-    yield catcher
-    for scheme in ("http", "https", "file", "javascript"):
-        QDesktopServices.unsetUrlHandler(scheme)
+    with catch_urls("http", "https", "file", "javascript") as catcher:
+        yield catcher
 
 
 def confirm_boxes(window: Any) -> list[QMessageBox]:
@@ -281,15 +265,15 @@ def test_window_shows_the_full_address_before_opening_a_link(
     qtbot.waitUntil(lambda: len(confirm_boxes(window)) == 1)
     box = confirm_boxes(window)[0]
     assert url in box.text()
-    assert browser.opened == []  # nothing opens before the user agrees
+    assert browser.urls == []  # nothing opens before the user agrees
     box.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.waitUntil(lambda: not confirm_boxes(window))
-    assert browser.opened == []
+    assert browser.urls == []
 
     window.view.link_activated.emit(url)
     qtbot.waitUntil(lambda: len(confirm_boxes(window)) == 1)
     confirm_boxes(window)[0].button(QMessageBox.StandardButton.Open).click()
-    qtbot.waitUntil(lambda: browser.opened == [url])
+    qtbot.waitUntil(lambda: browser.urls == [url])
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "javascript:alert(1)", "ftp://x/y"])
@@ -300,7 +284,7 @@ def test_window_never_opens_other_schemes_even_if_asked(
     window.view.link_activated.emit(url)
     QApplication.processEvents()
     assert confirm_boxes(window) == []
-    assert browser.opened == []
+    assert browser.urls == []
 
 
 def test_streaming_one_long_paragraph_costs_no_more_per_flush_as_it_grows(

@@ -18,6 +18,8 @@ from nebula_desktop.store.sync import (
 )
 
 ID = "0123456789abcdef0123456789abcdef"
+# The merged chat: the messages of both sides of the conflict, each once.
+MERGED_TEXTS = ["question", "answer on A", "answer on B", "more from B"]
 
 CONFLICT_NAMES = [
     (f"{ID} (conflicted copy 2024-01-01)", "Dropbox or Nextcloud"),
@@ -96,12 +98,7 @@ def test_merge_keeps_both_versions_and_moves_the_copy_aside(synced: Path) -> Non
     with ConversationStore(synced) as store:
         (copy, *_rest) = find_conflicts(store.conversations_dir)
         conv = merge_copy(store, copy)
-        assert [m.content for m in conv.messages] == [
-            "question",
-            "answer on A",
-            "answer on B",
-            "more from B",
-        ]
+        assert [m.content for m in conv.messages] == MERGED_TEXTS
         assert len({m.id for m in conv.messages}) == 4
         assert conv.title == "B title"  # the newer side's title
         assert store.load(ID) is conv
@@ -116,12 +113,7 @@ def test_merging_every_copy_adds_each_message_once(synced: Path) -> None:
     with ConversationStore(synced) as store:
         for copy in find_conflicts(store.conversations_dir):
             conv = merge_copy(store, copy)
-        assert [m.content for m in conv.messages] == [
-            "question",
-            "answer on A",
-            "answer on B",
-            "more from B",
-        ]
+        assert [m.content for m in conv.messages] == MERGED_TEXTS
         assert len(store.list()) == 1
 
 

@@ -7,17 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from nebula_desktop.settings import SettingsStore
-from tests.gui.helpers import send_and_wait
+from tests.gui.helpers import send_and_wait, set_profile
 from tests.servers import LoopbackServer, sse_reply
 
 USAGE = {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}
-
-
-def set_prices(config_dir: Path, prices: dict[str, dict[str, float]]) -> None:
-    store = SettingsStore(config_dir)
-    settings = store.load()
-    settings.profile(settings.default_profile_id).prices = prices
-    store.save(settings)
+PRICES = {"test-model": {"input": 1.0, "output": 2.0}}  # dollars per million tokens
 
 
 def usage_line(window: Any, row: int) -> str:
@@ -46,7 +40,7 @@ def test_cost_per_answer_and_per_chat_from_profile_prices(
     qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path
 ) -> None:
     # $1 per 1M input and $2 per 1M output: 1000 in + 500 out = $0.0010 + $0.0010.
-    set_prices(config_dir, {"test-model": {"input": 1.0, "output": 2.0}})
+    set_profile(config_dir, prices=PRICES)
     window = make_window()
     server.queue(sse_reply(["one"], usage=USAGE))
     server.queue(sse_reply(["two"], usage=USAGE))
@@ -60,12 +54,12 @@ def test_cost_per_answer_and_per_chat_from_profile_prices(
 def test_cost_survives_a_restart(
     qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path
 ) -> None:
-    set_prices(config_dir, {"test-model": {"input": 1.0, "output": 2.0}})
+    set_profile(config_dir, prices=PRICES)
     window = make_window()
     server.queue(sse_reply(["one"], usage=USAGE))
     send_and_wait(qtbot, window, "Hello")
     make_window.close(window)
-    set_prices(config_dir, {"test-model": {"input": 1.0, "output": 2.0}})
+    set_profile(config_dir, prices=PRICES)
     window = make_window()
     qtbot.waitUntil(lambda: window.controller.conv is not None)
     assert window.usage_label.text() == "1,500 tokens this chat · $0.0020"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QRect, Qt, QUrl
 from PySide6.QtGui import QFont, QGuiApplication, QMouseEvent
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
@@ -114,12 +114,17 @@ def _press_drag_release(view: MessageView, start: QPoint, end: QPoint) -> None:
         QApplication.sendEvent(vp, event)
 
 
-def test_dragging_over_a_message_selects_part_of_it(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
-    msg = Message(role="assistant", content="alpha beta gamma delta epsilon")
+def _show_alone(view: MessageView, msg: Message) -> tuple[QModelIndex, QRect]:
+    """Show ``msg`` as the only message; return its index and where its text is painted."""
     view.set_messages([msg])
     view.executeDelayedItemsLayout()
     index = view.model().index(0, 0)
-    body = view.message_delegate.body_rect(index, view.visualRect(index))
+    return index, view.message_delegate.body_rect(index, view.visualRect(index))
+
+
+def test_dragging_over_a_message_selects_part_of_it(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
+    msg = Message(role="assistant", content="alpha beta gamma delta epsilon")
+    index, body = _show_alone(view, msg)
     y = body.top() + body.height() // 2
     _press_drag_release(
         view, QPoint(body.left() + 1, y), QPoint(body.left() + body.width() // 6, y)
@@ -153,10 +158,7 @@ def test_selection_closes_when_scrolled_away_or_another_row_is_clicked(
 
 def test_link_in_the_selectable_text_emits_only_for_web_links(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
     msg = Message(role="assistant", content="see [site](https://example.org/) now")
-    view.set_messages([msg])
-    view.executeDelayedItemsLayout()
-    index = view.model().index(0, 0)
-    body = view.message_delegate.body_rect(index, view.visualRect(index))
+    index, body = _show_alone(view, msg)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=body.topLeft() + QPoint(2, 4))
     editor = view.indexWidget(index)
     assert isinstance(editor, QTextBrowser)

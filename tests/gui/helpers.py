@@ -66,6 +66,19 @@ def texts(window: Any) -> list[str]:
     return [m.content for m in window.controller.conv.messages]
 
 
+def saved_chat(window: Any, title: str, *texts: str) -> Any:
+    """Save a chat of ``texts`` (user and assistant in turn) in the window's store and list it."""
+    from nebula_desktop.store import Message
+
+    # Model and profile as the window's top bar would set them, so showing it changes nothing.
+    conv = window.store.create(title=title, model="test-model", profile_id="ai-nebula")
+    for i, text in enumerate(texts):
+        conv.messages.append(Message("user" if i % 2 == 0 else "assistant", text))
+    window.store.save(conv)
+    window.conv_list.reload()
+    return conv
+
+
 def set_profile(config_dir: Path, **fields: Any) -> None:
     """Set fields of the default profile in the saved settings (before a window is made)."""
     store = SettingsStore(config_dir)

@@ -10,17 +10,9 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.backup import automatic_backups
-from nebula_desktop.store import Message
 from nebula_desktop.ui.backup_dialog import BackupDialog
 from tests.gui.conftest import TEST_KEY
-
-
-def _chat(window: Any, title: str, text: str) -> Any:
-    conv = window.store.create(title=title, model="test-model", profile_id="ai-nebula")
-    conv.messages.append(Message("user", text))
-    window.store.save(conv)
-    window.conv_list.reload()
-    return conv
+from tests.gui.helpers import saved_chat
 
 
 def _backup(qtbot: Any, window: Any) -> Path:
@@ -34,7 +26,7 @@ def _backup(qtbot: Any, window: Any) -> Path:
 
 def test_back_up_now_writes_a_zip_without_the_key(qtbot: Any, make_window: Any) -> None:
     window = make_window(offline=True)
-    _chat(window, "Keep me", "important")
+    saved_chat(window, "Keep me", "important")
     window.data.actions["backup"].trigger()
     qtbot.waitUntil(lambda: "Backup saved" in window.statusBar().currentMessage(), timeout=10000)
     (zip_path,) = automatic_backups(window.store.root / "backups")
@@ -50,12 +42,12 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
     qtbot: Any, make_window: Any
 ) -> None:
     window = make_window(offline=True)
-    conv = _chat(window, "Recipe", "two eggs")
+    conv = saved_chat(window, "Recipe", "two eggs")
     _backup(qtbot, window)
     window.open_conversation(conv.id)
     conv.messages[0].content = "three eggs (changed after the backup)"
     window.store.save(conv)
-    later = _chat(window, "Made later", "new")
+    later = saved_chat(window, "Made later", "new")
 
     window.data.actions["restore"].trigger()
     dialog = window.data.dialog
@@ -80,7 +72,7 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
 
 def test_cancelling_the_confirmation_changes_nothing(qtbot: Any, make_window: Any) -> None:
     window = make_window(offline=True)
-    conv = _chat(window, "Recipe", "two eggs")
+    conv = saved_chat(window, "Recipe", "two eggs")
     zip_path = _backup(qtbot, window)
     conv.messages[0].content = "changed"
     window.store.save(conv)
@@ -132,7 +124,7 @@ def test_damaged_files_in_a_backup_are_named_in_the_confirmation(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
     window = make_window(offline=True)
-    _chat(window, "Fine", "ok")
+    saved_chat(window, "Fine", "ok")
     good = _backup(qtbot, window)
     damaged = tmp_path / "damaged.zip"
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as dst:

@@ -11,17 +11,8 @@ from nebula_desktop.exchange.json_export import export_json
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.export_dialog import ExportDialog
 from tests.gui.conftest import TEST_KEY
+from tests.gui.helpers import saved_chat
 from tests.unit.exchange.chatgpt_fixture import chatgpt_export
-
-
-def _chat(window: Any, title: str, *texts: str) -> Any:
-    # Model and profile as the window's top bar would set them, so showing it changes nothing.
-    conv = window.store.create(title=title, model="test-model", profile_id="ai-nebula")
-    for i, text in enumerate(texts):
-        conv.messages.append(Message("user" if i % 2 == 0 else "assistant", text))
-    window.store.save(conv)
-    window.conv_list.reload()
-    return conv
 
 
 def _status(window: Any) -> str:
@@ -30,8 +21,8 @@ def _status(window: Any) -> str:
 
 def test_export_all_chats_to_one_html_page(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
     window = make_window()
-    _chat(window, "Eggs", "How long to boil?", "Seven minutes.\n\n```python\nboil(7)\n```")
-    _chat(window, "Tea", "Green or black?", "Green.")
+    saved_chat(window, "Eggs", "How long to boil?", "Seven minutes.\n\n```python\nboil(7)\n```")
+    saved_chat(window, "Tea", "Green or black?", "Green.")
     window.data.actions["export"].trigger()
     dialog = window.data.dialog
     assert isinstance(dialog, ExportDialog) and dialog.isVisible()
@@ -51,9 +42,9 @@ def test_selected_chats_export_one_markdown_file_each(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
     window = make_window()
-    a = _chat(window, "Alpha", "a?")
-    b = _chat(window, "Beta", "b?")
-    _chat(window, "Gamma", "c?")
+    a = saved_chat(window, "Alpha", "a?")
+    b = saved_chat(window, "Beta", "b?")
+    saved_chat(window, "Gamma", "c?")
     panel = window.conv_list
     panel.view.selectAll()
     sel = panel.view.selectionModel()
@@ -83,7 +74,7 @@ def test_export_of_the_open_chat_includes_unsaved_text(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
     window = make_window()
-    conv = _chat(window, "Open one", "saved question")
+    conv = saved_chat(window, "Open one", "saved question")
     window.open_conversation(conv.id)
     conv.messages.append(Message("assistant", "still streaming, not saved yet"))
     window.data.export([conv.id])
@@ -122,7 +113,7 @@ def test_json_export_imports_into_another_data_folder_unchanged(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
     window = make_window(offline=True)
-    conv = _chat(window, "Round trip", "q", "a")
+    conv = saved_chat(window, "Round trip", "q", "a")
     window.data.export([conv.id])
     dialog = window.data.dialog
     dialog.set_format("json")
@@ -157,7 +148,7 @@ def test_sync_conflict_bar_offers_a_merge_that_keeps_both_versions(
     qtbot: Any, make_window: Any, data_dir: Path
 ) -> None:
     window = make_window()
-    conv = _chat(window, "Shared", "question")
+    conv = saved_chat(window, "Shared", "question")
     window.open_conversation(conv.id)
     other = Conversation.from_dict(conv.to_dict())
     other.messages.append(Message("assistant", "answer from the laptop"))
@@ -204,7 +195,7 @@ def test_exports_from_a_window_holding_a_key_never_contain_it(
 ) -> None:
     window = make_window()  # the default profile's key is held for this session
     assert TEST_KEY in window.session_keys.values()
-    conv = _chat(window, "Secretive", "What is my key?", "I never see it.")
+    conv = saved_chat(window, "Secretive", "What is my key?", "I never see it.")
     window.open_conversation(conv.id)
     for fmt in ("markdown", "json", "html"):
         window.data.export([conv.id])

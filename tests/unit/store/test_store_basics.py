@@ -19,6 +19,7 @@ from nebula_desktop.store import (
     StoreLockedError,
 )
 from nebula_desktop.store import store as store_module
+from nebula_desktop.store.index import index_value
 
 
 def test_saved_messages_survive_reopening_the_folder(root: Path) -> None:
@@ -335,7 +336,7 @@ def test_index_written_by_close_is_trusted_only_while_files_match(root: Path) ->
     s.save(conv)
     s.close()
     index = json.loads((root / "index.json").read_text())
-    assert index["entries"][conv.id]["message_count"] == 1
+    assert index_value(index, conv.id, "message_count") == 1
     # Make the cached row lie; the file's mtime/size still match, so it is trusted...
     path = root / "conversations" / f"{conv.id}.json"
     st = path.stat()

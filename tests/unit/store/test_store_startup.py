@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from nebula_desktop.store import ConversationStore, Message
+from nebula_desktop.store.index import COLUMNS
 
 
 def _make(root: Path, *titles: str) -> list[str]:
@@ -123,11 +124,21 @@ def test_a_file_damaged_while_closed_is_reported_by_the_deferred_check(root: Pat
     s.close()
 
 
+def test_an_index_of_the_older_layout_is_rebuilt_from_the_files(root: Path) -> None:
+    (conv_id,) = _make(root, "kept")
+    stale = {"version": 1, "entries": {conv_id: {"title": "stale"}}}
+    (root / "index.json").write_text(json.dumps(stale))
+    s = ConversationStore(root)
+    assert [r.title for r in s.list()] == ["kept"]
+    s.close()
+    assert json.loads((root / "index.json").read_text())["version"] == 2
+
+
 def test_a_damaged_index_row_is_reread_from_its_file(root: Path) -> None:
     (conv_id,) = _make(root, "right")
     index = root / "index.json"
     data = json.loads(index.read_text())
-    data["entries"][conv_id]["message_count"] = "many"  # wrong type: not trusted
+    data["rows"][conv_id][COLUMNS.index("message_count")] = "many"  # wrong type: not trusted
     index.write_text(json.dumps(data))
     s = ConversationStore(root)
     (row,) = s.list()

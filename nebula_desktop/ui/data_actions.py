@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 CHUNK = 25
 # Sync tools can drop a conflict copy at any time; a directory listing a minute is nothing.
 CONFLICT_CHECK_MS = 60_000
+# The first look for conflict copies waits this long after the load: listing a folder of
+# 10,000 chats costs 10-20 ms that the window's first paint should not wait for.
+CONFLICT_FIRST_CHECK_MS = 300
 
 
 class DataActions(QObject):
@@ -102,9 +105,10 @@ class DataActions(QObject):
 
     # -- start-up ------------------------------------------------------------------------------
     def after_load(self) -> None:
-        """Once the window is filled: look for conflict copies; the daily backup, in the
-        background (not for --screenshot/--smoke-test runs)."""
-        self.check_conflicts()
+        """Once the window is filled: look for conflict copies (shortly after, once the window
+        has painted); the daily backup, in the background (not for --screenshot/--smoke-test
+        runs)."""
+        QTimer.singleShot(CONFLICT_FIRST_CHECK_MS, self, self.check_conflicts)
         self._conflict_timer.start()
         if not self.window.offline:
             self.last_task = run_in_background(

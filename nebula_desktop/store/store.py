@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import operator
 import os
 import time
 from pathlib import Path
@@ -188,7 +189,10 @@ class ConversationStore:
         self._refresh()
         if self._rows is None:
             rows = [entry.summary for entry in self._entries.values()]
-            rows.sort(key=lambda s: (not s.pinned, -s.updated_at))
+            # Two stable sorts on C-level keys (``reverse`` keeps ties in order): the same
+            # order as the key (not pinned, -updated_at), without a Python call per row.
+            rows.sort(key=operator.attrgetter("updated_at"), reverse=True)
+            rows.sort(key=operator.attrgetter("pinned"), reverse=True)
             self._rows = rows
         return builtins.list(self._rows)
 

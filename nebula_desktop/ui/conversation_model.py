@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import operator
 import time
 from typing import Any
 
@@ -29,6 +30,24 @@ _AnyIndex = QModelIndex | QPersistentModelIndex
 def sort_key(summary: ConversationSummary) -> tuple[bool, float, str]:
     """Display order: pinned first, newest first; the id makes ties stable."""
     return (not summary.pinned, -summary.updated_at, summary.id)
+
+
+def in_display_order(summaries: list[ConversationSummary]) -> list[ConversationSummary]:
+    """``summaries`` sorted by ``sort_key``, without calling it for every row.
+
+    Three stable sorts on C-level ``attrgetter`` keys (least significant first; ``reverse``
+    keeps ties in order) give the same order at a fraction of the cost: this runs for every
+    row of a 10,000-chat list at start-up.
+    """
+    rows = sorted(summaries, key=_BY_ID)
+    rows.sort(key=_BY_UPDATED, reverse=True)
+    rows.sort(key=_BY_PINNED, reverse=True)
+    return rows
+
+
+_BY_ID = operator.attrgetter("id")
+_BY_UPDATED = operator.attrgetter("updated_at")
+_BY_PINNED = operator.attrgetter("pinned")
 
 
 class ConversationListModel(QAbstractListModel):
@@ -99,7 +118,7 @@ class ConversationListModel(QAbstractListModel):
     def set_summaries(self, summaries: list[ConversationSummary]) -> None:
         """Replace every row (a reload or a new search result)."""
         self.beginResetModel()
-        self._rows = sorted(summaries, key=sort_key)
+        self._rows = in_display_order(summaries)
         self.endResetModel()
 
     def summaries(self) -> list[ConversationSummary]:

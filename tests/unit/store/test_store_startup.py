@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from nebula_desktop.store import ConversationStore, Message
-from nebula_desktop.store.index import COLUMNS
+from nebula_desktop.store.index import COLUMNS, index_row
 
 
 def _make(root: Path, *titles: str) -> list[str]:
@@ -138,7 +138,7 @@ def test_a_damaged_index_row_is_reread_from_its_file(root: Path) -> None:
     (conv_id,) = _make(root, "right")
     index = root / "index.json"
     data = json.loads(index.read_text())
-    data["rows"][conv_id][COLUMNS.index("message_count")] = "many"  # wrong type: not trusted
+    index_row(data, conv_id)[COLUMNS.index("message_count")] = "many"  # wrong type: not trusted
     index.write_text(json.dumps(data))
     s = ConversationStore(root)
     (row,) = s.list()

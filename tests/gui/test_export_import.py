@@ -209,3 +209,22 @@ def test_exports_from_a_window_holding_a_key_never_contain_it(
         text = target.read_text(encoding="utf-8")
         assert "I never see it." in text
         assert TEST_KEY not in text
+
+
+def test_conflict_copy_already_there_at_start_shows_the_bar_after_loading(
+    qtbot: Any, make_window: Any, data_dir: Path
+) -> None:
+    from nebula_desktop.store import ConversationStore
+
+    with ConversationStore(data_dir) as store:
+        conv = store.create(title="Synced")
+        conv.messages.append(Message("user", "question"))
+        store.save(conv)
+        other = Conversation.from_dict(conv.to_dict())
+    other.messages.append(Message("assistant", "answer written on the other machine"))
+    copy = data_dir / "conversations" / f"{conv.id}.sync-conflict-20261127-101500-ABCDEFG.json"
+    copy.write_text(json.dumps(other.to_dict()), encoding="utf-8")
+    window = make_window()
+    qtbot.waitUntil(lambda: window.data.conflict_bar.isVisible(), timeout=5000)
+    assert "1 conflicting cop" in window.data.conflict_bar.label.text()
+    assert [s.title for s in window.store.list()] == ["Synced"]

@@ -134,6 +134,14 @@ home=$(fresh_home smoke)
 QT_QPA_PLATFORM=offscreen run_app "$home" 60 --smoke-test >"$WORK/smoke.log" 2>&1 \
   || { cat "$WORK/smoke.log" >&2; die "nebula-desktop --smoke-test failed"; }
 
+# The languages really ship: our catalogues and Qt's own for the standard buttons.
+for qm in nebula_desktop/resources/translations/nebula_desktop_zh_CN.qm \
+          nebula_desktop/resources/translations/nebula_desktop_en.qm \
+          PySide6/Qt/translations/qtbase_zh_CN.qm; do
+  [ -s "/opt/nebula-desktop/_internal/$qm" ] || die "the installed app lacks $qm (Chinese would not work)"
+done
+log "translations installed (zh_CN, en)"
+
 # --- 4. a real window under Xvfb ------------------------------------------------------------------
 # -displayfd: Xvfb picks a free display itself and writes its number once it accepts clients.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" 2>"$WORK/xvfb.log" &

@@ -98,7 +98,7 @@ def main(data: Path, config: Path) -> None:
             Message(
                 role="assistant",
                 content=ANSWER,
-                reasoning="The user wants a compact cache: a dict of (value, timestamp) and a lock.",
+                reasoning="A compact cache: a dict of (value, timestamp) and a lock.",
                 reasoning_seconds=3.2,
                 model=profile.default_model,
                 usage={"prompt_tokens": 31, "completion_tokens": 214, "total_tokens": 245},

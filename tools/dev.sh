@@ -67,7 +67,7 @@ case "$cmd" in
     ensure_venv test
     export PATH="$VENV/bin:$PATH"
     log "ruff"
-    ruff check nebula_desktop tests benchmarks build_scripts || die "ruff found problems"
+    ruff check nebula_desktop tests benchmarks build_scripts tools || die "ruff found problems"
     log "mypy --strict on the core"
     # Strict on the Qt-free core (the list of modules is in pyproject.toml).
     mypy nebula_desktop/api nebula_desktop/store nebula_desktop/render nebula_desktop/exchange \

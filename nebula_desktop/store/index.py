@@ -146,9 +146,29 @@ def _entries_at_c_speed(rows: list[Any]) -> dict[str, IndexEntry] | None:
     for column, types in zip(columns, _COLUMN_TYPES, strict=True):
         if not set(map(type, column)) <= types:
             return None
+    return entries_from_columns(columns)
+
+
+def entries_from_columns(
+    columns: list[tuple[Any, ...]] | tuple[tuple[Any, ...], ...],
+) -> dict[str, IndexEntry]:
+    """Entries from the index's columns (one tuple per name in :data:`COLUMNS`), at C speed.
+
+    The values must already have the right types (checked, or from :func:`entries_to_columns`).
+    """
     summaries = map(_new_summary, zip(*columns[:8], strict=True))
     entries = map(_new_entry, zip(summaries, columns[8], columns[9], columns[10], strict=True))
     return dict(zip(columns[0], entries, strict=True))
+
+
+def entries_to_columns(entries: dict[str, IndexEntry]) -> tuple[tuple[Any, ...], ...]:
+    """The reverse of :func:`entries_from_columns`: plain tuples (e.g. for ``marshal``)."""
+    if not entries:
+        return ((),) * len(COLUMNS)
+    values = entries.values()
+    summary_columns = tuple(zip(*(entry.summary for entry in values), strict=True))
+    _, mtimes, sizes, newer = zip(*values, strict=True)
+    return (*summary_columns, mtimes, sizes, newer)
 
 
 def index_row(data: dict[str, Any], conv_id: str) -> list[Any]:

@@ -22,6 +22,7 @@ from nebula_desktop.store.index import IndexEntry, read_index, scan_folder, writ
 from nebula_desktop.store.loader import Loader, dump
 from nebula_desktop.store.lock import FolderLock
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
+from nebula_desktop.store.prescan import Changes, Prescan
 from nebula_desktop.store.search import SearchCache
 
 __all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
@@ -46,13 +47,17 @@ class ConversationStore:
     plus one fsync.
     """
 
-    def __init__(self, root: Path | str, *, verify_later: bool = False) -> None:
+    def __init__(
+        self, root: Path | str, *, verify_later: bool = False, prescan: Prescan | None = None
+    ) -> None:
         """Open (and lock) the data folder ``root``.
 
         With ``verify_later`` a start with a readable index trusts it at once; checking every
-        file against it (a ``stat`` each: ~50 ms at 10,000 chats) waits until the caller, its
+        file against it (a ``stat`` each: ~40 ms at 10,000 chats) waits until the caller, its
         window up, calls :meth:`verify`. (A background thread for the stats was tried: it
-        fought the GUI thread for the GIL and made the start slower, not faster.)
+        fought the GUI thread for the GIL and made the start slower, not faster.) A
+        ``prescan`` (see ``store/prescan.py``) started earlier in another process supplies
+        that check instead, if the folder did not change since it looked.
         """
         self.root = Path(root)
         self.conversations_dir = self.root / "conversations"
@@ -94,6 +99,7 @@ class ConversationStore:
         self._entries: dict[str, IndexEntry] = {}
         self._change_count = 0  # bumped by every change of the entries (verify() reports it)
         self._verify_pending = False
+        self._prescan = prescan
         try:
             self._open(verify_later)
         except BaseException:
@@ -104,7 +110,11 @@ class ConversationStore:
     def _open(self, verify_later: bool) -> None:
         housekeeping.remove_stale_temp_files(self.root, self.conversations_dir, self.backups_dir)
         housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
-        self._entries = read_index(self.index_path)
+        entries = self._prescan.index() if self._prescan is not None else None
+        if entries is None:  # no helper, or no answer from it: read the file here
+            self._prescan = None
+            entries = read_index(self.index_path)
+        self._entries = entries
         self._index_dirty = not self._entries
         if verify_later and self._entries:
             # Trusted until verify(); a list()/search() more than FULL_SCAN_SECONDS from now
@@ -185,12 +195,16 @@ class ConversationStore:
         return conv
 
     def list(self) -> builtins.list[ConversationSummary]:
-        """Rows for the conversation list: pinned first, then most recently updated first."""
+        """Rows for the conversation list: pinned first, then most recently updated first
+        (ties by id), exactly the list model's display order."""
         self._refresh()
         if self._rows is None:
             rows = [entry.summary for entry in self._entries.values()]
-            # Two stable sorts on C-level keys (``reverse`` keeps ties in order): the same
-            # order as the key (not pinned, -updated_at), without a Python call per row.
+            # Three stable sorts on C-level keys, least significant first (``reverse`` keeps
+            # ties in order): the order of the key (not pinned, -updated_at, id) that the
+            # list model uses, so it can take these rows as they are, without a Python call
+            # per row.
+            rows.sort(key=operator.attrgetter("id"))
             rows.sort(key=operator.attrgetter("updated_at"), reverse=True)
             rows.sort(key=operator.attrgetter("pinned"), reverse=True)
             self._rows = rows
@@ -293,6 +307,9 @@ class ConversationStore:
 
     def close(self) -> None:
         """Write the index and release the folder lock; safe to call twice."""
+        if self._prescan is not None:
+            self._prescan.cancel()
+            self._prescan = None
         if self._lock is None:
             return
         self.flush_index()
@@ -352,7 +369,41 @@ class ConversationStore:
         if not full and recent and dir_mtime == self._dir_mtime_seen:
             return  # nobody else added, removed or renamed anything
         self._verify_pending = False  # this is the check verify() would have made
-        self._apply_scan(scan_folder(self.conversations_dir, self._valid_names), dir_mtime)
+        changes = self._take_prescan(dir_mtime)
+        if changes is not None:
+            self._apply_changes(changes, dir_mtime)
+        else:
+            self._apply_scan(scan_folder(self.conversations_dir, self._valid_names), dir_mtime)
+
+    def _take_prescan(self, dir_mtime: int) -> Changes | None:
+        """The prescan's check of the files, if there is one and the folder is as it saw it."""
+        prescan, self._prescan = self._prescan, None
+        if prescan is None:
+            return None
+        changes = prescan.changes()
+        if changes is None or dir_mtime == -1 or changes.dir_mtime != dir_mtime:
+            return None
+        return changes
+
+    def _apply_changes(self, changes: Changes, dir_mtime: int) -> None:
+        """Like :meth:`_apply_scan`, from the prescan's differences instead of a listing."""
+        for conv_id in changes.removed:
+            if self._entries.pop(conv_id, None) is not None:
+                self._search.forget(conv_id)
+                self._changed()
+        for conv_id, ident in changes.changed.items():
+            entry = self._entries.get(conv_id)
+            if entry is not None and (entry.mtime_ns, entry.size) == ident:
+                continue  # recorded since (e.g. the chat opened at start)
+            try:
+                conv = self._read(conv_id)
+            except LoadError:
+                continue
+            self._record(conv)
+        # Every id left has a file whose name the helper validated (scan_folder).
+        self._valid_names.update(self._entries)
+        self._dir_mtime_seen = dir_mtime
+        self._full_scan_at = time.monotonic()
 
     def _apply_scan(self, on_disk: dict[str, tuple[int, int]], dir_mtime: int) -> None:
         """Make the entries match ``on_disk`` (id → (mtime_ns, size)), re-reading changed files."""

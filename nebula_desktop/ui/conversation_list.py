@@ -129,7 +129,8 @@ class ConversationList(QWidget):
         current = self.current_id()
         self._quiet += 1
         try:
-            self.model.set_summaries(self._rows_for(self.search_edit.text()))
+            # store.list() is in display order already, and so is a search's subset of it.
+            self.model.set_summaries(self._rows_for(self.search_edit.text()), sorted_rows=True)
             if current is not None:
                 self._set_current(current)
         finally:
@@ -224,8 +225,10 @@ class ConversationList(QWidget):
         self.undo_bar.show_deleted([t for _id, t in self._deleted])
         self._update_empty_hint()
         # The user lands on the neighbour, as in any list they delete from.
-        if self.model.rowCount() > 0:
-            neighbour = self.model.index(min(max(row, 0), self.model.rowCount() - 1), 0)
+        if self.model.total() > 0:
+            neighbour_row = min(max(row, 0), self.model.total() - 1)
+            self.model.ensure_shown(neighbour_row)
+            neighbour = self.model.index(neighbour_row, 0)
             self._quiet += 1
             try:
                 self.view.setCurrentIndex(neighbour)
@@ -266,7 +269,7 @@ class ConversationList(QWidget):
 
     def _set_current(self, conv_id: str) -> None:
         row = self.model.row_of(conv_id)
-        if row < 0:
+        if not self.model.ensure_shown(row):  # it may be far down, past the rows Qt knows
             return
         index = self.model.index(row, 0)
         self.view.selectionModel().setCurrentIndex(
@@ -280,7 +283,7 @@ class ConversationList(QWidget):
 
     def _update_empty_hint(self) -> None:
         query = self.search_edit.text().strip()
-        if self.model.rowCount() > 0:
+        if self.model.total() > 0:
             self.view.show_empty_hint("")
         elif query:
             self.view.show_empty_hint(self.tr("No chats match “{query}”").format(query=query))
@@ -299,7 +302,7 @@ class ConversationList(QWidget):
 
     def _on_search_edit_return_pressed(self) -> None:
         self._apply_filter()
-        if self.model.rowCount() > 0:
+        if self.model.total() > 0:
             self.view.setFocus()
             self.view.setCurrentIndex(self.model.index(0, 0))
 
@@ -314,7 +317,7 @@ class ConversationList(QWidget):
             return True
         if event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
-        if event.key() == Qt.Key.Key_Down and self.model.rowCount() > 0:
+        if event.key() == Qt.Key.Key_Down and self.model.total() > 0:
             self._apply_filter()
             self.view.setFocus()
             if not self.view.currentIndex().isValid():

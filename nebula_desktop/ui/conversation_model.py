@@ -4,6 +4,13 @@ A ``QAbstractListModel`` over ``list[ConversationSummary]`` kept in display orde
 then most recently updated first. It never touches the store; the list widget feeds it
 (``set_summaries``, ``upsert``, ``remove``) and persists edits it reports
 (``title_edited(conv_id, title)`` after an inline rename).
+
+It holds every row but shows Qt only the first ``PAGE`` (Qt's fetch-more pattern): a view lays
+out every row its model reports, and 10,000 chats cost a Python ``rowCount`` call per row at
+start-up. The view asks for the next page (``canFetchMore``/``fetchMore``) when its last row
+comes into sight; code that must hand Qt a row further down calls ``ensure_shown(row)`` first.
+The other methods (``row_of``, ``summary_at``, ``summaries``, ``total``, ``upsert``,
+``remove``) work on all rows, shown or not.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ UpdatedRole = Qt.ItemDataRole.UserRole + 4
 PinnedRole = Qt.ItemDataRole.UserRole + 5
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
+
+PAGE = 200  # rows shown at first and added per fetchMore: a few screens of chats
 
 
 def sort_key(summary: ConversationSummary) -> tuple[bool, float, str]:
@@ -54,17 +63,26 @@ class ConversationListModel(QAbstractListModel):
 
     title_edited = Signal(str, str)  # conv_id, new title (from the inline editor)
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, page_size: int = PAGE) -> None:
         super().__init__(parent)
-        self._rows: list[ConversationSummary] = []
+        self._rows: list[ConversationSummary] = []  # all of them, in display order
+        self._shown = 0  # Qt knows rows [0, _shown); the rest wait for fetchMore
+        self._page = max(1, page_size)
 
     # -- Qt model interface -----------------------------------------------------------------
 
     def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._shown
+
+    def canFetchMore(self, parent: _AnyIndex) -> bool:
+        return not parent.isValid() and self._shown < len(self._rows)
+
+    def fetchMore(self, parent: _AnyIndex) -> None:
+        if not parent.isValid():
+            self._show_up_to(self._shown + self._page)
 
     def data(self, index: _AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         s = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -105,7 +123,7 @@ class ConversationListModel(QAbstractListModel):
             return False
         title = " ".join(str(value).split())  # one line, no stray spaces
         row = index.row()
-        if not title or not 0 <= row < len(self._rows) or title == self._rows[row].title:
+        if not title or not 0 <= row < self._shown or title == self._rows[row].title:
             return False
         self._rows[row] = self._rows[row]._replace(title=title)
         self.dataChanged.emit(index, index)
@@ -114,35 +132,85 @@ class ConversationListModel(QAbstractListModel):
 
     # -- feeding ----------------------------------------------------------------------------
 
-    def set_summaries(self, summaries: list[ConversationSummary]) -> None:
-        """Replace every row (a reload or a new search result)."""
+    def set_summaries(
+        self, summaries: list[ConversationSummary], *, sorted_rows: bool = False
+    ) -> None:
+        """Replace every row (a reload or a new search result); the first page is shown.
+
+        ``sorted_rows=True`` says ``summaries`` are in display order already (as
+        ``ConversationStore.list()`` returns them, and any subset of it): no re-sort.
+        """
         self.beginResetModel()
-        self._rows = in_display_order(summaries)
+        self._rows = list(summaries) if sorted_rows else in_display_order(summaries)
+        self._shown = min(self._page, len(self._rows))
         self.endResetModel()
 
     def summaries(self) -> list[ConversationSummary]:
-        """The rows, in display order (a copy)."""
+        """All rows, shown or not, in display order (a copy)."""
         return list(self._rows)
+
+    def total(self) -> int:
+        """How many rows there are, shown or not (``rowCount`` counts the shown ones)."""
+        return len(self._rows)
+
+    def ensure_shown(self, row: int) -> bool:
+        """Show the pages up to and including ``row``, so it can be handed to Qt.
+
+        False when there is no such row (``row_of`` gave -1, say).
+        """
+        if not 0 <= row < len(self._rows):
+            return False
+        if row >= self._shown:
+            pages = (row - self._shown) // self._page + 1
+            self._show_up_to(self._shown + pages * self._page)
+        return True
+
+    def _show_up_to(self, count: int) -> None:
+        count = min(count, len(self._rows))
+        if count <= self._shown:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, count - 1)
+        self._shown = count
+        self.endInsertRows()
 
     def summary_at(self, row: int) -> ConversationSummary | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def row_of(self, conv_id: str) -> int:
-        """The row showing ``conv_id``, or -1."""
+        """The row of ``conv_id`` (shown or not), or -1."""
         for row, s in enumerate(self._rows):
             if s.id == conv_id:
                 return row
         return -1
 
     def upsert(self, summary: ConversationSummary) -> int:
-        """Insert or update one row, moving it to its place in the order; return its row."""
+        """Insert or update one row, moving it to its place in the order; return its row.
+
+        Qt hears only about shown rows: a change within the hidden tail is silent, a row that
+        comes from the tail into the shown part is inserted there, one that leaves it removed.
+        """
         old_row = self.row_of(summary.id)
         keys = [sort_key(s) for s in self._rows if s.id != summary.id]
         target = bisect.bisect_left(keys, sort_key(summary))
-        if old_row < 0:
-            self.beginInsertRows(QModelIndex(), target, target)
+        was_shown = 0 <= old_row < self._shown
+        # ``target`` counts the rows without this one: of those, ``shown - was_shown`` are
+        # shown. When all rows are shown, the new or moved one is too.
+        lands_shown = self._shown == len(self._rows) or target < self._shown - was_shown
+        if not was_shown or not lands_shown:
+            if old_row >= 0:
+                if was_shown:
+                    self.beginRemoveRows(QModelIndex(), old_row, old_row)
+                self._rows.pop(old_row)
+                if was_shown:
+                    self._shown -= 1
+                    self.endRemoveRows()
+            if lands_shown:
+                self.beginInsertRows(QModelIndex(), target, target)
             self._rows.insert(target, summary)
-            self.endInsertRows()
+            if lands_shown:
+                self._shown += 1
+                self.endInsertRows()
+            self._top_up()
             return target
         if target != old_row:
             # Qt's destination is counted before the move: moving down needs one extra.
@@ -158,11 +226,21 @@ class ConversationListModel(QAbstractListModel):
         return target
 
     def remove(self, conv_id: str) -> bool:
-        """Drop the row of ``conv_id``; False when it was not shown."""
+        """Drop the row of ``conv_id`` (shown or not); False when there was none."""
         row = self.row_of(conv_id)
         if row < 0:
             return False
+        if row >= self._shown:
+            del self._rows[row]  # in the hidden tail: Qt never knew it
+            return True
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
+        self._shown -= 1
         self.endRemoveRows()
+        self._top_up()
         return True
+
+    def _top_up(self) -> None:
+        # Rows that left the shown part must not leave it short (or empty) while more wait.
+        if self._shown < self._page:
+            self._show_up_to(self._page)

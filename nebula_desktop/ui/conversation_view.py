@@ -2,7 +2,9 @@
 
 Rows of one height (painted by ``ConversationDelegate``), several can be selected (for
 Export…), F2 or double-click renames inline, Del asks the panel to delete, and a hint is drawn
-over the empty list (the panel decides its text) so the panel keeps one background.
+over the empty list (the panel decides its text) so the panel keeps one background. The model
+shows its rows a page at a time (Qt's fetch-more): scrolling or keys past the last shown row
+fetch the next page; Select all (Ctrl+A) fetches them all first, so it means every chat.
 """
 
 from __future__ import annotations
@@ -54,6 +56,12 @@ class ConversationView(QListView):
         self.empty_label.setText(text)
         self.empty_label.setGeometry(self.viewport().rect())
         self.empty_label.show()
+
+    def selectAll(self) -> None:
+        model = self.model()
+        while model is not None and model.canFetchMore(self.rootIndex()):
+            model.fetchMore(self.rootIndex())
+        super().selectAll()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if (

@@ -190,8 +190,10 @@ class ConversationListModel(QAbstractListModel):
         comes from the tail into the shown part is inserted there, one that leaves it removed.
         """
         old_row = self.row_of(summary.id)
-        keys = [sort_key(s) for s in self._rows if s.id != summary.id]
-        target = bisect.bisect_left(keys, sort_key(summary))
+        # The other rows are in order: a binary search calls sort_key ~14 times at 10,000
+        # rows, where building every key took ~10 ms per saved chat.
+        others = self._rows if old_row < 0 else self._rows[:old_row] + self._rows[old_row + 1 :]
+        target = bisect.bisect_left(others, sort_key(summary), key=sort_key)
         was_shown = 0 <= old_row < self._shown
         # ``target`` counts the rows without this one: of those, ``shown - was_shown`` are
         # shown. When all rows are shown, the new or moved one is too.

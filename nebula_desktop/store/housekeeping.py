@@ -27,17 +27,28 @@ def unique_path(folder: Path, stem: str, suffix: str) -> Path:
     return candidate
 
 
-def remove_stale_temp_files(*folders: Path) -> None:
-    """Delete temp files of saves cut short by a crash.
+def remove_stale_temp_files(*folders: Path, found: list[str] | None = None) -> None:
+    """Delete temp files of saves cut short by a crash (those in ``found`` if given: a listing
+    of ``folders`` made earlier by :func:`find_stale_temp_files`).
 
-    Only safe while holding the folder lock: then no other process can be mid-save.
+    Only safe while holding the folder lock: then no other process can be mid-save. (A listing
+    made before the lock was taken is safe too: had another process been saving then, it would
+    still hold the lock and we could not have taken it.)
     """
+    for path in find_stale_temp_files(*folders) if found is None else found:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def find_stale_temp_files(*folders: Path) -> list[str]:
+    """The temp files of saves (``.<name>.tmp``) in ``folders``."""
+    found: list[str] = []
     for folder in folders:
         with contextlib.suppress(OSError), os.scandir(folder) as it:
             for item in it:
                 if item.name.startswith(".") and item.name.endswith(".tmp"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(item.path)
+                    found.append(item.path)
+    return found
 
 
 def purge_old_files(folder: Path, max_age_days: float) -> None:

@@ -108,12 +108,16 @@ class ConversationStore:
             raise
 
     def _open(self, verify_later: bool) -> None:
-        housekeeping.remove_stale_temp_files(self.root, self.conversations_dir, self.backups_dir)
-        housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
-        entries = self._prescan.index() if self._prescan is not None else None
-        if entries is None:  # no helper, or no answer from it: read the file here
+        answer = self._prescan.index() if self._prescan is not None else None
+        temp_folders = (self.root, self.conversations_dir, self.backups_dir)
+        if answer is None:  # no helper, or no answer from it: do its work here
             self._prescan = None
+            housekeeping.remove_stale_temp_files(*temp_folders)
             entries = read_index(self.index_path)
+        else:
+            entries, stale = answer
+            housekeeping.remove_stale_temp_files(*temp_folders, found=stale)
+        housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
         self._entries = entries
         self._index_dirty = not self._entries
         if verify_later and self._entries:

@@ -206,3 +206,28 @@ def test_the_app_starts_with_the_helper_and_finds_what_changed_while_closed(
     assert result.returncode == 0, result.stderr
     assert "ok: 2 conversation(s)" in result.stdout  # kept + added; gone and broken are not
     assert "notice:" in result.stdout and broken in result.stdout
+
+
+def test_leftovers_of_an_interrupted_save_are_cleaned_up_as_without_it(root: Path) -> None:
+    _make(root, "one")
+    leftovers = [root / "conversations" / ".half.json.tmp", root / "backups" / ".zip.tmp"]
+    for path in leftovers:
+        path.write_text("cut short")
+    s, _ = _open(root)
+    s.verify()
+    assert not any(path.exists() for path in leftovers)
+    assert [r.title for r in s.list()] == ["one"]
+    s.close()
+
+
+def test_rows_arrive_in_the_list_order(root: Path) -> None:
+    ids = _make(root, "a", "b", "c")
+    with ConversationStore(root) as s:
+        oldest = s.load(ids[0])
+        oldest.pinned = True
+        s.save(oldest)
+        expected = [r.id for r in s.list()]
+    assert expected[0] == ids[0]
+    s, _ = _open(root)
+    assert [r.id for r in s.list()] == expected
+    s.close()

@@ -20,8 +20,10 @@ removed or renamed since: every save of ours is a rename, so our own writes coun
 every other case (no answer in time, a failed helper, a changed folder) the store does the
 work itself as before: a bad prescan can cost time, never a chat.
 
-Only where ``os.fork`` exists (Linux, macOS), and only for a big index: for a few hundred
-chats the work costs less than the process.
+Only where ``os.fork`` exists (Linux, macOS), with at least two cores, and only for a big
+index: for a few hundred chats the work costs less than the process. The helper's CPU time
+is extra (it parses the index that this process then reads in its faster form), traded for
+~80 ms less wall time at 10,000 chats.
 """
 
 from __future__ import annotations
@@ -154,10 +156,18 @@ def wanted(data_dir: Path) -> bool:
         return False
     if switch == "1":
         return True
+    if _cores() < 2:
+        return False  # the helper would take turns with us on one core: no gain
     try:
         return os.stat(data_dir / "index.json").st_size >= MIN_INDEX_BYTES
     except OSError:
         return False  # no index: the store reads every file anyway
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))  # the cores this process may use
+    return os.cpu_count() or 1
 
 
 def start(data_dir: Path) -> Prescan | None:

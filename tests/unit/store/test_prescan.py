@@ -167,6 +167,10 @@ def test_it_runs_only_for_a_big_index_unless_forced(
     assert prescan.start(root) is None  # a few chats: not worth a process
     monkeypatch.setattr(prescan, "MIN_INDEX_BYTES", 1)
     assert prescan.wanted(root)
+    monkeypatch.setattr(prescan, "_cores", lambda: 1)
+    assert not prescan.wanted(root)  # one core: the helper would only take turns with us
+    monkeypatch.setattr(prescan, "_cores", lambda: 2)
+    assert prescan.wanted(root)
     monkeypatch.setenv(prescan.ENV_SWITCH, "0")
     assert not prescan.wanted(root)
     assert not prescan.wanted(root / "missing")

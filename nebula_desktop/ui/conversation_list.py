@@ -58,7 +58,8 @@ class ConversationList(QWidget):
         self._store = store
         self._quiet = 0  # >0 while rows change under code's control: no selection signal
         # Deleted while the Undo bar was up, oldest first: Undo brings back the newest.
-        self._deleted: list[tuple[str, str]] = []  # (conv_id, title)
+        # Each delete (one chat or a selection) as (conv_id, title) pairs, oldest first.
+        self._deleted: list[list[tuple[str, str]]] = []
 
         self.new_button = QPushButton(self.tr("New chat"))
         self.new_button.setAccessibleName(self.tr("New chat"))
@@ -200,33 +201,55 @@ class ConversationList(QWidget):
         self.summary_changed(conv_id)
 
     def delete_current(self) -> None:
-        """Move the current chat to the trash and offer Undo."""
+        """Move the selected chats to the trash (the current one if it is all), offer Undo."""
+        ids = self.selected_ids()
+        if len(ids) > 1:
+            self.delete_many(ids)
+            return
         conv_id = self.current_id()
         if conv_id is not None:
             self.delete(conv_id)
 
     def delete(self, conv_id: str) -> None:
         """Move ``conv_id`` to the trash, select its neighbour, show the Undo bar."""
-        row = self.model.row_of(conv_id)
-        title = self.model.summary_at(row).title if row >= 0 else ""  # type: ignore[union-attr]
-        try:
-            self._store.delete(conv_id)
-        except (StoreError, OSError) as exc:
-            self._show_error(str(exc))
+        self.delete_many([conv_id])
+
+    def delete_many(self, ids: list[str]) -> None:
+        """Move ``ids`` to the trash; one Undo brings them all back. When the open chat was
+        among them the user lands on the neighbour of the first one, as in any list."""
+        current = self.current_id()
+        rows = [row for row in map(self.model.row_of, ids) if row >= 0]
+        landing = min(rows) if rows else -1
+        batch: list[tuple[str, str]] = []
+        for conv_id in ids:
+            summary = self.model.summary_at(self.model.row_of(conv_id))
+            try:
+                self._store.delete(conv_id)
+            except (StoreError, OSError) as exc:
+                self._show_error(str(exc))
+                break  # the ones before stay deleted (and undoable), the rest stay
+            log.info("conversation %s moved to the trash", conv_id)
+            self.conversation_deleted.emit(conv_id)
+            self._quiet += 1
+            try:
+                self.model.remove(conv_id)
+            finally:
+                self._quiet -= 1
+            batch.append((conv_id, summary.title if summary is not None else ""))
+        if not batch:
             return
-        log.info("conversation %s moved to the trash", conv_id)
-        self.conversation_deleted.emit(conv_id)
-        self._quiet += 1
-        try:
-            self.model.remove(conv_id)
-        finally:
-            self._quiet -= 1
-        self._deleted.append((conv_id, title))
-        self.undo_bar.show_deleted([t for _id, t in self._deleted])
+        self._deleted.append(batch)
+        self.undo_bar.show_deleted(self._deleted_titles())
         self._update_empty_hint()
-        # The user lands on the neighbour, as in any list they delete from.
+        if current is not None and current not in {conv_id for conv_id, _ in batch}:
+            self._quiet += 1
+            try:
+                self._set_current(current)  # it stays open and selected
+            finally:
+                self._quiet -= 1
+            return
         if self.model.total() > 0:
-            neighbour_row = min(max(row, 0), self.model.total() - 1)
+            neighbour_row = min(max(landing, 0), self.model.total() - 1)
             self.model.ensure_shown(neighbour_row)
             neighbour = self.model.index(neighbour_row, 0)
             self._quiet += 1
@@ -237,25 +260,34 @@ class ConversationList(QWidget):
             self.conversation_selected.emit(str(neighbour.data(IdRole)))
 
     def undo_delete(self) -> None:
-        """Bring back the chat deleted last and select it."""
+        """Bring back the chats deleted last (one delete: one chat or a whole selection)."""
         if not self._deleted:
             return
-        conv_id, _title = self._deleted.pop()
-        try:
-            self._store.restore(conv_id)
-        except (StoreError, OSError) as exc:
-            self._deleted.clear()
-            self._show_error(str(exc))
+        batch = self._deleted.pop()
+        restored: list[str] = []
+        for conv_id, _title in batch:
+            try:
+                self._store.restore(conv_id)
+            except (StoreError, OSError) as exc:
+                self._deleted.clear()
+                self._show_error(str(exc))
+                break
+            log.info("conversation %s restored", conv_id)
+            restored.append(conv_id)
+        if not restored:
             return
-        log.info("conversation %s restored", conv_id)
         if self._deleted:  # the earlier ones can still come back
-            self.undo_bar.show_deleted([t for _id, t in self._deleted])
-        else:
+            self.undo_bar.show_deleted(self._deleted_titles())
+        elif len(restored) == len(batch):
             self.undo_bar.dismiss()
         self.reload()
-        self.select(conv_id)
-        self.conversation_restored.emit(conv_id)
-        self.conversation_selected.emit(conv_id)
+        self.select(restored[0])
+        for conv_id in restored:
+            self.conversation_restored.emit(conv_id)
+        self.conversation_selected.emit(restored[0])
+
+    def _deleted_titles(self) -> list[str]:
+        return [title for batch in self._deleted for _id, title in batch]
 
     # -- internals --------------------------------------------------------------------------
 

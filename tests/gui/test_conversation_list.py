@@ -415,3 +415,65 @@ def test_any_sequence_of_updates_keeps_the_display_order(qapp: QApplication) -> 
         assert rows == sorted(expected.values(), key=sort_key)
 
     check()
+
+
+def _ctrl_click(qtbot, panel: ConversationList, conv_id: str) -> None:
+    rect = panel.view.visualRect(panel.model.index(panel.model.row_of(conv_id), 0))
+    qtbot.mouseClick(
+        panel.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        rect.center(),
+    )
+
+
+def test_del_deletes_every_selected_chat_and_one_undo_brings_them_all_back(
+    qtbot, panel: ConversationList, store, chats
+) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.select(chats["new"])
+    _ctrl_click(qtbot, panel, chats["old"])
+    assert set(panel.selected_ids()) == {chats["new"], chats["old"]}
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert _titles(panel) == ["Pinned notes", "Trip to Kyoto"]
+    assert "2 chats deleted" in panel.undo_label.text()
+    assert len(store.list()) == 2
+    assert panel.current_id() == chats["mid"]  # the neighbour of the first one deleted
+
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert _titles(panel) == ["Pinned notes", "Rust lifetimes", "Trip to Kyoto", "Old recipe"]
+    assert len(store.list()) == 4
+    assert store.load(chats["old"]).messages[0].content == "how long to boil an egg"
+    assert not panel.undo_bar.isVisible()
+
+
+def test_deleting_a_selection_without_the_open_chat_keeps_it_open(
+    qtbot, panel: ConversationList, chats
+) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.select(chats["mid"])
+    _ctrl_click(qtbot, panel, chats["old"])
+    _ctrl_click(qtbot, panel, chats["pinned"])
+    _ctrl_click(qtbot, panel, chats["mid"])  # unselects the open chat, which stays current
+    assert set(panel.selected_ids()) == {chats["old"], chats["pinned"]}
+    panel.delete_current()
+    assert _titles(panel) == ["Rust lifetimes", "Trip to Kyoto"]
+    assert panel.current_id() == chats["mid"]
+
+
+def test_the_context_menu_deletes_the_whole_selection(
+    qtbot, panel: ConversationList, store, chats
+) -> None:
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.select(chats["new"])
+    _ctrl_click(qtbot, panel, chats["mid"])
+    menu = panel.context_menu(panel.model.index(panel.model.row_of(chats["mid"]), 0))
+    delete = next(a for a in menu.actions() if a.text() == "Delete")
+    delete.trigger()
+    assert _titles(panel) == ["Pinned notes", "Old recipe"]
+    panel.undo_delete()
+    assert len(store.list()) == 4

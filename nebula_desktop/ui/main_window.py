@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop import APP_NAME
+from nebula_desktop.store.store import INDEX_FLUSH_SECONDS
 from nebula_desktop.ui.actions import (
     ShortcutsDialog,
     confirm_open_link,
@@ -167,7 +168,16 @@ class MainWindow(QMainWindow):
         self.usage_label.setAccessibleName(self.tr("Usage of this chat"))
         self.statusBar().addPermanentWidget(self.usage_label)
         self.view.itemDelegate().answer_cost = self._answer_cost  # type: ignore[attr-defined]
+        # The store's index (a cache of the list rows) is written while nothing streams.
+        self._index_timer = QTimer(self)
+        self._index_timer.setInterval(int(INDEX_FLUSH_SECONDS * 1000))
+        self._index_timer.timeout.connect(self._flush_index_when_idle)
+        self._index_timer.start()
         self.restore_window_state()
+
+    def _flush_index_when_idle(self) -> None:
+        if not self.controller.is_busy():
+            self.store.flush_index()
 
     # -- start-up ----------------------------------------------------------------------------
     def restore_window_state(self) -> None:

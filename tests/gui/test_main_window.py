@@ -315,3 +315,22 @@ def test_unusable_keyring_is_explained_on_the_answer(
         assert not [r for r in server.requests if r.path == CHAT_PATH]
     finally:
         keyring.set_keyring(previous)
+
+
+def test_the_list_index_is_written_while_idle_not_while_streaming(
+    qtbot: Any, make_window: Any, server: LoopbackServer, data_dir: Any
+) -> None:
+    from nebula_desktop.store.index import read_index
+
+    server.queue(sse_reply(["one"]))
+    window = make_window()
+    send_and_wait(qtbot, window, "hello")
+    conv_id = window.controller.conv.id
+    index = data_dir / "index.json"
+    assert conv_id not in read_index(index)  # saving alone does not write it
+    window.controller.is_busy = lambda: True  # an answer is streaming
+    window._index_timer.timeout.emit()
+    assert conv_id not in read_index(index)
+    window.controller.is_busy = lambda: False
+    window._index_timer.timeout.emit()
+    assert read_index(index)[conv_id].summary.message_count == 2

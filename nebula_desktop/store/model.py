@@ -38,6 +38,19 @@ def validate_id(conv_id: object) -> str:
     return conv_id
 
 
+def _json_copy(value: Any) -> Any:
+    """A copy of a JSON-like value sharing no dict or list with it (strings are immutable).
+
+    ``to_dict`` results never alias a message's own containers, so a dict kept from an earlier
+    ``to_dict`` still shows the message as it was then (``loader.dump`` relies on it).
+    """
+    if type(value) is dict:
+        return {key: _json_copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_json_copy(item) for item in value]
+    return value
+
+
 def _str(d: dict[str, Any], key: str, default: str | None = None) -> str:
     value = d.get(key, default)
     if not isinstance(value, str):
@@ -112,9 +125,9 @@ class Message:
         """The JSON shape of this message (branch and attachment keys only when used)."""
         d = self._base_dict()
         if self.attachments:
-            d["attachments"] = [dict(a) for a in self.attachments]
+            d["attachments"] = [_json_copy(a) for a in self.attachments]
         if self.tool_calls:
-            d["tool_calls"] = [dict(t) for t in self.tool_calls]
+            d["tool_calls"] = [_json_copy(t) for t in self.tool_calls]
         if self.alternatives:
             d["alternatives"] = [[m.to_dict() for m in tail] for tail in self.alternatives]
             d["branch_index"] = self.branch_index
@@ -128,7 +141,7 @@ class Message:
             "reasoning": self.reasoning,
             "created_at": self.created_at,
             "model": self.model,
-            "usage": self.usage,
+            "usage": _json_copy(self.usage),
             "finish_reason": self.finish_reason,
             "complete": self.complete,
             "error": self.error,

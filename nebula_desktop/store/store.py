@@ -19,7 +19,7 @@ from nebula_desktop import atomicfile
 from nebula_desktop.store import housekeeping
 from nebula_desktop.store.errors import LoadError, StoreError, StoreLockedError
 from nebula_desktop.store.index import IndexEntry, read_index, scan_folder, write_index
-from nebula_desktop.store.loader import Loader, dump
+from nebula_desktop.store.loader import Loader, MessageTexts, dump_bytes
 from nebula_desktop.store.lock import FolderLock
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
 from nebula_desktop.store.prescan import Changes, Prescan
@@ -100,6 +100,8 @@ class ConversationStore:
         self._change_count = 0  # bumped by every change of the entries (verify() reports it)
         self._verify_pending = False
         self._prescan = prescan
+        self._texts_of: str | None = None  # see _message_texts
+        self._texts: MessageTexts = {}
         try:
             self._open(verify_later)
         except BaseException:
@@ -177,7 +179,7 @@ class ConversationStore:
         path = self._loader.path(conv_id)
         was_current = self._folder_unchanged()
         try:
-            atomicfile.write_text(path, dump(conv))
+            atomicfile.write_bytes(path, dump_bytes(conv, self._message_texts(conv_id)))
         except atomicfile.SaveError:
             conv.updated_at = previous_updated
             raise
@@ -188,6 +190,14 @@ class ConversationStore:
         # The index is not written here: at 10,000 chats that is ~45 ms, which would stall a
         # streaming answer's 3-second saves. ``flush_index`` runs at close and when the app is
         # idle; after a crash the next start just re-reads the files changed since.
+
+    def _message_texts(self, conv_id: str) -> MessageTexts:
+        """The JSON of each message from the last save, for the conversation saved last only
+        (the one an answer streams into: its saves then encode one message)."""
+        if self._texts_of != conv_id:
+            self._texts_of = conv_id
+            self._texts = {}
+        return self._texts
 
     def load(self, conv_id: str) -> Conversation:
         """The conversation ``conv_id`` (the same object on every call until it is deleted)."""

@@ -84,5 +84,10 @@ def write_bytes(path: Path | str, data: bytes, *, mode: int = 0o600) -> None:
 
 
 def write_text(path: Path | str, text: str, *, mode: int = 0o600) -> None:
-    """Atomically write UTF-8 text (see :func:`write_bytes`)."""
-    write_bytes(path, text.encode("utf-8"), mode=mode)
+    """Atomically write UTF-8 text (see :func:`write_bytes`).
+
+    A lone surrogate (half of a broken emoji from a model) cannot be UTF-8; it is written as
+    ``\\udXXX`` — in our JSON files that is the JSON escape, which reads back as itself — so
+    a save never fails on text the user did not write.
+    """
+    write_bytes(path, text.encode("utf-8", "backslashreplace"), mode=mode)

@@ -10,6 +10,7 @@ Text is kept in lists and joined once: appending must not cost more as the answe
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,8 @@ DeltaCallback = Callable[[str, str], None]
 
 _OPEN = "<think>"
 _CLOSE = "</think>"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Where the content stream stands with respect to a leading <think> block.
 _START = 0  # nothing decisive yet (only whitespace, or a prefix of "<think>")
@@ -40,6 +43,9 @@ class Accumulator:
         self._tool_args: dict[int, list[str]] = {}
         self._state = _START
         self._pending = ""
+        # A high surrogate that ended the last piece of "content"/"reasoning": some servers
+        # split an emoji's UTF-16 pair across two events, so it waits for its other half.
+        self._half: dict[str, str] = {}
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] | None = None
         self.model: str | None = None
@@ -71,10 +77,14 @@ class Accumulator:
             if not reasoning:
                 reasoning = delta.get("reasoning")
             if reasoning and isinstance(reasoning, str):
-                self._emit_reasoning(reasoning)
+                reasoning = self._pair_up("reasoning", reasoning)
+                if reasoning:
+                    self._emit_reasoning(reasoning)
             content = delta.get("content")
             if content and isinstance(content, list):
                 content = _text_of_parts(content)
+            if content and isinstance(content, str):
+                content = self._pair_up("content", content)
             if content and isinstance(content, str):
                 if self._state == _CONTENT:
                     self._emit_content(content)
@@ -88,7 +98,15 @@ class Accumulator:
             self.finish_reason = finish
 
     def finish(self) -> None:
-        """Flush text held back while deciding about a ``<think>`` tag."""
+        """Flush text held back while deciding about a ``<think>`` tag (or half an emoji)."""
+        halves, self._half = self._half, {}
+        if halves.get("reasoning"):
+            self._emit_reasoning(halves["reasoning"])
+        if halves.get("content"):
+            if self._state == _CONTENT:
+                self._emit_content(halves["content"])
+            else:
+                self._add_tagged(halves["content"])
         pending, self._pending = self._pending, ""
         if not pending:
             return
@@ -129,6 +147,20 @@ class Accumulator:
         return "".join(self._content)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _pair_up(self, kind: str, text: str) -> str:
+        """``text`` with a surrogate pair split across events joined into its character; a
+        trailing high surrogate waits for the next piece of the same kind."""
+        held = self._half.pop(kind, "")
+        if held:
+            text = held + text
+        if not _SURROGATE.search(text):
+            return text
+        if "\ud800" <= text[-1] <= "\udbff":
+            self._half[kind] = text[-1]
+            text = text[:-1]
+        # UTF-16 round trip: an adjacent high+low pair becomes one character, a lone half stays.
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
     def _emit_content(self, text: str) -> None:
         self.received = True

@@ -109,7 +109,8 @@ class ChatClient:
         if stream:
             body["stream_options"] = {"include_usage": True}
         body.update(extra_body)
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # A lone surrogate in an earlier answer goes out as the JSON escape it came in as.
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8", "backslashreplace")
         url = self.base_url + "/chat/completions"
         accept = "text/event-stream" if stream else "application/json"
 

@@ -235,3 +235,34 @@ def test_error_after_the_answer_finished_does_not_fail_it(server, client) -> Non
     server.queue(Reply(200, SSE, [body]))
     r = client.chat("m", USER)
     assert r.content == "All done." and r.complete
+
+
+def test_an_emoji_split_across_two_events_arrives_whole(server, client) -> None:
+    # Some servers cut a UTF-16 surrogate pair between events ("\ud83d" then "\ude00").
+    def raw(content: str) -> bytes:  # JSON-escaped like those servers send it
+        return (
+            b'data: {"choices":[{"index":0,"delta":{"content":"' + content.encode() + b'"}}]}\n\n'
+        )
+
+    body = (
+        raw("smile \\ud83d")
+        + raw("\\ude00 and half \\ud83d")
+        + event({}, "stop")
+        + b"data: [DONE]\n\n"
+    )
+    server.queue(Reply(200, SSE, [body]))
+    deltas: list[str] = []
+    r = client.chat("m", USER, on_delta=lambda _k, t: deltas.append(t))
+    assert r.content == "smile 😀 and half \ud83d"  # a half with no partner stays as it came
+    assert "".join(deltas) == r.content
+
+
+def test_a_broken_emoji_in_an_earlier_answer_can_be_sent_again(server, client) -> None:
+    server.queue(sse_reply(["fine"]))
+    history = [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "half \ud83d emoji"},
+        {"role": "user", "content": "again"},
+    ]
+    assert client.chat("m", history).content == "fine"  # used to fail encoding the request
+    assert server.requests[0].json["messages"] == history

@@ -235,3 +235,20 @@ def test_rows_arrive_in_the_list_order(root: Path) -> None:
     s, _ = _open(root)
     assert [r.id for r in s.list()] == expected
     s.close()
+
+
+def test_without_in_memory_files_a_temporary_file_carries_the_answers(
+    root: Path, monkeypatch: pytest.MonkeyPatch, scans: list[Path]
+) -> None:
+    _make(root, "one", "two")
+    scans.clear()
+
+    def unsupported(*_args: object) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", unsupported, raising=False)
+    s, _ = _open(root)
+    s.verify()
+    assert sorted(r.title for r in s.list()) == ["one", "two"]
+    assert scans == []  # the helper's answer was used
+    s.close()

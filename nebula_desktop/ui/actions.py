@@ -25,6 +25,8 @@ from nebula_desktop import APP_NAME
 SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "New chat")),
     ("Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Search chats")),
+    ("Ctrl+PgDown, Ctrl+Tab", QT_TRANSLATE_NOOP("Shortcuts", "Open the next chat in the list")),
+    ("Ctrl+PgUp, Ctrl+Shift+Tab", QT_TRANSLATE_NOOP("Shortcuts", "Open the previous chat")),
     ("Enter", QT_TRANSLATE_NOOP("Shortcuts", "Send the message")),
     ("Shift+Enter", QT_TRANSLATE_NOOP("Shortcuts", "New line in the message")),
     ("Esc", QT_TRANSLATE_NOOP("Shortcuts", "Stop the answer (or cancel editing)")),
@@ -47,6 +49,8 @@ class Handlers:
 
     new_chat: Callable[[], None]
     search: Callable[[], None]
+    next_chat: Callable[[], None]
+    previous_chat: Callable[[], None]
     stop: Callable[[], None]
     regenerate: Callable[[], None]
     continue_last: Callable[[], None]
@@ -90,6 +94,15 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QActio
         "new": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&New chat")), "Ctrl+N", h.new_chat),
         "search": _action(
             window, tr(QT_TRANSLATE_NOOP("Actions", "&Search chats")), "Ctrl+F", h.search
+        ),
+        "next_chat": _action(
+            window, tr(QT_TRANSLATE_NOOP("Actions", "Ne&xt chat")), "Ctrl+PgDown", h.next_chat
+        ),
+        "previous_chat": _action(
+            window,
+            tr(QT_TRANSLATE_NOOP("Actions", "Pre&vious chat")),
+            "Ctrl+PgUp",
+            h.previous_chat,
         ),
         "rename": _action(
             window, tr(QT_TRANSLATE_NOOP("Actions", "&Rename chat")) + "\tF2", None, h.rename
@@ -142,9 +155,12 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QActio
     # F2 and Del are handled by the conversation list itself: as window shortcuts they would
     # also fire while typing in the composer. The menu only shows them.
     acts["stop"].setEnabled(False)
+    # Browsers' second pair too (the menu shows the first).
+    acts["next_chat"].setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
+    acts["previous_chat"].setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
     bar = window.menuBar()
     file_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&File")))
-    for name in ("new", "search", "rename", "delete"):
+    for name in ("new", "search", "next_chat", "previous_chat", "rename", "delete"):
         file_menu.addAction(acts[name])
     file_menu.addSeparator()
     file_menu.addAction(acts["settings"])

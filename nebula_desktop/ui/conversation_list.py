@@ -200,6 +200,21 @@ class ConversationList(QWidget):
             return
         self.summary_changed(conv_id)
 
+    def step(self, delta: int) -> None:
+        """Open the chat ``delta`` rows below (above, if negative) the current one, as if
+        clicked; stops at either end. Without a current chat, the first one."""
+        total = self.model.total()
+        if total == 0:
+            return
+        current = self.current_id()
+        row = self.model.row_of(current) if current is not None else -1
+        target = 0 if row < 0 else min(max(row + delta, 0), total - 1)
+        if target == row or not self.model.ensure_shown(target):
+            return
+        index = self.model.index(target, 0)
+        self.view.setCurrentIndex(index)  # conversation_selected, as for a click
+        self.view.scrollTo(index)
+
     def delete_current(self) -> None:
         """Move the selected chats to the trash (the current one if it is all), offer Undo."""
         ids = self.selected_ids()

@@ -28,6 +28,8 @@ def install_window_actions(window: Any) -> dict[str, QAction]:
         Handlers(
             new_chat=window.new_chat,
             search=window.conv_list.focus_search,
+            next_chat=lambda: window.conv_list.step(1),
+            previous_chat=lambda: window.conv_list.step(-1),
             stop=window.controller.stop,
             regenerate=window._guarded(lambda: window.controller.regenerate(None)),
             continue_last=window._guarded(window.controller.continue_last),

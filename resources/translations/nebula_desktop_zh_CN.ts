@@ -12,6 +12,14 @@
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
+        <source>Ne&amp;xt chat</source>
+        <translation>下一个对话(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;vious chat</source>
+        <translation>上一个对话(&amp;V)</translation>
+    </message>
+    <message>
         <source>&amp;Rename chat</source>
         <translation>重命名对话(&amp;R)</translation>
     </message>
@@ -1515,6 +1523,14 @@ X-Team: research</translation>
     <message>
         <source>Search chats</source>
         <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>Open the next chat in the list</source>
+        <translation>打开列表中的下一个对话</translation>
+    </message>
+    <message>
+        <source>Open the previous chat</source>
+        <translation>打开上一个对话</translation>
     </message>
     <message>
         <source>Send the message</source>

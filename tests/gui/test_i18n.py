@@ -51,6 +51,7 @@ from nebula_desktop.ui.message_actions import build_menu
 ALLOWED_WORDS = {
     "Nebula", "Desktop", "API", "URL", "URLs", "JSON", "Markdown", "HTML", "HTTP", "HTTPS",
     "http", "https", "Ctrl", "Shift", "Alt", "Enter", "Esc", "Del", "Tab", "Meta", "Space",
+    "PgUp", "PgDown",
     "PNG", "ZIP", "zip", "json", "html", "ChatGPT", "OpenAI", "OpenRouter", "DeepSeek",
     "Ollama", "Studio", "llama", "cpp", "localhost", "MIT", "Bearer", "Secret", "Service",
     "gnome", "keyring", "KWallet", "KDE", "GNOME", "Linux", "macOS", "Windows", "SOCKS", "socks",

@@ -334,3 +334,33 @@ def test_the_list_index_is_written_while_idle_not_while_streaming(
     window.controller.is_busy = lambda: False
     window._index_timer.timeout.emit()
     assert read_index(index)[conv_id].summary.message_count == 2
+
+
+def test_ctrl_page_keys_and_ctrl_tab_walk_through_the_chats(
+    qtbot: Any, make_window: Any, data_dir: Any
+) -> None:
+    from nebula_desktop.store import ConversationStore, Message
+
+    with ConversationStore(data_dir) as store:
+        for title in ("oldest", "middle", "newest"):
+            conv = store.create(title=title)
+            conv.messages.append(Message(role="user", content=f"about {title}"))
+            store.save(conv)
+    window = make_window(offline=True)
+    window.conv_list.select(window.store.list()[0].id)
+    window._show_conversation(window.store.load(window.store.list()[0].id))
+
+    def opened() -> str:
+        return str(window.controller.conv.title)
+
+    assert opened() == "newest"
+    window.composer.focus()  # typing in the message box: the keys still switch chats
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert opened() == "middle"
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert opened() == "oldest"
+    qtbot.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert opened() == "oldest"  # the end of the list: stays
+    qtbot.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert opened() == "middle"
+    assert window.conv_list.current_id() == window.controller.conv.id

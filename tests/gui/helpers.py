@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from nebula_desktop.settings import SettingsStore
+from nebula_desktop.store import ConversationSummary
 from tests.servers import LoopbackServer
 
 # Generous: a busy two-core box shares the CPU with other test runs; the wait ends as soon as the
@@ -135,3 +136,17 @@ def catch_urls(*schemes: str) -> Iterator[UrlCatcher]:
     finally:
         for scheme in schemes:
             QDesktopServices.unsetUrlHandler(scheme)
+
+
+def summary_row(i: int, pinned: bool = False, age: float = 0) -> ConversationSummary:
+    """A list row for model tests: chat ``i``, ``age`` seconds older than the newest."""
+    return ConversationSummary(
+        id=f"id{i}",
+        title=f"Chat {i}",
+        preview="p",
+        created_at=0,
+        updated_at=1000.0 - age,
+        pinned=pinned,
+        message_count=1,
+        model="m",
+    )

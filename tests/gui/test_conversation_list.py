@@ -15,6 +15,7 @@ from nebula_desktop.store import ConversationStore, ConversationSummary, Message
 from nebula_desktop.ui.conversation_delegate import relative_time
 from nebula_desktop.ui.conversation_list import ConversationList
 from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
+from tests.gui.helpers import summary_row
 
 # The offscreen platform warns once per shown top-level window; nothing a user would see.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -67,26 +68,13 @@ def _titles(panel: ConversationList) -> list[str]:
     return [s.title for s in panel.model.summaries()]
 
 
-def _summary(i: int, pinned: bool = False, age: float = 0) -> ConversationSummary:
-    return ConversationSummary(
-        id=f"id{i}",
-        title=f"Chat {i}",
-        preview="p",
-        created_at=0,
-        updated_at=1000.0 - age,
-        pinned=pinned,
-        message_count=1,
-        model="m",
-    )
-
-
 def test_model_passes_qt_model_tester_through_every_change(qapp: QApplication) -> None:
     model = ConversationListModel()
     QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    model.set_summaries([_summary(i, age=i) for i in range(5)])
-    model.upsert(_summary(9, age=-5))  # newest: goes on top
-    model.upsert(_summary(3, pinned=True, age=3))  # moves up
-    model.upsert(_summary(0, age=50))  # moves down
+    model.set_summaries([summary_row(i, age=i) for i in range(5)])
+    model.upsert(summary_row(9, age=-5))  # newest: goes on top
+    model.upsert(summary_row(3, pinned=True, age=3))  # moves up
+    model.upsert(summary_row(0, age=50))  # moves down
     model.remove("id2")
     model.setData(model.index(0, 0), "Renamed", Qt.ItemDataRole.EditRole)
     assert [s.id for s in model.summaries()] == ["id3", "id9", "id1", "id4", "id0"]
@@ -405,7 +393,7 @@ def test_any_sequence_of_updates_keeps_the_display_order(qapp: QApplication) -> 
         expected: dict[str, ConversationSummary] = {}
         for kind, i, pinned, age in ops:
             if kind == "upsert":
-                summary = _summary(i, pinned=pinned, age=age)
+                summary = summary_row(i, pinned=pinned, age=age)
                 model.upsert(summary)
                 expected[summary.id] = summary
             else:

@@ -20,7 +20,7 @@ from nebula_desktop.ui.conversation_model import (
     in_display_order,
     sort_key,
 )
-from tests.gui.helpers import send_and_wait
+from tests.gui.helpers import send_and_wait, summary_row
 from tests.servers import sse_reply
 
 COUNT = 1000
@@ -256,19 +256,6 @@ def test_store_lists_chats_in_the_lists_display_order_ties_included(tmp_path: Pa
         store.close()
 
 
-def _summary(i: int, pinned: bool, age: int) -> ConversationSummary:
-    return ConversationSummary(
-        id=f"id{i}",
-        title=f"Chat {i}",
-        preview="p",
-        created_at=0,
-        updated_at=1000.0 - age,
-        pinned=pinned,
-        message_count=1,
-        model="m",
-    )
-
-
 def test_paged_model_keeps_every_row_in_order_through_any_changes(qapp: QApplication) -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -288,7 +275,7 @@ def test_paged_model_keeps_every_row_in_order_through_any_changes(qapp: QApplica
         expected: dict[str, ConversationSummary] = {}
         for kind, i, pinned, age in ops:
             if kind == "upsert":
-                summary = _summary(i, pinned, age)
+                summary = summary_row(i, pinned, age)
                 model.upsert(summary)
                 expected[summary.id] = summary
             elif kind == "remove":

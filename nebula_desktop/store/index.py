@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import os
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -187,26 +188,48 @@ def index_value(data: dict[str, Any], conv_id: str, column: str) -> Any:
 
 def write_index(path: Path, entries: dict[str, IndexEntry]) -> None:
     """Write the index atomically (compact JSON: it is a cache, not for people)."""
-    rows: list[list[Any]] = []
-    for entry in entries.values():
-        s = entry.summary
-        # Built by hand: dataclasses.astuple deep-copies and costs ~10x more at 10 000 rows.
-        row = [
-            s.id,
-            s.title,
-            s.preview,
-            s.created_at,
-            s.updated_at,
-            s.pinned,
-            s.message_count,
-            s.model,
-            entry.mtime_ns,
-            entry.size,
-            entry.newer_schema,
-        ]
-        rows.append(row)
+    rows = list(zip(*entries_to_columns(entries), strict=True))  # tuples are JSON arrays too
     data = {"version": INDEX_VERSION, "columns": _COLUMNS_LIST, "rows": rows}
     atomicfile.write_text(path, json.dumps(data, ensure_ascii=False))
+
+
+def in_display_order(summaries: list[ConversationSummary]) -> list[ConversationSummary]:
+    """``summaries`` in the conversation list's order: pinned first, newest first, ties by id.
+
+    Three stable sorts on C-level ``attrgetter`` keys (least significant first; ``reverse``
+    keeps ties in order) instead of a Python key per row: this runs for every row of a
+    10,000-chat list at start-up, and costs little on rows already in order.
+    """
+    rows = sorted(summaries, key=_BY_ID)
+    rows.sort(key=_BY_UPDATED, reverse=True)
+    rows.sort(key=_BY_PINNED, reverse=True)
+    return rows
+
+
+_BY_ID = operator.attrgetter("id")
+_BY_UPDATED = operator.attrgetter("updated_at")
+_BY_PINNED = operator.attrgetter("pinned")
+
+
+class Changes(NamedTuple):
+    """What the files say that the index entries do not."""
+
+    dir_mtime: int  # of the conversations folder, taken before the listing
+    removed: list[str]  # ids of entries without a file
+    changed: dict[str, tuple[int, int]]  # id -> (mtime_ns, size): new files, or not as indexed
+
+
+def compare(
+    entries: dict[str, IndexEntry], on_disk: dict[str, tuple[int, int]], dir_mtime: int
+) -> Changes:
+    """The differences between ``entries`` and a :func:`scan_folder` listing of the folder."""
+    removed = [conv_id for conv_id in entries if conv_id not in on_disk]
+    changed = {}
+    for conv_id, ident in on_disk.items():
+        entry = entries.get(conv_id)
+        if entry is None or (entry.mtime_ns, entry.size) != ident:
+            changed[conv_id] = ident
+    return Changes(dir_mtime, removed, changed)
 
 
 def scan_folder(folder: Path, valid_names: set[str]) -> dict[str, tuple[int, int]]:

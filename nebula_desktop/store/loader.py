@@ -34,11 +34,6 @@ def _utf8(json_text: str) -> bytes:
     return json_text.encode("utf-8", "backslashreplace")
 
 
-def dump(conv: Conversation) -> str:
-    """The file text of a conversation (see :func:`dump_bytes`)."""
-    return dump_bytes(conv).decode("utf-8")
-
-
 def dump_bytes(conv: Conversation, texts: MessageTexts | None = None) -> bytes:
     """The file of a conversation, UTF-8: JSON readable by people (text unescaped, one field
     of the conversation per line, one message per line).

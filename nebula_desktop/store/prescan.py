@@ -37,13 +37,16 @@ import struct
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from nebula_desktop.store.housekeeping import find_stale_temp_files
 from nebula_desktop.store.index import (
+    Changes,
     IndexEntry,
+    compare,
     entries_from_columns,
     entries_to_columns,
+    in_display_order,
     read_index,
     scan_folder,
 )
@@ -56,14 +59,6 @@ ENV_SWITCH = "NEBULA_PRESCAN"
 ANSWER_TIMEOUT = 10.0
 
 _HEADER = struct.Struct("<QQ")  # offset, length of one answer in the buffer file
-
-
-class Changes(NamedTuple):
-    """What the files say that the index does not."""
-
-    dir_mtime: int  # of the conversations folder, taken before the listing
-    removed: list[str]  # ids of the index without a file
-    changed: dict[str, tuple[int, int]]  # id -> (mtime_ns, size): new files, or not as indexed
 
 
 class Prescan:
@@ -240,19 +235,9 @@ class _Answers:
 def _helper(data_dir: Path, answers: _Answers) -> None:
     folder = data_dir / "conversations"
     entries = read_index(data_dir / "index.json")
-    # In display order (pinned, newest, id: the store's list() order), so the sorts of the
-    # first list() find the rows already sorted.
-    ordered = sorted(entries.values(), key=lambda e: e.summary.id)
-    ordered.sort(key=lambda e: e.summary.updated_at, reverse=True)
-    ordered.sort(key=lambda e: e.summary.pinned, reverse=True)
+    # In list order, so the sorts of the store's first list() find the rows already sorted.
+    ordered = {s.id: entries[s.id] for s in in_display_order([e.summary for e in entries.values()])}
     stale = find_stale_temp_files(data_dir, folder, data_dir / "backups")
-    answers.send((entries_to_columns({e.summary.id: e for e in ordered}), stale))
+    answers.send((entries_to_columns(ordered), stale))
     dir_mtime = os.stat(folder).st_mtime_ns  # before the listing: later changes show
-    on_disk = scan_folder(folder, set())
-    removed = [conv_id for conv_id in entries if conv_id not in on_disk]
-    changed = {}
-    for conv_id, ident in on_disk.items():
-        entry = entries.get(conv_id)
-        if entry is None or (entry.mtime_ns, entry.size) != ident:
-            changed[conv_id] = ident
-    answers.send((dir_mtime, removed, changed))
+    answers.send(tuple(compare(entries, scan_folder(folder, set()), dir_mtime)))

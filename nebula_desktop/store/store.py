@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import logging
-import operator
 import os
 import time
 from pathlib import Path
@@ -18,11 +17,19 @@ from types import TracebackType
 from nebula_desktop import atomicfile
 from nebula_desktop.store import housekeeping
 from nebula_desktop.store.errors import LoadError, StoreError, StoreLockedError
-from nebula_desktop.store.index import IndexEntry, read_index, scan_folder, write_index
+from nebula_desktop.store.index import (
+    Changes,
+    IndexEntry,
+    compare,
+    in_display_order,
+    read_index,
+    scan_folder,
+    write_index,
+)
 from nebula_desktop.store.loader import Loader, MessageTexts, dump_bytes
 from nebula_desktop.store.lock import FolderLock
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
-from nebula_desktop.store.prescan import Changes, Prescan
+from nebula_desktop.store.prescan import Prescan
 from nebula_desktop.store.search import SearchCache
 
 __all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
@@ -214,15 +221,8 @@ class ConversationStore:
         (ties by id), exactly the list model's display order."""
         self._refresh()
         if self._rows is None:
-            rows = [entry.summary for entry in self._entries.values()]
-            # Three stable sorts on C-level keys, least significant first (``reverse`` keeps
-            # ties in order): the order of the key (not pinned, -updated_at, id) that the
-            # list model uses, so it can take these rows as they are, without a Python call
-            # per row.
-            rows.sort(key=operator.attrgetter("id"))
-            rows.sort(key=operator.attrgetter("updated_at"), reverse=True)
-            rows.sort(key=operator.attrgetter("pinned"), reverse=True)
-            self._rows = rows
+            # The list model's own order, so it can take these rows as they are.
+            self._rows = in_display_order([entry.summary for entry in self._entries.values()])
         return builtins.list(self._rows)
 
     def summary(self, conv_id: str) -> ConversationSummary | None:
@@ -386,10 +386,10 @@ class ConversationStore:
             return  # nobody else added, removed or renamed anything
         self._verify_pending = False  # this is the check verify() would have made
         changes = self._take_prescan(dir_mtime)
-        if changes is not None:
-            self._apply_changes(changes, dir_mtime)
-        else:
-            self._apply_scan(scan_folder(self.conversations_dir, self._valid_names), dir_mtime)
+        if changes is None:
+            on_disk = scan_folder(self.conversations_dir, self._valid_names)
+            changes = compare(self._entries, on_disk, dir_mtime)
+        self._apply_changes(changes)
 
     def _take_prescan(self, dir_mtime: int) -> Changes | None:
         """The prescan's check of the files, if there is one and the folder is as it saw it."""
@@ -401,8 +401,8 @@ class ConversationStore:
             return None
         return changes
 
-    def _apply_changes(self, changes: Changes, dir_mtime: int) -> None:
-        """Like :meth:`_apply_scan`, from the prescan's differences instead of a listing."""
+    def _apply_changes(self, changes: Changes) -> None:
+        """Make the entries match the files: drop the removed ones, re-read the changed ones."""
         for conv_id in changes.removed:
             if self._entries.pop(conv_id, None) is not None:
                 self._search.forget(conv_id)
@@ -410,34 +410,16 @@ class ConversationStore:
         for conv_id, ident in changes.changed.items():
             entry = self._entries.get(conv_id)
             if entry is not None and (entry.mtime_ns, entry.size) == ident:
-                continue  # recorded since (e.g. the chat opened at start)
-            try:
-                conv = self._read(conv_id)
-            except LoadError:
-                continue
-            self._record(conv)
-        # Every id left has a file whose name the helper validated (scan_folder).
-        self._valid_names.update(self._entries)
-        self._dir_mtime_seen = dir_mtime
-        self._full_scan_at = time.monotonic()
-
-    def _apply_scan(self, on_disk: dict[str, tuple[int, int]], dir_mtime: int) -> None:
-        """Make the entries match ``on_disk`` (id → (mtime_ns, size)), re-reading changed files."""
-        for conv_id in [i for i in self._entries if i not in on_disk]:
-            del self._entries[conv_id]
-            self._search.forget(conv_id)
-            self._changed()
-        for conv_id, ident in on_disk.items():
-            entry = self._entries.get(conv_id)
-            if entry is not None and (entry.mtime_ns, entry.size) == ident:
-                continue
+                continue  # recorded since the listing (e.g. the chat opened at start)
             try:
                 conv = self._read(conv_id)
             except LoadError:
                 continue
             # A loaded object of ours stays authoritative; this copy only feeds the row.
             self._record(conv)
-        self._dir_mtime_seen = dir_mtime
+        # Every id left has a file whose name scan_folder validated (here or in the helper).
+        self._valid_names.update(self._entries)
+        self._dir_mtime_seen = changes.dir_mtime
         self._full_scan_at = time.monotonic()
 
     def _read(self, conv_id: str) -> Conversation:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nebula_desktop.store import ConversationStore, Message
-from nebula_desktop.store.loader import MessageTexts, dump, dump_bytes
+from nebula_desktop.store.loader import MessageTexts, dump_bytes
 from nebula_desktop.store.model import Conversation
 
 
@@ -99,13 +99,13 @@ def test_the_text_is_always_the_conversation_as_it_is_now(
 
 
 def test_the_file_is_readable_one_message_per_line() -> None:
-    text = dump(_conversation(3))
+    text = dump_bytes(_conversation(3)).decode()
     lines = text.splitlines()
     assert lines[0] == "{" and lines[-1] == "}"
     assert '  "title": "A chat 中文 🎉",' in lines  # unescaped: readable as written
     assert sum(line.startswith('    {"id": ') for line in lines) == 3
     assert (
-        json.loads(dump(Conversation(id="e" * 32, title="", created_at=1.0, updated_at=1.0)))[
+        json.loads(dump_bytes(Conversation(id="e" * 32, title="", created_at=1.0, updated_at=1.0)))[
             "messages"
         ]
         == []

@@ -22,10 +22,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QLineEdit,
     QMenu,
     QPushButton,
     QVBoxLayout,
@@ -33,13 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store import ConversationStore, StoreError
+from nebula_desktop.ui.chat_search_box import ChatSearchBox
 from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
 from nebula_desktop.ui.conversation_view import ConversationView
 from nebula_desktop.ui.undo_bar import UndoBar
 
 log = logging.getLogger(__name__)
 
-SEARCH_DEBOUNCE_MS = 150
 UNDO_SECONDS = 10
 
 
@@ -57,8 +56,8 @@ class ConversationList(QWidget):
         super().__init__(parent)
         self._store = store
         self._quiet = 0  # >0 while rows change under code's control: no selection signal
-        # Deleted while the Undo bar was up, oldest first: Undo brings back the newest.
-        # Each delete (one chat or a selection) as (conv_id, title) pairs, oldest first.
+        # Deleted while the Undo bar is up: each delete (one chat or a selection) as
+        # (conv_id, title) pairs, oldest first; Undo brings back the newest.
         self._deleted: list[list[tuple[str, str]]] = []
 
         self.new_button = QPushButton(self.tr("New chat"))
@@ -66,18 +65,10 @@ class ConversationList(QWidget):
         self.new_button.setToolTip(self.tr("Start a new chat (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested)
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("Search chats"))
-        self.search_edit.setAccessibleName(self.tr("Search chats"))
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit = ChatSearchBox()
+        self.search_edit.filter_changed.connect(self._apply_filter)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.search_edit.installEventFilter(self)
-
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
-        self._search_timer.timeout.connect(self._apply_filter)
+        self.search_edit.down_pressed.connect(self._on_search_edit_down_pressed)
 
         self.model = ConversationListModel(self)
         self.model.title_edited.connect(self._on_model_title_edited)
@@ -325,7 +316,7 @@ class ConversationList(QWidget):
         self.view.scrollTo(index)
 
     def _apply_filter(self) -> None:
-        self._search_timer.stop()
+        self.search_edit.settle()
         self.reload()
 
     def _update_empty_hint(self) -> None:
@@ -344,37 +335,19 @@ class ConversationList(QWidget):
     def _on_undo_bar_expired(self) -> None:
         self._deleted.clear()  # they stay in the trash until the store purges them
 
-    def _on_search_edit_text_changed(self, _text: str) -> None:
-        self._search_timer.start()
-
     def _on_search_edit_return_pressed(self) -> None:
         self._apply_filter()
         if self.model.total() > 0:
             self.view.setFocus()
             self.view.setCurrentIndex(self.model.index(0, 0))
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:
-        # Down from the search box walks into the results; Esc clears the search.
-        if watched is not self.search_edit or not isinstance(event, QKeyEvent):
-            return super().eventFilter(watched, event)
-        clears = event.key() == Qt.Key.Key_Escape and bool(self.search_edit.text())
-        if event.type() == QEvent.Type.ShortcutOverride and clears:
-            # Claim Esc before a window shortcut (Stop) takes it: here it means "clear".
-            event.accept()
-            return True
-        if event.type() != QEvent.Type.KeyPress:
-            return super().eventFilter(watched, event)
-        if event.key() == Qt.Key.Key_Down and self.model.total() > 0:
+    def _on_search_edit_down_pressed(self) -> None:
+        # Down from the search box walks into the results.
+        if self.model.total() > 0:
             self._apply_filter()
             self.view.setFocus()
             if not self.view.currentIndex().isValid():
                 self.view.setCurrentIndex(self.model.index(0, 0))
-            return True
-        if clears:
-            self.search_edit.clear()
-            self._apply_filter()
-            return True
-        return super().eventFilter(watched, event)
 
     def _on_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet or not current.isValid():

@@ -1,0 +1,64 @@
+"""``ChatSearchBox``: the search field above the chat list.
+
+It says when the list should be filtered again (``filter_changed``: ``SEARCH_DEBOUNCE_MS``
+after the last key, at once when Esc clears it) and when the user wants to walk from the field
+into the results (``down_pressed``; Return is ``returnPressed``). Esc clears a non-empty field
+and is claimed before a window shortcut (Stop) can take it. Texts keep the translation context
+"ConversationList", where they first lived.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+SEARCH_DEBOUNCE_MS = 150
+
+
+class ChatSearchBox(QLineEdit):
+    """The chat search field; emits ``filter_changed`` and ``down_pressed``."""
+
+    filter_changed = Signal()
+    down_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        text = QCoreApplication.translate("ConversationList", "Search chats")
+        self.setPlaceholderText(text)
+        self.setAccessibleName(text)
+        self.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._timer.timeout.connect(self.filter_changed)
+        self.textChanged.connect(self._on_text_changed)
+
+    def settle(self) -> None:
+        """Drop a pending ``filter_changed``: the caller filters now."""
+        self._timer.stop()
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.text()
+        ):
+            event.accept()  # here Esc means "clear", not the window's Stop
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            self.settle()
+            self.filter_changed.emit()
+            return
+        super().keyPressEvent(event)
+
+    def _on_text_changed(self, _text: str) -> None:
+        self._timer.start()

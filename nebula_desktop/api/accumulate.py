@@ -85,11 +85,8 @@ class Accumulator:
                 content = _text_of_parts(content)
             if content and isinstance(content, str):
                 content = self._pair_up("content", content)
-            if content and isinstance(content, str):
-                if self._state == _CONTENT:
-                    self._emit_content(content)
-                else:
-                    self._add_tagged(content)
+                if content:
+                    self._route_content(content)
             tool_calls = delta.get("tool_calls")
             if tool_calls and isinstance(tool_calls, list):
                 self._add_tool_calls(tool_calls)
@@ -103,10 +100,7 @@ class Accumulator:
         if halves.get("reasoning"):
             self._emit_reasoning(halves["reasoning"])
         if halves.get("content"):
-            if self._state == _CONTENT:
-                self._emit_content(halves["content"])
-            else:
-                self._add_tagged(halves["content"])
+            self._route_content(halves["content"])
         pending, self._pending = self._pending, ""
         if not pending:
             return
@@ -147,6 +141,12 @@ class Accumulator:
         return "".join(self._content)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _route_content(self, text: str) -> None:
+        if self._state == _CONTENT:
+            self._emit_content(text)
+        else:
+            self._add_tagged(text)
 
     def _pair_up(self, kind: str, text: str) -> str:
         """``text`` with a surrogate pair split across events joined into its character; a

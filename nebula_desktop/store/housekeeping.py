@@ -27,15 +27,14 @@ def unique_path(folder: Path, stem: str, suffix: str) -> Path:
     return candidate
 
 
-def remove_stale_temp_files(*folders: Path, found: list[str] | None = None) -> None:
-    """Delete temp files of saves cut short by a crash (those in ``found`` if given: a listing
-    of ``folders`` made earlier by :func:`find_stale_temp_files`).
+def remove_stale_temp_files(paths: list[str]) -> None:
+    """Delete temp files of saves cut short by a crash (found by :func:`find_stale_temp_files`).
 
     Only safe while holding the folder lock: then no other process can be mid-save. (A listing
     made before the lock was taken is safe too: had another process been saving then, it would
     still hold the lock and we could not have taken it.)
     """
-    for path in find_stale_temp_files(*folders) if found is None else found:
+    for path in paths:
         with contextlib.suppress(OSError):
             os.unlink(path)
 

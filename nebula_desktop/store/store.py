@@ -121,11 +121,11 @@ class ConversationStore:
         temp_folders = (self.root, self.conversations_dir, self.backups_dir)
         if answer is None:  # no helper, or no answer from it: do its work here
             self._prescan = None
-            housekeeping.remove_stale_temp_files(*temp_folders)
+            stale = housekeeping.find_stale_temp_files(*temp_folders)
             entries = read_index(self.index_path)
         else:
             entries, stale = answer
-            housekeeping.remove_stale_temp_files(*temp_folders, found=stale)
+        housekeeping.remove_stale_temp_files(stale)
         housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
         self._entries = entries
         self._index_dirty = not self._entries

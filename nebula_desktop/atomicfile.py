@@ -84,10 +84,12 @@ def write_bytes(path: Path | str, data: bytes, *, mode: int = 0o600) -> None:
 
 
 def write_text(path: Path | str, text: str, *, mode: int = 0o600) -> None:
-    """Atomically write UTF-8 text (see :func:`write_bytes`).
+    """Atomically write UTF-8 text (see :func:`write_bytes` and :func:`utf8`)."""
+    write_bytes(path, utf8(text), mode=mode)
 
-    A lone surrogate (half of a broken emoji from a model) cannot be UTF-8; it is written as
-    ``\\udXXX`` — in our JSON files that is the JSON escape, which reads back as itself — so
-    a save never fails on text the user did not write.
-    """
-    write_bytes(path, text.encode("utf-8", "backslashreplace"), mode=mode)
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8, never failing: a lone surrogate (half of a broken emoji from a model)
+    cannot be UTF-8 and becomes ``\\udXXX`` — in our JSON files that is the JSON escape, which
+    reads back as itself — so a save never fails on text the user did not write."""
+    return text.encode("utf-8", "backslashreplace")

@@ -42,7 +42,7 @@ def _json_copy(value: Any) -> Any:
     """A copy of a JSON-like value sharing no dict or list with it (strings are immutable).
 
     ``to_dict`` results never alias a message's own containers, so a dict kept from an earlier
-    ``to_dict`` still shows the message as it was then (``loader.dump`` relies on it).
+    ``to_dict`` still shows the message as it was then (``loader.dump_bytes`` relies on it).
     """
     if type(value) is dict:
         return {key: _json_copy(item) for key, item in value.items()}

@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from nebula_desktop.store.errors import StoreError, StoreLockedError
+
 
 class FolderLock:
     """Holds ``path`` locked until :meth:`release`; raises BlockingIOError if already held."""
@@ -29,6 +31,24 @@ class FolderLock:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)
+
+
+def lock_data_folder(root: Path, folders: tuple[Path, ...]) -> FolderLock:
+    """Create ``folders`` (inside ``root``) and lock ``root``: StoreLockedError when another
+    process holds it, StoreError (with a message for the user) when the disk refuses."""
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"Could not create the data folder {folder}: {exc.strerror or exc}"
+            ) from exc
+    try:
+        return FolderLock(root / ".lock")
+    except BlockingIOError as exc:
+        raise StoreLockedError("Nebula Desktop is already running with this data folder") from exc
+    except OSError as exc:
+        raise StoreError(f"Could not lock the data folder {root}: {exc.strerror or exc}") from exc
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

@@ -27,7 +27,7 @@ from nebula_desktop.store.index import (
     write_index,
 )
 from nebula_desktop.store.loader import Loader, MessageTexts, dump_bytes
-from nebula_desktop.store.lock import FolderLock
+from nebula_desktop.store.lock import FolderLock, lock_data_folder
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
 from nebula_desktop.store.prescan import Prescan
 from nebula_desktop.store.search import SearchCache
@@ -73,24 +73,8 @@ class ConversationStore:
         self.trash_dir = self.root / "trash"
         self.backups_dir = self.root / "backups"
         self.index_path = self.root / "index.json"
-        for folder in (self.conversations_dir, self.quarantine_dir, self.trash_dir):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(
-                    f"Could not create the data folder {folder}: {exc.strerror or exc}"
-                ) from exc
-        try:
-            self.backups_dir.mkdir(exist_ok=True)
-            self._lock: FolderLock | None = FolderLock(self.root / ".lock")
-        except BlockingIOError as exc:
-            raise StoreLockedError(
-                "Nebula Desktop is already running with this data folder"
-            ) from exc
-        except OSError as exc:
-            raise StoreError(
-                f"Could not lock the data folder {self.root}: {exc.strerror or exc}"
-            ) from exc
+        folders = (self.conversations_dir, self.quarantine_dir, self.trash_dir, self.backups_dir)
+        self._lock: FolderLock | None = lock_data_folder(self.root, folders)
         self.problems: list[str] = []
         self._loader = Loader(
             self.conversations_dir, self.quarantine_dir, self.backups_dir, self.problems

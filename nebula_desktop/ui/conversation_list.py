@@ -202,9 +202,7 @@ class ConversationList(QWidget):
         target = 0 if row < 0 else min(max(row + delta, 0), total - 1)
         if target == row or not self.model.ensure_shown(target):
             return
-        index = self.model.index(target, 0)
-        self.view.setCurrentIndex(index)  # conversation_selected, as for a click
-        self.view.scrollTo(index)
+        self._open_row(target)  # conversation_selected, as for a click
 
     def delete_current(self) -> None:
         """Move the selected chats to the trash (the current one if it is all), offer Undo."""
@@ -257,13 +255,12 @@ class ConversationList(QWidget):
         if self.model.total() > 0:
             neighbour_row = min(max(landing, 0), self.model.total() - 1)
             self.model.ensure_shown(neighbour_row)
-            neighbour = self.model.index(neighbour_row, 0)
             self._quiet += 1
             try:
-                self.view.setCurrentIndex(neighbour)
+                self._open_row(neighbour_row)
             finally:
                 self._quiet -= 1
-            self.conversation_selected.emit(str(neighbour.data(IdRole)))
+            self.conversation_selected.emit(str(self.model.index(neighbour_row, 0).data(IdRole)))
 
     def undo_delete(self) -> None:
         """Bring back the chats deleted last (one delete: one chat or a whole selection)."""
@@ -309,6 +306,15 @@ class ConversationList(QWidget):
         row = self.model.row_of(conv_id)
         if not self.model.ensure_shown(row):  # it may be far down, past the rows Qt knows
             return
+        self._open_row(row)
+
+    def _open_row(self, row: int) -> None:
+        """Make ``row`` current and the only selected row, whatever keys are held.
+
+        ``view.setCurrentIndex`` would pick its selection command from the modifiers held at
+        that moment: Ctrl (held for Ctrl+PgDown) toggles the row into the selection, Shift
+        extends it, and a following Delete would remove the chat left behind too.
+        """
         index = self.model.index(row, 0)
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -339,7 +345,7 @@ class ConversationList(QWidget):
         self._apply_filter()
         if self.model.total() > 0:
             self.view.setFocus()
-            self.view.setCurrentIndex(self.model.index(0, 0))
+            self._open_row(0)
 
     def _on_search_edit_down_pressed(self) -> None:
         # Down from the search box walks into the results.
@@ -347,7 +353,7 @@ class ConversationList(QWidget):
             self._apply_filter()
             self.view.setFocus()
             if not self.view.currentIndex().isValid():
-                self.view.setCurrentIndex(self.model.index(0, 0))
+                self._open_row(0)
 
     def _on_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet or not current.isValid():

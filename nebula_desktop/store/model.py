@@ -343,13 +343,50 @@ class ConversationSummary(NamedTuple):
     model: str
 
 
+IMAGE_MARK = "[image]"  # a picture in a preview (the list may show it translated)
+
+# A picture inside one line: a Markdown image (whose data: URI may be cut off, as in a preview
+# stored by an older version) or a bare data: URI. Alt text and address lengths are bounded.
+_IMAGE = re.compile(
+    r"!\[[^\]\n]{0,300}\]\(\s*data:[^)\s]*\)?"
+    r"|!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}\)"
+    r"|\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}[^,\s]{0,200},[^)\s]*"
+)
+# Code fences, backticks, heading marks, bold: dropped without leaving a space behind, so
+# "**bold**, a list" reads "bold, a list".
+_MARKUP = re.compile(r"```[\w+-]*|`|^ {0,3}#{1,6}[ \t]+|\*\*|__")
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\S+")
+
+
+def preview_text(text: str) -> str:
+    """One calm line of at most ``PREVIEW_LIMIT`` characters from a message's Markdown.
+
+    Reads only as many lines and words as the line needs, so a long answer costs no more than
+    a short one (apart from scanning a long first line once).
+    """
+    words: list[str] = []
+    size = 0
+    for line in _LINE.finditer(text):
+        plain = _MARKUP.sub("", _IMAGE.sub(IMAGE_MARK, line.group()))
+        for word in _WORD.finditer(plain):
+            words.append(plain[word.start() : min(word.end(), word.start() + PREVIEW_LIMIT)])
+            size += len(words[-1]) + 1
+            if size > PREVIEW_LIMIT:
+                break
+        if size > PREVIEW_LIMIT:
+            break
+    line_text = " ".join(words)
+    if len(line_text) > PREVIEW_LIMIT:
+        line_text = line_text[: PREVIEW_LIMIT - 1] + "…"
+    return line_text
+
+
 def make_preview(messages: list[Message]) -> str:
-    """The last non-empty message as one line of at most 120 characters."""
+    """The last message with text, as one calm line (see ``preview_text``)."""
     for message in reversed(messages):
-        text = " ".join(message.content.split())
+        text = preview_text(message.content)
         if text:
-            if len(text) > PREVIEW_LIMIT:
-                text = text[: PREVIEW_LIMIT - 1] + "…"
             return text
     return ""
 

@@ -8,7 +8,6 @@ computed once per font and cached (the view can use ``uniformItemSizes``).
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import time
 from typing import Any
 
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.store.model import IMAGE_MARK, preview_text
 from nebula_desktop.ui.conversation_model import PinnedRole, PreviewRole, UpdatedRole
 
 # Translated when shown (context "ConversationDelegate"); listed here so lupdate finds them.
@@ -58,6 +58,7 @@ _MONTHS = (
     QT_TRANSLATE_NOOP("ConversationDelegate", "Nov"),
     QT_TRANSLATE_NOOP("ConversationDelegate", "Dec"),
 )
+IMAGE_TEXT = QT_TRANSLATE_NOOP("ConversationDelegate", "[image]")  # a picture in the preview
 
 
 def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
@@ -108,12 +109,13 @@ def relative_time(timestamp: float, now: float | None = None) -> str:
     return then.strftime("%Y-%m-%d")
 
 
-_MARKUP = re.compile(r"```[\w+-]*|`|^#{1,6}\s+|\*\*|__", re.MULTILINE)
-
-
 def clean_preview(text: str) -> str:
-    """One calm line from a message preview: no code fences, backticks or heading marks."""
-    return " ".join(_MARKUP.sub(" ", text).split())
+    """One calm line from a stored preview: no Markdown marks, pictures as "[image]".
+
+    The store writes clean previews; an index written by an older version may still hold raw
+    Markdown (or the start of a data: URI), so the line is cleaned again where it is painted.
+    """
+    return preview_text(text).replace(IMAGE_MARK, _tr(IMAGE_TEXT))
 
 
 class ConversationDelegate(QStyledItemDelegate):

@@ -511,6 +511,10 @@
         <source>Chat title</source>
         <translation>对话标题</translation>
     </message>
+    <message>
+        <source>[image]</source>
+        <translation>[图片]</translation>
+    </message>
 </context>
 <context>
     <name>ConversationList</name>

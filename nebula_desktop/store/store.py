@@ -17,6 +17,7 @@ from types import TracebackType
 from nebula_desktop import atomicfile
 from nebula_desktop.store import housekeeping
 from nebula_desktop.store.errors import LoadError, StoreError, StoreLockedError
+from nebula_desktop.store.file_state import FileState, read_file_state
 from nebula_desktop.store.index import (
     Changes,
     IndexEntry,
@@ -226,12 +227,32 @@ class ConversationStore:
         self.flush_index()
         return self._change_count != before
 
+    def file_state(self, conv_id: str) -> FileState:
+        """What is on disk under ``conv_id`` (see ``store/file_state.py``), read from the file
+        itself: a file the store could not load is in no index but is still there."""
+        return read_file_state(self._loader.path(validate_id(conv_id)))
+
+    def id_in_use(self, conv_id: str) -> bool:
+        """Whether anything is on disk under ``conv_id``, in the conversations or the trash
+        (loadable or not: a name is taken by whatever file holds it)."""
+        name = f"{validate_id(conv_id)}.json"
+        return any(os.path.lexists(d / name) for d in (self.conversations_dir, self.trash_dir))
+
     def delete(self, conv_id: str) -> None:
-        """Move the conversation to the trash (``restore`` undoes it)."""
+        """Move the conversation to the trash (``restore`` undoes it).
+
+        An earlier copy of the same id already in the trash (deleted, then brought back by a
+        restore) is renamed aside first, never replaced; it is purged on its own schedule.
+        """
         validate_id(conv_id)
         dst = self.trash_dir / f"{conv_id}.json"
         was_current = self._folder_unchanged()
         try:
+            if os.path.lexists(dst):
+                aside = housekeeping.unique_path(
+                    self.trash_dir, f"{conv_id}.{housekeeping.stamp()}", ".json"
+                )
+                os.rename(dst, aside)
             os.replace(self._loader.path(conv_id), dst)
             # The trash is purged by age of deletion, not of the last edit.
             os.utime(dst)
@@ -253,7 +274,7 @@ class ConversationStore:
         dst = self._loader.path(conv_id)
         if not src.exists():
             raise StoreError("This conversation is no longer in the trash.")
-        if dst.exists():
+        if os.path.lexists(dst):
             raise StoreError("A conversation with this id already exists.")
         was_current = self._folder_unchanged()
         try:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nebula_desktop import __version__, atomicfile
+from nebula_desktop.safeio import read_regular
+from nebula_desktop.settings import Settings
 from nebula_desktop.store.sync import is_conflict_name
 
 if TYPE_CHECKING:
@@ -46,33 +48,32 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
 _MEMBER_RE = re.compile(r"conversations/([A-Za-z0-9_-]{1,64})\.json")
 _AUTO_RE = re.compile(r"nebula-backup-\d{8}-\d{6}(-\d+)?(-daily|-pre-migration)?\.zip")
-# Dict keys whose values must never leave the machine in a backup.
-_SECRET_KEY_RE = re.compile(r"authorization|api[-_ ]?key|secret|token|password|cookie", re.I)
+# A settings file larger than this is not one the app wrote; the backup goes on without it.
+_SETTINGS_CAP = 16 * 1024 * 1024
 
 
 class BackupError(Exception):
     """Making or reading a backup failed; ``str()`` is a message for the user."""
 
 
-def _strip_secrets(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            k: _strip_secrets(v)
-            for k, v in value.items()
-            if not (isinstance(k, str) and _SECRET_KEY_RE.search(k))
-        }
-    if isinstance(value, list):
-        return [_strip_secrets(v) for v in value]
-    return value
+def _strip_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    """The settings as loading them keeps them: the loader's credential rule, and only that.
+
+    A hand-edited file may hold a key in any shape (a header, a URL, an unknown field); going
+    through ``Settings`` means a backup can never keep what settings.json itself would not.
+    """
+    return Settings.from_dict(data, [], []).to_dict()
 
 
 def _settings_bytes(settings_path: Path | None) -> bytes | None:
     if settings_path is None:
         return None
     try:
-        d = json.loads(settings_path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
+        d = json.loads(read_regular(settings_path, _SETTINGS_CAP).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return None  # missing or unreadable: the backup is still worth having
+    if not isinstance(d, dict):
+        return None
     return (json.dumps(_strip_secrets(d), indent=2, ensure_ascii=False) + "\n").encode()
 
 

@@ -13,11 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from nebula_desktop.settings_reader import FieldReader, looks_secret, scrub_secrets
+from nebula_desktop.credentials import is_credential_name, looks_like_credential, scrub_url
+from nebula_desktop.settings_reader import FieldReader, scrub_secrets
 
 DEFAULT_BASE_URL = "https://llm.ai-nebula.com/v1"
 DEFAULT_PROFILE_ID = "ai-nebula"
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+PROXY_CREDENTIALS_NOTICE = (
+    "The proxy of profile {name} had a user name and password in its address; they were "
+    "removed, because settings.json is a plain file. To use a proxy that needs a password, "
+    "clear the profile's proxy and set HTTPS_PROXY=http://user:password@host:port in the "
+    "environment Nebula Desktop starts in."
+)
 
 
 @dataclass
@@ -43,19 +49,19 @@ class Profile:
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape; secret-looking headers and unknown keys are never written."""
+        """JSON shape; credentials (in headers, URLs, unknown keys) are never written."""
         dropped: list[str] = []
         out = dict(scrub_secrets(self.unknown_fields, dropped, ""))
         out.update(
             {
                 "id": self.id,
                 "name": self.name,
-                "base_url": self.base_url,
+                "base_url": _safe_url(self.base_url, dropped, ""),
                 "default_model": self.default_model,
                 "temperature": self.temperature,
                 "needs_key": self.needs_key,
                 "extra_headers": _safe_headers(self.extra_headers, dropped, ""),
-                "proxy": self.proxy,
+                "proxy": _safe_url(self.proxy, dropped, ""),
                 "timeout": self.timeout,
                 "ca_bundle": self.ca_bundle,
                 "models_cache": list(self.models_cache),
@@ -95,15 +101,21 @@ class Profile:
             headers = {}
         known = {f for f in cls.__dataclass_fields__ if f != "unknown_fields"}
         unknown = {k: v for k, v in d.items() if k not in known}
+        name = r.get_str("name", d["id"])
+        proxy = r.get_str("proxy", "")
+        if _safe_url(proxy, [], "") != proxy:
+            problems.append(PROXY_CREDENTIALS_NOTICE.format(name=f"“{name}”"))
         return cls(
             id=d["id"],
-            name=r.get_str("name", d["id"]),
-            base_url=r.get_str("base_url", DEFAULT_BASE_URL),
+            name=name,
+            base_url=_safe_url(
+                r.get_str("base_url", DEFAULT_BASE_URL), dropped, f"{where}base_url"
+            ),
             default_model=r.get_str("default_model", ""),
             temperature=r.get_float("temperature", 0.7, 0.0, 2.0),
             needs_key=r.get_bool("needs_key", True),
             extra_headers=_safe_headers(headers, dropped, where),
-            proxy=r.get_str("proxy", ""),
+            proxy=_safe_url(proxy, dropped, f"{where}proxy"),
             timeout=r.get_float("timeout", 60.0, 1.0, 3600.0),
             ca_bundle=r.get_str("ca_bundle", ""),
             models_cache=r.list_of("models_cache", str),
@@ -156,19 +168,29 @@ def is_plain_http_remote(url: str) -> bool:
 def is_secret_header(name: str) -> bool:
     """True for header names that carry credentials; settings never store such headers.
 
-    The profile editor should refuse them up front (the key belongs in the keyring).
+    The profile editor should refuse them up front (the key belongs in the keyring). The rule
+    is :func:`nebula_desktop.credentials.is_credential_name`.
     """
-    return name.lower() in _SECRET_HEADERS or looks_secret(name)
+    return is_credential_name(name)
 
 
 def _safe_headers(headers: dict[str, str], dropped: list[str], where: str) -> dict[str, str]:
+    """``headers`` without the ones named like a credential or whose value looks like one."""
     safe = {}
     for name, value in headers.items():
-        if is_secret_header(name):
+        if is_secret_header(name) or looks_like_credential(name) or looks_like_credential(value):
             dropped.append(f"{where}extra_headers.{name}")
         else:
             safe[name] = value
     return safe
+
+
+def _safe_url(url: str, dropped: list[str], what: str) -> str:
+    """``url`` without its credentials (user info, key parameters); notes ``what`` if any."""
+    clean = scrub_url(url)
+    if clean != url:
+        dropped.append(f"{what} (the credentials in the address)")
+    return clean
 
 
 def default_profile() -> Profile:

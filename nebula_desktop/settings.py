@@ -2,9 +2,15 @@
 
 Loading is forgiving: a field of the wrong type falls back to its default, keys this version
 does not know are kept and written back unchanged, and a file that is not JSON at all is moved
-aside (``settings.json.corrupt-<time>``) so defaults can be used without losing it. Anything
-named like a secret (``api_key``, ``token``, ``Authorization`` header…) is dropped on load and
-never written. Every such repair is reported in ``SettingsStore.problems``.
+aside (``settings.json.corrupt-<time>``) so defaults can be used without losing it.
+
+Credentials never stay in the file (the rule is :mod:`nebula_desktop.credentials`): a field or
+header named like one (``api_key``, ``Authorization``, ``X-Auth``, ``passwd``…), a value that
+looks like one (``Bearer …``, ``sk-…``) in a header or an unknown field, and the user name,
+password or key parameter of a URL (base URL, proxy) are dropped on load, the file is rewritten
+at once, and they are never written. A prompt preset is the user's own text: one that mentions
+something key-like is kept, with a notice. Every repair is reported in
+``SettingsStore.problems``, naming the field, never the value.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nebula_desktop import atomicfile
+from nebula_desktop.credentials import looks_like_credential
 
 # Profiles and the JSON helpers live in their own modules; they are re-exported here because
 # callers (and docs/contracts.md) know them as ``nebula_desktop.settings.*``.
@@ -47,6 +54,11 @@ __all__ = [
 ]
 
 SETTINGS_FILE = "settings.json"
+PRESET_KEY_NOTICE = (
+    "Prompt preset {name} mentions something that looks like an API key or password. It was "
+    "kept because it is your text; if the key is real, remove it from the preset (settings and "
+    "their backups are plain files) and replace the key."
+)
 SETTINGS_VERSION = 1
 THEMES = ("system", "light", "dark")
 
@@ -150,6 +162,10 @@ class Settings:
             r.bad("prompt_presets")
             presets = []
         unknown = {k: v for k, v in d.items() if k not in known}
+        for number, p in enumerate(presets, start=1):
+            if looks_like_credential(p["name"]) or looks_like_credential(p["text"]):
+                named = f"number {number}" if looks_like_credential(p["name"]) else p["name"]
+                problems.append(PRESET_KEY_NOTICE.format(name=f"“{named}”"))
         s = cls(
             profiles=profiles,
             default_profile_id=r.get_str("default_profile_id", profiles[0].id),
@@ -199,8 +215,10 @@ class SettingsStore:
         dropped: list[str] = []
         settings = Settings.from_dict(data, self.problems, dropped)
         if dropped:
+            # A name can itself be a key ({"sk-…": 1}): the notice never repeats one.
+            names = {"a field named like a key" if looks_like_credential(n) else n for n in dropped}
             self.problems.append(
-                "Removed " + ", ".join(sorted(set(dropped))) + " from settings.json: keys are "
+                "Removed " + ", ".join(sorted(names)) + " from settings.json: keys are "
                 "kept in the system keyring, never in the settings file."
             )
             # Rewrite now so the secret does not linger on disk until the next save.

@@ -1,8 +1,8 @@
 """Forgiving reads of settings JSON: typed fields with defaults, and secrets scrubbed out.
 
 Shared by ``Profile.from_dict`` and ``Settings.from_dict``: a field of the wrong type falls back
-to its default with a notice, and anything named like a credential is dropped (settings are a
-plain file; keys live in the keyring).
+to its default with a notice, and anything named like a credential or holding one is dropped
+(settings are a plain file; keys live in the keyring).
 """
 
 from __future__ import annotations
@@ -10,32 +10,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
-_SECRET_WORDS = ("key", "token", "secret", "password")
-# Names that contain a secret word but hold no secret.
-_SAFE_NAMES = frozenset({"needs_key", "max_tokens"})
+from nebula_desktop.credentials import is_credential_name, scrub_data
 
 
 def looks_secret(name: str) -> bool:
-    """True for setting names that could hold a credential (``api_key``, ``authToken``…)."""
-    lowered = name.lower()
-    if lowered in _SAFE_NAMES:
-        return False
-    return any(word in lowered for word in _SECRET_WORDS)
+    """True for setting names that could hold a credential (``api_key``, ``authToken``…).
+
+    The rule is :func:`nebula_desktop.credentials.is_credential_name`.
+    """
+    return is_credential_name(name)
 
 
 def scrub_secrets(value: Any, dropped: list[str], where: str) -> Any:
-    """``value`` without secret-named keys at any depth (for settings we do not understand)."""
-    if isinstance(value, dict):
-        clean: dict[str, Any] = {}
-        for k, v in value.items():
-            if looks_secret(str(k)):
-                dropped.append(f"{where}{k}")
-            else:
-                clean[k] = scrub_secrets(v, dropped, f"{where}{k}.")
-        return clean
-    if isinstance(value, list):
-        return [scrub_secrets(v, dropped, where) for v in value]
-    return value
+    """``value`` without credentials at any depth (for settings we do not understand).
+
+    Credential-named keys and credential-looking values are left out (a URL only loses its
+    credentials); their paths are added to ``dropped``. See :mod:`nebula_desktop.credentials`.
+    """
+    return scrub_data(value, dropped, where)
 
 
 class FieldReader:

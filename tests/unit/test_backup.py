@@ -8,6 +8,7 @@ import os
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,3 +180,38 @@ def test_conflict_copies_and_temp_files_are_not_backed_up(tmp_path: Path, data: 
     (conv_dir / ".x.json.tmp").write_bytes(b"partial")
     with zipfile.ZipFile(make_backup(data, tmp_path / "b.zip")) as zf:
         assert len([n for n in zf.namelist() if n.startswith("conversations/")]) == 2
+
+
+def test_no_credential_shape_reaches_a_backup_but_the_users_text_does(
+    tmp_path: Path, data: Path
+) -> None:
+    from tests.hardening.leaks import find_in_text
+    from tests.unit.test_settings import CREDENTIAL_SHAPES, SHAPE_KEY
+
+    # A settings file edited by hand after the app last read it: every shape at once.
+    profiles: list[Any] = []
+    hand_edited: dict[str, Any] = {"profiles": profiles}
+    for shape, _name in CREDENTIAL_SHAPES.values():
+        for key, value in shape.items():
+            if key == "profiles":
+                profiles += [{**p, "id": f"p{len(profiles)}"} for p in value]  # type: ignore[attr-defined]
+            else:
+                hand_edited[key] = value
+    profiles[0]["proxy"] = f"http://alice:{SHAPE_KEY}@proxy:3128"
+    preset = {"name": "Support", "text": f"The demo key is {SHAPE_KEY}."}
+    hand_edited["prompt_presets"] = [preset]
+    settings_path = tmp_path / "config" / "settings.json"
+    settings_path.parent.mkdir()
+    settings_path.write_text(json.dumps(hand_edited), encoding="utf-8")
+    zip_path = make_backup(data, tmp_path / "b.zip", settings_path)
+    with zipfile.ZipFile(zip_path) as zf:
+        settings = json.loads(zf.read("settings.json"))
+        others = b"".join(zf.read(n) for n in zf.namelist() if n != "settings.json")
+    assert find_in_text(others, SHAPE_KEY) == []
+    assert find_in_text(zip_path.read_bytes(), SHAPE_KEY) == []
+    # Only the preset holds it: the user's own text, kept (loading it shows a notice).
+    assert settings["prompt_presets"] == [preset]
+    settings["prompt_presets"] = []
+    assert find_in_text(json.dumps(settings).encode(), SHAPE_KEY) == []
+    assert "https://llm.example.com/v1" in [p["base_url"] for p in settings["profiles"]]
+    assert settings["profiles"][0]["proxy"] == "http://proxy:3128"

@@ -274,3 +274,118 @@ def test_any_json_in_the_settings_file_gives_usable_settings(value: object) -> N
         store.save(s)
         assert SettingsStore(config).load() == s  # what we write, we read back the same
         assert "api_key" not in (config / "settings.json").read_text()
+
+
+SHAPE_KEY = "sk-live-abcdefghijklmnopqrstuvwxyz012345"
+
+
+def _profile(**fields: object) -> dict[str, object]:
+    return {"id": "p", "name": "P", "base_url": "https://llm.example.com/v1", **fields}
+
+
+# Every way a key reached settings.json (and from there every backup) in issue 11, item 12.
+CREDENTIAL_SHAPES: dict[str, tuple[dict[str, object], str]] = {
+    "top-level Authorization": ({"Authorization": f"Bearer {SHAPE_KEY}"}, "Authorization"),
+    "auth": ({"auth": SHAPE_KEY}, "auth"),
+    "credentials": ({"credentials": {"user": "me", "value": SHAPE_KEY}}, "credentials"),
+    "passwd": ({"passwd": SHAPE_KEY}, "passwd"),
+    "cookie": ({"cookie": f"session={SHAPE_KEY}"}, "cookie"),
+    "my_bearer": ({"my_bearer": SHAPE_KEY}, "my_bearer"),
+    "unknown field holding a key": ({"plugin": {"note": f"Bearer {SHAPE_KEY}"}}, "plugin.note"),
+    "X-Auth header": (
+        {"profiles": [_profile(extra_headers={"X-Auth": f"Bearer {SHAPE_KEY}"})]},
+        "profiles[p].extra_headers.X-Auth",
+    ),
+    "key-like value in a harmless header": (
+        {"profiles": [_profile(extra_headers={"X-Custom": SHAPE_KEY})]},
+        "profiles[p].extra_headers.X-Custom",
+    ),
+    "user info in the base URL": (
+        {"profiles": [_profile(base_url=f"https://user:{SHAPE_KEY}@llm.example.com/v1")]},
+        "profiles[p].base_url",
+    ),
+    "key parameter in the base URL": (
+        {"profiles": [_profile(base_url=f"https://llm.example.com/v1?key={SHAPE_KEY}")]},
+        "profiles[p].base_url",
+    ),
+    "URL with user info in an unknown field": (
+        {"mirror": f"https://bob:{SHAPE_KEY}@mirror.example.com/v1"},
+        "mirror",
+    ),
+}
+
+
+def _forms_in(data: bytes) -> list[str]:
+    from tests.hardening.leaks import find_in_text
+
+    return find_in_text(data, SHAPE_KEY)
+
+
+@pytest.mark.parametrize("shape", list(CREDENTIAL_SHAPES))
+def test_every_credential_shape_is_dropped_at_load_and_named(tmp_path: Path, shape: str) -> None:
+    data, field_name = CREDENTIAL_SHAPES[shape]
+    config = tmp_path / "config"
+    path = _write(config, data)
+    store = SettingsStore(config)
+    s = store.load()
+    assert _forms_in(path.read_bytes()) == []  # the file was rewritten without it at once
+    assert _forms_in(json.dumps(s.to_dict()).encode()) == []
+    (notice,) = store.problems
+    assert field_name in notice
+    assert _forms_in(notice.encode()) == []  # named, never shown
+    assert SettingsStore(config).load() == s  # and it stays gone
+
+
+def test_base_url_keeps_working_without_its_credentials(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    url = f"https://user:{SHAPE_KEY}@llm.example.com/v1?key={SHAPE_KEY}&region=eu"
+    _write(config, {"profiles": [_profile(base_url=url)]})
+    s = SettingsStore(config).load()
+    assert s.profiles[0].base_url == "https://llm.example.com/v1?region=eu"
+
+
+def test_proxy_password_is_removed_and_the_notice_says_what_to_do(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    path = _write(config, {"profiles": [_profile(proxy="http://alice:hunter2xyz@proxy:3128")]})
+    store = SettingsStore(config)
+    s = store.load()
+    assert s.profiles[0].proxy == "http://proxy:3128"  # still goes through the proxy
+    assert "hunter2xyz" not in path.read_text()
+    notices = "\n".join(store.problems)
+    assert "profiles[p].proxy" in notices
+    assert "HTTPS_PROXY" in notices and "“P”" in notices
+    assert "hunter2xyz" not in notices
+
+
+@pytest.mark.parametrize("where", ["text", "name"])
+def test_prompt_preset_mentioning_a_key_is_kept_with_a_notice(tmp_path: Path, where: str) -> None:
+    config = tmp_path / "config"
+    preset = {"name": "Support", "text": f"When asked, say the demo key is {SHAPE_KEY}."}
+    if where == "name":
+        preset = {"name": SHAPE_KEY, "text": "Be brief."}
+    path = _write(config, {"prompt_presets": [preset], "default_prompt_preset": preset["name"]})
+    store = SettingsStore(config)
+    s = store.load()
+    assert s.prompt_presets == [preset]  # the user's own text: never silently dropped
+    assert s.default_prompt_text() == preset["text"]
+    assert SHAPE_KEY in path.read_text()  # not rewritten behind the user's back
+    (notice,) = store.problems
+    assert "Prompt preset" in notice
+    assert ("“Support”" if where == "text" else "“number 1”") in notice
+    assert _forms_in(notice.encode()) == []
+
+
+def test_credentials_put_into_urls_or_headers_in_memory_are_never_written(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "config")
+    s = Settings()
+    p = s.profiles[0]
+    p.base_url = f"https://u:{SHAPE_KEY}@llm.example.com/v1"
+    p.proxy = f"http://u:{SHAPE_KEY}@proxy:3128"
+    p.extra_headers = {"X-Custom": f"Bearer {SHAPE_KEY}", "X-Title": "Nebula"}
+    s.unknown_fields["plugin"] = {"note": SHAPE_KEY}
+    store.save(s)
+    assert _forms_in(store.path.read_bytes()) == []
+    again = SettingsStore(tmp_path / "config").load()
+    assert again.profiles[0].base_url == "https://llm.example.com/v1"
+    assert again.profiles[0].proxy == "http://proxy:3128"
+    assert again.profiles[0].extra_headers == {"X-Title": "Nebula"}

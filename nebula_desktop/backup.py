@@ -7,7 +7,13 @@ the keyring, but a hand-edited file or an ``Authorization`` extra header could h
 Backups are made on demand, automatically before a schema migration (the store calls
 :func:`pre_migration_backup`; kept in ``<data>/migration-backups/``), and at most daily at
 start-up (:func:`daily_backup`). Automatic zips are pruned to the newest :data:`KEEP` of
-their kind; the ones the user asked for ("Back up now") are never deleted by the app.
+their kind; the ones the user asked for ("Back up now") are never deleted by the app, nor are
+the safety copies a restore makes.
+
+Restoring merges by id (:func:`prepare_restore`, then :meth:`RestorePlan.write`). It never
+replaces a file written by a newer version or one it cannot read (the summary says so), and
+before it replaces anything it zips the files it is about to replace into
+``backups/pre-restore-<time>.zip``, a backup like any other: restoring it undoes the restore.
 
 Reading a zip never extracts to disk: members are read into memory by exact expected names
 (``conversations/<valid id>.json``), everything else is ignored, and member count and sizes are
@@ -23,6 +29,7 @@ import os
 import re
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +37,17 @@ from typing import TYPE_CHECKING, Any
 from nebula_desktop import __version__, atomicfile
 from nebula_desktop.safeio import read_regular
 from nebula_desktop.settings import Settings
+from nebula_desktop.store.file_state import (
+    MAX_FILE_BYTES,
+    NEWER,
+    REPLACEABLE,
+    UNREADABLE,
+    Identity,
+    file_identity,
+    read_file_state,
+)
+from nebula_desktop.store.housekeeping import stamp, unique_path
+from nebula_desktop.store.model import validate_id
 from nebula_desktop.store.sync import is_conflict_name
 
 if TYPE_CHECKING:
@@ -40,6 +58,7 @@ log = logging.getLogger(__name__)
 FORMAT = "nebula-desktop-backup"
 VERSION = 1
 PREFIX = "nebula-backup-"
+PRE_RESTORE_PREFIX = "pre-restore-"
 KEEP = 7
 MIGRATION_DIR = "migration-backups"
 DAY = 86400.0
@@ -47,7 +66,10 @@ MAX_MEMBERS = 200_000
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
 _MEMBER_RE = re.compile(r"conversations/([A-Za-z0-9_-]{1,64})\.json")
-_AUTO_RE = re.compile(r"nebula-backup-\d{8}-\d{6}(-\d+)?(-daily|-pre-migration)?\.zip")
+_AUTO_RE = re.compile(
+    r"(?:nebula-backup-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?(-daily|-pre-migration)?"
+    r"|pre-restore-(?P<restore_stamp>\d{8}-\d{6})(?:-(?P<restore_n>\d+))?)\.zip"
+)
 # A settings file larger than this is not one the app wrote; the backup goes on without it.
 _SETTINGS_CAP = 16 * 1024 * 1024
 
@@ -92,56 +114,80 @@ def make_backup(
     or absent. Returns ``dest``.
     """
     conv_dir = Path(data_dir) / "conversations"
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     count = 0
+    with _zip_file(dest) as zf:
+        names = sorted(os.listdir(conv_dir)) if conv_dir.is_dir() else []
+        for name in names:
+            if _MEMBER_RE.fullmatch(f"conversations/{name}") is None or is_conflict_name(name[:-5]):
+                continue  # conflict copies, temp files: not conversations
+            try:
+                data = read_regular(conv_dir / name, MAX_FILE_BYTES)
+            except OSError as exc:  # deleted while we were zipping, a pipe, a folder…
+                log.warning("backup: %s left out: %s", name, exc)
+                continue
+            zf.writestr(f"conversations/{name}", data)
+            count += 1
+        settings = _settings_bytes(settings_path)
+        if settings is not None:
+            zf.writestr("settings.json", settings)
+        _write_manifest(zf, reason, count)
+    return dest
+
+
+def _write_manifest(zf: zipfile.ZipFile, reason: str, count: int) -> None:
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": time.time(),
+        "app_version": __version__,
+        "reason": reason,
+        "conversations": count,
+    }
+    zf.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+@contextlib.contextmanager
+def _zip_file(dest: Path) -> Iterator[zipfile.ZipFile]:
+    """A zip being written to ``dest``: complete once the block ends, absent if it fails.
+
+    Written to a temporary file, synced and renamed into place; an OSError becomes a
+    BackupError naming ``dest``.
+    """
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         # Owner-only from the first byte, like the conversation files it holds (not the umask's
         # 0644: a backup is every chat the user ever had).
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-            names = sorted(os.listdir(conv_dir)) if conv_dir.is_dir() else []
-            for name in names:
-                if _MEMBER_RE.fullmatch(f"conversations/{name}") is None or is_conflict_name(
-                    name[:-5]
-                ):
-                    continue  # conflict copies, temp files: not conversations
-                try:
-                    data = (conv_dir / name).read_bytes()
-                except FileNotFoundError:
-                    continue  # deleted while we were zipping
-                zf.writestr(f"conversations/{name}", data)
-                count += 1
-            settings = _settings_bytes(settings_path)
-            if settings is not None:
-                zf.writestr("settings.json", settings)
-            manifest = {
-                "format": FORMAT,
-                "version": VERSION,
-                "created_at": time.time(),
-                "app_version": __version__,
-                "reason": reason,
-                "conversations": count,
-            }
-            zf.writestr("manifest.json", json.dumps(manifest, indent=2) + "\n")
+            yield zf
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dest)
         atomicfile.fsync_dir(dest.parent)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise BackupError(f"Could not write the backup {dest.name}: {exc.strerror or exc}") from exc
-    return dest
+        if isinstance(exc, OSError):
+            why = exc.strerror or exc
+            raise BackupError(f"Could not write the backup {dest.name}: {why}") from exc
+        raise
 
 
 def automatic_backups(backups_dir: Path) -> list[Path]:
-    """Zips in ``backups_dir`` named like ours, oldest first."""
+    """Zips in ``backups_dir`` named like ours (safety copies of restores too), oldest first."""
     try:
-        names = [n for n in os.listdir(backups_dir) if _AUTO_RE.fullmatch(n)]
+        names = os.listdir(backups_dir)
     except OSError:
         return []
-    return [backups_dir / n for n in sorted(names)]
+    found: list[tuple[str, int, str]] = []
+    for name in names:
+        match = _AUTO_RE.fullmatch(name)
+        if match is not None:
+            when = match.group("stamp") or match.group("restore_stamp")
+            n = int(match.group("n") or match.group("restore_n") or 0)  # a second in one second
+            found.append((when, n, name))
+    return [backups_dir / name for _when, _n, name in sorted(found)]
 
 
 def prune_backups(backups_dir: Path, keep: int = KEEP, kind: str = "daily") -> None:
@@ -255,15 +301,129 @@ def read_backup(path: Path) -> BackupContents:
     return contents
 
 
-def restore_into(store: ConversationStore, conversations: list[Conversation]) -> list[str]:
-    """Merge by id: each backed-up conversation replaces the one with its id; others stay.
+def _chats(n: int) -> str:
+    return f"{n} chat" if n == 1 else f"{n} chats"
 
-    Returns the ids written. The store's identity map now holds the restored objects, so a
-    window showing one of them must open it again.
+
+@dataclass
+class RestoreReport:
+    """What a restore did: the chats restored, the ones left alone and why, the safety copy."""
+
+    restored: list[str] = field(default_factory=list)  # ids now as in the backup
+    newer: list[str] = field(default_factory=list)  # not replaced: from a newer version
+    unreadable: list[str] = field(default_factory=list)  # not replaced: could not be read
+    changed: list[str] = field(default_factory=list)  # not replaced: changed during the restore
+    safety_copy: Path | None = None  # backups/pre-restore-<time>.zip, if anything was replaced
+
+    def skipped(self) -> int:
+        """How many chats of the backup were left as they are on disk."""
+        return len(self.newer) + len(self.unreadable) + len(self.changed)
+
+    def message(self) -> str:
+        """The summary for the user (English; the UI phrases its own translated one)."""
+        parts = [f"Restored {_chats(len(self.restored))} from the backup."]
+        newer = "were written by a newer version of Nebula Desktop"
+        for ids, why in (
+            (self.newer, newer),
+            (self.unreadable, "could not be read"),
+            (self.changed, "changed on disk during the restore"),
+        ):
+            if len(ids) == 1:
+                why = why.replace("were ", "was ", 1)
+                parts.append(f"1 chat was not replaced: it {why}.")
+            elif ids:
+                parts.append(f"{len(ids)} chats were not replaced: they {why}.")
+        if self.safety_copy is not None:
+            parts.append(f"The replaced chats were saved first in {self.safety_copy.name}.")
+        return " ".join(parts)
+
+
+@dataclass
+class RestorePlan:
+    """A restore checked against the disk, its safety copy already written.
+
+    What is left is :meth:`write` for ``conversations`` (all at once or a chunk at a time).
     """
-    written: list[str] = []
-    for conv in conversations:
-        conv.read_only = False
-        store.save(conv, touch=False)
-        written.append(conv.id)
-    return written
+
+    conversations: list[Conversation]  # to write, in the backup's order
+    report: RestoreReport
+    # id -> the identity of its file when it was checked (and zipped); None: there was none.
+    expected: dict[str, Identity | None] = field(default_factory=dict)
+
+    def write(self, store: ConversationStore, conversations: list[Conversation]) -> None:
+        """Save ``conversations`` (some of :attr:`conversations`) into ``store``.
+
+        A file that changed since it was checked is left alone (its new content is not in the
+        safety copy) and counted in ``report.changed``.
+        """
+        for conv in conversations:
+            path = store.conversations_dir / f"{conv.id}.json"
+            if file_identity(path) != self.expected.get(conv.id):
+                self.report.changed.append(conv.id)
+                continue
+            conv.read_only = False
+            store.save(conv, touch=False)
+            self.report.restored.append(conv.id)
+
+
+def prepare_restore(data_dir: Path, conversations: list[Conversation]) -> RestorePlan:
+    """Check each backed-up chat against the file of its id, and keep a copy of what will go.
+
+    A file written by a newer version, or one that cannot be read, is never replaced; one equal
+    to the backup's chat needs no writing. The files that will be replaced are zipped, one at a
+    time, into ``<data>/backups/pre-restore-<time>.zip`` (only if there are any) before this
+    returns; if that fails, BackupError is raised and nothing has been replaced. Reads files
+    and writes the zip only, touching no store object: safe to run on a worker thread.
+    """
+    conv_dir = Path(data_dir) / "conversations"
+    backups_dir = Path(data_dir) / "backups"
+    plan = RestorePlan([], RestoreReport())
+    dest = unique_path(backups_dir, f"{PRE_RESTORE_PREFIX}{stamp()}", ".zip")
+    kept = 0
+    with _zip_file(dest) as zf:
+        for conv in conversations:
+            conv_id = validate_id(conv.id)
+            if conv_id in plan.expected:
+                continue  # a zip can name a member twice; the first one counts
+            state = read_file_state(conv_dir / f"{conv_id}.json")
+            plan.expected[conv_id] = state.identity
+            if state.kind == NEWER:
+                plan.report.newer.append(conv_id)
+            elif state.kind == UNREADABLE:
+                plan.report.unreadable.append(conv_id)
+            elif state.kind == REPLACEABLE:
+                assert state.conversation is not None
+                if state.conversation.to_dict() == conv.to_dict():
+                    plan.report.restored.append(conv_id)  # already as in the backup
+                    continue
+                zf.writestr(f"conversations/{conv_id}.json", state.data)
+                kept += 1
+                plan.conversations.append(conv)
+            else:
+                plan.conversations.append(conv)
+        _write_manifest(zf, "pre-restore", kept)
+    if kept:
+        plan.report.safety_copy = dest
+    else:
+        with contextlib.suppress(OSError):
+            dest.unlink()  # nothing will be replaced: no copy to keep
+    return plan
+
+
+def restore_conversations(
+    store: ConversationStore, conversations: list[Conversation]
+) -> RestoreReport:
+    """Merge by id: each backed-up chat replaces the one with its id; others stay.
+
+    The rules of :func:`prepare_restore` apply (safety copy first, newer and unreadable files
+    never replaced). The store's identity map now holds the restored objects, so a window
+    showing one of them must open it again.
+    """
+    plan = prepare_restore(store.root, conversations)
+    plan.write(store, plan.conversations)
+    return plan.report
+
+
+def restore_into(store: ConversationStore, conversations: list[Conversation]) -> list[str]:
+    """:func:`restore_conversations`, returning the ids restored (written, or already equal)."""
+    return restore_conversations(store, conversations).restored

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nebula_desktop import atomicfile
-from nebula_desktop.store import Conversation, ConversationStore
+from nebula_desktop.store import Conversation, ConversationStore, LoadError
+from nebula_desktop.store.file_state import NEWER, REPLACEABLE, UNREADABLE
 from nebula_desktop.store.model import new_id
 
 # An imported file bigger than this is not a chat export (ChatGPT exports of years of use are
@@ -28,12 +29,20 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # ids of new conversations
     renamed: int = 0  # imported under a new id because the id was taken by another chat
     skipped: int = 0  # already present, identical
+    # Of the renamed: the file holding the id was written by a newer version of Nebula Desktop,
+    # or could not be read. Either way it was left exactly as it was.
+    newer: int = 0
+    unreadable: int = 0
 
     def message(self) -> str:
         """One line for the user (English; the UI translates its own wrapper)."""
         text = f"Imported {len(self.added)} conversation(s)"
         if self.skipped:
             text += f"; {self.skipped} already present"
+        if self.newer:
+            text += f"; {self.newer} as a new chat beside one from a newer version"
+        if self.unreadable:
+            text += f"; {self.unreadable} as a new chat beside one that could not be read"
         return text + "."
 
 
@@ -76,19 +85,29 @@ def add_to_store(store: ConversationStore, conversations: list[Conversation]) ->
 
     Policy (see docs/sync.md): an id that is free keeps its id; an id already used by an
     identical conversation is skipped (importing the same file twice adds nothing); an id used
-    by a different conversation gets a fresh id, so both stay.
+    by a different conversation gets a fresh id, so both stay. "Used" is decided by the files on
+    disk, not the index: a file the store could not load (from a newer version, unreadable) is
+    in no index but still there, and so is a deleted chat in the trash.
     """
     report = ImportReport()
     for conv in conversations:
-        if store.summary(conv.id) is not None:
-            try:
-                existing = store.load(conv.id)
-            except Exception:  # unreadable file: keep both rather than guess
-                existing = None
-            if existing is not None and existing.to_dict() == conv.to_dict():
-                report.skipped += 1
-                continue
+        if store.id_in_use(conv.id):
+            state = store.file_state(conv.id)
+            if state.kind == REPLACEABLE:
+                try:
+                    existing: Conversation | None = store.load(conv.id)
+                except LoadError:  # changed under us: keep both rather than guess
+                    existing = None
+                if existing is not None and existing.to_dict() == conv.to_dict():
+                    report.skipped += 1
+                    continue
+            elif state.kind == NEWER:
+                report.newer += 1
+            elif state.kind == UNREADABLE:
+                report.unreadable += 1
             conv.id = new_id()
+            while store.id_in_use(conv.id):
+                conv.id = new_id()
             report.renamed += 1
         conv.read_only = False
         store.save(conv, touch=False)

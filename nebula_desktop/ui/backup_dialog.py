@@ -1,6 +1,7 @@
 """``BackupDialog``: File → Restore from backup… — the backups kept, and restoring one.
 
-Lists the zips in ``<data>/backups/`` (newest first). "Restore…" (or "Other file…") emits
+Lists the zips in ``<data>/backups/`` (newest first), the safety copies made before a restore
+among them. "Restore…" (or "Other file…") emits
 ``restore_requested(path)``; the window reads the zip in the background, asks for confirmation
 and merges by id (see ``DataActions``).
 """
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.backup import automatic_backups
+from nebula_desktop.backup import PRE_RESTORE_PREFIX, automatic_backups
 
 PATH_ROLE = 0x0100  # Qt.UserRole
 
@@ -85,7 +86,12 @@ class BackupDialog(QDialog):
             except OSError:
                 continue
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(st.st_mtime))
-            kind = self.tr("daily") if path.stem.endswith("-daily") else self.tr("manual")
+            if path.name.startswith(PRE_RESTORE_PREFIX):
+                kind = self.tr("before restore")  # the chats a restore replaced
+            elif path.stem.endswith("-daily"):
+                kind = self.tr("daily")
+            else:
+                kind = self.tr("manual")
             size = f"{max(1, st.st_size // 1024)} KB"
             item = QListWidgetItem(f"{when}  ·  {kind}  ·  {size}")
             item.setData(PATH_ROLE, str(path))

@@ -21,11 +21,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from nebula_desktop.backup import (
     BackupContents,
+    RestorePlan,
+    RestoreReport,
     backup_name,
     daily_backup,
     make_backup,
+    prepare_restore,
     read_backup,
-    restore_into,
 )
 from nebula_desktop.exchange import ImportReport, add_to_store
 from nebula_desktop.store.sync import find_conflicts
@@ -187,6 +189,16 @@ class DataActions(QObject):
                 text = self.tr("Imported %n chat(s)", "", len(report.added))
                 if report.skipped:
                     text += self.tr("; %n already present", "", report.skipped)
+                if report.newer:
+                    text += self.tr(
+                        "; %n as a new chat beside one from a newer version", "", report.newer
+                    )
+                if report.unreadable:
+                    text += self.tr(
+                        "; %n as a new chat beside one that could not be read",
+                        "",
+                        report.unreadable,
+                    )
                 self.window.show_status(text + ".", 10000)
             self.import_finished.emit(report if ok else None)
 
@@ -197,15 +209,12 @@ class DataActions(QObject):
     ) -> None:
         """Save ``items`` a chunk per event-loop turn; the chat area is disabled meanwhile so
         nothing opens a chat that is about to be replaced."""
-        self._writing = True
-        central = self.window.centralWidget()
-        central.setEnabled(False)
+        self._set_writing(True)
         remaining = list(items)
         total = len(remaining)
 
         def finish(ok: bool) -> None:
-            self._writing = False
-            central.setEnabled(True)
+            self._set_writing(False)
             done(ok)
 
         def step() -> None:
@@ -226,6 +235,11 @@ class DataActions(QObject):
             QTimer.singleShot(0, self, step)
 
         step()
+
+    def _set_writing(self, writing: bool) -> None:
+        """Chats are being (or about to be) saved: the chat area waits, other writes are refused."""
+        self._writing = writing
+        self.window.centralWidget().setEnabled(not writing)
 
     def _refuse_while_writing(self) -> None:
         self.window.show_error(self.tr("Chats are still being saved; try again in a moment."))
@@ -318,7 +332,12 @@ class DataActions(QObject):
         box.open()
 
     def apply_restore(self, contents: BackupContents) -> None:
-        """Merge the backup's chats by id into the store, then refresh the window."""
+        """Merge the backup's chats by id into the store, then refresh the window.
+
+        First, in the background, each chat is checked against its file and the files to be
+        replaced are zipped into ``backups/pre-restore-<time>.zip``; then the chats are written
+        a chunk at a time. Files from a newer version, or unreadable ones, are never replaced.
+        """
         if self._writing:
             self._refuse_while_writing()
             self.restore_finished.emit(-1)
@@ -335,12 +354,8 @@ class DataActions(QObject):
         reopen = current.id if current is not None and current.id in ids else None
         if reopen is not None:
             controller.open(None)  # saves its draft into the version being replaced
-        written: list[str] = []
 
-        def write(chunk: list[Any]) -> None:
-            written.extend(restore_into(self.store, chunk))
-
-        def done(ok: bool) -> None:
+        def done(report: RestoreReport | None, ok: bool) -> None:
             from nebula_desktop.ui.backup_dialog import BackupDialog
 
             self.window.conv_list.reload()
@@ -348,14 +363,74 @@ class DataActions(QObject):
                 self.window.open_conversation(reopen)
             elif current is not None:
                 self.window.conv_list.select(current.id)
-            if ok:
-                text = self.tr("Restored %n chat(s) from the backup.", "", len(written))
+            if report is not None:
+                text = self._restore_summary(report)
                 self.window.show_status(text, 10000)
+                if report.skipped() or not ok:  # a restore that is not whole must not pass by
+                    self.window.show_error(text)
             if isinstance(self.dialog, BackupDialog):
                 self.dialog.accept()
-            self.restore_finished.emit(len(written) if ok else -1)
+            self.restore_finished.emit(len(report.restored) if report and ok else -1)
 
-        self._write_in_chunks(contents.conversations, write, done)
+        def prepared(plan: RestorePlan) -> None:
+            self._write_in_chunks(
+                plan.conversations,
+                lambda chunk: plan.write(self.store, chunk),
+                lambda ok: done(plan.report, ok),
+            )
+
+        def failed(error: BaseException) -> None:  # no safety copy: nothing was replaced
+            self._set_writing(False)
+            self._on_task_failed(error)
+            done(None, False)
+
+        self._set_writing(True)
+        self.window.show_status(self.tr("Restoring…"), 0)
+        self.last_task = run_in_background(
+            prepare_restore,
+            Path(self.store.root),
+            contents.conversations,
+            on_success=prepared,
+            on_error=failed,
+            context=self,
+        )
+
+    def _restore_summary(self, report: RestoreReport) -> str:
+        """What a restore did, for the status line (and the warning when it skipped chats)."""
+        parts = [self.tr("Restored %n chat(s) from the backup.", "", len(report.restored))]
+        for ids, text in (
+            (
+                report.newer,
+                self.tr(
+                    "%n chat(s) were not replaced: they were written by a newer version of "
+                    "Nebula Desktop.",
+                    "",
+                    len(report.newer),
+                ),
+            ),
+            (
+                report.unreadable,
+                self.tr(
+                    "%n chat(s) were not replaced: they could not be read.",
+                    "",
+                    len(report.unreadable),
+                ),
+            ),
+            (
+                report.changed,
+                self.tr(
+                    "%n chat(s) were not replaced: they changed on disk during the restore.",
+                    "",
+                    len(report.changed),
+                ),
+            ),
+        ):
+            if ids:
+                parts.append(text)
+        if report.safety_copy is not None:
+            copy = self.tr("The replaced chats were saved first in %1.")
+            parts.append(copy.replace("%1", report.safety_copy.name))
+        return " ".join(parts)
 
     # -- sync conflicts ----------------------------------------------------------------------------
     def check_conflicts(self) -> int:

@@ -35,6 +35,20 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>; %n as a new chat beside one from a newer version</source>
+        <translation>
+            <numerusform>; %n as a new chat beside one from a newer version</numerusform>
+            <numerusform>; %n as new chats beside ones from a newer version</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n as a new chat beside one that could not be read</source>
+        <translation>
+            <numerusform>; %n as a new chat beside one that could not be read</numerusform>
+            <numerusform>; %n as new chats beside ones that could not be read</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
         <translation>
             <numerusform>Restore %n conversation from %1? An existing conversation with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
@@ -53,6 +67,27 @@
         <translation>
             <numerusform>Restored %n chat from the backup.</numerusform>
             <numerusform>Restored %n chats from the backup.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they were written by a newer version of Nebula Desktop.</source>
+        <translation>
+            <numerusform>%n chat was not replaced: it was written by a newer version of Nebula Desktop.</numerusform>
+            <numerusform>%n chats were not replaced: they were written by a newer version of Nebula Desktop.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they could not be read.</source>
+        <translation>
+            <numerusform>%n chat was not replaced: it could not be read.</numerusform>
+            <numerusform>%n chats were not replaced: they could not be read.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they changed on disk during the restore.</source>
+        <translation>
+            <numerusform>%n chat was not replaced: it changed on disk during the restore.</numerusform>
+            <numerusform>%n chats were not replaced: they changed on disk during the restore.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

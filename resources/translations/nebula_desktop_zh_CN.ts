@@ -185,6 +185,10 @@
         <translation>手动</translation>
     </message>
     <message>
+        <source>before restore</source>
+        <translation>恢复前</translation>
+    </message>
+    <message>
         <source>Choose a backup</source>
         <translation>选择备份</translation>
     </message>
@@ -644,6 +648,18 @@ Start one with New chat (Ctrl+N).</source>
             <numerusform>；%n 个已存在</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>; %n as a new chat beside one from a newer version</source>
+        <translation>
+            <numerusform>；%n 个作为新对话导入，与由较新版本写入的同 ID 对话并存</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n as a new chat beside one that could not be read</source>
+        <translation>
+            <numerusform>；%n 个作为新对话导入，与无法读取的同 ID 对话并存</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
@@ -677,6 +693,32 @@ Start one with New chat (Ctrl+N).</source>
         <translation>
             <numerusform>已从备份恢复 %n 个对话。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they were written by a newer version of Nebula Desktop.</source>
+        <translation>
+            <numerusform>%n 个对话未被替换：它们由较新版本的 Nebula Desktop 写入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they could not be read.</source>
+        <translation>
+            <numerusform>%n 个对话未被替换：它们无法读取。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they changed on disk during the restore.</source>
+        <translation>
+            <numerusform>%n 个对话未被替换：它们在恢复期间在磁盘上被修改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The replaced chats were saved first in %1.</source>
+        <translation>被替换的对话已先保存到 %1。</translation>
     </message>
     <message>
         <source>An answer is still arriving. Stop it or wait, then try again.</source>

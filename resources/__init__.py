@@ -1,6 +1,6 @@
 """The app's bundled files (icons, desktop integration, style sheets), and how to find them.
 
-This folder is the top-level ``resources/`` of the source tree; pyproject maps it to the package
+This folder is the top-level ``resources/`` of the source tree; setup.py maps it to the package
 ``nebula_desktop.resources``, so the same import works from a source checkout, an installed
 wheel and a PyInstaller bundle (whose spec copies it to ``<bundle>/nebula_desktop/resources``).
 The helper lives here rather than in ``nebula_desktop/resources.py`` because a module of that

@@ -6,11 +6,16 @@
 Rendering uses Qt's own SVG renderer offscreen, so it runs on a headless build machine and on
 every CI runner without Inkscape or ImageMagick. Both containers are written here with PNG
 entries (Windows Vista+ and macOS 10.7+ read those), which keeps them small and exact.
+
+Each PNG records the SHA-256 of the SVG it was rendered from (a ``Source-SHA256`` text chunk):
+rasterizers differ by a few levels between CPUs and library builds, so "are the committed PNGs
+up to date?" is answered by that hash, not by comparing the bytes of a new render.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import struct
 import sys
@@ -35,10 +40,17 @@ ICNS_TYPES = (
     (b"ic13", 256),
     (b"ic14", 512),
 )
+# The PNG text chunk holding the SVG's hash (see svg_digest).
+SOURCE_KEY = "Source-SHA256"
+
+
+def svg_digest(svg: Path) -> str:
+    """SHA-256 of the SVG's text, line endings normalised (a Windows checkout may add CRs)."""
+    return hashlib.sha256(svg.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
 
 
 def render_pngs(svg: Path, sizes: tuple[int, ...]) -> dict[int, bytes]:
-    """Render ``svg`` at each size; returns PNG bytes by size."""
+    """Render ``svg`` at each size; returns PNG bytes by size, each tagged with the SVG's hash."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
@@ -48,6 +60,7 @@ def render_pngs(svg: Path, sizes: tuple[int, ...]) -> dict[int, bytes]:
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise SystemExit(f"make_icons: cannot parse {svg}")
+    digest = svg_digest(svg)
     out: dict[int, bytes] = {}
     for size in sorted(set(sizes)):
         image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
@@ -57,6 +70,7 @@ def render_pngs(svg: Path, sizes: tuple[int, ...]) -> dict[int, bytes]:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         renderer.render(painter)
         painter.end()
+        image.setText(SOURCE_KEY, digest)
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)

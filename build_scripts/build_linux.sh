@@ -42,11 +42,45 @@ else
 fi
 VERSION=$("$PY" build_scripts/version.py)
 [ -n "$VERSION" ] || die "no version in pyproject.toml"
-# The app reads its version from the installed metadata, so that must match pyproject.toml.
-installed=$("$PY" -c 'import importlib.metadata as m; print(m.version("nebula-desktop"))' 2>/dev/null || true)
-if [ "$installed" != "$VERSION" ]; then
-  log "installing the app into $("$PY" -c 'import sys; print(sys.prefix)') (metadata: '${installed:-none}', pyproject: $VERSION)"
+# What the build needs from $PY: the app installed at pyproject's version (it reads its version
+# from that metadata) with every dependency, and PySide6 really importable (make_icons.py, the
+# bundle). -I keeps the working directory off sys.path: from the repository root a
+# nebula_desktop.egg-info left by an earlier `pip install -e .` (with any Python) would answer
+# "installed" for a Python that has neither the app nor PySide6.
+app_status() {
+  "$PY" -I - "$VERSION" <<'PY' 2>&1 | tail -n1
+import importlib.metadata as md
+import re
+import sys
+
+try:
+    have = md.version("nebula-desktop")
+except md.PackageNotFoundError:
+    sys.exit("the app is not installed")
+if have != sys.argv[1]:
+    sys.exit(f"the app is installed at version {have}, pyproject.toml says {sys.argv[1]}")
+missing = []
+for req in md.requires("nebula-desktop") or []:
+    name = re.match(r"[A-Za-z0-9._-]+", req).group(0)
+    if "extra ==" not in req:
+        try:
+            md.version(name)
+        except md.PackageNotFoundError:
+            missing.append(name)
+if missing:
+    sys.exit("missing " + ", ".join(missing))
+import nebula_desktop.resources
+import PySide6.QtGui
+import PySide6.QtSvg
+print("ok")
+PY
+}
+status=$(app_status || true)
+if [ "$status" != "ok" ]; then
+  log "installing the app into $("$PY" -I -c 'import sys; print(sys.prefix)') ($status)"
   "$PY" -m pip install -q -e "$ROOT" || die "pip install -e . failed"
+  status=$(app_status || true)
+  [ "$status" = "ok" ] || die "$PY still cannot build the app after pip install -e .: $status"
 fi
 if ! "$PY" -m PyInstaller --version >/dev/null 2>&1; then
   log "installing PyInstaller"

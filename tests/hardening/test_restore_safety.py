@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,44 @@ def test_restore_never_replaces_what_it_cannot_read_and_never_blocks_on_a_pipe(
         assert sorted(report.unreadable) == sorted([folder.id, pipe.id])
         assert "2 chats were not replaced: they could not be read" in report.message()
         os.unlink(files / f"{pipe.id}.json")  # the next open would list it
+
+
+def test_a_restore_that_cannot_keep_its_safety_copy_replaces_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    with ConversationStore(root) as store:
+        recipe = _chat(store, "Recipe", "two eggs")
+    zip_path = make_backup(root, tmp_path / "b.zip")
+    with ConversationStore(root) as store:
+        conv = store.load(recipe.id)
+        conv.messages[0].content = "three eggs"
+        store.save(conv)
+        changed = (root / "conversations" / f"{recipe.id}.json").read_bytes()
+        shutil.rmtree(root / "backups")
+        (root / "backups").write_text("a file where the backups folder should be")
+        with pytest.raises(backup.BackupError, match="Could not write the backup pre-restore-"):
+            restore_into(store, read_backup(zip_path).conversations)
+    assert (root / "conversations" / f"{recipe.id}.json").read_bytes() == changed
+
+
+def test_a_file_changed_after_the_safety_copy_was_made_is_not_replaced(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    with ConversationStore(root) as store:
+        recipe = _chat(store, "Recipe", "two eggs")
+    zip_path = make_backup(root, tmp_path / "b.zip")
+    path = root / "conversations" / f"{recipe.id}.json"
+    with ConversationStore(root) as store:
+        conv = store.load(recipe.id)
+        conv.messages[0].content = "three eggs"
+        store.save(conv)
+        plan = backup.prepare_restore(root, read_backup(zip_path).conversations)
+        # A sync tool writes a newer edit after the copy was taken: that edit is in no zip.
+        conv.messages[0].content = "four eggs, from the phone"
+        store.save(conv)
+        latest = path.read_bytes()
+        plan.write(store, plan.conversations)
+    assert plan.report.changed == [recipe.id] and plan.report.restored == []
+    assert "it changed on disk during the restore" in plan.report.message()
+    assert path.read_bytes() == latest
 
 
 @pytest.mark.timeout(30)

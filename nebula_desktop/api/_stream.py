@@ -5,19 +5,26 @@ The body is read as raw bytes with ``read1`` so each network read is handed over
 ``on_delta`` once per read and kind. It ends on ``[DONE]``, on the end of the body, or shortly
 after ``finish_reason`` (some servers never send ``[DONE]``); junk that is not a stream, a
 transport failure or the caller's cancel end it with the partial answer attached.
+
+Memory is bounded whatever the server sends: one event (the lines of an event whose blank line
+never comes included) holds at most 8 MB, and so does junk before the first chat event; past
+that the answer ends as incomplete with a sentence. The answer's text itself is not capped: it
+is on screen as it grows, and Stop ends it.
 """
 
 from __future__ import annotations
 
 import json
+from typing import NoReturn
 
 import requests
 
 from nebula_desktop.api._transport import CallGuard
-from nebula_desktop.api.accumulate import Accumulator, DeltaBatch, DeltaCallback
+from nebula_desktop.api.accumulate import Accumulator, AnswerTooLarge, DeltaBatch, DeltaCallback
 from nebula_desktop.api.errors import (
     CUT_OFF_DETAILS,
     NOT_A_STREAM_DETAILS,
+    OVERSIZED_EVENT_DETAILS,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -30,10 +37,11 @@ from nebula_desktop.api.sse import SSEDecoder
 from nebula_desktop.api.transport_errors import PERMANENT, describe
 
 READ_SIZE = 65536  # read1 returns whatever has arrived, up to this: no waiting to fill it
-# A stream that sends this much before its first chat event, or one line longer than this, is
-# junk (a misconfigured proxy, a binary download): end it with an error instead of holding it
-# in memory or waiting forever. Real events are a few hundred bytes; the largest seen, ~1 MB.
-_MAX_NOISE = 8 * 1024 * 1024
+# A stream that sends this much before its first chat event is junk (a misconfigured proxy, a
+# binary download), and one event bigger than this is a runaway: end it with an error instead
+# of holding it in memory or waiting forever. Real events are a few hundred bytes; the largest
+# seen, ~1 MB.
+MAX_EVENT = 8 * 1024 * 1024
 _TRAILER_GRACE = 2.0  # after finish_reason, how long to wait for usage / [DONE]
 
 
@@ -54,6 +62,10 @@ def read_stream(
     acc = Accumulator(batch.add if batch is not None else None)
     try:
         return _read_events(resp, guard, acc, batch, rid, timeout, secret)
+    except AnswerTooLarge as exc:
+        raise APIError(
+            str(exc), status_code=resp.status_code, request_id=rid, partial=acc.result(rid)
+        ) from None
     finally:
         if batch is not None:
             batch.flush()  # what arrived before an error or a cancel is still reported
@@ -76,7 +88,7 @@ def _read_events(
     timeout: float,
     secret: str | None,
 ) -> ChatResult:
-    decoder = SSEDecoder()
+    decoder = SSEDecoder(limit=MAX_EVENT)
     read1 = resp.raw.read1
     feed = decoder.feed
     loads = json.loads
@@ -101,13 +113,8 @@ def _read_events(
         if noise >= 0:
             noise += len(chunk)
         payloads = feed(chunk)
-        if noise > _MAX_NOISE or decoder.pending > _MAX_NOISE:
-            raise APIError(
-                NOT_A_STREAM_DETAILS,
-                status_code=resp.status_code,
-                request_id=rid,
-                partial=acc.result(rid),
-            )
+        if noise > MAX_EVENT:
+            _junk(NOT_A_STREAM_DETAILS, resp, acc, rid)
         for payload in payloads:
             if payload == "[DONE]":
                 if acc.finish_reason is not None:
@@ -141,6 +148,8 @@ def _read_events(
                 # briefly for the usage chunk instead of the full idle timeout.
                 trailer = True
                 guard.set_read_timeout(min(timeout, _TRAILER_GRACE))
+        if decoder.overflow:  # after the events completed before it: they are the answer's
+            _junk(NOT_A_STREAM_DETAILS if noise >= 0 else OVERSIZED_EVENT_DETAILS, resp, acc, rid)
         if batch is not None:
             batch.flush()
     for payload in decoder.close():
@@ -154,6 +163,11 @@ def _read_events(
             raise error_from_payload(obj, request_id=rid, secret=secret, partial=acc.result(rid))
         acc.add(obj)
     return _stream_end(acc, rid, guard)
+
+
+def _junk(details: str, resp: requests.Response, acc: Accumulator, rid: str | None) -> NoReturn:
+    """End the stream (never retried: the same junk would come again) with what arrived."""
+    raise APIError(details, status_code=resp.status_code, request_id=rid, partial=acc.result(rid))
 
 
 def _stream_end(acc: Accumulator, rid: str | None, guard: CallGuard) -> ChatResult:

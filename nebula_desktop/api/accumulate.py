@@ -4,7 +4,14 @@ Servers differ: thinking text arrives as ``reasoning_content`` (DeepSeek, new-ap
 ``reasoning`` (OpenRouter) or inline ``<think>…</think>`` at the start of the content, with the
 tags straddling chunks; tool calls arrive as fragments keyed by ``index``; usage comes in a
 chunk with ``choices: []``. Unknown keys are everywhere, so nothing is indexed blindly.
-Text is kept in lists and joined once: appending must not cost more as the answer grows.
+Text is kept in lists and joined once: appending must not cost more as the answer grows, and a
+flood of tiny pieces must not cost more memory than their text (runs of small pieces are joined).
+
+A server decides how much it sends, so what nobody reads while it arrives is capped: tool calls
+(at most 128, names of 1,024 characters, 8 MB of ids and arguments in all) raise
+:class:`AnswerTooLarge`, whose text is the sentence for the user; blank text held while waiting
+for a possible ``<think>`` is let go after 4,096 characters. The answer's own text is not capped:
+it is on screen as it grows, and Stop ends it.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import Any
 
 from nebula_desktop.api.result import ChatResult
 
-__all__ = ["Accumulator", "DeltaBatch", "DeltaCallback"]
+__all__ = ["Accumulator", "AnswerTooLarge", "DeltaBatch", "DeltaCallback"]
 
 DeltaCallback = Callable[[str, str], None]
 
@@ -24,6 +31,49 @@ _OPEN = "<think>"
 _CLOSE = "</think>"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_TOOL_CALLS = 128  # models call a handful of tools at once; the window lists each one
+MAX_TOOL_NAME = 1024  # real names are identifiers (OpenAI allows 64 characters)
+MAX_TOOL_BYTES = 8 * 1024 * 1024  # ids and arguments of all tool calls: as much as one event
+_MAX_BLANK = 4096  # leading blank text held while a "<think>" might still follow
+_RUN = 256  # pieces of text joined into one once this many have come
+_SMALL_RUN = 16384  # ... when they hold fewer characters than this (bigger ones cost little)
+
+
+class AnswerTooLarge(Exception):
+    """A part of the answer that is capped grew past its cap; ``str()`` says which, in words."""
+
+
+class _Text:
+    """Text that arrives in pieces, joined once at the end.
+
+    Each piece costs a list slot and a string header (~60 bytes): nothing next to a word, but a
+    server sending one character per event would make the answer cost 30 times its text. So
+    every run of ``_RUN`` small pieces is joined into one string, once (linear in the text).
+    """
+
+    __slots__ = ("_parts", "_run_chars", "_run_start", "size")
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._run_start = 0  # index of the first piece not yet considered for joining
+        self._run_chars = 0  # characters in the pieces since then
+        self.size = 0  # characters in all
+
+    def append(self, text: str) -> None:
+        parts = self._parts
+        parts.append(text)
+        self.size += len(text)
+        self._run_chars += len(text)
+        if len(parts) - self._run_start >= _RUN:
+            if self._run_chars < _SMALL_RUN:
+                parts[self._run_start :] = ["".join(parts[self._run_start :])]
+            self._run_start = len(parts)
+            self._run_chars = 0
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
 
 # Where the content stream stands with respect to a leading <think> block.
 _START = 0  # nothing decisive yet (only whitespace, or a prefix of "<think>")
@@ -37,10 +87,11 @@ class Accumulator:
 
     def __init__(self, on_delta: DeltaCallback | None = None) -> None:
         self._on_delta = on_delta
-        self._content: list[str] = []
-        self._reasoning: list[str] = []
+        self._content = _Text()
+        self._reasoning = _Text()
         self._tools: dict[int, dict[str, Any]] = {}
-        self._tool_args: dict[int, list[str]] = {}
+        self._tool_args: dict[int, _Text] = {}
+        self._tool_bytes = 0  # characters of tool-call ids and arguments, against the cap
         self._state = _START
         self._pending = ""
         # A high surrogate that ended the last piece of "content"/"reasoning": some servers
@@ -118,14 +169,14 @@ class Accumulator:
         tools = []
         for idx in sorted(self._tools):
             call = self._tools[idx]
-            call["function"]["arguments"] = "".join(self._tool_args[idx])
+            call["function"]["arguments"] = self._tool_args[idx].text()
             tools.append(call)
         complete = (
             not cancelled and self.finish_reason is not None and self.finish_reason != "error"
         )
         return ChatResult(
-            content="".join(self._content),
-            reasoning="".join(self._reasoning),
+            content=self._content.text(),
+            reasoning=self._reasoning.text(),
             finish_reason=self.finish_reason,
             usage=self.usage,
             tool_calls=tools,
@@ -138,7 +189,7 @@ class Accumulator:
     @property
     def content(self) -> str:
         """The answer text received so far (without held-back tag prefixes)."""
-        return "".join(self._content)
+        return self._content.text()
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -181,7 +232,7 @@ class Accumulator:
         self._pending = ""
         if self._state == _START:
             stripped = pending.lstrip()
-            if not stripped or _OPEN.startswith(stripped):
+            if (not stripped or _OPEN.startswith(stripped)) and len(pending) <= _MAX_BLANK:
                 self._pending = pending  # can't tell yet
                 return
             if not stripped.startswith(_OPEN):
@@ -219,24 +270,39 @@ class Accumulator:
                 idx = self._index_without_index(frag, pos)
             call = self._tools.get(idx)
             if call is None:
+                if len(self._tools) >= MAX_TOOL_CALLS:
+                    raise AnswerTooLarge(
+                        f"the server sent more than {MAX_TOOL_CALLS} tool calls in one answer"
+                    )
                 call = {"id": None, "type": "function", "function": {"name": "", "arguments": ""}}
                 self._tools[idx] = call
-                self._tool_args[idx] = []
+                self._tool_args[idx] = _Text()
             if frag.get("id"):
-                call["id"] = frag["id"]
+                call["id"] = self._count_tool_text(frag["id"])
             if frag.get("type"):
-                call["type"] = frag["type"]
+                call["type"] = self._count_tool_text(frag["type"])
             fn = frag.get("function")
             if isinstance(fn, dict):
                 name = fn.get("name")
                 # Some gateways repeat the full name in every fragment; others split it.
                 if isinstance(name, str) and name and name != call["function"]["name"]:
+                    if len(call["function"]["name"]) + len(name) > MAX_TOOL_NAME:
+                        raise AnswerTooLarge(
+                            f"the server sent a tool name longer than {MAX_TOOL_NAME:,} characters"
+                        )
                     call["function"]["name"] += name
                 args = fn.get("arguments")
+                if isinstance(args, dict):  # a few servers send parsed arguments
+                    args = json.dumps(args, ensure_ascii=False)
                 if isinstance(args, str) and args:
-                    self._tool_args[idx].append(args)
-                elif isinstance(args, dict):  # a few servers send parsed arguments
-                    self._tool_args[idx].append(json.dumps(args, ensure_ascii=False))
+                    self._tool_args[idx].append(self._count_tool_text(args))
+
+    def _count_tool_text(self, value: Any) -> Any:
+        """``value`` (an id, type or arguments of a tool call), counted against the cap."""
+        self._tool_bytes += len(value) if isinstance(value, str) else len(json.dumps(value))
+        if self._tool_bytes > MAX_TOOL_BYTES:
+            raise AnswerTooLarge("the server's tool calls are larger than 8 MB")
+        return value
 
     def _index_without_index(self, frag: dict[str, Any], pos: int) -> int:
         """An index for a fragment that lacks one (non-streamed messages, lax servers)."""

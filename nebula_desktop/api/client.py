@@ -16,9 +16,10 @@ import requests
 
 from nebula_desktop.api._stream import READ_SIZE, connection_error, read_stream
 from nebula_desktop.api._transport import CallGuard, TrackingAdapter
-from nebula_desktop.api.accumulate import Accumulator, DeltaCallback
+from nebula_desktop.api.accumulate import Accumulator, AnswerTooLarge, DeltaCallback
 from nebula_desktop.api.errors import (
     HTML_200_DETAILS,
+    OVERSIZED_BODY_DETAILS,
     APIConnectionError,
     APIError,
     AuthenticationError,
@@ -31,7 +32,12 @@ from nebula_desktop.api.retry import Cancelled, with_retries
 __all__ = ["ChatClient"]
 
 _T = TypeVar("_T")
-_MAX_BODY = 8 * 1024 * 1024  # error and non-stream bodies: enough for any real answer
+# Whole bodies are parsed as JSON, which can take 25 times their size in memory (a body of
+# "{}," repeated), so they are capped before parsing: a non-streamed answer or a model list at
+# 8 MB (more than any real one; bigger is an error that says so), an error reply at 1 MB (only
+# its message is shown; a longer one is cut, and its status speaks instead).
+_MAX_BODY = 8 * 1024 * 1024
+_MAX_ERROR_BODY = 1024 * 1024
 _REQUEST_ID_HEADERS = ("x-oneapi-request-id", "x-request-id", "request-id", "x-generation-id")
 
 
@@ -136,13 +142,14 @@ class ChatClient:
         def attempt(guard: CallGuard) -> list[str]:
             resp = self._send(guard, "GET", url, None, "application/json")
             try:
-                body = self._read_body(resp, guard)
+                if not 200 <= resp.status_code < 300:
+                    raise self._http_error(resp, self._read(resp, guard, _MAX_ERROR_BODY), None)
+                body = self._read(resp, guard, _MAX_BODY)
                 ctype = resp.headers.get("Content-Type", "")
                 rid = _request_id(resp.headers)
-                if not 200 <= resp.status_code < 300:
-                    raise self._http_error(resp, body, None)
                 payload: Any = None
                 if "html" not in ctype.lower():
+                    _check_size(body, resp)
                     try:
                         payload = json.loads(body)
                     except ValueError:
@@ -200,13 +207,14 @@ class ChatClient:
         rid = _request_id(resp.headers)
         ctype = resp.headers.get("Content-Type", "").lower()
         if not 200 <= resp.status_code < 300:
-            raise self._http_error(resp, self._read_body(resp, guard), model)
+            raise self._http_error(resp, self._read(resp, guard, _MAX_ERROR_BODY), model)
         if stream and "json" not in ctype and "html" not in ctype:
             return read_stream(resp, guard, on_delta, rid, self.timeout, self._api_key)
         # Non-stream, or a server that ignored stream=true and answered in one piece.
-        body = self._read_body(resp, guard)
+        body = self._read(resp, guard, _MAX_BODY)
         payload: Any = None
         if "html" not in ctype:
+            _check_size(body, resp)
             try:
                 payload = json.loads(body)
             except ValueError:
@@ -214,7 +222,12 @@ class ChatClient:
         if not isinstance(payload, dict) or payload.get("error") or not payload.get("choices"):
             raise self._http_error(resp, body, model)
         acc = Accumulator(on_delta)
-        acc.add(payload)
+        try:
+            acc.add(payload)
+        except AnswerTooLarge as exc:
+            raise APIError(
+                str(exc), status_code=resp.status_code, request_id=rid, partial=acc.result(rid)
+            ) from None
         result = acc.result(rid)
         if result.finish_reason == "error":
             raise APIError(
@@ -228,11 +241,12 @@ class ChatClient:
             result.complete = True
         return result
 
-    def _read_body(self, resp: requests.Response, guard: CallGuard) -> bytes:
+    def _read(self, resp: requests.Response, guard: CallGuard, cap: int) -> bytes:
+        """The whole body, or, when it is longer than ``cap``, a little more than ``cap``."""
         parts: list[bytes] = []
         size = 0
         try:
-            while size < _MAX_BODY:
+            while size <= cap:
                 chunk = resp.raw.read1(READ_SIZE, decode_content=True)
                 if not chunk:
                     if not guard.cancelled:
@@ -275,6 +289,16 @@ class ChatClient:
                 "the API key contains characters that cannot be sent (check for stray symbols)"
             )
         return with_retries(attempt, cancel, self.max_retries)
+
+
+def _check_size(body: bytes, resp: requests.Response) -> None:
+    """Refuse a body cut at the cap: parsing it would only give a misleading error."""
+    if len(body) > _MAX_BODY:
+        raise APIError(
+            OVERSIZED_BODY_DETAILS,
+            status_code=resp.status_code,
+            request_id=_request_id(resp.headers),
+        )
 
 
 def _sendable(key: str) -> bool:

@@ -39,6 +39,13 @@ CUT_OFF_DETAILS = "the answer was cut off before it finished"
 NOT_A_STREAM_DETAILS = (
     "the server's reply is not a chat stream (it sent data no chat client can read)"
 )
+# Caps on what a server can make the client hold (8 MB: far above any real event or answer).
+OVERSIZED_EVENT_DETAILS = (
+    "the server sent an event larger than 8 MB (no chat answer needs one that big)"
+)
+OVERSIZED_BODY_DETAILS = (
+    "the server's reply is larger than 8 MB (no chat answer needs one that big)"
+)
 
 # Statuses worth a second try before any answer arrived (as the official SDK, minus 524: a
 # Cloudflare timeout while the origin may still be generating — and billing — the answer).

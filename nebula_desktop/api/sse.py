@@ -10,7 +10,10 @@ colon, ``event:``/``id:``/``retry:`` and unknown fields ignored, lines of any le
 ``{"error": ...}`` line without ``data:`` (some gateways append one before closing), which is
 returned as a payload of its own.
 
-The decoder never raises: invalid UTF-8 becomes U+FFFD and any byte sequence is accepted.
+The decoder never raises: invalid UTF-8 becomes U+FFFD and any byte sequence is accepted. With a
+``limit`` it never holds much more than that many bytes of one event (its ``data:`` values plus
+the line still arriving): an event that grows past it is dropped, ``overflow`` is set and the
+rest of the stream is ignored, so the caller can end the answer with a sentence.
 """
 
 from __future__ import annotations
@@ -26,18 +29,26 @@ _BRACE = 123
 class SSEDecoder:
     """Feed bytes with :meth:`feed`; call :meth:`close` at end of stream."""
 
-    __slots__ = ("_data", "_parts", "_skip_lf", "comments", "pending")
+    __slots__ = ("_data", "_parts", "_size", "_skip_lf", "comments", "limit", "overflow", "pending")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self._parts: list[bytes] = []  # the current unfinished line, as received
         self._data: list[bytes] = []  # data: values of the event being assembled
+        self._size = 0  # bytes in _data
         self._skip_lf = False  # the previous read ended in CR: a leading LF belongs to it
+        self.limit = limit  # most bytes one event may hold (None: no limit)
+        self.overflow = False  # an event outgrew `limit`: it was dropped, the stream is over
         self.comments = 0  # comment lines seen (keep-alive pings)
-        self.pending = 0  # bytes of the unfinished line held (lets the caller cap a junk line)
+        self.pending = 0  # bytes of the unfinished line held
+
+    @property
+    def held(self) -> int:
+        """Bytes held for the event being assembled, the unfinished line included."""
+        return self._size + self.pending
 
     def feed(self, chunk: bytes) -> list[str]:
         """Payloads of the events completed by `chunk`, in order."""
-        if not chunk:
+        if not chunk or self.overflow:
             return []
         if self._skip_lf:
             self._skip_lf = False
@@ -52,6 +63,8 @@ class SSEDecoder:
             # Lines may be hundreds of KB: collect pieces and join once, not on every read.
             self._parts.append(chunk)
             self.pending += len(chunk)
+            if self.limit is not None and self.held > self.limit:
+                self._drop()
             return []
         if self._parts:
             self._parts.append(chunk)
@@ -66,6 +79,8 @@ class SSEDecoder:
 
     def close(self) -> list[str]:
         """Payloads still pending at end of stream (an unterminated last line or event)."""
+        if self.overflow:
+            return []
         lines: list[bytes] = []
         if self._parts:
             lines.append(b"".join(self._parts))
@@ -80,6 +95,7 @@ class SSEDecoder:
     def _lines(self, lines: list[bytes]) -> list[str]:
         out: list[str] = []
         data = self._data
+        limit = self.limit
         for line in lines:
             if not line:
                 if data:
@@ -89,23 +105,36 @@ class SSEDecoder:
                 value = line[5:]
                 if value[:1] == b" ":
                     value = value[1:]
-                data.append(value)
-                continue
-            first = line[0]
-            if first == _COLON:
-                self.comments += 1
-            elif first == _BRACE:
-                # A bare JSON line (new-api's trailing {"error": ...}): its own payload.
-                if data:
-                    out.append(self._dispatch())
-                out.append(line.decode("utf-8", "replace"))
             elif line == b"data":
-                data.append(b"")
-            # event:, id:, retry: and unknown fields carry nothing a chat answer needs.
+                value = b""
+            else:
+                first = line[0]
+                if first == _COLON:
+                    self.comments += 1
+                elif first == _BRACE:
+                    # A bare JSON line (new-api's trailing {"error": ...}): its own payload.
+                    if data:
+                        out.append(self._dispatch())
+                    out.append(line.decode("utf-8", "replace"))
+                # event:, id:, retry: and unknown fields carry nothing a chat answer needs.
+                continue
+            data.append(value)
+            self._size += len(value) + 1  # + the line break that joins it to the next
+            if limit is not None and self._size + self.pending > limit:
+                self._drop()
+                break
         return out
 
     def _dispatch(self) -> str:
         data = self._data
         payload = data[0] if len(data) == 1 else b"\n".join(data)
         data.clear()
+        self._size = 0
         return payload.decode("utf-8", "replace")
+
+    def _drop(self) -> None:
+        """Let go of the runaway event and of everything still to come."""
+        self.overflow = True
+        self._data.clear()
+        self._parts = []
+        self._size = self.pending = 0

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 import nebula_desktop
 from nebula_desktop import APP_NAME
+from nebula_desktop.ui.plain import plain
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
 # The descriptions are translated where they are shown (context "Shortcuts").
@@ -226,6 +227,7 @@ def confirm_open_link(parent: QWidget, url: str) -> None:
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
         parent,
     )
+    plain(box)  # the address exactly as it is
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
     box.open()

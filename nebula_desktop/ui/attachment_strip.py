@@ -24,6 +24,7 @@ from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from nebula_desktop import attachments as att
+from nebula_desktop.ui.plain import plain, plain_tooltip
 
 THUMB = 48  # thumbnail size in the strip
 
@@ -154,7 +155,7 @@ class AttachmentStrip(QWidget):
         self._row.setContentsMargins(0, 0, 0, 0)
         self._row.setSpacing(6)
         self._row.addStretch(1)
-        self.error = QLabel(self)
+        self.error = plain(QLabel(self))
         self.error.setObjectName("attachmentError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b42318;")
@@ -229,12 +230,12 @@ class AttachmentStrip(QWidget):
             # Keyed by content: a removed item's address may be reused by the next one.
             owner = f"strip{hash(item.get('data', ''))}"
             icon.setPixmap(self._thumbs.get(owner, 0, item, THUMB))
-        name = QLabel(str(item.get("name", "")), chip)
+        name = plain(QLabel(str(item.get("name", "")), chip))
         name.setMaximumWidth(140)
         close = QToolButton(chip)
         close.setText("×")
         close.setAutoRaise(True)
-        close.setToolTip(self.tr("Remove {name}").format(name=item.get("name", "")))
+        close.setToolTip(plain_tooltip(self.tr("Remove {name}").format(name=item.get("name", ""))))
         close.setAccessibleName(self.tr("Remove {name}").format(name=item.get("name", "")))
         close.clicked.connect(lambda _=False, i=index: self.remove(i))
         row.addWidget(icon)

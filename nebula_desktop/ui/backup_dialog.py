@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.backup import PRE_RESTORE_PREFIX, automatic_backups
+from nebula_desktop.ui.plain import plain_tooltip
 
 PATH_ROLE = 0x0100  # Qt.UserRole
 
@@ -95,7 +96,7 @@ class BackupDialog(QDialog):
             size = f"{max(1, st.st_size // 1024)} KB"
             item = QListWidgetItem(f"{when}  ·  {kind}  ·  {size}")
             item.setData(PATH_ROLE, str(path))
-            item.setToolTip(str(path))
+            item.setToolTip(plain_tooltip(str(path)))
             self.list.addItem(item)
         has_any = self.list.count() > 0
         if has_any:

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.ui.plain import plain_tooltip
+
 
 class SystemPromptDialog(QDialog):
     """A small editor for the conversation's system prompt, with a "Use preset" picker."""
@@ -287,4 +289,5 @@ class ChatHeader(QWidget):
     def _update_system_button(self) -> None:
         active = bool(self._system_prompt)
         self.system.setText(self.tr("System ✓") if active else self.tr("System…"))
-        self.system.setToolTip(self._system_prompt[:300] if active else self.tr("No system prompt"))
+        tip = plain_tooltip(self._system_prompt[:300]) if active else self.tr("No system prompt")
+        self.system.setToolTip(tip)

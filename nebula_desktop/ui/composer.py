@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.attachments import IMAGE_EXTENSIONS, TEXT_EXTENSIONS, AttachmentError
 from nebula_desktop.ui.attachment_strip import AttachmentStrip, encode_image, load_file
+from nebula_desktop.ui.plain import plain
 
 _MAX_LINES = 6
 
@@ -113,7 +114,7 @@ class Composer(QWidget):
         self.button.setAccessibleName(self.tr("Send"))
         self.button.setDefault(False)
         self.button.setAutoDefault(False)
-        self.notice = QLabel(self)
+        self.notice = plain(QLabel(self))
         self.notice.setVisible(False)
         self.notice.setAccessibleName(self.tr("Composer notice"))
         self.strip = AttachmentStrip(self)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.store import ConversationStore, StoreError
 from nebula_desktop.store.sync import ConflictCopy, merge_copy
+from nebula_desktop.ui.plain import plain, plain_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class ConflictBar(QFrame):
         super().__init__(parent)
         self.setObjectName("conflictBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = QLabel(self)
+        self.label = plain(QLabel(self))
         self.review_button = QPushButton(self.tr("Review"), self)
         self.review_button.clicked.connect(self.review_requested)
         layout = QHBoxLayout(self)
@@ -90,7 +91,7 @@ class ConflictDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setAccessibleName(self.tr("Conflicting copies"))
-        self.status = QLabel(self)
+        self.status = plain(QLabel(self))  # errors name chats and files
         self.status.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.merge_button = buttons.addButton(
@@ -124,7 +125,7 @@ class ConflictDialog(QDialog):
             item = QListWidgetItem(
                 label.replace("%1", title).replace("%2", copy.tool).replace("%3", when)
             )
-            item.setToolTip(str(copy.path))  # the full file name, for the curious
+            item.setToolTip(plain_tooltip(str(copy.path)))  # the full file name, for the curious
             item.setData(Qt.ItemDataRole.UserRole, copy)
             self.list.addItem(item)
         enabled = self.list.count() > 0

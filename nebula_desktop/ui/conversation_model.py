@@ -23,6 +23,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from nebula_desktop.store import ConversationSummary
 from nebula_desktop.store.index import in_display_order
+from nebula_desktop.ui.plain import plain_tooltip
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2
@@ -70,7 +71,7 @@ class ConversationListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return s.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return s.title
+            return plain_tooltip(s.title)  # titles come from the model
         if role == Qt.ItemDataRole.AccessibleTextRole:
             from nebula_desktop.ui.conversation_delegate import relative_time
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QWidget
 
 from nebula_desktop.ui.conversation_delegate import ConversationDelegate
+from nebula_desktop.ui.plain import plain
 
 
 class ConversationView(QListView):
@@ -39,7 +40,7 @@ class ConversationView(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         # Drawn over the (empty) list itself, so the panel keeps one background.
-        self.empty_label = QLabel(self.viewport())
+        self.empty_label = plain(QLabel(self.viewport()))  # may repeat what was searched
         self.empty_label.setObjectName("emptyHint")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.empty_label.setWordWrap(True)

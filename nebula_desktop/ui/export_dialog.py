@@ -31,6 +31,7 @@ from nebula_desktop.exchange.common import safe_file_stem
 from nebula_desktop.exchange.exporter import FORMATS, Source, export_sources
 from nebula_desktop.store import Conversation, ConversationStore
 from nebula_desktop.ui.background import BackgroundTask, run_in_background
+from nebula_desktop.ui.plain import plain
 
 
 class ExportDialog(QDialog):
@@ -99,7 +100,7 @@ class ExportDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
-        self.status = QLabel(self)
+        self.status = plain(QLabel(self))  # errors name files
         self.status.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(

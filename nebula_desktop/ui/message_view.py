@@ -23,6 +23,7 @@ from nebula_desktop.ui.message_model import MessageModel
 from nebula_desktop.ui.message_scroll import ScrollAnchor
 from nebula_desktop.ui.message_selection import TextSelection
 from nebula_desktop.ui.message_stream import StreamBuffer
+from nebula_desktop.ui.plain import plain_tooltip
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -253,7 +254,8 @@ class MessageView(QListView):
                 else ("", "")
             )
             if action == "link":
-                QToolTip.showText(event.globalPos(), arg, self.viewport())  # type: ignore[attr-defined]
+                tip = plain_tooltip(arg)  # the address exactly, never what Qt makes of "&lt;"
+                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
             else:
                 QToolTip.hideText()
                 event.ignore()

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from nebula_desktop.ui.plain import plain
+
 
 def plain_http_box(parent: QWidget, host: str) -> QMessageBox:
     """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open)."""
@@ -32,6 +34,7 @@ def plain_http_box(parent: QWidget, host: str) -> QMessageBox:
         QCoreApplication.translate("MainWindow", "Send anyway")
     )
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    plain(box)  # the host comes from a (possibly imported) profile
     box.setInformativeText(
         QCoreApplication.translate(
             "MainWindow",

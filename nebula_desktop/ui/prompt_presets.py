@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.ui.plain import plain
+
 
 class PromptPresetsDialog(QDialog):
     """Manage named system prompts; emits ``presets_changed`` after a successful save."""
@@ -60,7 +62,7 @@ class PromptPresetsDialog(QDialog):
         self.text_edit.setAccessibleName(self.tr("Preset text"))
         self.text_edit.setPlaceholderText(self.tr("Instructions the model sees first"))
         self.text_edit.textChanged.connect(self._on_text_edit_text_changed)
-        self.error = QLabel(self)
+        self.error = plain(QLabel(self))
         self.error.setObjectName("fieldError")
         self.error.setWordWrap(True)
         self.error.hide()

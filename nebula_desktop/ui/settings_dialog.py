@@ -40,6 +40,7 @@ from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.background import run_in_background
 from nebula_desktop.ui.general_settings import GeneralSettings
+from nebula_desktop.ui.plain import plain
 from nebula_desktop.ui.profile_checks import base_url_problems
 from nebula_desktop.ui.profiles_tab import ProfilesTab
 
@@ -115,7 +116,7 @@ class SettingsDialog(QDialog):
         self.log_text_check = self.general.log_text_check
         self.tabs.addTab(self.general, self.tr("&General"))
 
-        self.save_error = QLabel()
+        self.save_error = plain(QLabel())  # starts with a profile name
         self.save_error.setObjectName("fieldError")
         self.save_error.setWordWrap(True)
         self.save_error.hide()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from nebula_desktop.ui.plain import plain
+
 
 class UndoBar(QFrame):
     """Says what was deleted and offers Undo; emits ``undo_clicked`` and ``expired``."""
@@ -20,7 +22,7 @@ class UndoBar(QFrame):
     def __init__(self, seconds: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("undoBar")
-        self.label = QLabel(QCoreApplication.translate("ConversationList", "Chat deleted"))
+        self.label = plain(QLabel(QCoreApplication.translate("ConversationList", "Chat deleted")))
         self.label.setWordWrap(True)
         self.button = QToolButton()
         self.button.setText(QCoreApplication.translate("ConversationList", "Undo"))

@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
+from nebula_desktop.ui.plain import plain
 
 
 def error_box(parent: QWidget, text: str) -> QMessageBox:
@@ -23,6 +24,7 @@ def error_box(parent: QWidget, text: str) -> QMessageBox:
     box = QMessageBox(
         QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, parent
     )
+    plain(box)  # error texts come from servers and name files
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(Qt.WindowModality.NonModal)
     return box
@@ -50,6 +52,7 @@ def problems_box(
         parent,
     )
     box.setObjectName("problemsNotice")
+    plain(box)  # notices name profiles, files and chats
     if data_folder is not None:
         _add_folder_button(
             box, QCoreApplication.translate("MainWindow", "Open data folder"), data_folder

@@ -1,0 +1,36 @@
+"""Text from servers, models and files shown as plain text, never as Qt rich text.
+
+A QLabel, a QMessageBox and a tooltip guess: text whose first line holds something tag-like is
+rendered as HTML (``Qt::mightBeRichText``), so an error message with ``<img src=file:///…>``
+would make Qt read a local file, and ``<a href>`` would show a link. Error texts, model names,
+chat titles, file names, profile names and request ids all come from outside the app; every
+widget that shows them uses one of these helpers.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import Qt as GuiQt  # Qt::mightBeRichText lives in QtGui's Qt namespace
+from PySide6.QtWidgets import QLabel, QMessageBox
+
+_Shown = TypeVar("_Shown", QLabel, QMessageBox)
+
+
+def plain(widget: _Shown) -> _Shown:
+    """``widget`` (a QLabel, or a QMessageBox with its informative text) showing plain text."""
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` as a tooltip that shows exactly these characters.
+
+    Tooltips have no text format of their own; text that Qt would take for HTML is escaped
+    inside an explicit rich-text paragraph (line breaks kept). Other text is returned as is.
+    """
+    if not GuiQt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"

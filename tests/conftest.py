@@ -10,6 +10,12 @@ import pytest
 # A copy of ../shared/reference/cases lives in the repo so the suite is self-contained.
 CASES_DIR = Path(__file__).resolve().parent / "data" / "cases"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The tests read the app's English texts; a developer's own language (LANG=zh_CN.UTF-8) must not
+# translate them, in this process or in an app the tests start. tests/gui/test_i18n.py sets the
+# languages it checks explicitly.
+for _name in [n for n in os.environ if n.startswith("LC_")] + ["LANGUAGE"]:
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture

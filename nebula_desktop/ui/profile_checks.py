@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication
 
+from nebula_desktop.credentials import looks_like_credential, scrub_url
 from nebula_desktop.settings import is_local_host, is_secret_header
 
 
@@ -28,6 +29,14 @@ def base_url_problems(url: str) -> tuple[list[str], list[str]]:
             QCoreApplication.translate(
                 "ProfileEditor",
                 "The base URL must start with https:// (or http:// for a local server).",
+            )
+        ], []
+    if scrub_url(url) != url:
+        return [
+            QCoreApplication.translate(
+                "ProfileEditor",
+                "The base URL holds a user name, password or key, which settings never store: "
+                "remove it and put the key in the API key field (it goes to the system keyring).",
             )
         ], []
     warnings: list[str] = []
@@ -57,6 +66,20 @@ def base_url_problems(url: str) -> tuple[list[str], list[str]]:
     return [], warnings
 
 
+def proxy_problems(proxy: str) -> list[str]:
+    """Errors that block saving a proxy address (a password in it would be written to disk)."""
+    proxy = proxy.strip()
+    if not proxy or scrub_url(proxy) == proxy:
+        return []
+    return [
+        QCoreApplication.translate(
+            "ProfileEditor",
+            "The proxy address holds a user name and password, which settings never store: "
+            "remove them, or leave the proxy empty and set HTTPS_PROXY in the environment.",
+        )
+    ]
+
+
 def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
     """Parse "Name: value" lines into a dict; return (headers, problems)."""
     headers: dict[str, str] = {}
@@ -74,7 +97,7 @@ def parse_headers(text: str) -> tuple[dict[str, str], list[str]]:
                 ).format(number=number)
             )
             continue
-        if is_secret_header(name):
+        if is_secret_header(name) or looks_like_credential(value):
             # Settings are a plain file and never keep credentials: say so instead of
             # silently dropping the line on save.
             problems.append(

@@ -41,7 +41,12 @@ from nebula_desktop.ui.key_field import SESSION_PLACEHOLDER as SESSION_PLACEHOLD
 from nebula_desktop.ui.key_field import STORED_PLACEHOLDER as STORED_PLACEHOLDER
 from nebula_desktop.ui.key_field import KeyField
 from nebula_desktop.ui.price_table import PriceTable
-from nebula_desktop.ui.profile_checks import base_url_problems, format_headers, parse_headers
+from nebula_desktop.ui.profile_checks import (
+    base_url_problems,
+    format_headers,
+    parse_headers,
+    proxy_problems,
+)
 from nebula_desktop.ui.wrapping_label import WrappingLabel
 
 
@@ -218,6 +223,7 @@ class ProfileEditor(QWidget):
             problems.append(self.tr("Give the profile a name."))
         url_errors, _warnings = base_url_problems(self.url_edit.text())
         problems.extend(url_errors)
+        problems.extend(proxy_problems(self.proxy_edit.text()))
         headers, header_problems = parse_headers(self.headers_edit.toPlainText())
         problems.extend(header_problems)
         ca_bundle = self.ca_edit.text().strip()

@@ -1176,6 +1176,14 @@ Start one with New chat (Ctrl+N).</source>
         <translation>第 {number} 行请求头（{name}）包含凭据：请把密钥填在“API 密钥”一栏，它会保存到系统密钥环中。</translation>
     </message>
     <message>
+        <source>The base URL holds a user name, password or key, which settings never store: remove it and put the key in the API key field (it goes to the system keyring).</source>
+        <translation>API 地址中含有用户名、密码或密钥，而设置从不保存这些内容：请将其删除，并把密钥填在“API 密钥”一栏（它会保存到系统密钥环中）。</translation>
+    </message>
+    <message>
+        <source>The proxy address holds a user name and password, which settings never store: remove them, or leave the proxy empty and set HTTPS_PROXY in the environment.</source>
+        <translation>代理地址中含有用户名和密码，而设置从不保存这些内容：请将其删除，或将代理留空并在环境变量中设置 HTTPS_PROXY。</translation>
+    </message>
+    <message>
         <source>Preset</source>
         <translation>预设</translation>
     </message>

@@ -35,8 +35,9 @@ SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 DROP = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
         "XDG_CACHE_HOME", "XDG_STATE_HOME", "NEBULA_DATA_DIR", "NEBULA_CONFIG_DIR",
         "NEBULA_CACHE_DIR", "NEBULA_LOG_DIR", "PIP_REQUIRE_VIRTUALENV")  # fmt: skip
-# setuptools' warnings (SetuptoolsDeprecationWarning, "Package would be ignored" ...) and pip's.
-BUILD_WARNING = re.compile(r"[A-Za-z]Warning\b|would be ignored|^\s*WARNING:")
+# setuptools' warnings about the project (SetuptoolsDeprecationWarning, "Package would be
+# ignored" ...); not pip's own (a machine's pip.conf is no concern of the project's).
+BUILD_WARNING = re.compile(r"[A-Za-z]Warning\b|would be ignored")
 
 CHECK_INSTALLED = r"""
 import importlib, importlib.util, json, sys, sysconfig
@@ -113,8 +114,10 @@ def _resource_files() -> list[str]:
     )
 
 
-def _run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=180, **kwargs)  # type: ignore[call-overload]
+def _run(
+    cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=180, cwd=cwd, env=env)
     assert run.returncode == 0, f"{cmd[2:5]} failed:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}"
     return run
 
@@ -141,11 +144,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     env.update(QT_QPA_PLATFORM="offscreen")
     # No build isolation and no index: the dev venv's setuptools builds it, nothing is fetched.
     pip = [sys.executable, "-m", "pip"]
-    build = _run(
-        [*pip, "wheel", "-v", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(dist),
-         str(src)],
-        cwd=work, env=env,
-    )  # fmt: skip
+    flags = ["-v", "--no-deps", "--no-build-isolation", "--no-index"]
+    build = _run([*pip, "wheel", *flags, "-w", str(dist), str(src)], cwd=work, env=env)
     wheels = list(dist.glob("nebula_desktop-*.whl"))
     assert len(wheels) == 1, f"expected one wheel, got {wheels}"
 
@@ -156,8 +156,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     # The dependencies come from the dev venv, after the fresh venv's own site-packages.
     dev_libs = dict.fromkeys([sysconfig.get_path("purelib"), sysconfig.get_path("platlib")])
     Path(purelib.stdout.strip(), "dev-venv.pth").write_text("\n".join(dev_libs) + "\n")
-    _run([*pip, "--python", str(python), "install", "--no-deps", "--no-index", str(wheels[0])],
-         cwd=work, env=env)  # fmt: skip
+    install = ["install", "--no-deps", "--no-index", str(wheels[0])]
+    _run([*pip, "--python", str(python), *install], cwd=work, env=env)
     elsewhere.mkdir()
     return Installed(python, env_dir / bindir, elsewhere, env, build.stdout + build.stderr)
 

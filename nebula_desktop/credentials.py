@@ -59,7 +59,14 @@ _KEY_RE = re.compile(
     r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\."  # a JSON web token
     r")"
 )
-_SCHEME_RE = re.compile(r"(?i)(?<![a-z])(?:bearer|basic)\s+(?P<tok>[A-Za-z0-9._~+/=-]{8,})")
+# Every key shape above contains one of these; a text without any is not searched further.
+_KEY_HINTS = ("sk-", "k_live_", "k_test_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
+              "xox", "AIza", "AKIA", "hf_", "gsk_", "eyJ")  # fmt: skip
+# Spelled out instead of (?i): a pattern that starts with a plain character class is found
+# by a fast scan, which keeps a long text cheap to check.
+_SCHEME_RE = re.compile(
+    r"(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])\s+(?P<tok>[A-Za-z0-9._~+/=-]{8,})"
+)
 _URL_STOP = re.compile(r"[/?#]")
 _PARAM_SPLIT = re.compile(r"[?&#;]")
 
@@ -112,12 +119,15 @@ def looks_like_credential(value: str) -> bool:
 
 
 def _holds_credential(value: str) -> bool:
-    for match in _KEY_RE.finditer(value):
-        body = match.group("sk")
-        if body is None or _tokenish(body):
+    if any(hint in value for hint in _KEY_HINTS):
+        for match in _KEY_RE.finditer(value):
+            body = match.group("sk")
+            if body is None or _tokenish(body):
+                return True
+    for match in _SCHEME_RE.finditer(value):
+        start = match.start()
+        if (start == 0 or not value[start - 1].isalpha()) and _tokenish(match.group("tok")):
             return True
-    if any(_tokenish(m.group("tok")) for m in _SCHEME_RE.finditer(value)):
-        return True
     if "://" in value:
         return any(_url_holds_credential(t) for t in value.split() if "://" in t)
     return False

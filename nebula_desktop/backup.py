@@ -1,8 +1,9 @@
 """Backups of the data folder as zip files, and restoring them by merging (no Qt).
 
 A backup zip holds ``manifest.json``, ``conversations/<id>.json`` (the files as they are on
-disk) and ``settings.json`` with anything that looks like a secret removed (keys live only in
-the keyring, but a hand-edited file or an ``Authorization`` extra header could hold one).
+disk) and ``settings.json`` as loading it keeps it: a credential in any field, header or URL is
+removed by the settings loader's own rule (keys live only in the keyring, but a hand-edited file
+could hold one; see ``nebula_desktop.credentials``).
 
 Backups are made on demand, automatically before a schema migration (the store calls
 :func:`pre_migration_backup`; kept in ``<data>/migration-backups/``), and at most daily at

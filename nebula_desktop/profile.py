@@ -1,14 +1,16 @@
 """``Profile``: one endpoint (where to connect and how) and its JSON (de)serialisation.
 
 Also the URL facts the UI needs about a profile: whether a host is this computer and whether
-a key would travel in clear text. The key itself is never here: it is in the keyring under the
-profile's ``id``.
+a key would travel in clear text — to the server, or to a proxy on the way. The key itself is
+never here: it is in the keyring under the profile's ``id``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import math
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,8 +74,13 @@ class Profile:
         return out
 
     def sends_key_in_clear(self) -> bool:
-        """True when a key would travel unencrypted to another computer (plain http://)."""
-        return self.needs_key and is_plain_http_remote(self.base_url)
+        """True when a key would travel unencrypted to another computer: plain http:// to a
+        server there, or through a plain-http or SOCKS proxy there (see :func:`clear_text_hop`)."""
+        return self.clear_text_hop() is not None
+
+    def clear_text_hop(self) -> ClearTextHop | None:
+        """Who on another computer would read this profile's key in clear text (None: nobody)."""
+        return clear_text_hop(self.base_url, self.proxy) if self.needs_key else None
 
     def cost(self, model: str | None, usage: dict[str, Any] | None) -> float | None:
         """Dollars an answer cost, from its ``usage`` and this profile's price for ``model``."""
@@ -163,6 +170,56 @@ def is_plain_http_remote(url: str) -> bool:
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
     return parts.scheme == "http" and bool(host) and not is_local_host(host)
+
+
+@dataclass(frozen=True)
+class ClearTextHop:
+    """A computer that would read a request's headers, the API key among them, in clear text."""
+
+    host: str  # "api.example.com" or "10.0.0.5:3128": never a password
+    via_proxy: bool  # the proxy on the way (the server itself is on this computer)
+
+
+def clear_text_hop(base_url: str, proxy: str = "") -> ClearTextHop | None:
+    """Where a request to ``base_url`` would be readable on the network, or None.
+
+    The server, for plain ``http://`` to another computer. Otherwise the proxy, for plain
+    ``http://`` to this computer through an http or SOCKS proxy on another one: that proxy, and
+    every network on the way to it, sees the ``Authorization`` header. ``proxy`` is the
+    profile's; when it is empty the environment's applies, as the client honours it
+    (``HTTP_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, the system's settings). An ``https://`` base URL
+    goes through any proxy in a tunnel and an ``https://`` proxy is reached over TLS: both keep
+    the key encrypted.
+    """
+    parts = urlsplit(base_url.strip())
+    host = parts.hostname or ""
+    if parts.scheme != "http" or not host:
+        return None
+    if not is_local_host(host):
+        return ClearTextHop(host=host, via_proxy=False)
+    proxy = proxy.strip()
+    if not proxy and not _environment_may_proxy():
+        return None  # spares loading requests to find what cannot be there
+    from nebula_desktop.api import proxy_for
+
+    try:
+        route = proxy_for(base_url.strip().rstrip("/") + "/chat/completions", proxy or None)
+        via = urlsplit(route) if route else None
+        proxy_host = via.hostname if via else None
+        proxy_port = via.port if via else None
+    except ValueError:  # a malformed proxy: requests refuses it too, so nothing is sent
+        return None
+    if via is None or not proxy_host or via.scheme == "https" or is_local_host(proxy_host):
+        return None
+    shown = f"[{proxy_host}]" if ":" in proxy_host else proxy_host
+    return ClearTextHop(host=shown + (f":{proxy_port}" if proxy_port else ""), via_proxy=True)
+
+
+def _environment_may_proxy() -> bool:
+    """False when no proxy setting of the environment can apply (requests would find none)."""
+    if sys.platform in ("win32", "darwin"):  # proxies also come from the system's settings
+        return True
+    return any(name.lower().endswith("_proxy") and value for name, value in os.environ.items())
 
 
 def is_secret_header(name: str) -> bool:

@@ -5,6 +5,7 @@ See docs/contracts.md for the public surface; everything else in this package is
 
 from __future__ import annotations
 
+from nebula_desktop.api._transport import proxy_for
 from nebula_desktop.api.client import ChatClient
 from nebula_desktop.api.errors import (
     APIConnectionError,
@@ -31,4 +32,5 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "proxy_for",
 ]

@@ -5,6 +5,9 @@ by ``shutdown()``. So every connection the calling thread uses is registered wit
 :class:`CallGuard`, and the guard's watcher shuts those sockets down the moment the caller's
 cancel event is set — whether the call is waiting for headers, reading the stream or anywhere
 in between. Keep-alive connections are registered too, as each request starts.
+
+Also which proxy a request goes through (:func:`proxy_for`), decided exactly as requests decides
+it, so that whoever warns about a key in clear text asks about the route the key really takes.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ import threading
 from typing import Any
 
 from requests.adapters import HTTPAdapter
+from requests.utils import get_environ_proxies, prepend_scheme_if_needed, select_proxy
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.poolmanager import PoolManager
 from urllib3.util.connection import allowed_gai_family
 
-__all__ = ["CallGuard", "TrackingAdapter"]
+__all__ = ["CallGuard", "TrackingAdapter", "proxy_for", "request_proxies"]
 
 _local = threading.local()
 _POLL = 0.05  # seconds between checks of the cancel event: well inside the 0.5 s promise
@@ -174,3 +178,32 @@ class TrackingAdapter(HTTPAdapter):
         manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
         manager.pool_classes_by_scheme = _POOLS
         return manager
+
+
+def request_proxies(proxy: str | None) -> dict[str, str] | None:
+    """The ``proxies`` every request of a client is sent with: the profile's proxy for both
+    schemes, or None to let requests use the environment's (``HTTP_PROXY``, ``ALL_PROXY``,
+    ``NO_PROXY``, the system's settings).
+
+    Passed with each request rather than set on the session: requests lets the environment
+    override session settings, so the profile's explicit choice would silently lose.
+    """
+    return {"http": proxy, "https": proxy} if proxy else None
+
+
+def proxy_for(url: str, proxy: str | None = None) -> str | None:
+    """The proxy a request to ``url`` goes through (with a scheme), or None for a direct one.
+
+    ``proxy`` is the profile's (empty: none). Decided as ``requests.Session.request`` and the
+    adapter decide it: the profile's proxy first, then the environment's unless ``NO_PROXY``
+    exempts the host; a proxy typed without a scheme is an http one.
+    """
+    proxies = dict(request_proxies(proxy) or {})
+    for key, value in get_environ_proxies(url, no_proxy=proxies.get("no_proxy")).items():
+        proxies.setdefault(key, value)
+    chosen = select_proxy(url, proxies)
+    if not chosen:
+        return None
+    # requests' own normalisation (the adapter's), so "10.0.0.5:3128" reads as requests reads it.
+    scheme_added: str = prepend_scheme_if_needed(chosen, "http")  # type: ignore[no-untyped-call]
+    return scheme_added

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import requests
 
 from nebula_desktop.api._stream import READ_SIZE, connection_error, read_stream
-from nebula_desktop.api._transport import CallGuard, TrackingAdapter
+from nebula_desktop.api._transport import CallGuard, TrackingAdapter, request_proxies
 from nebula_desktop.api.accumulate import Accumulator, AnswerTooLarge, DeltaCallback
 from nebula_desktop.api.errors import (
     HTML_200_DETAILS,
@@ -76,7 +76,7 @@ class ChatClient:
         # Passed with every request, not set on the session: requests lets REQUESTS_CA_BUNDLE
         # and HTTP(S)_PROXY from the environment override session settings, so the profile's
         # explicit choices would silently lose. Without them the environment applies.
-        self._proxies = {"http": proxy, "https": proxy} if proxy else None
+        self._proxies = request_proxies(proxy)
         self._verify: bool | str = ca_bundle or True
 
     def __repr__(self) -> str:  # never the key

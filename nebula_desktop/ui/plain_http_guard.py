@@ -1,17 +1,17 @@
 """``PlainHttpGuard``: ask before an API key goes unencrypted to another computer.
 
-A profile whose base URL is plain ``http://`` to a non-local host would send the key in clear
-text. Before the first request of such a profile in a session the user is asked once ("Send
-anyway?"); the answer is kept in ``settings.plain_http_allowed`` (never saved). The question is
-window-modal but not blocking: the action runs when the user says yes. Texts keep the
-translation context "MainWindow", where they first lived.
+A profile whose base URL is plain ``http://`` to a non-local host, or to this computer through a
+plain-http or SOCKS proxy on another one, would send the key in clear text. Before the first
+request of such a profile in a session the user is asked once ("Send anyway?"); the answer is
+kept in ``settings.plain_http_allowed`` (never saved). The question is window-modal but not
+blocking: the action runs when the user says yes. Texts keep the translation context
+"MainWindow", where they first lived.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -19,14 +19,31 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from nebula_desktop.ui.plain import plain
 
 
-def plain_http_box(parent: QWidget, host: str) -> QMessageBox:
-    """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open)."""
+def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMessageBox:
+    """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open);
+    ``via_proxy``: ``host`` is a proxy on the way to a server on this computer."""
+    if via_proxy:
+        question = QCoreApplication.translate(
+            "MainWindow",
+            "This profile sends your API key unencrypted to the proxy {host}. Send anyway?",
+        )
+        why = QCoreApplication.translate(
+            "MainWindow",
+            "The base URL is plain http://, so the proxy and anyone on the networks in between "
+            "can read and reuse the key. Use https://, or a proxy on this computer.",
+        )
+    else:
+        question = QCoreApplication.translate(
+            "MainWindow", "This profile sends your API key unencrypted to {host}. Send anyway?"
+        )
+        why = QCoreApplication.translate(
+            "MainWindow",
+            "Anyone on the networks in between can read and reuse the key. Use https://.",
+        )
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         QCoreApplication.translate("MainWindow", "Unencrypted connection"),
-        QCoreApplication.translate(
-            "MainWindow", "This profile sends your API key unencrypted to {host}. Send anyway?"
-        ).format(host=host),
+        question.format(host=host),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         parent,
     )
@@ -35,12 +52,7 @@ def plain_http_box(parent: QWidget, host: str) -> QMessageBox:
     )
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     plain(box)  # the host comes from a (possibly imported) profile
-    box.setInformativeText(
-        QCoreApplication.translate(
-            "MainWindow",
-            "Anyone on the networks in between can read and reuse the key. Use https://.",
-        )
-    )
+    box.setInformativeText(why)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     return box
@@ -81,14 +93,14 @@ class PlainHttpGuard(QObject):
         """Ask once per profile per session before a key goes unencrypted to another computer."""
         settings = self._settings()
         profile = settings.profile(self._profile_id() or settings.default_profile_id)
-        if not profile.sends_key_in_clear() or profile.id in settings.plain_http_allowed:
+        hop = profile.clear_text_hop()
+        if hop is None or profile.id in settings.plain_http_allowed:
             proceed()
             return
         if self.box is not None:
             self.box.raise_()
             return
-        host = urlsplit(profile.base_url).hostname or profile.base_url
-        box = plain_http_box(self._window, host)
+        box = plain_http_box(self._window, hop.host, hop.via_proxy)
         self.box = box
 
         def clicked(button: Any) -> None:

@@ -187,12 +187,12 @@ class SettingsDialog(QDialog):
                 self._show_save_error(self.tr("{name}: {error}").format(name=name, error=errors[0]))
                 return
         s = self._settings
-        # A changed address must be allowed again before a key goes there in clear text.
-        urls = {p.id: p.base_url for p in s.profiles}
+        # A changed address or proxy must be allowed again before a key goes there in clear text.
+        routes = {p.id: (p.base_url, p.proxy) for p in s.profiles}
         s.plain_http_allowed = {
             pid
             for pid in s.plain_http_allowed
-            if any(p.id == pid and p.base_url == urls.get(pid) for p in self._profiles)
+            if any(p.id == pid and (p.base_url, p.proxy) == routes.get(pid) for p in self._profiles)
         }
         s.profiles = copy.deepcopy(self._profiles)
         s.default_profile_id = self.profiles_tab.default_id

@@ -889,6 +889,14 @@ Start one with New chat (Ctrl+N).</source>
         <translation>途经网络上的任何人都能读取并冒用该密钥。请使用 https://。</translation>
     </message>
     <message>
+        <source>This profile sends your API key unencrypted to the proxy {host}. Send anyway?</source>
+        <translation>此配置会将你的 API 密钥以未加密方式发送到代理 {host}。仍要发送吗？</translation>
+    </message>
+    <message>
+        <source>The base URL is plain http://, so the proxy and anyone on the networks in between can read and reuse the key. Use https://, or a proxy on this computer.</source>
+        <translation>API 地址是普通的 http://，因此该代理以及途经网络上的任何人都能读取并冒用该密钥。请使用 https://，或使用本机上的代理。</translation>
+    </message>
+    <message>
         <source>Not sent: the key was not sent in clear text.</source>
         <translation>已取消发送：密钥没有以明文发送。</translation>
     </message>

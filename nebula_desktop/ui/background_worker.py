@@ -34,11 +34,22 @@ def clean_title(text: str, limit: int = 60) -> str:
     return ""
 
 
+def _stored_key(profile_id: str) -> str | None:
+    """The keyring's key for ``profile_id``; None when there is none or no keyring at all."""
+    from nebula_desktop import secrets
+
+    try:
+        return secrets.get_key(profile_id)
+    except secrets.KeyringUnavailableError:
+        return None  # the settings dialog explains what to install when the user adds a key
+
+
 class BackgroundWorker(QObject):
     """Runs ``/models`` listing, title requests and keyring checks on its own thread."""
 
     models_ready = Signal(str, list)  # profile_id, model ids
     models_failed = Signal(str, str)  # profile_id, product message
+    models_need_key = Signal(str)  # profile_id: it needs a key and has none, so nothing was asked
     title_ready = Signal(str, str)  # conversation id, title
     key_checked = Signal(str, bool, str)  # profile_id, has a key, problem text ("" when fine)
 
@@ -52,6 +63,13 @@ class BackgroundWorker(QObject):
         """Fetch the model ids of a profile's server."""
         client = None
         try:
+            if params.get("needs_key", True) and not params.get("api_key"):
+                key = _stored_key(profile_id)
+                if not key:
+                    # The server could only answer "unauthorized": a false alarm on a first run.
+                    self.models_need_key.emit(profile_id)
+                    return
+                params = {**params, "api_key": key}
             client = make_client(params)
             models = sorted(set(client.list_models(cancel=self.shutting_down)))
         except Exception as error:

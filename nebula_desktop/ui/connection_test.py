@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -43,6 +44,23 @@ def list_models(profile: Profile, typed_key: str, session_key: str | None) -> li
         return client.list_models()
     finally:
         client.close()
+
+
+# Listed by many gateways beside the chat models, but no use as a chat's default.
+_NOT_FOR_CHAT = re.compile(
+    r"embed|whisper|tts|dall-e|image|moderation|rerank|audio|transcri|speech", re.IGNORECASE
+)
+
+
+def pick_model(models: list[str], current: str) -> str:
+    """The default model to offer after a test: ``current`` when the server lists it, else
+    the first listed model that is meant for chatting (else the first one, else ``current``)."""
+    if current in models:
+        return current
+    for model in models:
+        if not _NOT_FOR_CHAT.search(model):
+            return model
+    return models[0] if models else current
 
 
 class ConnectionTest(QWidget):

@@ -369,6 +369,9 @@ class MainWindow(QMainWindow):
         self.models.forget()
         current = self.header.profile_id()
         self.header.set_profiles(self.settings.profiles, current)
+        if not self.header.model_name():  # e.g. the first run just chose the default model
+            profile = self.settings.profile(self.header.profile_id())
+            self.header.model.setEditText(profile.default_model)
         self.models.show(self.header.profile_id())
         self._update_usage()  # prices may have changed
         self.view.viewport().update()

@@ -1,5 +1,9 @@
 """The model list of each profile: shown from the settings cache at once, refreshed in the
-background from ``/models`` (once per session, or on request), saved back to the cache."""
+background from ``/models`` (once per session, or on request), saved back to the cache.
+
+A profile that needs a key and has none yet is not asked at all (its server could only say
+"unauthorized"); the list is fetched once the settings dialog has stored the key.
+"""
 
 from __future__ import annotations
 
@@ -35,9 +39,11 @@ class ModelCatalog(QObject):
         self._save_settings = save_settings
         self._offline = offline  # --screenshot / --smoke-test never touch the network
         self._fetched: set[str] = set()
+        self._asked: set[str] = set()  # profile ids the user asked to refresh (⟳)
         self._models_request.connect(background.list_models)
         background.models_ready.connect(self._on_background_models_ready)
         background.models_failed.connect(self._on_background_models_failed)
+        background.models_need_key.connect(self._on_background_models_need_key)
         header.models_refresh_requested.connect(self._on_header_models_refresh_requested)
 
     def show(self, profile_id: str) -> None:
@@ -59,10 +65,13 @@ class ModelCatalog(QObject):
         self._fetched.clear()
 
     def _on_header_models_refresh_requested(self, profile_id: str) -> None:
+        if profile_id:
+            self._asked.add(profile_id)
         self.fetch(profile_id, force=True)
 
     def _on_background_models_ready(self, profile_id: str, models: list[str]) -> None:
         self._header.set_models_busy(False)
+        self._asked.discard(profile_id)
         profile = self._settings().profile(profile_id)
         if profile.id == profile_id and profile.models_cache != models:
             profile.models_cache = list(models)
@@ -72,5 +81,15 @@ class ModelCatalog(QObject):
 
     def _on_background_models_failed(self, profile_id: str, message: str) -> None:
         self._header.set_models_busy(False)
+        self._asked.discard(profile_id)
         self._fetched.discard(profile_id)  # try again next time the profile is shown
         self.failed.emit(self.tr("Could not load the model list: {error}").format(error=message))
+
+    def _on_background_models_need_key(self, profile_id: str) -> None:
+        self._header.set_models_busy(False)
+        self._fetched.discard(profile_id)  # the key may be added before the profile shows again
+        if profile_id in self._asked:  # only a refresh the user asked for deserves an answer
+            self._asked.discard(profile_id)
+            self.failed.emit(
+                self.tr("Add this profile's API key in Settings (Ctrl+,) to list its models.")
+            )

@@ -5,6 +5,10 @@ placeholder when a key is already in the keyring — looked up on a background t
 model, temperature, timeout, proxy, CA bundle, extra headers, and "Test connection" (a
 ``/models`` call on a background thread showing "Connected — N models" or the product's error).
 
+``simple=True`` (the first-run welcome) shows only what a first connection needs: provider,
+base URL, key, "Test connection" (which also picks a listed default model) and the default
+model; every other field is folded under "Advanced", and all of them stay in Settings.
+
 Parts with a job of their own are separate widgets: the key row (``KeyField``, whose
 placeholder texts are re-exported here), the price table and the connection test. The editor
 never writes the keyring: the dialog does that on Save with ``typed_keys()``.
@@ -32,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile
-from nebula_desktop.ui.connection_test import ConnectionTest
+from nebula_desktop.ui.advanced_toggle import AdvancedToggle
+from nebula_desktop.ui.connection_test import ConnectionTest, pick_model
 from nebula_desktop.ui.i18n import preset_display_name
 from nebula_desktop.ui.key_field import CHECKING_PLACEHOLDER as CHECKING_PLACEHOLDER
 from nebula_desktop.ui.key_field import EMPTY_PLACEHOLDER as EMPTY_PLACEHOLDER
@@ -61,10 +66,13 @@ class ProfileEditor(QWidget):
     name_edited = Signal(str)
     models_listed = Signal(str, list)  # profile id, model ids (after a successful test)
 
-    def __init__(self, session_keys: dict[str, str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session_keys: dict[str, str], parent: QWidget | None = None, simple: bool = False
+    ) -> None:
         super().__init__(parent)
         self._session_keys = session_keys
         self._profile: Profile | None = None
+        self._simple = simple
 
         self.preset_combo = QComboBox()
         self.preset_combo.setAccessibleName(self.tr("Preset"))
@@ -148,29 +156,73 @@ class ProfileEditor(QWidget):
         self.test_button.clicked.connect(self.test_connection)
         self.test_result = self.tester.result
 
+        # "▸ Advanced": folds away what a first connection does not need (simple mode only).
+        self.advanced = AdvancedToggle(self)
+        self.advanced.toggled.connect(self._on_advanced_toggled)
+        self.advanced_button = self.advanced.button
+
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(ca_browse)
         form = QFormLayout(self)
         self.form = form  # the dialog adds its own rows (e.g. "Use for new chats")
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("Pre&set:"), self.preset_combo)
-        form.addRow(self.tr("&Name:"), self.name_edit)
-        form.addRow(self.tr("Base &URL:"), self.url_edit)
-        form.addRow("", self.url_warning)
-        form.addRow("", self.needs_key_check)
-        form.addRow(self._buddy_label(self.tr("API &key:"), self.key_edit), self.key_field)
-        form.addRow("", self.key_note)
-        form.addRow(self.tr("Default &model:"), self.model_combo)
-        form.addRow(self.tr("&Temperature:"), self.temperature_spin)
-        form.addRow(self.tr("T&imeout:"), self.timeout_spin)
-        form.addRow(self.tr("&Proxy:"), self.proxy_edit)
-        form.addRow(self._buddy_label(self.tr("&CA bundle:"), self.ca_edit), ca_row)
-        form.addRow(self.tr("Extra &headers:"), self.headers_edit)
-        form.addRow("", self.headers_note)
-        form.addRow("", self.thinking_check)
-        form.addRow(self.tr("Prices:"), self.price_table)
-        form.addRow("", self.tester)
+        name_row = (self.tr("&Name:"), self.name_edit)
+        key_row = (self._buddy_label(self.tr("API &key:"), self.key_edit), self.key_field)
+        model_row = (self.tr("Default &model:"), self.model_combo)
+        advanced: list[tuple[str | QLabel, QWidget | QHBoxLayout]] = [
+            (self.tr("&Temperature:"), self.temperature_spin),
+            (self.tr("T&imeout:"), self.timeout_spin),
+            (self.tr("&Proxy:"), self.proxy_edit),
+            (self._buddy_label(self.tr("&CA bundle:"), self.ca_edit), ca_row),
+            (self.tr("Extra &headers:"), self.headers_edit),
+            ("", self.headers_note),
+            ("", self.thinking_check),
+            (self.tr("Prices:"), self.price_table),
+        ]
+        if simple:
+            essentials = [
+                (self.tr("P&rovider:"), self.preset_combo),
+                (self.tr("Base &URL:"), self.url_edit),
+                ("", self.url_warning),
+                key_row,
+                ("", self.key_note),
+                ("", self.tester),
+                model_row,
+                ("", self.advanced),
+            ]
+            advanced = [name_row, ("", self.needs_key_check), *advanced]
+            rows = essentials + advanced
+        else:
+            rows = [
+                (self.tr("Pre&set:"), self.preset_combo),
+                name_row,
+                (self.tr("Base &URL:"), self.url_edit),
+                ("", self.url_warning),
+                ("", self.needs_key_check),
+                key_row,
+                ("", self.key_note),
+                model_row,
+                *advanced,
+                ("", self.tester),
+            ]
+        for label, field in rows:
+            form.addRow(label, field)
+        self._advanced_fields = [field for _label, field in advanced]
+        if not simple:  # Settings shows every field; nothing to fold
+            self.advanced.hide()
+        self._fold(simple)
+
+    def _fold(self, folded: bool) -> None:
+        """Hide (or show) the advanced rows; a note row only shows with a text."""
+        for field in self._advanced_fields:
+            shown = not folded
+            if isinstance(field, QLabel):  # a note: it has its own reason to show
+                shown = shown and bool(field.text())
+            self.form.setRowVisible(field, shown)
+
+    def _on_advanced_toggled(self, shown: bool) -> None:
+        self._fold(not shown)
 
     @staticmethod
     def _buddy_label(text: str, buddy: QWidget) -> QLabel:
@@ -210,7 +262,7 @@ class ProfileEditor(QWidget):
         self.headers_edit.setPlainText(format_headers(profile.extra_headers))
         self.thinking_check.setChecked(profile.thinking_inline)
         self.price_table.load(profile.prices)
-        self.preset_combo.setCurrentIndex(0)
+        self.preset_combo.setCurrentIndex(self._preset_index(profile.base_url))
         self.tester.clear()
         self._on_needs_key_toggled(profile.needs_key)
         self.key_field.refresh()
@@ -292,9 +344,13 @@ class ProfileEditor(QWidget):
 
     def _on_tester_succeeded(self, profile_id: str, models: list[str]) -> None:
         if self._profile is not None and self._profile.id == profile_id:
-            current = self.model_combo.currentText()
+            current = self.model_combo.currentText().strip()
             self.model_combo.clear()
             self.model_combo.addItems(models)
+            # A first run picks a model the server has; Settings keeps a model the user typed
+            # (some gateways serve more models than they list).
+            if not current or (self._simple and current not in models):
+                current = pick_model(models, current)
             self.model_combo.setEditText(current)
         self.models_listed.emit(profile_id, models)
 
@@ -303,6 +359,16 @@ class ProfileEditor(QWidget):
     def _on_url_edit_text_changed(self, text: str) -> None:
         errors, warnings = base_url_problems(text)
         self._set_note(self.url_warning, "\n".join(errors + warnings))
+
+    def _preset_index(self, base_url: str) -> int:
+        """The Provider entry of a first run shows the profile's provider; Settings' Preset
+        field is a one-off "fill in" action and starts on its prompt."""
+        if self._simple:
+            for index in range(1, self.preset_combo.count()):
+                preset = endpoint_preset(str(self.preset_combo.itemData(index)))
+                if preset.base_url and preset.base_url == base_url.strip():
+                    return index
+        return 0
 
     def _on_preset_combo_activated(self, index: int) -> None:
         preset_id = self.preset_combo.itemData(index)
@@ -327,6 +393,8 @@ class ProfileEditor(QWidget):
     def _on_headers_edit_text_changed(self) -> None:
         _headers, problems = parse_headers(self.headers_edit.toPlainText())
         self._set_note(self.headers_note, "\n".join(problems))
+        if self._simple and not self.advanced.is_open():
+            self.headers_note.hide()  # folded away with its field
 
     def _on_ca_browse_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -3,6 +3,7 @@
 A list of endpoint profiles (Add, From preset, Duplicate, Remove — never the last, "Use for
 new chats") beside a ``ProfileEditor`` for the selected one. It works on its own copy of the
 profiles (``profiles``, ``default_id``, ``removed_ids``); the dialog validates and saves them.
+``simple=True`` (the first-run welcome): no list, just the default profile's short editor.
 Texts keep the translation context "SettingsDialog", where they first lived.
 """
 
@@ -42,6 +43,7 @@ class ProfilesTab(QWidget):
         default_id: str,
         session_keys: dict[str, str],
         parent: QWidget | None = None,
+        simple: bool = False,
     ) -> None:
         super().__init__(parent)
         self.profiles: list[Profile] = copy.deepcopy(list(profiles))
@@ -88,11 +90,14 @@ class ProfilesTab(QWidget):
         buttons.addWidget(self.preset_button, 0, 1)
         buttons.addWidget(self.duplicate_button, 1, 0)
         buttons.addWidget(self.remove_button, 1, 1)
-        left = QVBoxLayout()
+        left_widget = QWidget()
+        left = QVBoxLayout(left_widget)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.profile_list, 1)
         left.addLayout(buttons)
+        left_widget.setVisible(not simple)  # one profile to set up on a first run
 
-        self.editor = ProfileEditor(session_keys)
+        self.editor = ProfileEditor(session_keys, simple=simple)
         self.editor.name_edited.connect(self._on_editor_name_edited)
         self.editor.models_listed.connect(self._on_editor_models_listed)
         right_widget = QWidget()
@@ -100,8 +105,10 @@ class ProfilesTab(QWidget):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self.editor)
         right.addStretch(1)
-        self.editor.form.insertRow(1, "", self.default_check)
+        if not simple:
+            self.editor.form.insertRow(1, "", self.default_check)
         scroll = QScrollArea()
+        self.scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(right_widget)
@@ -110,7 +117,9 @@ class ProfilesTab(QWidget):
         right_widget.setAutoFillBackground(False)
 
         row = QHBoxLayout(self)
-        row.addLayout(left)
+        if simple:  # the form lines up with the dialog's welcome line
+            row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(left_widget)
         row.addWidget(scroll, 1)
 
     def fill(self, select_id: str | None) -> None:

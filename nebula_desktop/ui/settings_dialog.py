@@ -7,12 +7,15 @@
 * General tab (``GeneralSettings``): language (Follow system / English / 简体中文, applied at
   the next start), theme (Follow system / Light / Dark), font size, auto-title, message text
   in log.
-* ``first_run=True``: a welcome line and the cursor in the key field.
+* ``first_run=True``: the welcome — a welcome line, the default profile's short editor
+  (provider, base URL, key, Test connection, default model; the rest under "Advanced"), no
+  profile list and no General tab, and the cursor in the key field.
 
 The dialog edits a copy; Save validates, writes the copy into ``settings`` (the caller's object,
-changed in place), calls ``settings_store.save(settings)`` and emits ``settings_changed``. Keys
-the user typed are then written with ``secrets.set_key`` on a background thread; the dialog
-closes when they are stored. If no keyring is usable it shows why (what to install) and offers
+changed in place) and calls ``settings_store.save(settings)``. Keys the user typed are then
+written with ``secrets.set_key`` on a background thread; once they are stored the dialog
+emits ``settings_changed`` (so what the window fetches next uses the key just saved) and
+closes. If no keyring is usable it shows why (what to install) and offers
 "Keep the key for this session only", which puts the key in ``session_keys``. The GUI thread
 never waits for the keyring or the network. "Forget" removes a saved key on Save, and so does
 removing its profile.
@@ -24,7 +27,8 @@ import copy
 import logging
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,7 +52,9 @@ log = logging.getLogger(__name__)
 
 # Translated where it is shown (context "SettingsDialog").
 WELCOME = QT_TRANSLATE_NOOP(
-    "SettingsDialog", "Welcome to Nebula Desktop! Paste your ai-nebula API key to start."
+    "SettingsDialog",
+    "Welcome to Nebula Desktop! Paste your ai-nebula API key (or choose another provider), "
+    "then press Test connection.",
 )
 
 
@@ -80,12 +86,14 @@ class SettingsDialog(QDialog):
         first_run: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Settings"))
+        self.setWindowTitle(self.tr("Get started") if first_run else self.tr("Settings"))
         self._settings = settings
         self._settings_store = settings_store
         self._session_keys = session_keys
         self._first_run = first_run
         self._pending_keys: dict[str, str] = {}
+        self._unannounced = False  # saved, but settings_changed not emitted yet
+        self._fitted = False  # the welcome fits its height to the form once shown
 
         self.welcome_label = QLabel(self.tr(str(WELCOME)))
         self.welcome_label.setObjectName("welcomeLabel")
@@ -94,7 +102,7 @@ class SettingsDialog(QDialog):
 
         self.tabs = QTabWidget()
         self.profiles_tab = ProfilesTab(
-            list(settings.profiles), settings.default_profile_id, session_keys
+            list(settings.profiles), settings.default_profile_id, session_keys, simple=first_run
         )
         # The dialog's own names for the Profiles tab's parts (tests and callers use them).
         self.editor = self.profiles_tab.editor
@@ -140,9 +148,32 @@ class SettingsDialog(QDialog):
 
         self.profiles_tab.fill(settings.default_profile_id)
         if first_run:
+            # Only the default profile's essentials: the rest waits in Settings.
+            self.tabs.setTabVisible(1, False)
+            self.tabs.tabBar().hide()
+            self.tabs.setDocumentMode(True)
+            self.editor.advanced.toggled.connect(self._fit_to_form)
+            self.resize(600, self.sizeHint().height())
             self.editor.key_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # -- construction -----------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._first_run and not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self._fit_to_form)  # once the layout has given sizes
+
+    def _fit_to_form(self) -> None:
+        """Grow (or shrink) to the form when "Advanced" folds open (or shut), within the screen."""
+        scroll = self.profiles_tab.scroll
+        inner = scroll.widget()
+        if inner is None:
+            return
+        extra = inner.sizeHint().height() - scroll.viewport().height()
+        screen = self.screen().availableGeometry()
+        self.resize(self.width(), max(200, min(self.height() + extra, screen.height() * 9 // 10)))
+        frame = self.frameGeometry()
+        if frame.bottom() > screen.bottom():  # keep Save on the screen
+            self.move(frame.x(), max(screen.top(), screen.bottom() - frame.height()))
 
     # -- profiles (kept by the Profiles tab) ------------------------------------------------
 
@@ -204,7 +235,7 @@ class SettingsDialog(QDialog):
             return
         set_log_message_text(s.log_message_text)
         log.info("settings saved (%d profiles)", len(s.profiles))
-        self.settings_changed.emit()
+        self._unannounced = True
         live = {p.id for p in self._profiles}
         keys = {pid: k for pid, k in self.editor.typed_keys().items() if pid in live}
         # Keys of removed profiles, and keys the user asked to forget (unless replaced).
@@ -217,6 +248,7 @@ class SettingsDialog(QDialog):
             )
         self.profiles_tab.removed_ids.clear()
         if not keys:
+            self._announce()
             self.accept()
             return
         for key in keys.values():
@@ -245,10 +277,12 @@ class SettingsDialog(QDialog):
         self._pending_keys = {}
         self._set_busy(False)
         log.info("API key stored in the keyring for %d profile(s)", len(profile_ids))
+        self._announce()  # now the window's next request finds the new key
         self.accept()
 
     def _on_keys_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
+        self._announce()  # the rest of the settings is saved and in effect
         self.save_error.setObjectName("fieldError")
         self.save_error.style().unpolish(self.save_error)
         self.save_error.style().polish(self.save_error)
@@ -267,6 +301,16 @@ class SettingsDialog(QDialog):
                 )
             )
             self.session_button.show()
+
+    def _announce(self) -> None:
+        if self._unannounced:
+            self._unannounced = False
+            self.settings_changed.emit()
+
+    def done(self, result: int) -> None:
+        # Closed while a key was still being stored: the settings file was saved all the same.
+        self._announce()
+        super().done(result)
 
     def _on_session_button_clicked(self) -> None:
         for profile_id, key in self._pending_keys.items():

@@ -1101,6 +1101,10 @@ Start one with New chat (Ctrl+N).</source>
         <source>Could not load the model list: {error}</source>
         <translation>无法加载模型列表：{error}</translation>
     </message>
+    <message>
+        <source>Add this profile&apos;s API key in Settings (Ctrl+,) to list its models.</source>
+        <translation>请先在设置（Ctrl+,）中添加此配置的 API 密钥，才能列出它的模型。</translation>
+    </message>
 </context>
 <context>
     <name>PriceTable</name>
@@ -1302,6 +1306,18 @@ X-Team: research</translation>
         <translation>测试连接</translation>
     </message>
     <message>
+        <source>P&amp;rovider:</source>
+        <translation>服务商(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>&amp;Advanced</source>
+        <translation>高级(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Name, timeout, proxy, headers, prices — also in Settings (Ctrl+,) later.</source>
+        <translation>名称、超时、代理、请求头、价格——以后也可在设置（Ctrl+,）中修改。</translation>
+    </message>
+    <message>
         <source>Pre&amp;set:</source>
         <translation>预设(&amp;S)：</translation>
     </message>
@@ -1452,8 +1468,12 @@ X-Team: research</translation>
         <translation>深色</translation>
     </message>
     <message>
-        <source>Welcome to Nebula Desktop! Paste your ai-nebula API key to start.</source>
-        <translation>欢迎使用 Nebula Desktop！粘贴你的 ai-nebula API 密钥即可开始。</translation>
+        <source>Welcome to Nebula Desktop! Paste your ai-nebula API key (or choose another provider), then press Test connection.</source>
+        <translation>欢迎使用 Nebula Desktop！粘贴你的 ai-nebula API 密钥（或选择其他服务商），然后点击“测试连接”。</translation>
+    </message>
+    <message>
+        <source>Get started</source>
+        <translation>开始使用</translation>
     </message>
     <message>
         <source>Settings</source>

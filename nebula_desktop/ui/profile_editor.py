@@ -167,10 +167,11 @@ class ProfileEditor(QWidget):
         form = QFormLayout(self)
         self.form = form  # the dialog adds its own rows (e.g. "Use for new chats")
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        name_row = (self.tr("&Name:"), self.name_edit)
-        key_row = (self._buddy_label(self.tr("API &key:"), self.key_edit), self.key_field)
-        model_row = (self.tr("Default &model:"), self.model_combo)
-        advanced: list[tuple[str | QLabel, QWidget | QHBoxLayout]] = [
+        Row = tuple[str | QLabel, QWidget | QHBoxLayout]
+        name_row: Row = (self.tr("&Name:"), self.name_edit)
+        key_row: Row = (self._buddy_label(self.tr("API &key:"), self.key_edit), self.key_field)
+        model_row: Row = (self.tr("Default &model:"), self.model_combo)
+        advanced: list[Row] = [
             (self.tr("&Temperature:"), self.temperature_spin),
             (self.tr("T&imeout:"), self.timeout_spin),
             (self.tr("&Proxy:"), self.proxy_edit),
@@ -180,8 +181,9 @@ class ProfileEditor(QWidget):
             ("", self.thinking_check),
             (self.tr("Prices:"), self.price_table),
         ]
+        rows: list[Row]
         if simple:
-            essentials = [
+            essentials: list[Row] = [
                 (self.tr("P&rovider:"), self.preset_combo),
                 (self.tr("Base &URL:"), self.url_edit),
                 ("", self.url_warning),
@@ -206,8 +208,8 @@ class ProfileEditor(QWidget):
                 *advanced,
                 ("", self.tester),
             ]
-        for label, field in rows:
-            form.addRow(label, field)
+        for row_label, field in rows:
+            form.addRow(row_label, field)
         self._advanced_fields = [field for _label, field in advanced]
         if not simple:  # Settings shows every field; nothing to fold
             self.advanced.hide()

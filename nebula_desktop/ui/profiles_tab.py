@@ -108,7 +108,7 @@ class ProfilesTab(QWidget):
         if not simple:
             self.editor.form.insertRow(1, "", self.default_check)
         scroll = QScrollArea()
-        self.scroll = scroll
+        self.form_scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(right_widget)

@@ -164,7 +164,7 @@ class SettingsDialog(QDialog):
 
     def _fit_to_form(self) -> None:
         """Grow (or shrink) to the form when "Advanced" folds open (or shut), within the screen."""
-        scroll = self.profiles_tab.scroll
+        scroll = self.profiles_tab.form_scroll
         inner = scroll.widget()
         if inner is None:
             return

@@ -180,7 +180,7 @@ def test_the_welcome_shows_only_what_a_first_run_needs_and_folds_the_rest(
     assert not any(w.isVisible() for w in advanced)
     assert not dialog.profile_list.isVisible()  # one profile to set up, no list to manage
     assert not dialog.tabs.tabBar().isVisible()
-    scroll = dialog.profiles_tab.scroll
+    scroll = dialog.profiles_tab.form_scroll
     assert not scroll.verticalScrollBar().isVisible()  # it all fits, no scrolling
     assert editor.key_edit.hasFocus()
 

@@ -18,12 +18,15 @@ rest of the stream is ignored, so the caller can end the answer with a sentence.
 
 from __future__ import annotations
 
+import sys
+
 __all__ = ["SSEDecoder"]
 
 _LF = 10
 _CR = 13
 _COLON = 58
 _BRACE = 123
+_UNLIMITED = sys.maxsize
 
 
 class SSEDecoder:
@@ -95,11 +98,13 @@ class SSEDecoder:
     def _lines(self, lines: list[bytes]) -> list[str]:
         out: list[str] = []
         data = self._data
-        limit = self.limit
+        size = self._size  # a local: this loop runs once per line of the stream
+        room = _UNLIMITED if self.limit is None else self.limit - self.pending
         for line in lines:
             if not line:
                 if data:
                     out.append(self._dispatch())
+                    size = 0
                 continue
             if line.startswith(b"data:"):
                 value = line[5:]
@@ -115,21 +120,22 @@ class SSEDecoder:
                     # A bare JSON line (new-api's trailing {"error": ...}): its own payload.
                     if data:
                         out.append(self._dispatch())
+                        size = 0
                     out.append(line.decode("utf-8", "replace"))
                 # event:, id:, retry: and unknown fields carry nothing a chat answer needs.
                 continue
             data.append(value)
-            self._size += len(value) + 1  # + the line break that joins it to the next
-            if limit is not None and self._size + self.pending > limit:
+            size += len(value) + 1  # + the line break that joins it to the next
+            if size > room:
                 self._drop()
-                break
+                return out
+        self._size = size
         return out
 
     def _dispatch(self) -> str:
         data = self._data
         payload = data[0] if len(data) == 1 else b"\n".join(data)
         data.clear()
-        self._size = 0
         return payload.decode("utf-8", "replace")
 
     def _drop(self) -> None:

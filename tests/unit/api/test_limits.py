@@ -3,25 +3,21 @@ keeps what arrived, instead of growing memory (or time) without bound."""
 
 from __future__ import annotations
 
-import json
 import time
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nebula_desktop.api import APIError
 from nebula_desktop.api.accumulate import Accumulator, AnswerTooLarge
 from nebula_desktop.api.sse import SSEDecoder
 from tests.servers import LoopbackServer, Reply
 from tests.unit.api.conftest import USER
+from tests.unit.api.test_sse_properties import split, streams
 
-SSE = {"Content-Type": "text/event-stream"}
 MiB = 1024 * 1024
-
-
-def event(delta: dict, finish: str | None = None) -> bytes:
-    chunk = {"choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
 
 
 # -- the SSE decoder -----------------------------------------------------------------------------
@@ -55,6 +51,17 @@ def test_events_completed_before_the_runaway_one_are_delivered() -> None:
     decoder = SSEDecoder(limit=1000)
     out = decoder.feed(b"data: kept\n\n" + (b"data: " + b"x" * 600 + b"\n") * 3)
     assert out == ["kept"] and decoder.overflow
+
+
+@settings(max_examples=200, deadline=None)
+@given(streams(), st.lists(st.integers(min_value=0), max_size=12))
+def test_a_limit_above_every_event_changes_nothing(stream, cuts) -> None:
+    data, expected = stream
+    decoder = SSEDecoder(limit=max((len(e.encode()) for e in expected), default=0) + 200)
+    out: list[str] = []
+    for piece in split(data, cuts):
+        out += decoder.feed(piece)
+    assert out + decoder.close() == expected and not decoder.overflow
 
 
 # -- the accumulator -----------------------------------------------------------------------------

@@ -189,3 +189,15 @@ def message_content(text: str, attachments: list[dict[str, Any]]) -> str | list[
         parts.append({"type": "text", "text": text})
     parts.extend({"type": "image_url", "image_url": {"url": data_url(a)}} for a in images)
     return parts
+
+
+def extract_text(name: str, data: bytes, tr: Translate = _same) -> str:
+    """The text of the document ``name`` (PDF, Word, Excel, PowerPoint, OpenDocument, EPUB,
+    HTML, CSV, text or code) whose bytes are ``data``, cut with a ``[… truncated: …]`` line
+    over the caps; see :mod:`nebula_desktop.documents`, imported only when called.
+
+    Raises :class:`AttachmentError` with the sentence to show for a refused document.
+    """
+    from nebula_desktop.documents import extract
+
+    return extract(name, data, tr=tr).text

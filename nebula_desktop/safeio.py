@@ -22,7 +22,9 @@ import errno
 import os
 import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 
@@ -109,12 +111,39 @@ def read_regular(path: Path | str, cap: int) -> bytes:
         os.close(fd)
 
 
-def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
-    """The inflated bytes of one zip member, at most ``cap`` of them.
+def open_regular(path: Path | str) -> BinaryIO:
+    """``path`` opened for binary reading, if it is a regular file (seekable, so a zip can be
+    read from it); the check is made on the open descriptor and never blocks on a FIFO.
 
-    The declared size is checked before anything is inflated; the read itself stops at
-    ``cap + 1`` bytes whatever the header claims. Raises :class:`UnsafeFileError` with a sentence
-    for an over-size member, an unsupported compression method or a damaged member.
+    Raises :class:`UnsafeFileError` for a special file or an OS error (the sentence names it).
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        why = exc.strerror or exc
+        raise UnsafeFileError(exc.errno, f"Could not read {path.name}: {why}.") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnsafeFileError(
+                errno.EINVAL, f"{path.name} is {describe_kind(mode)}, not a regular file."
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def zip_member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[bytes]:
+    """The inflated bytes of one zip member, in chunks, at most ``cap`` of them in all.
+
+    The declared size is checked before anything is inflated; the reads stop at ``cap + 1``
+    bytes whatever the header claims. Raises :class:`UnsafeFileError` with a sentence for an
+    over-size member, an unsupported compression method or a damaged member.
     """
     name = info.filename
     if info.file_size > cap:
@@ -125,19 +154,17 @@ def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> byt
         )
     try:
         with zf.open(info) as fh:
-            parts: list[bytes] = []
             total = 0
             while True:
                 chunk = fh.read(min(CHUNK, cap + 1 - total))
                 if not chunk:
-                    break
-                parts.append(chunk)
+                    return
                 total += len(chunk)
                 if total > cap:
                     raise UnsafeFileError(
                         errno.EFBIG, f"{name} in the zip is too large (over {_mb(cap)} unpacked)."
                     )
-            return b"".join(parts)
+                yield chunk
     except NotImplementedError:
         raise UnsafeFileError(
             errno.ENOTSUP,
@@ -154,3 +181,13 @@ def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> byt
         raise UnsafeFileError(exc.errno, f"Could not read {name} from the zip: {exc}.") from None
     except Exception as exc:  # zlib.error and friends from a corrupt stream
         raise UnsafeFileError(errno.EIO, f"{name} in the zip is damaged ({exc}).") from None
+
+
+def read_zip_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    """The inflated bytes of one zip member, at most ``cap`` of them.
+
+    The declared size is checked before anything is inflated; the read itself stops at
+    ``cap + 1`` bytes whatever the header claims. Raises :class:`UnsafeFileError` with a sentence
+    for an over-size member, an unsupported compression method or a damaged member.
+    """
+    return b"".join(zip_member_chunks(zf, info, cap))

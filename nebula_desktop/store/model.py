@@ -24,6 +24,8 @@ MAX_BRANCH_DEPTH = 200  # nested forks deeper than this are a damaged file, not 
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PREVIEW_LIMIT = 120
+# 3000-01-01 UTC: every OS's date functions take it; a later time is damage, not a chat.
+MAX_TIMESTAMP = 32_503_680_000.0
 
 
 def new_id() -> str:
@@ -77,6 +79,26 @@ def _num(d: dict[str, Any], key: str, default: float) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{key!r} must be a finite number")
     return number
+
+
+def clamp_timestamp(value: int | float, default: float) -> float:
+    """A Unix time every date function accepts: NaN is ``default``; anything else (a
+    400-digit integer, ``1e300``, ``Infinity``, a negative time) is brought into
+    ``[0, MAX_TIMESTAMP]``."""
+    if value != value:  # NaN
+        return default
+    if value > MAX_TIMESTAMP:  # int/float comparison is exact: no OverflowError
+        return MAX_TIMESTAMP
+    if value < 0:
+        return 0.0
+    return float(value)
+
+
+def _time(d: dict[str, Any], key: str, default: float) -> float:
+    value = d.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{key!r} must be a number")
+    return clamp_timestamp(value, default)
 
 
 def _opt_num(d: dict[str, Any], key: str) -> float | None:
@@ -177,7 +199,7 @@ class Message:
             content=_str(d, "content", ""),
             reasoning=_str(d, "reasoning", ""),
             id=_str(d, "id") if "id" in d else new_id(),
-            created_at=_num(d, "created_at", 0.0),
+            created_at=_time(d, "created_at", 0.0),
             model=_opt_str(d, "model"),
             usage=usage,
             finish_reason=_opt_str(d, "finish_reason"),
@@ -241,12 +263,12 @@ class Conversation:
             isinstance(max_tokens, bool) or not isinstance(max_tokens, int)
         ):
             raise ValueError("'max_tokens' must be a whole number or null")
-        created = _num(d, "created_at", 0.0)
+        created = _time(d, "created_at", 0.0)
         return cls(
             id=validate_id(d.get("id")),
             title=_str(d, "title", ""),
             created_at=created,
-            updated_at=_num(d, "updated_at", created),
+            updated_at=_time(d, "updated_at", created),
             model=_str(d, "model", "") if d.get("model") is not None else "",
             profile_id=_opt_str(d, "profile_id"),
             system_prompt=_opt_str(d, "system_prompt"),

@@ -16,20 +16,26 @@ tool call) are joined into one answer.
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Generator
 from typing import Any
 
+from nebula_desktop.exchange.budget import short_title, skipped_notice
 from nebula_desktop.exchange.common import ExchangeError
 from nebula_desktop.store import Conversation, Message
-from nebula_desktop.store.model import new_id, validate_id
+from nebula_desktop.store.model import clamp_timestamp, new_id, validate_id
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SKIPPED_TYPES = {"thoughts", "reasoning_recap", "user_editable_context", "model_editable_context"}
-# Deep trees are walked iteratively; this only stops a cyclic (damaged) parent chain.
-_MAX_DEPTH = 100_000
-# The store refuses alternatives nested deeper than MAX_BRANCH_DEPTH; stay well inside it.
+# Nodes read per conversation: a chain longer than any real chat is cut here, and the import
+# says so. Every walk is iterative, so depth alone never fails.
+MAX_NODES = 100_000
+# The store refuses alternatives nested deeper than MAX_BRANCH_DEPTH; stay well inside it (a
+# fork on the chosen path does not nest: only its other versions are one level deeper).
 _MAX_FORK_DEPTH = 100
+
+# A walk step either returns its messages or asks for a sub-walk and gets its result back.
+_Walk = Generator["_Walk", list[Message] | None, list[Message]]
 
 
 def is_chatgpt_export(d: object) -> bool:
@@ -46,8 +52,8 @@ def is_chatgpt_export(d: object) -> bool:
 def _time(value: object, fallback: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return fallback
-    number = float(value)
-    return number if math.isfinite(number) and number > 0 else fallback
+    number = clamp_timestamp(value, fallback)
+    return number if number > 0 else fallback
 
 
 def _conv_id(raw: dict[str, Any]) -> str:
@@ -109,7 +115,7 @@ def current_path(mapping: dict[str, Any], current: object) -> list[dict[str, Any
         return _last_child_path(mapping)
     path: list[dict[str, Any]] = []
     seen: set[str] = set()
-    while isinstance(node, dict) and len(path) < _MAX_DEPTH:
+    while isinstance(node, dict):  # every node once: the mapping bounds the walk
         node_id = node.get("id")
         if not isinstance(node_id, str) or node_id in seen:
             break
@@ -126,7 +132,7 @@ def _last_child_path(mapping: dict[str, Any]) -> list[dict[str, Any]]:
     node = roots[0] if roots else None
     path: list[dict[str, Any]] = []
     seen: set[int] = set()
-    while isinstance(node, dict) and id(node) not in seen and len(path) < _MAX_DEPTH:
+    while isinstance(node, dict) and id(node) not in seen:
         seen.add(id(node))
         path.append(node)
         children = node.get("children")
@@ -170,7 +176,8 @@ class _TreeReader:
 
     Nodes that are not shown (system, tool, hidden) are transparent: their children count as
     children of their parent. Where a shown node has several shown children, the path forks:
-    each child starts one version of the rest of the conversation.
+    each child starts one version of the rest of the conversation. The walk keeps its own stack
+    (:func:`_run`), so a chat with thousands of forks cannot overflow Python's.
     """
 
     def __init__(self, mapping: dict[str, Any], chosen: set[str], fallback_time: float) -> None:
@@ -178,6 +185,8 @@ class _TreeReader:
         self.chosen = chosen
         self.fallback_time = fallback_time
         self.seen: set[str] = set()  # every node is read once, so a damaged cycle ends
+        self.cut = False  # more than MAX_NODES nodes: the rest was not read
+        self.dropped = False  # versions nested deeper than _MAX_FORK_DEPTH were left out
 
     def message(self, node_id: str) -> Message | None:
         node = self.mapping.get(node_id)
@@ -199,6 +208,9 @@ class _TreeReader:
                 continue
             if child in self.seen:
                 continue
+            if len(self.seen) >= MAX_NODES:
+                self.cut = True
+                break
             self.seen.add(child)
             message = self.message(child)
             if message is None:
@@ -207,20 +219,28 @@ class _TreeReader:
                 out.append((child, message))
         return out
 
-    def versions(self, kids: list[tuple[str, Message]], depth: int) -> list[Message]:
+    def versions(self, kids: list[tuple[str, Message]], depth: int) -> _Walk:
         """The path through a fork: the chosen version, the others as its alternatives."""
         position = next(
             (i for i, (kid, _m) in enumerate(kids) if kid in self.chosen), len(kids) - 1
         )
-        if depth >= _MAX_FORK_DEPTH:  # deeper forks than any real chat: keep the chosen one
-            return self.tail(*kids[position], depth)
-        tails = [self.tail(kid, message, depth + 1) for kid, message in kids]
+        if depth >= _MAX_FORK_DEPTH:  # versions nested deeper than any real chat: keep one
+            self.dropped = True
+            chosen_only = yield self.tail(*kids[position], depth)
+            assert chosen_only is not None
+            return chosen_only
+        tails: list[list[Message]] = []
+        for i, (kid, message) in enumerate(kids):
+            # The chosen version goes on at this level; the others are nested one deeper.
+            tail = yield self.tail(kid, message, depth if i == position else depth + 1)
+            assert tail is not None
+            tails.append(tail)
         chosen = tails[position]
         chosen[0].alternatives = [t for i, t in enumerate(tails) if i != position and t]
         chosen[0].branch_index = position if chosen[0].alternatives else 0
         return chosen
 
-    def tail(self, node_id: str, message: Message, depth: int) -> list[Message]:
+    def tail(self, node_id: str, message: Message, depth: int) -> _Walk:
         """Messages from ``node_id`` down, forking where the tree forks."""
         out: list[Message] = []
         while True:
@@ -237,13 +257,31 @@ class _TreeReader:
                 node_id, message = kids[0]
                 continue
             if kids:
-                out.extend(self.versions(kids, depth))
+                rest = yield self.versions(kids, depth)
+                assert rest is not None
+                out.extend(rest)
             return out
 
 
-def conversation_from_chatgpt(raw: object) -> Conversation:
+def _run(walk: _Walk) -> list[Message]:
+    """Run a walk and every sub-walk it asks for on an explicit stack (no recursion)."""
+    stack = [walk]
+    result: list[Message] | None = None
+    while True:
+        try:
+            stack.append(stack[-1].send(result))
+            result = None
+        except StopIteration as done:
+            stack.pop()
+            result = done.value
+            if not stack:
+                return done.value  # type: ignore[no-any-return]
+
+
+def conversation_from_chatgpt(raw: object, notices: list[str] | None = None) -> Conversation:
     """One item of ``conversations.json`` → Conversation (the path ChatGPT showed, with the
-    other branches as alternatives)."""
+    other branches as alternatives). A chat over :data:`MAX_NODES` nodes is cut there and a
+    sentence saying so is added to ``notices``."""
     if not isinstance(raw, dict) or not isinstance(raw.get("mapping"), dict):
         raise ExchangeError("A ChatGPT conversation in the file has no message tree.")
     mapping: dict[str, Any] = raw["mapping"]
@@ -261,18 +299,29 @@ def conversation_from_chatgpt(raw: object) -> Conversation:
         first = reader.message(root)
         kids = [(root, first)] if first is not None else reader.shown_children(root)
         if len(kids) == 1:
-            messages = reader.tail(*kids[0], 0)
+            messages = _run(reader.tail(*kids[0], 0))
         elif kids:
-            messages = reader.versions(kids, 0)
+            messages = _run(reader.versions(kids, 0))
     title = raw.get("title")
     slug = raw.get("default_model_slug")
     model = slug if isinstance(slug, str) else ""
     if not model:
         model = next((m.model for m in reversed(messages) if m.model), "") or ""
     last_time = max((m.created_at for m in messages), default=created)
+    shown_title = title.strip() if isinstance(title, str) and title.strip() else "ChatGPT chat"
+    if reader.cut and notices is not None:
+        notices.append(
+            f"“{short_title(shown_title)}” has more than {MAX_NODES:,} entries; only the first "
+            f"{MAX_NODES:,} were imported."
+        )
+    if reader.dropped and notices is not None:
+        notices.append(
+            f"“{short_title(shown_title)}” has versions nested more than {_MAX_FORK_DEPTH} deep; "
+            "only the chosen one of those was imported."
+        )
     return Conversation(
         id=_conv_id(raw),
-        title=title.strip() if isinstance(title, str) and title.strip() else "ChatGPT chat",
+        title=shown_title,
         created_at=created or (messages[0].created_at if messages else 0.0),
         updated_at=max(updated, last_time),
         model=model,
@@ -280,9 +329,24 @@ def conversation_from_chatgpt(raw: object) -> Conversation:
     )
 
 
-def import_chatgpt(d: object) -> list[Conversation]:
-    """Every conversation of a decoded ``conversations.json`` (a list, or a single item)."""
+def import_chatgpt(d: object, notices: list[str] | None = None) -> list[Conversation]:
+    """Every conversation of a decoded ``conversations.json`` (a list, or a single item).
+
+    A conversation that cannot be read is skipped (a sentence in ``notices``); only when none
+    can be read is it an :class:`ExchangeError`.
+    """
     items = [d] if isinstance(d, dict) else d
     if not isinstance(items, list):
         raise ExchangeError("This is not a ChatGPT export.")
-    return [conversation_from_chatgpt(item) for item in items]
+    out: list[Conversation] = []
+    errors: list[ExchangeError] = []
+    for index, item in enumerate(items):
+        try:
+            out.append(conversation_from_chatgpt(item, notices))
+        except ExchangeError as exc:
+            errors.append(exc)
+            if notices is not None:
+                notices.append(skipped_notice(index, item, str(exc)))
+    if errors and not out:
+        raise errors[0]
+    return out

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nebula_desktop import atomicfile
+from nebula_desktop.safeio import UnsafeFileError, read_regular
 from nebula_desktop.store import Conversation, ConversationStore, LoadError
 from nebula_desktop.store.file_state import NEWER, REPLACEABLE, UNREADABLE
 from nebula_desktop.store.model import new_id
 
 # An imported file bigger than this is not a chat export (ChatGPT exports of years of use are
-# well under 200 MB); refusing it early keeps a wrong pick from eating all memory.
+# well under 200 MB). Imports are read a conversation at a time, so this bounds the time a wrong
+# pick takes, not the memory (see budget.py for that).
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
@@ -47,37 +48,12 @@ class ImportReport:
 
 
 def read_import_file(path: Path) -> bytes:
-    """The bytes of a file to import, with a size limit and a readable error."""
+    """The bytes of a file to import: a regular file only (never a FIFO or a device), read with
+    a hard size cap; errors are sentences."""
     try:
-        size = path.stat().st_size
-        if size > MAX_IMPORT_BYTES:
-            raise ExchangeError(f"{path.name} is too large to import ({size // 2**20} MB).")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ExchangeError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
-
-
-def read_zip_member(path: Path, name: str) -> bytes:
-    """One member of a zip (e.g. ``conversations.json`` in ChatGPT's data export zip).
-
-    Read into memory by exact name, with the same size limit as a plain file: nothing is
-    extracted, so member paths cannot escape anywhere.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            matches = [i for i in zf.infolist() if i.filename.rsplit("/", 1)[-1] == name]
-            if not matches:
-                raise ExchangeError(f"{path.name} holds no {name}.")
-            info = min(matches, key=lambda i: i.filename.count("/"))  # the top-most one
-            if info.file_size > MAX_IMPORT_BYTES:
-                raise ExchangeError(f"{name} in {path.name} is too large to import.")
-            with zf.open(info) as fh:
-                data = fh.read(MAX_IMPORT_BYTES + 1)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise ExchangeError(f"{path.name} is not a readable zip file.") from exc
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ExchangeError(f"{name} in {path.name} is too large to import.")
-    return data
+        return read_regular(path, MAX_IMPORT_BYTES)
+    except UnsafeFileError as exc:
+        raise ExchangeError(str(exc)) from None
 
 
 def add_to_store(store: ConversationStore, conversations: list[Conversation]) -> ImportReport:

@@ -8,29 +8,23 @@ sees either the old or the new version, never a mix.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from nebula_desktop.exchange.chatgpt_import import import_chatgpt, is_chatgpt_export
 from nebula_desktop.exchange.common import (
     ExchangeError,
     read_import_file,
-    read_zip_member,
     safe_file_stem,
     write_export,
 )
 from nebula_desktop.exchange.html_export import export_html
+from nebula_desktop.exchange.importer import ImportResult, read_import
 from nebula_desktop.exchange.json_export import export_json
-from nebula_desktop.exchange.json_import import (
-    conversation_from_dict,
-    import_nebula,
-    is_nebula_export,
-    parse_json,
-)
+from nebula_desktop.exchange.json_import import conversation_from_dict, parse_json
 from nebula_desktop.exchange.markdown_export import export_markdown
 from nebula_desktop.store import Conversation
+
+__all__ = ["FORMATS", "ImportResult", "export_sources", "read_import", "read_source", "render"]
 
 FORMATS = {"markdown": ".md", "json": ".json", "html": ".html"}
 
@@ -87,27 +81,3 @@ def export_sources(
         write_export(path, render([conv], fmt))
         written.append(path)
     return written
-
-
-@dataclass
-class ImportResult:
-    """Conversations read from a file and what kind of file it was."""
-
-    conversations: list[Conversation]
-    kind: str  # "nebula" or "chatgpt"
-
-
-def read_import(path: Path) -> ImportResult:
-    """Read our JSON export, one of our conversation files, or ChatGPT's conversations.json
-    (also straight from the data-export zip ChatGPT mails)."""
-    if zipfile.is_zipfile(path):
-        d = parse_json(read_zip_member(path, "conversations.json"))
-    else:
-        d = parse_json(read_import_file(path))
-    if is_nebula_export(d):
-        return ImportResult(import_nebula(d), "nebula")
-    if is_chatgpt_export(d):
-        return ImportResult(import_chatgpt(d), "chatgpt")
-    raise ExchangeError(
-        f"{path.name} is neither a Nebula Desktop export nor a ChatGPT conversations.json."
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from nebula_desktop.exchange.budget import skipped_notice
 from nebula_desktop.exchange.common import ExchangeError
 from nebula_desktop.exchange.json_export import FORMAT, VERSION
 from nebula_desktop.store import SCHEMA_VERSION, Conversation
@@ -48,8 +49,12 @@ def conversation_from_dict(d: object) -> Conversation:
         raise ExchangeError(f"A conversation in the file is damaged: {exc}") from exc
 
 
-def import_nebula(d: object) -> list[Conversation]:
-    """Conversations of our export envelope (or of a single conversation file)."""
+def import_nebula(d: object, notices: list[str] | None = None) -> list[Conversation]:
+    """Conversations of our export envelope (or of a single conversation file).
+
+    A damaged conversation is skipped (a sentence in ``notices``); only when none can be read
+    is it an :class:`ExchangeError`.
+    """
     if not isinstance(d, dict):
         raise ExchangeError("This is not a Nebula Desktop export.")
     if d.get("format") != FORMAT:
@@ -64,4 +69,15 @@ def import_nebula(d: object) -> list[Conversation]:
     raw = d.get("conversations")
     if not isinstance(raw, list):
         raise ExchangeError("The export holds no list of conversations.")
-    return [conversation_from_dict(item) for item in raw]
+    out: list[Conversation] = []
+    errors: list[ExchangeError] = []
+    for index, item in enumerate(raw):
+        try:
+            out.append(conversation_from_dict(item))
+        except ExchangeError as exc:
+            errors.append(exc)
+            if notices is not None:
+                notices.append(skipped_notice(index, item, str(exc)))
+    if errors and not out:
+        raise errors[0]
+    return out

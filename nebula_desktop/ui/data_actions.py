@@ -200,6 +200,8 @@ class DataActions(QObject):
                         report.unreadable,
                     )
                 self.window.show_status(text + ".", 10000)
+                if result.notices:  # chats skipped or cut: an import not whole must not pass by
+                    self.window.show_error("\n".join([text + ".", *result.notices]))
             self.import_finished.emit(report if ok else None)
 
         self._write_in_chunks(result.conversations, write, done)
@@ -322,6 +324,9 @@ class DataActions(QObject):
                     len(contents.skipped),
                 )
             )
+        if contents.notices:  # why members were skipped, duplicates read once
+            notices = "\n".join(contents.notices)
+            box.setInformativeText("\n\n".join(filter(None, [box.informativeText(), notices])))
         restore_button = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -9,10 +9,15 @@ message text as fenced blocks headed by the file name, so every server understan
 from __future__ import annotations
 
 import base64
+import errno
+import os
 import re
+import stat
 from collections.abc import Callable
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
+
+from nebula_desktop import safeio
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # refused before decoding: a huge file would stall the UI
 MAX_TEXT_BYTES = 200 * 1024
@@ -58,6 +63,10 @@ TOO_LARGE = "{name} is too large ({size}; the limit is {limit})"
 TOO_MANY = "A message can carry at most {limit} attachments."
 NOT_UTF8 = "{name} is not UTF-8 text, so it cannot be inlined."
 UNSUPPORTED = "{name} is neither an image nor a text file Nebula Desktop can attach."
+NOT_REGULAR = (
+    "{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached."
+)
+CANNOT_READ = "Could not read {name}: {reason}"
 
 
 class AttachmentError(ValueError):
@@ -121,6 +130,40 @@ def check_text_size(name: str, size: int, tr: Translate = _same) -> None:
                 name=name, size=format_size(size), limit=format_size(MAX_TEXT_BYTES)
             )
         )
+
+
+def read_file(path: str | Path, tr: Translate = _same) -> bytes:
+    """The bytes of the file at ``path`` to attach, at most the limit of its kind.
+
+    Only a regular file is opened: a FIFO would never answer and ``/dev/zero`` never ends (and
+    both report a size of 0), so the type and size are checked on a ``stat`` before anything is
+    opened, and the read itself stops at the limit whatever the size said. Raises
+    :class:`AttachmentError` with the sentence to show.
+    """
+    name = PurePath(path).name
+    check_unsupported(name, tr)
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise AttachmentError(
+            tr(CANNOT_READ).format(name=name, reason=exc.strerror or exc)
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise AttachmentError(tr(NOT_REGULAR).format(name=name))
+    image = kind_of(name) == "image"
+    cap = MAX_IMAGE_BYTES if image else MAX_TEXT_BYTES
+    check = check_image_size if image else check_text_size
+    check(name, st.st_size, tr)  # before reading anything
+    try:
+        return safeio.read_regular(path, cap)
+    except safeio.UnsafeFileError as exc:
+        error = exc  # the file changed between the stat and the read, or the OS refused
+    if error.errno == errno.EFBIG:
+        check(name, cap + 1, tr)  # it grew past the limit: raises
+    if error.errno == errno.EINVAL:
+        raise AttachmentError(tr(NOT_REGULAR).format(name=name))
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    raise AttachmentError(tr(CANNOT_READ).format(name=name, reason=reason))
 
 
 def read_text(name: str, data: bytes, tr: Translate = _same) -> str:

@@ -38,6 +38,11 @@ _CORE_MESSAGES = (
     QT_TRANSLATE_NOOP(
         "Attachments", "{name} is neither an image nor a text file Nebula Desktop can attach."
     ),
+    QT_TRANSLATE_NOOP(
+        "Attachments",
+        "{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached.",
+    ),
+    QT_TRANSLATE_NOOP("Attachments", "Could not read {name}: {reason}"),
 )
 
 
@@ -91,22 +96,15 @@ def encode_image(name: str, image: QImage) -> dict[str, Any]:
 def load_file(path: str | Path) -> dict[str, Any]:
     """Read one file as an attachment: an image (stored) or a text file (``text`` key, inlined
     when sent). Raises AttachmentError with the message to show."""
-    path = Path(path)
-    name = path.name
-    att.check_unsupported(name, _tr)
-    try:
-        size = path.stat().st_size
-        if att.kind_of(name) == "image":
-            att.check_image_size(name, size, _tr)  # before decoding anything
-            reader = QImageReader(str(path))
-            reader.setAutoTransform(True)  # phone photos: honour the EXIF rotation
-            return encode_image(name, reader.read())
-        att.check_text_size(name, size, _tr)
-        with path.open("rb") as handle:
-            data = handle.read(att.MAX_TEXT_BYTES + 1)
-    except OSError as exc:
-        message = QCoreApplication.translate("Attachments", "Could not read {name}: {reason}")
-        raise att.AttachmentError(message.format(name=name, reason=exc.strerror or exc)) from exc
+    name = Path(path).name
+    data = att.read_file(path, _tr)  # regular files only, capped: never a FIFO or a device
+    if att.kind_of(name) == "image":
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)  # the format from the content, as from a file
+        reader.setAutoTransform(True)  # phone photos: honour the EXIF rotation
+        return encode_image(name, reader.read())
     return {"name": name, "mime": "text/plain", "text": att.read_text(name, data, _tr)}
 
 

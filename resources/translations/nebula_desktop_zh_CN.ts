@@ -134,6 +134,10 @@
         <translation>{name} 既不是图片，也不是 Nebula Desktop 可以附加的文本文件。</translation>
     </message>
     <message>
+        <source>{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached.</source>
+        <translation>{name} 不是普通文件（而是管道、设备或文件夹），因此无法附加。</translation>
+    </message>
+    <message>
         <source>{name} is not an image that can be read.</source>
         <translation>{name} 不是可读取的图片。</translation>
     </message>

@@ -86,4 +86,11 @@ def test_attachments_survive_the_json_round_trip() -> None:
 def test_every_refusal_message_is_in_the_translation_catalogue_list() -> None:
     from nebula_desktop.ui.attachment_strip import _CORE_MESSAGES
 
-    assert set(_CORE_MESSAGES) == {att.TOO_LARGE, att.TOO_MANY, att.NOT_UTF8, att.UNSUPPORTED}
+    assert set(_CORE_MESSAGES) == {
+        att.TOO_LARGE,
+        att.TOO_MANY,
+        att.NOT_UTF8,
+        att.UNSUPPORTED,
+        att.NOT_REGULAR,
+        att.CANNOT_READ,
+    }

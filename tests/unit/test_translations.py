@@ -142,7 +142,8 @@ def test_attachment_refusals_from_core_are_in_the_catalogue() -> None:
     translator = QTranslator()
     assert translator.load(catalogue_path(CHINESE))
     for text in (attachments.TOO_LARGE, attachments.TOO_MANY, attachments.NOT_UTF8,
-                 attachments.UNSUPPORTED):  # fmt: skip
+                 attachments.UNSUPPORTED, attachments.NOT_REGULAR,
+                 attachments.CANNOT_READ):  # fmt: skip
         assert translator.translate("Attachments", text) not in ("", text), text
 
 

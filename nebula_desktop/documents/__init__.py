@@ -152,8 +152,8 @@ def _read_text(name: str, data: bytes, kind: str, tr: Translate) -> Extracted:
     try:
         budget.add(text)
     except Full:
-        note = f"[… truncated: kept the first {MAX_CHARS:,} characters of {len(text):,}]"
-        return finish(name, budget, "text", note=note, tr=tr, verbatim=True)
+        note = f"[… truncated: kept the first {budget.cap:,} characters of {len(text):,}]"
+        return finish(name, budget, "text", note=note, tr=tr, verbatim=True, whole_lines=True)
     return finish(name, budget, "text", tr=tr, verbatim=True)
 
 

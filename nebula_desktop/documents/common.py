@@ -18,7 +18,7 @@ from nebula_desktop.attachments import AttachmentError
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the file as attached, refused before parsing
 MAX_CHARS = 200_000  # text kept (about 50,000 tokens); the rest is cut with a line saying so
 MAX_PAGES = 300  # PDF pages, slides, sheets or EPUB chapters read
-MAX_CELLS = 200_000  # spreadsheet cells with a value
+MAX_CELLS = 50_000  # spreadsheet cells with a value (a table of numbers costs many tokens)
 MAX_ELEMENTS = 3_000_000  # XML elements or HTML tags walked in one document (~1.5 s)
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # declared sizes of the zip parts read, summed
 MAX_ZIP_DIRECTORY_BYTES = 2 * 1024 * 1024  # a zip's central directory (about 10,000 parts)
@@ -63,6 +63,7 @@ TOO_MUCH_MARKUP = (
     "{name} was refused: it has more than {limit:,} elements of markup and no text among them."
 )
 TOO_COMPLEX = "{name} was refused: it has more internal objects ({count:,}) than {limit:,}."
+OVER_LIMITS = "{name} was refused: its structure goes past a safety limit ({detail})."
 
 
 class DocumentError(AttachmentError):
@@ -96,9 +97,9 @@ class Budget:
     :meth:`tick` raises :class:`TooManyElements` past ``max_elements``.
     """
 
-    def __init__(self, cap: int = MAX_CHARS, max_elements: int = MAX_ELEMENTS) -> None:
-        self.cap = cap
-        self.max_elements = max_elements
+    def __init__(self, cap: int | None = None, max_elements: int | None = None) -> None:
+        self.cap = MAX_CHARS if cap is None else cap
+        self.max_elements = MAX_ELEMENTS if max_elements is None else max_elements
         self.size = 0
         self.elements = 0
         self.full = False
@@ -186,18 +187,19 @@ def finish(
     note: str = "",
     tr: Translate = same,
     verbatim: bool = False,
+    whole_lines: bool = False,
 ) -> Extracted:
     """The :class:`Extracted` result: the kept text, tidied (only its newlines made Unix ones
-    when ``verbatim``: code keeps its blank lines), then the truncation ``note``.
+    when ``verbatim``: code keeps its blank lines), then the truncation ``note``. With
+    ``whole_lines``, text cut at the character cap ends at the last whole line when one is near
+    (a CSV or sheet row is not left half).
 
     Raises :class:`DocumentError` (:data:`NO_TEXT`) when nothing but whitespace was found.
     """
     text = budget.text()
     if budget.full:
-        # A cut in the middle of a line (a CSV row, a sentence) ends at the last whole line
-        # when one is near.
         cut = text.rfind("\n")
-        if cut >= len(text) * 0.95:
+        if whole_lines and cut >= len(text) * 0.95:
             text = text[:cut]
         note = note or chars_note(budget)
     text = text.replace("\r\n", "\n").replace("\r", "\n") if verbatim else tidy(text)

@@ -14,6 +14,7 @@ a document type declaration is refused the moment it starts, so internal entitie
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
 import struct
@@ -58,6 +59,10 @@ def directory_size(data: bytes) -> int | None:
     return int(size)
 
 
+class DamagedPart(DocumentError):
+    """An XML part that is not well-formed (or a member that cannot be inflated)."""
+
+
 class Package:
     """One opened zip package; every part read is reserved against the unpacked cap first."""
 
@@ -88,9 +93,9 @@ class Package:
         """The refusal for a file that is not the package its extension promises."""
         return DocumentError(self.tr(MISMATCH).format(name=self.name, label=self.label))
 
-    def damaged(self, detail: str) -> DocumentError:
+    def damaged(self, detail: str) -> DamagedPart:
         """The refusal for a package that is what it says but broken inside."""
-        return DocumentError(self.tr(DAMAGED).format(name=self.name, detail=detail))
+        return DamagedPart(self.tr(DAMAGED).format(name=self.name, detail=detail))
 
     def find(self, path: str) -> zipfile.ZipInfo | None:
         """The part at ``path`` (no leading slash), if the package has it."""
@@ -168,7 +173,9 @@ class Package:
         folder, _, base = source.rpartition("/")
         rels_path = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
         found = _Relationships(folder)
-        self.xml_part(rels_path, found, budget)
+        # As office suites do: a broken list falls back to the usual part names.
+        with contextlib.suppress(DamagedPart):
+            self.xml_part(rels_path, found, budget)
         return found.targets
 
 

@@ -25,6 +25,7 @@ from nebula_desktop.documents.common import (
     ENCRYPTION_UNSUPPORTED,
     MAX_PAGES,
     MISMATCH,
+    OVER_LIMITS,
     SCANNED,
     TOO_COMPLEX,
     Budget,
@@ -78,16 +79,20 @@ def read_pdf(name: str, data: bytes, tr: Translate) -> Extracted:
             raise
         except DependencyError:
             raise DocumentError(tr(ENCRYPTION_UNSUPPORTED).format(name=name)) from None
-        except LimitReachedError:
-            raise DocumentError(
-                tr(TOO_COMPLEX).format(name=name, count=MAX_PDF_OBJECTS, limit=MAX_PDF_OBJECTS)
-            ) from None
         except Exception as exc:  # pypdf raises many kinds on a damaged file
+            limit = _cause(exc, LimitReachedError)
+            if limit is not None:
+                raise DocumentError(tr(OVER_LIMITS).format(name=name, detail=_why(limit))) from None
             raise DocumentError(tr(DAMAGED).format(name=name, detail=_why(exc))) from None
-        return _read_pages(name, reader, total, tr)
+        try:
+            return _read_pages(name, reader, total, tr)
+        except DependencyError:  # AES streams are decrypted as pages are read
+            raise DocumentError(tr(ENCRYPTION_UNSUPPORTED).format(name=name)) from None
 
 
 def _read_pages(name: str, reader: Any, total: int, tr: Translate) -> Extracted:
+    from pypdf.errors import DependencyError
+
     budget = Budget()
     deadline = time.monotonic() + MAX_PDF_SECONDS
     kept, found_text, timed_out, failure = 0, False, False, ""
@@ -98,6 +103,8 @@ def _read_pages(name: str, reader: Any, total: int, tr: Translate) -> Extracted:
                 break
             try:
                 page_text = reader.pages[index].extract_text() or ""
+            except DependencyError:
+                raise
             except Exception as exc:  # one broken page does not lose the others
                 failure = failure or _why(exc)
                 page_text = f"[page {index + 1} could not be read: {_why(exc)}]"
@@ -119,6 +126,17 @@ def _read_pages(name: str, reader: Any, total: int, tr: Translate) -> Extracted:
         why = "; the rest took too long to read" if timed_out else ""
         note = f"[… truncated: kept pages 1–{kept} of {total}{why}]"
     return finish(name, budget, "pdf", pages=total, note=note, tr=tr)
+
+
+def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """``exc`` or the exception it was raised from, if one is a ``kind`` (pypdf re-raises
+    its limits as read errors)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None or isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _why(exc: BaseException) -> str:

@@ -287,7 +287,7 @@ def read_xlsx(name: str, data: bytes, tr: Translate) -> Extracted:
     note = ""
     if not done or kept < len(sheets):
         note = f"[… truncated: kept {_cells(cells)}sheets 1–{kept} of {len(sheets)}]"
-    return finish(name, budget, "xlsx", pages=len(sheets), note=note, tr=tr)
+    return finish(name, budget, "xlsx", pages=len(sheets), note=note, tr=tr, whole_lines=True)
 
 
 def _cells(capped: bool) -> str:
@@ -375,4 +375,4 @@ def read_ods(name: str, data: bytes, tr: Translate) -> Extracted:
         note = f"[… truncated: kept {_cells(cells)}sheets 1–{kept}]"
     elif tables.tables > MAX_PAGES:
         note = f"[… truncated: kept sheets 1–{kept} of {tables.tables}]"
-    return finish(name, budget, "ods", pages=tables.tables, note=note, tr=tr)
+    return finish(name, budget, "ods", pages=tables.tables, note=note, tr=tr, whole_lines=True)

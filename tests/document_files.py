@@ -263,6 +263,15 @@ def pdf_with_objects(count: int) -> bytes:
     )
 
 
+def pdf_with_xref_table(count: int) -> bytes:
+    """A one-page PDF whose cross-reference table lists ``count`` entries (20 bytes each)."""
+    data = pdf_with_objects(0)
+    table = data.index(b"xref\n0 4\n")
+    head, tail = data[:table], data[table:]
+    tail = tail.replace(b"xref\n0 4\n", b"xref\n0 %d\n" % (4 + count))
+    return head + tail.replace(b"trailer", b"0000000100 00000 n \n" * count + b"trailer")
+
+
 def pdf_with_xref_stream(count: int) -> bytes:
     """A small PDF whose compressed cross-reference stream lists ``count`` objects packed in
     object streams: a few MB that index into a million objects."""

@@ -1,8 +1,9 @@
 """Text of a PDF, page by page, with ``pypdf`` (pure Python, BSD) imported only here.
 
 Bounded before and while parsing: the file is under the document size cap; a file with more
-than :data:`MAX_PDF_OBJECTS` objects is refused before ``pypdf`` sees it (its tables cost about
-200 bytes an entry: a million objects would take ~250 MB and seconds to index); ``pypdf``'s own
+than :data:`MAX_PDF_OBJECTS` objects, or cross-reference tables declaring more entries, is
+refused before ``pypdf`` sees it (it indexes every entry at about 200 bytes each: a million
+would take ~250 MB and 5 s); ``pypdf``'s own
 limits are tightened (page tree, content-stream parsing work, decompressed stream size), so
 one page costs at most a second or two; at most :data:`MAX_PAGES` pages are read and reading
 stops after :data:`MAX_PDF_SECONDS` (pages can share one heavy content stream, so the page cap
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 from typing import Any
 
@@ -51,6 +53,11 @@ _LIMITS: dict[str, Any] = {
     "jbig2dec_binary": None,  # never start an external program for a picture we do not read
 }
 
+_XREF = re.compile(rb"(?<!start)xref")
+_GAP = rb"(?:\s|%[^\r\n]*+)"  # white space and comments, as pypdf skips them
+_SUBSECTION = re.compile(_GAP + rb"*+(\d{1,10})" + _GAP + rb"++(\d{1,10})")
+_MAX_XREF_SECTIONS = 1_000
+
 # A hostile file can make pypdf warn once per object: keep the log readable.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -61,7 +68,7 @@ def read_pdf(name: str, data: bytes, tr: Translate) -> Extracted:
         raise DocumentError(tr(MISMATCH).format(name=name, label="PDF"))
     # "obj" closes ("endobj") and opens every object written out in the file; objects packed
     # in object streams are counted by pypdf against the same cap (xref_stream_maximum_entries).
-    objects = data.count(b"obj") // 2
+    objects = max(data.count(b"obj") // 2, xref_entries(data))
     if objects > MAX_PDF_OBJECTS:
         raise DocumentError(tr(TOO_COMPLEX).format(name=name, count=objects, limit=MAX_PDF_OBJECTS))
     import pypdf
@@ -88,6 +95,26 @@ def read_pdf(name: str, data: bytes, tr: Translate) -> Extracted:
             return _read_pages(name, reader, total, tr)
         except DependencyError:  # AES streams are decrypted as pages are read
             raise DocumentError(tr(ENCRYPTION_UNSUPPORTED).format(name=name)) from None
+
+
+def xref_entries(data: bytes) -> int:
+    """How many entries the cross-reference tables in ``data`` declare (what pypdf would index;
+    a count over :data:`MAX_PDF_OBJECTS` is returned as soon as it is reached)."""
+    total = 0
+    for sections, found in enumerate(_XREF.finditer(data)):
+        if sections >= _MAX_XREF_SECTIONS:
+            return MAX_PDF_OBJECTS + 1
+        pos = found.end()
+        for _ in range(_MAX_XREF_SECTIONS):
+            header = _SUBSECTION.match(data, pos)
+            if header is None:
+                break
+            count = int(header.group(2))
+            total += count
+            if total > MAX_PDF_OBJECTS:
+                return total
+            pos = header.end() + count * 20  # entries are 20 bytes
+    return total
 
 
 def _read_pages(name: str, reader: Any, total: int, tr: Translate) -> Extracted:

@@ -189,7 +189,18 @@ def test_pdf_listing_half_a_million_objects_is_refused_before_parsing(
     path = tmp_path / "objects.pdf"
     path.write_bytes(files.pdf_with_objects(450_000))  # 20 MB, just under the size cap
     out, seconds, peak = run_extract(path, "objects.pdf")
-    assert out == ("objects.pdf was refused: it has more internal objects (450,003) than 250,000.")
+    assert out == ("objects.pdf was refused: it has more internal objects (450,004) than 250,000.")
+    assert peak < 150 and seconds < 1
+
+
+@pytest.mark.timeout(30)
+def test_pdf_whose_cross_reference_table_lists_a_million_entries_is_refused_before_parsing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "xref.pdf"
+    path.write_bytes(files.pdf_with_xref_table(1_000_000))  # 20 MB: pypdf took 5 s and 235 MB
+    out, seconds, peak = run_extract(path, "xref.pdf")
+    assert out == "xref.pdf was refused: it has more internal objects (1,000,004) than 250,000."
     assert peak < 150 and seconds < 1
 
 

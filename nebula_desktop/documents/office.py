@@ -24,7 +24,7 @@ from nebula_desktop.documents.common import (
 from nebula_desktop.documents.package import Package, attr
 
 OFFICE_DOCUMENT = "/officeDocument"  # the relationship type of a package's main part
-_SLIDE_NUMBER = re.compile(r"slide(\d+)\.xml$", re.IGNORECASE)
+_SLIDE_NUMBER = re.compile(r"(?:^|/)slide(\d+)\.xml$", re.IGNORECASE)  # not notesSlide1.xml
 
 
 class WrongRoot(Exception):
@@ -94,9 +94,13 @@ class _Text:
             self.budget.add(data)
 
 
-# Not shown: Word's copy of a text box for old readers, deleted text, field instructions,
-# OpenDocument tracked deletions and annotations.
-_SKIPPED = frozenset({"Fallback", "delText", "instrText", "tracked-changes", "annotation", "notes"})
+# Not shown: paragraph and run properties (their tab stops are not tabs), Word's copy of a text
+# box for old readers, deleted text, field instructions, OpenDocument tracked deletions,
+# comments, footnotes and speaker notes.
+_SKIPPED = frozenset({
+    "pPr", "rPr", "Fallback", "delText", "instrText",
+    "tracked-changes", "annotation", "note", "notes",
+})  # fmt: skip
 
 
 def main_part(package: Package, budget: Budget, default: str) -> str:
@@ -138,8 +142,8 @@ def read_pptx(name: str, data: bytes, tr: Translate) -> Extracted:
         return finish(name, budget, "pptx", note=elements_note(budget), tr=tr)
     slides = [rels[rid][1] for rid in order.ids if rid in rels and package.find(rels[rid][1])]
     if not slides:  # no slide list: the slide parts in their number order
-        found = [(m, n) for n in package.names() if (m := _SLIDE_NUMBER.search(n))]
-        slides = [n for m, n in sorted(found, key=lambda p: int(p[0].group(1)))]
+        numbered = [(int(m.group(1)), n) for n in package.names() if (m := _SLIDE_NUMBER.search(n))]
+        slides = [part for _, part in sorted(numbered)]
     return _read_slides(name, package, budget, slides, "pptx", tr)
 
 

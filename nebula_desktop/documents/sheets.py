@@ -32,7 +32,7 @@ MAX_COLUMNS = 16_384  # Excel's and LibreOffice's last column; a gap is never pa
 MAX_SHARED_STRINGS = 300_000  # a workbook's distinct strings kept (about 20 MB at most)
 _COLUMN = re.compile(r"([A-Za-z]{1,3})")
 _CELL_SPACE = re.compile(r"[\t\r\n]+")
-# Built-in number formats that are dates or times (12-22, 45-47; 27-36 and 50-58 in East
+# Built-in number formats that are dates or times (14-22, 45-47; 27-36 and 50-58 in East
 # Asian locales).
 _DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
@@ -277,10 +277,11 @@ def read_xlsx(name: str, data: bytes, tr: Translate) -> Extracted:
         if styles_info is not None:
             package.walk(styles_info, styles, budget)
         dates = styles.date_styles()
+        rows = _Rows(budget)  # one count of cells for the whole workbook
         for title, info in infos:
             kept += 1
+            rows.end_row()
             budget.add(f"\n\nSheet: {title}\n")
-            rows = _Rows(budget)
             package.walk(info, _Sheet(rows, strings.strings, dates, book.date1904), budget)
     except (Full, TooManyElements, CellCap) as exc:
         done, cells = False, isinstance(exc, CellCap)

@@ -65,6 +65,15 @@ def test_word_text_box_deleted_text_and_field_codes_appear_once_or_not_at_all() 
     assert extract("box.docx", files.docx(body)).text == "In the box\nkept"
 
 
+def test_word_tab_stops_and_formatting_add_nothing_to_the_text() -> None:
+    body = (
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="right" '
+        'w:pos="9000"/></w:tabs></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t>Name</w:t><w:tab/>'
+        "<w:t>Value</w:t></w:r></w:p>"
+    )
+    assert extract("tabs.docx", files.docx(body)).text == "Name\tValue"
+
+
 def test_word_main_part_is_found_through_the_package_relationships() -> None:
     data = files.docx(files.paragraphs("elsewhere"), main="word/document2.xml")
     assert extract("renamed.docx", data).text == "elsewhere"
@@ -115,6 +124,17 @@ def test_powerpoint_slides_come_in_presentation_order_with_headings() -> None:
     result = extract("deck.pptx", files.zip_bytes(reordered))
     assert result.text == "Slide 1\nThanks\n\nSlide 2\nNumbers\n\nSlide 3\nWelcome\nAgenda"
     assert (result.kind, result.pages) == ("pptx", 3)
+
+
+def test_powerpoint_without_a_slide_list_reads_the_slides_by_number_not_the_notes() -> None:
+    data = files.pptx([["first"], ["second"]])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = [(i.filename, zf.read(i)) for i in zf.infolist()]
+    parts = [(n, b) for n, b in parts if n != "ppt/_rels/presentation.xml.rels"]
+    notes = parts[-1][1].replace(b"second", b"speaker notes")
+    parts.append(("ppt/notesSlides/notesSlide1.xml", notes))
+    result = extract("deck.pptx", files.zip_bytes(parts))
+    assert result.text == "Slide 1\nfirst\n\nSlide 2\nsecond"
 
 
 def test_opendocument_text_sheet_and_slides() -> None:
@@ -348,9 +368,10 @@ def test_long_word_document_is_cut_at_the_character_cap() -> None:
 
 
 def test_excel_over_the_cell_cap_says_what_was_kept() -> None:
-    rows: list[list[object]] = [[n % 10] * 10 for n in range(6000)]
-    result = extract("numbers.xlsx", files.xlsx([("Data", rows), ("More", [["x"]])]))
-    assert result.text.endswith("[… truncated: kept the first 50,000 cells, sheets 1–1 of 2]")
+    rows: list[list[object]] = [[n % 10] * 10 for n in range(3000)]
+    sheets = [("Data", rows), ("More", rows), ("Last", [["x"]])]
+    result = extract("numbers.xlsx", files.xlsx(sheets))
+    assert result.text.endswith("[… truncated: kept the first 50,000 cells, sheets 1–2 of 3]")
     assert result.text.count("\n") < 5010
 
 

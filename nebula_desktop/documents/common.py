@@ -19,9 +19,9 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the file as attached, refused before pa
 MAX_CHARS = 200_000  # text kept (about 50,000 tokens); the rest is cut with a line saying so
 MAX_PAGES = 300  # PDF pages, slides, sheets or EPUB chapters read
 MAX_CELLS = 50_000  # spreadsheet cells with a value (a table of numbers costs many tokens)
-MAX_ELEMENTS = 3_000_000  # XML elements or HTML tags walked in one document (~1.5 s)
+MAX_ELEMENTS = 3_000_000  # XML elements or HTML tags walked in one document (~2 s)
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # declared sizes of the zip parts read, summed
-MAX_ZIP_DIRECTORY_BYTES = 2 * 1024 * 1024  # a zip's central directory (about 10,000 parts)
+MAX_ZIP_DIRECTORY_BYTES = 2 * 1024 * 1024  # a zip's central directory (~20,000 parts)
 CHARS_PER_TOKEN = 4  # a rough estimate until a real tokenizer is wired in
 
 Translate = Callable[[str], str]
@@ -60,9 +60,9 @@ TOO_MANY_PARTS = (
     "the limit is {limit})."
 )
 TOO_MUCH_MARKUP = (
-    "{name} was refused: it has more than {limit:,} elements of markup and no text among them."
+    "{name} was refused: it has more than {limit} elements of markup and no text among them."
 )
-TOO_COMPLEX = "{name} was refused: it has more internal objects ({count:,}) than {limit:,}."
+TOO_COMPLEX = "{name} was refused: it has more internal objects ({count}) than {limit}."
 OVER_LIMITS = "{name} was refused: its structure goes past a safety limit ({detail})."
 
 
@@ -205,7 +205,8 @@ def finish(
     text = text.replace("\r\n", "\n").replace("\r", "\n") if verbatim else tidy(text)
     if not text.strip():
         if budget.elements > budget.max_elements:
-            raise DocumentError(tr(TOO_MUCH_MARKUP).format(name=name, limit=budget.max_elements))
+            limit = f"{budget.max_elements:,}"
+            raise DocumentError(tr(TOO_MUCH_MARKUP).format(name=name, limit=limit))
         raise DocumentError(tr(NO_TEXT).format(name=name))
     if note:
         text = f"{text.rstrip(chr(10))}\n\n{note}"

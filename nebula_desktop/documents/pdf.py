@@ -70,7 +70,9 @@ def read_pdf(name: str, data: bytes, tr: Translate) -> Extracted:
     # in object streams are counted by pypdf against the same cap (xref_stream_maximum_entries).
     objects = max(data.count(b"obj") // 2, xref_entries(data))
     if objects > MAX_PDF_OBJECTS:
-        raise DocumentError(tr(TOO_COMPLEX).format(name=name, count=objects, limit=MAX_PDF_OBJECTS))
+        raise DocumentError(
+            tr(TOO_COMPLEX).format(name=name, count=f"{objects:,}", limit=f"{MAX_PDF_OBJECTS:,}")
+        )
     import pypdf
     from pypdf.errors import DependencyError, LimitReachedError
 

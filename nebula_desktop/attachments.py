@@ -241,6 +241,9 @@ def extract_text(name: str, data: bytes, tr: Translate = _same) -> str:
 
     Raises :class:`AttachmentError` with the sentence to show for a refused document.
     """
-    from nebula_desktop.documents import extract
+    from nebula_desktop.documents import DocumentError, extract
 
-    return extract(name, data, tr=tr).text
+    try:
+        return extract(name, data, tr=tr).text
+    except DocumentError as exc:
+        raise AttachmentError(str(exc)) from None

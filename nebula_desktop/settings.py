@@ -15,13 +15,14 @@ something key-like is kept, with a notice. Every repair is reported in
 
 from __future__ import annotations
 
+import errno
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nebula_desktop import atomicfile
+from nebula_desktop import atomicfile, safeio
 from nebula_desktop.credentials import looks_like_credential
 
 # Profiles and the JSON helpers live in their own modules; they are re-exported here because
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 SETTINGS_FILE = "settings.json"
+# Profiles, prices and presets take kilobytes; a bigger file is not read (defaults are used).
+MAX_SETTINGS_BYTES = 16 * 1024 * 1024
 PRESET_KEY_NOTICE = (
     "Prompt preset {name} mentions something that looks like an API key or password. It was "
     "kept because it is your text; if the key is real, remove it from the preset (settings and "
@@ -197,16 +200,17 @@ class SettingsStore:
     def load(self) -> Settings:
         """The saved settings, or defaults (with a notice) when the file is missing or broken."""
         try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return Settings()
+            # A regular file only, read up to a cap: a FIFO or /dev/zero must not stop the start.
+            raw = safeio.read_regular(self.path, MAX_SETTINGS_BYTES)
         except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                return Settings()
             self.problems.append(
-                f"Could not read {self.path}: {exc.strerror or exc}. Default settings are used."
+                f"The settings file {self.path} was not read: {exc} Default settings are used."
             )
             return Settings()
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = json.loads(raw.decode("utf-8-sig"))  # a BOM from an editor is no damage
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
         except (ValueError, RecursionError):

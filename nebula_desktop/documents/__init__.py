@@ -1,8 +1,8 @@
 """The text of an attached document, extracted on the user's machine; no Qt.
 
 ``extract(name, data)`` returns an :class:`Extracted` (the text, its kind, pages, characters,
-estimated tokens, whether it was cut) or raises :class:`DocumentError` (an
-:class:`~nebula_desktop.attachments.AttachmentError`) whose ``str()`` is the sentence to show.
+estimated tokens, whether it was cut) or raises :class:`DocumentError` whose ``str()`` is the
+sentence to show (``attachments.extract_text`` is the same as an ``AttachmentError``).
 The extension decides the reader and the content must match it. Supported: PDF (``pypdf``),
 Word, Excel and PowerPoint (Office Open XML), OpenDocument text, sheets and slides, EPUB, HTML,
 CSV and every text or code file (a file with another extension is read when it is text).
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from nebula_desktop.attachments import TEXT_EXTENSIONS
 from nebula_desktop.documents.common import (
     MAX_CELLS,
     MAX_CHARS,
@@ -44,6 +43,7 @@ __all__ = [
     "MAX_ELEMENTS",
     "MAX_PAGES",
     "MAX_UNPACKED_BYTES",
+    "TEXT_EXTENSIONS",
     "DocumentError",
     "Extracted",
     "extract",
@@ -71,14 +71,17 @@ DOCUMENT_EXTENSIONS: dict[str, str] = {
     ".xhtml": "html",
 }
 _OLD_OFFICE = {".doc": ".docx", ".xls": ".xlsx", ".ppt": ".pptx"}
-# Text and code beyond the ones attachments already inlines: these are read as text and a
-# binary file under one of these names is refused as not what it says.
-_MORE_TEXT = frozenset({
-    ".bat", ".bib", ".cc", ".cmake", ".conf", ".cs", ".cxx", ".dart", ".diff", ".el", ".env",
-    ".erl", ".ex", ".exs", ".fs", ".gradle", ".graphql", ".hs", ".jl", ".jsx", ".kt", ".kts",
-    ".less", ".lisp", ".lua", ".m", ".mk", ".ml", ".nim", ".patch", ".php", ".pl", ".pm",
-    ".properties", ".proto", ".ps1", ".r", ".scala", ".scm", ".scss", ".srt", ".svelte",
-    ".swift", ".tex", ".tsx", ".vim", ".vtt", ".vue", ".zig",
+# Text and code (every one attachments inlines, and more): read as text, and a binary file under
+# one of these names is refused as not what it says. Other names are read when they are text.
+TEXT_EXTENSIONS = frozenset({
+    ".bat", ".bib", ".c", ".cc", ".cfg", ".cmake", ".conf", ".cpp", ".cs", ".css", ".csv",
+    ".cxx", ".dart", ".diff", ".el", ".env", ".erl", ".ex", ".exs", ".fs", ".go", ".gradle",
+    ".graphql", ".h", ".hpp", ".hs", ".ini", ".java", ".jl", ".js", ".json", ".jsx", ".kt",
+    ".kts", ".less", ".lisp", ".log", ".lua", ".m", ".markdown", ".md", ".mk", ".ml", ".nim",
+    ".patch", ".php", ".pl", ".pm", ".properties", ".proto", ".ps1", ".py", ".r", ".rb", ".rs",
+    ".rst", ".scala", ".scm", ".scss", ".sh", ".sql", ".srt", ".svelte", ".swift", ".tex",
+    ".toml", ".ts", ".tsv", ".tsx", ".txt", ".vim", ".vtt", ".vue", ".xml", ".yaml", ".yml",
+    ".zig",
 })  # fmt: skip
 _BINARY_HINTS = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # PDF, zip, old Office
 
@@ -89,7 +92,7 @@ def kind_of(name: str) -> str:
     suffix = PurePath(name).suffix.lower()
     if suffix in DOCUMENT_EXTENSIONS:
         return DOCUMENT_EXTENSIONS[suffix]
-    if suffix in TEXT_EXTENSIONS or suffix in _MORE_TEXT:
+    if suffix in TEXT_EXTENSIONS:
         return "text"
     return ""
 

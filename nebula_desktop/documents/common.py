@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nebula_desktop.attachments import AttachmentError
-
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the file as attached, refused before parsing
 MAX_CHARS = 200_000  # text kept (about 50,000 tokens); the rest is cut with a line saying so
 MAX_PAGES = 300  # PDF pages, slides, sheets or EPUB chapters read
@@ -66,8 +64,12 @@ TOO_COMPLEX = "{name} was refused: it has more internal objects ({count}) than {
 OVER_LIMITS = "{name} was refused: its structure goes past a safety limit ({detail})."
 
 
-class DocumentError(AttachmentError):
-    """A document that was not read; ``str()`` is the sentence shown to the user."""
+class DocumentError(ValueError):
+    """A document that was not read; ``str()`` is the sentence shown to the user.
+
+    (``attachments.extract_text`` raises it as an ``AttachmentError``; this package does not
+    import ``attachments``, which imports it lazily.)
+    """
 
 
 def same(text: str) -> str:

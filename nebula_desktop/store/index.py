@@ -4,19 +4,24 @@
 time the summary was taken), with the column names stored once. The store trusts an entry only
 while the file still has that exact mtime and size; anything else is re-read from the file. A
 missing, corrupt or older-version index is simply rebuilt, so nothing here ever raises on bad
-input.
+input. Rows are checked like file names (an id that is not one the store could have written is
+dropped), and the ``newer_schema`` flag is a hint the store confirms from the file.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
+import itertools
 import json
 import operator
 import os
+import re
+import stat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from nebula_desktop import atomicfile
+from nebula_desktop import atomicfile, safeio
 from nebula_desktop.store.model import ConversationSummary, validate_id
 from nebula_desktop.store.sync import is_conflict_name
 
@@ -38,6 +43,13 @@ COLUMNS = (
     "newer_schema",
 )
 _COLUMNS_LIST = list(COLUMNS)
+# Rows are ~300 bytes: this is ~200,000 chats. A bigger index.json is not read (the store then
+# reads the files, as without an index).
+MAX_INDEX_BYTES = 64 * 1024 * 1024
+# The characters of ids no sync tool's conflict name can match (each needs a space, a dot or a
+# dash), as new_id() makes them: the id column is checked joined, in one C-level match.
+_PLAIN_CHARS = re.compile(r"[A-Za-z0-9_]*")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_]{1,64}")
 
 
 class IndexEntry(NamedTuple):
@@ -61,7 +73,7 @@ def _entry_from_row(raw: object) -> IndexEntry | None:
         return None
     conv_id, title, preview, created, updated, pinned, count, model, mtime_ns, size, newer = raw
     if (
-        type(conv_id) is not str
+        not _usable_id(conv_id)
         or type(title) is not str
         or type(preview) is not str
         or type(model) is not str
@@ -83,11 +95,24 @@ def _entry_from_row(raw: object) -> IndexEntry | None:
 _NUMBER = (float, int)
 
 
-def read_index(path: Path) -> dict[str, IndexEntry]:
-    """Entries of a readable index; an empty dict when it is missing, damaged or of an older
-    version (it is a cache: the store then rebuilds it from the files)."""
+def _usable_id(conv_id: object) -> bool:
+    """Whether ``conv_id`` names a file the store's scan would list (see :func:`scan_folder`):
+    a valid id (never ``../x``), not a sync tool's conflict copy."""
+    if type(conv_id) is not str:
+        return False
     try:
-        data = json.loads(path.read_bytes())
+        validate_id(conv_id)
+    except ValueError:
+        return False
+    return not is_conflict_name(conv_id)
+
+
+def read_index(path: Path) -> dict[str, IndexEntry]:
+    """Entries of a readable index; an empty dict when it is missing, damaged, over
+    :data:`MAX_INDEX_BYTES`, not a regular file or of an older version (it is a cache: the store
+    then rebuilds it from the files)."""
+    try:
+        data = json.loads(safeio.read_regular(path, MAX_INDEX_BYTES))
     except (OSError, ValueError, RecursionError):
         return {}
     if (
@@ -99,8 +124,8 @@ def read_index(path: Path) -> dict[str, IndexEntry]:
     rows = data.get("rows")
     if not isinstance(rows, list):
         return {}
-    # Ids need no validation here: entries without a matching file on disk (whose name was
-    # validated) are dropped by the store before anything uses them.
+    # Ids are checked like file names: a row for "../x" would otherwise show (and open a file
+    # outside the folder) until the store's check of the files, which a start postpones.
     entries = _entries_at_c_speed(rows)
     if entries is not None:
         return entries
@@ -147,7 +172,21 @@ def _entries_at_c_speed(rows: list[Any]) -> dict[str, IndexEntry] | None:
     for column, types in zip(columns, _COLUMN_TYPES, strict=True):
         if not set(map(type, column)) <= types:
             return None
+    if not _plain_ids(columns[0]) and not all(
+        map(_usable_id, itertools.filterfalse(_PLAIN_ID.fullmatch, columns[0]))
+    ):
+        return None
     return entries_from_columns(columns)
+
+
+def _plain_ids(ids: tuple[str, ...]) -> bool:
+    """Whether every id is plain (see :data:`_PLAIN_CHARS`) and 1 to 64 characters long:
+    ~0.3 ms for 10,000 ids, a fifth of matching them one by one."""
+    return (
+        _PLAIN_CHARS.fullmatch("".join(ids)) is not None
+        and min(map(len, ids)) >= 1
+        and max(map(len, ids)) <= 64
+    )
 
 
 def entries_from_columns(
@@ -217,25 +256,37 @@ class Changes(NamedTuple):
     dir_mtime: int  # of the conversations folder, taken before the listing
     removed: list[str]  # ids of entries without a file
     changed: dict[str, tuple[int, int]]  # id -> (mtime_ns, size): new files, or not as indexed
+    # id -> why its name is no regular file (a FIFO, a device, a folder, a broken link): the
+    # sentence for the user, from :func:`scan_folder`. Such a name never has an entry.
+    unreadable: dict[str, str]
 
 
 def compare(
-    entries: dict[str, IndexEntry], on_disk: dict[str, tuple[int, int]], dir_mtime: int
+    entries: dict[str, IndexEntry],
+    on_disk: dict[str, tuple[int, int]],
+    dir_mtime: int,
+    unreadable: dict[str, str] | None = None,
 ) -> Changes:
-    """The differences between ``entries`` and a :func:`scan_folder` listing of the folder."""
+    """The differences between ``entries`` and a :func:`scan_folder` listing of the folder
+    (``unreadable``: what the listing found that is no regular file)."""
     removed = [conv_id for conv_id in entries if conv_id not in on_disk]
     changed = {}
     for conv_id, ident in on_disk.items():
         entry = entries.get(conv_id)
         if entry is None or (entry.mtime_ns, entry.size) != ident:
             changed[conv_id] = ident
-    return Changes(dir_mtime, removed, changed)
+    return Changes(dir_mtime, removed, changed, unreadable or {})
 
 
-def scan_folder(folder: Path, valid_names: set[str]) -> dict[str, tuple[int, int]]:
+def scan_folder(
+    folder: Path, valid_names: set[str], unreadable: dict[str, str] | None = None
+) -> dict[str, tuple[int, int]]:
     """(mtime_ns, size) of every conversation file in ``folder``.
 
-    ``valid_names`` caches ids already validated (and gains the new ones).
+    ``valid_names`` caches ids already validated (and gains the new ones). A conversation name
+    that is no regular file (a FIFO, a device, a folder, a link to nothing) is left out, and
+    said in ``unreadable`` (id -> a sentence naming it), from the ``stat`` the listing makes
+    anyway: nothing is opened here.
     """
     found: dict[str, tuple[int, int]] = {}
     with os.scandir(folder) as it:
@@ -254,7 +305,14 @@ def scan_folder(folder: Path, valid_names: set[str]) -> dict[str, tuple[int, int
                 valid_names.add(conv_id)
             try:
                 st = item.stat()
-            except OSError:
+            except OSError as exc:
+                # Gone since the listing: nothing to say. A link to nothing, or a loop: say so.
+                if (exc.errno != errno.ENOENT or item.is_symlink()) and unreadable is not None:
+                    unreadable[conv_id] = f"Could not read {name}: {exc.strerror or exc}."
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                if unreadable is not None:
+                    unreadable[conv_id] = safeio.not_regular_message(name, st.st_mode)
                 continue
             found[conv_id] = (st.st_mtime_ns, st.st_size)
     return found

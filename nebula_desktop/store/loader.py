@@ -1,12 +1,17 @@
 """Reading one conversation file: parse, validate, migrate old formats, quarantine bad ones.
 
-A file is never deleted or rewritten in place when it cannot be understood: unreadable files
-move to ``quarantine/`` under a new, timestamped name; newer-format files are left exactly as
-they are and opened read-only; older ones are copied to ``backups/`` before being migrated.
+A file is never deleted or rewritten in place when it cannot be understood: files read and
+found damaged move to ``quarantine/`` under a new, timestamped name; newer-format files are left
+exactly as they are and opened read-only; older ones are copied to ``backups/`` before being
+migrated. A file that cannot be read at all (no permission, a FIFO, a device, a folder, over
+:data:`MAX_FILE_BYTES`) is left where it is, named in a notice: it is never opened for its
+content unless it is a regular file, and never read past the cap whatever its size claims.
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
 import json
 import logging
 import os
@@ -14,13 +19,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nebula_desktop import atomicfile
+from nebula_desktop import atomicfile, safeio
 from nebula_desktop.store.errors import LoadError
 from nebula_desktop.store.housekeeping import stamp, unique_path
 from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, migrate
 
 log = logging.getLogger(__name__)
 
+# The largest conversation file read (the same cap as a sync tool's conflict copy): a chat of
+# 2,000 messages is ~3 MB, one with a hundred photos ~80 MB. A bigger file is left in place.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 
 # Message id -> (its dict, its JSON as UTF-8) from the last dump of one conversation.
 MessageTexts = dict[str, tuple[dict[str, Any], bytes]]
@@ -88,16 +96,18 @@ class Loader:
         """Parse, validate and (if old) migrate one file; raise LoadError if unreadable."""
         path = self.path(conv_id)
         try:
-            data = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise LoadError(
-                "This conversation's file no longer exists; it may have been deleted "
-                "outside Nebula Desktop."
-            ) from exc
-        except OSError as exc:
-            raise LoadError(f"Could not read {path.name}: {exc.strerror or exc}") from exc
+            data = safeio.read_regular(path, MAX_FILE_BYTES)
+        except safeio.UnsafeFileError as exc:
+            if exc.errno == errno.ENOENT:
+                raise LoadError(
+                    "This conversation's file no longer exists; it may have been deleted "
+                    "outside Nebula Desktop."
+                ) from exc
+            raise LoadError(self.note_unreadable(str(exc))) from exc
+        # A BOM (some editors write one) is not JSON; the importer accepts it too.
+        body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
         try:
-            d = json.loads(data.decode("utf-8"))
+            d = json.loads(body.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise self._quarantine(conv_id, "it is not UTF-8 text") from exc
         except json.JSONDecodeError as exc:
@@ -129,6 +139,16 @@ class Loader:
             f"“{title or conv_id}” was saved by a newer version of Nebula Desktop (format "
             f"{version}); it is shown read-only and its file is left untouched."
         )
+
+    def note_unreadable(self, sentence: str) -> str:
+        """Tell the user a conversation file could not be read (``sentence`` names it and says
+        why); the file is left as it is. Returns the notice."""
+        message = (
+            f"{sentence} This conversation file was left untouched in "
+            f"{self.conversations_dir}; the chat is listed again once the file can be read."
+        )
+        self._add_problem(message)
+        return message
 
     def _read_newer(self, conv_id: str, d: dict[str, Any], version: int) -> Conversation:
         """A file from a newer Nebula Desktop: read what we understand, never write it."""

@@ -10,9 +10,13 @@ helper runs the store's own code and answers through a pipe, twice:
 1. the index, exactly as :func:`~nebula_desktop.store.index.read_index` read it, as plain
    columns (``marshal``: a fifth of the cost of parsing the JSON again) in display order, and
    the temp files of saves cut short (a listing of 10,000 names costs ~5 ms);
-2. the folder's mtime before it looked, the ids of the index without a file, and the
-   ``(mtime_ns, size)`` of every file that differs from its index row or has none (usually
-   nothing: the whole check arrives as a few bytes).
+2. the folder's mtime before it looked, the ids of the index without a file, the
+   ``(mtime_ns, size)`` of every file that differs from its index row or has none, and the
+   names that are no regular file (usually nothing: the whole check arrives as a few bytes).
+
+Like the store, the helper only looks at the type of a conversation name (the listing's
+``stat``) and never opens one that is no regular file; it reads ``index.json`` only if that is
+one, and only up to its cap: a FIFO or a link to ``/dev/zero`` costs it nothing.
 
 The store takes answer 1 instead of reading ``index.json`` and answer 2 instead of scanning —
 the latter only while the folder's own mtime is still the one the helper saw (nothing added,
@@ -92,7 +96,7 @@ class Prescan:
             return None
         answer = self._next(timeout)
         self.cancel()  # done: close the pipe and reap the helper
-        if type(answer) is not tuple or len(answer) != 3:
+        if type(answer) is not tuple or len(answer) != len(Changes._fields):
             return None
         return Changes(*answer)
 
@@ -240,4 +244,6 @@ def _helper(data_dir: Path, answers: _Answers) -> None:
     stale = find_stale_temp_files(data_dir, folder, data_dir / "backups")
     answers.send((entries_to_columns(ordered), stale))
     dir_mtime = os.stat(folder).st_mtime_ns  # before the listing: later changes show
-    answers.send(tuple(compare(entries, scan_folder(folder, set()), dir_mtime)))
+    unreadable: dict[str, str] = {}
+    on_disk = scan_folder(folder, set(), unreadable)
+    answers.send(tuple(compare(entries, on_disk, dir_mtime, unreadable)))

@@ -7,8 +7,12 @@ only files whose mtime/size changed are read again. Memory: roughly the total te
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
+
+from nebula_desktop import safeio
+from nebula_desktop.store.loader import MAX_FILE_BYTES
 
 
 def search_text_from_json(data: bytes) -> str:
@@ -17,6 +21,8 @@ def search_text_from_json(data: bytes) -> str:
     Tolerant on purpose: the file was validated when it was indexed, and a file damaged
     since then simply matches nothing.
     """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]  # as the loader: a BOM is not JSON
     try:
         d = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):
@@ -55,12 +61,13 @@ class SearchCache:
         self._texts: dict[str, tuple[int, int, str]] = {}
 
     def text(self, conv_id: str, path: Path, mtime_ns: int, size: int) -> str:
-        """The cached text, re-read from ``path`` when the file changed."""
+        """The cached text, re-read from ``path`` when the file changed (only a regular file,
+        at most as much as the loader reads: anything else matches nothing)."""
         cached = self._texts.get(conv_id)
         if cached is not None and cached[0] == mtime_ns and cached[1] == size:
             return cached[2]
         try:
-            text = search_text_from_json(path.read_bytes())
+            text = search_text_from_json(safeio.read_regular(path, MAX_FILE_BYTES))
         except OSError:
             text = ""
         self._texts[conv_id] = (mtime_ns, size, text)

@@ -8,6 +8,7 @@ conversations, restorable for 30 days), ``backups/`` (pre-migration copies), ``.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import logging
 import os
 import time
@@ -122,9 +123,12 @@ class ConversationStore:
             self._full_scan_at = time.monotonic()
         else:
             self._refresh(full=True)
-        for entry in self._entries.values():
-            if entry.newer_schema:  # trusted from the index: the notice is still due
-                self._loader.note_newer(entry.summary.id, entry.summary.title, entry.newer_schema)
+        # An index row's read-only flag is only a hint: the file says whether it is newer (a
+        # false flag would show a needless notice and refuse every save). Such files are few.
+        for conv_id in [i for i, e in self._entries.items() if e.newer_schema]:
+            if conv_id not in self._loader.newer_versions:  # not read yet
+                with contextlib.suppress(LoadError):  # _read dropped the row (and said why)
+                    self._record(self._read(conv_id))
         self.flush_index()
 
     # -- public API -------------------------------------------------------------------------
@@ -391,8 +395,9 @@ class ConversationStore:
         self._verify_pending = False  # this is the check verify() would have made
         changes = self._take_prescan(dir_mtime)
         if changes is None:
-            on_disk = scan_folder(self.conversations_dir, self._valid_names)
-            changes = compare(self._entries, on_disk, dir_mtime)
+            unreadable: dict[str, str] = {}
+            on_disk = scan_folder(self.conversations_dir, self._valid_names, unreadable)
+            changes = compare(self._entries, on_disk, dir_mtime, unreadable)
         self._apply_changes(changes)
 
     def _take_prescan(self, dir_mtime: int) -> Changes | None:
@@ -406,7 +411,10 @@ class ConversationStore:
         return changes
 
     def _apply_changes(self, changes: Changes) -> None:
-        """Make the entries match the files: drop the removed ones, re-read the changed ones."""
+        """Make the entries match the files: drop the removed ones, re-read the changed ones,
+        name the ones that are no regular file (never opened, left in place) in a notice."""
+        for sentence in changes.unreadable.values():
+            self._loader.note_unreadable(sentence)
         for conv_id in changes.removed:
             if self._entries.pop(conv_id, None) is not None:
                 self._search.forget(conv_id)

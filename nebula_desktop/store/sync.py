@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nebula_desktop import atomicfile
+from nebula_desktop import atomicfile, safeio
 from nebula_desktop.store.errors import StoreError
 from nebula_desktop.store.housekeeping import unique_path
 from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, Message, migrate, new_id
@@ -73,10 +73,12 @@ def is_conflict_name(stem: str) -> bool:
 
 
 def find_conflicts(conversations_dir: Path) -> list[ConflictCopy]:
-    """Every conflict copy in the folder, sorted by name."""
+    """Every conflict copy in the folder, sorted by name (regular files only: a sync tool
+    writes nothing else, and a FIFO or a device would never be read to the end)."""
     found: list[ConflictCopy] = []
     try:
-        names = sorted(os.listdir(conversations_dir))
+        with os.scandir(conversations_dir) as it:
+            names = sorted(item.name for item in it if item.is_file())
     except OSError:
         return found
     for name in names:
@@ -91,10 +93,12 @@ def find_conflicts(conversations_dir: Path) -> list[ConflictCopy]:
 def read_copy(copy: ConflictCopy) -> Conversation:
     """The conversation in a conflict copy (given the original's id); StoreError if unusable."""
     try:
-        if copy.path.stat().st_size > MAX_COPY_BYTES:
-            raise StoreError(f"{copy.path.name} is too large to merge.")
-        d = json.loads(copy.path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
+        data = safeio.read_regular(copy.path, MAX_COPY_BYTES)
+    except safeio.UnsafeFileError as exc:
+        raise StoreError(str(exc)) from exc  # names the file: a FIFO, too large, no permission
+    try:
+        d = json.loads(data.decode("utf-8-sig"))  # a BOM is no damage (as for the original)
+    except (ValueError, RecursionError) as exc:
         raise StoreError(f"{copy.path.name} could not be read: {exc}") from exc
     if not isinstance(d, dict):
         raise StoreError(f"{copy.path.name} does not hold a conversation.")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nebula_desktop import documents
-from nebula_desktop.attachments import AttachmentError, extract_text
+from nebula_desktop.attachments import TEXT_EXTENSIONS, AttachmentError, extract_text
 from nebula_desktop.documents import DocumentError, extract
 from nebula_desktop.documents.common import MAX_CHARS, MAX_DOCUMENT_BYTES
 from nebula_desktop.documents.sheets import date_text
@@ -430,7 +430,9 @@ def test_attaching_a_document_loads_only_its_reader_and_start_up_loads_none() ->
     assert out[:3] == ["[]", "False False", "True False"]
 
 
-def test_supported_extensions_are_the_documented_ones() -> None:
+def test_every_file_attachments_inline_as_text_is_read_as_a_document_too() -> None:
     assert documents.kind_of("A.PDF") == "pdf"
     assert documents.kind_of("notes.md") == documents.kind_of("main.kt") == "text"
     assert documents.kind_of("photo.png") == ""
+    for suffix in TEXT_EXTENSIONS:
+        assert documents.kind_of(f"file{suffix}") in ("text", "html"), suffix

@@ -389,3 +389,17 @@ def test_credentials_put_into_urls_or_headers_in_memory_are_never_written(tmp_pa
     assert again.profiles[0].base_url == "https://llm.example.com/v1"
     assert again.profiles[0].proxy == "http://proxy:3128"
     assert again.profiles[0].extra_headers == {"X-Title": "Nebula"}
+
+
+def test_settings_saved_with_a_bom_by_an_editor_are_kept(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    store = SettingsStore(config)
+    settings = store.load()
+    settings.font_size = 15
+    store.save(settings)
+    path = config / "settings.json"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # as Notepad saves UTF-8
+    again = SettingsStore(config)
+    assert again.load().font_size == 15
+    assert again.problems == []
+    assert not list(config.glob("settings.json.corrupt-*"))

@@ -50,9 +50,11 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     calls: list[Path] = []
     real = store_module.scan_folder
 
-    def spy(folder: Path, valid: set[str]) -> dict[str, tuple[int, int]]:
+    def spy(
+        folder: Path, valid: set[str], unreadable: dict[str, str] | None = None
+    ) -> dict[str, tuple[int, int]]:
         calls.append(folder)
-        return real(folder, valid)
+        return real(folder, valid, unreadable)
 
     monkeypatch.setattr(store_module, "scan_folder", spy)
     return calls

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from nebula_desktop import safeio
-from nebula_desktop.store.loader import MAX_FILE_BYTES
+from nebula_desktop.store.loader import MAX_FILE_BYTES, too_costly_to_parse
 
 
 def search_text_from_json(data: bytes) -> str:
@@ -23,6 +23,8 @@ def search_text_from_json(data: bytes) -> str:
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]  # as the loader: a BOM is not JSON
+    if too_costly_to_parse(data):
+        return ""  # the loader refuses it too
     try:
         d = json.loads(data.decode("utf-8"))
     except (ValueError, RecursionError):

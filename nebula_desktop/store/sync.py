@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from nebula_desktop import atomicfile, safeio
 from nebula_desktop.store.errors import StoreError
 from nebula_desktop.store.housekeeping import unique_path
+from nebula_desktop.store.loader import too_costly_to_parse
 from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, Message, migrate, new_id
 
 if TYPE_CHECKING:  # the store imports this module to skip conflict names
@@ -96,6 +97,8 @@ def read_copy(copy: ConflictCopy) -> Conversation:
         data = safeio.read_regular(copy.path, MAX_COPY_BYTES)
     except safeio.UnsafeFileError as exc:
         raise StoreError(str(exc)) from exc  # names the file: a FIFO, too large, no permission
+    if too_costly_to_parse(data):
+        raise StoreError(f"{copy.path.name} is too large to merge.")
     try:
         d = json.loads(data.decode("utf-8-sig"))  # a BOM is no damage (as for the original)
     except (ValueError, RecursionError) as exc:

@@ -200,3 +200,30 @@ def test_a_conflict_copy_that_is_a_fifo_is_never_read(tmp_path: Path) -> None:
     copy = ConflictCopy(folder / f"{conv_id} (conflicted copy 2024-01-01).json", conv_id, "x")
     with pytest.raises(Exception, match=r"is a pipe \(FIFO\), not a regular file"):
         read_copy(copy)
+
+
+def test_a_conversation_file_of_tiny_values_is_refused_before_it_is_parsed(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "data"
+    _data_with_one_chat(root)
+    bomb = root / "conversations" / f"{FIFO_ID}.json"
+    with bomb.open("wb") as handle:  # 48 MB that json.loads would make ~1.2 GB of dicts
+        handle.write(b'{"schema_version": 1, "title": "bomb", "messages": [')
+        handle.write(b"{}," * (16 * 1024 * 1024))
+        handle.write(b"{}]}")
+    result = run_limited(
+        f"""
+        from nebula_desktop.store import ConversationStore
+        with ConversationStore({str(root)!r}) as s:
+            print([row.title for row in s.list()])
+            print(*s.problems, sep="\\n")
+            print(s.search("bomb"))
+        """,
+        timeout=60,
+    )
+    assert result.ok, result.stderr
+    assert "['kept chat']" in result.stdout
+    assert f"{FIFO_ID}.json is too large to open" in result.stdout
+    assert result.peak_mb < 300
+    assert bomb.stat().st_size > 48 * 1024 * 1024  # left in place

@@ -139,3 +139,18 @@ def test_search_never_opens_a_pipe(tmp_path: Path) -> None:
     fifo = tmp_path / "x.json"
     os.mkfifo(fifo)
     assert SearchCache().text("x", fifo, 0, 0) == ""
+
+
+def test_a_long_chat_of_several_megabytes_still_opens(root: Path) -> None:
+    # Priced before parsing (over 1 MB): commas in the text only raise the price, not past it.
+    text = "words, more words, and more, " * 40
+    with ConversationStore(root) as s:
+        conv = s.create(title="long")
+        conv.messages = [Message(role="user", content=f"{i} {text}") for i in range(3000)]
+        s.save(conv)
+    assert _file(root, conv.id).stat().st_size > 3 * 1024 * 1024
+    (root / "index.json").unlink()
+    with ConversationStore(root) as s:
+        assert [row.message_count for row in s.list()] == [3000]
+        assert s.problems == []
+        assert s.search("3 words, more") == [conv.id]

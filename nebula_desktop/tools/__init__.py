@@ -1,0 +1,55 @@
+"""Tools for the model through MCP servers, below the UI (no Qt; the ``mcp`` SDK loads lazily).
+
+- :mod:`.config`: server settings (:class:`McpServerConfig`), ``keyring:`` references, and the
+  import of a Claude Desktop / Cursor ``mcpServers`` block;
+- :mod:`.resolve`: commands found the way a login shell finds them;
+- :mod:`.host`: :class:`~nebula_desktop.tools.host.McpHost`, the owner of every session, on its
+  own thread (import it from there: it loads asyncio);
+- :mod:`.convert`: tools as OpenAI ``tools``, results as ``role: "tool"`` messages;
+- :mod:`.model`, :mod:`.errors`: the plain data and the sentences that cross to the UI.
+
+Nothing here imports ``mcp`` until a server starts; ``import nebula_desktop.tools`` is cheap.
+"""
+
+from __future__ import annotations
+
+from nebula_desktop.tools.config import (
+    DEFAULT_MAX_ROUNDS,
+    DEFAULT_TIMEOUT_S,
+    ImportedServers,
+    McpServerConfig,
+    MovedSecret,
+    import_claude_config,
+    parse_claude_config,
+)
+from nebula_desktop.tools.errors import (
+    BadArguments,
+    CommandNotFound,
+    ConfigImportError,
+    MissingSecret,
+    PlainHttpRefused,
+    ServerUnavailable,
+    ToolsError,
+)
+from nebula_desktop.tools.model import ServerState, ToolImage, ToolResult, ToolSpec
+
+__all__ = [
+    "DEFAULT_MAX_ROUNDS",
+    "DEFAULT_TIMEOUT_S",
+    "BadArguments",
+    "CommandNotFound",
+    "ConfigImportError",
+    "ImportedServers",
+    "McpServerConfig",
+    "MissingSecret",
+    "MovedSecret",
+    "PlainHttpRefused",
+    "ServerState",
+    "ServerUnavailable",
+    "ToolImage",
+    "ToolResult",
+    "ToolSpec",
+    "ToolsError",
+    "import_claude_config",
+    "parse_claude_config",
+]

@@ -74,10 +74,14 @@ case "$cmd" in
       nebula_desktop/secrets.py nebula_desktop/settings.py nebula_desktop/profile.py \
       nebula_desktop/settings_reader.py nebula_desktop/atomicfile.py nebula_desktop/paths.py \
       nebula_desktop/presets.py nebula_desktop/backup.py nebula_desktop/attachments.py \
-      nebula_desktop/logging_setup.py nebula_desktop/safeio.py || die "mypy found problems"
+      nebula_desktop/logging_setup.py nebula_desktop/safeio.py nebula_desktop/tools \
+      || die "mypy found problems"
     log "real third-party server for the realserver tests (llama.cpp + SmolLM2-135M)"
     NEBULA_LLAMA_PYTHON=$(bash tools/setup_realserver.sh | tail -n1) || die "could not set up the llama.cpp server"
     export NEBULA_LLAMA_PYTHON
+    log "real MCP server for the tools tests (mcp-server-time in build/mcp-time-venv)"
+    NEBULA_MCP_TIME=$(bash tools/setup_mcp_time.sh | tail -n1) || die "could not set up mcp-server-time"
+    export NEBULA_MCP_TIME
     log "pytest (real Secret Service on a private D-Bus session)"
     set +e
     QT_QPA_PLATFORM=offscreen dbus-run-session -- bash tools/with-keyring.sh \

@@ -152,7 +152,7 @@ class ChatClient:
                     _check_size(body, resp)
                     try:
                         payload = json.loads(body)
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         payload = None
                 entries = payload.get("data") if isinstance(payload, dict) else payload
                 if not isinstance(entries, list):
@@ -217,7 +217,7 @@ class ChatClient:
             _check_size(body, resp)
             try:
                 payload = json.loads(body)
-            except ValueError:
+            except (ValueError, RecursionError):
                 payload = None
         if not isinstance(payload, dict) or payload.get("error") or not payload.get("choices"):
             raise self._http_error(resp, body, model)

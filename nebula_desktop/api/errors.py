@@ -254,7 +254,7 @@ def error_from_response(
     if body and not is_html:
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deep: not a readable body either
             payload = None
     message = _message_of(payload)
     code: str | None = None

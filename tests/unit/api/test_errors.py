@@ -77,6 +77,17 @@ def test_200_json_without_choices_is_an_error(server, client) -> None:
     assert type(err) is APIError and str(err).startswith("API request failed: ")
 
 
+@pytest.mark.parametrize("status", [200, 500])
+def test_json_nested_too_deep_is_a_sentence_not_a_crash(server, make_client, status) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000  # valid JSON, too deep for any parser's stack
+    reply = Reply(status, {"Content-Type": "application/json"}, [deep])
+    err = fail(server, make_client(max_retries=0), reply, stream=False)
+    assert str(err).startswith("API request failed: ") and "[[" not in str(err)
+    server.queue(Reply(200, {"Content-Type": "application/json"}, [deep]), path="/v1/models")
+    with pytest.raises(APIError, match=r"^API request failed: "):  # as any unreadable body
+        make_client().list_models()
+
+
 def test_fastapi_detail_401_is_an_authentication_error(server, client) -> None:
     err = fail(server, client, Reply.json(401, {"detail": "Invalid API Key"}))
     assert isinstance(err, AuthenticationError)

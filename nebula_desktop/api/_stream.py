@@ -43,6 +43,7 @@ READ_SIZE = 65536  # read1 returns whatever has arrived, up to this: no waiting 
 # seen, ~1 MB.
 MAX_EVENT = 8 * 1024 * 1024
 _TRAILER_GRACE = 2.0  # after finish_reason, how long to wait for usage / [DONE]
+_JSON_SPACE = " \t\n\r"  # what JSON allows after a value
 
 
 def read_stream(
@@ -92,6 +93,10 @@ def _read_events(
     read1 = resp.raw.read1
     feed = decoder.feed
     loads = json.loads
+    # Each event is one JSON object: raw_decode runs json's C scanner without the Python
+    # layers of json.loads around it (~1.0 instead of ~1.7 µs for a typical chunk).
+    raw_decode = json.JSONDecoder().raw_decode
+    add = acc.add
     trailer = False
     noise = 0  # bytes received before the first chat event
     while True:
@@ -116,16 +121,18 @@ def _read_events(
         if noise > MAX_EVENT:
             _junk(NOT_A_STREAM_DETAILS, resp, acc, rid)
         for payload in payloads:
-            if payload == "[DONE]":
-                if acc.finish_reason is not None:
-                    drain(resp, guard)
-                return _stream_end(acc, rid, guard)
-            if not payload or payload[0] != "{":
+            if payload[:1] != "{":
+                if payload == "[DONE]":
+                    if acc.finish_reason is not None:
+                        drain(resp, guard)
+                    return _stream_end(acc, rid, guard)
                 continue
             try:
-                obj = loads(payload)
-            except ValueError:
+                obj, end = raw_decode(payload)
+            except (ValueError, RecursionError):  # nested too deep is damaged too
                 continue  # a damaged event must not lose the rest of the answer
+            if end != len(payload) and payload[end:].strip(_JSON_SPACE):
+                continue  # more after the object: json.loads would refuse it too
             if obj.get("error"):
                 if trailer:
                     # The answer already finished; a gateway's trailing complaint (often
@@ -134,7 +141,7 @@ def _read_events(
                 raise error_from_payload(
                     obj, request_id=rid, secret=secret, partial=acc.result(rid)
                 )
-            acc.add(obj)
+            add(obj)
             noise = -1  # a chat event arrived: from now on only a runaway line is junk
             if acc.finish_reason is not None and not trailer:
                 if acc.finish_reason == "error":
@@ -157,7 +164,7 @@ def _read_events(
             break
         try:
             obj = loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(obj, dict) and obj.get("error") and not trailer:
             raise error_from_payload(obj, request_id=rid, secret=secret, partial=acc.result(rid))

@@ -50,26 +50,28 @@ class _Text:
     Each piece costs a list slot and a string header (~60 bytes): nothing next to a word, but a
     server sending one character per event would make the answer cost 30 times its text. So
     every run of ``_RUN`` small pieces is joined into one string, once (linear in the text).
+    An append is a list append and one comparison; the run is measured when it is complete.
     """
 
-    __slots__ = ("_parts", "_run_chars", "_run_start", "size")
+    __slots__ = ("_next", "_parts", "_run_start")
 
     def __init__(self) -> None:
         self._parts: list[str] = []
         self._run_start = 0  # index of the first piece not yet considered for joining
-        self._run_chars = 0  # characters in the pieces since then
-        self.size = 0  # characters in all
+        self._next = _RUN  # when the run is complete (a length of _parts)
 
     def append(self, text: str) -> None:
         parts = self._parts
         parts.append(text)
-        self.size += len(text)
-        self._run_chars += len(text)
-        if len(parts) - self._run_start >= _RUN:
-            if self._run_chars < _SMALL_RUN:
-                parts[self._run_start :] = ["".join(parts[self._run_start :])]
-            self._run_start = len(parts)
-            self._run_chars = 0
+        if len(parts) >= self._next:
+            self._end_run()
+
+    def _end_run(self) -> None:
+        parts, start = self._parts, self._run_start
+        if sum(map(len, parts[start:])) < _SMALL_RUN:
+            parts[start:] = ["".join(parts[start:])]
+        self._run_start = len(parts)
+        self._next = self._run_start + _RUN
 
     def text(self) -> str:
         return "".join(self._parts)
@@ -106,13 +108,16 @@ class Accumulator:
 
     def add(self, chunk: Any) -> None:
         """Take one decoded chunk (stream) or completion (non-stream); ignores what it can't use."""
+        # Runs once per event, hundreds of thousands of times for a fast local model: the common
+        # case (plain answer text, no half emoji waiting) goes straight to the text and caller.
         if not isinstance(chunk, dict):
             return
-        model = chunk.get("model")
-        if model and self.model is None and isinstance(model, str):
-            self.model = model
+        if self.model is None:
+            model = chunk.get("model")
+            if model and isinstance(model, str):
+                self.model = model
         usage = chunk.get("usage")
-        if isinstance(usage, dict):
+        if usage is not None and isinstance(usage, dict):
             self.usage = usage
         choices = chunk.get("choices")
         if not choices or not isinstance(choices, list):
@@ -124,20 +129,25 @@ class Accumulator:
         if delta is None:
             delta = choice.get("message")
         if isinstance(delta, dict):
-            reasoning = delta.get("reasoning_content")
-            if not reasoning:
-                reasoning = delta.get("reasoning")
+            reasoning = delta.get("reasoning_content") or delta.get("reasoning")
             if reasoning and isinstance(reasoning, str):
                 reasoning = self._pair_up("reasoning", reasoning)
                 if reasoning:
                     self._emit_reasoning(reasoning)
             content = delta.get("content")
-            if content and isinstance(content, list):
-                content = _text_of_parts(content)
-            if content and isinstance(content, str):
-                content = self._pair_up("content", content)
-                if content:
-                    self._route_content(content)
+            if content:
+                if isinstance(content, list):
+                    content = _text_of_parts(content)
+                if content and isinstance(content, str):
+                    if self._half or (not content.isascii() and _SURROGATE.search(content)):
+                        content = self._pair_up("content", content)
+                    if content and self._state == _CONTENT:
+                        # Plain answer text (``received`` is set: _CONTENT comes from text).
+                        self._content.append(content)
+                        if self._on_delta is not None:
+                            self._on_delta("content", content)
+                    elif content:
+                        self._add_tagged(content)
             tool_calls = delta.get("tool_calls")
             if tool_calls and isinstance(tool_calls, list):
                 self._add_tool_calls(tool_calls)
@@ -205,7 +215,7 @@ class Accumulator:
         held = self._half.pop(kind, "")
         if held:
             text = held + text
-        if not _SURROGATE.search(text):
+        if text.isascii() or not _SURROGATE.search(text):
             return text
         if "\ud800" <= text[-1] <= "\udbff":
             self._half[kind] = text[-1]

@@ -78,6 +78,43 @@ def test_random_bytes_never_raise(data, cuts) -> None:
     assert events == decode([data])
 
 
+@settings(max_examples=200, deadline=None)
+@given(streams(), st.lists(st.integers(min_value=0), max_size=12))
+def test_a_leading_byte_order_mark_is_ignored_however_split(stream, cuts) -> None:
+    data, expected = stream
+    data = "\ufeff".encode() + data
+    assert decode(split(data, cuts)) == expected
+    assert decode([data[i : i + 1] for i in range(len(data))]) == expected
+
+
+# What follows an event in the test below, and the event it adds (None: none).
+EXTRAS = {b"data: x\n\n": "x", b": ping\n\n": None, b"data:y\n\n": "y", b"id: 1\n": None}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.binary(max_size=12).map(lambda b: b.replace(b"\n", b"").replace(b"\r", b"")),
+            st.sampled_from([b"", b"", *EXTRAS]),
+        ),
+        max_size=12,
+    ),
+    st.lists(st.integers(min_value=0), max_size=8),
+)
+def test_one_line_events_give_each_value_decoded_alone(events, cuts) -> None:
+    # The common shape ("data: <value>\n\n", in runs) is taken in bulk: each event must still
+    # be its own value decoded on its own, invalid UTF-8 included, whatever comes around it.
+    data, expected = b"", []
+    for value, extra in events:
+        data += b"data: " + value + b"\n\n" + extra
+        expected.append(value.decode("utf-8", "replace"))
+        if EXTRAS.get(extra) is not None:
+            expected.append(EXTRAS[extra])
+    assert decode([data]) == expected
+    assert decode(split(data, cuts)) == expected
+
+
 def chunk(delta: dict) -> str:
     return json.dumps({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
 

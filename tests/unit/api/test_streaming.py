@@ -27,6 +27,29 @@ def test_chinese_split_mid_character_is_not_mangled(server: LoopbackServer, clie
     assert r.content == "你好" and r.complete
 
 
+def test_first_words_after_a_byte_order_mark_are_kept(server: LoopbackServer, client) -> None:
+    # Some Windows-hosted gateways start the stream with a UTF-8 BOM; SSE says to skip it.
+    body = "\ufeff".encode() + event({"content": "First"}) + event({"content": " words"})
+    server.queue(Reply(200, SSE, [body[:2], body[2:] + event({}, "stop") + b"data: [DONE]\n\n"]))
+    r = client.chat("m", USER)
+    assert r.content == "First words" and r.complete
+
+
+def test_damaged_events_are_skipped_and_the_answer_kept(server: LoopbackServer, client) -> None:
+    nested = b'{"choices": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # too deep for json
+    body = (
+        event({"content": "Hello"})
+        + b'data: {"choices": [{"delta": {"content": "lost"}}]} trailing\n\n'
+        + b"data: " + nested + b"\n\n"
+        + b'data: {"choices": [{"delta": {"content": " world"}}]} \t\n\n'  # JSON allows it
+        + event({}, "stop")
+        + b"data: [DONE]\n\n"
+    )  # fmt: skip
+    server.queue(Reply(200, SSE, [body]))
+    r = client.chat("m", USER)
+    assert r.content == "Hello world" and r.complete
+
+
 def test_event_stream_without_charset_is_decoded_as_utf8(server, client) -> None:
     server.queue(sse_reply(["héllo ", "wörld ", "😀"]))
     assert client.chat("m", USER).content == "héllo wörld 😀"

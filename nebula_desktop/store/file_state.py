@@ -9,12 +9,14 @@ loader, which moves damaged files aside — so it is safe on any thread.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from nebula_desktop.safeio import read_regular
+from nebula_desktop.store.loader import MAX_FILE_BYTES, too_costly_to_parse
 from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, migrate
 
 __all__ = [
@@ -33,9 +35,8 @@ REPLACEABLE = "replaceable"  # a conversation this version reads and writes
 NEWER = "newer"  # written by a newer version of Nebula Desktop: never replaced
 UNREADABLE = "unreadable"  # something this version cannot read: never replaced
 
-# Larger than any real chat (the biggest seen are a few MB); a file past it is not read into
+# MAX_FILE_BYTES (the loader's): a file past it, or too costly to parse, is not read into
 # memory, and so not replaced either.
-MAX_FILE_BYTES = 256 * 1024 * 1024
 
 Identity = tuple[int, int, int]  # (inode, mtime_ns, size): any rewrite changes it
 
@@ -76,8 +77,11 @@ def read_file_state(path: Path) -> FileState:
         data = read_regular(path, MAX_FILE_BYTES)
     except OSError:  # a folder, a pipe, no permission, too large, vanished while we looked
         return FileState(UNREADABLE, identity=identity)
+    if too_costly_to_parse(data):  # the loader leaves such a file unread too
+        return FileState(UNREADABLE, identity=identity)
+    body = data[3:] if data.startswith(codecs.BOM_UTF8) else data  # as the loader reads it
     try:
-        d = json.loads(data.decode("utf-8"))
+        d = json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):  # not UTF-8, not JSON, nested beyond reason
         return FileState(UNREADABLE, identity=identity)
     version = d.get("schema_version", 0) if isinstance(d, dict) else None

@@ -4,6 +4,7 @@ never deleted or moved unless it was read and found damaged."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 from pathlib import Path
@@ -154,3 +155,16 @@ def test_a_long_chat_of_several_megabytes_still_opens(root: Path) -> None:
         assert [row.message_count for row in s.list()] == [3000]
         assert s.problems == []
         assert s.search("3 words, more") == [conv.id]
+
+
+def test_a_chat_saved_with_a_bom_counts_as_ours_for_restore_and_import(tmp_path: Path) -> None:
+    # The loader reads such a file; a restore must see the same chat (replaceable after its
+    # safety copy), not an unreadable stranger that it silently never restores over.
+    with ConversationStore(tmp_path) as store:
+        conv = store.create(title="Saved by an editor with a BOM")
+        path = tmp_path / "conversations" / f"{conv.id}.json"
+        path.write_bytes(codecs.BOM_UTF8 + path.read_bytes())
+        state = store.file_state(conv.id)
+        assert state.kind == "replaceable"
+        assert state.conversation is not None
+        assert state.conversation.title == "Saved by an editor with a BOM"

@@ -54,7 +54,7 @@ _ENTRY = re.compile(r"[0-9a-f]{64}\.json")
 _VERSION_RE = re.compile(r"""__version__\s*=\s*["']([^"']+)["']""")
 # The modules whose code decides the output; their size and mtime join the key, so an edited
 # renderer never serves stale HTML even if RENDER_VERSION was not bumped.
-_RENDER_MODULES = ("markdown.py", "highlight.py", "sanitize.py")
+_RENDER_MODULES = ("markdown.py", "parser.py", "highlight.py", "sanitize.py")
 
 
 def _package_version(name: str) -> str:

@@ -15,15 +15,14 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from nebula_desktop.render import cache
+from nebula_desktop.render import cache, parser
+from nebula_desktop.render.parser import MAX_TABLE_COLS, MAX_TABLE_ROWS, OverBudget
 from nebula_desktop.render.sanitize import clean_text
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
     from nebula_desktop.render.highlight import Palette
@@ -32,13 +31,10 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Qt indents every list level by a fixed amount: past a few levels the text becomes a sliver.
 MAX_LIST_DEPTH = 6
 MAX_QUOTE_DEPTH = 6
-# Laying out a 100,000-cell table freezes Qt; the raw Markdown stays available to copy.
-MAX_TABLE_ROWS = 300
-MAX_TABLE_COLS = 30
 MONO_FONTS = "'JetBrains Mono','DejaVu Sans Mono','Menlo','Consolas','Liberation Mono',monospace"
 COPY_SCHEME = "nebula-copy"
-# Markdown parsing of adversarial text ("[[[[…") costs seconds per 100 KB on the GUI thread;
-# past this size a message is shown as plain text instead.
+# Past this size a message is shown as plain text: even at the cost of an ordinary answer,
+# parsing and laying out more would hold the GUI thread too long.
 MAX_MARKDOWN_CHARS = 200_000
 
 
@@ -48,18 +44,9 @@ class RenderedMarkdown:
 
     html: str
     code_blocks: list[str] = field(default_factory=list)
-
-
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    # html=False: raw HTML arrives as text tokens and is escaped like any other text.
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-    # maxNesting also bounds markdown-it's recursion on hostile input ("> > > > …").
-    md.options["maxNesting"] = 32
-    return md
+    # True when the text is shown as plain text: too long, or too dense with markup to format
+    # at the cost of an ordinary answer (see render/parser.py).
+    plain: bool = False
 
 
 def safe_href(href: str) -> str | None:
@@ -87,7 +74,7 @@ def render_markdown(text: str, dark: bool = False) -> RenderedMarkdown:
     key = cache.cache_key(text, dark)
     hit = store.get(key)
     if hit is not None:
-        return RenderedMarkdown(hit[0], hit[1])
+        return RenderedMarkdown(hit[0], hit[1], hit[0].startswith(_NOTE_OPEN))
     rendered = render_fragment(text, dark, code_index_base=0)
     store.put(key, rendered.html, rendered.code_blocks)
     return rendered
@@ -105,20 +92,29 @@ def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMark
         # Past maxNesting markdown-it drops the rest of a block; flatten absurd quote depth first
         # so the words survive.
         text = _DEEP_QUOTE.sub(r"\1", text)
-    tokens = _parser().parse(text)
-    renderer.blocks(tokens)
+    with parser.gc_paused():
+        try:
+            tokens = parser.parse(text)
+        except OverBudget:
+            return _plain_text(text, palette(dark))
+        renderer.blocks(tokens)
     return RenderedMarkdown("".join(renderer.out), renderer.code_blocks)
 
 
 def _plain_text(text: str, pal: Palette) -> RenderedMarkdown:
-    """Huge text as plain, wrapped paragraphs: linear time, nothing interpreted."""
+    """Huge (or absurdly markup-dense) text as plain, wrapped paragraphs: linear time, nothing
+    interpreted."""
     note = (
-        f'<p style="color:{pal.muted};"><i>This message is very long, so it is shown as plain '
+        f'{_NOTE_OPEN}{pal.muted};"><i>This message is very long, so it is shown as plain '
         f"text (Copy as Markdown has the original).</i></p>"
     )
-    return RenderedMarkdown(f'{note}<p style="white-space:pre-wrap;">{_esc_wrap(text)}</p>', [])
+    body = f'<p style="white-space:pre-wrap;">{_esc_wrap(text)}</p>'
+    return RenderedMarkdown(note + body, [], plain=True)
 
 
+# Rendered Markdown never starts with this (paragraphs open with "<p>" or a margin style), so
+# it marks plain-text output, also when served from the cache.
+_NOTE_OPEN = '<p style="color:'
 _HEADING_SIZES = {"h1": "x-large", "h2": "large"}
 # Inline tokens that map to a fixed piece of HTML, whatever their content.
 _INLINE_TAGS = {
@@ -256,9 +252,11 @@ class _HtmlWriter:
             elif t == "table_close":
                 in_table_skip = False
                 w("</table>")
-                if self.table_rows_dropped:
+                # Rows past the cap are counted by the parser (render/parser.py), not made.
+                dropped = self.table_rows_dropped + int(tok.meta.get("rows_past_cap", 0))
+                if dropped:
                     w(
-                        f'<p style="color:{pal.muted};"><i>… {self.table_rows_dropped} more '
+                        f'<p style="color:{pal.muted};"><i>… {dropped} more '
                         f"rows not shown (Copy as Markdown has the full table)</i></p>"
                     )
             elif t == "tr_open":

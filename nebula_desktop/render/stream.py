@@ -12,6 +12,12 @@ Two limits keep a flush cheap however the model writes:
   no longer re-rendered: it is reported as plain text, which the view appends piece by piece;
 * ``max_chars`` bounds how much completed text one :meth:`StreamRenderer.update` renders, so a
   burst of thousands of paragraphs is worked off over several flushes (``behind`` says so).
+
+Markup-dense text (see render/parser.py) costs no more streamed than rendered at once: completed
+blocks are paid for from a credit the text earns as it arrives (the work budget of its length,
+with one floor per stream, not one per block); a tail may use what is left of the credit plus
+its own length's worth, and one that overdraws stays plain text until its block completes
+instead of failing again on every flush.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nebula_desktop.render import parser
 from nebula_desktop.render.markdown import render_fragment
 from nebula_desktop.render.sanitize import clean_text
 
@@ -146,6 +153,8 @@ class StreamRenderer:
         self._code_blocks: list[str] = []
         self._scan = _Scan()
         self._check = ""  # the text just before the scan position, to detect a replacement
+        self._credit = parser.BUDGET_FLOOR  # work units earned but not spent by completed blocks
+        self._tail_over = -1  # start of a tail that overdrew its budget (shown plain till done)
 
     def _extends(self, text: str) -> bool:
         pos = self._scan.pos
@@ -162,11 +171,18 @@ class StreamRenderer:
             self._done_html.clear()
             self._code_blocks.clear()
             self._scan = _Scan()
+            self._credit = parser.BUDGET_FLOOR
+            self._tail_over = -1
             reset = True
         blocks, behind = _scan(text, self._scan, max_chars)
         new_html: list[str] = []
         if blocks:
-            part = render_fragment("".join(blocks), self.dark, len(self._code_blocks))
+            done = "".join(blocks)
+            # Unspent units carry over (up to the floor one render gets), so a stream of dense
+            # blocks pays ~BUDGET_PER_CHAR per character in all, not the floor per block.
+            with parser.pooled(self._credit + parser.BUDGET_PER_CHAR * len(done)) as meter:
+                part = render_fragment(done, self.dark, len(self._code_blocks))
+            self._credit = min(max(meter.left, 0.0), parser.BUDGET_FLOOR)
             new_html.append(part.html)
             self._code_blocks.extend(part.code_blocks)
         self._done_html.extend(new_html)
@@ -176,14 +192,26 @@ class StreamRenderer:
         upd = StreamUpdate(reset, new_html, "", list(self._code_blocks), tail_start)
         if behind:
             upd.behind = True
-        elif len(text) - tail_start > TAIL_RENDER_MAX:
-            upd.tail_plain = True
-            upd.tail_code = bool(_FENCE.match(_judged(text[tail_start : tail_start + _HEAD])))
+        elif len(text) - tail_start > TAIL_RENDER_MAX or tail_start == self._tail_over:
+            self._plain_tail(text, upd)
         else:
-            tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
-            upd.tail_html = tail.html
-            upd.code_blocks.extend(tail.code_blocks)
+            # A re-render spends nothing from the credit, but a stream whose blocks used it up
+            # gets no floor for its tail either: dense text goes plain at its first flush.
+            cap = self._credit + parser.BUDGET_PER_CHAR * (len(text) - tail_start)
+            with parser.pooled(cap):
+                tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
+            if tail.plain:  # too dense to format: plain until the block completes
+                self._tail_over = tail_start
+                self._plain_tail(text, upd)
+            else:
+                upd.tail_html = tail.html
+                upd.code_blocks.extend(tail.code_blocks)
         return upd
+
+    def _plain_tail(self, text: str, upd: StreamUpdate) -> None:
+        start = upd.tail_start
+        upd.tail_plain = True
+        upd.tail_code = bool(_FENCE.match(_judged(text[start : start + _HEAD])))
 
     def full_html(self, tail_html: str) -> str:
         """The stable blocks' HTML followed by ``tail_html`` (for a document rebuilt at once)."""

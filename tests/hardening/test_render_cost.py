@@ -1,0 +1,257 @@
+"""Issue 11, item 9: rendering a model's answer costs about what an ordinary answer of the same
+length costs, whatever its shape, through every path the app renders it by.
+
+200,000 characters of ``![[`` took 4-6 s in render_markdown on the GUI thread, other shapes
+(``**_``, heading spam, ``*a**a**``) about 1 s. Each shape here is timed against an ordinary
+answer of the same length (prose paragraphs with bold, links and inline code, lists, headings,
+code blocks, a table) rendered in the same test; only the ratio is asserted, never a time.
+
+The reference is an ordinary answer rather than bare prose: markdown-it-py skips unmarked text
+with one regular-expression search per paragraph (0.05 us a character), while anything that is
+formatted, a real answer included, costs 10-20 times that per character. Text too dense with
+markup to format at that cost is shown as plain text with a note; ordinary text renders exactly
+as before (tests/unit/render).
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from nebula_desktop.render import StreamRenderer, cache, render_markdown
+from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
+from nebula_desktop.ui.message_documents import CHUNK_CHARS
+
+LIMIT = 1.5
+FLUSH_CHARS = 1000  # text that reaches the view between two flushes of a fast stream
+
+# Shapes from the issue and from a fuzz over markup characters; each fills the text by repeats.
+ISSUE_SHAPES = {
+    "brackets": "[",
+    "image-brackets": "![",
+    "strong-em-runs": "**_",
+    "heading-spam": "# h\n",
+    "nested-emphasis": "*a**a**",
+}
+FUZZ_SHAPES = {
+    "em-mix": "_*",
+    "em-words": "*a",
+    "word-em": "a*",
+    "strike": "~~a",
+    "angle": "<",
+    "autolink-mail": "<a@b.c> ",
+    "entities": "&#",
+    "escapes": "\\",
+    "hard-breaks": "a\\\n",
+    "soft-breaks": "a\n",
+    "nested-lists": "- - - - - - - - a\n",
+    "empty-items": "*\n",
+    "setext": "a\n=\n",
+    "references": "[a]: b\n",
+    "reference-links": "[a][",
+    "footnote-like": "[^",
+    "bracket-lines": "[\n",
+    "links": "[x](http://e.com) ",
+    "open-links": "[a](",
+    "open-images": "![a](",
+    "link-titles": '[a](b "',
+    "blank-headings": "#\n",
+    "quotes": "> > > > a\n",
+    "short-paragraphs": "*a\n\n",
+    "wide-table": "|" + "x|" * 60 + "\n",
+}
+SLOW_EXTRA = {
+    "dollars": "$",
+    "pipes": "|",
+    "backticks": "`",
+    "code-spans": "`a` ",
+    "fences": "```\n",
+    "tabs": "-\t",
+}
+
+
+def _table_text(unit: str, n: int) -> str:
+    head = "|" + "h|" * (unit.count("|") - 1) + "\n|" + "-|" * (unit.count("|") - 1) + "\n"
+    return (head + unit * (n // len(unit) + 1))[:n]
+
+
+def shaped(unit: str, n: int) -> str:
+    """``n`` characters of ``unit`` repeated (a table shape gets its header rows)."""
+    if unit.startswith("|") and unit.endswith("|\n"):
+        return _table_text(unit, n)
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+def in_blocks(unit: str, n: int, block: int = 4000) -> str:
+    """``unit`` in blocks of ``block`` characters separated by blank lines (streamed, each
+    block completes and is rendered on its own)."""
+    part = shaped(unit, block - 2) + "\n\n"
+    return (part * (n // len(part) + 1))[:n]
+
+
+_WORDS = [
+    *("the", "model", "answer", "stream", "token", "gateway", "latency", "window", "render"),
+    *("cache", "layout", "delegate", "paint", "python", "signal", "thread", "worker", "json"),
+    *("file", "atomic", "durable", "index", "search", "chat", "history", "prompt", "system"),
+    *("user", "assistant", "reasoning", "markdown", "table", "code", "block", "list", "emoji"),
+]
+
+
+def ordinary_answer(n: int, seed: int = 7) -> str:
+    """About ``n`` characters of an ordinary Markdown answer (the reference shape)."""
+    rng = random.Random(seed)
+
+    def sentence(k: int) -> str:
+        return " ".join(rng.choice(_WORDS) for _ in range(k)).capitalize() + "."
+
+    parts: list[str] = []
+    size = 0
+    while size < n:
+        kind = rng.randrange(7)
+        if kind == 0:
+            block = " ".join(sentence(rng.randint(6, 18)) for _ in range(rng.randint(2, 5)))
+        elif kind == 1:
+            block = "\n".join(f"- {sentence(rng.randint(3, 9))}" for _ in range(4))
+        elif kind == 2:
+            lines = [f"    value_{i} = compute({i}, '{rng.choice(_WORDS)}')" for i in range(6)]
+            block = "```python\ndef handler(event):\n" + "\n".join(lines) + "\n    return 0\n```"
+        elif kind == 3:
+            rows = "\n".join(
+                f"| {rng.choice(_WORDS)} | {rng.randint(1, 999)} | {rng.choice(_WORDS)} |"
+                for _ in range(4)
+            )
+            block = "| name | count | note |\n|---|---:|---|\n" + rows
+        elif kind == 4:
+            block = f"## {sentence(3)}"
+        elif kind == 5:
+            block = (
+                f"{sentence(5)} **{rng.choice(_WORDS)}** and `{rng.choice(_WORDS)}()` with "
+                f"[a link](https://example.com/{rng.choice(_WORDS)}) and *{sentence(2)}*"
+            )
+        else:
+            block = "你好世界，这是一个普通的回答。" * rng.randint(1, 3) + " 🎉"
+        parts.append(block)
+        size += len(block) + 2
+    return "\n\n".join(parts)[:n]
+
+
+def plain_prose(n: int) -> str:
+    """Unformatted sentences (reported next to the ratios, not asserted)."""
+    rng = random.Random(3)
+    text = "\n\n".join(
+        " ".join(" ".join(rng.choice(_WORDS) for _ in range(12)) + "." for _ in range(4))
+        for _ in range(n // 300 + 1)
+    )
+    return text[:n]
+
+
+# -- the render paths -------------------------------------------------------------------------
+
+
+def via_render_markdown(text: str) -> None:
+    render_markdown(text)
+
+
+def via_stream(text: str) -> None:
+    """As StreamingDoc drives it: the whole text so far on every flush, and again while the
+    renderer reports it is behind."""
+    renderer = StreamRenderer(dark=False)
+    for end in range(FLUSH_CHARS, len(text) + FLUSH_CHARS, FLUSH_CHARS):
+        while renderer.update(text[:end], CHUNK_CHARS).behind:
+            pass
+
+
+def cached(folder: Path) -> Callable[[str], None]:
+    """render_markdown with the persistent cache on: a miss (render, then store), then a hit."""
+    runs = [0]
+
+    def run(text: str) -> None:
+        runs[0] += 1
+        store = cache.enable(folder / str(runs[0]))
+        try:
+            render_markdown(text)
+            render_markdown(text)
+        finally:
+            if store is not None:
+                store.flush()
+            cache.disable()
+
+    return run
+
+
+PATHS = ["render_markdown", "stream", "cached"]
+
+
+@pytest.fixture
+def path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], None]]:
+    if request.param == "cached":
+        yield cached(tmp_path)
+    else:
+        yield {"render_markdown": via_render_markdown, "stream": via_stream}[request.param]
+
+
+def cost(run: Callable[[str], None], text: str, repeats: int = 3) -> float:
+    """The least GUI-thread CPU time of a few runs (other processes do not count)."""
+    run(text[:2000])  # imports and lexers loaded before anything is timed
+    best = float("inf")
+    for _ in range(repeats):
+        gc.collect()
+        start = time.thread_time()
+        run(text)
+        best = min(best, time.thread_time() - start)
+    return best
+
+
+def assert_linear(run: Callable[[str], None], text: str, shape: str) -> None:
+    reference = cost(run, ordinary_answer(len(text)))
+    spent = cost(run, text)
+    ratio = spent / reference
+    print(f"{shape}: {ratio:.2f}x an ordinary answer ({spent * 1000:.0f} ms)")
+    assert ratio <= LIMIT, (
+        f"{len(text):,} characters of {shape!r} cost {ratio:.2f}x an ordinary answer "
+        f"of the same length ({spent * 1000:.0f} ms vs {reference * 1000:.0f} ms)"
+    )
+
+
+# -- fast: the issue's worst shapes at 50,000 characters ----------------------------------------
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("path", ["render_markdown", "stream"], indirect=True)
+@pytest.mark.parametrize("shape", ["brackets", "image-brackets", "nested-emphasis"])
+def test_hostile_markup_renders_at_the_cost_of_an_ordinary_answer(
+    path: Callable[[str], None], shape: str
+) -> None:
+    assert_linear(path, shaped(ISSUE_SHAPES[shape], 50_000), shape)
+
+
+@pytest.mark.timeout(60)
+def test_dense_blocks_streamed_cost_no_more_than_an_ordinary_answer() -> None:
+    assert_linear(via_stream, in_blocks("*a", 50_000), "blocks of *a")
+
+
+# -- slow: every shape and path at the size limit ------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", PATHS, indirect=True)
+@pytest.mark.parametrize("shape", [*ISSUE_SHAPES, *FUZZ_SHAPES, *SLOW_EXTRA])
+def test_every_shape_at_the_size_limit_costs_about_an_ordinary_answer(
+    path: Callable[[str], None], shape: str
+) -> None:
+    unit = {**ISSUE_SHAPES, **FUZZ_SHAPES, **SLOW_EXTRA}[shape]
+    assert_linear(path, shaped(unit, MAX_MARKDOWN_CHARS), shape)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("shape", ["brackets", "heading-spam", "em-words", "soft-breaks"])
+def test_dense_blocks_streamed_at_the_size_limit(shape: str) -> None:
+    unit = {**ISSUE_SHAPES, **FUZZ_SHAPES}[shape]
+    assert_linear(via_stream, in_blocks(unit, MAX_MARKDOWN_CHARS), f"blocks of {shape}")

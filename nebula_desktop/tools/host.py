@@ -74,6 +74,8 @@ STDERR_KEPT = 20
 _CANCEL_GRACE_S = 0.3
 # Extra time for a start beyond the server's own timeout (resolving the command, the keyring).
 _START_GRACE_S = 10.0
+# How long a call that lost its server waits for the crash to be recorded.
+_WIND_DOWN_S = 2.0
 # Config problems: retrying at once is right (the user may just have fixed them).
 _NO_BACKOFF = (CommandNotFound, MissingSecret, PlainHttpRefused)
 
@@ -106,6 +108,7 @@ class _Server:
         self.retry_at = 0.0
         self.last_problem = ""
         self.stderr: deque[str] = deque(maxlen=STDERR_KEPT)
+        self.stderr_ended = asyncio.Event()
         self.tools = 0
 
 
@@ -211,6 +214,11 @@ class McpHost:
             loop = self._loop
         if loop is not None:
             loop.call_soon_threadsafe(self._reconcile)
+
+    def servers(self) -> list[McpServerConfig]:
+        """The server settings the host works with (as last given to ``configure``)."""
+        with self._lock:
+            return list(self._configs.values())
 
     def _reconcile(self) -> None:
         with self._lock:
@@ -344,14 +352,15 @@ class McpHost:
         while True:
             if rec.session is not None and not rec.lost.is_set():
                 return rec.session
-            if rec.task is not None and not rec.task.done():
-                if rec.ready is not None and not rec.ready.done():
-                    return await asyncio.shield(rec.ready)
-                await asyncio.wait({rec.task})  # a lost connection winding down
-                continue
+            running = rec.task is not None and not rec.task.done()
+            if running and rec.ready is not None and not rec.ready.done():
+                return await asyncio.shield(rec.ready)
             wait = rec.retry_at - time.monotonic()
             if wait > 0:
                 raise ServerUnavailable(f"{rec.last_problem} Next try in {math.ceil(wait)} s.")
+            if rec.task is not None and running:
+                await asyncio.wait({rec.task})  # a lost connection winding down
+                continue
             loop = asyncio.get_running_loop()
             rec.ready = loop.create_future()
             rec.ready.add_done_callback(_retrieve)
@@ -363,18 +372,29 @@ class McpHost:
         config = rec.config
         self._set_state(config.id, STARTING, f"Starting “{config.name}”…")
         rec.stderr.clear()
-        ran = False
+        rec.stderr_ended = asyncio.Event()
+        if config.transport != "stdio":
+            rec.stderr_ended.set()  # nothing to wait for
+        ran = finished = False
         problem: BaseException | None = None
         try:
             async with contextlib.AsyncExitStack() as stack:
-                session = await self._open(rec, stack)
+                try:
+                    session = await self._open(rec, stack)
+                except Exception as exc:
+                    # Say so at once: closing a server that never answered takes seconds.
+                    finished = True
+                    await _settle(rec.stderr_ended)
+                    self._finish(rec, ready, False, exc)
+                    raise
                 rec.session, ran = session, True
                 ready.set_result(session)
                 try:
                     rec.tools = len(await sdk.list_all_tools(session, config.id))
                 except Exception as exc:  # a server without tools still runs; the loss shows
                     log.info("tools server %s listed no tools: %s", config.id, sdk.describe(exc))
-                self._set_state(config.id, RUNNING, _running(config.name, rec.tools), rec.tools)
+                if not rec.lost.is_set():
+                    self._set_state(config.id, RUNNING, _running(config.name, rec.tools), rec.tools)
                 closing = asyncio.ensure_future(rec.closing.wait())
                 lost = asyncio.ensure_future(rec.lost.wait())
                 try:
@@ -390,7 +410,8 @@ class McpHost:
             problem = exc
         finally:
             rec.session = None
-            self._finish(rec, ready, ran, problem)
+            if not finished:
+                self._finish(rec, ready, ran, problem)
 
     async def _open(self, rec: _Server, stack: contextlib.AsyncExitStack) -> Any:
         config = rec.config
@@ -418,7 +439,7 @@ class McpHost:
             server_log.info("%s: %s", config.id, line)
 
         return await sdk.open_session(
-            config, resolved, stack, rec.lost, on_stderr, command=command, path=path
+            config, resolved, stack, rec.lost, on_stderr, rec.stderr_ended, command, path
         )
 
     def _finish(
@@ -491,6 +512,14 @@ class McpHost:
             return "error", exc
         return "ok", task.result()
 
+    async def _wind_down(self, rec: _Server) -> None:
+        """After a lost connection: let the server's last stderr lines arrive and its runner
+        record the crash, so the caller's next look at the state agrees with its result."""
+        rec.lost.set()
+        await _settle(rec.stderr_ended)  # its last words explain the crash
+        if rec.task is not None and not rec.task.done():
+            await asyncio.wait({rec.task}, timeout=_WIND_DOWN_S)
+
     async def _list(self, server_id: str) -> list[ToolSpec]:
         rec = self._record(server_id)
         deadline = [time.monotonic() + rec.config.timeout_s + _START_GRACE_S]
@@ -515,7 +544,7 @@ class McpHost:
             raise value
         problem = value if isinstance(value, BaseException) else Exception("no answer")
         if sdk.connection_lost(problem):
-            rec.lost.set()
+            await self._wind_down(rec)
         raise ServerUnavailable(
             f"“{rec.config.name}” could not list its tools: {sdk.describe(problem)}."
         )
@@ -545,6 +574,8 @@ class McpHost:
             return await session.call_tool(tool, arguments)
 
         kind, value = await self._guard(work(), cancel, deadline)
+        if isinstance(value, BaseException) and sdk.connection_lost(value):
+            await self._wind_down(rec)
         result = self._call_result(rec, tool, kind, value, limit, connected[0])
         result.duration_s = time.monotonic() - started
         return result
@@ -574,7 +605,6 @@ class McpHost:
             return error(str(value), "unavailable")
         if isinstance(value, BaseException) and not sdk.connection_lost(value):
             return error(f"“{config.name}” refused the call: {sdk.describe(value)}.", "protocol")
-        rec.lost.set()
         tail = sdk.last_lines(rec.stderr)
         said = f" It said: “{tail}”." if tail else ""
         return error(f"“{config.name}” stopped while running {tool}.{said}", "crashed")
@@ -582,6 +612,12 @@ class McpHost:
 
 def _running(name: str, tools: int) -> str:
     return f"“{name}” is running ({tools} tool{'s' if tools != 1 else ''})."
+
+
+async def _settle(ended: asyncio.Event, timeout: float = 0.2) -> None:
+    """Give a server's last stderr lines a moment to arrive (its pipe may close just after)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(ended.wait(), timeout)
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:

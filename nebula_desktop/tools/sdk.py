@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nebula_desktop.tools.config import McpServerConfig, ResolvedServer
-from nebula_desktop.tools.errors import ServerUnavailable
+from nebula_desktop.tools.errors import ServerUnavailable, ToolsError
 from nebula_desktop.tools.model import ToolImage, ToolResult, ToolSpec, b64_size
 
 __all__ = [
@@ -55,8 +55,9 @@ class StderrLines(asyncio.Protocol):
     """Reads a server's stderr pipe: each line (capped) goes to ``on_line``; bursts are thinned
     to :data:`STDERR_LINES_PER_SECOND` with a count of what was skipped."""
 
-    def __init__(self, on_line: Callable[[str], None]) -> None:
+    def __init__(self, on_line: Callable[[str], None], ended: asyncio.Event | None = None) -> None:
         self.on_line = on_line
+        self.ended = ended
         self.buffer = bytearray()
         self.overflow = False
         self.window = 0.0
@@ -86,6 +87,10 @@ class StderrLines(asyncio.Protocol):
         self.buffer.clear()
         self._flush_skipped()
         return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.ended is not None:
+            self.ended.set()
 
     def _emit(self, raw: bytes) -> None:
         now = time.monotonic()
@@ -141,7 +146,9 @@ class _EofWatch:
         return getattr(self._stream, name)
 
 
-async def _stderr_pipe(stack: contextlib.AsyncExitStack, on_line: Callable[[str], None]) -> TextIO:
+async def _stderr_pipe(
+    stack: contextlib.AsyncExitStack, on_line: Callable[[str], None], ended: asyncio.Event
+) -> TextIO:
     """A file the server writes its stderr to; the loop reads the other end line by line."""
     read_fd, write_fd = os.pipe()
     writer = os.fdopen(write_fd, "w")
@@ -149,7 +156,7 @@ async def _stderr_pipe(stack: contextlib.AsyncExitStack, on_line: Callable[[str]
     reader = os.fdopen(read_fd, "rb", buffering=0)
     try:
         transport, _ = await asyncio.get_running_loop().connect_read_pipe(
-            lambda: StderrLines(on_line), reader
+            lambda: StderrLines(on_line, ended), reader
         )
     except BaseException:
         reader.close()
@@ -172,6 +179,7 @@ async def open_session(
     stack: contextlib.AsyncExitStack,
     lost: asyncio.Event,
     on_stderr: Callable[[str], None],
+    stderr_ended: asyncio.Event,
     command: str = "",
     path: str = "",
 ) -> Any:
@@ -179,7 +187,8 @@ async def open_session(
 
     Everything it opens (the process, the HTTP client, the session) is closed by ``stack``.
     ``command`` is the resolved executable of a stdio server and ``path`` the PATH it gets.
-    ``lost`` is set when the server's side of the connection ends.
+    ``lost`` is set when the server's side of the connection ends, ``stderr_ended`` when its
+    stderr does (every line has been passed to ``on_stderr``).
     """
     import anyio
     from mcp.client.session import ClientSession
@@ -196,7 +205,7 @@ async def open_session(
         params = StdioServerParameters(
             command=command, args=resolved.args, env={"PATH": path, **resolved.env}, cwd=cwd
         )
-        errlog = await _stderr_pipe(stack, on_stderr)
+        errlog = await _stderr_pipe(stack, on_stderr, stderr_ended)
         try:
             read, write = await stack.enter_async_context(stdio_client(params, errlog=errlog))
         finally:
@@ -317,7 +326,7 @@ def connection_lost(exc: BaseException) -> bool:
 
     if isinstance(exc, MCPError):
         return bool(exc.error.code == CONNECTION_CLOSED)
-    return not isinstance(exc, RuntimeError | ValueError)
+    return not isinstance(exc, ToolsError | RuntimeError | ValueError)
 
 
 def _leaf(exc: BaseException) -> BaseException:

@@ -363,7 +363,9 @@ class MainWindow(QMainWindow):
 
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            self.set_dark(apply_theme(app, self.settings.theme, self.set_dark))
+            # No callback of ours: the theme outlives this window, and app.py already passes
+            # every shown window the OS's later light/dark switches.
+            self.set_dark(apply_theme(app, self.settings.theme))
             apply_font_size(app, self.settings.font_size)
         self.view.set_font_point_size(self.settings.font_size or QApplication.font().pointSize())
         self.models.forget()

@@ -364,3 +364,33 @@ def test_ctrl_page_keys_and_ctrl_tab_walk_through_the_chats(
     qtbot.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     assert opened() == "middle"
     assert window.conv_list.current_id() == window.controller.conv.id
+
+
+def test_the_theme_switch_after_a_window_closed_reaches_no_dead_window(
+    qtbot: Any, server: LoopbackServer, data_dir: Any, config_dir: Any
+) -> None:
+    # Saving settings applies the theme; a later switch (another window, the OS turning dark)
+    # must not call back into a window that is gone.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from nebula_desktop.settings import SettingsStore
+    from nebula_desktop.store import ConversationStore
+    from nebula_desktop.ui.main_window import MainWindow
+    from nebula_desktop.ui.theme import apply_theme
+    from tests.gui.conftest import write_settings
+
+    write_settings(config_dir, server.base_url)
+    settings_store = SettingsStore(config_dir)
+    settings = settings_store.load()
+    with ConversationStore(data_dir) as store:
+        window = MainWindow(settings_store, store, settings, offline=True)
+        settings.theme = "dark"
+        window.dialogs.settings_changed.emit()  # what the settings dialog does once it saved
+        window.close()
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert apply_theme(app, "light") is False
+    assert apply_theme(app, "dark") is True
+    apply_theme(app, "system")

@@ -210,7 +210,12 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     try:
         # The index is trusted at once; every file is checked against it right after the
         # window has loaded (_verify_store), not before the window exists.
-        store = ConversationStore(data, verify_later=True, prescan=checker)
+        store = ConversationStore(
+            data,
+            verify_later=True,
+            prescan=checker,
+            backup_before_migration=_backup_before_migration,
+        )
     except StoreLockedError:
         return fail(
             QCoreApplication.translate(
@@ -279,6 +284,13 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     if instance is not None:
         instance.close()
     return rc or outcome["rc"]
+
+
+def _backup_before_migration(data: Path) -> None:
+    """The zip of the data folder the store asks for before it migrates an old file."""
+    from nebula_desktop.backup import pre_migration_backup  # rare: keep start-up light
+
+    pre_migration_backup(data)
 
 
 def _verify_store(store: Any, window: Any) -> None:

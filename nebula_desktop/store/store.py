@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -58,7 +59,12 @@ class ConversationStore:
     """
 
     def __init__(
-        self, root: Path | str, *, verify_later: bool = False, prescan: Prescan | None = None
+        self,
+        root: Path | str,
+        *,
+        verify_later: bool = False,
+        prescan: Prescan | None = None,
+        backup_before_migration: Callable[[Path], object] | None = None,
     ) -> None:
         """Open (and lock) the data folder ``root``.
 
@@ -68,6 +74,11 @@ class ConversationStore:
         fought the GUI thread for the GIL and made the start slower, not faster.) A
         ``prescan`` (see ``store/prescan.py``) started earlier in another process supplies
         that check instead, if the folder did not change since it looked.
+
+        ``backup_before_migration(root)`` is called once, before the first old file of the
+        session is migrated (the app passes ``backup.pre_migration_backup``: the store itself
+        imports nothing above it). Its failure is logged; the per-file copy in ``backups/`` is
+        made either way.
         """
         self.root = Path(root)
         self.conversations_dir = self.root / "conversations"
@@ -81,7 +92,9 @@ class ConversationStore:
         self._loader = Loader(
             self.conversations_dir, self.quarantine_dir, self.backups_dir, self.problems
         )
-        self._loader.before_migration = self._backup_before_migration
+        self._backup = backup_before_migration
+        if backup_before_migration is not None:
+            self._loader.before_migration = self._backup_before_migration
         self._loaded: dict[str, Conversation] = {}
         self._search = SearchCache()
         self._valid_names: set[str] = set()
@@ -352,11 +365,11 @@ class ConversationStore:
         self.close()
 
     def _backup_before_migration(self) -> None:
-        """A zip of every conversation before the first file of this session is migrated."""
-        from nebula_desktop.backup import pre_migration_backup  # rare: keep start-up light
-
+        """The caller's backup before the first file of this session is migrated."""
+        if self._backup is None:
+            return
         try:
-            pre_migration_backup(self.root)
+            self._backup(self.root)
         except Exception as exc:  # the per-file copy in backups/ is still made
             log.warning("pre-migration backup failed: %s", exc)
 

@@ -21,16 +21,32 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from nebula_desktop import atomicfile, safeio
 from nebula_desktop.store.errors import StoreError
 from nebula_desktop.store.housekeeping import unique_path
 from nebula_desktop.store.loader import too_costly_to_parse
-from nebula_desktop.store.model import SCHEMA_VERSION, Conversation, Message, migrate, new_id
+from nebula_desktop.store.model import (
+    SCHEMA_VERSION,
+    Conversation,
+    ConversationSummary,
+    Message,
+    migrate,
+    new_id,
+)
 
-if TYPE_CHECKING:  # the store imports this module to skip conflict names
-    from nebula_desktop.store.store import ConversationStore
+
+class MergeTarget(Protocol):
+    """What merging needs of a ``store.ConversationStore`` (which imports this module to skip
+    conflict names, so this module does not import it back)."""
+
+    root: Path
+
+    def summary(self, conv_id: str) -> ConversationSummary | None: ...
+    def load(self, conv_id: str) -> Conversation: ...
+    def save(self, conv: Conversation, touch: bool = True) -> None: ...
+
 
 _ID = r"(?P<id>[A-Za-z0-9_-]{1,64})"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -180,7 +196,7 @@ def merge_conversations(original: Conversation, other: Conversation) -> list[Mes
     return merged
 
 
-def merge_copy(store: ConversationStore, copy: ConflictCopy) -> Conversation:
+def merge_copy(store: MergeTarget, copy: ConflictCopy) -> Conversation:
     """Merge one conflict copy into its conversation, save it, move the copy aside.
 
     Uses the store's own object for the original (the identity map), so an open window sees

@@ -12,26 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from nebula_desktop.titles import clean_title
 from nebula_desktop.ui.chat_worker import make_client
 
 log = logging.getLogger(__name__)
-
-TITLE_PROMPT = (
-    "Write a short title (at most 6 words) for this conversation. "
-    "Reply with the title only: no quotes, no punctuation at the end."
-)
-
-
-def clean_title(text: str, limit: int = 60) -> str:
-    """First non-empty line of a model's answer, without quotes or trailing dots."""
-    for line in text.splitlines():
-        line = line.strip().strip("\"'`*#").strip()
-        if line.lower().startswith("title:"):
-            line = line[6:].strip()
-        line = line.rstrip(".").strip()
-        if line:
-            return line[:limit]
-    return ""
 
 
 def _stored_key(profile_id: str) -> str | None:

@@ -14,9 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nebula_desktop.attachments import inline_text_files
+from nebula_desktop.context import build_history
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_request import build_history, chat_params, reset_answer
+from nebula_desktop.ui.chat_request import chat_params, reset_answer
 from nebula_desktop.ui.chat_stream import STOPPED, ChatRun
 from nebula_desktop.ui.chat_titles import Titler, default_title
 from nebula_desktop.ui.chat_worker import ChatWorker
@@ -57,7 +58,7 @@ class ChatController(QObject):
         self._editing_id: str | None = None
         # Attachments waiting in the composer, per conversation (like drafts, not saved).
         self._pending_attachments: dict[str, list[dict[str, Any]]] = {}
-        self._run = ChatRun(self)  # the streaming request, on the worker thread
+        self._run = ChatRun(self, self)  # the streaming request, on the worker thread
         self.worker: ChatWorker = self._run.worker
         self.titler = Titler(
             store,

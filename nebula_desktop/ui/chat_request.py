@@ -1,4 +1,4 @@
-"""What a request sends (history, connection) and what its outcome writes into the answer.
+"""What a request sends (connection, parameters) and what its outcome writes into the answer.
 
 Requests are plain data, so the worker threads never look at settings, store objects or widgets.
 """
@@ -9,22 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from nebula_desktop.attachments import message_content
 from nebula_desktop.store import Conversation, Message
-
-
-def build_history(conv: Conversation, upto: int) -> list[dict[str, Any]]:
-    """System prompt plus every turn of the chosen path before ``upto``, skipping error-only
-    empty answers; messages with images go as content parts, the rest as plain strings."""
-    messages: list[dict[str, Any]] = []
-    if conv.system_prompt:
-        messages.append({"role": "system", "content": conv.system_prompt})
-    for message in conv.messages[:upto]:
-        if message.role == "assistant" and not message.content.strip():
-            continue  # an answer that failed before any text carries nothing to send
-        content = message_content(message.content, message.attachments)
-        messages.append({"role": message.role, "content": content})
-    return messages
 
 
 def profile_params(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -14,7 +14,6 @@ from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Conversation, Message
-    from nebula_desktop.ui.chat_controller import ChatController
 
 STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
 _SAVE_INTERVAL_MS = 3000
@@ -33,8 +32,24 @@ class ActiveRequest:
     pending: list[tuple[str, str]] = field(default_factory=list)
 
 
+class RunHost(Protocol):
+    """What a :class:`ChatRun` uses of the ``ChatController`` that owns it (described here, so
+    this module does not import the controller that imports it)."""
+
+    conv: Conversation | None
+    view: Any  # the MessageView
+    composer: Any
+    titler: Any
+    busy_changed: Any  # Signal(bool)
+
+    def save(self, conv: Conversation, touch: bool = True) -> None: ...
+    def request_params(
+        self, conv: Conversation, messages: list[dict[str, str]]
+    ) -> dict[str, Any]: ...
+
+
 class ChatRun(QObject):
-    """Runs one request at a time for a :class:`ChatController` on its ``ChatWorker`` thread.
+    """Runs one request at a time for a ``ChatController`` on its ``ChatWorker`` thread.
 
     Deltas go to the controller's view while their conversation is shown and wait in
     ``active.pending`` while it is not; the answer is saved every few seconds while it streams
@@ -43,8 +58,8 @@ class ChatRun(QObject):
 
     _chat_request = Signal(str, dict)
 
-    def __init__(self, controller: ChatController) -> None:
-        super().__init__(controller)
+    def __init__(self, controller: RunHost, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._ctl = controller
         self.active: ActiveRequest | None = None
         self._chat = WorkerThread(ChatWorker(), "chat-worker")

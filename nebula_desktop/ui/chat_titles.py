@@ -11,9 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from nebula_desktop.ui.background_worker import TITLE_PROMPT, BackgroundWorker
-
-DEFAULT_TITLE = "New chat"
+from nebula_desktop.titles import DEFAULT_TITLE, first_line, title_prompt
+from nebula_desktop.ui.background_worker import BackgroundWorker
 
 
 def default_title() -> str:
@@ -29,13 +28,9 @@ def is_default_title(title: str) -> bool:
     return title in ("", DEFAULT_TITLE, default_title())
 
 
-def first_line_title(text: str, limit: int = 60) -> str:
+def first_line_title(text: str) -> str:
     """The immediate title: the first non-empty line of the first message, at most 60 chars."""
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        if line:
-            return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-    return default_title()
+    return first_line(text) or default_title()
 
 
 class Titler(QObject):
@@ -77,7 +72,7 @@ class Titler(QObject):
             self._expected.pop(conv.id, None)
             return
         question = next((m.content for m in conv.messages if m.role == "user"), "")
-        prompt = f"{TITLE_PROMPT}\n\nUser: {question[:1500]}\n\nAssistant: {answer.content[:1500]}"
+        prompt = title_prompt(question, answer.content)
         self._title_request.emit(conv.id, self._params(conv, [{"role": "user", "content": prompt}]))
 
     def _on_background_title_ready(self, conv_id: str, title: str) -> None:

@@ -7,8 +7,6 @@ computed once per font and cached (the view can use ``uniformItemSizes``).
 
 from __future__ import annotations
 
-import datetime as _dt
-import time
 from typing import Any
 
 from PySide6.QtCore import (
@@ -32,32 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store.model import IMAGE_MARK, preview_text
-from nebula_desktop.ui.conversation_model import PinnedRole, PreviewRole, UpdatedRole
+from nebula_desktop.ui.conversation_model import (
+    PinnedRole,
+    PreviewRole,
+    UpdatedRole,
+    relative_time,
+)
 
-# Translated when shown (context "ConversationDelegate"); listed here so lupdate finds them.
-_DAYS = (
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Mon"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Tue"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Wed"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Thu"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Fri"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Sat"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Sun"),
-)
-_MONTHS = (
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Jan"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Feb"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Mar"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Apr"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "May"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Jun"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Jul"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Aug"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Sep"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Oct"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Nov"),
-    QT_TRANSLATE_NOOP("ConversationDelegate", "Dec"),
-)
 IMAGE_TEXT = QT_TRANSLATE_NOOP("ConversationDelegate", "[image]")  # a picture in the preview
 
 
@@ -81,32 +60,6 @@ _LINE_GAP = 3
 _PIN_SIZE = 10
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def relative_time(timestamp: float, now: float | None = None) -> str:
-    """A short, local-time label for when a chat was last updated.
-
-    "now" (under a minute), "5 min" (under an hour), "14:02" (today), "Mon" (this past week),
-    "12 Mar" (this year), "2024-03-12" (older). A timestamp in the future (clock skew) is "now".
-    """
-    now = time.time() if now is None else now
-    delta = now - timestamp
-    if delta < 60:
-        return QCoreApplication.translate("ConversationDelegate", "now")
-    if delta < 3600:
-        minutes = QCoreApplication.translate("ConversationDelegate", "{minutes} min")
-        return minutes.format(minutes=int(delta // 60))
-    then = _dt.datetime.fromtimestamp(timestamp)
-    today = _dt.datetime.fromtimestamp(now).date()
-    if then.date() == today:
-        return f"{then.hour:02d}:{then.minute:02d}"
-    if (today - then.date()).days < 7:
-        return _tr(_DAYS[then.weekday()])
-    if then.year == today.year:
-        # "12 Mar" in English, "3月12日" in Chinese: the order is the translator's.
-        day_month = QCoreApplication.translate("ConversationDelegate", "{day} {month}")
-        return day_month.format(day=then.day, month=_tr(_MONTHS[then.month - 1]))
-    return then.strftime("%Y-%m-%d")
 
 
 def clean_preview(text: str) -> str:

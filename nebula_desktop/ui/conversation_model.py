@@ -19,8 +19,17 @@ import bisect
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
+from nebula_desktop import timefmt
 from nebula_desktop.store import ConversationSummary
 from nebula_desktop.store.index import in_display_order
 from nebula_desktop.ui.plain import plain_tooltip
@@ -34,6 +43,45 @@ PinnedRole = Qt.ItemDataRole.UserRole + 5
 _AnyIndex = QModelIndex | QPersistentModelIndex
 
 PAGE = 200  # rows shown at first and added per fetchMore: a few screens of chats
+
+
+# Every label timefmt.relative_time shows, translated in the context "ConversationDelegate"
+# (the row paints them); listed here so lupdate finds them.
+TIME_LABELS = (
+    QT_TRANSLATE_NOOP("ConversationDelegate", "now"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "{minutes} min"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "{day} {month}"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Mon"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Tue"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Wed"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Thu"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Fri"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Sat"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Sun"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Jan"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Feb"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Mar"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Apr"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "May"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Jun"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Jul"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Aug"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Sep"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Oct"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Nov"),
+    QT_TRANSLATE_NOOP("ConversationDelegate", "Dec"),
+)
+
+
+def _translate_time(text: str) -> str:
+    return QCoreApplication.translate("ConversationDelegate", text)
+
+
+def relative_time(timestamp: float, now: float | None = None) -> str:
+    """When a chat was last updated, as a short label in the interface language
+    ("now", "5 min", "14:02", "Mon", "12 Mar", "2024-03-12"; see :mod:`nebula_desktop.timefmt`).
+    """
+    return timefmt.relative_time(timestamp, now, _translate_time)
 
 
 def sort_key(summary: ConversationSummary) -> tuple[bool, float, str]:
@@ -73,8 +121,6 @@ class ConversationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(s.title)  # titles come from the model
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            from nebula_desktop.ui.conversation_delegate import relative_time
-
             parts = [s.title, s.preview, relative_time(s.updated_at, time.time())]
             if s.pinned:
                 parts.insert(0, self.tr("Pinned"))

@@ -3,9 +3,9 @@ flipping versions, the context menu, and the requests the view passes on by sign
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from nebula_desktop.store import Message
-    from nebula_desktop.ui.message_view import MessageView
 
 
 # Pointing-hand cursor over these (buttons, the Thinking toggle, links).
@@ -46,8 +45,27 @@ def cursor_shape(action: str) -> Qt.CursorShape:
     return Qt.CursorShape.ArrowCursor
 
 
+class CommandsView(Protocol):
+    """What :class:`MessageCommands` uses of the ``MessageView`` that owns it (described here,
+    so this module does not import the view that imports it). Signals are ``Any``: Qt's
+    ``SignalInstance`` objects, emitted with plain data."""
+
+    message_delegate: Any  # the MessageDelegate: hit-tests, documents, code blocks
+    message_model: Any  # the MessageModel: the Message of a row
+    status_message: Any
+    link_activated: Any
+    retry_requested: Any
+    continue_requested: Any
+    regenerate_requested: Any
+    edit_requested: Any
+
+    def indexAt(self, pos: QPoint) -> QModelIndex: ...
+    def visualRect(self, index: QModelIndex) -> QRect: ...
+    def flip_version(self, message_id: str, step: int) -> None: ...
+
+
 class MessageCommands:
-    """Carries out message actions for a :class:`MessageView` (through its public API only).
+    """Carries out message actions for a ``MessageView`` (through its public API only).
 
     Its texts keep the "MessageView" translation context they had as ``MessageView.tr()``.
 
@@ -55,7 +73,7 @@ class MessageCommands:
     the same path a click on a painted button takes.
     """
 
-    def __init__(self, view: MessageView, trigger: Callable[[str, str, str], None]) -> None:
+    def __init__(self, view: CommandsView, trigger: Callable[[str, str, str], None]) -> None:
         self._view = view
         self._trigger = trigger
         self._context_menu: QMenu | None = None

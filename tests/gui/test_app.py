@@ -114,6 +114,30 @@ def test_smoke_test_explains_a_data_folder_in_use(tmp_path: Path) -> None:
     assert "already using the data folder" in result.stderr
 
 
+def test_the_app_zips_the_data_folder_before_migrating_an_old_chat(tmp_path: Path) -> None:
+    """The store migrates old files forward; the app hands it the backup to make first."""
+    import json
+    import zipfile
+
+    from nebula_desktop.backup import MIGRATION_DIR
+    from nebula_desktop.settings import SettingsStore
+
+    chats = tmp_path / "data" / "conversations"
+    chats.mkdir(parents=True)
+    raw = json.dumps({"id": "legacy", "title": "Old", "messages": [{"role": "user", "text": "q"}]})
+    (chats / "legacy.json").write_text(raw, encoding="utf-8")
+    settings_store = SettingsStore(tmp_path / "config")
+    settings = settings_store.load()
+    settings.last_conversation_id = "legacy"  # the smoke test opens it: that migrates it
+    settings_store.save(settings)
+    result = run_app(tmp_path, *dirs(tmp_path), "--smoke-test")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((chats / "legacy.json").read_text())["messages"][0]["content"] == "q"
+    (zip_path,) = (tmp_path / "data" / MIGRATION_DIR).iterdir()
+    with zipfile.ZipFile(zip_path) as zf:
+        assert zf.read("conversations/legacy.json").decode() == raw  # the pre-migration bytes
+
+
 def test_screenshot_saves_a_picture_of_the_window(tmp_path: Path) -> None:
     from PySide6.QtGui import QImage
 

@@ -256,6 +256,15 @@ def test_relative_time_long_ranges() -> None:
     assert relative_time(dt.datetime(2024, 3, 12, 9, 0).timestamp(), now) == "2024-03-12"
 
 
+def test_every_time_label_the_list_shows_is_marked_for_translation() -> None:
+    # timefmt (core, no Qt) phrases the labels; the list translates them, so each one must be
+    # where lupdate looks, or it stays English in every language.
+    from nebula_desktop import timefmt
+    from nebula_desktop.ui.conversation_model import TIME_LABELS
+
+    assert set(TIME_LABELS) == set(timefmt.LABELS)
+
+
 def test_double_click_opens_the_title_editor(qtbot, panel: ConversationList, chats) -> None:
     row = panel.model.row_of(chats["new"])
     rect = panel.view.visualRect(panel.model.index(row, 0))

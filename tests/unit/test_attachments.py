@@ -7,8 +7,8 @@ import base64
 import pytest
 
 from nebula_desktop import attachments as att
+from nebula_desktop.context import build_history
 from nebula_desktop.store import Conversation, Message
-from nebula_desktop.ui.chat_request import build_history
 
 
 def test_an_image_over_20_mb_is_refused_with_its_size_and_the_limit() -> None:

@@ -115,7 +115,7 @@ def test_a_migration_makes_a_zip_of_the_old_files_first(tmp_path: Path) -> None:
     (root / "conversations").mkdir(parents=True)
     raw = json.dumps({"id": "legacy", "title": "Old", "messages": [{"role": "user", "text": "q"}]})
     (root / "conversations" / "legacy.json").write_text(raw, encoding="utf-8")
-    with ConversationStore(root) as store:
+    with ConversationStore(root, backup_before_migration=backup.pre_migration_backup) as store:
         assert store.load("legacy").messages[0].content == "q"
     (zip_path,) = (root / backup.MIGRATION_DIR).iterdir()
     with zipfile.ZipFile(zip_path) as zf:

@@ -1,0 +1,1 @@
+"""One conversation's chat: the controller, the run of one request, the worker threads, the header, the composer and its attachments."""

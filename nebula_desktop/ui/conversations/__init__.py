@@ -1,0 +1,1 @@
+"""The conversation list: model, view, delegate, search box and undo bar."""

@@ -1,0 +1,1 @@
+"""The messages of the open conversation: model, view, delegate, painting, selection and per-message actions."""

@@ -1,0 +1,1 @@
+"""The main window, its menus, dialogs and notices: the one room that wires the others together."""

@@ -24,6 +24,7 @@ secrets it was started with redacted.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import logging
@@ -157,6 +158,9 @@ class McpHost:
             self._thread.start()
             running.wait()
             self._loop = loop
+        # A safety net: server processes live in their own sessions and would outlive an app
+        # that exits without calling stop().
+        atexit.register(self.stop)
 
     @staticmethod
     def _run(loop: asyncio.AbstractEventLoop, running: threading.Event) -> None:
@@ -181,6 +185,7 @@ class McpHost:
             self._stopped = True
         if already or loop is None or thread is None:
             return True
+        atexit.unregister(self.stop)
         started = time.monotonic()
         future = asyncio.run_coroutine_threadsafe(self._shutdown(), loop)
         try:

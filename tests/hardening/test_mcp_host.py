@@ -10,6 +10,8 @@ The servers are real processes: tests/mcp_servers/echo_stdio.py (stdio) and tool
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -131,6 +133,7 @@ def test_changed_settings_restart_only_what_changed(host: McpHost) -> None:
     assert not alive(before[-1])  # the old process was closed
 
 
+@pytest.mark.slow
 def test_a_crash_is_one_state_line_and_a_restart_after_a_back_off(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -221,6 +224,7 @@ def test_a_server_that_never_answers_is_given_up_and_killed(tmp_path: Path) -> N
         assert host.stop()
 
 
+@pytest.mark.slow
 def test_stop_closes_every_server_and_running_call_within_its_bound(tmp_path: Path) -> None:
     starts = tmp_path / "starts"
     env = {"NEBULA_TEST_STARTS": str(starts)}
@@ -258,3 +262,20 @@ def test_server_stderr_is_logged_thinned_and_without_its_secrets(
     assert token not in caplog.text
     assert len(lines) < 400  # 20,000 lines arrived in a burst
     assert any(line.startswith("noisy: [") and "more lines not logged]" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_servers_do_not_outlive_an_app_that_exits_without_stop(tmp_path: Path) -> None:
+    starts = tmp_path / "starts"
+    code = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+from tests.mcp_servers import echo_config
+from nebula_desktop.tools.host import McpHost
+host = McpHost([echo_config("a", env={{"NEBULA_TEST_STARTS": {str(starts)!r}}})])
+print(host.call_tool("a", "echo", {{"text": "up"}}).text, flush=True)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "up", out.stderr[-2000:]
+    [pid] = started_pids(starts)
+    assert not alive(pid)

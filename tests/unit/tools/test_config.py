@@ -220,6 +220,7 @@ def real_keyring() -> Iterator[list[str]]:
 
 
 @pytest.mark.keyring
+@pytest.mark.slow
 def test_imported_secret_goes_to_the_real_keyring_and_reaches_only_its_server(
     real_keyring: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:

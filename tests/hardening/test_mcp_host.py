@@ -25,6 +25,7 @@ from nebula_desktop.tools.errors import ServerUnavailable, ToolsError
 from nebula_desktop.tools.host import McpHost
 from nebula_desktop.tools.model import CRASHED, FAILED, RUNNING, ToolResult
 from nebula_desktop.tools.sdk import MAX_KEPT_CHARS
+from tests.hardening.limits import run_limited
 from tests.mcp_servers import alive, echo_config, started_pids, toolbox
 
 # The promise is 0.5 s; the slack absorbs a busy two-core CI box (as in test_app_faults.py).
@@ -279,3 +280,30 @@ print(host.call_tool("a", "echo", {{"text": "up"}}).text, flush=True)
     assert out.stdout.strip() == "up", out.stderr[-2000:]
     [pid] = started_pids(starts)
     assert not alive(pid)
+
+
+def test_a_stderr_flood_without_line_ends_keeps_the_app_small(tmp_path: Path) -> None:
+    result = run_limited(
+        """
+        import logging
+        from tests.mcp_servers import echo_config
+        from nebula_desktop.tools.host import McpHost
+        lines = []
+        class Keep(logging.Handler):
+            def emit(self, record):
+                lines.append(record.getMessage())
+        logging.getLogger("nebula_desktop.tools.server").addHandler(Keep())
+        logging.getLogger("nebula_desktop.tools.server").setLevel(logging.INFO)
+        host = McpHost([echo_config("flood", "flood")])
+        print(host.call_tool("flood", "echo", {"text": "still answering"}, timeout=60).text)
+        assert host.stop()
+        print(max(len(line) for line in lines), sum(1 for line in lines if line.endswith("[...]")))
+        """,
+        timeout=120,
+    )
+    assert result.ok, result.stderr[-3000:]
+    answer, sizes = result.stdout.strip().splitlines()
+    assert answer == "still answering"
+    assert result.peak_mb < 150, f"{result.peak_mb:.0f} MB"
+    longest, cut = map(int, sizes.split())
+    assert longest < 2100 and cut == 1  # 200 MB without a line end: one line, cut at 2,000

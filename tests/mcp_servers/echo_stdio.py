@@ -4,7 +4,8 @@ Tools: ``echo``, ``env`` (one variable of its environment), ``sleep``, ``big`` (
 ``crash`` (the process dies at once with exit code 3). Every start appends its pid to the file
 named by ``NEBULA_TEST_STARTS``, so a test can count starts and find the process. Modes (first
 argument): ``exit-at-start`` (says why on stderr and exits 2), ``silent`` (never answers and
-ignores SIGTERM, like a hung server), ``noisy`` (writes 20,000 stderr lines, then serves).
+ignores SIGTERM, like a hung server), ``noisy`` (writes 20,000 stderr lines, then serves),
+``flood`` (writes 200 MB to stderr without a line end, then serves).
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ if __name__ == "__main__":
     if mode == "noisy":
         for i in range(20_000):
             sys.stderr.write(f"noise line {i}\n")
+        sys.stderr.flush()
+    if mode == "flood":
+        chunk = "x" * (1024 * 1024)
+        for _ in range(200):
+            sys.stderr.write(chunk)
+        sys.stderr.write("\n")
         sys.stderr.flush()
     if mode == "silent":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

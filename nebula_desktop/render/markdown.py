@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nebula_desktop.render import cache, parser
+from nebula_desktop.render.highlight import highlight_code, palette
 from nebula_desktop.render.parser import MAX_TABLE_COLS, MAX_TABLE_ROWS, OverBudget
 from nebula_desktop.render.sanitize import clean_text
 
@@ -82,8 +83,6 @@ def render_markdown(text: str, dark: bool = False) -> RenderedMarkdown:
 
 def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMarkdown:
     """Render one piece of a message; copy links number code blocks from ``code_index_base``."""
-    from nebula_desktop.render.highlight import palette
-
     renderer = _HtmlWriter(palette(dark), dark, code_index_base)
     text = clean_text(text)
     if len(text) > MAX_MARKDOWN_CHARS:
@@ -297,8 +296,6 @@ class _HtmlWriter:
             # needs the same break hints as prose, which highlighting spans would split.
             body = _esc_wrap(code).rstrip("\n")
         else:
-            from nebula_desktop.render.highlight import highlight_code
-
             body = highlight_code(code, language, self.dark).rstrip("\n")
         label = _esc(language) if language else "code"
         self.out.append(

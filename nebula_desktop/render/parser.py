@@ -2,18 +2,18 @@
 
 A model can answer with 200,000 characters of ``[[[[``, ``*a*a*a`` or ``# h`` lines. markdown-it
 spends a bounded but large amount of work on each markup character (dozens of steps for each
-``[``, a token or two for each ``*``), so such text used to cost 10-25 times an ordinary answer
-of the same length, seconds on the GUI thread. Two things keep every text near the cost of an
+``[``, a token or two for each ``*``), so such text cost 3-25 times an ordinary answer of the
+same length, up to seconds on the GUI thread. Two things keep every text near the cost of an
 ordinary answer:
 
 * speed-ups that change no output: only characters an enabled inline rule can start on interrupt
   plain text; the raw-HTML rules are off (raw HTML is escaped anyway); link text is searched a
-  few brackets deep instead of 32; table cells the writer drops are not parsed; the cyclic
-  garbage collector pauses while the tokens (which hold no cycles) are built.
-* a work meter: block rules, inline rules and link-text scanning draw units from a budget
-  proportional to the text's length, checked as the work is done. Text that would overdraw it
-  raises :class:`OverBudget` and is shown as plain text. Ordinary answers, tables and lists use
-  well under half of it.
+  few brackets deep instead of 32; table rows past :data:`MAX_TABLE_ROWS` are counted, not
+  parsed; the cyclic garbage collector pauses while the tokens (which hold no cycles) are built.
+* a work meter: block rules, inline rules, link scanning and the costliest single steps draw
+  units from a budget proportional to the text's length (:func:`budget`), checked as the work
+  is done. Text that would overdraw it raises :class:`OverBudget`; the caller shows it as plain
+  text. An ordinary answer uses under half of its budget.
 """
 
 from __future__ import annotations
@@ -40,14 +40,14 @@ MAX_TABLE_COLS = 30
 # maxNesting also bounds markdown-it's recursion on hostile input ("> > > > …").
 BLOCK_NESTING = 32
 # How deep brackets nest inside link text: "[a [b [c]]](u)" needs 3. Scanning link text costs a
-# step per level for every "[", so 32 levels made "[[[[…" cost ~60 steps per character.
+# step per level for every "[", so 32 levels made "[[[[…" cost ~33 steps per character.
 INLINE_NESTING = 8
 
 # Work units, about a microsecond each on the machine the weights were fitted on (a linear
 # programme over ~90 text shapes: each weight as small as possible while every shape's units
-# stay at or above its measured cost). So the units a text draws bound its real cost. An
-# ordinary answer (prose, lists, code, a table) draws about 0.5 units per character, a list of
-# one-word items or a run of short sections 0.9.
+# stay at or above its measured cost), so the units a text draws bound its real cost. An
+# ordinary answer (prose, lists, code, tables) draws about 0.5 units per character, a long list
+# of short items or a paragraph with a link in every sentence about 0.9.
 _BLOCK_STEP = 4.5  # a block rule attempt (also per line in paragraph, list and quote scans)
 _BLOCK_TOKEN = 1.7  # a block token made (heading, list item, table cell, ...)
 _INLINE_SETUP = 1.6  # parsing one paragraph, heading or table cell
@@ -57,10 +57,12 @@ _LABEL_STEP = 0.4  # one step of link-text scanning
 _SCAN_CHAR = 0.15  # one character of a link destination or title scanned
 _LINK = 4.0  # normalising a link's address or text (percent-encoding, punycode)
 _REFERENCE = 5.0  # a reference definition ("[a]: url") stored
+_CODE_BLOCK = 20.0  # a code block written: ~1 KB of HTML around it, a highlighter call
 _LINE = 0.9  # paid up front: every line is looked at by a few rules
 _QUOTE_MARK = 0.9  # paid up front for each ">": each quote level scans its lines again
-BUDGET_PER_CHAR = 1.1
-BUDGET_FLOOR = 10_000.0
+BUDGET_PER_CHAR = 1.2
+BUDGET_FLOOR = 10_000.0  # a message, or a whole stream, may always spend this much
+PIECE_FLOOR = 300.0  # what any one streamed piece may spend: a short paragraph, a small table
 
 # The characters an enabled inline rule can start on (newline, image, entity, emphasis,
 # autolink, link, escape, link end, backticks, strikethrough). markdown-it's default set also
@@ -161,11 +163,34 @@ def _metered_skip(skip: Callable[[StateInline], None]) -> Callable[[StateInline]
     return skip_token
 
 
+# markdown-it's functions that the wrappers below call. They are bound when the parser is
+# built, not imported inside the wrappers: markdown-it loads only on the first render that
+# misses the cache, and with PySide6 loaded every import statement goes through its import hook
+# (~3 us, a tenth of a render's cost per character on hot paths).
+_lib = SimpleNamespace()
+
+
+def _bind_markdown_it() -> None:
+    from markdown_it.common.utils import mdTrim
+    from markdown_it.helpers import parseLinkDestination, parseLinkTitle
+    from markdown_it.rules_block import code, fence, reference, table
+    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
+
+    _lib.__dict__.update(
+        destination=parseLinkDestination,
+        title=parseLinkTitle,
+        reference=reference,
+        table=table,
+        fence=fence,
+        code=code,
+        trim=mdTrim,
+        max_autocompleted=MAX_AUTOCOMPLETED_CELLS,
+    )
+
+
 def _destination(string: str, pos: int, maximum: int) -> Any:
     """markdown-it's parseLinkDestination, paying for the characters it scanned."""
-    from markdown_it.helpers import parseLinkDestination
-
-    result = parseLinkDestination(string, pos, maximum)
+    result = _lib.destination(string, pos, maximum)
     if result.ok:
         scanned = result.pos - pos
     else:  # it stopped at the latest at the first character no destination may hold
@@ -178,9 +203,7 @@ def _destination(string: str, pos: int, maximum: int) -> Any:
 
 def _title(string: str, start: int, maximum: int, prev_state: Any = None) -> Any:
     """markdown-it's parseLinkTitle, paying for the characters it scanned."""
-    from markdown_it.helpers import parseLinkTitle
-
-    result = parseLinkTitle(string, start, maximum, prev_state)
+    result = _lib.title(string, start, maximum, prev_state)
     if prev_state is not None or string.startswith(('"', "'", "("), start):
         _meter.get().spend(_SCAN_CHAR * ((result.pos if result.ok else maximum) - start))
     return result
@@ -194,13 +217,17 @@ def _metered_link(normalize: Callable[[str], str]) -> Callable[[str], str]:
     return normalize_link
 
 
-def _reference(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    from markdown_it.rules_block import reference
+def _charged(name: str, units: float) -> Callable[[StateBlock, int, int, bool], bool]:
+    """markdown-it's block rule ``name``, charging ``units`` for each block it makes (a cost
+    that is neither a rule attempt nor a token: a reference stored, a code block written)."""
 
-    found = reference(state, start, end, silent)
-    if found:
-        _meter.get().spend(_REFERENCE)
-    return found
+    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        found = bool(getattr(_lib, name)(state, start, end, silent))
+        if found and not silent:
+            _meter.get().spend(units)
+        return found
+
+    return rule
 
 
 def _cells(line: str) -> int:
@@ -217,12 +244,10 @@ def _cells(line: str) -> int:
 def _table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """markdown-it's table rule, making tokens only for the rows the writer shows: the rows
     past :data:`MAX_TABLE_ROWS` are found (exactly as the rule would) and counted instead."""
-    from markdown_it.common.utils import mdTrim
-    from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS, table
-
+    table, trim = _lib.table, _lib.trim
     cap = start + 2 + MAX_TABLE_ROWS  # header, delimiter row, shown rows
     if silent or end <= cap:
-        return table(state, start, end, silent)
+        return bool(table(state, start, end, silent))
     first = len(state.tokens)
     if not table(state, start, cap, False):
         return False
@@ -231,7 +256,7 @@ def _table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     tokens = state.tokens
     columns = sum(1 for t in tokens[first:] if t.type == "th_open")
     lines = [
-        mdTrim(state.src[state.bMarks[i] + state.tShift[i] : state.eMarks[i]])
+        trim(state.src[state.bMarks[i] + state.tShift[i] : state.eMarks[i]])
         for i in range(start + 2, cap)
     ]
     missing = sum(columns - _cells(line) for line in lines)
@@ -242,11 +267,11 @@ def _table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
             break
         if any(rule(state, line, end, True) for rule in terminators):
             break
-        text = mdTrim(state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]])
+        text = trim(state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]])
         if not text or state.is_code_block(line):
             break
         missing += columns - _cells(text)
-        if missing > MAX_AUTOCOMPLETED_CELLS:
+        if missing > _lib.max_autocompleted:
             break
         line += 1
     for token in tokens[first:]:
@@ -287,13 +312,12 @@ def _base() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.disable(["html_block", "html_inline"])  # they return at once with html=False
-    from markdown_it import helpers
-
+    _bind_markdown_it()
     # This instance only (not markdown-it's modules or classes) pays for its costliest steps.
     for name in ("normalizeLink", "normalizeLinkText"):
         setattr(md, name, _metered_link(getattr(md, name)))
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
-        parseLinkLabel=helpers.parseLinkLabel,
+        parseLinkLabel=md.helpers.parseLinkLabel,
         parseLinkDestination=_destination,
         parseLinkTitle=_title,
     )
@@ -320,7 +344,9 @@ def parser() -> MarkdownIt:
     md.options["maxNesting"] = BLOCK_NESTING
     chains = ["paragraph", "reference", "blockquote", "list"]
     md.block.ruler.before("table", "work_meter", _block_meter, {"alt": chains})
-    md.block.ruler.at("reference", _reference)
+    md.block.ruler.at("reference", _charged("reference", _REFERENCE))
+    md.block.ruler.at("fence", _charged("fence", _CODE_BLOCK), {"alt": chains})
+    md.block.ruler.at("code", _charged("code", _CODE_BLOCK))
     md.block.ruler.at("table", _table, {"alt": ["paragraph", "reference"]})
     md.core.ruler.at("inline", _parse_inlines)
     return md

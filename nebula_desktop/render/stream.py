@@ -15,9 +15,9 @@ Two limits keep a flush cheap however the model writes:
 
 Markup-dense text (see render/parser.py) costs no more streamed than rendered at once: completed
 blocks are paid for from a credit the text earns as it arrives (the work budget of its length,
-with one floor per stream, not one per block); a tail may use what is left of the credit plus
-its own length's worth, and one that overdraws stays plain text until its block completes
-instead of failing again on every flush.
+with one floor per stream, not one per block, and a small floor per piece); a tail may use what
+is left of the credit plus its own length's worth, and one that overdraws stays plain text until
+its block completes instead of failing again on every flush.
 """
 
 from __future__ import annotations
@@ -180,7 +180,8 @@ class StreamRenderer:
             done = "".join(blocks)
             # Unspent units carry over (up to the floor one render gets), so a stream of dense
             # blocks pays ~BUDGET_PER_CHAR per character in all, not the floor per block.
-            with parser.pooled(self._credit + parser.BUDGET_PER_CHAR * len(done)) as meter:
+            floor = max(self._credit, parser.PIECE_FLOOR)
+            with parser.pooled(floor + parser.BUDGET_PER_CHAR * len(done)) as meter:
                 part = render_fragment(done, self.dark, len(self._code_blocks))
             self._credit = min(max(meter.left, 0.0), parser.BUDGET_FLOOR)
             new_html.append(part.html)
@@ -196,9 +197,9 @@ class StreamRenderer:
             self._plain_tail(text, upd)
         else:
             # A re-render spends nothing from the credit, but a stream whose blocks used it up
-            # gets no floor for its tail either: dense text goes plain at its first flush.
-            cap = self._credit + parser.BUDGET_PER_CHAR * (len(text) - tail_start)
-            with parser.pooled(cap):
+            # gives its tail only the least floor: dense text goes plain at its first flush.
+            floor = max(self._credit, parser.PIECE_FLOOR)
+            with parser.pooled(floor + parser.BUDGET_PER_CHAR * (len(text) - tail_start)):
                 tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
             if tail.plain:  # too dense to format: plain until the block completes
                 self._tail_over = tail_start

@@ -25,7 +25,7 @@ import pytest
 
 from nebula_desktop.render import StreamRenderer, cache, render_markdown
 from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
-from nebula_desktop.ui.message_documents import CHUNK_CHARS
+from nebula_desktop.ui.messages.documents import CHUNK_CHARS
 
 LIMIT = 1.5
 FLUSH_CHARS = 1000  # text that reaches the view between two flushes of a fast stream

@@ -30,7 +30,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from nebula_desktop.render.math_tex import MAX_CHARS, MAX_DEPTH, FormulaError, check_tex
+from nebula_desktop.render.math_tex import (
+    MAX_CHARS,
+    MAX_DEPTH,
+    FormulaError,
+    check_tex,
+    fence_binomials,
+)
 
 __all__ = [
     "MAX_CHARS",
@@ -220,12 +226,13 @@ def _draw(tex: str, display: bool, color: str, size_px: float) -> Formula:
 
         # Plain paths with a fill, no <symbol>/<use href>: QtSvg draws SVG Tiny 1.2.
         config.svg2 = False
+        config.precision = 2  # a hundredth of a pixel: 11% less SVG than 3 decimals
         config.numbering.autonumber = False
         font = loadedfonts["default"]
         try:
             # Not ziamath's unescape(): latex2mathml writes numeric references only, and that
             # pass is quadratic on long formulas (ziamath skips it too when given a colour).
-            root = ET.fromstring(tex2mml(tex, inline=not display))
+            root = ET.fromstring(tex2mml(fence_binomials(tex), inline=not display))
         except Exception as exc:  # latex2mathml's own errors, or MathML it wrote badly
             log.debug("formula refused by latex2mathml: %r", exc)
             raise FormulaError("The formula's TeX is not valid.") from None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["MAX_CHARS", "MAX_DEPTH", "FormulaError", "check_tex"]
+__all__ = ["MAX_CHARS", "MAX_DEPTH", "FormulaError", "check_tex", "fence_binomials"]
 
 MAX_CHARS = 4000
 # Levels of braces, arguments, environments and \left…\right open at once. Real formulas stay
@@ -35,7 +35,7 @@ _ARRAY_SPEC = re.compile(r"\s*\{[lcr|: ]+\}")
 # is interpreted, so anything TeX would interpret there is refused rather than shown raw.
 _TEXT_ARG = re.compile(r"\s*\{([^{}\\$&#%^_]*)\}")
 _OPERATOR_NAME = re.compile(r"\*?\s*\{[A-Za-z ]+\}")
-_OPTIONAL = re.compile(r"\s*\[")
+_BINOM = re.compile(r"\\binom(?![A-Za-z])\s*")
 
 _ENVIRONMENTS = frozenset(
     {
@@ -291,3 +291,51 @@ def check_tex(tex: str) -> None:
     if not tex.strip():
         raise FormulaError("The formula is empty.")
     _Reader(tex).read()
+
+
+def _group_end(tex: str, start: int) -> int:
+    """Index just past the braced group opening at ``start`` (-1 if there is none)."""
+    if start >= len(tex) or tex[start] != "{":
+        return -1
+    depth = 0
+    i = start
+    while i < len(tex):
+        char = tex[i]
+        if char == "\\":
+            i += 2  # \{ and \} are characters, not braces
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def fence_binomials(tex: str) -> str:
+    """``\\binom{a}{b}`` as ``\\left( {a} \\atop {b} \\right)``, braces matched.
+
+    ziamath makes the same rewrite with a regular expression that stops at the first brace, so
+    ``\\binom{n}{k_{1}}`` came out broken; done here first, it finds no ``\\binom{`` left.
+    A ``\\binom`` without braced arguments is left to latex2mathml.
+    """
+    if "\\binom" not in tex:
+        return tex
+    # Right to left: an inner binomial is rewritten before the one around it is measured.
+    for match in reversed(list(_BINOM.finditer(tex))):
+        top_end = _group_end(tex, match.end())
+        if top_end == -1:
+            continue
+        bottom_start = top_end
+        while bottom_start < len(tex) and tex[bottom_start].isspace():
+            bottom_start += 1
+        bottom_end = _group_end(tex, bottom_start)
+        if bottom_end == -1:
+            continue
+        top = tex[match.end() : top_end]
+        bottom = tex[bottom_start:bottom_end]
+        fenced = f"\\left( {top} \\atop {bottom} \\right)"
+        tex = tex[: match.start()] + fenced + tex[bottom_end:]
+    return tex

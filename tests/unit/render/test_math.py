@@ -122,6 +122,7 @@ COVERAGE = [
     r"a \cdot \infty + \partial_x f + \nabla g",
     r"\lim_{x \to 0} \frac{\sin x}{x} = 1",
     r"\binom{n}{k} = {n \choose k}",
+    r"\binom{n}{k_{1}} + \binom{2n}{\frac{n}{2}}",  # ziamath's own rewrite broke these
     r"\left\langle \psi \middle| \phi \right\rangle",
     r"\overbrace{a+b}^{n} \le \underbrace{c}_{m}",
 ]

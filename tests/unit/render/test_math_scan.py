@@ -136,7 +136,7 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "openers without closers": lambda n: ("$a " * n)[:n],
     "display openers split by blank lines": lambda n: ("$$a\n\n" * n)[:n],
     "parens never closed": lambda n: ("\\(" * n)[:n],
-    "backtick runs of every length": lambda n: "".join("`" * k + "a" for k in range(1, 700))[:n],
+    "backtick runs of every length": lambda n: "".join("`" * k + "$a" for k in range(1, 700))[:n],
     "backslash runs before dollars": lambda n: ("\\" * 999 + "$$") * (n // 1001),
     "fence lines": lambda n: ("```\n$x$\n" * n)[:n],
 }

@@ -125,6 +125,13 @@ COVERAGE = [
     r"\binom{n}{k_{1}} + \binom{2n}{\frac{n}{2}}",  # ziamath's own rewrite broke these
     r"\left\langle \psi \middle| \phi \right\rangle",
     r"\overbrace{a+b}^{n} \le \underbrace{c}_{m}",
+    r"\begin{array}{cc} a & b \\ c & d \end{array}",
+    r"\begin{smallmatrix} a & b \end{smallmatrix} \begin{vmatrix} a \end{vmatrix}",
+    r"\begin{Vmatrix} a \end{Vmatrix} \begin{split} a &= b \end{split}",
+    r"\begin{gathered} a \\ b \end{gathered}",
+    r"\mathcal{L} \mathfrak{g} \mathbf{x} \boldsymbol{\alpha}",
+    r"\boxed{x} \cancel{y} \not= A \xrightarrow[a]{b} B",
+    r"\big( \Big( \bigg( \Bigg( x \Bigg) \bigg) \Big) \big)",
 ]
 
 

@@ -27,8 +27,8 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from nebula_desktop.render.math_tex import (
     MAX_CHARS,
@@ -51,9 +51,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Layout work allowed for one formula, in ziamath node set-ups (see _layout_work). ziamath sets
-# up roughly 5,000 nodes a second on a 2020 laptop core, so this keeps any accepted formula
-# under about a third of a second; the largest real formulas need a tenth of it.
+# Layout work allowed for one formula, in ziamath node set-ups (see _check_mathml). ziamath
+# sets up 8,000 to 30,000 nodes a second on the 2-core dev machine, so an accepted formula is
+# drawn in a third of a second at most (docs/math.md); a 10-row aligned derivation is near it.
 MAX_WORK = 4000
 # The drawing's width or height, in font sizes (\quad runs, tall stacks).
 MAX_EXTENT_EM = 400.0
@@ -169,7 +169,7 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _check_mathml(root: ET.Element, has_glyph: Any) -> float:
+def _check_mathml(root: ET.Element, has_glyph: Callable[[str], bool]) -> float:
     """Refuse MathML that ziamath would draw unfaithfully or too slowly; never recursive.
 
     Returns the layout's work: about how many nodes ziamath will set up.
@@ -206,7 +206,7 @@ def _check_mathml(root: ET.Element, has_glyph: Any) -> float:
     return work[id(root)]
 
 
-def _check_token(element: ET.Element, has_glyph: Any) -> None:
+def _check_token(element: ET.Element, has_glyph: Callable[[str], bool]) -> None:
     text = element.text or ""
     if _LEFT_AS_TEXT.search(text):
         raise FormulaError(f"The formula uses {text.strip()}, which this app cannot draw.")

@@ -52,7 +52,7 @@ def _paint_waiter(widget: Any) -> Any:
 def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     app = _app()
     from nebula_desktop.store import ConversationStore
-    from nebula_desktop.ui.message_view import MessageView
+    from nebula_desktop.ui.messages.view import MessageView
 
     view = MessageView()
     view.resize(900, 700)
@@ -94,7 +94,7 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
     """
     app = _app()
     from nebula_desktop.store import ConversationStore, Message
-    from nebula_desktop.ui.message_view import MessageView
+    from nebula_desktop.ui.messages.view import MessageView
 
     store = ConversationStore(Path(data_dir))
     conv = store.load(conv_id)
@@ -198,8 +198,8 @@ def p8(chunks: int = 3000, per_second: int = 1000) -> dict[str, Any]:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
     from nebula_desktop.store import Message
-    from nebula_desktop.ui.chat_worker import ChatWorker
-    from nebula_desktop.ui.message_view import MessageView
+    from nebula_desktop.ui.chat.worker import ChatWorker
+    from nebula_desktop.ui.messages.view import MessageView
 
     # The server runs in its own process, as a real one would: in ours, its Python work (one
     # json.dumps and write per chunk) would take the GIL from the GUI thread and count as lag.

@@ -5,7 +5,7 @@
     python build_scripts/translations.py --check   # fail if a .ts is stale or unfinished, or a
                                                    # .qm does not match its .ts (CI, tests)
 
-The sources are every ``nebula_desktop/ui/*.py`` and ``nebula_desktop/app.py`` (only Qt code
+The sources are every ``nebula_desktop/ui/**/*.py`` and ``nebula_desktop/app.py`` (only Qt code
 shows text; core's product messages stay English by design). The ``.ts`` files keep no source
 locations, so moving a line in the code does not make them stale; strings that vanished from the
 code are dropped rather than kept as obsolete. After an update, translate the entries Qt Linguist
@@ -36,7 +36,7 @@ Message = tuple[str, str, str]  # (context, source, disambiguation comment)
 def source_files() -> list[Path]:
     """The Python files lupdate reads (sorted, so runs are reproducible)."""
     package = ROOT / "nebula_desktop"
-    return [*sorted((package / "ui").glob("*.py")), package / "app.py"]
+    return [*sorted((package / "ui").rglob("*.py")), package / "app.py"]
 
 
 def ts_path(language: str) -> Path:

@@ -185,7 +185,11 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     data = paths.data_dir()
     instance = None
     if not headless:
-        from nebula_desktop.ui.single_instance import SingleInstance, activate_running, server_name
+        from nebula_desktop.ui.common.single_instance import (
+            SingleInstance,
+            activate_running,
+            server_name,
+        )
 
         name = server_name(str(data))
         if activate_running(name):
@@ -196,7 +200,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
 
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore, StoreLockedError
-    from nebula_desktop.ui.i18n import install_translators
+    from nebula_desktop.ui.common.i18n import install_translators
 
     try:
         settings_store = SettingsStore(paths.config_dir())
@@ -237,8 +241,8 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     # markdown-it and Pygments or building a lexer (most of what start-up adds to bare Qt).
     rendered = render_cache.enable(_render_cache_folder(args))
 
-    from nebula_desktop.ui.main_window import MainWindow
-    from nebula_desktop.ui.theme import apply_font_size, apply_theme
+    from nebula_desktop.ui.common.theme import apply_font_size, apply_theme
+    from nebula_desktop.ui.window.main_window import MainWindow
 
     # Theme and font before the window exists: widgets are polished once, at creation, instead
     # of again when a style sheet lands on a finished window (start-up is sacred).

@@ -75,6 +75,7 @@ case "$cmd" in
       nebula_desktop/settings_reader.py nebula_desktop/atomicfile.py nebula_desktop/paths.py \
       nebula_desktop/presets.py nebula_desktop/backup.py nebula_desktop/attachments.py \
       nebula_desktop/logging_setup.py nebula_desktop/safeio.py nebula_desktop/tools \
+      nebula_desktop/context.py nebula_desktop/timefmt.py nebula_desktop/titles.py \
       || die "mypy found problems"
     log "real third-party server for the realserver tests (llama.cpp + SmolLM2-135M)"
     NEBULA_LLAMA_PYTHON=$(bash tools/setup_realserver.sh | tail -n1) || die "could not set up the llama.cpp server"

@@ -75,7 +75,7 @@ def make_window(
     """Build, show and load a ``MainWindow`` on the temp folders; closes them all afterwards."""
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore
-    from nebula_desktop.ui.main_window import MainWindow
+    from nebula_desktop.ui.window.main_window import MainWindow
 
     opened: list[tuple[Any, Any]] = []
     write_settings(config_dir, server.base_url)

@@ -107,7 +107,7 @@ def show_widget(
 
 def open_settings_dialog(qtbot: Any, config_dir: Path) -> Any:
     """The settings dialog over the settings saved in ``config_dir``, shown, no session keys."""
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     store = SettingsStore(config_dir)
     return show_widget(qtbot, SettingsDialog(store.load(), store, {}))

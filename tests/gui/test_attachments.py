@@ -189,7 +189,7 @@ def test_pending_attachments_stay_with_their_chat(
 
 def test_damaged_image_data_in_a_file_shows_a_placeholder(qtbot: Any) -> None:
     from nebula_desktop.store import Message
-    from nebula_desktop.ui.message_view import MessageView
+    from nebula_desktop.ui.messages.view import MessageView
 
     view = MessageView()
     qtbot.addWidget(view)

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.backup import automatic_backups
-from nebula_desktop.ui.backup_dialog import BackupDialog
+from nebula_desktop.ui.data.backup_dialog import BackupDialog
 from tests.gui.conftest import TEST_KEY
 from tests.gui.helpers import saved_chat
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
+from nebula_desktop.ui.chat.worker import ChatWorker, WorkerThread
 from tests.servers import LoopbackServer, Reply, sse_reply
 
 

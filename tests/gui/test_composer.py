@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from nebula_desktop.ui.composer import Composer
+from nebula_desktop.ui.chat.composer import Composer
 from tests.gui.helpers import show_widget
 
 

@@ -12,9 +12,9 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from nebula_desktop.store import ConversationStore, ConversationSummary, Message
-from nebula_desktop.ui.conversation_delegate import relative_time
-from nebula_desktop.ui.conversation_list import ConversationList
-from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
+from nebula_desktop.ui.conversations.delegate import relative_time
+from nebula_desktop.ui.conversations.list import ConversationList
+from nebula_desktop.ui.conversations.model import ConversationListModel, IdRole
 from tests.gui.helpers import summary_row
 
 # The offscreen platform warns once per shown top-level window; nothing a user would see.
@@ -260,7 +260,7 @@ def test_every_time_label_the_list_shows_is_marked_for_translation() -> None:
     # timefmt (core, no Qt) phrases the labels; the list translates them, so each one must be
     # where lupdate looks, or it stays English in every language.
     from nebula_desktop import timefmt
-    from nebula_desktop.ui.conversation_model import TIME_LABELS
+    from nebula_desktop.ui.conversations.model import TIME_LABELS
 
     assert set(TIME_LABELS) == set(timefmt.LABELS)
 
@@ -297,7 +297,7 @@ def test_down_arrow_from_search_walks_into_results(qtbot, panel: ConversationLis
 def test_undo_bar_goes_away_by_itself_and_the_chat_stays_deleted(
     qtbot, monkeypatch, store, chats
 ) -> None:
-    from nebula_desktop.ui import conversation_list
+    from nebula_desktop.ui.conversations import list as conversation_list
 
     monkeypatch.setattr(conversation_list, "UNDO_SECONDS", 0.05)
     widget = ConversationList(store)
@@ -314,7 +314,7 @@ def test_undo_bar_goes_away_by_itself_and_the_chat_stays_deleted(
 
 
 def test_preview_line_hides_markdown_markup() -> None:
-    from nebula_desktop.ui.conversation_delegate import clean_preview
+    from nebula_desktop.ui.conversations.delegate import clean_preview
 
     assert clean_preview("Sure.\n\n```python\nprint('hi')\n```") == "Sure. print('hi')"
     assert clean_preview("## Title with **bold** and `code`") == "Title with bold and code"
@@ -385,7 +385,7 @@ def test_any_sequence_of_updates_keeps_the_display_order(qapp: QApplication) -> 
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from nebula_desktop.ui.conversation_model import sort_key
+    from nebula_desktop.ui.conversations.model import sort_key
 
     op = st.tuples(
         st.sampled_from(["upsert", "remove"]),

@@ -13,7 +13,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
 from nebula_desktop.store import Conversation, ConversationStore, ConversationSummary, Message
-from nebula_desktop.ui.conversation_model import (
+from nebula_desktop.ui.conversations.model import (
     PAGE,
     ConversationListModel,
     IdRole,

@@ -9,7 +9,7 @@ from typing import Any
 from nebula_desktop.exchange.exporter import FORMATS
 from nebula_desktop.exchange.json_export import export_json
 from nebula_desktop.store import Conversation, Message
-from nebula_desktop.ui.export_dialog import ExportDialog
+from nebula_desktop.ui.data.export_dialog import ExportDialog
 from tests.gui.conftest import TEST_KEY
 from tests.gui.helpers import saved_chat
 from tests.unit.exchange.chatgpt_fixture import chatgpt_export

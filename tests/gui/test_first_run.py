@@ -92,7 +92,7 @@ def _model_requests(server: LoopbackServer) -> list[Recorded]:
 
 
 def _welcome_dialog(qtbot: Any, window: Any) -> Any:
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     def shown() -> list[Any]:
         return [w for w in window.findChildren(SettingsDialog) if w.isVisible()]

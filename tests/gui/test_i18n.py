@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store import ConversationStore, Message
-from nebula_desktop.ui.actions import confirm_open_link
-from nebula_desktop.ui.i18n import CHINESE, ENGLISH, install_translators, language_names
-from nebula_desktop.ui.message_actions import build_menu
+from nebula_desktop.ui.common.i18n import CHINESE, ENGLISH, install_translators, language_names
+from nebula_desktop.ui.messages.actions import build_menu
+from nebula_desktop.ui.window.menus import confirm_open_link
 
 # Words that stay in Latin letters in the Chinese interface too: product, protocol and file
 # format names, key names, and the names of services and local servers the presets offer.
@@ -247,7 +247,7 @@ def _painted_texts(window: Any, collect: TextCollector) -> None:
                     if line.strip() and line not in msg.content + msg.reasoning:
                         collect.add(f"{where} rendered text", line)
         view.set_streaming(None)
-    from nebula_desktop.ui import conversation_delegate
+    from nebula_desktop.ui.conversations import delegate as conversation_delegate
 
     now = time.time()
     for ago in (5, 600, 3 * 3600, 3 * 86400, 40 * 86400, 400 * 86400):
@@ -385,7 +385,7 @@ def test_language_setting_is_saved_and_says_it_needs_a_restart(
 ) -> None:
     from nebula_desktop import secrets
     from nebula_desktop.settings import SettingsStore
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     monkeypatch.setattr(secrets, "get_key", lambda _profile_id: "sk-test")  # no keyring here
     store = SettingsStore(config_dir)
@@ -416,8 +416,7 @@ def test_language_setting_is_saved_and_says_it_needs_a_restart(
 _PROBE = """
 import sys
 from nebula_desktop import app
-from nebula_desktop.ui import main_window
-
+from nebula_desktop.ui.window import main_window
 titles = []
 load = main_window.MainWindow.load
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nebula_desktop.ui.conversation_delegate import clean_preview
-from nebula_desktop.ui.i18n import CHINESE, install_translators
+from nebula_desktop.ui.common.i18n import CHINESE, install_translators
+from nebula_desktop.ui.conversations.delegate import clean_preview
 
 # How an older version stored an image answer's preview: its first 120 raw characters.
 OLD_PREVIEW = "Here: ![a red dot](data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAf…"

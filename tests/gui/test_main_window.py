@@ -50,7 +50,7 @@ def open_dialogs(window: Any, kind: type) -> list[Any]:
 def test_first_run_without_a_key_opens_the_settings_dialog(
     qtbot: Any, make_window: Any, memory_keyring: MemoryKeyring
 ) -> None:
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     window = make_window(key=None)
     qtbot.waitUntil(lambda: bool(open_dialogs(window, SettingsDialog)), timeout=5000)
@@ -63,7 +63,7 @@ def test_stored_key_skips_first_run_and_is_sent_by_the_worker(
     qtbot: Any, make_window: Any, server: LoopbackServer, memory_keyring: MemoryKeyring
 ) -> None:
     from nebula_desktop.secrets import SERVICE
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     memory_keyring.set_password(SERVICE, "ai-nebula", "sk-from-keyring-123456")
     server.queue(sse_reply(["hi"]))
@@ -139,7 +139,7 @@ def test_deleting_the_open_chat_shows_the_next_and_undo_brings_it_back(
 
 
 def test_shortcuts_reach_search_composer_and_help(qtbot: Any, make_window: Any) -> None:
-    from nebula_desktop.ui.actions import ShortcutsDialog
+    from nebula_desktop.ui.window.menus import ShortcutsDialog
 
     window = make_window()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -212,7 +212,7 @@ def test_main_controls_have_accessible_names(make_window: Any) -> None:
 
 
 def test_system_prompt_dialog_stores_the_prompt_with_the_chat(qtbot: Any, make_window: Any) -> None:
-    from nebula_desktop.ui.chat_header import SystemPromptDialog
+    from nebula_desktop.ui.chat.header import SystemPromptDialog
 
     window = make_window()
     window.new_chat()
@@ -225,7 +225,7 @@ def test_system_prompt_dialog_stores_the_prompt_with_the_chat(qtbot: Any, make_w
 
 
 def test_settings_shortcut_opens_the_settings_dialog(qtbot: Any, make_window: Any) -> None:
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     window = make_window()
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
@@ -375,8 +375,8 @@ def test_the_theme_switch_after_a_window_closed_reaches_no_dead_window(
 
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore
-    from nebula_desktop.ui.main_window import MainWindow
-    from nebula_desktop.ui.theme import apply_theme
+    from nebula_desktop.ui.common.theme import apply_theme
+    from nebula_desktop.ui.window.main_window import MainWindow
     from tests.gui.conftest import write_settings
 
     write_settings(config_dir, server.base_url)

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from nebula_desktop.render import render_markdown
 from nebula_desktop.store import Message
-from nebula_desktop.ui.message_documents import StreamingDoc, new_document
-from nebula_desktop.ui.message_view import MessageView
+from nebula_desktop.ui.messages.documents import StreamingDoc, new_document
+from nebula_desktop.ui.messages.view import MessageView
 from tests.gui.helpers import show_widget
 
 ANSWER = (

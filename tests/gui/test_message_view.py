@@ -8,8 +8,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from nebula_desktop.store import Message
-from nebula_desktop.ui.message_model import MessageModel
-from nebula_desktop.ui.message_view import MessageView
+from nebula_desktop.ui.messages.model import MessageModel
+from nebula_desktop.ui.messages.view import MessageView
 from tests.gui.helpers import show_widget
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import ConversationStore
-from nebula_desktop.ui.main_window import MainWindow
+from nebula_desktop.ui.window.main_window import MainWindow
 from tests.gui.helpers import catch_urls
 from tests.servers import LoopbackServer
 

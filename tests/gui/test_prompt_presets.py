@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from nebula_desktop.settings import SettingsStore
-from nebula_desktop.ui.prompt_presets import PromptPresetsDialog
+from nebula_desktop.ui.settings.prompt_presets import PromptPresetsDialog
 from tests.servers import LoopbackServer, sse_reply
 
 

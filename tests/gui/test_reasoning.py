@@ -76,7 +76,7 @@ def test_without_the_option_no_flag_is_sent(
 
 
 def test_thinking_option_is_saved_from_the_profile_editor(qtbot: Any, config_dir: Path) -> None:
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     store = SettingsStore(config_dir)
     dialog = SettingsDialog(store.load(), store, {})

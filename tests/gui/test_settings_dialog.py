@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 
 from nebula_desktop import secrets
 from nebula_desktop.settings import DEFAULT_BASE_URL, Settings, SettingsStore
-from nebula_desktop.ui import profile_editor
-from nebula_desktop.ui.settings_dialog import SettingsDialog
+from nebula_desktop.ui.settings import profile_editor
+from nebula_desktop.ui.settings.dialog import SettingsDialog
 from tests.servers import LoopbackServer, Reply
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -340,7 +340,7 @@ def test_closing_the_dialog_during_a_slow_keyring_lookup_is_harmless(
 ) -> None:
     import threading
 
-    from nebula_desktop.ui import background
+    from nebula_desktop.ui.common import background
 
     release = threading.Event()
     started = threading.Event()

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
-from nebula_desktop.ui.theme import apply_font_size, apply_theme, is_dark
+from nebula_desktop.ui.common.theme import apply_font_size, apply_theme, is_dark
 
 
 def _window_lightness(app: QApplication) -> int:

@@ -66,7 +66,7 @@ def test_cost_survives_a_restart(
 
 
 def test_price_table_in_the_profile_editor_is_saved(qtbot: Any, config_dir: Path) -> None:
-    from nebula_desktop.ui.settings_dialog import SettingsDialog
+    from nebula_desktop.ui.settings.dialog import SettingsDialog
 
     store = SettingsStore(config_dir)
     dialog = SettingsDialog(store.load(), store, {})

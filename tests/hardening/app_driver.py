@@ -17,7 +17,7 @@ MESSAGE = "Tell me a long story"
 
 def main(argv: list[str]) -> int:
     from nebula_desktop import app, secrets
-    from nebula_desktop.ui import main_window
+    from nebula_desktop.ui.window import main_window
 
     if "--key-from-stdin" in argv:
         argv = [a for a in argv if a != "--key-from-stdin"]

@@ -20,9 +20,9 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip, QWidget
 
 from nebula_desktop.settings import Profile
-from nebula_desktop.ui.attachment_strip import AttachmentStrip
-from nebula_desktop.ui.connection_test import ConnectionTest
-from nebula_desktop.ui.message_model import MessageModel
+from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip
+from nebula_desktop.ui.messages.model import MessageModel
+from nebula_desktop.ui.settings.connection_test import ConnectionTest
 from tests.gui.conftest import MODELS_PATH, OFFSCREEN_SIZE_HINTS
 from tests.gui.helpers import chat_requests, send_and_wait
 from tests.servers import LoopbackServer, Reply, sse_reply

@@ -22,7 +22,7 @@ from nebula_desktop import backup
 from nebula_desktop.backup import automatic_backups, make_backup, read_backup, restore_into
 from nebula_desktop.exchange import add_to_store
 from nebula_desktop.store import SCHEMA_VERSION, Conversation, ConversationStore, Message
-from nebula_desktop.ui.backup_dialog import BackupDialog
+from nebula_desktop.ui.data.backup_dialog import BackupDialog
 from tests.gui.helpers import saved_chat
 
 

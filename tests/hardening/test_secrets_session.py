@@ -28,8 +28,8 @@ from nebula_desktop import secrets
 from nebula_desktop.logging_setup import setup_logging, shutdown_logging
 from nebula_desktop.settings import Profile, SettingsStore
 from nebula_desktop.store import ConversationStore
-from nebula_desktop.ui.main_window import MainWindow
-from nebula_desktop.ui.settings_dialog import SettingsDialog
+from nebula_desktop.ui.settings.dialog import SettingsDialog
+from nebula_desktop.ui.window.main_window import MainWindow
 from tests.conftest import CASES_DIR
 from tests.gui.helpers import send_and_wait
 from tests.hardening.leaks import all_files, find_in_files, find_in_text

@@ -141,7 +141,7 @@ def test_huge_sparse_conversation_file_is_refused_before_it_is_read(tmp_path: Pa
 @pytest.mark.timeout(10, method="thread")
 @pytest.mark.parametrize("name", ["notes.txt", "photo.png"])
 def test_attaching_a_fifo_is_refused_at_once(qtbot: Any, tmp_path: Path, name: str) -> None:
-    from nebula_desktop.ui.composer import Composer
+    from nebula_desktop.ui.chat.composer import Composer
 
     composer = Composer()
     qtbot.addWidget(composer)
@@ -158,7 +158,7 @@ def test_attaching_a_fifo_is_refused_at_once(qtbot: Any, tmp_path: Path, name: s
 def test_attaching_dev_zero_is_refused_without_reading_it(
     qtbot: Any, tmp_path: Path, name: str
 ) -> None:
-    from nebula_desktop.ui.composer import Composer
+    from nebula_desktop.ui.chat.composer import Composer
 
     composer = Composer()
     qtbot.addWidget(composer)

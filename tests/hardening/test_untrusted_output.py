@@ -13,10 +13,11 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser
 
 from nebula_desktop.store import Message
-from nebula_desktop.ui import message_delegate, message_documents
-from nebula_desktop.ui.message_model import MessageModel
-from nebula_desktop.ui.message_selector import MessageTextSelector
-from nebula_desktop.ui.message_view import MessageView
+from nebula_desktop.ui.messages import delegate as message_delegate
+from nebula_desktop.ui.messages import documents as message_documents
+from nebula_desktop.ui.messages.model import MessageModel
+from nebula_desktop.ui.messages.selector import MessageTextSelector
+from nebula_desktop.ui.messages.view import MessageView
 from tests.gui.helpers import UrlCatcher, catch_urls, show_widget
 from tests.servers import LoopbackServer
 

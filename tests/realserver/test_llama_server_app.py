@@ -26,7 +26,7 @@ def open_window(
 ) -> Iterator[Callable[..., Any]]:
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore
-    from nebula_desktop.ui.main_window import MainWindow
+    from nebula_desktop.ui.window.main_window import MainWindow
 
     opened: list[tuple[Any, Any]] = []
 

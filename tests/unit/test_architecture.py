@@ -229,6 +229,7 @@ def cycles(root: Path = ROOT) -> list[list[str]]:
 def test_the_walk_sees_the_whole_package() -> None:
     files = module_files()
     assert len(files) > 80
+    assert {room_of(m, files) for m in files} >= set(ROOMS)
     ours, qt = read_arrows()
     assert qt and len(ours) > 200  # the parser really reads imports
 
@@ -287,6 +288,14 @@ def test_the_checks_see_lazy_and_type_checking_arrows(tmp_path: Path) -> None:
 def test_core_imports_no_qt_and_nothing_from_ui_at_any_level() -> None:
     bad = core_problems()
     assert not bad, "the core must stay Qt-free and below ui/:\n" + "\n".join(bad)
+
+
+def test_ui_rooms_point_one_way() -> None:
+    bad = room_problems()
+    assert not bad, (
+        "only window/ may reach into other rooms, and any room into common/; take a callback "
+        "or emit a signal instead:\n" + "\n".join(bad)
+    )
 
 
 def test_no_import_cycles_between_modules() -> None:

@@ -84,7 +84,7 @@ def test_attachments_survive_the_json_round_trip() -> None:
 
 
 def test_every_refusal_message_is_in_the_translation_catalogue_list() -> None:
-    from nebula_desktop.ui.attachment_strip import _CORE_MESSAGES
+    from nebula_desktop.ui.chat.attachment_strip import _CORE_MESSAGES
 
     assert set(_CORE_MESSAGES) == {
         att.TOO_LARGE,

@@ -21,7 +21,7 @@ from nebula_desktop.presets import (
 )
 from nebula_desktop.settings import Profile, Settings, SettingsStore, is_plain_http_remote
 from nebula_desktop.store import Message
-from nebula_desktop.ui.chat_request import profile_params
+from nebula_desktop.ui.chat.request import profile_params
 
 
 def test_every_preset_named_in_the_issue_is_offered_and_local_ones_need_no_key() -> None:

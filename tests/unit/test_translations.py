@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 from PySide6.QtCore import QTranslator
 
-from nebula_desktop.ui.i18n import (
+from nebula_desktop.ui.common.i18n import (
     CHINESE,
     ENGLISH,
     catalogue_path,
@@ -126,7 +126,7 @@ def test_translated_preset_names_are_the_names_core_uses() -> None:
     # core (no Qt) names the presets; the UI translates the ones that are words. A renamed
     # preset in core must be renamed in i18n.PRESET_NAMES too, or it shows in English.
     from nebula_desktop.presets import ENDPOINT_PRESETS
-    from nebula_desktop.ui.i18n import PRESET_NAMES
+    from nebula_desktop.ui.common.i18n import PRESET_NAMES
 
     assert set(PRESET_NAMES) <= {p.name for p in ENDPOINT_PRESETS}
     translator = QTranslator()
@@ -153,7 +153,7 @@ def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
     import ast
 
     hidden = []
-    for path in sorted((ROOT / "nebula_desktop" / "ui").glob("*.py")):
+    for path in sorted((ROOT / "nebula_desktop" / "ui").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.JoinedStr):
                 continue
@@ -168,5 +168,5 @@ def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
                     and len(part.args) > text_at
                     and isinstance(part.args[text_at], ast.Constant)
                 ):
-                    hidden.append(f"{path.name}:{part.lineno}")
+                    hidden.append(f"{path.relative_to(ROOT)}:{part.lineno}")
     assert not hidden, "move these tr() calls out of their f-strings: " + ", ".join(hidden)

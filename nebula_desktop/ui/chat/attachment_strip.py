@@ -6,7 +6,6 @@ Decoding and downscaling happen here (QImage does it well and off the network pa
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from nebula_desktop import attachments as att
-from nebula_desktop.ui.plain import plain, plain_tooltip
+from nebula_desktop.ui.common.plain import plain, plain_tooltip
+from nebula_desktop.ui.common.thumbnails import ThumbnailCache
 
 THUMB = 48  # thumbnail size in the strip
 
@@ -106,37 +106,6 @@ def load_file(path: str | Path) -> dict[str, Any]:
         reader.setAutoTransform(True)  # phone photos: honour the EXIF rotation
         return encode_image(name, reader.read())
     return {"name": name, "mime": "text/plain", "text": att.read_text(name, data, _tr)}
-
-
-class ThumbnailCache:
-    """Decoded thumbnails of stored images, so painting never decodes base64 twice."""
-
-    def __init__(self, limit: int = 256) -> None:
-        self._limit = limit
-        self._items: OrderedDict[tuple[str, int, int], QPixmap] = OrderedDict()
-
-    def get(self, owner: str, index: int, attachment: dict[str, Any], size: int) -> QPixmap:
-        """The thumbnail (at most ``size`` px) of ``attachment``; null when undecodable."""
-        key = (owner, index, size)
-        pixmap = self._items.get(key)
-        if pixmap is None:
-            image = QImage.fromData(att.image_bytes(attachment))
-            pixmap = QPixmap()
-            if not image.isNull():
-                pixmap = QPixmap.fromImage(
-                    image.scaled(
-                        size,
-                        size,
-                        Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation,
-                    )
-                )
-            self._items[key] = pixmap
-            while len(self._items) > self._limit:
-                self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(key)
-        return pixmap
 
 
 class AttachmentStrip(QWidget):

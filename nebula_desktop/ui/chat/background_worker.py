@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from nebula_desktop.titles import clean_title
-from nebula_desktop.ui.chat_worker import make_client
+from nebula_desktop.ui.chat.worker import make_client
 
 log = logging.getLogger(__name__)
 

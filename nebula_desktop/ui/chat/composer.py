@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.attachments import IMAGE_EXTENSIONS, TEXT_EXTENSIONS, AttachmentError
-from nebula_desktop.ui.attachment_strip import AttachmentStrip, encode_image, load_file
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip, encode_image, load_file
+from nebula_desktop.ui.common.plain import plain
 
 _MAX_LINES = 6
 

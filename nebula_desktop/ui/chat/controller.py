@@ -16,11 +16,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nebula_desktop.attachments import inline_text_files
 from nebula_desktop.context import build_history
 from nebula_desktop.store import Conversation, Message
-from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_request import chat_params, reset_answer
-from nebula_desktop.ui.chat_stream import STOPPED, ChatRun
-from nebula_desktop.ui.chat_titles import Titler, default_title
-from nebula_desktop.ui.chat_worker import ChatWorker
+from nebula_desktop.ui.chat.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat.request import chat_params, reset_answer
+from nebula_desktop.ui.chat.stream import STOPPED, ChatRun
+from nebula_desktop.ui.chat.titles import Titler, default_title
+from nebula_desktop.ui.chat.worker import ChatWorker
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.ui.plain import plain_tooltip
+from nebula_desktop.ui.common.plain import plain_tooltip
 
 
 class SystemPromptDialog(QDialog):

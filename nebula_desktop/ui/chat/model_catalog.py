@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_request import profile_params
+from nebula_desktop.ui.chat.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat.request import profile_params
 
 
 class ModelCatalog(QObject):

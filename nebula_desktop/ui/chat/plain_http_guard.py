@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.plain import plain
 
 
 def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMessageBox:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from nebula_desktop.ui.chat_request import apply_error, apply_result
-from nebula_desktop.ui.chat_worker import ChatWorker, WorkerThread
+from nebula_desktop.ui.chat.request import apply_error, apply_result
+from nebula_desktop.ui.chat.worker import ChatWorker, WorkerThread
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Conversation, Message

@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from nebula_desktop.titles import DEFAULT_TITLE, first_line, title_prompt
-from nebula_desktop.ui.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat.background_worker import BackgroundWorker
 
 
 def default_title() -> str:

@@ -1,1 +1,2 @@
-"""What every room of the interface may use: the background runner, translations, the theme, the single-instance guard, plain-text labels."""
+"""What every room of the interface may use: running work in the background, translations, the
+theme, the single-instance guard, plain-text labels."""

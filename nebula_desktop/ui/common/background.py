@@ -3,7 +3,7 @@
 For short blocking jobs — a keyring read, a ``/models`` request, a file scan — that must never
 freeze the window::
 
-    from nebula_desktop.ui.background import run_in_background
+    from nebula_desktop.ui.common.background import run_in_background
 
     task = run_in_background(secrets.get_key, profile_id,
                              on_success=self._on_key_loaded,   # called with the return value

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store.model import IMAGE_MARK, preview_text
-from nebula_desktop.ui.conversation_model import (
+from nebula_desktop.ui.conversations.model import (
     PinnedRole,
     PreviewRole,
     UpdatedRole,

@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store import ConversationStore, StoreError
-from nebula_desktop.ui.chat_search_box import ChatSearchBox
-from nebula_desktop.ui.conversation_model import ConversationListModel, IdRole
-from nebula_desktop.ui.conversation_view import ConversationView
-from nebula_desktop.ui.undo_bar import UndoBar
+from nebula_desktop.ui.conversations.model import ConversationListModel, IdRole
+from nebula_desktop.ui.conversations.search_box import ChatSearchBox
+from nebula_desktop.ui.conversations.undo_bar import UndoBar
+from nebula_desktop.ui.conversations.view import ConversationView
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 from nebula_desktop import timefmt
 from nebula_desktop.store import ConversationSummary
 from nebula_desktop.store.index import in_display_order
-from nebula_desktop.ui.plain import plain_tooltip
+from nebula_desktop.ui.common.plain import plain_tooltip
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2

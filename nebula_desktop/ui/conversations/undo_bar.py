@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.plain import plain
 
 
 class UndoBar(QFrame):

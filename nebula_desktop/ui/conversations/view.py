@@ -15,8 +15,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QWidget
 
-from nebula_desktop.ui.conversation_delegate import ConversationDelegate
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.plain import plain
+from nebula_desktop.ui.conversations.delegate import ConversationDelegate
 
 
 class ConversationView(QListView):

@@ -1,1 +1,1 @@
-"""Export, import, backups and sync conflicts: the data menu's dialogs and actions."""
+"""Export, import, backups and sync conflicts: the File menu's data actions and their dialogs."""

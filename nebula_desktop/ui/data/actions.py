@@ -31,8 +31,8 @@ from nebula_desktop.backup import (
 )
 from nebula_desktop.exchange import ImportReport, add_to_store
 from nebula_desktop.store.sync import find_conflicts
-from nebula_desktop.ui.background import BackgroundTask, run_in_background
-from nebula_desktop.ui.conflict_dialog import ConflictBar, ConflictDialog
+from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
+from nebula_desktop.ui.data.conflict_dialog import ConflictBar, ConflictDialog
 
 # The exporters/importers (which pull in the Markdown renderer and the ChatGPT reader) and the
 # export and backup dialogs load when first used: the window shows without them (start-up is
@@ -130,7 +130,7 @@ class DataActions(QObject):
         """Open the export dialog (for the list's selection when given)."""
         ids = selected_ids if selected_ids is not None else self.window.conv_list.selected_ids()
         self.window.controller.store_draft()
-        from nebula_desktop.ui.export_dialog import ExportDialog
+        from nebula_desktop.ui.data.export_dialog import ExportDialog
 
         dialog = ExportDialog(self.store, self.window.controller.conv, ids, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -272,7 +272,7 @@ class DataActions(QObject):
         return self.last_task
 
     def _on_backup_made(self, path: Path) -> None:
-        from nebula_desktop.ui.backup_dialog import BackupDialog
+        from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
         self.window.show_status(self.tr("Backup saved: %1").replace("%1", str(path)), 10000)
         if isinstance(self.dialog, BackupDialog):
@@ -280,7 +280,7 @@ class DataActions(QObject):
 
     def choose_restore(self) -> None:
         """Open the list of kept backups."""
-        from nebula_desktop.ui.backup_dialog import BackupDialog
+        from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
         dialog = BackupDialog(self.backups_dir(), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -361,7 +361,7 @@ class DataActions(QObject):
             controller.open(None)  # saves its draft into the version being replaced
 
         def done(report: RestoreReport | None, ok: bool) -> None:
-            from nebula_desktop.ui.backup_dialog import BackupDialog
+            from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
             self.window.conv_list.reload()
             if reopen is not None:

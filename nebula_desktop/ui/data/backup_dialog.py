@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.backup import PRE_RESTORE_PREFIX, automatic_backups
-from nebula_desktop.ui.plain import plain_tooltip
+from nebula_desktop.ui.common.plain import plain_tooltip
 
 PATH_ROLE = 0x0100  # Qt.UserRole
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.store import ConversationStore, StoreError
 from nebula_desktop.store.sync import ConflictCopy, merge_copy
-from nebula_desktop.ui.plain import plain, plain_tooltip
+from nebula_desktop.ui.common.plain import plain, plain_tooltip
 
 log = logging.getLogger(__name__)
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from nebula_desktop.exchange.common import safe_file_stem
 from nebula_desktop.exchange.exporter import FORMATS, Source, export_sources
 from nebula_desktop.store import Conversation, ConversationStore
-from nebula_desktop.ui.background import BackgroundTask, run_in_background
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
+from nebula_desktop.ui.common.plain import plain
 
 
 class ExportDialog(QDialog):

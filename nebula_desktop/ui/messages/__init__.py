@@ -1,1 +1,2 @@
-"""The messages of the open conversation: model, view, delegate, painting, selection and per-message actions."""
+"""The messages of the open conversation: model, view, delegate, painting, selection and the
+per-message actions."""

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
-    from nebula_desktop.ui.message_documents import RenderedDoc
+    from nebula_desktop.ui.messages.documents import RenderedDoc
 
 
 def _tr(text: str) -> str:

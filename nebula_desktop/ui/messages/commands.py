@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu
 
 from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
-from nebula_desktop.ui.message_actions import build_menu, message_actions, rendered_mime
+from nebula_desktop.ui.messages.actions import build_menu, message_actions, rendered_mime
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from nebula_desktop.ui.attachment_strip import ThumbnailCache
-from nebula_desktop.ui.message_documents import DocumentCache, RenderedDoc, StreamingDoc
-from nebula_desktop.ui.message_layout import (
+from nebula_desktop.ui.common.thumbnails import ThumbnailCache
+from nebula_desktop.ui.messages.documents import DocumentCache, RenderedDoc, StreamingDoc
+from nebula_desktop.ui.messages.layout import (
     DARK_COLORS,
     LIGHT_COLORS,
     Colors,
@@ -34,9 +34,9 @@ from nebula_desktop.ui.message_layout import (
     RowLayout,
     estimate_height,
 )
-from nebula_desktop.ui.message_model import MessageModel
-from nebula_desktop.ui.message_row_layout import build_row_layout
-from nebula_desktop.ui.message_selector import MessageTextSelector
+from nebula_desktop.ui.messages.model import MessageModel
+from nebula_desktop.ui.messages.row_layout import build_row_layout
+from nebula_desktop.ui.messages.selector import MessageTextSelector
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -181,7 +181,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def layout(self, msg: Message, row: int, top: int) -> RowLayout:
         """Compute every rectangle of ``msg`` with its row starting at y = ``top``."""
-        from nebula_desktop.ui.message_paint import add_usage_extras
+        from nebula_desktop.ui.messages.paint import add_usage_extras
 
         streaming = msg.id == self.streaming_id
         lay = build_row_layout(
@@ -245,7 +245,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         """Paint one message from its layout."""
-        from nebula_desktop.ui.message_paint import paint_extras, paint_row, paint_tool_calls
+        from nebula_desktop.ui.messages.paint import paint_extras, paint_row, paint_tool_calls
 
         msg: Message | None = index.data(_ROLE)
         if msg is None:

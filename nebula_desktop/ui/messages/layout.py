@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
-    from nebula_desktop.ui.message_documents import RenderedDoc
+    from nebula_desktop.ui.messages.documents import RenderedDoc
 
 # The texts painted in message rows (context "MessageRow"), spelled out for lupdate: the
 # painting code looks them up with a short helper lupdate cannot follow.

@@ -17,8 +17,8 @@ from PySide6.QtGui import (
     QPixmap,
 )
 
-from nebula_desktop.ui.message_documents import RenderedDoc
-from nebula_desktop.ui.message_layout import ROW_VPAD, THINK_INDENT, Colors, Fonts, RowLayout
+from nebula_desktop.ui.messages.documents import RenderedDoc
+from nebula_desktop.ui.messages.layout import ROW_VPAD, THINK_INDENT, Colors, Fonts, RowLayout
 
 
 def _draw_doc(

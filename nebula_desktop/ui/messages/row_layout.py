@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize
 from PySide6.QtGui import QFontMetrics
 
-from nebula_desktop.ui.message_layout import (
+from nebula_desktop.ui.messages.layout import (
     BUBBLE_MAX,
     BUBBLE_PAD,
     ROW_VPAD,
@@ -27,7 +27,7 @@ from nebula_desktop.ui.message_layout import (
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
-    from nebula_desktop.ui.message_documents import RenderedDoc
+    from nebula_desktop.ui.messages.documents import RenderedDoc
 
 
 def _tr(text: str) -> str:

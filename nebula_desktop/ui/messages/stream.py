@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 if TYPE_CHECKING:
-    from nebula_desktop.ui.message_delegate import MessageDelegate
-    from nebula_desktop.ui.message_model import MessageModel
+    from nebula_desktop.ui.messages.delegate import MessageDelegate
+    from nebula_desktop.ui.messages.model import MessageModel
 
 FLUSH_MS = 30  # streamed text reaches the screen at most this often
 

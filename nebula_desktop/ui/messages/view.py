@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.ui.message_commands import MessageCommands, cursor_shape
-from nebula_desktop.ui.message_delegate import MessageDelegate
-from nebula_desktop.ui.message_model import MessageModel
-from nebula_desktop.ui.message_scroll import ScrollAnchor
-from nebula_desktop.ui.message_selection import TextSelection
-from nebula_desktop.ui.message_stream import StreamBuffer
-from nebula_desktop.ui.plain import plain_tooltip
+from nebula_desktop.ui.common.plain import plain_tooltip
+from nebula_desktop.ui.messages.commands import MessageCommands, cursor_shape
+from nebula_desktop.ui.messages.delegate import MessageDelegate
+from nebula_desktop.ui.messages.model import MessageModel
+from nebula_desktop.ui.messages.scroll import ScrollAnchor
+from nebula_desktop.ui.messages.selection import TextSelection
+from nebula_desktop.ui.messages.stream import StreamBuffer
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message

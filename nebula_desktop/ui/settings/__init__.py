@@ -1,1 +1,2 @@
-"""The settings dialog: general settings, profiles, the key field, prices, prompt presets and the connection test."""
+"""The settings dialog: general settings, profiles, the key field, prices, prompt presets and
+the connection test."""

@@ -42,11 +42,11 @@ from PySide6.QtWidgets import (
 from nebula_desktop import secrets
 from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.settings import Profile, Settings, SettingsStore
-from nebula_desktop.ui.background import run_in_background
-from nebula_desktop.ui.general_settings import GeneralSettings
-from nebula_desktop.ui.plain import plain
-from nebula_desktop.ui.profile_checks import base_url_problems
-from nebula_desktop.ui.profiles_tab import ProfilesTab
+from nebula_desktop.ui.common.background import run_in_background
+from nebula_desktop.ui.common.plain import plain
+from nebula_desktop.ui.settings.general import GeneralSettings
+from nebula_desktop.ui.settings.profile_checks import base_url_problems
+from nebula_desktop.ui.settings.profiles_tab import ProfilesTab
 
 log = logging.getLogger(__name__)
 

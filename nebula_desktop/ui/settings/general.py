@@ -11,7 +11,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from nebula_desktop.settings import Settings
-from nebula_desktop.ui.i18n import language_names
+from nebula_desktop.ui.common.i18n import language_names
 
 # Translated where they are shown (context "SettingsDialog").
 THEMES = (

@@ -17,8 +17,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from nebula_desktop import secrets
-from nebula_desktop.ui.background import run_in_background
-from nebula_desktop.ui.wrapping_label import WrappingLabel
+from nebula_desktop.ui.common.background import run_in_background
+from nebula_desktop.ui.common.wrapping_label import WrappingLabel
 
 log = logging.getLogger(__name__)
 

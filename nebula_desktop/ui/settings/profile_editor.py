@@ -36,23 +36,23 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile
-from nebula_desktop.ui.advanced_toggle import AdvancedToggle
-from nebula_desktop.ui.connection_test import ConnectionTest, pick_model
-from nebula_desktop.ui.i18n import preset_display_name
-from nebula_desktop.ui.key_field import CHECKING_PLACEHOLDER as CHECKING_PLACEHOLDER
-from nebula_desktop.ui.key_field import EMPTY_PLACEHOLDER as EMPTY_PLACEHOLDER
-from nebula_desktop.ui.key_field import FORGET_PLACEHOLDER as FORGET_PLACEHOLDER
-from nebula_desktop.ui.key_field import SESSION_PLACEHOLDER as SESSION_PLACEHOLDER
-from nebula_desktop.ui.key_field import STORED_PLACEHOLDER as STORED_PLACEHOLDER
-from nebula_desktop.ui.key_field import KeyField
-from nebula_desktop.ui.price_table import PriceTable
-from nebula_desktop.ui.profile_checks import (
+from nebula_desktop.ui.common.i18n import preset_display_name
+from nebula_desktop.ui.common.wrapping_label import WrappingLabel
+from nebula_desktop.ui.settings.advanced_toggle import AdvancedToggle
+from nebula_desktop.ui.settings.connection_test import ConnectionTest, pick_model
+from nebula_desktop.ui.settings.key_field import CHECKING_PLACEHOLDER as CHECKING_PLACEHOLDER
+from nebula_desktop.ui.settings.key_field import EMPTY_PLACEHOLDER as EMPTY_PLACEHOLDER
+from nebula_desktop.ui.settings.key_field import FORGET_PLACEHOLDER as FORGET_PLACEHOLDER
+from nebula_desktop.ui.settings.key_field import SESSION_PLACEHOLDER as SESSION_PLACEHOLDER
+from nebula_desktop.ui.settings.key_field import STORED_PLACEHOLDER as STORED_PLACEHOLDER
+from nebula_desktop.ui.settings.key_field import KeyField
+from nebula_desktop.ui.settings.price_table import PriceTable
+from nebula_desktop.ui.settings.profile_checks import (
     base_url_problems,
     format_headers,
     parse_headers,
     proxy_problems,
 )
-from nebula_desktop.ui.wrapping_label import WrappingLabel
 
 
 def _new_profile_name() -> str:

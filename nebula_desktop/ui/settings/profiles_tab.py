@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset, profile_from_preset
 from nebula_desktop.settings import Profile
-from nebula_desktop.ui.i18n import preset_display_name
-from nebula_desktop.ui.profile_editor import ProfileEditor
+from nebula_desktop.ui.common.i18n import preset_display_name
+from nebula_desktop.ui.settings.profile_editor import ProfileEditor
 
 
 class ProfilesTab(QWidget):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.plain import plain
 
 
 class PromptPresetsDialog(QDialog):

@@ -1,1 +1,2 @@
-"""The main window, its menus, dialogs and notices: the one room that wires the others together."""
+"""The main window with its menus, dialogs and notices: the one room that wires the others
+together."""

@@ -44,7 +44,7 @@ class WindowDialogs(QObject):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return
-        from nebula_desktop.ui.settings_dialog import SettingsDialog
+        from nebula_desktop.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(
             self._settings(),
@@ -65,7 +65,7 @@ class WindowDialogs(QObject):
             self.presets_dialog.raise_()
             self.presets_dialog.activateWindow()
             return
-        from nebula_desktop.ui.prompt_presets import PromptPresetsDialog
+        from nebula_desktop.ui.settings.prompt_presets import PromptPresetsDialog
 
         parent = self._header.system_dialog or self._window
         dialog = PromptPresetsDialog(self._settings(), self._save_settings, parent)

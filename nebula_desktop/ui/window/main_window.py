@@ -24,25 +24,25 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop import APP_NAME
 from nebula_desktop.store.store import INDEX_FLUSH_SECONDS
-from nebula_desktop.ui.actions import (
+from nebula_desktop.ui.chat.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat.composer import Composer
+from nebula_desktop.ui.chat.controller import ChatController
+from nebula_desktop.ui.chat.header import ChatHeader
+from nebula_desktop.ui.chat.model_catalog import ModelCatalog
+from nebula_desktop.ui.chat.plain_http_guard import PlainHttpGuard
+from nebula_desktop.ui.chat.titles import default_title
+from nebula_desktop.ui.chat.worker import WorkerThread
+from nebula_desktop.ui.conversations.list import ConversationList
+from nebula_desktop.ui.data.actions import DataActions
+from nebula_desktop.ui.messages.view import MessageView
+from nebula_desktop.ui.window.dialogs import WindowDialogs
+from nebula_desktop.ui.window.menu_handlers import add_prompt_presets_entry, install_window_actions
+from nebula_desktop.ui.window.menus import (
     ShortcutsDialog,
     confirm_open_link,
     show_about_box,
 )
-from nebula_desktop.ui.background_worker import BackgroundWorker
-from nebula_desktop.ui.chat_controller import ChatController
-from nebula_desktop.ui.chat_header import ChatHeader
-from nebula_desktop.ui.chat_titles import default_title
-from nebula_desktop.ui.chat_worker import WorkerThread
-from nebula_desktop.ui.composer import Composer
-from nebula_desktop.ui.conversation_list import ConversationList
-from nebula_desktop.ui.data_actions import DataActions
-from nebula_desktop.ui.message_view import MessageView
-from nebula_desktop.ui.model_catalog import ModelCatalog
-from nebula_desktop.ui.plain_http_guard import PlainHttpGuard
-from nebula_desktop.ui.window_actions import add_prompt_presets_entry, install_window_actions
-from nebula_desktop.ui.window_dialogs import WindowDialogs
-from nebula_desktop.ui.window_notices import EmptyChatHint, error_box, problems_box, usage_text
+from nebula_desktop.ui.window.notices import EmptyChatHint, error_box, problems_box, usage_text
 
 log = logging.getLogger(__name__)
 
@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
         return self.dialogs.presets_dialog
 
     def _on_settings_changed(self) -> None:
-        from nebula_desktop.ui.theme import apply_font_size, apply_theme
+        from nebula_desktop.ui.common.theme import apply_font_size, apply_theme
 
         app = QApplication.instance()
         if isinstance(app, QApplication):

@@ -1,6 +1,6 @@
 """The main window's menus and shortcuts, wired to the window's parts.
 
-``actions.install_actions`` builds the menus from a ``Handlers`` table; this module fills the
+``menus.install_actions`` builds the menus from a ``Handlers`` table; this module fills the
 table from a ``MainWindow`` (requests that send the key go through its plain-http guard) and
 adds the Chat menu's "Prompt presets…" entry. Texts keep the translation context
 "MainWindow", where they first lived.
@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from nebula_desktop.ui.actions import Handlers, install_actions
+from nebula_desktop.ui.window.menus import Handlers, install_actions
 
 
 def install_window_actions(window: Any) -> dict[str, QAction]:

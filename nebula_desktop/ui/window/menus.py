@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 import nebula_desktop
 from nebula_desktop import APP_NAME
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.plain import plain
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
 # The descriptions are translated where they are shown (context "Shortcuts").

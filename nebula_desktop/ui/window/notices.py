@@ -1,7 +1,7 @@
 """What the main window tells the user outside the chat: hints, message boxes, the usage line.
 
 The start hint over an empty chat, the "your data needed attention" notice, the error box and
-the "tokens this chat" text (the plain-http question is in ``plain_http_guard``). Built here so
+the "tokens this chat" text (the plain-http question is in ``chat/plain_http_guard.py``). Built here so
 ``MainWindow`` keeps to layout and wiring; the window still owns when they appear. Texts keep
 the translation context "MainWindow", where they first lived.
 """
@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
-from nebula_desktop.ui.plain import plain
+from nebula_desktop.ui.common.plain import plain
 
 
 def error_box(parent: QWidget, text: str) -> QMessageBox:

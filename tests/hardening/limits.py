@@ -30,6 +30,11 @@ except BaseException:
     raise
 finally:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:  # Linux: ru_maxrss keeps the parent's high-water mark over fork+exec; VmHWM is ours
+        with open("/proc/self/status") as status:
+            peak = next(int(ln.split()[1]) for ln in status if ln.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        pass
     print("\\n__PEAK_RSS_KB__=%d" % peak, file=sys.stderr, flush=True)
 """
 

@@ -1,4 +1,4 @@
-"""The conversation data model and its JSON shape (schema version 2).
+"""The conversation data model and its JSON shape (schema version 3).
 
 ``from_dict`` is strict about shape: a file that does not look like a conversation raises
 :class:`ValueError` so the store can quarantine it instead of half-loading it.
@@ -8,6 +8,11 @@ Branches (schema 2): ``Conversation.messages`` is always the *chosen* path, so e
 forks carries the other versions of the rest of the conversation from that point in
 ``alternatives`` (each a list of messages, itself possibly forking further) and its own place
 among all versions in ``branch_index``. Flipping swaps the tail in and out, losing nothing.
+
+Context (schema 3): ``Conversation.context_limit`` caps how many messages a request sends (None:
+all) and ``Message.context_break`` puts a divider below a message: nothing up to and including
+it is sent (see :mod:`nebula_desktop.context`). Both are written only when set, so a chat that
+uses neither has the same JSON as in schema 2.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_BRANCH_DEPTH = 200  # nested forks deeper than this are a damaged file, not a chat
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -137,6 +142,9 @@ class Message:
     # The other versions of the conversation from this message on (see the module docstring).
     alternatives: list[list[Message]] = field(default_factory=list)
     branch_index: int = 0
+    # The "Clear context" divider sits below this message: it and everything above stay out of
+    # the next requests (schema 3; written only when set).
+    context_break: bool = False
 
     @property
     def branch_count(self) -> int:
@@ -153,6 +161,8 @@ class Message:
         if self.alternatives:
             d["alternatives"] = [[m.to_dict() for m in tail] for tail in self.alternatives]
             d["branch_index"] = self.branch_index
+        if self.context_break:
+            d["context_break"] = True
         return d
 
     def _base_dict(self) -> dict[str, Any]:
@@ -211,6 +221,7 @@ class Message:
             tool_calls=[dict(t) for t in tool_calls],
             alternatives=alternatives,
             branch_index=max(0, min(branch_index, len(alternatives))),
+            context_break=_bool(d, "context_break", False),
         )
 
 
@@ -230,11 +241,14 @@ class Conversation:
     messages: list[Message] = field(default_factory=list)
     pinned: bool = False
     draft: str = ""
+    # How many messages of the path a request sends, the question counting as one (None: all;
+    # see nebula_desktop.context). Schema 3; written only when set.
+    context_limit: int | None = None
     read_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of this conversation, including ``schema_version``."""
-        return {
+        d = {
             "schema_version": SCHEMA_VERSION,
             "id": self.id,
             "title": self.title,
@@ -247,8 +261,11 @@ class Conversation:
             "max_tokens": self.max_tokens,
             "pinned": self.pinned,
             "draft": self.draft,
-            "messages": [m.to_dict() for m in self.messages],
         }
+        if self.context_limit is not None:
+            d["context_limit"] = self.context_limit
+        d["messages"] = [m.to_dict() for m in self.messages]
+        return d
 
     @classmethod
     def from_dict(cls, d: object) -> Conversation:
@@ -263,6 +280,13 @@ class Conversation:
             isinstance(max_tokens, bool) or not isinstance(max_tokens, int)
         ):
             raise ValueError("'max_tokens' must be a whole number or null")
+        context_limit = d.get("context_limit")
+        if context_limit is not None and (
+            isinstance(context_limit, bool)
+            or not isinstance(context_limit, int)
+            or context_limit < 1
+        ):
+            raise ValueError("'context_limit' must be a whole number of at least 1, or null")
         created = _time(d, "created_at", 0.0)
         return cls(
             id=validate_id(d.get("id")),
@@ -277,16 +301,21 @@ class Conversation:
             messages=[Message.from_dict(m) for m in raw_messages],
             pinned=_bool(d, "pinned", False),
             draft=_str(d, "draft", "") if d.get("draft") is not None else "",
+            context_limit=context_limit,
         )
 
     def add_branch(self, index: int, tail: list[Message]) -> None:
         """Replace the path from ``index`` on with ``tail``, keeping the old path as a version.
 
         Regenerate passes ``[new answer]``; edit & resend passes ``[edited question, answer]``.
-        The new version becomes the last one and the chosen one.
+        The new version becomes the last one and the chosen one. A "Clear context" divider
+        below the last turn stays below it when that turn is regenerated or edited and resent:
+        the new version's last message carries it too (the old version keeps its own).
         """
         if not 0 <= index < len(self.messages) or not tail:
             raise IndexError("no message to branch from")
+        if index >= len(self.messages) - 2 and self.messages[-1].context_break:
+            tail[-1].context_break = True
         versions = self._versions(index)
         versions.append(tail)
         self._choose(index, versions, len(versions) - 1)
@@ -451,6 +480,8 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
     ``content`` and had no ids; timestamps were named ``created``/``updated``.
     Version 1 → 2: messages may carry ``attachments``, ``alternatives`` and ``branch_index``;
     a version-1 file has none, so its messages become the one chosen path unchanged.
+    Version 2 → 3: a conversation may carry ``context_limit`` and a message ``context_break``;
+    a version-2 file has neither, so it sends its whole history as before.
     """
     version = d.get("schema_version", 0)
     out = dict(d)
@@ -474,5 +505,7 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
         version = 1
     if version == 1:
         version = 2
+    if version == 2:
+        version = 3
     out["schema_version"] = version
     return out

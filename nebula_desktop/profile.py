@@ -47,6 +47,9 @@ class Profile:
     thinking_inline: bool = False
     # Price per 1M tokens by model: {"model": {"input": 0.15, "output": 0.6}} (US dollars).
     prices: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Context window in tokens by model, where the user's figure replaces the known one
+    # (see nebula_desktop.context_windows): {"llama3.1:8b": 8192}.
+    context_windows: dict[str, int] = field(default_factory=dict)
     # Keys written by a newer version, kept so a round trip through this one loses nothing.
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -69,6 +72,7 @@ class Profile:
                 "models_cache": list(self.models_cache),
                 "thinking_inline": self.thinking_inline,
                 "prices": {m: dict(p) for m, p in self.prices.items()},
+                "context_windows": dict(self.context_windows),
             }
         )
         return out
@@ -128,6 +132,7 @@ class Profile:
             models_cache=r.list_of("models_cache", str),
             thinking_inline=r.get_bool("thinking_inline", False),
             prices=_read_prices(d.get("prices", {}), r),
+            context_windows=_read_windows(d.get("context_windows", {}), r),
             unknown_fields=scrub_secrets(unknown, dropped, where),
         )
 
@@ -153,6 +158,25 @@ def _read_prices(value: Any, r: FieldReader) -> dict[str, dict[str, float]]:
                 clean[side] = 0.0
         prices[str(model)] = clean
     return prices
+
+
+MAX_CONTEXT_WINDOW = 100_000_000  # tokens: far past any model; more is a typo
+
+
+def _read_windows(value: Any, r: FieldReader) -> dict[str, int]:
+    """Valid context windows only: a model name mapping to a whole number of tokens from 1 to
+    :data:`MAX_CONTEXT_WINDOW`; any other entry is dropped with a notice."""
+    if not isinstance(value, dict):
+        r.bad("context_windows")
+        return {}
+    windows: dict[str, int] = {}
+    for model, tokens in value.items():
+        whole = isinstance(tokens, int) and not isinstance(tokens, bool)
+        if whole and 1 <= tokens <= MAX_CONTEXT_WINDOW:
+            windows[str(model)] = tokens
+        else:
+            r.bad(f"context_windows.{model}")
+    return windows
 
 
 def is_local_host(host: str) -> bool:

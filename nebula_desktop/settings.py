@@ -37,6 +37,7 @@ from nebula_desktop.profile import (
     is_secret_header,
 )
 from nebula_desktop.settings_reader import FieldReader, looks_secret, scrub_secrets
+from nebula_desktop.tokens import read_ratios
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -64,6 +65,11 @@ PRESET_KEY_NOTICE = (
 )
 SETTINGS_VERSION = 1
 THEMES = ("system", "light", "dark")
+MAX_CONTEXT_LIMIT = 1_000_000  # messages a chat sends at most, when limited
+TOKEN_RATIOS_NOTICE = (
+    "Some token estimate calibrations in settings.json were not valid and were dropped; the "
+    "estimates of those models learn again from their next answer."
+)
 
 
 @dataclass
@@ -85,6 +91,13 @@ class Settings:
     # (by name, "" = none) becomes the system prompt of every new chat.
     prompt_presets: list[dict[str, str]] = field(default_factory=list)
     default_prompt_preset: str = ""
+    # Messages a new chat sends per request (None: all), copied into each chat when it is
+    # created: changing it never alters existing chats (Conversation.context_limit).
+    default_context_limit: int | None = None
+    # Calibration of token estimates (nebula_desktop.tokens.Calibration): the ratio of the
+    # prompt tokens a server reported to the estimate, by "profile_id\tmodel", the most recently
+    # used last; plain numbers, at most tokens.MAX_TOKEN_RATIOS of them.
+    token_ratios: dict[str, float] = field(default_factory=dict)
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     # Profiles whose plain-http key sending the user allowed this session; never saved.
     plain_http_allowed: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -126,6 +139,8 @@ class Settings:
                 "log_message_text": self.log_message_text,
                 "prompt_presets": [dict(p) for p in self.prompt_presets],
                 "default_prompt_preset": self.default_prompt_preset,
+                "default_context_limit": self.default_context_limit,
+                "token_ratios": dict(self.token_ratios),
             }
         )
         return out
@@ -169,6 +184,22 @@ class Settings:
             if looks_like_credential(p["name"]) or looks_like_credential(p["text"]):
                 named = f"number {number}" if looks_like_credential(p["name"]) else p["name"]
                 problems.append(PRESET_KEY_NOTICE.format(name=f"“{named}”"))
+        limit = d.get("default_context_limit")
+        if limit is not None and (
+            isinstance(limit, bool)
+            or not isinstance(limit, int)
+            or not 1 <= limit <= MAX_CONTEXT_LIMIT
+        ):
+            r.bad("default_context_limit")
+            limit = None
+        raw_ratios = d.get("token_ratios", {})
+        ratios, ratios_damaged = read_ratios(raw_ratios)
+        if isinstance(raw_ratios, dict) and any(
+            isinstance(k, str) and looks_like_credential(k) for k in raw_ratios
+        ):
+            dropped.append("token_ratios (a model named like a key)")  # rewritten at once
+        elif ratios_damaged:
+            problems.append(TOKEN_RATIOS_NOTICE)
         s = cls(
             profiles=profiles,
             default_profile_id=r.get_str("default_profile_id", profiles[0].id),
@@ -183,6 +214,8 @@ class Settings:
             log_message_text=r.get_bool("log_message_text", False),
             prompt_presets=[{"name": p["name"], "text": p["text"]} for p in presets],
             default_prompt_preset=r.get_str("default_prompt_preset", ""),
+            default_context_limit=limit,
+            token_ratios=ratios,
             unknown_fields=scrub_secrets(unknown, dropped, ""),
         )
         if all(p.id != s.default_profile_id for p in profiles):

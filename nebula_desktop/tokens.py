@@ -34,6 +34,7 @@ as a 768 × 768 one. Calibration leaves image costs out of the ratio it learns.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import re
@@ -41,6 +42,7 @@ import struct
 from collections.abc import Iterable, MutableMapping
 from typing import Any
 
+from nebula_desktop.credentials import looks_like_credential
 from nebula_desktop.profile import Profile
 
 __all__ = [
@@ -77,14 +79,26 @@ _CJK = (
 )
 _CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"  # with the fullwidth forms (Ａ, ｱ, ！)
 _ASTRAL = "\U00010000-\U0010ffff"
-_CJK_CHARS = re.compile(f"[{_CJK}{_CJK_PUNCT}]")
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
-_LONG_WORD = re.compile(r"[A-Za-z]{7,}")
-_DIGITS = re.compile(r"[0-9]{1,3}")
-_SYMBOLS = re.compile(f"(?:[^\\w\\s{_CJK_PUNCT}{_ASTRAL}]|_){{1,2}}")
-_OTHER_LETTERS = re.compile(f"[^\\W\\d_\\x00-\\x7f{_CJK}{_CJK_PUNCT}]")
-_ASTRAL_CHARS = re.compile(f"[{_ASTRAL}]")
-_SPACE_RUNS = re.compile(r"[^\S\n]*\n\s*|[^\S\n]{2,}")
+
+
+class _Patterns:
+    """The scans of :func:`text_tokens`, compiled at the first estimate, not at import: the
+    CJK character class alone takes ~10 ms to compile, and start-up imports this module."""
+
+    def __init__(self) -> None:
+        self.cjk = re.compile(f"[{_CJK}{_CJK_PUNCT}]")
+        self.ascii_word = re.compile(r"[A-Za-z]+")
+        self.long_word = re.compile(r"[A-Za-z]{7,}")
+        self.digits = re.compile(r"[0-9]{1,3}")
+        self.symbols = re.compile(f"(?:[^\\w\\s{_CJK_PUNCT}{_ASTRAL}]|_){{1,2}}")
+        self.other_letters = re.compile(f"[^\\W\\d_\\x00-\\x7f{_CJK}{_CJK_PUNCT}]")
+        self.astral = re.compile(f"[{_ASTRAL}]")
+        self.space_runs = re.compile(r"[^\S\n]*\n\s*|[^\S\n]{2,}")
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    return _Patterns()
 
 
 def text_tokens(text: str) -> float:
@@ -92,18 +106,19 @@ def text_tokens(text: str) -> float:
     length, at C speed: each count is one regular-expression scan."""
     if not text:
         return 0.0
-    long_words = _LONG_WORD.findall(text)
-    spaces = _SPACE_RUNS.findall(text)
+    p = _patterns()
+    long_words = p.long_word.findall(text)
+    spaces = p.space_runs.findall(text)
     return (
-        len(_ASCII_WORD.findall(text))
+        len(p.ascii_word.findall(text))
         + (sum(map(len, long_words)) - 6 * len(long_words)) / 5
-        + len(_DIGITS.findall(text))
-        + len(_SYMBOLS.findall(text))
+        + len(p.digits.findall(text))
+        + len(p.symbols.findall(text))
         + len(spaces)
         + sum(map(len, spaces)) / 16
-        + CJK_RATE * len(_CJK_CHARS.findall(text))
-        + len(_OTHER_LETTERS.findall(text)) / OTHER_LETTERS_PER_TOKEN
-        + ASTRAL_RATE * len(_ASTRAL_CHARS.findall(text))
+        + CJK_RATE * len(p.cjk.findall(text))
+        + len(p.other_letters.findall(text)) / OTHER_LETTERS_PER_TOKEN
+        + ASTRAL_RATE * len(p.astral.findall(text))
     )
 
 
@@ -251,14 +266,21 @@ def ratio_key(profile_id: str, model: str) -> str:
     return f"{profile_id}\t{model}"
 
 
+def _keepable(key: str) -> bool:
+    # A model "name" that is a pasted key must not reach settings.json (keys live in the
+    # keyring; see nebula_desktop.credentials).
+    return 0 < len(key) <= MAX_KEY_LENGTH and not looks_like_credential(key)
+
+
 def read_ratios(value: object) -> tuple[dict[str, float], bool]:
     """The valid entries of a ``token_ratios`` setting as read from a file, the most recent
-    :data:`MAX_TOKEN_RATIOS` of them, and whether anything had to be dropped."""
+    :data:`MAX_TOKEN_RATIOS` of them, and whether anything had to be dropped (a wrong type, a
+    ratio out of range, a name that looks like a credential)."""
     if not isinstance(value, dict):
         return {}, True
     clean: dict[str, float] = {}
     for key, ratio in value.items():
-        ok = isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH
+        ok = isinstance(key, str) and _keepable(key)
         ok = ok and isinstance(ratio, int | float) and not isinstance(ratio, bool)
         if ok and math.isfinite(ratio) and MIN_RATIO <= ratio <= MAX_RATIO:
             clean[key] = float(ratio)
@@ -296,7 +318,7 @@ class Calibration:
         """Learn from an answer whose request carried ``messages`` and whose usage reported
         ``prompt_tokens``. False (nothing learned) for a missing or implausible count."""
         key = ratio_key(profile_id, model)
-        if len(key) > MAX_KEY_LENGTH:
+        if not _keepable(key):
             return False
         if isinstance(prompt_tokens, bool) or not isinstance(prompt_tokens, int):
             return False

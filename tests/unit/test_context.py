@@ -5,6 +5,8 @@ Continue), with images as parts and documents inlined only into the request."""
 from __future__ import annotations
 
 import base64
+import json
+from pathlib import Path
 
 from nebula_desktop.api import ChatClient
 from nebula_desktop.attachments import image_attachment
@@ -15,6 +17,7 @@ from nebula_desktop.context import (
     request_messages,
     sent_range,
 )
+from nebula_desktop.settings import Settings, SettingsStore
 from nebula_desktop.store import Conversation, Message
 from tests.servers import LoopbackServer, sse_reply
 
@@ -38,12 +41,9 @@ def _sent(messages: list[dict[str, object]]) -> list[str]:
     return [f"{m['role'][0].upper()}:{m['content']}" for m in messages]  # type: ignore[index]
 
 
-def test_without_limit_or_divider_the_whole_path_goes_after_the_system_prompt() -> None:
+def test_nothing_up_to_and_including_the_divider_is_sent() -> None:
     conv = _chat("U:q1", "A:a1", "U:q2")
     assert _sent(request_messages(conv)) == ["S:Be brief.", "U:q1", "A:a1", "U:q2"]
-
-
-def test_nothing_up_to_and_including_the_divider_is_sent() -> None:
     conv = _chat("U:q1", "A:a1|", "U:q2", "A:a2", "U:q3")
     assert _sent(request_messages(conv)) == ["S:Be brief.", "U:q2", "A:a2", "U:q3"]
 
@@ -131,27 +131,23 @@ def test_the_estimate_prices_the_draft_as_it_would_be_sent() -> None:
     assert len(conv.messages) == 4  # nothing was added to the chat
 
 
-def test_images_go_as_content_parts() -> None:
-    png = b"\x89PNG fake"
-    conv = _chat("U:q1", limit=1)
-    conv.messages[0].attachments.append(image_attachment("a.png", "image/png", png, 10, 20))
-    (_system, user) = request_messages(conv)
-    assert user["content"] == [
-        {"type": "text", "text": "q1"},
-        {
-            "type": "image_url",
-            "image_url": {"url": "data:image/png;base64," + base64.b64encode(png).decode()},
-        },
-    ]
-
-
-def test_a_document_is_inlined_into_the_request_only() -> None:
+def test_images_go_as_parts_and_documents_are_inlined_into_the_request_only() -> None:
     conv = _chat("U:Summarise it.")
     document = {"name": "report.pdf", "mime": "application/pdf", "text": "Sales rose.", "pages": 1}
     conv.messages[0].attachments.append(document)
     (_system, user) = request_messages(conv)
     assert user["content"] == "Summarise it.\n\nreport.pdf\n```\nSales rose.\n```"
     assert conv.messages[0].content == "Summarise it."  # the visible message is untouched
+    png = b"\x89PNG fake"
+    conv.messages[0].attachments.append(image_attachment("a.png", "image/png", png, 10, 20))
+    (_system, user) = request_messages(conv)
+    assert user["content"] == [
+        {"type": "text", "text": "Summarise it.\n\nreport.pdf\n```\nSales rose.\n```"},
+        {
+            "type": "image_url",
+            "image_url": {"url": "data:image/png;base64," + base64.b64encode(png).decode()},
+        },
+    ]
 
 
 def test_sent_range_tells_which_messages_a_view_shows_as_out_of_context() -> None:
@@ -177,3 +173,17 @@ def test_the_request_on_the_wire_carries_exactly_the_allowed_messages() -> None:
         {"role": "assistant", "content": "a3"},
         {"role": "user", "content": "q4"},
     ]
+
+
+def test_the_default_limit_is_kept_in_settings_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path)
+    s = Settings()
+    assert s.default_context_limit is None  # all, until the user chooses
+    s.default_context_limit = 20
+    store.save(s)
+    assert store.load().default_context_limit == 20
+    for bad in (0, -3, True, 2.5, "20"):
+        (tmp_path / "settings.json").write_text(json.dumps({"default_context_limit": bad}))
+        store = SettingsStore(tmp_path)
+        assert store.load().default_context_limit is None
+        assert any("default_context_limit" in p for p in store.problems)

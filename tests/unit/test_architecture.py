@@ -31,10 +31,11 @@ QT = ("PySide6", "shiboken6")
 TOP_ROOM, BOTTOM_ROOM = "window", "common"
 ROOMS = ("window", "chat", "messages", "conversations", "settings", "data", "common")
 
-CORE_PACKAGES = ("api", "store", "render", "exchange")
+CORE_PACKAGES = ("api", "store", "render", "exchange", "documents", "tools")
 CORE_MODULES = (
     "atomicfile", "attachments", "backup", "logging_setup", "paths", "presets", "profile",
-    "secrets", "settings", "settings_reader",
+    "secrets", "settings", "settings_reader", "safeio", "credentials", "context", "titles",
+    "timefmt", "tokens", "context_windows",
 )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from nebula_desktop.render import cache, parser
-from nebula_desktop.render.highlight import highlight_code, palette
+from nebula_desktop.render.highlight import Highlighter, palette
 from nebula_desktop.render.parser import MAX_TABLE_COLS, MAX_TABLE_ROWS, OverBudget
 from nebula_desktop.render.sanitize import clean_text
 
@@ -159,6 +159,7 @@ class _HtmlWriter:
         self.pal = pal
         self.dark = dark
         self.code_base = code_index_base
+        self.highlight = Highlighter(dark)
         self.out: list[str] = []
         self.code_blocks: list[str] = []
         self.list_depth = 0
@@ -296,7 +297,7 @@ class _HtmlWriter:
             # needs the same break hints as prose, which highlighting spans would split.
             body = _esc_wrap(code).rstrip("\n")
         else:
-            body = highlight_code(code, language, self.dark).rstrip("\n")
+            body = self.highlight(code, language).rstrip("\n")
         label = _esc(language) if language else "code"
         self.out.append(
             f'<table width="100%" cellspacing="0" cellpadding="0" border="0" '

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nebula_desktop.render import parser
+from nebula_desktop.render import highlight, parser
 from nebula_desktop.render.markdown import render_fragment
 from nebula_desktop.render.sanitize import clean_text
 
@@ -155,6 +155,7 @@ class StreamRenderer:
         self._check = ""  # the text just before the scan position, to detect a replacement
         self._credit = parser.BUDGET_FLOOR  # work units earned but not spent by completed blocks
         self._tail_over = -1  # start of a tail that overdrew its budget (shown plain till done)
+        self._tail_grey = -1  # start of a tail whose code lost its colours (stays uncoloured)
 
     def _extends(self, text: str) -> bool:
         pos = self._scan.pos
@@ -172,7 +173,7 @@ class StreamRenderer:
             self._code_blocks.clear()
             self._scan = _Scan()
             self._credit = parser.BUDGET_FLOOR
-            self._tail_over = -1
+            self._tail_over = self._tail_grey = -1
             reset = True
         blocks, behind = _scan(text, self._scan, max_chars)
         new_html: list[str] = []
@@ -199,8 +200,13 @@ class StreamRenderer:
             # A re-render spends nothing from the credit, but a stream whose blocks used it up
             # gives its tail only the least floor: dense text goes plain at its first flush.
             floor = max(self._credit, parser.PIECE_FLOOR)
-            with parser.pooled(floor + parser.BUDGET_PER_CHAR * (len(text) - tail_start)):
+            cap = floor + parser.BUDGET_PER_CHAR * (len(text) - tail_start)
+            # Code that lost its colours once (a lexer gone quadratic) is not re-highlighted
+            # on every flush; it gets them back when its block completes, if it can afford them.
+            with parser.pooled(cap), highlight.colours(tail_start != self._tail_grey) as seen:
                 tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
+            if seen.dropped:
+                self._tail_grey = tail_start
             if tail.plain:  # too dense to format: plain until the block completes
                 self._tail_over = tail_start
                 self._plain_tail(text, upd)

@@ -140,6 +140,37 @@ def ordinary_answer(n: int, seed: int = 7) -> str:
     return "\n\n".join(parts)[:n]
 
 
+def ordinary_code(n: int, block: int = 20_000) -> str:
+    """``n`` characters of ordinary Python in fenced blocks of ``block`` characters (the
+    reference for code: highlighting costs about twice an ordinary answer per character)."""
+    lines = [
+        f"    value_{i} = compute(event['id'], key=context.get('k{i}'))  # step {i}\n"
+        for i in range(block // 60)
+    ]
+    fenced = "```python\ndef handler(event, context):\n" + "".join(lines)
+    fenced = fenced[: block - 6] + "\n```\n\n"
+    return (fenced * (n // len(fenced) + 1))[:n]
+
+
+def code_shaped(language: str, unit: str, n: int, block: int = 20_000) -> str:
+    """``unit`` repeated inside fenced ``language`` blocks of ``block`` characters."""
+    fence = f"```{language}\n"
+    fenced = fence + shaped(unit, block - len(fence) - 6) + "\n```\n\n"
+    return (fenced * (n // len(fenced) + 1))[:n]
+
+
+# Code a model can write that Pygments' lexers take quadratic (or token-dense) time on.
+CODE_SHAPES = {
+    "python-blank-lines": ("python", " \n"),
+    "python-tab-lines": ("python", "\t\n"),
+    "python-dense-tokens": ("python", "*a"),
+    "objective-c-newlines": ("objective-c", "\n"),
+    "make-expansions": ("make", "${" * 1000 + "\n"),
+    "diff-one-line": ("diff", "- " * 2000 + "\n"),
+}
+CODE_LIMIT = 3.0  # highlighting may take twice what ordinary Python takes (+10 ms), then stops
+
+
 def plain_prose(n: int) -> str:
     """Unformatted sentences (reported next to the ratios, not asserted)."""
     rng = random.Random(3)
@@ -207,14 +238,21 @@ def cost(run: Callable[[str], None], text: str, repeats: int = 3) -> float:
     return best
 
 
-def assert_linear(run: Callable[[str], None], text: str, shape: str) -> None:
-    reference = cost(run, ordinary_answer(len(text)))
+def assert_linear(
+    run: Callable[[str], None],
+    text: str,
+    shape: str,
+    reference: Callable[[int], str] = ordinary_answer,
+    limit: float = LIMIT,
+) -> None:
+    base = cost(run, reference(len(text)))
     spent = cost(run, text)
-    ratio = spent / reference
-    print(f"{shape}: {ratio:.2f}x an ordinary answer ({spent * 1000:.0f} ms)")
-    assert ratio <= LIMIT, (
-        f"{len(text):,} characters of {shape!r} cost {ratio:.2f}x an ordinary answer "
-        f"of the same length ({spent * 1000:.0f} ms vs {reference * 1000:.0f} ms)"
+    ratio = spent / base
+    kind = reference.__name__.replace("_", " ")
+    print(f"{shape}: {ratio:.2f}x {kind} ({spent * 1000:.0f} ms)")
+    assert ratio <= limit, (
+        f"{len(text):,} characters of {shape!r} cost {ratio:.2f}x {kind} of the same "
+        f"length ({spent * 1000:.0f} ms vs {base * 1000:.0f} ms)"
     )
 
 
@@ -233,6 +271,12 @@ def test_hostile_markup_renders_at_the_cost_of_an_ordinary_answer(
 @pytest.mark.timeout(60)
 def test_dense_blocks_streamed_cost_no_more_than_an_ordinary_answer() -> None:
     assert_linear(via_stream, in_blocks("*a", 50_000), "blocks of *a")
+
+
+@pytest.mark.timeout(120)
+def test_code_lexers_go_quadratic_on_costs_at_most_twice_ordinary_code() -> None:
+    text = code_shaped("python", " \n", 50_000)
+    assert_linear(via_render_markdown, text, "python blank lines", ordinary_code, CODE_LIMIT)
 
 
 # -- slow: every shape and path at the size limit ------------------------------------------------
@@ -255,3 +299,15 @@ def test_every_shape_at_the_size_limit_costs_about_an_ordinary_answer(
 def test_dense_blocks_streamed_at_the_size_limit(shape: str) -> None:
     unit = {**ISSUE_SHAPES, **FUZZ_SHAPES}[shape]
     assert_linear(via_stream, in_blocks(unit, MAX_MARKDOWN_CHARS), f"blocks of {shape}")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", PATHS, indirect=True)
+@pytest.mark.parametrize("shape", CODE_SHAPES)
+def test_hostile_code_at_the_size_limit_costs_at_most_twice_ordinary_code(
+    path: Callable[[str], None], shape: str
+) -> None:
+    language, unit = CODE_SHAPES[shape]
+    text = code_shaped(language, unit, MAX_MARKDOWN_CHARS)
+    assert_linear(path, text, shape, ordinary_code, CODE_LIMIT)

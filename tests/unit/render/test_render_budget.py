@@ -118,3 +118,16 @@ def test_a_dense_unfinished_block_is_shown_plain_until_it_completes(
     upd = renderer.update(block + "\n\nDone *here*.")
     assert len(renders) == plain_since + 2  # the completed block once, the new tail once
     assert NOTE in upd.new_blocks[0] and "<i>here</i>" in upd.tail_html
+
+
+def test_code_a_lexer_would_take_seconds_on_is_shown_without_colours_in_its_box() -> None:
+    # Pygments' Python lexer is quadratic on blank lines holding spaces: 8,000 of them took 2 s.
+    hostile = "```python\n" + " \n" * 8000 + "x = 1\n```\n"
+    lines = "".join(f"value_{i} = compute({i}, key='k')  # step\n" for i in range(500))
+    ordinary = ("```python\n" + lines)[: len(hostile) - 4] + "\n```\n"
+    r = render_markdown(hostile)
+    assert r.code_blocks == [" \n" * 8000 + "x = 1\n"]
+    assert "nebula-copy:0" in r.html and "x = 1" in r.html
+    assert 'style="color' not in r.html.split("<pre", 1)[1]  # no colours, nothing lost
+    assert 'style="color' in render_markdown(ordinary).html.split("<pre", 1)[1]
+    assert _cost(hostile) < 3 * _cost(ordinary)

@@ -183,6 +183,8 @@ def merge_conversations(original: Conversation, other: Conversation) -> list[Mes
             merged.append(copy)
             second[copy.id] = mine
             versions.add(_version(message))
+        # A divider put on either machine stays: one click removes it, a lost one costs tokens.
+        mine.context_break = mine.context_break or message.context_break
         known = {tail[0].id for tail in mine.alternatives}
         for tail in message.alternatives:
             if tail[0].id not in known and _version(tail[0]) not in versions:
@@ -216,6 +218,7 @@ def merge_copy(store: MergeTarget, copy: ConflictCopy) -> Conversation:
             conv.title, conv.model = other.title, other.model
             conv.system_prompt, conv.temperature = other.system_prompt, other.temperature
             conv.max_tokens, conv.pinned = other.max_tokens, other.pinned
+            conv.context_limit = other.context_limit
         conv.draft = conv.draft or other.draft
         conv.updated_at = max(conv.updated_at, other.updated_at)
     store.save(conv, touch=False)

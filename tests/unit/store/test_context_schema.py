@@ -12,6 +12,7 @@ import pytest
 from nebula_desktop.backup import pre_migration_backup
 from nebula_desktop.store import SCHEMA_VERSION, Conversation, ConversationStore, Message
 from nebula_desktop.store.file_state import NEWER, REPLACEABLE, read_file_state
+from nebula_desktop.store.sync import find_conflicts, merge_copy
 
 # A chat as schema 2 wrote it (Conversation.to_dict of that version, written by dump_bytes: one
 # field per line, one message per line), with a fork and an image: everything v2 could hold.
@@ -191,3 +192,32 @@ def test_branching_earlier_leaves_the_divider_with_the_old_version() -> None:
     assert not any(m.context_break for m in conv.messages)
     conv.switch_branch(1, 0)
     assert conv.messages[3].context_break
+
+
+def test_a_sync_conflict_keeps_the_divider_from_either_machine_and_the_newer_limit(
+    tmp_path: Path,
+) -> None:
+    conv_id = "0123456789abcdef0123456789abcdef"
+    root = tmp_path / "data"
+
+    def side(updated: float, limit: int | None, divider: bool) -> dict[str, object]:
+        conv = Conversation(
+            id=conv_id, title="t", created_at=1.0, updated_at=updated, context_limit=limit
+        )
+        conv.messages += [
+            Message("user", "q", id="q", created_at=2.0),
+            Message("assistant", "a", id="a", created_at=3.0, context_break=divider),
+        ]
+        return conv.to_dict()
+
+    _write(root, conv_id, json.dumps(side(10.0, None, False)).encode())
+    _write(
+        root,
+        f"{conv_id}.sync-conflict-20240101-123456-ABCDEFG",
+        json.dumps(side(20.0, 4, True)).encode(),
+    )
+    with ConversationStore(root) as store:
+        (copy,) = find_conflicts(store.conversations_dir)
+        merged = merge_copy(store, copy)
+        assert merged.context_limit == 4  # the newer side's setting
+        assert [m.context_break for m in merged.messages] == [False, True]

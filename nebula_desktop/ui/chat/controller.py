@@ -8,7 +8,6 @@ controller owns the streaming ``ChatWorker`` thread; it edits the store's ``Conv
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,9 +17,10 @@ from nebula_desktop.context import build_history
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat.request import chat_params, reset_answer
-from nebula_desktop.ui.chat.stream import STOPPED, ChatRun
+from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
 from nebula_desktop.ui.chat.worker import ChatWorker
+from nebula_desktop.ui.common.app_context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -38,22 +38,19 @@ class ChatController(QObject):
 
     def __init__(
         self,
-        store: Any,
+        ctx: AppContext,
         view: Any,
         composer: Any,
         header: Any,
-        settings: Callable[[], Any],
-        session_keys: dict[str, str],
         background: BackgroundWorker,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store = store
+        self.ctx = ctx
+        self.store = ctx.store
         self.view = view
         self.composer = composer
         self.header = header
-        self._settings = settings
-        self._session_keys = session_keys
         self.conv: Conversation | None = None
         self._editing_id: str | None = None
         # Attachments waiting in the composer, per conversation (like drafts, not saved).
@@ -61,11 +58,11 @@ class ChatController(QObject):
         self._run = ChatRun(self, self)  # the streaming request, on the worker thread
         self.worker: ChatWorker = self._run.worker
         self.titler = Titler(
-            store,
+            ctx.store,
             background,
             lambda conv: self.save(conv, touch=False),
             self.request_params,
-            lambda: bool(getattr(self._settings(), "auto_title", True)),
+            lambda: bool(getattr(self.ctx.settings, "auto_title", True)),
             self,
         )
         self._header_dirty: Conversation | None = None
@@ -106,7 +103,7 @@ class ChatController(QObject):
         streaming = active.message.id if active is not None and active.conv is conv else None
         self.view.set_streaming(streaming)
         self.view.scroll_to_bottom()
-        settings = self._settings()
+        settings = self.ctx.settings
         self.header.load(conv, settings.profile(conv.profile_id or settings.default_profile_id).id)
         self.composer.set_text(conv.draft or "")
         self.composer.set_read_only(
@@ -315,7 +312,7 @@ class ChatController(QObject):
 
     # -- internals ---------------------------------------------------------------------------
     def _create_conversation(self) -> Conversation:
-        settings = self._settings()
+        settings = self.ctx.settings
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
         conv: Conversation = self.store.create(
             title=default_title(),
@@ -372,7 +369,7 @@ class ChatController(QObject):
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""
-        return chat_params(self._settings(), conv, messages, self._session_keys)
+        return chat_params(self.ctx.settings, conv, messages, self.ctx.session_keys)
 
     def save(self, conv: Conversation, touch: bool = True) -> None:
         """Save ``conv``; a failure is reported on the status bar, the data stays in memory."""

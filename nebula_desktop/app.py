@@ -241,6 +241,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     # markdown-it and Pygments or building a lexer (most of what start-up adds to bare Qt).
     rendered = render_cache.enable(_render_cache_folder(args))
 
+    from nebula_desktop.ui.common.app_context import AppContext
     from nebula_desktop.ui.common.theme import apply_font_size, apply_theme
     from nebula_desktop.ui.window.main_window import MainWindow
 
@@ -255,7 +256,8 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     dark = apply_theme(app, settings.theme, on_dark_changed)
     if settings.font_size:
         apply_font_size(app, settings.font_size)
-    window = MainWindow(settings_store, store, settings, offline=headless, log_dir=str(log_folder))
+    ctx = AppContext(settings_store, store, settings, offline=headless, log_dir=str(log_folder))
+    window = MainWindow(ctx)
     shown.append(window)
     window.set_dark(dark)
     if settings.font_size:
@@ -267,12 +269,12 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
 
     outcome = {"rc": 0}
     if args.smoke_test:
-        QTimer.singleShot(0, lambda: _smoke_test(app, window, settings, reporter, outcome))
+        QTimer.singleShot(0, lambda: _smoke_test(app, window, reporter, outcome))
     elif args.screenshot:
         QTimer.singleShot(0, lambda: _screenshot(app, window, args.screenshot, outcome))
     else:
         QTimer.singleShot(0, window.load)
-        QTimer.singleShot(0, lambda: _verify_store(store, window))
+        QTimer.singleShot(0, lambda: _verify_store(window))
     QTimer.singleShot(0, _resume_gc)  # after the load above: start-up is over
     # Reading the version imports importlib.metadata (~50 ms): after the window is up.
     QTimer.singleShot(0, lambda: app.setApplicationVersion(nebula_desktop.__version__))
@@ -297,42 +299,39 @@ def _backup_before_migration(data: Path) -> None:
     pre_migration_backup(data)
 
 
-def _verify_store(store: Any, window: Any) -> None:
+def _verify_store(window: Any) -> None:
     """Apply the store's postponed check of every file (``verify_later``) to the window.
 
     Files added, removed or edited while the app was closed show up here; a file that turned
     out unreadable is reported like the ones found at start.
     """
+    store = window.ctx.store
     known = len(store.problems)
     if store.verify():
         window.conv_list.reload()
     fresh = store.problems[known:]
-    if fresh and not window.offline:
+    if fresh and not window.ctx.offline:
         window.show_problems(fresh)
 
 
-def _smoke_test(
-    app: Any, window: Any, settings: Any, reporter: _ErrorReporter, out: dict[str, int]
-) -> None:
+def _smoke_test(app: Any, window: Any, reporter: _ErrorReporter, out: dict[str, int]) -> None:
     """Load like a normal start, then report: exit 0, or print why and exit 1."""
+    store = window.ctx.store
     try:
         window.load()
         app.processEvents()
-        _verify_store(window.store, window)
-        last = settings.last_conversation_id
-        known = {s.id for s in window.store.list()}
+        _verify_store(window)
+        last = window.ctx.settings.last_conversation_id
+        known = {s.id for s in store.list()}
         opened = window.controller.conv.id if window.controller.conv is not None else None
         if last in known and opened != last:
             raise RuntimeError(f"the last conversation ({last}) could not be opened")
         if reporter.count:
             raise RuntimeError(f"{reporter.count} unexpected error(s); see the log")
-        for problem in getattr(window.store, "problems", []):
+        for problem in getattr(store, "problems", []):
             print(f"notice: {problem}")
         conv = window.controller.conv
-        print(
-            f"ok: {len(window.store.list())} conversation(s); open: "
-            f"{conv.title if conv else 'none'}"
-        )
+        print(f"ok: {len(store.list())} conversation(s); open: {conv.title if conv else 'none'}")
     except Exception as error:
         log.exception("smoke test failed")
         print(f"smoke test failed: {error}", file=sys.stderr)
@@ -355,7 +354,7 @@ def _screenshot(app: Any, window: Any, path: str, out: dict[str, int]) -> None:
 
     try:
         window.load()
-        _verify_store(window.store, window)
+        _verify_store(window)
     except Exception as error:
         log.exception("loading for the screenshot failed")
         print(f"screenshot failed: {error}", file=sys.stderr)

@@ -75,6 +75,7 @@ def make_window(
     """Build, show and load a ``MainWindow`` on the temp folders; closes them all afterwards."""
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore
+    from nebula_desktop.ui.common.app_context import AppContext
     from nebula_desktop.ui.window.main_window import MainWindow
 
     opened: list[tuple[Any, Any]] = []
@@ -92,7 +93,7 @@ def make_window(
         settings = settings_store.load()
         keys = {settings.default_profile_id: key} if key else {}
         store = ConversationStore(data_dir)
-        window = MainWindow(settings_store, store, settings, session_keys=keys, offline=offline)
+        window = MainWindow(AppContext(settings_store, store, settings, keys, offline=offline))
         qtbot.addWidget(window)
         opened.append((window, store))
         window.show()

@@ -72,10 +72,10 @@ def saved_chat(window: Any, title: str, *texts: str) -> Any:
     from nebula_desktop.store import Message
 
     # Model and profile as the window's top bar would set them, so showing it changes nothing.
-    conv = window.store.create(title=title, model="test-model", profile_id="ai-nebula")
+    conv = window.ctx.store.create(title=title, model="test-model", profile_id="ai-nebula")
     for i, text in enumerate(texts):
         conv.messages.append(Message("user" if i % 2 == 0 else "assistant", text))
-    window.store.save(conv)
+    window.ctx.store.save(conv)
     window.conv_list.reload()
     return conv
 

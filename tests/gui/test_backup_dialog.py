@@ -19,7 +19,7 @@ def _backup(qtbot: Any, window: Any) -> Path:
     task = window.data.backup_now()
     with qtbot.waitSignal(task.done, timeout=10000):
         pass
-    zips = automatic_backups(window.store.root / "backups")
+    zips = automatic_backups(window.ctx.store.root / "backups")
     assert zips
     return zips[-1]
 
@@ -29,7 +29,7 @@ def test_back_up_now_writes_a_zip_without_the_key(qtbot: Any, make_window: Any) 
     saved_chat(window, "Keep me", "important")
     window.data.actions["backup"].trigger()
     qtbot.waitUntil(lambda: "Backup saved" in window.statusBar().currentMessage(), timeout=10000)
-    (zip_path,) = automatic_backups(window.store.root / "backups")
+    (zip_path,) = automatic_backups(window.ctx.store.root / "backups")
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
         everything = b"".join(zf.read(n) for n in names)
@@ -46,7 +46,7 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
     _backup(qtbot, window)
     window.open_conversation(conv.id)
     conv.messages[0].content = "three eggs (changed after the backup)"
-    window.store.save(conv)
+    window.ctx.store.save(conv)
     later = saved_chat(window, "Made later", "new")
 
     window.data.actions["restore"].trigger()
@@ -65,8 +65,8 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
 
     shown = window.controller.conv
     assert shown.id == conv.id and shown.messages[0].content == "two eggs"
-    assert window.store.load(later.id).title == "Made later"
-    assert sorted(s.title for s in window.store.list()) == ["Made later", "Recipe"]
+    assert window.ctx.store.load(later.id).title == "Made later"
+    assert sorted(s.title for s in window.ctx.store.list()) == ["Made later", "Recipe"]
     assert "Restored 1 chat" in window.statusBar().currentMessage()
 
 
@@ -75,11 +75,11 @@ def test_cancelling_the_confirmation_changes_nothing(qtbot: Any, make_window: An
     conv = saved_chat(window, "Recipe", "two eggs")
     zip_path = _backup(qtbot, window)
     conv.messages[0].content = "changed"
-    window.store.save(conv)
+    window.ctx.store.save(conv)
     window.data.restore_path(str(zip_path))
     qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
     window.data.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
-    assert window.store.load(conv.id).messages[0].content == "changed"
+    assert window.ctx.store.load(conv.id).messages[0].content == "changed"
 
 
 def test_a_zip_that_is_not_a_backup_is_refused(
@@ -97,7 +97,7 @@ def test_a_zip_that_is_not_a_backup_is_refused(
 
 def test_daily_backup_is_made_after_start_up_once(qtbot: Any, make_window: Any) -> None:
     window = make_window()
-    backups = window.store.root / "backups"
+    backups = window.ctx.store.root / "backups"
     qtbot.waitUntil(lambda: len(automatic_backups(backups)) == 1, timeout=10000)
     assert automatic_backups(backups)[0].name.endswith("-daily.zip")
     make_window.close(window)
@@ -109,7 +109,7 @@ def test_daily_backup_is_made_after_start_up_once(qtbot: Any, make_window: Any) 
 
 def test_backup_dialog_lists_backups_newest_first(qtbot: Any, make_window: Any) -> None:
     window = make_window(offline=True)
-    backups = window.store.root / "backups"
+    backups = window.ctx.store.root / "backups"
     backups.mkdir(exist_ok=True)
     for name in ("nebula-backup-20240101-120000-daily.zip", "nebula-backup-20240102-120000.zip"):
         (backups / name).write_bytes(b"x")

@@ -45,9 +45,9 @@ def test_delete_after_switching_chats_by_keyboard_deletes_only_the_open_chat(
     from nebula_desktop.store import Message
 
     window = make_window()
-    older = window.store.create(title="Older chat")
+    older = window.ctx.store.create(title="Older chat")
     older.messages.append(Message(role="user", content="kept"))
-    window.store.save(older)
+    window.ctx.store.save(older)
     window.conv_list.reload()
     server.queue(sse_reply(["Hi there"]))
     window.new_chat()
@@ -60,7 +60,7 @@ def test_delete_after_switching_chats_by_keyboard_deletes_only_the_open_chat(
     assert _selected_titles(window) == ["Older chat"]  # not the chat left behind as well
 
     window.actions_by_name["delete"].trigger()  # File → Delete chat
-    remaining = [s.id for s in window.store.list()]
+    remaining = [s.id for s in window.ctx.store.list()]
     assert remaining == [sent.id]  # only the chat that was open went to the trash
     assert window.controller.conv.id == sent.id
     assert "2 chats" not in window.conv_list.undo_label.text()

@@ -182,9 +182,9 @@ def test_answering_in_an_old_chat_moves_it_to_the_top(
 
 
 def test_a_hidden_chat_saved_elsewhere_comes_to_the_top(qtbot: Any, window: Any) -> None:
-    conv = window.store.load(FAR_DOWN)
+    conv = window.ctx.store.load(FAR_DOWN)
     conv.messages.append(Message("assistant", "Updated on the laptop"))
-    window.store.save(conv)  # now: the newest
+    window.ctx.store.save(conv)  # now: the newest
     window.conv_list.summary_changed(FAR_DOWN)  # what the window does after a save
     assert window.conv_list.model.summaries()[0].id == FAR_DOWN
     assert window.conv_list.view.model().index(0, 0).data(IdRole) == FAR_DOWN
@@ -196,7 +196,7 @@ def test_a_hidden_chat_saved_elsewhere_comes_to_the_top(qtbot: Any, window: Any)
 def test_deleting_a_hidden_chat_takes_it_out_of_the_list(qtbot: Any, window: Any) -> None:
     gone = _id_at_row(950)
     window.conv_list.delete(gone)
-    assert gone not in {s.id for s in window.store.list()}
+    assert gone not in {s.id for s in window.ctx.store.list()}
     assert window.conv_list.model.row_of(gone) < 0
     assert window.conv_list.model.total() == COUNT - 1
     bar = window.conv_list.view.verticalScrollBar()

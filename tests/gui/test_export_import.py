@@ -97,7 +97,7 @@ def test_chatgpt_import_adds_the_chats_and_opens_the_first(
     path.write_text(json.dumps(chatgpt_export()), encoding="utf-8")
     with qtbot.waitSignal(window.data.import_finished, timeout=10000):
         window.data.import_path(str(path))
-    titles = [s.title for s in window.store.list()]
+    titles = [s.title for s in window.ctx.store.list()]
     assert sorted(titles) == ["ChatGPT chat", "Monads"]
     assert window.controller.conv is not None and window.controller.conv.title == "Monads"
     assert window.view.model().rowCount() == len(window.controller.conv.messages) > 0
@@ -105,7 +105,7 @@ def test_chatgpt_import_adds_the_chats_and_opens_the_first(
     # Importing the same file again adds nothing.
     with qtbot.waitSignal(window.data.import_finished, timeout=10000):
         window.data.import_path(str(path))
-    assert len(window.store.list()) == 2
+    assert len(window.ctx.store.list()) == 2
     assert "2 already present" in _status(window)
 
 
@@ -122,15 +122,15 @@ def test_json_export_imports_into_another_data_folder_unchanged(
     dialog.path_edit.setText(str(target))
     with qtbot.waitSignal(dialog.exported, timeout=10000):
         dialog.export_button.click()
-    before = {s.id: window.store.load(s.id).to_dict() for s in window.store.list()}
+    before = {s.id: window.ctx.store.load(s.id).to_dict() for s in window.ctx.store.list()}
     make_window.close(window)
     for f in (tmp_path / "data" / "conversations").iterdir():
         f.unlink()
     window = make_window(offline=True)
-    assert window.store.list() == []
+    assert window.ctx.store.list() == []
     with qtbot.waitSignal(window.data.import_finished, timeout=10000):
         window.data.import_path(str(target))
-    after = {s.id: window.store.load(s.id).to_dict() for s in window.store.list()}
+    after = {s.id: window.ctx.store.load(s.id).to_dict() for s in window.ctx.store.list()}
     assert after == before
 
 
@@ -157,7 +157,7 @@ def test_sync_conflict_bar_offers_a_merge_that_keeps_both_versions(
     assert window.data.check_conflicts() == 1
     bar = window.data.conflict_bar
     assert bar.isVisible() and "1 conflicting cop" in bar.label.text()
-    assert [s.title for s in window.store.list()] == ["Shared"]  # the copy is not a chat
+    assert [s.title for s in window.ctx.store.list()] == ["Shared"]  # the copy is not a chat
     bar.review_button.click()
     dialog = window.data.dialog
     assert dialog.list.count() == 1 and "Shared" in dialog.list.item(0).text()
@@ -185,7 +185,7 @@ def test_importing_many_chats_saves_them_all_in_steps(
     with qtbot.waitSignal(window.data.import_finished, timeout=20000) as finished:
         window.data.import_path(str(path))
     assert len(finished.args[0].added) == 60
-    assert len(window.store.list()) == 60
+    assert len(window.ctx.store.list()) == 60
     assert window.conv_list.model.rowCount() == 60
     assert window.centralWidget().isEnabled()
 
@@ -194,7 +194,7 @@ def test_exports_from_a_window_holding_a_key_never_contain_it(
     qtbot: Any, make_window: Any, tmp_path: Path
 ) -> None:
     window = make_window()  # the default profile's key is held for this session
-    assert TEST_KEY in window.session_keys.values()
+    assert TEST_KEY in window.ctx.session_keys.values()
     conv = saved_chat(window, "Secretive", "What is my key?", "I never see it.")
     window.open_conversation(conv.id)
     for fmt in ("markdown", "json", "html"):
@@ -227,4 +227,4 @@ def test_conflict_copy_already_there_at_start_shows_the_bar_after_loading(
     window = make_window()
     qtbot.waitUntil(lambda: window.data.conflict_bar.isVisible(), timeout=5000)
     assert "1 conflicting cop" in window.data.conflict_bar.label.text()
-    assert [s.title for s in window.store.list()] == ["Synced"]
+    assert [s.title for s in window.ctx.store.list()] == ["Synced"]

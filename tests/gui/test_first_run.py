@@ -163,7 +163,7 @@ def test_first_run_lists_the_models_once_with_the_key_just_saved(
     assert [r.headers.get("Authorization") for r in after_save] == [f"Bearer {KEY}"]
     assert window.statusBar().currentMessage() == ""  # the new user is not told the key is wrong
     assert window.header.model_name() == "test-model"
-    assert slow_keyring.store[(SERVICE, window.settings.default_profile_id)] == KEY
+    assert slow_keyring.store[(SERVICE, window.ctx.settings.default_profile_id)] == KEY
 
 
 def test_the_welcome_shows_only_what_a_first_run_needs_and_folds_the_rest(

@@ -215,7 +215,7 @@ def _user_data(window: Any) -> list[str]:
     data = [USER_TITLE, MODEL, "other-model", "req-1", "example.com"]
     # The product's fixed error texts come from core, in English by design.
     data.append("Error: Cannot connect to API server")
-    for profile in window.settings.profiles:
+    for profile in window.ctx.settings.profiles:
         data += [profile.name, profile.base_url, profile.default_model, *profile.models_cache]
     return data
 
@@ -270,7 +270,7 @@ def _open_dialogs(window: Any, qtbot: Any) -> list[QWidget]:
     window.header.system.click()
     window.show_problems(["x.json"])
     # The question before a key would go to another computer over plain http://.
-    profile = window.settings.profile(window.header.profile_id())
+    profile = window.ctx.settings.profile(window.header.profile_id())
     address, profile.base_url = profile.base_url, "http://example.com/v1"
     window.confirm_plain_http(lambda: None)
     profile.base_url = address  # core writes these texts (not translated)

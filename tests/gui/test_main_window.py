@@ -267,7 +267,7 @@ def test_top_bar_values_are_remembered_with_the_conversation(qtbot: Any, make_wi
 def test_help_opens_the_log_folder(qtbot: Any, make_window: Any, tmp_path: Any) -> None:
     with catch_urls("file") as catcher:
         window = make_window()
-        window.log_dir = str(tmp_path / "logs")
+        window.ctx.log_dir = str(tmp_path / "logs")
         window.actions_by_name["log"].trigger()
         qtbot.waitUntil(lambda: bool(catcher.urls))
         assert catcher.urls == [QUrl.fromLocalFile(str(tmp_path / "logs")).toString()]
@@ -347,8 +347,8 @@ def test_ctrl_page_keys_and_ctrl_tab_walk_through_the_chats(
             conv.messages.append(Message(role="user", content=f"about {title}"))
             store.save(conv)
     window = make_window(offline=True)
-    window.conv_list.select(window.store.list()[0].id)
-    window._show_conversation(window.store.load(window.store.list()[0].id))
+    window.conv_list.select(window.ctx.store.list()[0].id)
+    window._show_conversation(window.ctx.store.load(window.ctx.store.list()[0].id))
 
     def opened() -> str:
         return str(window.controller.conv.title)
@@ -375,6 +375,7 @@ def test_the_theme_switch_after_a_window_closed_reaches_no_dead_window(
 
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore
+    from nebula_desktop.ui.common.app_context import AppContext
     from nebula_desktop.ui.common.theme import apply_theme
     from nebula_desktop.ui.window.main_window import MainWindow
     from tests.gui.conftest import write_settings
@@ -383,7 +384,7 @@ def test_the_theme_switch_after_a_window_closed_reaches_no_dead_window(
     settings_store = SettingsStore(config_dir)
     settings = settings_store.load()
     with ConversationStore(data_dir) as store:
-        window = MainWindow(settings_store, store, settings, offline=True)
+        window = MainWindow(AppContext(settings_store, store, settings, offline=True))
         settings.theme = "dark"
         window.dialogs.settings_changed.emit()  # what the settings dialog does once it saved
         window.close()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import ConversationStore
+from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.window.main_window import MainWindow
 from tests.gui.helpers import catch_urls
 from tests.servers import LoopbackServer
@@ -30,7 +31,7 @@ def open_window(
     settings = settings_store.load()
     settings.profile().base_url = server.base_url  # the model list stays on this machine
     store = ConversationStore(data_dir)
-    window = MainWindow(settings_store, store, settings, session_keys={"ai-nebula": "k"})
+    window = MainWindow(AppContext(settings_store, store, settings, {"ai-nebula": "k"}))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

@@ -103,7 +103,7 @@ def test_credentials_dropped_at_start_up_are_named_in_the_windows_notice(
         assert "extra_headers.X-Auth" in text and "HTTPS_PROXY" in text
         assert find_in_text(text, KEY) == []
         assert find_in_files([config_dir], KEY) == []
-        assert window.settings.profiles[0].proxy == PROXY  # still used, without the password
+        assert window.ctx.settings.profiles[0].proxy == PROXY  # still used, without the password
     finally:
         window.close()
         conversations.close()

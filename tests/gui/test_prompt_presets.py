@@ -80,7 +80,7 @@ def test_deleting_the_default_preset_leaves_new_chats_without_a_prompt(
     qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
     assert dialog.list.count() == 0
     dialog.save()
-    assert window.settings.default_prompt_preset == ""
+    assert window.ctx.settings.default_prompt_preset == ""
     assert SettingsStore(config_dir).load().prompt_presets == []
 
 
@@ -97,7 +97,7 @@ def test_duplicate_names_are_refused_and_cancel_changes_nothing(
     dialog.save()
     assert dialog.isVisible() and "same name" in dialog.error.text()
     dialog.reject()
-    assert window.settings.prompt_presets == [{"name": "A", "text": "x"}]
+    assert window.ctx.settings.prompt_presets == [{"name": "A", "text": "x"}]
 
 
 def test_system_prompt_editor_uses_a_preset_and_opens_the_manager(

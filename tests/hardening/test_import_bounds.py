@@ -377,7 +377,7 @@ def test_skipped_conversations_reach_the_import_summary(
     path.write_text(_nebula_export([_conv("a" * 32, "One"), broken]), encoding="utf-8")
     with qtbot.waitSignal(window.data.import_finished, timeout=10000):
         window.data.import_path(str(path))
-    assert [s.title for s in window.store.list()] == ["One"]
+    assert [s.title for s in window.ctx.store.list()] == ["One"]
     assert window._error_box is not None
     assert window._error_box.text() == (
         "Imported 1 chat(s).\n"
@@ -423,4 +423,4 @@ def test_a_backup_too_large_to_hold_is_refused_without_a_confirmation(
     assert window.data.confirm_box is None
     assert window._error_box is not None
     assert "more than 250,000 messages" in window._error_box.text()
-    assert window.store.list() == []
+    assert window.ctx.store.list() == []

@@ -276,7 +276,7 @@ def _backup_now(qtbot: Any, window: Any) -> Path:
     task = window.data.backup_now()
     with qtbot.waitSignal(task.done, timeout=10000):
         pass
-    return automatic_backups(window.store.root / "backups")[-1]
+    return automatic_backups(window.ctx.store.root / "backups")[-1]
 
 
 def _restore_from_dialog(qtbot: Any, window: Any, row: int) -> list[Any]:
@@ -303,15 +303,15 @@ def test_restore_in_the_window_lists_the_safety_copy_and_says_what_it_skipped(
     _backup_now(qtbot, window)
     window.open_conversation(recipe.id)
     recipe.messages[0].content = "three eggs"
-    window.store.save(recipe)
+    window.ctx.store.save(recipe)
     newer = _newer_file(future.id)
-    future_path = window.store.conversations_dir / f"{future.id}.json"
+    future_path = window.ctx.store.conversations_dir / f"{future.id}.json"
     future_path.write_bytes(newer)
 
     assert _restore_from_dialog(qtbot, window, 0) == [1]
     assert window.controller.conv.messages[0].content == "two eggs"
     assert future_path.read_bytes() == newer
-    (safety,) = _pre_restore_zips(window.store.root)
+    (safety,) = _pre_restore_zips(window.ctx.store.root)
     status = window.statusBar().currentMessage()
     assert "Restored 1 chat" in status and safety.name in status
     warning = window._error_box

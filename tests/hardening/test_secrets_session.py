@@ -28,6 +28,7 @@ from nebula_desktop import secrets
 from nebula_desktop.logging_setup import setup_logging, shutdown_logging
 from nebula_desktop.settings import Profile, SettingsStore
 from nebula_desktop.store import ConversationStore
+from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.settings.dialog import SettingsDialog
 from nebula_desktop.ui.window.main_window import MainWindow
 from tests.conftest import CASES_DIR
@@ -134,7 +135,9 @@ def test_key_is_nowhere_after_a_full_session(
             settings_store = SettingsStore(folders["config"])
             settings = settings_store.load()
             store = ConversationStore(folders["data"])
-            window = MainWindow(settings_store, store, settings, log_dir=str(folders["log"]))
+            window = MainWindow(
+                AppContext(settings_store, store, settings, log_dir=str(folders["log"]))
+            )
             qtbot.addWidget(window)
             window.show()
             qtbot.waitExposed(window)

@@ -26,6 +26,7 @@ def open_window(
 ) -> Iterator[Callable[..., Any]]:
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore
+    from nebula_desktop.ui.common.app_context import AppContext
     from nebula_desktop.ui.window.main_window import MainWindow
 
     opened: list[tuple[Any, Any]] = []
@@ -36,9 +37,8 @@ def open_window(
         settings_store = SettingsStore(config)
         settings = settings_store.load()
         store = ConversationStore(tmp_path / "data")
-        window = MainWindow(
-            settings_store, store, settings, session_keys={settings.default_profile_id: key}
-        )
+        keys = {settings.default_profile_id: key}
+        window = MainWindow(AppContext(settings_store, store, settings, keys))
         qtbot.addWidget(window)
         opened.append((window, store))
         window.show()

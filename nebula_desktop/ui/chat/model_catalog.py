@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat.request import profile_params
+from nebula_desktop.ui.common.app_context import AppContext
 
 
 class ModelCatalog(QObject):
@@ -26,18 +27,14 @@ class ModelCatalog(QObject):
         self,
         header: Any,
         background: BackgroundWorker,
-        settings: Callable[[], Any],
-        session_keys: dict[str, str],
+        ctx: AppContext,
         save_settings: Callable[[], None],
-        offline: bool,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._header = header
-        self._settings = settings
-        self._session_keys = session_keys
+        self._ctx = ctx
         self._save_settings = save_settings
-        self._offline = offline  # --screenshot / --smoke-test never touch the network
         self._fetched: set[str] = set()
         self._asked: set[str] = set()  # profile ids the user asked to refresh (⟳)
         self._models_request.connect(background.list_models)
@@ -48,16 +45,16 @@ class ModelCatalog(QObject):
 
     def show(self, profile_id: str) -> None:
         """Offer the cached models of ``profile_id`` now; fetch fresh ones in the background."""
-        self._header.set_models(list(self._settings().profile(profile_id).models_cache))
+        self._header.set_models(list(self._ctx.settings.profile(profile_id).models_cache))
         self.fetch(profile_id)
 
     def fetch(self, profile_id: str, force: bool = False) -> None:
         """Ask the server for the model list (once per session unless ``force``)."""
-        if not profile_id or self._offline or (profile_id in self._fetched and not force):
+        if not profile_id or self._ctx.offline or (profile_id in self._fetched and not force):
             return
         self._fetched.add(profile_id)
         self._header.set_models_busy(True)
-        params = profile_params(self._settings(), profile_id, self._session_keys)
+        params = profile_params(self._ctx.settings, profile_id, self._ctx.session_keys)
         self._models_request.emit(profile_id, params)
 
     def forget(self) -> None:
@@ -72,7 +69,7 @@ class ModelCatalog(QObject):
     def _on_background_models_ready(self, profile_id: str, models: list[str]) -> None:
         self._header.set_models_busy(False)
         self._asked.discard(profile_id)
-        profile = self._settings().profile(profile_id)
+        profile = self._ctx.settings.profile(profile_id)
         if profile.id == profile_id and profile.models_cache != models:
             profile.models_cache = list(models)
             self._save_settings()

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.plain import plain
 
 
@@ -61,21 +62,21 @@ def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMess
 class PlainHttpGuard(QObject):
     """Runs actions only after the plain-http question, when the current profile needs it.
 
-    ``settings()`` and ``profile_id()`` are read at each request (they change); ``on_allowed``
+    ``ctx.settings`` and ``profile_id()`` are read at each request (they change); ``on_allowed``
     gets the profile id after a yes (the window refetches the model list, now with the key).
     """
 
     def __init__(
         self,
         window: QWidget,
-        settings: Callable[[], Any],
+        ctx: AppContext,
         profile_id: Callable[[], str],
         on_allowed: Callable[[str], None],
         show_status: Callable[[str], None],
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._settings = settings
+        self._ctx = ctx
         self._profile_id = profile_id
         self._on_allowed = on_allowed
         self._show_status = show_status
@@ -91,7 +92,7 @@ class PlainHttpGuard(QObject):
 
     def confirm(self, proceed: Callable[[], None]) -> None:
         """Ask once per profile per session before a key goes unencrypted to another computer."""
-        settings = self._settings()
+        settings = self._ctx.settings
         profile = settings.profile(self._profile_id() or settings.default_profile_id)
         hop = profile.clear_text_hop()
         if hop is None or profile.id in settings.plain_http_allowed:

@@ -62,7 +62,7 @@ class DataActions(QObject):
         super().__init__(window)
         self._writing = False  # an import or restore is saving chats
         self.window = window
-        self.store = window.store
+        self.store = window.ctx.store
         self.conflict_bar = ConflictBar(window)
         self.conflict_bar.review_requested.connect(self.review_conflicts)
         self.dialog: Any = None  # the open export/backup/conflict dialog (one at a time)
@@ -112,11 +112,11 @@ class DataActions(QObject):
         runs)."""
         QTimer.singleShot(CONFLICT_FIRST_CHECK_MS, self, self.check_conflicts)
         self._conflict_timer.start()
-        if not self.window.offline:
+        if not self.window.ctx.offline:
             self.last_task = run_in_background(
                 daily_backup,
                 self.store.root,
-                Path(self.window.settings_store.path),
+                Path(self.window.ctx.settings_store.path),
                 on_error=self._on_daily_backup_failed,
                 context=self,
             )
@@ -264,7 +264,7 @@ class DataActions(QObject):
             make_backup,
             self.store.root,
             dest,
-            Path(self.window.settings_store.path),
+            Path(self.window.ctx.settings_store.path),
             on_success=self._on_backup_made,
             on_error=self._on_task_failed,
             context=self,

@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
+from nebula_desktop.ui.common.app_context import AppContext
+
 
 class WindowDialogs(QObject):
     """Opens the Settings and Prompt presets dialogs for ``window``."""
@@ -22,17 +24,13 @@ class WindowDialogs(QObject):
     def __init__(
         self,
         window: QWidget,
-        settings: Callable[[], Any],
-        settings_store: Any,
-        session_keys: dict[str, str],
+        ctx: AppContext,
         save_settings: Callable[[], None],
         header: Any,
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._settings = settings
-        self._settings_store = settings_store
-        self._session_keys = session_keys
+        self._ctx = ctx
         self._save_settings = save_settings
         self._header = header
         self.settings_dialog: Any = None  # the open SettingsDialog, if any
@@ -47,9 +45,9 @@ class WindowDialogs(QObject):
         from nebula_desktop.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self._settings(),
-            self._settings_store,
-            self._session_keys,
+            self._ctx.settings,
+            self._ctx.settings_store,
+            self._ctx.session_keys,
             self._window,
             first_run=first_run,
         )
@@ -68,7 +66,7 @@ class WindowDialogs(QObject):
         from nebula_desktop.ui.settings.prompt_presets import PromptPresetsDialog
 
         parent = self._header.system_dialog or self._window
-        dialog = PromptPresetsDialog(self._settings(), self._save_settings, parent)
+        dialog = PromptPresetsDialog(self._ctx.settings, self._save_settings, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.presets_changed.connect(self._header.refresh_presets)
         dialog.destroyed.connect(lambda: setattr(self, "presets_dialog", None))

@@ -32,6 +32,7 @@ from nebula_desktop.ui.chat.model_catalog import ModelCatalog
 from nebula_desktop.ui.chat.plain_http_guard import PlainHttpGuard
 from nebula_desktop.ui.chat.titles import default_title
 from nebula_desktop.ui.chat.worker import WorkerThread
+from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.conversations.list import ConversationList
 from nebula_desktop.ui.data.actions import DataActions
 from nebula_desktop.ui.messages.view import MessageView
@@ -53,23 +54,10 @@ class MainWindow(QMainWindow):
     loaded = Signal()
     _key_check_request = Signal(str)
 
-    def __init__(
-        self,
-        settings_store: Any,
-        store: Any,
-        settings: Any = None,
-        session_keys: dict[str, str] | None = None,
-        offline: bool = False,
-        log_dir: str | None = None,
-    ) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
-        self.settings_store = settings_store
-        self.settings = settings if settings is not None else settings_store.load()
-        self.store = store
-        # Keys the user chose to keep for this session only (no usable keyring); never saved.
-        self.session_keys: dict[str, str] = session_keys if session_keys is not None else {}
-        self.offline = offline  # --screenshot / --smoke-test: no network, no first-run dialog
-        self.log_dir = log_dir
+        self.ctx = ctx
+        store = ctx.store
         self._error_box: QMessageBox | None = None
         self._closed = False
         self.setWindowTitle(APP_NAME)
@@ -100,32 +88,17 @@ class MainWindow(QMainWindow):
         self._background = WorkerThread(BackgroundWorker(), "background-worker")
         background: BackgroundWorker = self._background.worker  # type: ignore[assignment]
         self.controller = ChatController(
-            store,
-            self.view,
-            self.composer,
-            self.header,
-            lambda: self.settings,
-            self.session_keys,
-            background,
-            self,
+            ctx, self.view, self.composer, self.header, background, self
         )
         self.plain_http = PlainHttpGuard(
             self,
-            lambda: self.settings,
+            ctx,
             self.header.profile_id,
             lambda profile_id: self.models.fetch(profile_id, force=True),  # now with the key
             self.show_status,
         )
         self.actions_by_name = install_window_actions(self)
-        self.models = ModelCatalog(
-            self.header,
-            background,
-            lambda: self.settings,
-            self.session_keys,
-            self._save_settings,
-            offline,
-            self,
-        )
+        self.models = ModelCatalog(self.header, background, ctx, self._save_settings, self)
         self.models.failed.connect(self._on_models_failed)
         # Export, import, backup, restore and sync conflicts (File menu + a bar over the chat).
         self.data = DataActions(self)
@@ -151,17 +124,10 @@ class MainWindow(QMainWindow):
         self.controller.busy_changed.connect(self.actions_by_name["stop"].setEnabled)
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
-        self.header.set_profiles(self.settings.profiles, self.settings.default_profile_id)
-        self.dialogs = WindowDialogs(
-            self,
-            lambda: self.settings,
-            settings_store,
-            self.session_keys,
-            self._save_settings,
-            self.header,
-        )
+        self.header.set_profiles(self.ctx.settings.profiles, self.ctx.settings.default_profile_id)
+        self.dialogs = WindowDialogs(self, ctx, self._save_settings, self.header)
         self.dialogs.settings_changed.connect(self._on_settings_changed)
-        self.header.prompt_presets = lambda: self.settings.prompt_presets
+        self.header.prompt_presets = lambda: ctx.settings.prompt_presets
         self.header.manage_presets_requested.connect(self.open_prompt_presets)
         add_prompt_presets_entry(self, self.actions_by_name, self.open_prompt_presets)
         self.usage_label = QLabel(self)
@@ -177,12 +143,12 @@ class MainWindow(QMainWindow):
 
     def _flush_index_when_idle(self) -> None:
         if not self.controller.is_busy():
-            self.store.flush_index()
+            self.ctx.store.flush_index()
 
     # -- start-up ----------------------------------------------------------------------------
     def restore_window_state(self) -> None:
         """Geometry, dock/toolbar state and splitter sizes from the last session."""
-        s = self.settings
+        s = self.ctx.settings
         if s.window_geometry:
             self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
         if s.window_state:
@@ -192,14 +158,14 @@ class MainWindow(QMainWindow):
 
     def load(self) -> None:
         """Fill the window after it is shown: the list, the last conversation, then the network."""
-        problems = list(getattr(self.settings_store, "problems", []))
-        problems += getattr(self.store, "problems", [])
-        if problems and not self.offline:
+        problems = list(getattr(self.ctx.settings_store, "problems", []))
+        problems += getattr(self.ctx.store, "problems", [])
+        if problems and not self.ctx.offline:
             # Quarantined, newer-version or repaired files: the user must hear about them, once.
             self.show_problems(problems)
-        summaries = self.store.list()
+        summaries = self.ctx.store.list()
         known = {s.id for s in summaries}
-        last = self.settings.last_conversation_id
+        last = self.ctx.settings.last_conversation_id
         conv = self._load_conversation(last) if last in known else None
         if conv is None and summaries:
             conv = self._load_conversation(summaries[0].id)
@@ -207,9 +173,9 @@ class MainWindow(QMainWindow):
         if conv is not None:
             self.conv_list.select(conv.id)
         self.composer.focus()
-        if not self.offline:
-            profile = self.settings.profile(self.settings.default_profile_id)
-            if profile.needs_key and not self.session_keys.get(profile.id):
+        if not self.ctx.offline:
+            profile = self.ctx.settings.profile(self.ctx.settings.default_profile_id)
+            if profile.needs_key and not self.ctx.session_keys.get(profile.id):
                 self._key_check_request.emit(profile.id)
         self.data.after_load()
         self.loaded.emit()
@@ -217,7 +183,7 @@ class MainWindow(QMainWindow):
     # -- conversations -----------------------------------------------------------------------
     def _load_conversation(self, conv_id: str) -> Any:
         try:
-            return self.store.load(conv_id)
+            return self.ctx.store.load(conv_id)
         except Exception as error:  # LoadError says what happened (quarantined, unreadable)
             log.warning("could not open conversation: %s", error)
             self.show_status(str(error), 10000)
@@ -226,11 +192,11 @@ class MainWindow(QMainWindow):
     def _show_conversation(self, conv: Any) -> None:
         self.controller.open(conv)
         if conv is None:
-            profile = self.settings.profile(self.settings.default_profile_id)
-            self.header.set_profiles(self.settings.profiles, profile.id)
+            profile = self.ctx.settings.profile(self.ctx.settings.default_profile_id)
+            self.header.set_profiles(self.ctx.settings.profiles, profile.id)
             self.header.model.setEditText(profile.default_model)
             # The chat created on the first Send takes the default prompt preset.
-            self.header.set_system_prompt(self.settings.default_prompt_text())
+            self.header.set_system_prompt(self.ctx.settings.default_prompt_text())
         self._update_title()
         self.models.show(self.header.profile_id())
 
@@ -240,9 +206,9 @@ class MainWindow(QMainWindow):
         if current is not None and not current.messages:
             self.composer.focus()
             return
-        settings = self.settings
+        settings = self.ctx.settings
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
-        conv = self.store.create(
+        conv = self.ctx.store.create(
             title=default_title(),
             model=self.header.model_name() or profile.default_model,
             system_prompt=settings.default_prompt_text() or None,
@@ -294,19 +260,19 @@ class MainWindow(QMainWindow):
 
     def _update_usage(self) -> None:
         """ "1,234 tokens this chat · $0.0123" in the status bar (empty before any usage)."""
-        self.usage_label.setText(usage_text(self.controller.conv, self.settings))
+        self.usage_label.setText(usage_text(self.controller.conv, self.ctx.settings))
 
     def _answer_cost(self, message: Any) -> float | None:
         """What one answer cost with the open chat's profile prices (None: no price set)."""
         conv = self.controller.conv
         profile_id = conv.profile_id if conv is not None else None
-        profile = self.settings.profile(profile_id or self.settings.default_profile_id)
+        profile = self.ctx.settings.profile(profile_id or self.ctx.settings.default_profile_id)
         from nebula_desktop.presets import answer_cost
 
         return answer_cost(message, profile, conv.model if conv is not None else None)
 
     def _on_models_failed(self, text: str) -> None:
-        settings = self.settings
+        settings = self.ctx.settings
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
         if profile.sends_key_in_clear() and profile.id not in settings.plain_http_allowed:
             # The list was asked for without the key on purpose: say why, not "unauthorized".
@@ -333,10 +299,10 @@ class MainWindow(QMainWindow):
     def _on_header_profile_changed(self, profile_id: str) -> None:
         self.models.show(profile_id)
         if not self.header.model_name():
-            self.header.model.setEditText(self.settings.profile(profile_id).default_model)
+            self.header.model.setEditText(self.ctx.settings.profile(profile_id).default_model)
 
     def _on_background_key_checked(self, profile_id: str, has_key: bool, problem: str) -> None:
-        if not has_key and not self.session_keys.get(profile_id) and not self._closed:
+        if not has_key and not self.ctx.session_keys.get(profile_id) and not self._closed:
             if problem:
                 log.info("keyring problem at start-up: %s", problem)
             self.open_settings(first_run=True)
@@ -365,14 +331,16 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             # No callback of ours: the theme outlives this window, and app.py already passes
             # every shown window the OS's later light/dark switches.
-            self.set_dark(apply_theme(app, self.settings.theme))
-            apply_font_size(app, self.settings.font_size)
-        self.view.set_font_point_size(self.settings.font_size or QApplication.font().pointSize())
+            self.set_dark(apply_theme(app, self.ctx.settings.theme))
+            apply_font_size(app, self.ctx.settings.font_size)
+        self.view.set_font_point_size(
+            self.ctx.settings.font_size or QApplication.font().pointSize()
+        )
         self.models.forget()
         current = self.header.profile_id()
-        self.header.set_profiles(self.settings.profiles, current)
+        self.header.set_profiles(self.ctx.settings.profiles, current)
         if not self.header.model_name():  # e.g. the first run just chose the default model
-            profile = self.settings.profile(self.header.profile_id())
+            profile = self.ctx.settings.profile(self.header.profile_id())
             self.header.model.setEditText(profile.default_model)
         self.models.show(self.header.profile_id())
         self._update_usage()  # prices may have changed
@@ -391,7 +359,7 @@ class MainWindow(QMainWindow):
     def open_log_folder(self) -> None:
         from nebula_desktop.paths import log_dir
 
-        folder = self.log_dir or str(log_dir())
+        folder = self.ctx.log_dir or str(log_dir())
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def show_shortcuts(self) -> None:
@@ -424,15 +392,15 @@ class MainWindow(QMainWindow):
 
     def show_problems(self, problems: list[str]) -> None:
         """List what went wrong while loading data (non-blocking), with "Open data folder"."""
-        settings_path = getattr(self.settings_store, "path", None)
+        settings_path = getattr(self.ctx.settings_store, "path", None)
         # A broken settings file is kept beside settings.json, in the settings folder.
         settings_broken = settings_path is not None and getattr(
-            self.settings_store, "problems", None
+            self.ctx.settings_store, "problems", None
         )
         box = problems_box(
             self,
             problems,
-            getattr(self.store, "root", None),
+            getattr(self.ctx.store, "root", None),
             settings_path.parent if settings_broken else None,
         )
         self.problems_box = box
@@ -452,7 +420,7 @@ class MainWindow(QMainWindow):
     # -- shutdown ----------------------------------------------------------------------------
     def _save_settings(self) -> None:
         try:
-            self.settings_store.save(self.settings)
+            self.ctx.settings_store.save(self.ctx.settings)
         except Exception as error:
             log.error("saving settings failed: %s", error)
             self.show_status(str(error), 8000)
@@ -463,7 +431,7 @@ class MainWindow(QMainWindow):
             self.controller.shutdown()
             self._background.worker.shutting_down.set()  # type: ignore[attr-defined]
             self._background.stop()
-            s = self.settings
+            s = self.ctx.settings
             s.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
             s.window_state = bytes(self.saveState().toBase64().data()).decode()
             s.splitter_sizes = list(self.splitter.sizes())

@@ -111,6 +111,8 @@ def _first_sent(path: Sequence[Message], limit: int | None) -> int:
     if not sendable:
         return len(path)
     base = max(0, len(sendable) - max(1, limit)) if limit is not None else 0
+    if start == 0 and base == 0:
+        return sendable[0]  # nothing cut: a chat that opens with a greeting sends it
     cut = base
     while cut < len(sendable) and path[sendable[cut]].role in _ANSWER_ROLES:
         cut += 1

@@ -63,6 +63,13 @@ def test_a_cut_never_starts_on_an_answer_it_moves_forward_to_the_next_question()
     assert _sent(request_messages(conv)) == ["S:Be brief.", "U:q3"]
 
 
+def test_a_chat_that_opens_with_an_answer_sends_it_when_nothing_is_cut() -> None:
+    conv = _chat("A:Hello! Ask me anything.", "U:q1", "A:a1", "U:q2", limit=4)
+    assert _sent(request_messages(conv))[1] == "A:Hello! Ask me anything."
+    conv.context_limit = 3
+    assert _sent(request_messages(conv)) == ["S:Be brief.", "U:q1", "A:a1", "U:q2"]
+
+
 def test_with_a_divider_and_a_limit_the_later_start_wins() -> None:
     # The limit starts later than the divider...
     conv = _chat("U:q1|", "A:a1", "U:q2", "A:a2", "U:q3", limit=1)

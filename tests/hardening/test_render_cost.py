@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -163,7 +164,7 @@ def code_shaped(language: str, unit: str, n: int, block: int = 20_000) -> str:
 CODE_SHAPES = {
     "python-blank-lines": ("python", " \n"),
     "python-tab-lines": ("python", "\t\n"),
-    "python-dense-tokens": ("python", "*a"),
+    "python-dense-tokens": ("python", "*a" * 40 + "\n"),
     "objective-c-newlines": ("objective-c", "\n"),
     "make-expansions": ("make", "${" * 1000 + "\n"),
     "diff-one-line": ("diff", "- " * 2000 + "\n"),
@@ -311,3 +312,27 @@ def test_hostile_code_at_the_size_limit_costs_at_most_twice_ordinary_code(
     language, unit = CODE_SHAPES[shape]
     text = code_shaped(language, unit, MAX_MARKDOWN_CHARS)
     assert_linear(path, text, shape, ordinary_code, CODE_LIMIT)
+
+
+def diluted(unit: str, share: float, n: int) -> str:
+    """``unit`` making up ``share`` of the text, in pieces between ordinary paragraphs, lists
+    and tables (no code): hostile markup that stays just under or over the work budget."""
+    ordinary = re.sub(r"```python.*?```\n*", "", ordinary_answer(n), flags=re.S)
+    piece_len = 1000
+    hostile = shaped(unit, int(piece_len * share))
+    parts = []
+    for start in range(0, n, piece_len):
+        parts.append(hostile + "\n\n" + ordinary[start : start + int(piece_len * (1 - share))])
+    return "\n\n".join(parts)[:n]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("share", [0.2, 0.5])
+@pytest.mark.parametrize("shape", ["heading-spam", "nested-lists", "links", "setext"])
+def test_hostile_markup_diluted_in_an_ordinary_answer_costs_about_an_ordinary_answer(
+    shape: str, share: float
+) -> None:
+    unit = {**ISSUE_SHAPES, **FUZZ_SHAPES}[shape]
+    text = diluted(unit, share, MAX_MARKDOWN_CHARS)
+    assert_linear(via_render_markdown, text, f"{shape} as {share:.0%} of an answer")

@@ -55,8 +55,14 @@ class ChatController(QObject):
         self._editing_id: str | None = None
         # Attachments waiting in the composer, per conversation (like drafts, not saved).
         self._pending_attachments: dict[str, list[dict[str, Any]]] = {}
-        self._run = ChatRun(self, self)  # the streaming request, on the worker thread
+        self._run = ChatRun(self)  # the streaming request, on the worker thread
         self.worker: ChatWorker = self._run.worker
+        self._run.started.connect(self._on_run_started)
+        if hasattr(view, "message_changed"):
+            self._run.changed.connect(view.message_changed)
+        self._run.ended.connect(self._on_run_ended)
+        self._run.save_due.connect(self.save)
+        self._run.busy_changed.connect(self.busy_changed)
         self.titler = Titler(
             ctx.store,
             background,
@@ -65,6 +71,7 @@ class ChatController(QObject):
             lambda: bool(getattr(self.ctx.settings, "auto_title", True)),
             self,
         )
+        self._run.finished.connect(self.titler.answer_finished)
         self._header_dirty: Conversation | None = None
         self._header_timer = QTimer(self)
         self._header_timer.setSingleShot(True)
@@ -85,8 +92,7 @@ class ChatController(QObject):
             return
         self._save_header_edits()
         self.store_draft()
-        if self._run.active is not None and self._run.active.conv is self.conv:
-            self.view.flush_stream()  # later deltas for it go to `pending` while off screen
+        self._run.sync()  # the view shows every character that arrived, in this chat or not
         self.cancel_edit()
         self._swap_attachments(self.conv, conv)
         self.conv = conv
@@ -97,8 +103,6 @@ class ChatController(QObject):
             self.composer.set_read_only(False)
             return
         active = self._run.active
-        if active is not None and active.conv is conv:
-            self._run.fold_pending(active)
         self.view.set_messages(conv.messages)
         streaming = active.message.id if active is not None and active.conv is conv else None
         self.view.set_streaming(streaming)
@@ -185,7 +189,8 @@ class ChatController(QObject):
             self.view.append_message(answer)
         self.composer.clear()
         conv.draft = ""
-        self._run.start(conv, answer, build_history(conv, len(conv.messages) - 1))
+        history = build_history(conv, len(conv.messages) - 1)
+        self._run.start(conv, answer, self.request_params(conv, history))
 
     def stop(self) -> None:
         """Stop the streaming answer now; what arrived is kept, marked stopped."""
@@ -224,7 +229,7 @@ class ChatController(QObject):
         answer = Message(role="assistant", content="", model=model, complete=False)
         conv.add_branch(index, [answer])
         self.view.set_messages(conv.messages)
-        self._run.start(conv, answer, build_history(conv, index))
+        self._run.start(conv, answer, self.request_params(conv, build_history(conv, index)))
 
     def switch_branch(self, message_id: str, position: int) -> None:
         """Follow version ``position`` (0-based) of the fork at ``message_id``; the rest of
@@ -310,6 +315,19 @@ class ChatController(QObject):
         self.stop()
         self._run.shutdown()
 
+    # -- the run's signals ---------------------------------------------------------------------
+    def _on_run_started(self, conv: Conversation, message_id: str) -> None:
+        if conv is self.conv:
+            self.view.set_streaming(message_id)
+            self.view.scroll_to_bottom()
+        self.composer.set_streaming(True)
+
+    def _on_run_ended(self, conv: Conversation, message_id: str) -> None:
+        if conv is self.conv:
+            self.view.set_streaming(None)
+            self.view.refresh_message(message_id)
+        self.composer.set_streaming(False)
+
     # -- internals ---------------------------------------------------------------------------
     def _create_conversation(self) -> Conversation:
         settings = self.ctx.settings
@@ -365,7 +383,8 @@ class ChatController(QObject):
             base_content, base_reasoning = message.content, message.reasoning
         reset_answer(message, self.header.model_name() or message.model, keep=bool(base_content))
         self.view.refresh_message(message.id)
-        self._run.start(conv, message, history, base_content, base_reasoning)
+        params = self.request_params(conv, history)
+        self._run.start(conv, message, params, base_content, base_reasoning)
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""

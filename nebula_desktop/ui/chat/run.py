@@ -1,22 +1,28 @@
-"""The chat controller's streaming request: the worker thread, its deltas, saves while it runs,
-and its end (finished, failed or stopped)."""
+"""The run of one request: the answer's ``Message`` and its pending text, the worker thread that
+streams it, saves while it runs, and its end (finished, failed or stopped).
+
+``ChatRun`` is the only code that writes a streaming answer. It tells the rest by signal: the
+controller connects them to the view (which repaints the row it is told about), the composer,
+the titles and the store.
+"""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nebula_desktop.ui.chat.request import apply_error, apply_result
 from nebula_desktop.ui.chat.worker import ChatWorker, WorkerThread
+from nebula_desktop.ui.common.pending_text import PendingText
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Conversation, Message
 
 STOPPED = "stopped"  # finish_reason recorded when the user pressed Stop
-_SAVE_INTERVAL_MS = 3000
+SAVE_INTERVAL_MS = 3000  # a streaming answer is saved this often
 
 
 @dataclass
@@ -26,41 +32,30 @@ class ActiveRequest:
     request_id: str
     conv: Conversation
     message: Message
+    text: PendingText  # streamed pieces not yet folded into ``message``
     base_content: str = ""
     base_reasoning: str = ""
-    # Deltas for a conversation that is not on screen; folded into the Message when saving.
-    pending: list[tuple[str, str]] = field(default_factory=list)
-
-
-class RunHost(Protocol):
-    """What a :class:`ChatRun` uses of the ``ChatController`` that owns it (described here, so
-    this module does not import the controller that imports it)."""
-
-    conv: Conversation | None
-    view: Any  # the MessageView
-    composer: Any
-    titler: Any
-    busy_changed: Any  # Signal(bool)
-
-    def save(self, conv: Conversation, touch: bool = True) -> None: ...
-    def request_params(
-        self, conv: Conversation, messages: list[dict[str, str]]
-    ) -> dict[str, Any]: ...
 
 
 class ChatRun(QObject):
-    """Runs one request at a time for a ``ChatController`` on its ``ChatWorker`` thread.
+    """Runs one request at a time on its ``ChatWorker`` thread and owns the answer meanwhile.
 
-    Deltas go to the controller's view while their conversation is shown and wait in
-    ``active.pending`` while it is not; the answer is saved every few seconds while it streams
-    and once more when it ends.
+    Deltas are folded into the answer's ``Message`` every ~30 ms whether or not its chat is on
+    screen (``changed``); the answer is due for saving when it starts, every few seconds while
+    it streams and when it ends (``save_due``).
     """
 
+    started = Signal(object, str)  # conversation, message id: the answer begins streaming
+    changed = Signal(str)  # message id: its text grew
+    ended = Signal(object, str)  # conversation, message id: streaming is over, fields are final
+    finished = Signal(object, object)  # conversation, message: a complete answer arrived
+    failed = Signal(object, object)  # conversation, message: the error is on the message
+    save_due = Signal(object)  # conversation to save
+    busy_changed = Signal(bool)
     _chat_request = Signal(str, dict)
 
-    def __init__(self, controller: RunHost, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._ctl = controller
         self.active: ActiveRequest | None = None
         self._chat = WorkerThread(ChatWorker(), "chat-worker")
         self.worker: ChatWorker = self._chat.worker  # type: ignore[assignment]
@@ -69,28 +64,33 @@ class ChatRun(QObject):
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.failed.connect(self._on_worker_failed)
         self._save_timer = QTimer(self)
-        self._save_timer.setInterval(_SAVE_INTERVAL_MS)
+        self._save_timer.setInterval(SAVE_INTERVAL_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
 
     def start(
         self,
         conv: Conversation,
         message: Message,
-        history: list[dict[str, str]],
+        params: dict[str, Any],
         base_content: str = "",
         base_reasoning: str = "",
     ) -> None:
-        """Stream an answer into ``message`` (continuing ``base_content`` when given)."""
-        ctl = self._ctl
+        """Stream an answer into ``message`` (continuing ``base_content`` when given);
+        ``params`` is everything the worker needs, as plain data."""
+        text = PendingText(message, self)
+        text.changed.connect(self.changed)
         request_id = uuid.uuid4().hex
-        self.active = ActiveRequest(request_id, conv, message, base_content, base_reasoning)
-        ctl.save(conv)
-        ctl.view.set_streaming(message.id)
-        ctl.view.scroll_to_bottom()
-        ctl.composer.set_streaming(True)
-        ctl.busy_changed.emit(True)
+        self.active = ActiveRequest(request_id, conv, message, text, base_content, base_reasoning)
+        self.save_due.emit(conv)
+        self.started.emit(conv, message.id)
+        self.busy_changed.emit(True)
         self._save_timer.start()
-        self._chat_request.emit(request_id, ctl.request_params(conv, history))
+        self._chat_request.emit(request_id, params)
+
+    def sync(self) -> None:
+        """Fold every received character into the answer's Message now."""
+        if self.active is not None:
+            self.active.text.flush()
 
     def stop(self) -> bool:
         """Stop the streaming answer now, keeping what arrived; False if nothing streamed."""
@@ -98,11 +98,12 @@ class ChatRun(QObject):
         if active is None:
             return False
         self.worker.cancel(active.request_id)
-        self.sync(active)
+        active.text.flush()
         active.message.complete = False
         active.message.error = None
         active.message.finish_reason = STOPPED
-        self._finish(active)
+        self._end(active)
+        self.save_due.emit(active.conv)
         return True
 
     def drop(self, conv_id: str) -> None:
@@ -110,44 +111,20 @@ class ChatRun(QObject):
         active = self.active
         if active is not None and active.conv.id == conv_id:
             self.worker.cancel(active.request_id)
-            self.active = None
-            self._save_timer.stop()
-            self._ctl.view.set_streaming(None)
-            self._ctl.composer.set_streaming(False)
-            self._ctl.busy_changed.emit(False)
+            active.text.drop()
+            self._end(active)
 
     def shutdown(self) -> None:
         """Stop the worker thread (after :meth:`stop`)."""
         self._save_timer.stop()
         self._chat.stop()
 
-    def sync(self, active: ActiveRequest) -> None:
-        """Bring every received character into the Message object."""
-        if active.conv is self._ctl.conv:
-            self._ctl.view.flush_stream()
-        else:
-            self.fold_pending(active)
-
-    @staticmethod
-    def fold_pending(active: ActiveRequest) -> None:
-        """Append the deltas kept while the conversation was off screen to its Message."""
-        if not active.pending:
-            return
-        parts, active.pending = active.pending, []
-        message = active.message
-        message.reasoning += "".join(text for kind, text in parts if kind == "reasoning")
-        message.content += "".join(text for kind, text in parts if kind == "content")
-
-    def _finish(self, active: ActiveRequest) -> None:
-        ctl = self._ctl
+    def _end(self, active: ActiveRequest) -> None:
         self.active = None
         self._save_timer.stop()
-        if active.conv is ctl.conv:
-            ctl.view.set_streaming(None)
-            ctl.view.refresh_message(active.message.id)
-        ctl.composer.set_streaming(False)
-        ctl.busy_changed.emit(False)
-        ctl.save(active.conv)
+        active.text.deleteLater()
+        self.ended.emit(active.conv, active.message.id)
+        self.busy_changed.emit(False)
 
     # -- worker slots ------------------------------------------------------------------------
     def _active_for(self, request_id: str) -> ActiveRequest | None:
@@ -161,32 +138,31 @@ class ChatRun(QObject):
 
     def _on_worker_delta(self, request_id: str, kind: str, text: str) -> None:
         active = self._active_for(request_id)
-        if active is None:
-            return
-        if active.conv is self._ctl.conv:
-            self._ctl.view.stream_append(active.message.id, kind, text)
-        else:
-            active.pending.append((kind, text))
+        if active is not None:
+            active.text.append(kind, text)
 
     def _on_worker_finished(self, request_id: str, result: dict[str, Any]) -> None:
         active = self._active_for(request_id)
         if active is None:
             return
-        self.sync(active)
+        active.text.flush()
         apply_result(active.message, result, active.base_content, active.base_reasoning)
-        self._finish(active)
-        self._ctl.titler.answer_finished(active.conv, active.message)
+        self._end(active)
+        self.save_due.emit(active.conv)
+        self.finished.emit(active.conv, active.message)
 
     def _on_worker_failed(self, request_id: str, error: dict[str, Any]) -> None:
         active = self._active_for(request_id)
         if active is None:
             return
-        self.sync(active)
+        active.text.flush()
         apply_error(active.message, error, active.base_content, active.base_reasoning)
-        self._finish(active)
+        self._end(active)
+        self.save_due.emit(active.conv)
+        self.failed.emit(active.conv, active.message)
 
     def _on_save_timer_timeout(self) -> None:
         active = self.active
         if active is not None:
-            self.sync(active)
-            self._ctl.save(active.conv)
+            active.text.flush()
+            self.save_due.emit(active.conv)

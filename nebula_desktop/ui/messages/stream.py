@@ -1,5 +1,5 @@
-"""The message view's streaming buffer: streamed pieces are collected and pushed to the
-messages and the screen on a short timer, never once per token."""
+"""Repainting the streaming row: the view re-measures the one row it is told about and keeps
+re-measuring it on a short timer while its rendered document lags behind its text."""
 
 from __future__ import annotations
 
@@ -8,19 +8,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from nebula_desktop.ui.common.pending_text import FLUSH_MS
+
 if TYPE_CHECKING:
     from nebula_desktop.ui.messages.delegate import MessageDelegate
     from nebula_desktop.ui.messages.model import MessageModel
 
-FLUSH_MS = 30  # streamed text reaches the screen at most this often
 
+class StreamRows(QObject):
+    """Updates rows whose message changed; never writes a message.
 
-class StreamBuffer(QObject):
-    """Buffers streamed text per message and kind, and flushes it on a single-shot timer.
-
-    ``row_changed(message_id)`` re-measures and repaints one row after its text grew. While
-    the streaming row's document lags behind its text (a burst bigger than one flush may
-    render), the timer keeps ticking so the rest is worked off a slice per tick.
+    ``row_changed(message_id)`` re-measures and repaints one row. While the streaming row's
+    document lags behind its text (a burst bigger than one pass may render), a single-shot
+    timer keeps re-measuring it, so the rest is worked off a slice per tick and the window keeps
+    painting and handling input (Stop) in between.
     """
 
     def __init__(
@@ -34,58 +35,33 @@ class StreamBuffer(QObject):
         self._model = model
         self._delegate = delegate
         self._row_changed = row_changed
-        self._pending: dict[str, dict[str, list[str]]] = {}
-        self._behind = False  # the streaming row's document lags behind its text
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FLUSH_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._on_timer_timeout)
 
-    def append(self, message_id: str, kind: str, text: str) -> None:
-        """Buffer a streamed piece; it reaches the message and the screen on the next flush."""
-        if not text:
-            return
-        self._pending.setdefault(message_id, {}).setdefault(kind, []).append(text)
-        if not self._timer.isActive():
-            self._timer.start()
+    def changed(self, message_id: str) -> None:
+        """``message_id``'s text grew: update its row (if shown) and catch up if needed."""
+        self._timer.stop()
+        self._row_changed(message_id)
+        self._catch_up_later()
 
     def clear(self) -> None:
-        """Drop whatever is buffered (another conversation was opened)."""
-        self._pending.clear()
-        self._behind = False
-
-    def flush(self) -> None:
-        """Push buffered text into the Message objects now and update their rows."""
+        """Another conversation was opened: nothing to catch up on."""
         self._timer.stop()
-        pending, self._pending = self._pending, {}
-        if self._behind and self._delegate.streaming_id:
-            pending.setdefault(self._delegate.streaming_id, {})  # carry on rendering
-        for message_id, kinds in pending.items():
-            msg = self._model.message_at(self._model.row_of(message_id))
-            if msg is None:
-                continue
-            for kind, parts in kinds.items():
-                joined = "".join(parts)
-                if kind == "reasoning":
-                    msg.reasoning += joined
-                else:
-                    msg.content += joined
-            self._row_changed(message_id)
+
+    def _on_timer_timeout(self) -> None:
+        streaming = self._delegate.streaming_id
+        if streaming:
+            self._row_changed(streaming)
         self._catch_up_later()
 
     def _catch_up_later(self) -> None:
-        """Keep flushing while the streaming row's document still lags behind its text.
-
-        A burst larger than one flush may render is worked off a slice per timer tick, so
-        the window keeps painting and handling input (Stop) in between.
-        """
-        self._behind = False
         row = self._model.row_of(self._delegate.streaming_id or "")
         msg = self._model.message_at(row)
         if msg is None:
             return
         lay = self._delegate.layout(msg, row, 0)
-        if any(doc is not None and doc.behind for doc in (lay.body_doc, lay.thinking_doc)):
-            self._behind = True
-            if not self._timer.isActive():
-                self._timer.start()
+        behind = any(doc is not None and doc.behind for doc in (lay.body_doc, lay.thinking_doc))
+        if behind and not self._timer.isActive():
+            self._timer.start()

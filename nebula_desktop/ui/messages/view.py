@@ -17,15 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.ui.common.pending_text import PendingText
 from nebula_desktop.ui.common.plain import plain_tooltip
 from nebula_desktop.ui.messages.commands import MessageCommands, cursor_shape
 from nebula_desktop.ui.messages.delegate import MessageDelegate
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.messages.scroll import ScrollAnchor
 from nebula_desktop.ui.messages.selection import TextSelection
-from nebula_desktop.ui.messages.stream import StreamBuffer
+from nebula_desktop.ui.messages.stream import StreamRows
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from nebula_desktop.store import Message
 
 SINGLE_PASS_MAX_ROWS = 10_000  # past this, layout runs in batches (see doItemsLayout)
@@ -67,7 +70,8 @@ class MessageView(QListView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
-        self._stream = StreamBuffer(self._model, self._delegate, self._row_changed, self)
+        self._stream = StreamRows(self._model, self._delegate, self._row_changed, self)
+        self._feeds: dict[str, PendingText] = {}  # stream_append's, for a view without a run
         self._commands = MessageCommands(self, self._on_delegate_action_triggered)
         self._selection = TextSelection(self)
         bar = self.verticalScrollBar()
@@ -90,6 +94,9 @@ class MessageView(QListView):
     def set_messages(self, messages: list[Message]) -> None:
         """Open a conversation: show ``messages`` and jump to the newest."""
         self.flush_stream()
+        for feed in self._feeds.values():
+            feed.deleteLater()
+        self._feeds.clear()
         self._selection.close()
         self._stream.clear()
         self._delegate.streaming_id = None
@@ -114,13 +121,27 @@ class MessageView(QListView):
         self._stick = True
         self.scroll_to_bottom()
 
+    def message_changed(self, message_id: str) -> None:
+        """The text of ``message_id`` grew (a streamed answer): re-measure and repaint its row
+        only, if it is shown. The view never writes a message; ``ChatRun`` owns the text."""
+        self._stream.changed(message_id)
+
     def stream_append(self, message_id: str, kind: str, text: str) -> None:
-        """Buffer a streamed piece; it reaches the message and the screen on the next flush."""
-        self._stream.append(message_id, kind, text)
+        """Feed a streamed piece to a view driven without a ``ChatRun`` (tests, benchmarks):
+        it reaches the message and the row on the next ~30 ms flush, as in the app."""
+        feed = self._feeds.get(message_id)
+        if feed is None:
+            msg = self._model.message_at(self._model.row_of(message_id))
+            if msg is None:
+                return
+            feed = self._feeds[message_id] = PendingText(msg, self)
+            feed.changed.connect(self.message_changed)
+        feed.append(kind, text)
 
     def flush_stream(self) -> None:
-        """Push buffered text into the Message objects now and update their rows."""
-        self._stream.flush()
+        """Fold what :meth:`stream_append` kept into the messages now and update their rows."""
+        for feed in list(self._feeds.values()):
+            feed.flush()
 
     def refresh_message(self, message_id: str) -> None:
         """The message's fields changed (complete, error, usage…): render it again."""
@@ -149,6 +170,10 @@ class MessageView(QListView):
             return
         self._delegate.dark = dark
         self._relayout_all()
+
+    def set_answer_cost(self, cost: Callable[[Message], float | None] | None) -> None:
+        """How an answer's footer prices it (dollars, or None: no price set)."""
+        self._delegate.answer_cost = cost
 
     def set_font_point_size(self, size: int) -> None:
         """Body font size in points (0 = the system's)."""

@@ -84,7 +84,7 @@ class _ErrorReporter:
         try:
             from PySide6.QtCore import QCoreApplication
 
-            self.window.show_error(
+            self.window.notices.show_error(
                 QCoreApplication.translate(
                     "app",
                     "Something went wrong: {error}\n\nThe details are in the log file "
@@ -311,7 +311,7 @@ def _verify_store(window: Any) -> None:
         window.conv_list.reload()
     fresh = store.problems[known:]
     if fresh and not window.ctx.offline:
-        window.show_problems(fresh)
+        window.notices.show_problems(fresh)
 
 
 def _smoke_test(app: Any, window: Any, reporter: _ErrorReporter, out: dict[str, int]) -> None:

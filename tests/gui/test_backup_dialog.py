@@ -92,7 +92,7 @@ def test_a_zip_that_is_not_a_backup_is_refused(
     with qtbot.waitSignal(window.data.restore_path(str(other)).done, timeout=10000):
         pass
     assert window.data.confirm_box is None
-    assert "not a Nebula Desktop backup" in window._error_box.text()
+    assert "not a Nebula Desktop backup" in window.notices.error_box.text()
 
 
 def test_daily_backup_is_made_after_start_up_once(qtbot: Any, make_window: Any) -> None:

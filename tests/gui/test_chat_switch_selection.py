@@ -59,7 +59,7 @@ def test_delete_after_switching_chats_by_keyboard_deletes_only_the_open_chat(
     assert window.controller.conv.id == older.id
     assert _selected_titles(window) == ["Older chat"]  # not the chat left behind as well
 
-    window.actions_by_name["delete"].trigger()  # File → Delete chat
+    window.menus.actions["delete"].trigger()  # File → Delete chat
     remaining = [s.id for s in window.ctx.store.list()]
     assert remaining == [sent.id]  # only the chat that was open went to the trash
     assert window.controller.conv.id == sent.id

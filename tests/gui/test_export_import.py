@@ -140,8 +140,8 @@ def test_bad_import_file_is_explained(qtbot: Any, make_window: Any, tmp_path: Pa
     path.write_text('{"hello": 1}', encoding="utf-8")
     with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
         pass
-    assert window._error_box is not None
-    assert "neither a Nebula Desktop export nor a ChatGPT" in window._error_box.text()
+    assert window.notices.error_box is not None
+    assert "neither a Nebula Desktop export nor a ChatGPT" in window.notices.error_box.text()
 
 
 def test_sync_conflict_bar_offers_a_merge_that_keeps_both_versions(

@@ -268,11 +268,11 @@ def _open_dialogs(window: Any, qtbot: Any) -> list[QWidget]:
     window.show_shortcuts()
     window.show_about()
     window.header.system.click()
-    window.show_problems(["x.json"])
+    window.notices.show_problems(["x.json"])
     # The question before a key would go to another computer over plain http://.
     profile = window.ctx.settings.profile(window.header.profile_id())
     address, profile.base_url = profile.base_url, "http://example.com/v1"
-    window.confirm_plain_http(lambda: None)
+    window.plain_http.confirm(lambda: None)
     profile.base_url = address  # core writes these texts (not translated)
     confirm_open_link(window, "https://example.com/")
     for opener in ("open_prompt_presets",):
@@ -283,7 +283,7 @@ def _open_dialogs(window: Any, qtbot: Any) -> list[QWidget]:
         for opener in ("export", "choose_restore", "review_conflicts"):
             if hasattr(data, opener):
                 getattr(data, opener)()
-    qtbot.waitUntil(lambda: window._settings_dialog is not None)
+    qtbot.waitUntil(lambda: window.dialogs.settings_dialog is not None)
     return [
         w
         for w in QApplication.topLevelWidgets()

@@ -131,7 +131,7 @@ def test_deleting_the_open_chat_shows_the_next_and_undo_brings_it_back(
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     send_and_wait(qtbot, window, "delete me")
     doomed = window.controller.conv.id
-    window.actions_by_name["delete"].trigger()
+    window.menus.actions["delete"].trigger()
     assert window.controller.conv.id == kept
     window.conv_list.undo_delete()
     assert window.controller.conv.id == doomed
@@ -162,7 +162,7 @@ def test_copy_last_answer_puts_it_on_the_clipboard(
     window = make_window()
     send_and_wait(qtbot, window, "hi")
     QApplication.clipboard().clear()
-    window.actions_by_name["copy_last"].trigger()
+    window.menus.actions["copy_last"].trigger()
     assert QApplication.clipboard().text() == "Copy me"
 
 
@@ -170,7 +170,7 @@ def test_about_box_shows_the_version_without_blocking(qtbot: Any, make_window: A
     from nebula_desktop import __version__
 
     window = make_window()
-    window.actions_by_name["about"].trigger()  # returns at once: the box is not modal-blocking
+    window.menus.actions["about"].trigger()  # returns at once: the box is not modal-blocking
     boxes = open_dialogs(window, QMessageBox)
     assert boxes and __version__ in boxes[0].text()
     boxes[0].close()
@@ -268,7 +268,7 @@ def test_help_opens_the_log_folder(qtbot: Any, make_window: Any, tmp_path: Any) 
     with catch_urls("file") as catcher:
         window = make_window()
         window.ctx.log_dir = str(tmp_path / "logs")
-        window.actions_by_name["log"].trigger()
+        window.menus.actions["log"].trigger()
         qtbot.waitUntil(lambda: bool(catcher.urls))
         assert catcher.urls == [QUrl.fromLocalFile(str(tmp_path / "logs")).toString()]
 
@@ -329,10 +329,10 @@ def test_the_list_index_is_written_while_idle_not_while_streaming(
     index = data_dir / "index.json"
     assert conv_id not in read_index(index)  # saving alone does not write it
     window.controller.is_busy = lambda: True  # an answer is streaming
-    window._index_timer.timeout.emit()
+    window.index_timer.timeout.emit()
     assert conv_id not in read_index(index)
     window.controller.is_busy = lambda: False
-    window._index_timer.timeout.emit()
+    window.index_timer.timeout.emit()
     assert read_index(index)[conv_id].summary.message_count == 2
 
 
@@ -347,8 +347,7 @@ def test_ctrl_page_keys_and_ctrl_tab_walk_through_the_chats(
             conv.messages.append(Message(role="user", content=f"about {title}"))
             store.save(conv)
     window = make_window(offline=True)
-    window.conv_list.select(window.ctx.store.list()[0].id)
-    window._show_conversation(window.ctx.store.load(window.ctx.store.list()[0].id))
+    window.open_conversation(window.ctx.store.list()[0].id)
 
     def opened() -> str:
         return str(window.controller.conv.title)

@@ -137,8 +137,8 @@ def test_plain_http_remote_asks_once_then_sends_with_the_key(
     window = make_window(base_url="http://api.example.com/v1")
     window.composer.set_text("Hello")
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window._plain_http_box is not None)
-    box = window._plain_http_box
+    qtbot.waitUntil(lambda: window.plain_http.box is not None)
+    box = window.plain_http.box
     assert "unencrypted to api.example.com" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert window.composer.text() == "Hello"  # nothing sent, nothing lost
@@ -147,14 +147,14 @@ def test_plain_http_remote_asks_once_then_sends_with_the_key(
 
     server.queue(sse_reply(["first"]))
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window._plain_http_box is not None)
-    window._plain_http_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: window.plain_http.box is not None)
+    window.plain_http.box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: not window.controller.is_busy() and len(chat_requests(server)) == 1)
     assert chat_requests(server)[0].headers["Authorization"] == f"Bearer {TEST_KEY}"
 
     server.queue(sse_reply(["second"]))
     answer = send_and_wait(qtbot, window, "Again")  # remembered for this session
-    assert window._plain_http_box is None
+    assert window.plain_http.box is None
     assert answer.content == "second"
 
 

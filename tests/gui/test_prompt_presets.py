@@ -23,8 +23,8 @@ def save_presets(config_dir: Path, presets: list[dict[str, str]], default: str =
 
 
 def presets_dialog(qtbot: Any, window: Any) -> PromptPresetsDialog:
-    qtbot.waitUntil(lambda: window._presets_dialog is not None)
-    dialog: PromptPresetsDialog = window._presets_dialog
+    qtbot.waitUntil(lambda: window.dialogs.presets_dialog is not None)
+    dialog: PromptPresetsDialog = window.dialogs.presets_dialog
     qtbot.waitExposed(dialog)
     return dialog
 
@@ -33,7 +33,7 @@ def test_presets_are_added_edited_and_made_default_from_the_chat_menu(
     qtbot: Any, make_window: Any, config_dir: Path
 ) -> None:
     window = make_window()
-    window.actions_by_name["prompt_presets"].trigger()
+    window.menus.actions["prompt_presets"].trigger()
     dialog = presets_dialog(qtbot, window)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     dialog.name_edit.clear()

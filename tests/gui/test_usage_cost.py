@@ -30,9 +30,9 @@ def test_tokens_per_answer_and_per_chat_are_shown_and_usage_is_requested(
     chat = next(r for r in server.requests if r.path.endswith("/chat/completions"))
     assert chat.json["stream_options"] == {"include_usage": True}
     assert "1,500 tokens" in usage_line(window, 1)
-    assert window.usage_label.text() == "1,500 tokens this chat"
+    assert window.usage.text() == "1,500 tokens this chat"
     send_and_wait(qtbot, window, "Again")
-    assert window.usage_label.text() == "3,000 tokens this chat"
+    assert window.usage.text() == "3,000 tokens this chat"
     assert "$" not in usage_line(window, 3)  # no price set: no cost shown
 
 
@@ -47,7 +47,7 @@ def test_cost_per_answer_and_per_chat_from_profile_prices(
     send_and_wait(qtbot, window, "Hello")
     assert usage_line(window, 1).endswith("· $0.0020")
     send_and_wait(qtbot, window, "Again")
-    assert window.usage_label.text() == "3,000 tokens this chat · $0.0040"
+    assert window.usage.text() == "3,000 tokens this chat · $0.0040"
     window.grab()  # paints every row with its cost, without errors
 
 
@@ -62,7 +62,7 @@ def test_cost_survives_a_restart(
     set_profile(config_dir, prices=PRICES)
     window = make_window()
     qtbot.waitUntil(lambda: window.controller.conv is not None)
-    assert window.usage_label.text() == "1,500 tokens this chat · $0.0020"
+    assert window.usage.text() == "1,500 tokens this chat · $0.0020"
 
 
 def test_price_table_in_the_profile_editor_is_saved(qtbot: Any, config_dir: Path) -> None:

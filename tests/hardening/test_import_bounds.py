@@ -378,8 +378,8 @@ def test_skipped_conversations_reach_the_import_summary(
     with qtbot.waitSignal(window.data.import_finished, timeout=10000):
         window.data.import_path(str(path))
     assert [s.title for s in window.ctx.store.list()] == ["One"]
-    assert window._error_box is not None
-    assert window._error_box.text() == (
+    assert window.notices.error_box is not None
+    assert window.notices.error_box.text() == (
         "Imported 1 chat(s).\n"
         "Conversation 2 (“Broken”) was skipped: it is damaged: 'created_at' must be a number."
     )
@@ -421,6 +421,6 @@ def test_a_backup_too_large_to_hold_is_refused_without_a_confirmation(
     with qtbot.waitSignal(window.data.restore_path(str(path)).done, timeout=20000):
         pass
     assert window.data.confirm_box is None
-    assert window._error_box is not None
-    assert "more than 250,000 messages" in window._error_box.text()
+    assert window.notices.error_box is not None
+    assert "more than 250,000 messages" in window.notices.error_box.text()
     assert window.ctx.store.list() == []

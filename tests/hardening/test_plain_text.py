@@ -211,12 +211,12 @@ def test_message_boxes_show_file_names_and_notices_as_text(
     path.write_text('{"hello": 1}', encoding="utf-8")
     with qtbot.waitSignal(window.data.import_path(str(path)).done, timeout=10000):
         pass
-    qtbot.waitUntil(lambda: window._error_box is not None)
-    assert_box_literal(window._error_box, name)
-    window.show_error(HOSTILE)  # a second problem is added to the same box
-    assert_box_literal(window._error_box, HOSTILE)
-    window.show_problems([f"Profile {HOSTILE} was repaired.", HOSTILE])
-    assert_box_literal(window.problems_box, HOSTILE)
+    qtbot.waitUntil(lambda: window.notices.error_box is not None)
+    assert_box_literal(window.notices.error_box, name)
+    window.notices.show_error(HOSTILE)  # a second problem is added to the same box
+    assert_box_literal(window.notices.error_box, HOSTILE)
+    window.notices.show_problems([f"Profile {HOSTILE} was repaired.", HOSTILE])
+    assert_box_literal(window.notices.problems_box, HOSTILE)
 
 
 def test_attachment_file_names_show_as_text(qtbot: Any) -> None:

@@ -44,9 +44,9 @@ def test_local_server_through_a_remote_plain_http_proxy_asks_before_the_key_goes
     window.composer.set_text("Hello")
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: window._plain_http_box is not None or bool(chat_requests(server)), timeout=10000
+        lambda: window.plain_http.box is not None or bool(chat_requests(server)), timeout=10000
     )
-    box = window._plain_http_box
+    box = window.plain_http.box
     assert box is not None, "the key went to a plain-http proxy on another computer unasked"
     assert f"the proxy {proxy_elsewhere}" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
@@ -56,8 +56,8 @@ def test_local_server_through_a_remote_plain_http_proxy_asks_before_the_key_goes
 
     server.queue(sse_reply(["through the proxy"]))
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window._plain_http_box is not None)
-    window._plain_http_box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: window.plain_http.box is not None)
+    window.plain_http.box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: bool(chat_requests(server)), timeout=10000)
     chat = chat_requests(server)[0]
     assert chat.target == "http://localhost:9/v1/chat/completions"

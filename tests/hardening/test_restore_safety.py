@@ -314,7 +314,7 @@ def test_restore_in_the_window_lists_the_safety_copy_and_says_what_it_skipped(
     (safety,) = _pre_restore_zips(window.ctx.store.root)
     status = window.statusBar().currentMessage()
     assert "Restored 1 chat" in status and safety.name in status
-    warning = window._error_box
+    warning = window.notices.error_box
     assert isinstance(warning, QMessageBox)
     assert "not replaced: they were written by a newer version of Nebula" in warning.text()
     assert safety.name in warning.text()

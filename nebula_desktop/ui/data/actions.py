@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from nebula_desktop.backup import (
     BackupContents,
@@ -30,8 +31,11 @@ from nebula_desktop.backup import (
     read_backup,
 )
 from nebula_desktop.exchange import ImportReport, add_to_store
+from nebula_desktop.store import Conversation
 from nebula_desktop.store.sync import find_conflicts
+from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
+from nebula_desktop.ui.common.status import STATUS_MS, STATUS_SUMMARY_MS, STATUS_WARNING_MS
 from nebula_desktop.ui.data.conflict_dialog import ConflictBar, ConflictDialog
 
 # The exporters/importers (which pull in the Markdown renderer and the ChatGPT reader) and the
@@ -52,18 +56,41 @@ CONFLICT_CHECK_MS = 60_000
 CONFLICT_FIRST_CHECK_MS = 300
 
 
+@dataclass
+class OpenChat:
+    """What the data actions need of the chat on screen and the list (the window supplies it)."""
+
+    current: Callable[[], Conversation | None]  # the chat on screen, if any
+    is_busy: Callable[[], bool]  # an answer is streaming
+    store_draft: Callable[[], None]  # the composer's text into the chat (before reading it)
+    close: Callable[[], None]  # show no chat (its draft saved first): it is about to be replaced
+    selected_ids: Callable[[], list[str]]  # the chats selected in the list
+
+
 class DataActions(QObject):
-    """Export / import / backup / restore / conflict merging for ``window`` (a MainWindow)."""
+    """Export / import / backup / restore / conflict merging over ``ctx``'s store.
+
+    ``parent`` is the window the dialogs and shortcuts belong to; what the window must do in
+    return (show a status, reload the list, open a chat) is asked for by signal.
+    """
 
     import_finished = Signal(object)  # the ImportReport (None when it failed)
     restore_finished = Signal(int)  # chats written (-1 when it failed or was refused)
+    status_message = Signal(str, int)  # text, milliseconds (0: until the next one)
+    error_message = Signal(str)  # a problem the user must not miss
+    chats_changed = Signal()  # chats were added or replaced: the list re-reads the store
+    open_requested = Signal(str)  # show this chat as the store has it now
+    select_requested = Signal(str)  # select this chat in the list (it is still open)
+    writing_changed = Signal(bool)  # chats are being saved: the chat area waits meanwhile
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
+    def __init__(self, ctx: AppContext, chat: OpenChat, parent: QWidget) -> None:
+        super().__init__(parent)
         self._writing = False  # an import or restore is saving chats
-        self.window = window
-        self.store = window.ctx.store
-        self.conflict_bar = ConflictBar(window)
+        self._ctx = ctx
+        self._chat = chat
+        self._parent = parent
+        self.store = ctx.store
+        self.conflict_bar = ConflictBar(parent)
         self.conflict_bar.review_requested.connect(self.review_conflicts)
         self.dialog: Any = None  # the open export/backup/conflict dialog (one at a time)
         self.confirm_box: QMessageBox | None = None
@@ -78,32 +105,15 @@ class DataActions(QObject):
             "backup": self._action(self.tr("&Back up now…"), None, self.backup_now),
             "restore": self._action(self.tr("Restore from bac&kup…"), None, self.choose_restore),
         }
-        self._install_menu()
-        window.conv_list.export_requested.connect(self.export)
 
     def _action(self, text: str, shortcut: str | None, slot: Callable[[], None]) -> QAction:
-        action = QAction(text, self.window)
+        action = QAction(text, self._parent)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
-        self.window.addAction(action)
+        self._parent.addAction(action)
         return action
-
-    def _install_menu(self) -> None:
-        """Our entries go into the File menu, just before Settings."""
-        settings = self.window.actions_by_name.get("settings")
-        menus = [a.menu() for a in self.window.menuBar().actions() if a.menu() is not None]
-        if not menus:
-            return
-        file_menu = menus[0]
-        before = settings if settings in file_menu.actions() else None
-        for name in ("export", "import"):
-            file_menu.insertAction(before, self.actions[name])
-        file_menu.insertSeparator(before)
-        for name in ("backup", "restore"):
-            file_menu.insertAction(before, self.actions[name])
-        file_menu.insertSeparator(before)
 
     # -- start-up ------------------------------------------------------------------------------
     def after_load(self) -> None:
@@ -112,27 +122,28 @@ class DataActions(QObject):
         runs)."""
         QTimer.singleShot(CONFLICT_FIRST_CHECK_MS, self, self.check_conflicts)
         self._conflict_timer.start()
-        if not self.window.ctx.offline:
+        if not self._ctx.offline:
             self.last_task = run_in_background(
                 daily_backup,
                 self.store.root,
-                Path(self.window.ctx.settings_store.path),
+                Path(self._ctx.settings_store.path),
                 on_error=self._on_daily_backup_failed,
                 context=self,
             )
 
     def _on_daily_backup_failed(self, error: BaseException) -> None:
         log.warning("daily backup failed: %s", error)
-        self.window.show_status(self.tr("The daily backup failed: %1").replace("%1", str(error)))
+        text = self.tr("The daily backup failed: %1").replace("%1", str(error))
+        self.status_message.emit(text, STATUS_WARNING_MS)
 
     # -- export and import -----------------------------------------------------------------------
     def export(self, selected_ids: list[str] | None = None) -> None:
         """Open the export dialog (for the list's selection when given)."""
-        ids = selected_ids if selected_ids is not None else self.window.conv_list.selected_ids()
-        self.window.controller.store_draft()
+        ids = selected_ids if selected_ids is not None else self._chat.selected_ids()
+        self._chat.store_draft()
         from nebula_desktop.ui.data.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.store, self.window.controller.conv, ids, self.window)
+        dialog = ExportDialog(self.store, self._chat.current(), ids, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(self._on_dialog_exported)
         self.dialog = dialog
@@ -141,12 +152,12 @@ class DataActions(QObject):
     def _on_dialog_exported(self, paths: list[str]) -> None:
         where = str(Path(paths[0]).parent) if paths else ""
         text = self.tr("Exported %n file(s) to %1", "", len(paths)).replace("%1", where)
-        self.window.show_status(text, 8000)
+        self.status_message.emit(text, STATUS_WARNING_MS)
 
     def choose_import(self) -> None:
         """Pick our JSON export or ChatGPT's conversations.json and import it."""
         path, _filter = QFileDialog.getOpenFileName(
-            self.window,
+            self._parent,
             self.tr("Import chats"),
             str(Path.home()),
             self.tr("Chat exports (*.json *.zip);;All files (*)"),
@@ -158,7 +169,7 @@ class DataActions(QObject):
         """Read ``path`` in the background, then add its chats to the store."""
         from nebula_desktop.exchange.exporter import read_import
 
-        self.window.show_status(self.tr("Importing…"), 0)
+        self.status_message.emit(self.tr("Importing…"), 0)
         self.last_task = run_in_background(
             read_import,
             Path(path),
@@ -182,9 +193,9 @@ class DataActions(QObject):
             report.skipped += part.skipped
 
         def done(ok: bool) -> None:
-            self.window.conv_list.reload()
+            self.chats_changed.emit()
             if report.added:
-                self.window.open_conversation(report.added[0])
+                self.open_requested.emit(report.added[0])
             if ok:
                 text = self.tr("Imported %n chat(s)", "", len(report.added))
                 if report.skipped:
@@ -199,9 +210,9 @@ class DataActions(QObject):
                         "",
                         report.unreadable,
                     )
-                self.window.show_status(text + ".", 10000)
+                self.status_message.emit(text + ".", STATUS_SUMMARY_MS)
                 if result.notices:  # chats skipped or cut: an import not whole must not pass by
-                    self.window.show_error("\n".join([text + ".", *result.notices]))
+                    self.error_message.emit("\n".join([text + ".", *result.notices]))
             self.import_finished.emit(report if ok else None)
 
         self._write_in_chunks(result.conversations, write, done)
@@ -233,7 +244,8 @@ class DataActions(QObject):
                 return
             progress = self.tr("Saving chats… %1 of %2")
             done_count = str(total - len(remaining))
-            self.window.show_status(progress.replace("%1", done_count).replace("%2", str(total)))
+            progress = progress.replace("%1", done_count).replace("%2", str(total))
+            self.status_message.emit(progress, STATUS_MS)
             QTimer.singleShot(0, self, step)
 
         step()
@@ -241,15 +253,15 @@ class DataActions(QObject):
     def _set_writing(self, writing: bool) -> None:
         """Chats are being (or about to be) saved: the chat area waits, other writes are refused."""
         self._writing = writing
-        self.window.centralWidget().setEnabled(not writing)
+        self.writing_changed.emit(writing)
 
     def _refuse_while_writing(self) -> None:
-        self.window.show_error(self.tr("Chats are still being saved; try again in a moment."))
+        self.error_message.emit(self.tr("Chats are still being saved; try again in a moment."))
 
     def _on_task_failed(self, error: BaseException) -> None:
         log.warning("data task failed: %s", error)
-        self.window.show_status("", 1)
-        self.window.show_error(str(error) or error.__class__.__name__)
+        self.status_message.emit("", 1)
+        self.error_message.emit(str(error) or error.__class__.__name__)
 
     # -- backup and restore ----------------------------------------------------------------------
     def backups_dir(self) -> Path:
@@ -257,14 +269,14 @@ class DataActions(QObject):
 
     def backup_now(self) -> BackgroundTask:
         """Zip every chat and the settings into the backups folder, in the background."""
-        self.window.controller.store_draft()
+        self._chat.store_draft()
         dest = self.backups_dir() / backup_name()
-        self.window.show_status(self.tr("Backing up…"), 0)
+        self.status_message.emit(self.tr("Backing up…"), 0)
         self.last_task = run_in_background(
             make_backup,
             self.store.root,
             dest,
-            Path(self.window.ctx.settings_store.path),
+            Path(self._ctx.settings_store.path),
             on_success=self._on_backup_made,
             on_error=self._on_task_failed,
             context=self,
@@ -274,7 +286,8 @@ class DataActions(QObject):
     def _on_backup_made(self, path: Path) -> None:
         from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
-        self.window.show_status(self.tr("Backup saved: %1").replace("%1", str(path)), 10000)
+        text = self.tr("Backup saved: %1").replace("%1", str(path))
+        self.status_message.emit(text, STATUS_SUMMARY_MS)
         if isinstance(self.dialog, BackupDialog):
             self.dialog.refresh()
 
@@ -282,7 +295,7 @@ class DataActions(QObject):
         """Open the list of kept backups."""
         from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
-        dialog = BackupDialog(self.backups_dir(), self.window)
+        dialog = BackupDialog(self.backups_dir(), self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.restore_path)
         dialog.backup_requested.connect(self.backup_now)
@@ -314,7 +327,7 @@ class DataActions(QObject):
             self.tr("Restore from backup"),
             text,
             QMessageBox.StandardButton.Cancel,
-            self.window,
+            self._parent,
         )
         if contents.skipped:
             box.setInformativeText(
@@ -347,32 +360,31 @@ class DataActions(QObject):
             self._refuse_while_writing()
             self.restore_finished.emit(-1)
             return
-        controller = self.window.controller
-        if controller.is_busy():
-            self.window.show_error(
+        if self._chat.is_busy():
+            self.error_message.emit(
                 self.tr("An answer is still arriving. Stop it or wait, then try again.")
             )
             self.restore_finished.emit(-1)
             return
         ids = {c.id for c in contents.conversations}
-        current = controller.conv
+        current = self._chat.current()
         reopen = current.id if current is not None and current.id in ids else None
         if reopen is not None:
-            controller.open(None)  # saves its draft into the version being replaced
+            self._chat.close()  # saves its draft into the version being replaced
 
         def done(report: RestoreReport | None, ok: bool) -> None:
             from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
-            self.window.conv_list.reload()
+            self.chats_changed.emit()
             if reopen is not None:
-                self.window.open_conversation(reopen)
+                self.open_requested.emit(reopen)
             elif current is not None:
-                self.window.conv_list.select(current.id)
+                self.select_requested.emit(current.id)
             if report is not None:
                 text = self._restore_summary(report)
-                self.window.show_status(text, 10000)
+                self.status_message.emit(text, STATUS_SUMMARY_MS)
                 if report.skipped() or not ok:  # a restore that is not whole must not pass by
-                    self.window.show_error(text)
+                    self.error_message.emit(text)
             if isinstance(self.dialog, BackupDialog):
                 self.dialog.accept()
             self.restore_finished.emit(len(report.restored) if report and ok else -1)
@@ -390,7 +402,7 @@ class DataActions(QObject):
             done(None, False)
 
         self._set_writing(True)
-        self.window.show_status(self.tr("Restoring…"), 0)
+        self.status_message.emit(self.tr("Restoring…"), 0)
         self.last_task = run_in_background(
             prepare_restore,
             Path(self.store.root),
@@ -447,7 +459,7 @@ class DataActions(QObject):
     def review_conflicts(self) -> None:
         """Open the conflict dialog."""
         copies = find_conflicts(self.store.conversations_dir)
-        dialog = ConflictDialog(self.store, copies, self._merge_blocker, self.window)
+        dialog = ConflictDialog(self.store, copies, self._merge_blocker, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.merged.connect(self._on_conflicts_merged)
         dialog.finished.connect(lambda _r: self.check_conflicts())
@@ -455,23 +467,23 @@ class DataActions(QObject):
         dialog.open()
 
     def _merge_blocker(self, conv_id: str) -> str:
-        controller = self.window.controller
         if self._writing:
             return self.tr("Chats are still being saved; try again in a moment.")
-        if controller.is_busy():
+        if self._chat.is_busy():
             # The streaming chat's messages must not be swapped under it.
             return self.tr("An answer is still arriving; try again when it is done.")
-        current = controller.conv
+        current = self._chat.current()
         if current is not None and current.id == conv_id:
-            controller.open(None)  # save its draft first; reopened after the merge
+            self._chat.close()  # save its draft first; reopened after the merge
             self._reopen_after_merge = conv_id
         return ""
 
     def _on_conflicts_merged(self, conv_ids: list[str]) -> None:
-        self.window.conv_list.reload()
+        self.chats_changed.emit()
         reopen = self._reopen_after_merge
         self._reopen_after_merge = None
         if reopen is not None:
-            self.window.open_conversation(reopen)
+            self.open_requested.emit(reopen)
         self.check_conflicts()
-        self.window.show_status(self.tr("Merged %n copy(ies).", "", len(conv_ids)), 8000)
+        text = self.tr("Merged %n copy(ies).", "", len(conv_ids))
+        self.status_message.emit(text, STATUS_WARNING_MS)

@@ -1,26 +1,19 @@
 """The main window: conversation list on the left; header, messages and composer on the right.
 
-The window lays out widgets and wires signals. The chat flow lives in ``ChatController``; network
-and keyring work runs on the two worker threads; files go through the store.
+The window builds each room's top object with the application context, lays out their widgets
+and wires their signals; it opens chats and saves its own geometry. The chat flow lives in
+``ChatController``, the status line and message boxes in ``Notices``, settings changes in
+``ProfileSync``, the File menu's data features in ``DataActions``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
 from nebula_desktop.store.store import INDEX_FLUSH_SECONDS
@@ -33,17 +26,20 @@ from nebula_desktop.ui.chat.plain_http_guard import PlainHttpGuard
 from nebula_desktop.ui.chat.titles import default_title
 from nebula_desktop.ui.chat.worker import WorkerThread
 from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.common.status import STATUS_SUMMARY_MS, STATUS_WARNING_MS
 from nebula_desktop.ui.conversations.list import ConversationList
-from nebula_desktop.ui.data.actions import DataActions
+from nebula_desktop.ui.data.actions import DataActions, OpenChat
 from nebula_desktop.ui.messages.view import MessageView
 from nebula_desktop.ui.window.dialogs import WindowDialogs
-from nebula_desktop.ui.window.menu_handlers import add_prompt_presets_entry, install_window_actions
-from nebula_desktop.ui.window.menus import (
-    ShortcutsDialog,
-    confirm_open_link,
-    show_about_box,
+from nebula_desktop.ui.window.menu_handlers import (
+    add_data_entries,
+    add_prompt_presets_entry,
+    install_window_actions,
 )
-from nebula_desktop.ui.window.notices import EmptyChatHint, error_box, problems_box, usage_text
+from nebula_desktop.ui.window.menus import ShortcutsDialog, confirm_open_link, show_about_box
+from nebula_desktop.ui.window.notices import EmptyChatHint, Notices
+from nebula_desktop.ui.window.profile_sync import ProfileSync
+from nebula_desktop.ui.window.usage import UsageLine
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +54,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         store = ctx.store
-        self._error_box: QMessageBox | None = None
         self._closed = False
         self.setWindowTitle(APP_NAME)
         self.resize(1100, 720)
@@ -84,6 +79,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([280, 820])
         self.setCentralWidget(self.splitter)
+        self.notices = Notices(self, ctx)
 
         self._background = WorkerThread(BackgroundWorker(), "background-worker")
         background: BackgroundWorker = self._background.worker  # type: ignore[assignment]
@@ -95,51 +91,70 @@ class MainWindow(QMainWindow):
             ctx,
             self.header.profile_id,
             lambda profile_id: self.models.fetch(profile_id, force=True),  # now with the key
-            self.show_status,
+            self.notices.show_status,
         )
-        self.actions_by_name = install_window_actions(self)
-        self.models = ModelCatalog(self.header, background, ctx, self._save_settings, self)
-        self.models.failed.connect(self._on_models_failed)
-        # Export, import, backup, restore and sync conflicts (File menu + a bar over the chat).
-        self.data = DataActions(self)
-        column.insertWidget(0, self.data.conflict_bar)
+        self.menus = install_window_actions(self)
+        self.models = ModelCatalog(self.header, background, ctx, self.save_settings, self)
+        self.usage = UsageLine(ctx, lambda: self.controller.conv, self)
+        self.statusBar().addPermanentWidget(self.usage)
+        self.view.set_answer_cost(self.usage.answer_cost)
+        self.profiles = ProfileSync(
+            ctx, self.header, self.models, self.view, self.usage, self.notices, self
+        )
+        self._install_data_actions(column)
         self._key_check_request.connect(background.check_key)
         background.key_checked.connect(self._on_background_key_checked)
         self.conv_list.conversation_selected.connect(self._on_list_conversation_selected)
         self.conv_list.conversation_deleted.connect(self._on_list_conversation_deleted)
         self.conv_list.conversation_renamed.connect(self._on_list_conversation_renamed)
         self.conv_list.new_requested.connect(self.new_chat)
-        self.composer.send_requested.connect(self._guarded(self.controller.send))
+        guarded = self.plain_http.guarded
+        self.composer.send_requested.connect(guarded(self.controller.send))
         self.composer.stop_requested.connect(self.controller.stop)
         self.composer.cancel_edit_requested.connect(self.controller.cancel_edit)
         self.header.settings_edited.connect(self.controller.header_edited)
-        self.header.profile_changed.connect(self._on_header_profile_changed)
-        self.view.retry_requested.connect(self._guarded(self.controller.retry))
-        self.view.continue_requested.connect(self._guarded(self.controller.continue_answer))
-        self.view.regenerate_requested.connect(self._guarded(self.controller.regenerate))
+        self.view.retry_requested.connect(guarded(self.controller.retry))
+        self.view.continue_requested.connect(guarded(self.controller.continue_answer))
+        self.view.regenerate_requested.connect(guarded(self.controller.regenerate))
         self.view.edit_requested.connect(self.controller.edit)
         self.view.link_activated.connect(self._on_view_link_activated)
-        self.view.status_message.connect(self.show_status)
-        self.controller.status_message.connect(self.show_status)
-        self.controller.busy_changed.connect(self.actions_by_name["stop"].setEnabled)
+        self.view.status_message.connect(self.notices.show_status)
+        self.controller.status_message.connect(self.notices.show_status)
+        self.controller.busy_changed.connect(self.menus.actions["stop"].setEnabled)
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.ctx.settings.profiles, self.ctx.settings.default_profile_id)
-        self.dialogs = WindowDialogs(self, ctx, self._save_settings, self.header)
-        self.dialogs.settings_changed.connect(self._on_settings_changed)
+        self.dialogs = WindowDialogs(self, ctx, self.save_settings, self.header)
+        self.dialogs.settings_changed.connect(self.profiles.apply_settings)
         self.header.prompt_presets = lambda: ctx.settings.prompt_presets
         self.header.manage_presets_requested.connect(self.open_prompt_presets)
-        add_prompt_presets_entry(self, self.actions_by_name, self.open_prompt_presets)
-        self.usage_label = QLabel(self)
-        self.usage_label.setAccessibleName(self.tr("Usage of this chat"))
-        self.statusBar().addPermanentWidget(self.usage_label)
-        self.view.itemDelegate().answer_cost = self._answer_cost  # type: ignore[attr-defined]
+        add_prompt_presets_entry(self.menus, self.open_prompt_presets)
         # The store's index (a cache of the list rows) is written while nothing streams.
-        self._index_timer = QTimer(self)
-        self._index_timer.setInterval(int(INDEX_FLUSH_SECONDS * 1000))
-        self._index_timer.timeout.connect(self._flush_index_when_idle)
-        self._index_timer.start()
+        self.index_timer = QTimer(self)
+        self.index_timer.setInterval(int(INDEX_FLUSH_SECONDS * 1000))
+        self.index_timer.timeout.connect(self._flush_index_when_idle)
+        self.index_timer.start()
         self.restore_window_state()
+
+    def _install_data_actions(self, column: QVBoxLayout) -> None:
+        """Export, import, backup, restore and sync conflicts (File menu + a bar over the chat)."""
+        chat = OpenChat(
+            current=lambda: self.controller.conv,
+            is_busy=self.controller.is_busy,
+            store_draft=self.controller.store_draft,
+            close=lambda: self.controller.open(None),
+            selected_ids=self.conv_list.selected_ids,
+        )
+        self.data = DataActions(self.ctx, chat, self)
+        column.insertWidget(0, self.data.conflict_bar)
+        add_data_entries(self.menus, self.data.actions)
+        self.conv_list.export_requested.connect(self.data.export)
+        self.data.status_message.connect(self.notices.show_status)
+        self.data.error_message.connect(self.notices.show_error)
+        self.data.chats_changed.connect(self.conv_list.reload)
+        self.data.open_requested.connect(self.open_conversation)
+        self.data.select_requested.connect(self.conv_list.select)
+        self.data.writing_changed.connect(lambda writing: self.splitter.setEnabled(not writing))
 
     def _flush_index_when_idle(self) -> None:
         if not self.controller.is_busy():
@@ -162,7 +177,7 @@ class MainWindow(QMainWindow):
         problems += getattr(self.ctx.store, "problems", [])
         if problems and not self.ctx.offline:
             # Quarantined, newer-version or repaired files: the user must hear about them, once.
-            self.show_problems(problems)
+            self.notices.show_problems(problems)
         summaries = self.ctx.store.list()
         known = {s.id for s in summaries}
         last = self.ctx.settings.last_conversation_id
@@ -186,17 +201,13 @@ class MainWindow(QMainWindow):
             return self.ctx.store.load(conv_id)
         except Exception as error:  # LoadError says what happened (quarantined, unreadable)
             log.warning("could not open conversation: %s", error)
-            self.show_status(str(error), 10000)
+            self.notices.show_status(str(error), STATUS_SUMMARY_MS)
             return None
 
     def _show_conversation(self, conv: Any) -> None:
         self.controller.open(conv)
         if conv is None:
-            profile = self.ctx.settings.profile(self.ctx.settings.default_profile_id)
-            self.header.set_profiles(self.ctx.settings.profiles, profile.id)
-            self.header.model.setEditText(profile.default_model)
-            # The chat created on the first Send takes the default prompt preset.
-            self.header.set_system_prompt(self.ctx.settings.default_prompt_text())
+            self.profiles.show_defaults()
         self._update_title()
         self.models.show(self.header.profile_id())
 
@@ -256,50 +267,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         conv = self.controller.conv
         self.setWindowTitle(f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME)
-        self._update_usage()
-
-    def _update_usage(self) -> None:
-        """ "1,234 tokens this chat · $0.0123" in the status bar (empty before any usage)."""
-        self.usage_label.setText(usage_text(self.controller.conv, self.ctx.settings))
-
-    def _answer_cost(self, message: Any) -> float | None:
-        """What one answer cost with the open chat's profile prices (None: no price set)."""
-        conv = self.controller.conv
-        profile_id = conv.profile_id if conv is not None else None
-        profile = self.ctx.settings.profile(profile_id or self.ctx.settings.default_profile_id)
-        from nebula_desktop.presets import answer_cost
-
-        return answer_cost(message, profile, conv.model if conv is not None else None)
-
-    def _on_models_failed(self, text: str) -> None:
-        settings = self.ctx.settings
-        profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
-        if profile.sends_key_in_clear() and profile.id not in settings.plain_http_allowed:
-            # The list was asked for without the key on purpose: say why, not "unauthorized".
-            text = self.tr(
-                "The model list could not be loaded without your API key: this profile uses "
-                "plain http://, so the key is only sent once you allow it (on your first message)."
-            )
-        self.show_status(text, 8000)
-
-    # -- plain-http guard --------------------------------------------------------------------
-    def _guarded(self, action: Callable[..., None]) -> Callable[..., None]:
-        """``action`` run only after the plain-http question (when the profile needs it)."""
-        return self.plain_http.guarded(action)
-
-    def confirm_plain_http(self, proceed: Callable[[], None]) -> None:
-        """Ask once per profile per session before a key goes unencrypted to another computer."""
-        self.plain_http.confirm(proceed)
-
-    @property
-    def _plain_http_box(self) -> QMessageBox | None:
-        return self.plain_http.box
-
-    # -- models and keys ---------------------------------------------------------------------
-    def _on_header_profile_changed(self, profile_id: str) -> None:
-        self.models.show(profile_id)
-        if not self.header.model_name():
-            self.header.model.setEditText(self.ctx.settings.profile(profile_id).default_model)
+        self.usage.refresh()
 
     def _on_background_key_checked(self, profile_id: str, has_key: bool, problem: str) -> None:
         if not has_key and not self.ctx.session_keys.get(profile_id) and not self._closed:
@@ -316,37 +284,8 @@ class MainWindow(QMainWindow):
         """Chat → Prompt presets… (also from the System… prompt editor); non-blocking."""
         self.dialogs.open_prompt_presets()
 
-    @property
-    def _settings_dialog(self) -> Any:
-        return self.dialogs.settings_dialog
-
-    @property
-    def _presets_dialog(self) -> Any:
-        return self.dialogs.presets_dialog
-
-    def _on_settings_changed(self) -> None:
-        from nebula_desktop.ui.common.theme import apply_font_size, apply_theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            # No callback of ours: the theme outlives this window, and app.py already passes
-            # every shown window the OS's later light/dark switches.
-            self.set_dark(apply_theme(app, self.ctx.settings.theme))
-            apply_font_size(app, self.ctx.settings.font_size)
-        self.view.set_font_point_size(
-            self.ctx.settings.font_size or QApplication.font().pointSize()
-        )
-        self.models.forget()
-        current = self.header.profile_id()
-        self.header.set_profiles(self.ctx.settings.profiles, current)
-        if not self.header.model_name():  # e.g. the first run just chose the default model
-            profile = self.ctx.settings.profile(self.header.profile_id())
-            self.header.model.setEditText(profile.default_model)
-        self.models.show(self.header.profile_id())
-        self._update_usage()  # prices may have changed
-        self.view.viewport().update()
-
     def set_dark(self, dark: bool) -> None:
+        """The OS switched light/dark (app.py passes it to every shown window)."""
         self.view.set_dark(dark)
 
     def copy_last_answer(self) -> None:
@@ -354,7 +293,7 @@ class MainWindow(QMainWindow):
         answers = [m for m in conv.messages if m.role == "assistant" and m.content] if conv else []
         if answers:
             QGuiApplication.clipboard().setText(answers[-1].content)
-            self.show_status(self.tr("Copied the last answer."))
+            self.notices.show_status(self.tr("Copied the last answer."))
 
     def open_log_folder(self) -> None:
         from nebula_desktop.paths import log_dir
@@ -373,42 +312,6 @@ class MainWindow(QMainWindow):
     def _on_view_link_activated(self, url: str) -> None:
         confirm_open_link(self, url)
 
-    def _quit(self) -> None:
-        self.close()
-
-    def show_status(self, text: str, timeout_ms: int = 4000) -> None:
-        self.statusBar().showMessage(text, timeout_ms)
-
-    def show_error(self, text: str) -> None:
-        """Show a problem without blocking the window (one box; later ones are added to it)."""
-        box = self._error_box
-        if box is not None and box.isVisible():
-            box.setText(f"{box.text()}\n\n{text}"[-4000:])
-            return
-        box = error_box(self, text)
-        box.destroyed.connect(self._on_error_box_destroyed)
-        self._error_box = box
-        box.show()
-
-    def show_problems(self, problems: list[str]) -> None:
-        """List what went wrong while loading data (non-blocking), with "Open data folder"."""
-        settings_path = getattr(self.ctx.settings_store, "path", None)
-        # A broken settings file is kept beside settings.json, in the settings folder.
-        settings_broken = settings_path is not None and getattr(
-            self.ctx.settings_store, "problems", None
-        )
-        box = problems_box(
-            self,
-            problems,
-            getattr(self.ctx.store, "root", None),
-            settings_path.parent if settings_broken else None,
-        )
-        self.problems_box = box
-        box.show()
-
-    def _on_error_box_destroyed(self) -> None:
-        self._error_box = None
-
     def activate(self) -> None:
         """Bring the window to the front (a second launch asked for it)."""
         if self.isMinimized():
@@ -418,12 +321,13 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     # -- shutdown ----------------------------------------------------------------------------
-    def _save_settings(self) -> None:
+    def save_settings(self) -> None:
+        """Write the settings file; a failure is said in the status line."""
         try:
-            self.ctx.settings_store.save(self.ctx.settings)
+            self.ctx.save_settings()
         except Exception as error:
             log.error("saving settings failed: %s", error)
-            self.show_status(str(error), 8000)
+            self.notices.show_status(str(error), STATUS_WARNING_MS)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
@@ -436,5 +340,5 @@ class MainWindow(QMainWindow):
             s.window_state = bytes(self.saveState().toBase64().data()).decode()
             s.splitter_sizes = list(self.splitter.sizes())
             s.last_conversation_id = self.controller.conv.id if self.controller.conv else None
-            self._save_settings()
+            self.save_settings()
         super().closeEvent(event)

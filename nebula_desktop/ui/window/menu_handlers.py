@@ -1,9 +1,9 @@
-"""The main window's menus and shortcuts, wired to the window's parts.
+"""The main window's menus filled in: what each entry calls, and the entries other rooms bring.
 
 ``menus.install_actions`` builds the menus from a ``Handlers`` table; this module fills the
-table from a ``MainWindow`` (requests that send the key go through its plain-http guard) and
-adds the Chat menu's "Prompt presets…" entry. Texts keep the translation context
-"MainWindow", where they first lived.
+table from a ``MainWindow``'s public parts (requests that send the key go through its plain-http
+guard), adds the Chat menu's "Prompt presets…" entry and puts the data actions (export, import,
+backup, restore) into the File menu before Settings.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
 
-from nebula_desktop.ui.window.menus import Handlers, install_actions
+from nebula_desktop.ui.window.menus import Handlers, Menus, install_actions
 
 
-def install_window_actions(window: Any) -> dict[str, QAction]:
-    """Create ``window``'s menu bar and shortcuts; returns the actions by name.
+def install_window_actions(window: Any) -> Menus:
+    """Create ``window``'s (a ``MainWindow``'s) menu bar and shortcuts.
 
-    Needs ``window.controller``, ``conv_list`` and ``composer`` to exist already.
+    Needs ``window.controller``, ``plain_http``, ``conv_list`` and ``composer`` to exist already.
     """
+    guarded = window.plain_http.guarded
     return install_actions(
         window,
         Handlers(
@@ -31,8 +31,8 @@ def install_window_actions(window: Any) -> dict[str, QAction]:
             next_chat=lambda: window.conv_list.step(1),
             previous_chat=lambda: window.conv_list.step(-1),
             stop=window.controller.stop,
-            regenerate=window._guarded(lambda: window.controller.regenerate(None)),
-            continue_last=window._guarded(window.controller.continue_last),
+            regenerate=guarded(lambda: window.controller.regenerate(None)),
+            continue_last=guarded(window.controller.continue_last),
             edit_last=window.controller.edit_last,
             copy_last=window.copy_last_answer,
             focus_composer=window.composer.focus,
@@ -42,22 +42,25 @@ def install_window_actions(window: Any) -> dict[str, QAction]:
             open_log_folder=window.open_log_folder,
             shortcuts=window.show_shortcuts,
             about=window.show_about,
-            quit=window._quit,
+            quit=window.close,
         ),
     )
 
 
-def add_prompt_presets_entry(
-    window: Any, actions_by_name: dict[str, QAction], slot: Callable[[], None]
-) -> None:
-    """Add "Prompt presets…" to the Chat menu (found by its Stop action: titles get translated)."""
-    text = QCoreApplication.translate("MainWindow", "&Prompt presets…")
-    stop = actions_by_name["stop"]
-    for entry in window.menuBar().actions():
-        menu = entry.menu()
-        if isinstance(menu, QMenu) and stop in menu.actions():
-            menu.addSeparator()
-            action = menu.addAction(text)
-            action.triggered.connect(lambda _checked=False: slot())
-            actions_by_name.setdefault("prompt_presets", action)
-            return
+def add_prompt_presets_entry(menus: Menus, slot: Callable[[], None]) -> None:
+    """Add "Prompt presets…" at the end of the Chat menu."""
+    menus.chat.addSeparator()
+    action = menus.chat.addAction(QCoreApplication.translate("MainWindow", "&Prompt presets…"))
+    action.triggered.connect(lambda _checked=False: slot())
+    menus.actions["prompt_presets"] = action
+
+
+def add_data_entries(menus: Menus, actions: dict[str, QAction]) -> None:
+    """Export and import, then backup and restore, in the File menu just before Settings."""
+    before = menus.actions["settings"]
+    for name in ("export", "import"):
+        menus.file.insertAction(before, actions[name])
+    menus.file.insertSeparator(before)
+    for name in ("backup", "restore"):
+        menus.file.insertAction(before, actions[name])
+    menus.file.insertSeparator(before)

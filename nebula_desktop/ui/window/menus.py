@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -67,6 +68,16 @@ class Handlers:
     quit: Callable[[], None]
 
 
+@dataclass
+class Menus:
+    """The menu bar's menus and every action by name: entries are added by name, not searched."""
+
+    file: QMenu
+    chat: QMenu
+    help: QMenu
+    actions: dict[str, QAction]
+
+
 def _action(
     window: QMainWindow,
     text: str,
@@ -83,8 +94,8 @@ def _action(
     return action
 
 
-def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QAction]:
-    """Create the menu bar and the shortcuts; returns the actions by name."""
+def install_actions(window: QMainWindow, handlers: Handlers) -> Menus:
+    """Create the menu bar and the shortcuts; returns the menus and the actions by name."""
     h = handlers
 
     def tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
@@ -173,7 +184,7 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> dict[str, QActio
     help_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&Help")))
     for name in ("shortcuts", "log", "about"):
         help_menu.addAction(acts[name])
-    return acts
+    return Menus(file_menu, chat_menu, help_menu, acts)
 
 
 class ShortcutsDialog(QDialog):

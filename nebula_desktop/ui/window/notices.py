@@ -1,22 +1,76 @@
-"""What the main window tells the user outside the chat: hints, message boxes, the usage line.
+"""What the main window tells the user outside the chat: the status line, message boxes, hints.
 
-The start hint over an empty chat, the "your data needed attention" notice, the error box and
-the "tokens this chat" text (the plain-http question is in ``chat/plain_http_guard.py``). Built here so
-``MainWindow`` keeps to layout and wiring; the window still owns when they appear. Texts keep
-the translation context "MainWindow", where they first lived.
+``Notices`` owns the status bar's messages, the one error box (later errors are added to it) and
+the "your data needed attention" box; beside it, the start hint over an empty chat. (The
+plain-http question is in ``chat/plain_http_guard.py``, the usage line in ``usage.py``.) Texts use
+the translation context "MainWindow".
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from nebula_desktop import APP_NAME
+from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.plain import plain
+from nebula_desktop.ui.common.status import STATUS_MS
+
+# An error box keeps the last this many characters when errors pile up in it.
+ERROR_BOX_CHARS = 4000
+
+
+class Notices(QObject):
+    """The window's status line and its non-blocking message boxes (one error box at a time)."""
+
+    def __init__(self, window: QMainWindow, ctx: AppContext) -> None:
+        super().__init__(window)
+        self._window = window
+        self._ctx = ctx
+        self.error_box: QMessageBox | None = None  # the open error box, if any
+        self.problems_box: QMessageBox | None = None  # the last data-problems notice
+
+    def show_status(self, text: str, timeout_ms: int = STATUS_MS) -> None:
+        """``text`` in the status bar for ``timeout_ms`` (0: until the next message)."""
+        self._window.statusBar().showMessage(text, timeout_ms)
+
+    def show_error(self, text: str) -> None:
+        """Show a problem without blocking the window (one box; later ones are added to it)."""
+        box = self.error_box
+        if box is not None and box.isVisible():
+            box.setText(f"{box.text()}\n\n{text}"[-ERROR_BOX_CHARS:])
+            return
+        box = error_box(self._window, text)
+        box.destroyed.connect(self._on_error_box_destroyed)
+        self.error_box = box
+        box.show()
+
+    def show_problems(self, problems: list[str]) -> None:
+        """List what went wrong while loading data (non-blocking), with "Open data folder"."""
+        settings_store = self._ctx.settings_store
+        # A broken settings file is kept beside settings.json, in the settings folder.
+        settings_broken = bool(getattr(settings_store, "problems", None))
+        box = problems_box(
+            self._window,
+            problems,
+            getattr(self._ctx.store, "root", None),
+            self._ctx.settings_folder() if settings_broken else None,
+        )
+        self.problems_box = box
+        box.show()
+
+    def _on_error_box_destroyed(self) -> None:
+        self.error_box = None
 
 
 def error_box(parent: QWidget, text: str) -> QMessageBox:
@@ -70,26 +124,6 @@ def _add_folder_button(box: QMessageBox, text: str, folder: Path | str) -> None:
     """A button on ``box`` that opens ``folder`` in the file manager."""
     button = box.addButton(text, QMessageBox.ButtonRole.ActionRole)
     button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
-
-
-def usage_text(conv: Any, settings: Any) -> str:
-    """ "1,234 tokens this chat · $0.0123" for ``conv`` (empty before any usage)."""
-    from nebula_desktop.presets import conversation_totals, format_cost
-
-    if conv is None:
-        return ""
-    profile = settings.profile(conv.profile_id or settings.default_profile_id)
-    tokens, cost = conversation_totals(conv.messages, profile, conv.model)
-    text = (
-        QCoreApplication.translate("MainWindow", "{tokens} tokens this chat").format(
-            tokens=f"{tokens:,}"
-        )
-        if tokens
-        else ""
-    )
-    if cost is not None:
-        text += f" · {format_cost(cost)}"
-    return text
 
 
 class EmptyChatHint(QLabel):

@@ -2,52 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
-    <name>ConflictBar</name>
-    <message numerus="yes">
-        <source>%n conflicting copies found from sync</source>
-        <translation>
-            <numerusform>%n conflicting copy found from sync</numerusform>
-            <numerusform>%n conflicting copies found from sync</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>DataActions</name>
-    <message numerus="yes">
-        <source>Exported %n file(s) to %1</source>
-        <translation>
-            <numerusform>Exported %n file to %1</numerusform>
-            <numerusform>Exported %n files to %1</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Imported %n chat(s)</source>
-        <translation>
-            <numerusform>Imported %n chat</numerusform>
-            <numerusform>Imported %n chats</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>; %n already present</source>
-        <translation>
-            <numerusform>; %n already present</numerusform>
-            <numerusform>; %n already present</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>; %n as a new chat beside one from a newer version</source>
-        <translation>
-            <numerusform>; %n as a new chat beside one from a newer version</numerusform>
-            <numerusform>; %n as new chats beside ones from a newer version</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>; %n as a new chat beside one that could not be read</source>
-        <translation>
-            <numerusform>; %n as a new chat beside one that could not be read</numerusform>
-            <numerusform>; %n as new chats beside ones that could not be read</numerusform>
-        </translation>
-    </message>
+    <name>BackupActions</name>
     <message numerus="yes">
         <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
         <translation>
@@ -90,11 +45,62 @@
             <numerusform>%n chats were not replaced: they changed on disk during the restore.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>ConflictBar</name>
+    <message numerus="yes">
+        <source>%n conflicting copies found from sync</source>
+        <translation>
+            <numerusform>%n conflicting copy found from sync</numerusform>
+            <numerusform>%n conflicting copies found from sync</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConflictWatch</name>
     <message numerus="yes">
         <source>Merged %n copy(ies).</source>
         <translation>
             <numerusform>Merged %n copy.</numerusform>
             <numerusform>Merged %n copies.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DataActions</name>
+    <message numerus="yes">
+        <source>Exported %n file(s) to %1</source>
+        <translation>
+            <numerusform>Exported %n file to %1</numerusform>
+            <numerusform>Exported %n files to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n chat(s)</source>
+        <translation>
+            <numerusform>Imported %n chat</numerusform>
+            <numerusform>Imported %n chats</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n already present</source>
+        <translation>
+            <numerusform>; %n already present</numerusform>
+            <numerusform>; %n already present</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n as a new chat beside one from a newer version</source>
+        <translation>
+            <numerusform>; %n as a new chat beside one from a newer version</numerusform>
+            <numerusform>; %n as new chats beside ones from a newer version</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n as a new chat beside one that could not be read</source>
+        <translation>
+            <numerusform>; %n as a new chat beside one that could not be read</numerusform>
+            <numerusform>; %n as new chats beside ones that could not be read</numerusform>
         </translation>
     </message>
 </context>

@@ -147,6 +147,77 @@
     </message>
 </context>
 <context>
+    <name>BackupActions</name>
+    <message>
+        <source>The daily backup failed: %1</source>
+        <translation>每日备份失败：%1</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Backup saved: %1</source>
+        <translation>备份已保存：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
+        <translation>
+            <numerusform>要从 %1 恢复 %n 个对话吗？ID 相同的现有对话将被替换为备份中的版本，其他对话保持不变。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n damaged file(s) in the backup cannot be restored and will be skipped.</source>
+        <translation>
+            <numerusform>备份中有 %n 个文件已损坏，无法恢复，将被跳过。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>An answer is still arriving. Stop it or wait, then try again.</source>
+        <translation>回答仍在接收中。请先停止或等待完成，然后重试。</translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n chat(s) from the backup.</source>
+        <translation>
+            <numerusform>已从备份恢复 %n 个对话。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they were written by a newer version of Nebula Desktop.</source>
+        <translation>
+            <numerusform>%n 个对话未被替换：它们由较新版本的 Nebula Desktop 写入。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they could not be read.</source>
+        <translation>
+            <numerusform>%n 个对话未被替换：它们无法读取。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) were not replaced: they changed on disk during the restore.</source>
+        <translation>
+            <numerusform>%n 个对话未被替换：它们在恢复期间在磁盘上被修改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The replaced chats were saved first in %1.</source>
+        <translation>被替换的对话已先保存到 %1。</translation>
+    </message>
+</context>
+<context>
     <name>BackupDialog</name>
     <message>
         <source>Restore from backup</source>
@@ -311,6 +382,17 @@
     </message>
 </context>
 <context>
+    <name>ChunkedWriter</name>
+    <message>
+        <source>Chats are still being saved; try again in a moment.</source>
+        <translation>对话仍在保存中，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Saving chats… %1 of %2</source>
+        <translation>正在保存对话… %1 / %2</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Message  (Enter to send, Shift+Enter for a new line)</source>
@@ -415,6 +497,19 @@
     <message>
         <source>%1 — copy from %2, saved %3</source>
         <translation>%1 — 来自 %2 的副本，保存于 %3</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictWatch</name>
+    <message>
+        <source>An answer is still arriving; try again when it is done.</source>
+        <translation>回答仍在接收中，请在完成后重试。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Merged %n copy(ies).</source>
+        <translation>
+            <numerusform>已合并 %n 个副本。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -622,10 +717,6 @@ Start one with New chat (Ctrl+N).</source>
         <source>Restore from bac&amp;kup…</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
-    <message>
-        <source>The daily backup failed: %1</source>
-        <translation>每日备份失败：%1</translation>
-    </message>
     <message numerus="yes">
         <source>Exported %n file(s) to %1</source>
         <translation>
@@ -665,90 +756,8 @@ Start one with New chat (Ctrl+N).</source>
         </translation>
     </message>
     <message>
-        <source>Backing up…</source>
-        <translation>正在备份…</translation>
-    </message>
-    <message>
-        <source>Backup saved: %1</source>
-        <translation>备份已保存：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
-        <translation>
-            <numerusform>要从 %1 恢复 %n 个对话吗？ID 相同的现有对话将被替换为备份中的版本，其他对话保持不变。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restore from backup</source>
-        <translation>从备份恢复</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n damaged file(s) in the backup cannot be restored and will be skipped.</source>
-        <translation>
-            <numerusform>备份中有 %n 个文件已损坏，无法恢复，将被跳过。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restore</source>
-        <translation>恢复</translation>
-    </message>
-    <message numerus="yes">
-        <source>Restored %n chat(s) from the backup.</source>
-        <translation>
-            <numerusform>已从备份恢复 %n 个对话。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Restoring…</source>
-        <translation>正在恢复…</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n chat(s) were not replaced: they were written by a newer version of Nebula Desktop.</source>
-        <translation>
-            <numerusform>%n 个对话未被替换：它们由较新版本的 Nebula Desktop 写入。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n chat(s) were not replaced: they could not be read.</source>
-        <translation>
-            <numerusform>%n 个对话未被替换：它们无法读取。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n chat(s) were not replaced: they changed on disk during the restore.</source>
-        <translation>
-            <numerusform>%n 个对话未被替换：它们在恢复期间在磁盘上被修改。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>The replaced chats were saved first in %1.</source>
-        <translation>被替换的对话已先保存到 %1。</translation>
-    </message>
-    <message>
-        <source>An answer is still arriving. Stop it or wait, then try again.</source>
-        <translation>回答仍在接收中。请先停止或等待完成，然后重试。</translation>
-    </message>
-    <message>
         <source>Chat exports (*.json *.zip);;All files (*)</source>
         <translation>对话导出文件 (*.json *.zip);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Saving chats… %1 of %2</source>
-        <translation>正在保存对话… %1 / %2</translation>
-    </message>
-    <message>
-        <source>Chats are still being saved; try again in a moment.</source>
-        <translation>对话仍在保存中，请稍后再试。</translation>
-    </message>
-    <message>
-        <source>An answer is still arriving; try again when it is done.</source>
-        <translation>回答仍在接收中，请在完成后重试。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Merged %n copy(ies).</source>
-        <translation>
-            <numerusform>已合并 %n 个副本。</numerusform>
-        </translation>
     </message>
 </context>
 <context>

@@ -16,7 +16,7 @@ from tests.gui.helpers import saved_chat
 
 
 def _backup(qtbot: Any, window: Any) -> Path:
-    task = window.data.backup_now()
+    task = window.data.backups.backup_now()
     with qtbot.waitSignal(task.done, timeout=10000):
         pass
     zips = automatic_backups(window.ctx.store.root / "backups")
@@ -50,15 +50,15 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
     later = saved_chat(window, "Made later", "new")
 
     window.data.actions["restore"].trigger()
-    dialog = window.data.dialog
+    dialog = window.data.backups.dialog
     assert isinstance(dialog, BackupDialog) and dialog.list.count() == 1
     dialog.restore_selected()
-    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
-    box = window.data.confirm_box
+    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    box = window.data.backups.confirm_box
     assert box.text().startswith("Restore 1 conversation(s) from ")
     assert "Existing conversations with the same id will be replaced" in box.text()
     restore = next(b for b in box.buttons() if b.text() == "Restore")
-    with qtbot.waitSignal(window.data.restore_finished, timeout=10000) as finished:
+    with qtbot.waitSignal(window.data.backups.restore_finished, timeout=10000) as finished:
         restore.click()
     assert finished.args == [1]
     assert window.centralWidget().isEnabled()
@@ -76,9 +76,9 @@ def test_cancelling_the_confirmation_changes_nothing(qtbot: Any, make_window: An
     zip_path = _backup(qtbot, window)
     conv.messages[0].content = "changed"
     window.ctx.store.save(conv)
-    window.data.restore_path(str(zip_path))
-    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
-    window.data.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
+    window.data.backups.restore_path(str(zip_path))
+    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    window.data.backups.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
     assert window.ctx.store.load(conv.id).messages[0].content == "changed"
 
 
@@ -89,9 +89,9 @@ def test_a_zip_that_is_not_a_backup_is_refused(
     other = tmp_path / "photos.zip"
     with zipfile.ZipFile(other, "w") as zf:
         zf.writestr("../escape.json", "{}")
-    with qtbot.waitSignal(window.data.restore_path(str(other)).done, timeout=10000):
+    with qtbot.waitSignal(window.data.backups.restore_path(str(other)).done, timeout=10000):
         pass
-    assert window.data.confirm_box is None
+    assert window.data.backups.confirm_box is None
     assert "not a Nebula Desktop backup" in window.notices.error_box.text()
 
 
@@ -131,8 +131,8 @@ def test_damaged_files_in_a_backup_are_named_in_the_confirmation(
         for name in src.namelist():
             dst.writestr(name, src.read(name))
         dst.writestr("conversations/broken.json", "{not json")
-    window.data.restore_path(str(damaged))
-    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
-    box = window.data.confirm_box
+    window.data.backups.restore_path(str(damaged))
+    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    box = window.data.backups.confirm_box
     assert box.text().startswith("Restore 1 conversation(s)")
     assert "1 damaged file(s)" in box.informativeText()

@@ -154,12 +154,12 @@ def test_sync_conflict_bar_offers_a_merge_that_keeps_both_versions(
     other.messages.append(Message("assistant", "answer from the laptop"))
     copy = data_dir / "conversations" / f"{conv.id} (Bob's conflicted copy 2024-01-01).json"
     copy.write_text(json.dumps(other.to_dict()), encoding="utf-8")
-    assert window.data.check_conflicts() == 1
-    bar = window.data.conflict_bar
+    assert window.data.conflicts.check() == 1
+    bar = window.data.conflicts.bar
     assert bar.isVisible() and "1 conflicting cop" in bar.label.text()
     assert [s.title for s in window.ctx.store.list()] == ["Shared"]  # the copy is not a chat
     bar.review_button.click()
-    dialog = window.data.dialog
+    dialog = window.data.conflicts.dialog
     assert dialog.list.count() == 1 and "Shared" in dialog.list.item(0).text()
     with qtbot.waitSignal(dialog.merged):
         dialog.merge_all_button.click()
@@ -225,6 +225,6 @@ def test_conflict_copy_already_there_at_start_shows_the_bar_after_loading(
     copy = data_dir / "conversations" / f"{conv.id}.sync-conflict-20261127-101500-ABCDEFG.json"
     copy.write_text(json.dumps(other.to_dict()), encoding="utf-8")
     window = make_window()
-    qtbot.waitUntil(lambda: window.data.conflict_bar.isVisible(), timeout=5000)
-    assert "1 conflicting cop" in window.data.conflict_bar.label.text()
+    qtbot.waitUntil(lambda: window.data.conflicts.bar.isVisible(), timeout=5000)
+    assert "1 conflicting cop" in window.data.conflicts.bar.label.text()
     assert [s.title for s in window.ctx.store.list()] == ["Synced"]

@@ -278,11 +278,9 @@ def _open_dialogs(window: Any, qtbot: Any) -> list[QWidget]:
     for opener in ("open_prompt_presets",):
         if hasattr(window, opener):
             getattr(window, opener)()
-    data = getattr(window, "data", None)
-    if data is not None:
-        for opener in ("export", "choose_restore", "review_conflicts"):
-            if hasattr(data, opener):
-                getattr(data, opener)()
+    window.data.export()
+    window.data.backups.choose_restore()
+    window.data.conflicts.review()
     qtbot.waitUntil(lambda: window.dialogs.settings_dialog is not None)
     return [
         w

@@ -399,9 +399,9 @@ def test_the_restore_confirmation_names_skipped_and_duplicate_members(
     )
     path = tmp_path / "backup.zip"
     path.write_bytes(with_method(data, f"conversations/{two}.json", 9))
-    window.data.restore_path(str(path))
-    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
-    box = window.data.confirm_box
+    window.data.backups.restore_path(str(path))
+    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    box = window.data.backups.confirm_box
     assert box.text().startswith("Restore 1 conversation(s)")
     assert "1 damaged file(s)" in box.informativeText()
     assert "compression method this app cannot read (method 9)" in box.informativeText()
@@ -418,9 +418,9 @@ def test_a_backup_too_large_to_hold_is_refused_without_a_confirmation(
         for i in range(4)
     }
     path = _backup(tmp_path / "many.zip", members)
-    with qtbot.waitSignal(window.data.restore_path(str(path)).done, timeout=20000):
+    with qtbot.waitSignal(window.data.backups.restore_path(str(path)).done, timeout=20000):
         pass
-    assert window.data.confirm_box is None
+    assert window.data.backups.confirm_box is None
     assert window.notices.error_box is not None
     assert "more than 250,000 messages" in window.notices.error_box.text()
     assert window.ctx.store.list() == []

@@ -273,23 +273,23 @@ def test_deleting_a_chat_again_never_moves_it_over_its_earlier_trash_copy(tmp_pa
 
 
 def _backup_now(qtbot: Any, window: Any) -> Path:
-    task = window.data.backup_now()
+    task = window.data.backups.backup_now()
     with qtbot.waitSignal(task.done, timeout=10000):
         pass
     return automatic_backups(window.ctx.store.root / "backups")[-1]
 
 
 def _restore_from_dialog(qtbot: Any, window: Any, row: int) -> list[Any]:
-    window.data.confirm_box = None
+    window.data.backups.confirm_box = None
     window.data.actions["restore"].trigger()
-    dialog = window.data.dialog
+    dialog = window.data.backups.dialog
     assert isinstance(dialog, BackupDialog)
     dialog.list.setCurrentRow(row)
     dialog.restore_selected()
-    qtbot.waitUntil(lambda: window.data.confirm_box is not None, timeout=10000)
-    box = window.data.confirm_box
+    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    box = window.data.backups.confirm_box
     restore = next(b for b in box.buttons() if b.text() == "Restore")
-    with qtbot.waitSignal(window.data.restore_finished, timeout=10000) as finished:
+    with qtbot.waitSignal(window.data.backups.restore_finished, timeout=10000) as finished:
         restore.click()
     return list(finished.args)
 
@@ -322,7 +322,7 @@ def test_restore_in_the_window_lists_the_safety_copy_and_says_what_it_skipped(
 
     # Listed first, as a backup made before a restore, and restorable like any other.
     window.data.actions["restore"].trigger()
-    dialog = window.data.dialog
+    dialog = window.data.backups.dialog
     assert dialog.list.count() == 2
     assert "before restore" in dialog.list.item(0).text()
     assert dialog.list.item(0).toolTip() == str(safety)

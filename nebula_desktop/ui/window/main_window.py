@@ -28,7 +28,8 @@ from nebula_desktop.ui.chat.worker import WorkerThread
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.status import STATUS_SUMMARY_MS, STATUS_WARNING_MS
 from nebula_desktop.ui.conversations.list import ConversationList
-from nebula_desktop.ui.data.actions import DataActions, OpenChat
+from nebula_desktop.ui.data.actions import DataActions
+from nebula_desktop.ui.data.open_chat import OpenChat
 from nebula_desktop.ui.messages.view import MessageView
 from nebula_desktop.ui.window.dialogs import WindowDialogs
 from nebula_desktop.ui.window.menu_handlers import (
@@ -146,7 +147,7 @@ class MainWindow(QMainWindow):
             selected_ids=self.conv_list.selected_ids,
         )
         self.data = DataActions(self.ctx, chat, self)
-        column.insertWidget(0, self.data.conflict_bar)
+        column.insertWidget(0, self.data.conflicts.bar)
         add_data_entries(self.menus, self.data.actions)
         self.conv_list.export_requested.connect(self.data.export)
         self.data.status_message.connect(self.notices.show_status)

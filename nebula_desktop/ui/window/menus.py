@@ -24,7 +24,7 @@ from nebula_desktop.ui.common.plain import plain
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
 # The descriptions are translated where they are shown (context "Shortcuts").
-SHORTCUTS: list[tuple[str, str]] = [
+SHORTCUTS: list[tuple[str, object]] = [  # object: QT_TRANSLATE_NOOP's stubs return object
     ("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "New chat")),
     ("Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Search chats")),
     ("Ctrl+PgDown, Ctrl+Tab", QT_TRANSLATE_NOOP("Shortcuts", "Open the next chat in the list")),
@@ -195,7 +195,7 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = "".join(
             f"<tr><td style='padding-right:18px'><b>{keys}</b></td>"
-            f"<td>{QCoreApplication.translate('Shortcuts', what)}</td></tr>"
+            f"<td>{QCoreApplication.translate('Shortcuts', str(what))}</td></tr>"
             for keys, what in SHORTCUTS
         )
         label = QLabel(f"<table>{rows}</table>", self)

@@ -9,9 +9,12 @@ unpacked sizes before anything is inflated.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from nebula_desktop.tokens import text_tokens
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # the file as attached, refused before parsing
 MAX_CHARS = 200_000  # text kept (about 50,000 tokens); the rest is cut with a line saying so
@@ -20,7 +23,6 @@ MAX_CELLS = 50_000  # spreadsheet cells with a value (a table of numbers costs m
 MAX_ELEMENTS = 3_000_000  # XML elements or HTML tags walked in one document (~2 s)
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # declared sizes of the zip parts read, summed
 MAX_ZIP_DIRECTORY_BYTES = 2 * 1024 * 1024  # a zip's central directory (~20,000 parts)
-CHARS_PER_TOKEN = 4  # a rough estimate until a real tokenizer is wired in
 
 Translate = Callable[[str], str]
 
@@ -155,8 +157,9 @@ class Extracted:
 
     @property
     def tokens(self) -> int:
-        """A rough estimate of the tokens the text costs (characters / 4)."""
-        return -(-len(self.text) // CHARS_PER_TOKEN)
+        """The estimated tokens the text costs (the same offline estimate as the composer's:
+        ``nebula_desktop.tokens``, uncalibrated, so CJK and code count as they should)."""
+        return math.ceil(text_tokens(self.text))
 
 
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")

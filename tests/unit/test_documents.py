@@ -377,7 +377,9 @@ def test_excel_over_the_cell_cap_says_what_was_kept() -> None:
 
 def test_result_reports_characters_and_estimated_tokens() -> None:
     result = extract("n.txt", b"0123456789")
-    assert (result.chars, result.tokens, result.truncated) == (10, 3, False)
+    assert (result.chars, result.tokens, result.truncated) == (10, 4, False)
+    chinese = extract("zh.txt", ("你好世界" * 100).encode())
+    assert chinese.chars == 400 and chinese.tokens > 400  # not characters / 4 (100)
 
 
 def test_document_without_text_is_refused() -> None:

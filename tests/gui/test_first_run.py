@@ -14,7 +14,7 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -102,15 +102,8 @@ def _welcome_dialog(qtbot: Any, window: Any) -> Any:
 
 
 def _background_done(qtbot: Any, window: Any) -> None:
-    """Wait until the window's background worker finished everything asked of it so far.
-
-    The worker runs its queue in order: once a call queued now has run on its thread, any model
-    list asked before it has been fetched, and its result is already queued to the window.
-    """
-    done = threading.Event()
-    QTimer.singleShot(0, window._background.worker, done.set)
-    qtbot.waitUntil(done.is_set, timeout=10000)
-    QApplication.processEvents()  # deliver those results
+    """Wait until the window's background jobs delivered everything asked of them so far."""
+    qtbot.waitUntil(lambda: window.runner.pending() == 0, timeout=10000)
 
 
 def _advanced_fields(editor: Any) -> list[Any]:

@@ -360,7 +360,7 @@ def test_closing_the_dialog_during_a_slow_keyring_lookup_is_harmless(
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     release.set()
-    qtbot.waitUntil(lambda: not background._pending)  # delivered, callbacks skipped
+    qtbot.waitUntil(lambda: background.default_runner().pending() == 0)  # callbacks skipped
 
 
 def test_forget_removes_the_saved_key_on_save(qtbot, keyring, settings, settings_store) -> None:

@@ -35,7 +35,7 @@ CORE_PACKAGES = ("api", "store", "render", "exchange", "documents", "tools")
 CORE_MODULES = (
     "atomicfile", "attachments", "backup", "logging_setup", "paths", "presets", "profile",
     "secrets", "settings", "settings_reader", "safeio", "credentials", "context", "titles",
-    "timefmt", "tokens", "context_windows",
+    "timefmt", "tokens", "context_windows", "client_factory",
 )  # fmt: skip
 
 

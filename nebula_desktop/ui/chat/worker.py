@@ -14,36 +14,15 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QThread, Signal, Slot
 
+from nebula_desktop.client_factory import client_from_params
+
 log = logging.getLogger(__name__)
 
 _STUCK: list[WorkerThread] = []
 
 
-def make_client(params: dict[str, Any]) -> Any:
-    """Build a ``ChatClient`` from request params; reads the keyring when no session key is given.
-
-    Runs on a worker thread only: the GUI thread never touches the keyring or the network.
-    """
-    from nebula_desktop.api import ChatClient
-
-    api_key = params.get("api_key")
-    if not api_key and params.get("needs_key", True):
-        from nebula_desktop.secrets import get_key
-
-        api_key = get_key(str(params.get("profile_id") or ""))
-    if api_key:
-        from nebula_desktop.logging_setup import register_secret
-
-        register_secret(api_key)  # the log redacts it wherever it might appear
-    return ChatClient(
-        str(params["base_url"]),
-        api_key=api_key or None,
-        max_retries=int(params.get("max_retries", 2)),
-        timeout=float(params.get("timeout") or 60.0),
-        extra_headers=dict(params.get("extra_headers") or {}) or None,
-        proxy=params.get("proxy") or None,
-        ca_bundle=params.get("ca_bundle") or None,
-    )
+# The worker builds its clients with the app's one client factory (kept under its old name).
+make_client = client_from_params
 
 
 def error_dict(error: BaseException) -> dict[str, Any]:

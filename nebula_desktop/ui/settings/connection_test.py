@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from nebula_desktop import secrets
 from nebula_desktop.settings import Profile
-from nebula_desktop.ui.common.background import run_in_background
+from nebula_desktop.ui.common.runner import default_runner
 from nebula_desktop.ui.common.wrapping_label import WrappingLabel
 
 log = logging.getLogger(__name__)
@@ -26,20 +26,13 @@ log = logging.getLogger(__name__)
 
 def list_models(profile: Profile, typed_key: str, session_key: str | None) -> list[str]:
     """Runs on a pool thread: find the key, then list the models."""
-    from nebula_desktop.api import ChatClient
+    from nebula_desktop.client_factory import client_for
 
     key: str | None = None
     if profile.needs_key:
         key = typed_key or session_key or secrets.get_key(profile.id)
-    client = ChatClient(
-        profile.base_url,
-        api_key=key,
-        max_retries=0,  # a test should answer now, not after back-off
-        timeout=min(float(profile.timeout), 30.0),
-        extra_headers=profile.extra_headers or None,
-        proxy=profile.proxy or None,
-        ca_bundle=profile.ca_bundle or None,
-    )
+    # A test should answer now, not after back-off, and within half a minute.
+    client = client_for(profile, key, max_retries=0, timeout=min(float(profile.timeout), 30.0))
     try:
         return client.list_models()
     finally:
@@ -86,14 +79,14 @@ class ConnectionTest(QWidget):
         """List the models of ``probe`` on a background thread (the button waits meanwhile)."""
         self.button.setEnabled(False)
         self.show_result(QCoreApplication.translate("ProfileEditor", "Connecting…"), ok=None)
-        run_in_background(
+        default_runner().run(
             list_models,
             probe,
             typed_key,
             session_key,
-            on_success=functools.partial(self._on_succeeded, probe.id),
-            on_error=self._on_failed,
-            context=self,
+            on_done=functools.partial(self._on_succeeded, probe.id),
+            on_failed=self._on_failed,
+            owner=self,
         )
 
     def clear(self) -> None:

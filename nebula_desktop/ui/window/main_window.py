@@ -24,8 +24,8 @@ from nebula_desktop.ui.chat.header import ChatHeader
 from nebula_desktop.ui.chat.model_catalog import ModelCatalog
 from nebula_desktop.ui.chat.plain_http_guard import PlainHttpGuard
 from nebula_desktop.ui.chat.titles import default_title
-from nebula_desktop.ui.chat.worker import WorkerThread
 from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.common.runner import Runner
 from nebula_desktop.ui.common.status import STATUS_SUMMARY_MS, STATUS_WARNING_MS
 from nebula_desktop.ui.conversations.list import ConversationList
 from nebula_desktop.ui.data.actions import DataActions
@@ -82,8 +82,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.notices = Notices(self, ctx)
 
-        self._background = WorkerThread(BackgroundWorker(), "background-worker")
-        background: BackgroundWorker = self._background.worker  # type: ignore[assignment]
+        self.runner = Runner()  # model lists, titles, key checks; waited for on close
+        background = BackgroundWorker(self.runner, self)
         self.controller = ChatController(
             ctx, self.view, self.composer, self.header, background, self
         )
@@ -334,8 +334,7 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.controller.shutdown()
-            self._background.worker.shutting_down.set()  # type: ignore[attr-defined]
-            self._background.stop()
+            self.runner.shutdown()  # a hanging request is cancelled, the rest waited for
             s = self.ctx.settings
             s.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
             s.window_state = bytes(self.saveState().toBase64().data()).decode()

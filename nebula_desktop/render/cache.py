@@ -45,7 +45,8 @@ else:
 log = logging.getLogger(__name__)
 
 # Bump when the renderer's output changes in a way the source-file stamps below would miss.
-RENDER_VERSION = 1
+# 2: entries carry the formulas' TeX, and the key says whether formulas were drawn (math).
+RENDER_VERSION = 2
 MAX_BYTES = 20 * 1024 * 1024
 MAX_AGE_DAYS = 30.0
 # A hit refreshes the entry's mtime (its "last used" time) at most this often: one utime a day.
@@ -54,7 +55,14 @@ _ENTRY = re.compile(r"[0-9a-f]{64}\.json")
 _VERSION_RE = re.compile(r"""__version__\s*=\s*["']([^"']+)["']""")
 # The modules whose code decides the output; their size and mtime join the key, so an edited
 # renderer never serves stale HTML even if RENDER_VERSION was not bumped.
-_RENDER_MODULES = ("markdown.py", "parser.py", "highlight.py", "sanitize.py")
+_RENDER_MODULES = (
+    "markdown.py",
+    "parser.py",
+    "highlight.py",
+    "sanitize.py",
+    "math_scan.py",
+    "math_tex.py",
+)
 
 
 def _package_version(name: str) -> str:
@@ -88,10 +96,12 @@ def renderer_stamp() -> str:
     return "|".join(parts)
 
 
-def cache_key(text: str, dark: bool) -> str:
-    """The entry name for ``text`` rendered in the light or dark theme."""
+def cache_key(text: str, dark: bool, math: bool = False) -> str:
+    """The entry name for ``text`` rendered in the light or dark theme, formulas drawn or not."""
     h = sha256(renderer_stamp().encode())
     h.update(b"\0dark\0" if dark else b"\0light\0")
+    if math:
+        h.update(b"math\0")
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -112,8 +122,9 @@ class RenderCache:
 
     # -- lookups and stores (any thread; the GUI thread in the app) ------------------------
 
-    def get(self, key: str) -> tuple[str, list[str]] | None:
-        """``(html, code_blocks)`` of a stored entry, or None when missing or damaged."""
+    def get(self, key: str) -> tuple[str, list[str], list[str]] | None:
+        """``(html, code_blocks, formulas)`` of a stored entry, or None when missing or
+        damaged."""
         path = self.folder / f"{key}.json"
         try:
             with open(path, "rb") as fh:
@@ -128,19 +139,25 @@ class RenderCache:
             return None
         html = data.get("html")
         blocks = data.get("code_blocks")
+        formulas = data.get("formulas", [])
         if not isinstance(html, str) or not isinstance(blocks, list):
             return None
-        if not all(isinstance(b, str) for b in blocks):
+        if not isinstance(formulas, list):
+            return None
+        if not all(isinstance(b, str) for b in blocks) or not all(
+            isinstance(f, str) for f in formulas
+        ):
             return None
         if time.time() - mtime > _TOUCH_AFTER_S:
             self._submit(lambda: self._touch(path))
-        return html, list(blocks)
+        return html, list(blocks), list(formulas)
 
-    def put(self, key: str, html: str, code_blocks: list[str]) -> None:
+    def put(
+        self, key: str, html: str, code_blocks: list[str], formulas: list[str] | None = None
+    ) -> None:
         """Store an entry; the write happens on the background thread."""
-        text = json.dumps(
-            {"key": key, "html": html, "code_blocks": code_blocks}, ensure_ascii=False
-        )
+        entry = {"key": key, "html": html, "code_blocks": code_blocks, "formulas": formulas or []}
+        text = json.dumps(entry, ensure_ascii=False)
         self._submit(lambda: self._write(key, text))
 
     def prune_later(self) -> None:

@@ -7,6 +7,16 @@ become text (Qt must never load a resource), and only http/https/mailto links st
 markdown-it and Pygments are imported on the first render that misses the persistent cache
 (render/cache.py), not with this module: a start-up that shows only cached messages never
 loads them (~55 ms, plus ~60 ms for a Pygments lexer).
+
+Formulas (``math=True``) are found by :func:`~nebula_desktop.render.math_scan.find_formulas`
+before markdown-it sees the text, and each is replaced by a placeholder of private-use
+characters that no Markdown rule acts on, so ``_`` and ``*`` in TeX never become emphasis. The
+writer turns a placeholder in prose into ``<img src="nebula-formula:N">`` (N: the formula's
+position in :attr:`RenderedMarkdown.formulas`) when
+:func:`~nebula_desktop.render.math_tex.check_tex` accepts the TeX, into ``<code>`` holding the
+source otherwise, and back into the source where Markdown shows text as written (code, link
+addresses, image alt text). The placeholder's characters are ones the text does not contain, so
+a model cannot forge one; a model's own ``<img>`` is escaped like all raw HTML.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ from urllib.parse import urlsplit
 
 from nebula_desktop.render import cache, parser
 from nebula_desktop.render.highlight import Highlighter, palette
+from nebula_desktop.render.math_scan import MathSpan, find_formulas
+from nebula_desktop.render.math_tex import FormulaError, check_tex
 from nebula_desktop.render.parser import MAX_TABLE_COLS, MAX_TABLE_ROWS, OverBudget
 from nebula_desktop.render.sanitize import clean_text
 
@@ -34,6 +46,10 @@ MAX_LIST_DEPTH = 6
 MAX_QUOTE_DEPTH = 6
 MONO_FONTS = "'JetBrains Mono','DejaVu Sans Mono','Menlo','Consolas','Liberation Mono',monospace"
 COPY_SCHEME = "nebula-copy"
+# <img src="nebula-formula:N"> (inline) or "nebula-formula:N?display" (display style): the
+# formula at position N of RenderedMarkdown.formulas, which the view draws at its own font
+# size, colour and pixel ratio. The only images the renderer ever writes.
+FORMULA_SCHEME = "nebula-formula"
 # Past this size a message is shown as plain text: even at the cost of an ordinary answer,
 # parsing and laying out more would hold the GUI thread too long.
 MAX_MARKDOWN_CHARS = 200_000
@@ -48,6 +64,9 @@ class RenderedMarkdown:
     # True when the text is shown as plain text: too long, or too dense with markup to format
     # at the cost of an ordinary answer (see render/parser.py).
     plain: bool = False
+    # The TeX (without delimiters) of every formula find_formulas sees, in order, also those
+    # that failed the check or were not drawn (math off, in indented code). Empty when plain.
+    formulas: list[str] = field(default_factory=list)
 
 
 def safe_href(href: str) -> str | None:
@@ -64,25 +83,31 @@ def safe_href(href: str) -> str | None:
     return href
 
 
-def render_markdown(text: str, dark: bool = False) -> RenderedMarkdown:
+def render_markdown(text: str, dark: bool = False, math: bool = False) -> RenderedMarkdown:
     """Render untrusted Markdown ``text`` to safe HTML for ``QTextDocument.setHtml``.
 
-    Served from the persistent render cache when the app enabled it and holds this text.
+    With ``math`` formulas become ``nebula-formula:`` images (see :data:`FORMULA_SCHEME`);
+    without it they stay text, exactly as before formulas were known, but are still listed in
+    ``.formulas``. Served from the persistent render cache when the app enabled it and holds
+    this text.
     """
     store = cache.active()
     if store is None:
-        return render_fragment(text, dark, code_index_base=0)
-    key = cache.cache_key(text, dark)
+        return render_fragment(text, dark, code_index_base=0, math=math)
+    key = cache.cache_key(text, dark, math)
     hit = store.get(key)
     if hit is not None:
-        return RenderedMarkdown(hit[0], hit[1], hit[0].startswith(_NOTE_OPEN))
-    rendered = render_fragment(text, dark, code_index_base=0)
-    store.put(key, rendered.html, rendered.code_blocks)
+        return RenderedMarkdown(hit[0], hit[1], hit[0].startswith(_NOTE_OPEN), hit[2])
+    rendered = render_fragment(text, dark, code_index_base=0, math=math)
+    store.put(key, rendered.html, rendered.code_blocks, rendered.formulas)
     return rendered
 
 
-def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMarkdown:
-    """Render one piece of a message; copy links number code blocks from ``code_index_base``."""
+def render_fragment(
+    text: str, dark: bool, code_index_base: int, math: bool = False, formula_index_base: int = 0
+) -> RenderedMarkdown:
+    """Render one piece of a message; copy links number code blocks from ``code_index_base``
+    and formula images number formulas from ``formula_index_base``."""
     renderer = _HtmlWriter(palette(dark), dark, code_index_base)
     text = clean_text(text)
     if len(text) > MAX_MARKDOWN_CHARS:
@@ -91,13 +116,17 @@ def render_fragment(text: str, dark: bool, code_index_base: int) -> RenderedMark
         # Past maxNesting markdown-it drops the rest of a block; flatten absurd quote depth first
         # so the words survive.
         text = _DEEP_QUOTE.sub(r"\1", text)
+    spans = find_formulas(text)
+    shown = renderer.protect(text, spans, formula_index_base) if math and spans else text
     with parser.gc_paused():
         try:
-            tokens = parser.parse(text)
+            tokens = parser.parse(shown)
         except OverBudget:
             return _plain_text(text, palette(dark))
         renderer.blocks(tokens)
-    return RenderedMarkdown("".join(renderer.out), renderer.code_blocks)
+    return RenderedMarkdown(
+        "".join(renderer.out), renderer.code_blocks, formulas=[s.tex for s in spans]
+    )
 
 
 def _plain_text(text: str, pal: Palette) -> RenderedMarkdown:
@@ -152,6 +181,23 @@ def _attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+_NO_MATCH = re.compile(r"(?!)")
+# Characters a placeholder may be made of: private use, never given a meaning by Markdown.
+_MARKERS = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+
+
+def _free_marker(text: str) -> str | None:
+    """A private-use character ``text`` does not hold (None: it holds them all)."""
+    if "\ue000" not in text:
+        return "\ue000"
+    present = set(text)
+    for block in _MARKERS:
+        for point in block:
+            if chr(point) not in present:
+                return chr(point)
+    return None
+
+
 class _HtmlWriter:
     """Turns a markdown-it token stream into allow-listed HTML."""
 
@@ -169,6 +215,111 @@ class _HtmlWriter:
         self.table_row = 0
         self.table_col = 0
         self.table_rows_dropped = 0
+        # Formulas (math on): placeholder pattern, each span's source and the check's verdicts.
+        self.marker = ""  # none: math off, or no formula
+        self.placeholder = self.encoded = _NO_MATCH
+        self.spans: list[MathSpan] = []
+        self.sources: list[str] = []
+        self.formula_base = 0
+        self.drawable: dict[str, bool] = {}
+        # The paragraph being written, so a display formula can become a block of its own.
+        self.para_tag: str | None = None
+        self.para_at = 0  # where its opening tag is in out
+        self.para_body = 0  # where its content starts in out
+        self.para_split = False  # a display formula split it: drop an empty remainder
+        self.inline_open = 0  # emphasis and links open in the current inline run
+
+    # -- formulas ------------------------------------------------------------------------------
+
+    def protect(self, text: str, spans: list[MathSpan], base: int) -> str:
+        """``text`` with each formula replaced by a placeholder Markdown leaves alone."""
+        marker = _free_marker(text)
+        if marker is None:
+            return text  # every private-use character taken: formulas stay text
+        from urllib.parse import quote
+
+        self.marker, self.spans, self.formula_base = marker, spans, base
+        self.placeholder = re.compile(f"{re.escape(marker)}(\\d+){re.escape(marker)}")
+        # markdown-it percent-encodes a link address: the placeholder as it stands there.
+        self.encoded = re.compile(f"{re.escape(quote(marker))}(\\d+){re.escape(quote(marker))}")
+        parts: list[str] = []
+        pos = 0
+        for i, span in enumerate(spans):
+            parts.append(text[pos : span.start])
+            parts.append(f"{marker}{i}{marker}")
+            self.sources.append(text[span.start : span.end])
+            pos = span.end
+        parts.append(text[pos:])
+        return "".join(parts)
+
+    def restore(self, text: str) -> str:
+        """``text`` with placeholders back to their formulas' source (code, alt text)."""
+        if not self.marker or self.marker not in text:
+            return text
+        return self.placeholder.sub(lambda m: self.sources[int(m.group(1))], text)
+
+    def restore_href(self, href: str) -> str:
+        """A link address with placeholders back to their source, encoded as markdown-it does."""
+        if not self.marker or "%" not in href:
+            return href
+        from mdurl import encode
+
+        return self.encoded.sub(lambda m: encode(self.sources[int(m.group(1))]), href)
+
+    def text(self, content: str) -> None:
+        """A text token: escaped, with formula placeholders drawn or shown as code."""
+        w = self.out.append
+        if not self.marker or self.marker not in content:
+            w(_esc_wrap(content))
+            return
+        pos = 0
+        for match in self.placeholder.finditer(content):
+            if match.start() > pos:
+                w(_esc_wrap(content[pos : match.start()]))
+            self.formula(int(match.group(1)))
+            pos = match.end()
+        if pos < len(content):
+            w(_esc_wrap(content[pos:]))
+
+    def formula(self, i: int) -> None:
+        """Formula ``i`` of this piece: an image if its TeX passes the check, else its source."""
+        span = self.spans[i]
+        ok = self.drawable.get(span.tex)
+        if ok is None:
+            try:
+                check_tex(span.tex)
+                ok = True
+            except FormulaError:
+                ok = False
+            self.drawable[span.tex] = ok
+        if not ok:
+            self.out.append(
+                f'<code style="font-family:{MONO_FONTS}; '
+                f'background-color:{self.pal.inline_code_bg};">{_esc_wrap(self.sources[i])}</code>'
+            )
+            return
+        flag = "?display" if span.display else ""
+        img = (
+            f'<img src="{FORMULA_SCHEME}:{self.formula_base + i}{flag}" alt="{_attr(span.tex)}" />'
+        )
+        if not span.display or self.para_tag is None or self.inline_open:
+            self.out.append(img)  # in a heading, a table cell or emphasis: in the line
+            return
+        # A block of its own: close the paragraph so far (dropped if empty), centre the
+        # formula, and reopen the paragraph for what follows.
+        tag = self.para_tag
+        if self._para_empty():
+            del self.out[self.para_at :]
+        else:
+            self.out.append("</p>")
+        self.out.append(f'<p align="center"{tag[2:]}{img}</p>')
+        self.para_at = len(self.out)
+        self.out.append(tag)
+        self.para_body = len(self.out)
+        self.para_split = True
+
+    def _para_empty(self) -> bool:
+        return all(not part.strip() for part in self.out[self.para_body :])
 
     # -- block level -------------------------------------------------------------------------
 
@@ -184,12 +335,22 @@ class _HtmlWriter:
             if t == "paragraph_open":
                 # Tight list items: a margin-less paragraph, else Qt misplaces a nested list
                 # that ends the outer list (a blank gap above it).
-                w('<p style="margin-top:0px; margin-bottom:0px;">' if tok.hidden else "<p>")
+                self.para_at = len(self.out)
+                self.para_tag = (
+                    '<p style="margin-top:0px; margin-bottom:0px;">' if tok.hidden else "<p>"
+                )
+                w(self.para_tag)
                 if self.bullet_pending:
                     w("• ")
                     self.bullet_pending = False
+                self.para_body = len(self.out)
             elif t == "paragraph_close":
-                w("</p>")
+                if self.para_split and self._para_empty():
+                    del self.out[self.para_at :]  # nothing after the display formula
+                else:
+                    w("</p>")
+                self.para_tag = None
+                self.para_split = False
             elif t == "inline":
                 self.inline(tok.children or [])
             elif t == "heading_open":
@@ -239,7 +400,7 @@ class _HtmlWriter:
             elif t == "hr":
                 w(f'<hr style="background-color:{pal.table_border};" />')
             elif t == "html_block":
-                w(f"<p>{_esc_wrap(tok.content)}</p>")
+                w(f"<p>{_esc_wrap(self.restore(tok.content))}</p>")
             elif t == "table_open":
                 self.table_row = 0
                 self.table_rows_dropped = 0
@@ -291,6 +452,7 @@ class _HtmlWriter:
         """A fenced or indented code block: header (language, Copy link) over a tinted box."""
         pal = self.pal
         index = self.code_base + len(self.code_blocks)
+        code = self.restore(code)
         self.code_blocks.append(code)
         if _LONG_LINE.search(code):
             # Code wraps (pre-wrap) so it never runs off the column; an enormous unbroken line
@@ -321,37 +483,45 @@ class _HtmlWriter:
         pal = self.pal
         # Links whose target is unsafe render their text only; track which closes to drop.
         link_stack: list[bool] = []
+        self.inline_open = 0
         for tok in children:
             t = tok.type
             if t == "text":
-                w(_esc_wrap(tok.content))
+                self.text(tok.content)
             elif (tag := _INLINE_TAGS.get(t)) is not None:
                 w(tag)
+                if t.endswith("_open"):
+                    self.inline_open += 1
+                elif t.endswith("_close"):
+                    self.inline_open -= 1
             elif t == "code_inline":
                 w(
                     f'<span style="font-family:{MONO_FONTS}; '
-                    f'background-color:{pal.inline_code_bg};">&#8202;{_esc(tok.content)}'
-                    f"&#8202;</span>"
+                    f'background-color:{pal.inline_code_bg};">&#8202;'
+                    f"{_esc(self.restore(tok.content))}&#8202;</span>"
                 )
             elif t == "link_open":
                 href = tok.attrGet("href")
-                safe = safe_href(href) if isinstance(href, str) else None
+                safe = safe_href(self.restore_href(href)) if isinstance(href, str) else None
                 link_stack.append(safe is not None)
+                self.inline_open += 1
                 if safe is not None:
                     w(f'<a href="{_attr(safe)}" style="color:{pal.link};">')
             elif t == "link_close":
+                self.inline_open -= 1
                 if link_stack and link_stack.pop():
                     w("</a>")
             elif t == "image":
                 self.image(tok)
             elif t == "html_inline":
-                w(_esc_wrap(tok.content))
+                w(_esc_wrap(self.restore(tok.content)))
 
     def image(self, tok: Token) -> None:
         """An image never loads: show its alt text and, when safe, a link to its URL."""
         alt = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
+        alt = self.restore(alt)
         src = tok.attrGet("src")
-        safe = safe_href(src) if isinstance(src, str) else None
+        safe = safe_href(self.restore_href(src)) if isinstance(src, str) else None
         label = _esc(alt) if alt else "image"
         if safe is not None:
             self.out.append(

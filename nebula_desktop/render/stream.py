@@ -18,15 +18,21 @@ blocks are paid for from a credit the text earns as it arrives (the work budget 
 with one floor per stream, not one per block, and a small floor per piece); a tail may use what
 is left of the credit plus its own length's worth, and one that overdraws stays plain text until
 its block completes instead of failing again on every flush.
+
+With ``math`` on, formulas become images as in :func:`~nebula_desktop.render.render_markdown`,
+numbered across the whole answer. A formula never crosses a blank line, so each one lies inside
+one block: a completed block's formulas are found and checked once, with its HTML; only the
+tail's are looked at again on each flush. A formula whose closing delimiter has not arrived yet
+is text (the source) until it does.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nebula_desktop.render import highlight, parser
-from nebula_desktop.render.markdown import render_fragment
+from nebula_desktop.render.markdown import RenderedMarkdown, render_fragment
 from nebula_desktop.render.sanitize import clean_text
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -130,6 +136,9 @@ class StreamUpdate:
     every flush: show it as plain text instead (``tail_html`` is empty); ``tail_code`` says it
     opens a code fence. ``behind`` means completed blocks remain unrendered (``max_chars`` was
     reached): nothing past ``new_blocks`` is shown yet, call again to continue.
+
+    ``formulas`` lists the TeX of every formula shown so far (completed blocks, then the tail),
+    the list a ``nebula-formula:N`` image names its formula by.
     """
 
     reset: bool
@@ -140,6 +149,7 @@ class StreamUpdate:
     tail_plain: bool = False
     tail_code: bool = False
     behind: bool = False
+    formulas: list[str] = field(default_factory=list)
 
 
 class StreamRenderer:
@@ -147,10 +157,12 @@ class StreamRenderer:
 
     _CHECK = 64  # characters compared to detect that the text was replaced, not extended
 
-    def __init__(self, dark: bool) -> None:
+    def __init__(self, dark: bool, math: bool = False) -> None:
         self.dark = dark
+        self.math = math
         self._done_html: list[str] = []
         self._code_blocks: list[str] = []
+        self._formulas: list[str] = []
         self._scan = _Scan()
         self._check = ""  # the text just before the scan position, to detect a replacement
         self._credit = parser.BUDGET_FLOOR  # work units earned but not spent by completed blocks
@@ -171,6 +183,7 @@ class StreamRenderer:
         if not self._extends(text):
             self._done_html.clear()
             self._code_blocks.clear()
+            self._formulas.clear()
             self._scan = _Scan()
             self._credit = parser.BUDGET_FLOOR
             self._tail_over = self._tail_grey = -1
@@ -183,15 +196,17 @@ class StreamRenderer:
             # blocks pays ~BUDGET_PER_CHAR per character in all, not the floor per block.
             floor = max(self._credit, parser.PIECE_FLOOR)
             with parser.pooled(floor + parser.BUDGET_PER_CHAR * len(done)) as meter:
-                part = render_fragment(done, self.dark, len(self._code_blocks))
+                part = self._render(done)
             self._credit = min(max(meter.left, 0.0), parser.BUDGET_FLOOR)
             new_html.append(part.html)
             self._code_blocks.extend(part.code_blocks)
+            self._formulas.extend(part.formulas)
         self._done_html.extend(new_html)
         pos = self._scan.pos
         self._check = text[max(0, pos - self._CHECK) : pos]
         tail_start = self._scan.block_start
         upd = StreamUpdate(reset, new_html, "", list(self._code_blocks), tail_start)
+        upd.formulas = list(self._formulas)
         if behind:
             upd.behind = True
         elif len(text) - tail_start > TAIL_RENDER_MAX or tail_start == self._tail_over:
@@ -204,7 +219,7 @@ class StreamRenderer:
             # Code that lost its colours once (a lexer gone quadratic) is not re-highlighted
             # on every flush; it gets them back when its block completes, if it can afford them.
             with parser.pooled(cap), highlight.colours(tail_start != self._tail_grey) as seen:
-                tail = render_fragment(text[tail_start:], self.dark, len(self._code_blocks))
+                tail = self._render(text[tail_start:])
             if seen.dropped:
                 self._tail_grey = tail_start
             if tail.plain:  # too dense to format: plain until the block completes
@@ -213,7 +228,20 @@ class StreamRenderer:
             else:
                 upd.tail_html = tail.html
                 upd.code_blocks.extend(tail.code_blocks)
+                upd.formulas.extend(tail.formulas)
         return upd
+
+    def _render(self, text: str) -> RenderedMarkdown:
+        """A piece after the completed blocks: copy links and formulas numbered on from them."""
+        if not self.math:  # formulas stay text: nothing to number
+            return render_fragment(text, self.dark, len(self._code_blocks))
+        return render_fragment(
+            text,
+            self.dark,
+            len(self._code_blocks),
+            math=True,
+            formula_index_base=len(self._formulas),
+        )
 
     def _plain_tail(self, text: str, upd: StreamUpdate) -> None:
         start = upd.tail_start

@@ -71,7 +71,7 @@ def test_a_corrupt_entry_is_ignored_and_replaced(folder: Path) -> None:
         entry.write_bytes(damage)
         assert render_markdown(MESSAGE) == good
         assert store.flush()
-        assert store.get(entry.stem) == (good.html, good.code_blocks)
+        assert store.get(entry.stem) == (good.html, good.code_blocks, good.formulas)
 
 
 def test_a_changed_renderer_does_not_reuse_old_entries(

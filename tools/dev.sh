@@ -77,7 +77,7 @@ case "$cmd" in
       nebula_desktop/logging_setup.py nebula_desktop/safeio.py nebula_desktop/tools \
       nebula_desktop/context.py nebula_desktop/timefmt.py nebula_desktop/titles.py \
       nebula_desktop/credentials.py nebula_desktop/documents nebula_desktop/tokens.py \
-      nebula_desktop/context_windows.py \
+      nebula_desktop/context_windows.py nebula_desktop/client_factory.py \
       || die "mypy found problems"
     log "real third-party server for the realserver tests (llama.cpp + SmolLM2-135M)"
     NEBULA_LLAMA_PYTHON=$(bash tools/setup_realserver.sh | tail -n1) || die "could not set up the llama.cpp server"

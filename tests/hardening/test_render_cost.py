@@ -172,6 +172,34 @@ CODE_SHAPES = {
 CODE_LIMIT = 3.0  # highlighting may take twice what ordinary Python takes (+10 ms), then stops
 
 
+# Formulas (issue 15): found before markdown-it sees the text and each checked once, math on or
+# off; drawing them is the view's job, off the GUI thread, and not part of these costs.
+MATH_SHAPES = {
+    "inline-formulas": "$x$ ",
+    "dollar-runs": "$$",
+    "display-blocks": "$$\\sum_{i=1}^n i$$\n\n",
+    "currency": "costs $3 and $5 ",
+    "failing-formulas": "$\\foo{x}$ ",
+}
+
+
+def formula_answer(n: int, seed: int = 5) -> str:
+    """An answer made of distinct formulas (each checked on its own), currency and display
+    blocks."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    size = 0
+    while size < n:
+        i = rng.randrange(1000)
+        part = (
+            f"The value $x_{{{i}}} = \\frac{{a_{i}}}{{b + {i}}}$ and $\\sqrt{{{i}}}$ cost $3 "
+            f"and $5, so\n\n$$\\sum_{{k=1}}^{{{i}}} k^2 = \\int_0^{{{i}}} f(t)\\,dt$$\n\n"
+        )
+        parts.append(part)
+        size += len(part)
+    return "".join(parts)[:n]
+
+
 def plain_prose(n: int) -> str:
     """Unformatted sentences (reported next to the ratios, not asserted)."""
     rng = random.Random(3)
@@ -185,20 +213,29 @@ def plain_prose(n: int) -> str:
 # -- the render paths -------------------------------------------------------------------------
 
 
-def via_render_markdown(text: str) -> None:
-    render_markdown(text)
+def via_render_markdown(text: str, math: bool = False) -> None:
+    render_markdown(text, math=math)
 
 
-def via_stream(text: str) -> None:
+def via_stream(text: str, math: bool = False) -> None:
     """As StreamingDoc drives it: the whole text so far on every flush, and again while the
     renderer reports it is behind."""
-    renderer = StreamRenderer(dark=False)
+    renderer = StreamRenderer(dark=False, math=math)
     for end in range(FLUSH_CHARS, len(text) + FLUSH_CHARS, FLUSH_CHARS):
         while renderer.update(text[:end], CHUNK_CHARS).behind:
             pass
 
 
-def cached(folder: Path) -> Callable[[str], None]:
+def with_math(run: Callable[..., None]) -> Callable[[str], None]:
+    """``run`` with formulas drawn (math on), under a name the report can tell apart."""
+
+    def math_on(text: str) -> None:
+        run(text, math=True)
+
+    return math_on
+
+
+def cached(folder: Path, math: bool = False) -> Callable[[str], None]:
     """render_markdown with the persistent cache on: a miss (render, then store), then a hit."""
     runs = [0]
 
@@ -206,8 +243,8 @@ def cached(folder: Path) -> Callable[[str], None]:
         runs[0] += 1
         store = cache.enable(folder / str(runs[0]))
         try:
-            render_markdown(text)
-            render_markdown(text)
+            render_markdown(text, math=math)
+            render_markdown(text, math=math)
         finally:
             if store is not None:
                 store.flush()
@@ -217,14 +254,17 @@ def cached(folder: Path) -> Callable[[str], None]:
 
 
 PATHS = ["render_markdown", "stream", "cached"]
+MATH_PATHS = [*PATHS, "render_markdown+math", "stream+math", "cached+math"]
 
 
 @pytest.fixture
 def path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], None]]:
-    if request.param == "cached":
-        yield cached(tmp_path)
+    name, _, math = str(request.param).partition("+")
+    if name == "cached":
+        yield cached(tmp_path, math=bool(math))
     else:
-        yield {"render_markdown": via_render_markdown, "stream": via_stream}[request.param]
+        run = {"render_markdown": via_render_markdown, "stream": via_stream}[name]
+        yield with_math(run) if math else run
 
 
 def cost(run: Callable[[str], None], text: str, repeats: int = 3) -> float:
@@ -278,6 +318,17 @@ def test_dense_blocks_streamed_cost_no_more_than_an_ordinary_answer() -> None:
 def test_code_lexers_go_quadratic_on_costs_at_most_twice_ordinary_code() -> None:
     text = code_shaped("python", " \n", 50_000)
     assert_linear(via_render_markdown, text, "python blank lines", ordinary_code, CODE_LIMIT)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("path", ["render_markdown", "render_markdown+math"], indirect=True)
+@pytest.mark.parametrize("shape", ["inline-formulas", "formula-answer"])
+def test_answers_full_of_formulas_render_at_the_cost_of_an_ordinary_answer(
+    path: Callable[[str], None], shape: str
+) -> None:
+    n = 50_000
+    text = formula_answer(n) if shape == "formula-answer" else shaped(MATH_SHAPES[shape], n)
+    assert_linear(path, text, shape)
 
 
 # -- slow: every shape and path at the size limit ------------------------------------------------
@@ -336,3 +387,15 @@ def test_hostile_markup_diluted_in_an_ordinary_answer_costs_about_an_ordinary_an
     unit = {**ISSUE_SHAPES, **FUZZ_SHAPES}[shape]
     text = diluted(unit, share, MAX_MARKDOWN_CHARS)
     assert_linear(via_render_markdown, text, f"{shape} as {share:.0%} of an answer")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", MATH_PATHS, indirect=True)
+@pytest.mark.parametrize("shape", [*MATH_SHAPES, "formula-answer"])
+def test_formulas_at_the_size_limit_cost_about_an_ordinary_answer_math_on_or_off(
+    path: Callable[[str], None], shape: str
+) -> None:
+    n = MAX_MARKDOWN_CHARS
+    text = formula_answer(n) if shape == "formula-answer" else shaped(MATH_SHAPES[shape], n)
+    assert_linear(path, text, shape)

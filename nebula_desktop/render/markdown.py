@@ -2,7 +2,8 @@
 
 The HTML is produced by walking markdown-it tokens ourselves instead of using markdown-it's HTML
 renderer, so that nothing outside the allow-list can ever reach Qt: raw HTML is escaped, images
-become text (Qt must never load a resource), and only http/https/mailto links stay clickable.
+become text (Qt must never load a resource the model names), and only http/https/mailto links
+stay clickable.
 
 markdown-it and Pygments are imported on the first render that misses the persistent cache
 (render/cache.py), not with this module: a start-up that shows only cached messages never
@@ -47,8 +48,10 @@ MAX_QUOTE_DEPTH = 6
 MONO_FONTS = "'JetBrains Mono','DejaVu Sans Mono','Menlo','Consolas','Liberation Mono',monospace"
 COPY_SCHEME = "nebula-copy"
 # <img src="nebula-formula:N"> (inline) or "nebula-formula:N?display" (display style): the
-# formula at position N of RenderedMarkdown.formulas, which the view draws at its own font
-# size, colour and pixel ratio. The only images the renderer ever writes.
+# formula at position N of RenderedMarkdown.formulas, which the view draws (render_formula, off
+# the GUI thread) at its own font size, colour and pixel ratio; should that drawing raise
+# FormulaError after the check passed, the view shows the formula's source instead. The only
+# images the renderer ever writes (math on only).
 FORMULA_SCHEME = "nebula-formula"
 # Past this size a message is shown as plain text: even at the cost of an ordinary answer,
 # parsing and laying out more would hold the GUI thread too long.

@@ -241,8 +241,9 @@ def test_a_long_formula_is_refused_before_its_layout_starts(tex: str, layouts: l
         render_formula(tex, display=True)
     assert layouts == []
     quadratic = min(_seconds(QUADRATIC) for _ in range(3))
-    # Refusing costs about what drawing one ordinary formula does (measured: 1-6 times).
-    assert _seconds(tex) < 20 * quadratic
+    # Refusing costs about what drawing one ordinary formula does (measured: 1-6 times); the
+    # least of a few tries, as for the reference (a collection or a busy core is not the code).
+    assert min(_seconds(tex) for _ in range(3)) < 20 * quadratic
 
 
 def test_a_drawn_formula_is_cached_by_source_mode_colour_and_size(layouts: list[str]) -> None:

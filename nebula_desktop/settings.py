@@ -37,7 +37,6 @@ from nebula_desktop.profile import (
     is_secret_header,
 )
 from nebula_desktop.settings_reader import FieldReader, looks_secret, scrub_secrets
-from nebula_desktop.tokens import read_ratios
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -193,6 +192,8 @@ class Settings:
             r.bad("default_context_limit")
             limit = None
         raw_ratios = d.get("token_ratios", {})
+        from nebula_desktop.tokens import read_ratios  # only when settings are read, not at import
+
         ratios, ratios_damaged = read_ratios(raw_ratios)
         if isinstance(raw_ratios, dict) and any(
             isinstance(k, str) and looks_like_credential(k) for k in raw_ratios

@@ -31,8 +31,6 @@ from urllib.parse import urlsplit
 
 from nebula_desktop.render import cache, parser
 from nebula_desktop.render.highlight import Highlighter, palette
-from nebula_desktop.render.math_scan import MathSpan, find_formulas
-from nebula_desktop.render.math_tex import FormulaError, check_tex
 from nebula_desktop.render.parser import MAX_TABLE_COLS, MAX_TABLE_ROWS, OverBudget
 from nebula_desktop.render.sanitize import clean_text
 
@@ -40,6 +38,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from nebula_desktop.render.highlight import Palette
+    from nebula_desktop.render.math_scan import MathSpan
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # Qt indents every list level by a fixed amount: past a few levels the text becomes a sliver.
@@ -106,6 +105,16 @@ def render_markdown(text: str, dark: bool = False, math: bool = False) -> Render
     return rendered
 
 
+def _find_formulas(text: str) -> list[MathSpan]:
+    """The formulas of ``text``; the scanner is loaded only for text that has a delimiter at all
+    (most answers have none, and start-up renders the open chat before anything else)."""
+    if "$" not in text and "\\(" not in text and "\\[" not in text:
+        return []
+    from nebula_desktop.render.math_scan import find_formulas
+
+    return find_formulas(text)
+
+
 def render_fragment(
     text: str, dark: bool, code_index_base: int, math: bool = False, formula_index_base: int = 0
 ) -> RenderedMarkdown:
@@ -119,7 +128,7 @@ def render_fragment(
         # Past maxNesting markdown-it drops the rest of a block; flatten absurd quote depth first
         # so the words survive.
         text = _DEEP_QUOTE.sub(r"\1", text)
-    spans = find_formulas(text)
+    spans = _find_formulas(text)
     shown = renderer.protect(text, spans, formula_index_base) if math and spans else text
     with parser.gc_paused():
         try:
@@ -289,6 +298,8 @@ class _HtmlWriter:
         span = self.spans[i]
         ok = self.drawable.get(span.tex)
         if ok is None:
+            from nebula_desktop.render.math_tex import FormulaError, check_tex
+
             try:
                 check_tex(span.tex)
                 ok = True

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nebula_desktop.render import StreamRenderer, cache, markdown, render_markdown
+from nebula_desktop.render import StreamRenderer, cache, math_scan, math_tex, render_markdown
 from nebula_desktop.render.markdown import FORMULA_SCHEME, RenderedMarkdown
 
 QUADRATIC = r"x = \frac{-b \pm \sqrt{b^2-4ac}}{2a}"
@@ -145,7 +145,7 @@ def test_math_off_renders_formulas_as_before(monkeypatch: pytest.MonkeyPatch) ->
     off = render_markdown(text)
     assert "<img" not in off.html and f"${QUADRATIC}$" in visible(off)
     # The output is what the renderer gives when it knows nothing of formulas.
-    monkeypatch.setattr(markdown, "find_formulas", lambda text: [])
+    monkeypatch.setattr(math_scan, "find_formulas", lambda text: [])
     assert render_markdown(text).html == off.html
 
 
@@ -225,13 +225,13 @@ def test_streamed_formula_positions_continue_across_completed_blocks() -> None:
 
 def test_streaming_does_not_check_completed_formulas_again(monkeypatch: pytest.MonkeyPatch) -> None:
     checked: list[str] = []
-    real = markdown.check_tex
+    real = math_tex.check_tex
 
     def counting(tex: str) -> None:
         checked.append(tex)
         real(tex)
 
-    monkeypatch.setattr(markdown, "check_tex", counting)
+    monkeypatch.setattr(math_tex, "check_tex", counting)
     renderer = StreamRenderer(dark=False, math=True)
     done = "".join(f"Block {i}: $x_{{{i}}}$ and $y_{{{i}}}$.\n\n" for i in range(50))
     renderer.update(done)

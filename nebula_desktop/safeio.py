@@ -70,13 +70,9 @@ def is_regular(path: Path | str) -> bool:
         return False
 
 
-def read_regular(path: Path | str, cap: int) -> bytes:
-    """The content of the regular file ``path``, at most ``cap`` bytes.
-
-    Raises :class:`UnsafeFileError` for a special file (FIFO, device, socket, folder), a file
-    larger than ``cap`` (counted while reading), or an OS error (the sentence names it).
-    """
-    path = Path(path)
+def _open_regular_fd(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor of ``path`` and its ``fstat``, if it is a regular file: opened non-blocking
+    (a FIFO never blocks the open) and checked on the descriptor (no race with a rename)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -85,8 +81,25 @@ def read_regular(path: Path | str, cap: int) -> bytes:
         raise UnsafeFileError(exc.errno, f"Could not read {path.name}: {why}.") from None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise UnsafeFileError(errno.EINVAL, not_regular_message(path.name, st.st_mode))
+    except OSError as exc:
+        os.close(fd)
+        why = exc.strerror or exc
+        raise UnsafeFileError(exc.errno, f"Could not read {path.name}: {why}.") from None
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise UnsafeFileError(errno.EINVAL, not_regular_message(path.name, st.st_mode))
+    return fd, st
+
+
+def read_regular(path: Path | str, cap: int) -> bytes:
+    """The content of the regular file ``path``, at most ``cap`` bytes.
+
+    Raises :class:`UnsafeFileError` for a special file (FIFO, device, socket, folder), a file
+    larger than ``cap`` (counted while reading), or an OS error (the sentence names it).
+    """
+    path = Path(path)
+    fd, st = _open_regular_fd(path)
+    try:
         if st.st_size > cap:
             raise UnsafeFileError(
                 errno.EFBIG,
@@ -125,18 +138,8 @@ def open_regular(path: Path | str) -> BinaryIO:
     Raises :class:`UnsafeFileError` for a special file or an OS error (the sentence names it).
     """
     path = Path(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd, _st = _open_regular_fd(path)
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        why = exc.strerror or exc
-        raise UnsafeFileError(exc.errno, f"Could not read {path.name}: {why}.") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise UnsafeFileError(
-                errno.EINVAL, f"{path.name} is {describe_kind(mode)}, not a regular file."
-            )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -30,7 +30,11 @@ MAX_HIGHLIGHT_CHARS = 100_000
 # HIGHLIGHT_FLOOR_S per message. Code past it is shown without colours (in its box, copyable).
 HIGHLIGHT_FACTOR = 2.0
 HIGHLIGHT_FLOOR_S = 0.01
-_CHECK_EVERY = 32  # tokens between two looks at the clock
+# The clock is read every _CHECK_EVERY tokens while tokens come fast, after every token once a
+# stretch of them took _SLOW_STRETCH_S: a quadratic rule can take a millisecond a token, and 32
+# of those overdrew the allowance by 30 ms per block.
+_CHECK_EVERY = 32
+_SLOW_STRETCH_S = 0.001
 # This thread's CPU time does not count time other programs take; Windows only updates it every
 # 15.6 ms, too coarse for a budget of a few milliseconds, so there it is the wall clock.
 _clock = time.perf_counter if sys.platform == "win32" else time.thread_time
@@ -171,15 +175,23 @@ class Highlighter:
             return html.escape(code, quote=False)
         allowance = self.left + HIGHLIGHT_FACTOR * _ordinary_cost() * len(code)
         clock = _clock
-        deadline = clock() + allowance  # started after the one-off calibration
+        looked = clock()
+        deadline = looked + allowance  # started after the one-off calibration
         tokens = []
+        stride = next_look = 1
         for count, token in enumerate(lexer.get_tokens(code), 1):
             tokens.append(token)
-            if count % _CHECK_EVERY == 0 and clock() > deadline:
+            if count < next_look:
+                continue
+            now = clock()
+            if now > deadline:
                 self.left = 0.0
                 if record is not None:
                     record.dropped = True
                 return html.escape(code, quote=False)
+            stride = 1 if now - looked > _SLOW_STRETCH_S else min(stride * 2, _CHECK_EVERY)
+            looked = now
+            next_look = count + stride
         self.left = max(0.0, deadline - clock())
         out = StringIO()
         _formatter(palette(self.dark).pygments_style).format(tokens, out)

@@ -68,16 +68,8 @@ case "$cmd" in
     export PATH="$VENV/bin:$PATH"
     log "ruff"
     ruff check nebula_desktop tests benchmarks build_scripts tools || die "ruff found problems"
-    log "mypy --strict on the core"
-    # Strict on the Qt-free core (the list of modules is in pyproject.toml).
-    mypy nebula_desktop/api nebula_desktop/store nebula_desktop/render nebula_desktop/exchange \
-      nebula_desktop/secrets.py nebula_desktop/settings.py nebula_desktop/profile.py \
-      nebula_desktop/settings_reader.py nebula_desktop/atomicfile.py nebula_desktop/paths.py \
-      nebula_desktop/presets.py nebula_desktop/backup.py nebula_desktop/attachments.py \
-      nebula_desktop/logging_setup.py nebula_desktop/safeio.py nebula_desktop/tools \
-      nebula_desktop/context.py nebula_desktop/timefmt.py nebula_desktop/titles.py \
-      nebula_desktop/credentials.py nebula_desktop/documents nebula_desktop/tokens.py \
-      nebula_desktop/context_windows.py nebula_desktop/client_factory.py \
+    log "mypy --strict on the whole package (core and ui/)"
+    mypy nebula_desktop \
       || die "mypy found problems"
     log "real third-party server for the realserver tests (llama.cpp + SmolLM2-135M)"
     NEBULA_LLAMA_PYTHON=$(bash tools/setup_realserver.sh | tail -n1) || die "could not set up the llama.cpp server"

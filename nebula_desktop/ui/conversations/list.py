@@ -403,7 +403,10 @@ class ConversationList(QWidget):
         action = QAction(self.tr("Export…"), menu)
         action.triggered.connect(lambda: self.export_requested.emit(self.selected_ids()))
         before = next((a for a in menu.actions() if a.isSeparator()), None)
-        menu.insertAction(before, action)
+        if before is None:
+            menu.addAction(action)
+        else:
+            menu.insertAction(before, action)
         return action
 
     def _on_view_context_menu(self, pos: QPoint) -> None:

@@ -145,11 +145,13 @@ class ExportDialog(QDialog):
 
     def fmt(self) -> str:
         """The chosen format key."""
-        return str(self.formats.checkedButton().property("format"))
+        button = self.formats.checkedButton()
+        return str(button.property("format")) if button is not None else "json"
 
     def scope(self) -> str:
         """The chosen scope key."""
-        return str(self.scopes.checkedButton().property("scope"))
+        button = self.scopes.checkedButton()
+        return str(button.property("scope")) if button is not None else "current"
 
     def chosen_ids(self) -> list[str]:
         """Ids of the chats the chosen scope covers, in list order."""

@@ -58,7 +58,7 @@ def rendered_mime(entry: RenderedDoc) -> QMimeData:
 
 
 def build_menu(
-    parent: QWidget,
+    parent: QWidget | None,
     actions: list[tuple[str, str]],
     link: str | None,
     trigger: Callable[[str, str], None],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
 from nebula_desktop.ui.messages.actions import build_menu, message_actions, rendered_mime
@@ -50,8 +50,11 @@ class CommandsView(Protocol):
     so this module does not import the view that imports it). Signals are ``Any``: Qt's
     ``SignalInstance`` objects, emitted with plain data."""
 
-    message_delegate: Any  # the MessageDelegate: hit-tests, documents, code blocks
-    message_model: Any  # the MessageModel: the Message of a row
+    @property
+    def message_delegate(self) -> Any: ...  # the MessageDelegate: hit-tests, documents, code
+    @property
+    def message_model(self) -> Any: ...  # the MessageModel: the Message of a row
+
     status_message: Any
     link_activated: Any
     retry_requested: Any
@@ -99,7 +102,7 @@ class MessageCommands:
             return None
         action, arg = delegate.hit(index, view.visualRect(index), pos)
         menu = build_menu(
-            view,
+            view if isinstance(view, QWidget) else None,
             message_actions(
                 msg,
                 index.row() == delegate.last_assistant_row,

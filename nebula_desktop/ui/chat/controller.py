@@ -81,6 +81,12 @@ class ChatController(QObject):
         if hasattr(view, "branch_requested"):
             view.branch_requested.connect(self.switch_branch)
 
+    @property
+    def run(self) -> ChatRun:
+        """The run of the streaming request: connect to its signals (``started``, ``changed``,
+        ``ended``, ``finished``, ``failed``, ``save_due``) to follow an answer; do not drive it."""
+        return self._run
+
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
         """Whether an answer is streaming."""

@@ -20,6 +20,7 @@ from nebula_desktop.ui.common.app_context import AppContext
 class ModelCatalog(QObject):
     """Keeps the header's model combo filled for the profile it shows."""
 
+    loaded = Signal(str, list)  # profile id, model ids: a fresh list arrived and was kept
     failed = Signal(str)  # a user-facing message
     _models_request = Signal(str, dict)
 
@@ -75,6 +76,7 @@ class ModelCatalog(QObject):
             self._save_settings()
         if self._header.profile_id() == profile_id:
             self._header.set_models(models)
+        self.loaded.emit(profile_id, list(models))
 
     def _on_background_models_failed(self, profile_id: str, message: str) -> None:
         self._header.set_models_busy(False)

@@ -57,9 +57,11 @@ def pick_model(models: list[str], current: str) -> str:
 
 
 class ConnectionTest(QWidget):
-    """Runs one connection test at a time; ``succeeded(profile_id, models)`` after a good one."""
+    """Runs one connection test at a time; ``succeeded(profile_id, models)`` after a good one,
+    ``failed(message)`` after a bad one (the message is the one shown)."""
 
     succeeded = Signal(str, list)
+    failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,4 +116,6 @@ class ConnectionTest(QWidget):
     def _on_failed(self, exc: BaseException) -> None:
         self.button.setEnabled(True)
         log.info("connection test failed: %s", exc)
-        self.show_result(str(exc) or type(exc).__name__, ok=False)
+        message = str(exc) or type(exc).__name__
+        self.show_result(message, ok=False)
+        self.failed.emit(message)

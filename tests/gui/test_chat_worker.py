@@ -9,13 +9,20 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 
 from nebula_desktop.ui.chat.worker import ChatWorker, WorkerThread
+from tests.gui.helpers import wait_for
 from tests.servers import LoopbackServer, Reply, sse_reply
 
 
 class Client(QObject):
-    """Talks to the worker like the controller: queued requests, results on the GUI thread."""
+    """Talks to the worker like the controller: queued requests, results on the GUI thread.
+
+    ``reported`` follows the worker's ``finished``/``failed`` on the GUI thread, after every
+    delta before it (waiting on the worker's own signal would wake the test on its thread).
+    """
 
     request = Signal(str, dict)
+    reported = Signal()
+    got_delta = Signal()
 
     def __init__(self, worker: ChatWorker) -> None:
         super().__init__()
@@ -30,12 +37,15 @@ class Client(QObject):
 
     def on_delta(self, _rid: str, kind: str, text: str) -> None:
         self.deltas.append((kind, text))
+        self.got_delta.emit()
 
     def on_finished(self, _rid: str, result: dict[str, Any]) -> None:
         self.finished = result
+        self.reported.emit()
 
     def on_failed(self, _rid: str, error: dict[str, Any]) -> None:
         self.failed = error
+        self.reported.emit()
 
     def text(self, kind: str = "content") -> str:
         return "".join(t for k, t in self.deltas if k == kind)
@@ -66,8 +76,8 @@ def test_streamed_answer_arrives_in_order_then_finishes(qtbot: Any, worker: Chat
     with LoopbackServer() as server:
         server.queue(sse_reply(["Hel", "lo", " 你好"], reasoning=["think"]))
         client = Client(worker)
-        client.request.emit("r1", params(server, max_tokens=50))
-        qtbot.waitUntil(lambda: client.finished is not None, timeout=10000)
+        with qtbot.waitSignal(client.reported, timeout=10000):
+            client.request.emit("r1", params(server, max_tokens=50))
         result = client.finished
         assert result is not None
         assert result["content"] == "Hello 你好"
@@ -84,8 +94,9 @@ def test_max_tokens_zero_is_not_sent(qtbot: Any, worker: ChatWorker) -> None:
     with LoopbackServer() as server:
         server.queue(sse_reply(["ok"]))
         client = Client(worker)
-        client.request.emit("r1", params(server, max_tokens=0))
-        qtbot.waitUntil(lambda: client.finished is not None, timeout=10000)
+        with qtbot.waitSignal(client.reported, timeout=10000):
+            client.request.emit("r1", params(server, max_tokens=0))
+        assert client.finished is not None
         assert "max_tokens" not in server.requests[0].json
 
 
@@ -96,9 +107,9 @@ def test_stop_ends_a_stalled_stream_and_keeps_the_partial(qtbot: Any, worker: Ch
         server.queue(reply)
         client = Client(worker)
         client.request.emit("r1", params(server))
-        qtbot.waitUntil(lambda: client.text() == "first words", timeout=10000)
-        worker.cancel("r1")  # from the GUI thread, while the worker blocks in a read
-        qtbot.waitUntil(lambda: client.finished is not None, timeout=5000)
+        wait_for(qtbot, client.got_delta, lambda: client.text() == "first words", 10000)
+        with qtbot.waitSignal(client.reported, timeout=5000):
+            worker.cancel("r1")  # from the GUI thread, while the worker blocks in a read
         result = client.finished
         assert result is not None
         assert result["cancelled"] is True
@@ -111,8 +122,8 @@ def test_auth_failure_is_reported_as_data(qtbot: Any, worker: ChatWorker) -> Non
         err = {"error": {"message": "无效的令牌", "type": "new_api_error", "code": ""}}
         server.queue(Reply.json(401, err, {"X-Oneapi-Request-Id": "req-401"}))
         client = Client(worker)
-        client.request.emit("r1", params(server))
-        qtbot.waitUntil(lambda: client.failed is not None, timeout=10000)
+        with qtbot.waitSignal(client.reported, timeout=10000):
+            client.request.emit("r1", params(server))
         error = client.failed
         assert error is not None
         assert error["message"] == "Error: Invalid or unauthorized API key"

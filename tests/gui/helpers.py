@@ -6,7 +6,7 @@ answer, look at the chat.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,32 @@ def send(qtbot: Any, window: Any, text: str) -> None:
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
 
 
+def wait_for(qtbot: Any, signal: Any, condition: Callable[[], bool], timeout: int = 5000) -> None:
+    """Wait for emissions of ``signal`` until ``condition()`` holds (at once if it already does).
+
+    A signal is only delivered while Qt processes events, which happens inside the wait: checking
+    first and then waiting can miss nothing.
+    """
+    if condition():
+        return
+    with qtbot.waitSignal(signal, timeout=timeout, check_params_cb=lambda *_: condition()):
+        pass
+
+
+def wait_job(qtbot: Any, job: Any, timeout: int = 10000) -> None:
+    """Wait until a background job (``Runner.run``'s Job) has delivered its outcome."""
+    wait_for(qtbot, job.done, lambda: bool(job.finished), timeout)
+
+
 def wait_idle(qtbot: Any, window: Any) -> None:
     """Wait until the window's chat is no longer sending or streaming."""
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=IDLE_TIMEOUT_MS)
+    controller = window.controller
+    wait_for(qtbot, controller.busy_changed, lambda: not controller.is_busy(), IDLE_TIMEOUT_MS)
+
+
+def wait_answer(qtbot: Any, window: Any, done: Callable[[], bool], timeout: int = 10000) -> None:
+    """Wait while the streaming answer grows until ``done()`` holds."""
+    wait_for(qtbot, window.controller.run.changed, done, timeout)
 
 
 def send_and_wait(qtbot: Any, window: Any, text: str) -> Any:

@@ -7,7 +7,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.gui.helpers import chat_requests, messages, open_chat, send, send_and_wait, wait_idle
+from tests.gui.helpers import (
+    chat_requests,
+    messages,
+    open_chat,
+    send,
+    send_and_wait,
+    wait_answer,
+    wait_for,
+    wait_idle,
+)
 from tests.servers import LoopbackServer, Reply, sse_reply
 
 
@@ -82,7 +91,7 @@ def test_stop_mid_stream_keeps_the_partial_answer(
     window = make_window()
     send(qtbot, window, "Tell me a long story")
     answer = window.controller.conv.messages[-1]
-    qtbot.waitUntil(lambda: answer.content == "Partial answer", timeout=10000)
+    wait_answer(qtbot, window, lambda: answer.content == "Partial answer")
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
     assert not window.controller.is_busy()  # instantly, without waiting for the server
     assert window.composer.button.text() == "Send"
@@ -196,7 +205,8 @@ def test_first_message_titles_the_chat_then_the_model_improves_it(
     send(qtbot, window, "What is the capital of France?\nAnswer briefly.")
     assert window.controller.conv.title == "What is the capital of France?"
     wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: window.controller.conv.title == "Capital of France", timeout=10000)
+    conv = window.controller.conv  # the better title is saved when it arrives
+    wait_for(qtbot, window.controller.conversation_saved, lambda: conv.title == "Capital of France")
     title_request = chat_requests(server)[1].json
     assert title_request["stream"] is False
     assert "Capital of France" in window.windowTitle()
@@ -244,7 +254,12 @@ def test_partial_answer_reaches_the_disk_while_still_streaming(
     send(qtbot, window, "Write slowly")
     conv_file = data_dir / "conversations" / f"{window.controller.conv.id}.json"
     # A crash now loses at most a few seconds: the periodic save writes what arrived.
-    qtbot.waitUntil(lambda: "Saved while streaming" in conv_file.read_text("utf-8"), timeout=10000)
+    wait_for(
+        qtbot,
+        window.controller.conversation_saved,
+        lambda: "Saved while streaming" in conv_file.read_text("utf-8"),
+        timeout=10000,
+    )
     assert window.controller.is_busy()
     window.controller.stop()
 
@@ -258,7 +273,7 @@ def test_answer_keeps_streaming_into_its_chat_while_another_is_open(
     send(qtbot, window, "Count slowly")
     streaming = window.controller.conv
     answer = streaming.messages[-1]
-    qtbot.waitUntil(lambda: bool(answer.content), timeout=10000)
+    wait_answer(qtbot, window, lambda: bool(answer.content))
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.controller.conv is not streaming
     assert window.view.model().rowCount() == 0
@@ -278,7 +293,7 @@ def test_closing_while_streaming_keeps_the_partial_answer(
     window = make_window()
     send(qtbot, window, "Go on")
     answer = window.controller.conv.messages[-1]
-    qtbot.waitUntil(lambda: answer.content == "Interrupted by closing", timeout=10000)
+    wait_answer(qtbot, window, lambda: answer.content == "Interrupted by closing")
     make_window.close(window)  # returns once the worker thread has stopped
     assert not window.controller.worker.busy
     again = make_window()

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from nebula_desktop.store import Message
 from nebula_desktop.ui.messages.view import MessageView
-from tests.gui.helpers import send
+from tests.gui.helpers import send, wait_answer
 from tests.servers import LoopbackServer, sse_reply
 
 
@@ -23,11 +23,11 @@ def test_answer_in_a_chat_off_screen_holds_its_text_before_the_next_save(
     window = make_window()
     send(qtbot, window, "Count slowly")
     answer = window.controller.conv.messages[-1]
-    qtbot.waitUntil(lambda: bool(answer.content), timeout=10000)
+    wait_answer(qtbot, window, lambda: bool(answer.content))
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.view.model().rowCount() == 0
     # Export, search and the list read the Message: it has every word within a flush or two.
-    qtbot.waitUntil(lambda: answer.content == "".join(words), timeout=2000)
+    wait_answer(qtbot, window, lambda: answer.content == "".join(words), timeout=2000)
     assert window.controller.is_busy()
     window.controller.stop()
 

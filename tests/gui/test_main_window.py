@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +13,7 @@ from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
-from tests.gui.helpers import catch_urls, send_and_wait
+from tests.gui.helpers import catch_urls, send_and_wait, wait_for, wait_idle
 from tests.servers import CHAT_PATH, LoopbackServer, sse_reply
 
 
@@ -80,7 +82,7 @@ def test_model_list_fills_the_combo_and_is_cached_in_settings(
     from nebula_desktop.settings import SettingsStore
 
     window = make_window()
-    qtbot.waitUntil(lambda: window.header.model.count() == 2, timeout=10000)
+    wait_for(qtbot, window.models.loaded, lambda: window.header.model.count() == 2, 10000)
     assert not window.header.busy.isVisible()
     items = [window.header.model.itemText(i) for i in range(window.header.model.count())]
     assert items == ["other-model", "test-model"]
@@ -184,10 +186,14 @@ def test_unexpected_error_is_logged_and_shown_without_blocking(
     window = make_window()
     reporter = _ErrorReporter()
     reporter.window = window
+    hooks = sys.excepthook, threading.excepthook
+    reporter.install()
     try:
         raise ValueError("boom")
     except ValueError as error:
-        reporter._on_exception(ValueError, error, error.__traceback__)
+        sys.excepthook(ValueError, error, error.__traceback__)  # as Python reports one
+    finally:
+        sys.excepthook, threading.excepthook = hooks
     boxes = open_dialogs(window, QMessageBox)
     assert boxes and "boom" in boxes[0].text()
     assert not boxes[0].isModal()
@@ -293,7 +299,8 @@ def test_model_list_failure_is_reported_in_the_status_bar(
     bad = {"error": {"message": "Invalid token", "type": "new_api_error", "code": ""}}
     server.default["/v1/models"] = Reply.json(401, bad)
     window = make_window()
-    qtbot.waitUntil(lambda: "model list" in window.statusBar().currentMessage(), timeout=10000)
+    status = window.statusBar()
+    wait_for(qtbot, window.models.failed, lambda: "model list" in status.currentMessage(), 10000)
     assert "Error: Invalid or unauthorized API key" in window.statusBar().currentMessage()
     assert not window.header.busy.isVisible()
 
@@ -308,7 +315,7 @@ def test_unusable_keyring_is_explained_on_the_answer(
     try:
         window = make_window(key=None)
         window.controller.send("hello")
-        qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=10000)
+        wait_idle(qtbot, window)
         answer = window.controller.conv.messages[-1]
         assert answer.error and "keyring" in answer.error.lower()
         assert "Unexpected" not in answer.error

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.settings import SettingsStore
 from tests.gui.conftest import TEST_KEY
-from tests.gui.helpers import chat_requests, open_settings_dialog, send_and_wait, set_profile
+from tests.gui.helpers import (
+    chat_requests,
+    open_settings_dialog,
+    send_and_wait,
+    set_profile,
+    wait_for,
+    wait_idle,
+)
 from tests.servers import LoopbackServer, Reply, make_cert, sse_reply
 
 
@@ -91,7 +98,11 @@ def test_extra_headers_reach_the_server_for_chats_and_model_lists(
     assert chat.headers["X-Team"] == "research"
     assert chat.headers["HTTP-Referer"] == "nebula"
     assert chat.headers["Authorization"] == f"Bearer {TEST_KEY}"
-    qtbot.waitUntil(lambda: any(r.path.endswith("/models") for r in server.requests))
+
+    def listed() -> bool:
+        return any(r.path.endswith("/models") for r in server.requests)
+
+    wait_for(qtbot, window.models.loaded, listed)
     listing = next(r for r in server.requests if r.path.endswith("/models"))
     assert listing.headers["X-Team"] == "research"
 
@@ -113,7 +124,7 @@ def test_empty_default_model_is_filled_from_the_server_list(
     qtbot: Any, make_window: Any, server: LoopbackServer
 ) -> None:
     window = make_window(model="")  # like the built-in ai-nebula profile
-    qtbot.waitUntil(lambda: window.header.model_name() != "", timeout=10000)
+    wait_for(qtbot, window.models.loaded, lambda: window.header.model_name() != "", 10000)
     assert window.header.model_name() == "other-model"  # the first of the sorted list
     server.queue(sse_reply(["ok"]))
     answer = send_and_wait(qtbot, window, "Hello")
@@ -126,7 +137,7 @@ def test_a_chosen_model_is_never_replaced_by_the_list(
     qtbot: Any, make_window: Any, server: LoopbackServer
 ) -> None:
     window = make_window(model="test-model")
-    qtbot.waitUntil(lambda: window.header.model.count() == 2, timeout=10000)
+    wait_for(qtbot, window.models.loaded, lambda: window.header.model.count() == 2, 10000)
     assert window.header.model_name() == "test-model"
 
 
@@ -149,7 +160,8 @@ def test_plain_http_remote_asks_once_then_sends_with_the_key(
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.plain_http.box is not None)
     window.plain_http.box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: not window.controller.is_busy() and len(chat_requests(server)) == 1)
+    wait_idle(qtbot, window)
+    assert len(chat_requests(server)) == 1
     assert chat_requests(server)[0].headers["Authorization"] == f"Bearer {TEST_KEY}"
 
     server.queue(sse_reply(["second"]))
@@ -168,7 +180,8 @@ def test_ca_bundle_is_used_for_the_model_list_too(
         set_profile(config_dir, ca_bundle=cert[0])
         window = make_window(base_url=https.base_url, model="")
         # Only a verified TLS connection to the private CA's server can list this model.
-        qtbot.waitUntil(lambda: window.header.model_name() == "tls-model", timeout=10000)
+        header = window.header
+        wait_for(qtbot, window.models.loaded, lambda: header.model_name() == "tls-model", 10000)
         listing = next(r for r in https.requests if r.path.endswith("/models"))
         assert listing.headers["Authorization"] == f"Bearer {TEST_KEY}"
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.conftest import MODELS_PATH
+from tests.gui.helpers import wait_for
 from tests.servers import LoopbackServer, Recorded, Reply
 
 KEY = "sk-first-run-0123456789abcdef"
@@ -133,8 +134,9 @@ def test_first_run_lists_the_models_once_with_the_key_just_saved(
 
     editor = dialog.editor
     qtbot.keyClicks(editor.key_edit, KEY)
-    qtbot.mouseClick(editor.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.test_button.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(editor.tester.succeeded, timeout=10000):
+        qtbot.mouseClick(editor.test_button, Qt.MouseButton.LeftButton)
+    assert editor.test_button.isEnabled()
     assert "3 models" in editor.test_result.text()
     assert editor.model_combo.currentText() == "test-model"  # a chat model picked as default
     assert [r.headers["Authorization"] for r in _model_requests(key_server)] == [f"Bearer {KEY}"]
@@ -148,8 +150,11 @@ def test_first_run_lists_the_models_once_with_the_key_just_saved(
     assert "Could not" not in window.statusBar().currentMessage()
     with qtbot.waitSignal(dialog.accepted, timeout=10000):
         slow_keyring.writes.set()
-    qtbot.waitUntil(lambda: len(_model_requests(key_server)) == 2, timeout=10000)
-    qtbot.waitUntil(lambda: window.header.model.count() == len(MODELS), timeout=10000)
+
+    def listed_with_the_key() -> bool:
+        return len(_model_requests(key_server)) == 2 and window.header.model.count() == len(MODELS)
+
+    wait_for(qtbot, window.models.loaded, listed_with_the_key, timeout=10000)
     _background_done(qtbot, window)
 
     after_save = _model_requests(key_server)[1:]

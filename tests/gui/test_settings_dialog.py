@@ -187,8 +187,8 @@ def test_test_connection_reports_the_number_of_models(
     dialog = _dialog(qtbot, settings, settings_store)
     dialog.editor.url_edit.setText(server.base_url)
     qtbot.keyClicks(dialog.editor.key_edit, KEY)
-    qtbot.mouseClick(dialog.editor.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Connected" in dialog.editor.test_result.text())
+    with qtbot.waitSignal(dialog.editor.tester.succeeded):
+        qtbot.mouseClick(dialog.editor.test_button, Qt.MouseButton.LeftButton)
     assert dialog.editor.test_result.text() == "Connected — 2 models"
     assert server.requests[0].headers["Authorization"] == f"Bearer {KEY}"
     models = [
@@ -207,8 +207,9 @@ def test_test_connection_shows_the_auth_error_text_on_401(
     dialog = _dialog(qtbot, settings, settings_store)
     dialog.editor.url_edit.setText(server.base_url)
     qtbot.keyClicks(dialog.editor.key_edit, "sk-wrong-key-0000")
-    qtbot.mouseClick(dialog.editor.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.editor.test_button.isEnabled())
+    with qtbot.waitSignal(dialog.editor.tester.failed):
+        qtbot.mouseClick(dialog.editor.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.editor.test_button.isEnabled()
     assert dialog.editor.test_result.text() == "Error: Invalid or unauthorized API key"
 
 
@@ -219,8 +220,9 @@ def test_test_connection_uses_the_stored_key(
     server.queue(Reply.json(200, {"data": [{"id": "m"}]}), path="/v1/models")
     dialog = _dialog(qtbot, settings, settings_store)
     dialog.editor.url_edit.setText(server.base_url)
-    dialog.editor.test_connection()
-    qtbot.waitUntil(lambda: "Connected" in dialog.editor.test_result.text())
+    with qtbot.waitSignal(dialog.editor.tester.succeeded):
+        dialog.editor.test_connection()
+    assert "Connected" in dialog.editor.test_result.text()
     assert server.requests[0].headers["Authorization"] == f"Bearer {KEY}"
 
 
@@ -230,8 +232,9 @@ def test_unreachable_server_says_cannot_connect(qtbot, keyring, settings, settin
     dialog = _dialog(qtbot, settings, settings_store)
     dialog.editor.url_edit.setText(dead_url)
     dialog.editor.needs_key_check.setChecked(False)
-    dialog.editor.test_connection()
-    qtbot.waitUntil(lambda: dialog.editor.test_button.isEnabled())
+    with qtbot.waitSignal(dialog.editor.tester.failed):
+        dialog.editor.test_connection()
+    assert dialog.editor.test_button.isEnabled()
     assert dialog.editor.test_result.text().startswith("Error: Cannot connect to API server")
 
 
@@ -298,7 +301,7 @@ def test_add_duplicate_and_remove_profiles_but_never_the_last(
     assert local.extra_headers == {"X-Team": "research", "X-Trace": "on"}
     for _ in range(3):
         dialog.remove_profile()
-    assert len(dialog._profiles) == 1
+    assert dialog.profile_list.count() == 1  # the last profile stays
 
 
 def test_bad_header_line_is_explained_and_blocks_saving(

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from nebula_desktop.backup import automatic_backups
 from nebula_desktop.ui.data.backup_dialog import BackupDialog
 from tests.gui.conftest import TEST_KEY
-from tests.gui.helpers import saved_chat
+from tests.gui.helpers import saved_chat, wait_job
 
 
 def _backup(qtbot: Any, window: Any) -> Path:
@@ -27,8 +27,11 @@ def _backup(qtbot: Any, window: Any) -> Path:
 def test_back_up_now_writes_a_zip_without_the_key(qtbot: Any, make_window: Any) -> None:
     window = make_window(offline=True)
     saved_chat(window, "Keep me", "important")
-    window.data.actions["backup"].trigger()
-    qtbot.waitUntil(lambda: "Backup saved" in window.statusBar().currentMessage(), timeout=10000)
+    with qtbot.waitSignal(
+        window.data.status_message, timeout=10000, check_params_cb=lambda text, _ms: "saved" in text
+    ):
+        window.data.actions["backup"].trigger()
+    assert "Backup saved" in window.statusBar().currentMessage()
     (zip_path,) = automatic_backups(window.ctx.store.root / "backups")
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
@@ -53,7 +56,7 @@ def test_restore_asks_then_replaces_same_id_and_keeps_newer_chats(
     dialog = window.data.backups.dialog
     assert isinstance(dialog, BackupDialog) and dialog.list.count() == 1
     dialog.restore_selected()
-    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    wait_job(qtbot, window.data.backups.last_task)  # the backup is read, then the question
     box = window.data.backups.confirm_box
     assert box.text().startswith("Restore 1 conversation(s) from ")
     assert "Existing conversations with the same id will be replaced" in box.text()
@@ -76,8 +79,7 @@ def test_cancelling_the_confirmation_changes_nothing(qtbot: Any, make_window: An
     zip_path = _backup(qtbot, window)
     conv.messages[0].content = "changed"
     window.ctx.store.save(conv)
-    window.data.backups.restore_path(str(zip_path))
-    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    wait_job(qtbot, window.data.backups.restore_path(str(zip_path)))
     window.data.backups.confirm_box.button(QMessageBox.StandardButton.Cancel).click()
     assert window.ctx.store.load(conv.id).messages[0].content == "changed"
 
@@ -98,12 +100,12 @@ def test_a_zip_that_is_not_a_backup_is_refused(
 def test_daily_backup_is_made_after_start_up_once(qtbot: Any, make_window: Any) -> None:
     window = make_window()
     backups = window.ctx.store.root / "backups"
-    qtbot.waitUntil(lambda: len(automatic_backups(backups)) == 1, timeout=10000)
-    assert automatic_backups(backups)[0].name.endswith("-daily.zip")
+    wait_job(qtbot, window.data.last_task)
+    (daily,) = automatic_backups(backups)
+    assert daily.name.endswith("-daily.zip")
     make_window.close(window)
     window = make_window()
-    task = window.data.last_task
-    qtbot.waitUntil(lambda: task.finished, timeout=10000)
+    wait_job(qtbot, window.data.last_task)
     assert len(automatic_backups(backups)) == 1  # not due again today
 
 
@@ -131,8 +133,7 @@ def test_damaged_files_in_a_backup_are_named_in_the_confirmation(
         for name in src.namelist():
             dst.writestr(name, src.read(name))
         dst.writestr("conversations/broken.json", "{not json")
-    window.data.backups.restore_path(str(damaged))
-    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    wait_job(qtbot, window.data.backups.restore_path(str(damaged)))
     box = window.data.backups.confirm_box
     assert box.text().startswith("Restore 1 conversation(s)")
     assert "1 damaged file(s)" in box.informativeText()

@@ -45,13 +45,15 @@ def test_regenerating_twice_keeps_three_versions_and_the_choice_persists(
         [{"role": "user", "content": "Question"}]
     ] * 2
 
-    click_arrow(qtbot, window, 1, "branch_prev")
-    qtbot.waitUntil(lambda: texts(window) == ["Question", "Second"])
+    with qtbot.waitSignal(window.controller.conversation_saved):
+        click_arrow(qtbot, window, 1, "branch_prev")
+    assert texts(window) == ["Question", "Second"]
     assert switcher(window, 1).branch_text == "2/3"
     window.view.setFocus()
     window.view.focus_message(window.controller.conv.messages[1].id)
-    qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: texts(window) == ["Question", "First"])
+    with qtbot.waitSignal(window.controller.conversation_saved):
+        qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert texts(window) == ["Question", "First"]
     assert switcher(window, 1).branch_text == "1/3"
     qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # no 0/3
     assert texts(window) == ["Question", "First"]
@@ -62,8 +64,9 @@ def test_regenerating_twice_keeps_three_versions_and_the_choice_persists(
     assert again.controller.conv.id == conv_id
     assert texts(again) == ["Question", "First"]
     assert switcher(again, 1).branch_text == "1/3"
-    click_arrow(qtbot, again, 1, "branch_next")
-    qtbot.waitUntil(lambda: texts(again) == ["Question", "Second"])
+    with qtbot.waitSignal(again.controller.conversation_saved):  # the choice is saved
+        click_arrow(qtbot, again, 1, "branch_next")
+    assert texts(again) == ["Question", "Second"]
 
 
 def test_edit_and_resend_keeps_the_old_branch_with_its_answers(
@@ -81,8 +84,9 @@ def test_edit_and_resend_keeps_the_old_branch_with_its_answers(
     assert chat_requests(server)[2].json["messages"] == [{"role": "user", "content": "Q1 edited"}]
     assert switcher(window, 0).branch_text == "2/2"
 
-    click_arrow(qtbot, window, 0, "branch_prev")
-    qtbot.waitUntil(lambda: texts(window) == ["Q1", "A1", "Q2", "A2"])
+    with qtbot.waitSignal(window.controller.conversation_saved):
+        click_arrow(qtbot, window, 0, "branch_prev")
+    assert texts(window) == ["Q1", "A1", "Q2", "A2"]
     assert switcher(window, 0).branch_text == "1/2"
     assert window.view.model().rowCount() == 4
 
@@ -121,8 +125,9 @@ def test_context_menu_offers_the_other_versions(
     assert "Previous version (Alt+Left)" in labels
     assert "Next version (Alt+Right)" not in labels
     (previous,) = [a for a in menu.actions() if a.text().startswith("Previous version")]
-    previous.trigger()
-    qtbot.waitUntil(lambda: texts(window) == ["Q", "First"])
+    with qtbot.waitSignal(window.controller.conversation_saved):
+        previous.trigger()
+    assert texts(window) == ["Q", "First"]
 
 
 def test_retrying_an_earlier_failed_answer_keeps_the_later_turns_as_a_version(
@@ -143,5 +148,6 @@ def test_retrying_an_earlier_failed_answer_keeps_the_later_turns_as_a_version(
     wait_idle(qtbot, window)
     assert texts(window) == ["Q1", "A1 at last"]
     assert switcher(window, 1).branch_text == "2/2"
-    click_arrow(qtbot, window, 1, "branch_prev")
-    qtbot.waitUntil(lambda: texts(window)[2:] == ["Q2", "A2"])
+    with qtbot.waitSignal(window.controller.conversation_saved):
+        click_arrow(qtbot, window, 1, "branch_prev")
+    assert texts(window)[2:] == ["Q2", "A2"]

@@ -15,7 +15,7 @@ from nebula_desktop.store import ConversationStore, ConversationSummary, Message
 from nebula_desktop.ui.conversations.delegate import relative_time
 from nebula_desktop.ui.conversations.list import ConversationList
 from nebula_desktop.ui.conversations.model import ConversationListModel, IdRole
-from tests.gui.helpers import summary_row
+from tests.gui.helpers import summary_row, wait_for
 
 # The offscreen platform warns once per shown top-level window; nothing a user would see.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -49,7 +49,7 @@ def chats(store: ConversationStore) -> dict[str, str]:
 
 
 @pytest.fixture
-def panel(qtbot, store: ConversationStore, chats: dict[str, str]) -> ConversationList:
+def panel(qtbot, store: ConversationStore, chats: dict[str, str]) -> Iterator[ConversationList]:
     widget = ConversationList(store)
     qtbot.addWidget(widget)
     # Every change the panel makes to its model is checked too (a failure is a Qt warning,
@@ -57,11 +57,11 @@ def panel(qtbot, store: ConversationStore, chats: dict[str, str]) -> Conversatio
     tester = QAbstractItemModelTester(
         widget.model, QAbstractItemModelTester.FailureReportingMode.Warning
     )
-    widget._model_tester = tester  # type: ignore[attr-defined]  # keep it alive
     widget.resize(320, 500)
     widget.show()
     qtbot.waitExposed(widget)
-    return widget
+    yield widget  # the tester stays alive with this frame until the test ends
+    del tester
 
 
 def _titles(panel: ConversationList) -> list[str]:
@@ -87,19 +87,20 @@ def test_pinned_chats_come_first_then_newest(panel: ConversationList) -> None:
 
 def test_search_filters_by_title(qtbot, panel: ConversationList) -> None:
     qtbot.keyClicks(panel.search_edit, "kyoto")
-    qtbot.waitUntil(lambda: _titles(panel) == ["Trip to Kyoto"])
+    wait_for(qtbot, panel.search_edit.filter_changed, lambda: _titles(panel) == ["Trip to Kyoto"])
 
 
 def test_search_filters_by_message_text_and_clears(qtbot, panel: ConversationList) -> None:
     qtbot.keyClicks(panel.search_edit, "boil an EGG")
-    qtbot.waitUntil(lambda: _titles(panel) == ["Old recipe"])
+    searched = panel.search_edit.filter_changed
+    wait_for(qtbot, searched, lambda: _titles(panel) == ["Old recipe"])
     panel.search_edit.clear()
-    qtbot.waitUntil(lambda: len(_titles(panel)) == 4)
+    wait_for(qtbot, searched, lambda: len(_titles(panel)) == 4)
 
 
 def test_search_without_hits_says_so(qtbot, panel: ConversationList) -> None:
     qtbot.keyClicks(panel.search_edit, "zzzz")
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 0)
+    wait_for(qtbot, panel.search_edit.filter_changed, lambda: panel.model.rowCount() == 0)
     assert panel.empty_label.isVisible()
     assert "zzzz" in panel.empty_label.text()
 
@@ -335,7 +336,7 @@ def test_esc_clears_the_search_before_any_window_shortcut(qtbot, store, chats) -
     qtbot.waitExposed(window)
     panel.focus_search()
     qtbot.keyClicks(panel.search_edit, "kyoto")
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    wait_for(qtbot, panel.search_edit.filter_changed, lambda: panel.model.rowCount() == 1)
     with qtbot.assertNotEmitted(stop.triggered):
         qtbot.keyClick(panel.search_edit, Qt.Key.Key_Escape)
     assert panel.search_edit.text() == ""

@@ -20,7 +20,7 @@ from nebula_desktop.ui.conversations.model import (
     in_display_order,
     sort_key,
 )
-from tests.gui.helpers import send_and_wait, summary_row
+from tests.gui.helpers import send_and_wait, summary_row, wait_for
 from tests.servers import sse_reply
 
 COUNT = 1000
@@ -225,12 +225,13 @@ def test_search_finds_an_old_chat_and_opens_it(qtbot: Any, window: Any) -> None:
     chats = window.conv_list
     chats.focus_search()
     qtbot.keyClicks(chats.search_edit, "zanzibar")
-    qtbot.waitUntil(lambda: [s.id for s in chats.model.summaries()] == [FAR_DOWN])
+    searched = chats.search_edit.filter_changed
+    wait_for(qtbot, searched, lambda: [s.id for s in chats.model.summaries()] == [FAR_DOWN])
     qtbot.keyClick(chats.search_edit, Qt.Key.Key_Return)
     assert window.controller.conv.id == FAR_DOWN
     assert _visible(window, FAR_DOWN)
     qtbot.keyClick(chats.search_edit, Qt.Key.Key_Escape)  # back to every chat, it stays shown
-    qtbot.waitUntil(lambda: chats.model.total() == COUNT)
+    wait_for(qtbot, searched, lambda: chats.model.total() == COUNT)
     qtbot.waitUntil(lambda: _visible(window, FAR_DOWN))
 
 

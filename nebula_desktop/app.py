@@ -86,7 +86,7 @@ class _ErrorReporter:
 
             self.window.notices.show_error(
                 QCoreApplication.translate(
-                    "app",
+                    "MainWindow",
                     "Something went wrong: {error}\n\nThe details are in the log file "
                     "(Help → Open log folder). You can keep working.",
                 ).format(error=f"{type(value).__name__}: {value}")
@@ -207,7 +207,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
         settings = settings_store.load()
     except Exception as error:
         install_translators("")  # the OS language, for the message below
-        text = QCoreApplication.translate("app", "Could not read the settings: {error}")
+        text = QCoreApplication.translate("MainWindow", "Could not read the settings: {error}")
         return fail(text.format(error=error))
     # The language before any widget exists: widgets take their texts when they are built.
     install_translators(settings.language)
@@ -223,7 +223,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     except StoreLockedError:
         return fail(
             QCoreApplication.translate(
-                "app",
+                "MainWindow",
                 "Another {app} is already using the data folder\n{folder}\n\n"
                 "Close it first (only one app may write the conversations at a time).",
             ).format(app=APP_NAME, folder=data)
@@ -231,7 +231,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     except Exception as error:
         return fail(
             QCoreApplication.translate(
-                "app", "Could not open the data folder {folder}: {error}"
+                "MainWindow", "Could not open the data folder {folder}: {error}"
             ).format(folder=data, error=error)
         )
 

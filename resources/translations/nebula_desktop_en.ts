@@ -4,10 +4,10 @@
 <context>
     <name>BackupActions</name>
     <message numerus="yes">
-        <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
+        <source>Restore %n conversation(s) from {date}? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
         <translation>
-            <numerusform>Restore %n conversation from %1? An existing conversation with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
-            <numerusform>Restore %n conversations from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
+            <numerusform>Restore %n conversation from {date}? An existing conversation with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
+            <numerusform>Restore %n conversations from {date}? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -69,10 +69,10 @@
 <context>
     <name>DataActions</name>
     <message numerus="yes">
-        <source>Exported %n file(s) to %1</source>
+        <source>Exported %n file(s) to {folder}</source>
         <translation>
-            <numerusform>Exported %n file to %1</numerusform>
-            <numerusform>Exported %n files to %1</numerusform>
+            <numerusform>Exported %n file to {folder}</numerusform>
+            <numerusform>Exported %n files to {folder}</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -2,121 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>Actions</name>
-    <message>
-        <source>&amp;New chat</source>
-        <translation>新建对话(&amp;N)</translation>
-    </message>
-    <message>
-        <source>&amp;Search chats</source>
-        <translation>搜索对话(&amp;S)</translation>
-    </message>
-    <message>
-        <source>Ne&amp;xt chat</source>
-        <translation>下一个对话(&amp;X)</translation>
-    </message>
-    <message>
-        <source>Pre&amp;vious chat</source>
-        <translation>上一个对话(&amp;V)</translation>
-    </message>
-    <message>
-        <source>&amp;Rename chat</source>
-        <translation>重命名对话(&amp;R)</translation>
-    </message>
-    <message>
-        <source>&amp;Delete chat</source>
-        <translation>删除对话(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Se&amp;ttings…</source>
-        <translation>设置(&amp;T)…</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;Stop answer</source>
-        <translation>停止回答(&amp;S)</translation>
-    </message>
-    <message>
-        <source>&amp;Regenerate last answer</source>
-        <translation>重新生成上一条回答(&amp;R)</translation>
-    </message>
-    <message>
-        <source>C&amp;ontinue last answer</source>
-        <translation>继续上一条回答(&amp;O)</translation>
-    </message>
-    <message>
-        <source>&amp;Edit last message</source>
-        <translation>编辑上一条消息(&amp;E)</translation>
-    </message>
-    <message>
-        <source>&amp;Copy last answer</source>
-        <translation>复制上一条回答(&amp;C)</translation>
-    </message>
-    <message>
-        <source>Go to &amp;message box</source>
-        <translation>转到输入框(&amp;M)</translation>
-    </message>
-    <message>
-        <source>&amp;Keyboard shortcuts</source>
-        <translation>键盘快捷键(&amp;K)</translation>
-    </message>
-    <message>
-        <source>Open &amp;log folder</source>
-        <translation>打开日志文件夹(&amp;L)</translation>
-    </message>
-    <message>
-        <source>&amp;About Nebula Desktop</source>
-        <translation>关于 Nebula Desktop(&amp;A)</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Chat</source>
-        <translation>对话(&amp;C)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>About {app}</source>
-        <translation>关于 {app}</translation>
-    </message>
-    <message>
-        <source>A fast, light, native desktop chat client for OpenAI-compatible APIs.</source>
-        <translation>一款快速、轻量的原生桌面聊天客户端，适用于兼容 OpenAI 的 API。</translation>
-    </message>
-    <message>
-        <source>License: MIT</source>
-        <translation>许可证：MIT</translation>
-    </message>
-    <message>
-        <source>Open link</source>
-        <translation>打开链接</translation>
-    </message>
-    <message>
-        <source>Open this address in your browser?</source>
-        <translation>要在浏览器中打开此地址吗？</translation>
-    </message>
-</context>
-<context>
     <name>AttachmentStrip</name>
-    <message>
-        <source>Attachment problem</source>
-        <translation>附件问题</translation>
-    </message>
-    <message>
-        <source>Remove {name}</source>
-        <translation>移除 {name}</translation>
-    </message>
-</context>
-<context>
-    <name>Attachments</name>
     <message>
         <source>{name} is too large ({size}; the limit is {limit})</source>
         <translation>{name} 太大（{size}，上限为 {limit}）</translation>
@@ -138,32 +24,40 @@
         <translation>{name} 不是普通文件（而是管道、设备或文件夹），因此无法附加。</translation>
     </message>
     <message>
+        <source>Could not read {name}: {reason}</source>
+        <translation>无法读取 {name}：{reason}</translation>
+    </message>
+    <message>
         <source>{name} is not an image that can be read.</source>
         <translation>{name} 不是可读取的图片。</translation>
     </message>
     <message>
-        <source>Could not read {name}: {reason}</source>
-        <translation>无法读取 {name}：{reason}</translation>
+        <source>Attachment problem</source>
+        <translation>附件问题</translation>
+    </message>
+    <message>
+        <source>Remove {name}</source>
+        <translation>移除 {name}</translation>
     </message>
 </context>
 <context>
     <name>BackupActions</name>
     <message>
-        <source>The daily backup failed: %1</source>
-        <translation>每日备份失败：%1</translation>
-    </message>
-    <message>
         <source>Backing up…</source>
         <translation>正在备份…</translation>
     </message>
     <message>
-        <source>Backup saved: %1</source>
-        <translation>备份已保存：%1</translation>
+        <source>The daily backup failed: {error}</source>
+        <translation>每日备份失败：{error}</translation>
+    </message>
+    <message>
+        <source>Backup saved: {path}</source>
+        <translation>备份已保存：{path}</translation>
     </message>
     <message numerus="yes">
-        <source>Restore %n conversation(s) from %1? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
+        <source>Restore %n conversation(s) from {date}? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
         <translation>
-            <numerusform>要从 %1 恢复 %n 个对话吗？ID 相同的现有对话将被替换为备份中的版本，其他对话保持不变。</numerusform>
+            <numerusform>要从 {date} 恢复 %n 个对话吗？ID 相同的现有对话将被替换为备份中的版本，其他对话保持不变。</numerusform>
         </translation>
     </message>
     <message>
@@ -213,8 +107,8 @@
         </translation>
     </message>
     <message>
-        <source>The replaced chats were saved first in %1.</source>
-        <translation>被替换的对话已先保存到 %1。</translation>
+        <source>The replaced chats were saved first in {name}.</source>
+        <translation>被替换的对话已先保存到 {name}。</translation>
     </message>
 </context>
 <context>
@@ -298,6 +192,10 @@
         <source>Stop the answer before editing.</source>
         <translation>请先停止回答，再进行编辑。</translation>
     </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
 </context>
 <context>
     <name>ChatHeader</name>
@@ -375,6 +273,13 @@
     </message>
 </context>
 <context>
+    <name>ChatSearchBox</name>
+    <message>
+        <source>Search chats</source>
+        <translation>搜索对话</translation>
+    </message>
+</context>
+<context>
     <name>ChatWorker</name>
     <message>
         <source>Unexpected error ({error}); details are in the log.</source>
@@ -388,8 +293,8 @@
         <translation>对话仍在保存中，请稍后再试。</translation>
     </message>
     <message>
-        <source>Saving chats… %1 of %2</source>
-        <translation>正在保存对话… %1 / %2</translation>
+        <source>Saving chats… {done} of {total}</source>
+        <translation>正在保存对话… {done} / {total}</translation>
     </message>
 </context>
 <context>
@@ -495,8 +400,8 @@
         <translation>（已删除的对话）</translation>
     </message>
     <message>
-        <source>%1 — copy from %2, saved %3</source>
-        <translation>%1 — 来自 %2 的副本，保存于 %3</translation>
+        <source>{title} — copy from {tool}, saved {time}</source>
+        <translation>{title} — 来自 {tool} 的副本，保存于 {time}</translation>
     </message>
 </context>
 <context>
@@ -510,6 +415,21 @@
         <translation>
             <numerusform>已合并 %n 个副本。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionTest</name>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Connected — {count} models</source>
+        <translation>已连接 — {count} 个模型</translation>
     </message>
 </context>
 <context>
@@ -630,10 +550,6 @@
         <translation>新建对话 (Ctrl+N)</translation>
     </message>
     <message>
-        <source>Search chats</source>
-        <translation>搜索对话</translation>
-    </message>
-    <message>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
@@ -646,18 +562,6 @@
         <translation>撤销删除</translation>
     </message>
     <message>
-        <source>Chat deleted</source>
-        <translation>已删除对话</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Bring the chat back (Ctrl+Z)</source>
-        <translation>恢复该对话 (Ctrl+Z)</translation>
-    </message>
-    <message>
         <source>No chats match “{query}”</source>
         <translation>没有与“{query}”匹配的对话</translation>
     </message>
@@ -666,14 +570,6 @@
 Start one with New chat (Ctrl+N).</source>
         <translation>还没有对话。
 点击“新建对话”（Ctrl+N）开始吧。</translation>
-    </message>
-    <message>
-        <source>Chat deleted · “{title}”</source>
-        <translation>已删除对话“{title}”</translation>
-    </message>
-    <message>
-        <source>{count} chats deleted · last “{title}”</source>
-        <translation>已删除 {count} 个对话 · 最后删除的是“{title}”</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -718,9 +614,9 @@ Start one with New chat (Ctrl+N).</source>
         <translation>从备份恢复(&amp;K)…</translation>
     </message>
     <message numerus="yes">
-        <source>Exported %n file(s) to %1</source>
+        <source>Exported %n file(s) to {folder}</source>
         <translation>
-            <numerusform>已导出 %n 个文件到 %1</numerusform>
+            <numerusform>已导出 %n 个文件到 {folder}</numerusform>
         </translation>
     </message>
     <message>
@@ -847,8 +743,122 @@ Start one with New chat (Ctrl+N).</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <source>Export failed: %1</source>
-        <translation>导出失败：%1</translation>
+        <source>Export failed: {error}</source>
+        <translation>导出失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralSettings</name>
+    <message>
+        <source>Follow system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Restart Nebula Desktop to change the language.</source>
+        <translation>更改语言需要重新启动 Nebula Desktop。</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>字号</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>Ask the model for a short title after the first answer</source>
+        <translation>第一条回答后让模型生成简短标题</translation>
+    </message>
+    <message>
+        <source>Write message text to the log file (for troubleshooting; off keeps chats private)</source>
+        <translation>将消息内容写入日志文件（用于排查问题；关闭可保护对话隐私）</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Font size:</source>
+        <translation>字号(&amp;F)：</translation>
+    </message>
+</context>
+<context>
+    <name>KeyField</name>
+    <message>
+        <source>•••• stored in the keyring</source>
+        <translation>•••• 已保存在密钥环中</translation>
+    </message>
+    <message>
+        <source>•••• kept for this session only</source>
+        <translation>•••• 仅在本次运行期间保留</translation>
+    </message>
+    <message>
+        <source>Paste your API key (sk-…)</source>
+        <translation>粘贴你的 API 密钥 (sk-…)</translation>
+    </message>
+    <message>
+        <source>Checking the keyring…</source>
+        <translation>正在检查密钥环…</translation>
+    </message>
+    <message>
+        <source>The saved key will be removed on Save</source>
+        <translation>保存时将移除已保存的密钥</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show API key</source>
+        <translation>显示 API 密钥</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Forget the saved API key</source>
+        <translation>清除已保存的 API 密钥</translation>
+    </message>
+    <message>
+        <source>Remove this profile&apos;s key on Save</source>
+        <translation>保存时移除此配置的密钥</translation>
+    </message>
+    <message>
+        <source>You can still paste a key: on Save you may keep it for this session only.</source>
+        <translation>你仍可粘贴密钥：保存时可以选择仅在本次运行期间保留它。</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
     </message>
 </context>
 <context>
@@ -886,34 +896,6 @@ Start one with New chat (Ctrl+N).</source>
         <translation>未附带 API 密钥，无法加载模型列表：此配置使用明文 http://，因此只有在你允许后（发送第一条消息时）才会发送密钥。</translation>
     </message>
     <message>
-        <source>Unencrypted connection</source>
-        <translation>未加密的连接</translation>
-    </message>
-    <message>
-        <source>This profile sends your API key unencrypted to {host}. Send anyway?</source>
-        <translation>此配置会将你的 API 密钥以未加密方式发送到 {host}。仍要发送吗？</translation>
-    </message>
-    <message>
-        <source>Send anyway</source>
-        <translation>仍然发送</translation>
-    </message>
-    <message>
-        <source>Anyone on the networks in between can read and reuse the key. Use https://.</source>
-        <translation>途经网络上的任何人都能读取并冒用该密钥。请使用 https://。</translation>
-    </message>
-    <message>
-        <source>This profile sends your API key unencrypted to the proxy {host}. Send anyway?</source>
-        <translation>此配置会将你的 API 密钥以未加密方式发送到代理 {host}。仍要发送吗？</translation>
-    </message>
-    <message>
-        <source>The base URL is plain http://, so the proxy and anyone on the networks in between can read and reuse the key. Use https://, or a proxy on this computer.</source>
-        <translation>API 地址是普通的 http://，因此该代理以及途经网络上的任何人都能读取并冒用该密钥。请使用 https://，或使用本机上的代理。</translation>
-    </message>
-    <message>
-        <source>Not sent: the key was not sent in clear text.</source>
-        <translation>已取消发送：密钥没有以明文发送。</translation>
-    </message>
-    <message>
         <source>Copied the last answer.</source>
         <translation>已复制上一条回答。</translation>
     </message>
@@ -929,9 +911,135 @@ Start one with New chat (Ctrl+N).</source>
         <source>Open settings folder</source>
         <translation>打开设置文件夹</translation>
     </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Search chats</source>
+        <translation>搜索对话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt chat</source>
+        <translation>下一个对话(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Pre&amp;vious chat</source>
+        <translation>上一个对话(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Rename chat</source>
+        <translation>重命名对话(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete chat</source>
+        <translation>删除对话(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop answer</source>
+        <translation>停止回答(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Regenerate last answer</source>
+        <translation>重新生成上一条回答(&amp;R)</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue last answer</source>
+        <translation>继续上一条回答(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit last message</source>
+        <translation>编辑上一条消息(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy last answer</source>
+        <translation>复制上一条回答(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Go to &amp;message box</source>
+        <translation>转到输入框(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About Nebula Desktop</source>
+        <translation>关于 Nebula Desktop(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About {app}</source>
+        <translation>关于 {app}</translation>
+    </message>
+    <message>
+        <source>A fast, light, native desktop chat client for OpenAI-compatible APIs.</source>
+        <translation>一款快速、轻量的原生桌面聊天客户端，适用于兼容 OpenAI 的 API。</translation>
+    </message>
+    <message>
+        <source>License: MIT</source>
+        <translation>许可证：MIT</translation>
+    </message>
+    <message>
+        <source>Open link</source>
+        <translation>打开链接</translation>
+    </message>
+    <message>
+        <source>Open this address in your browser?</source>
+        <translation>要在浏览器中打开此地址吗？</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {error}
+
+The details are in the log file (Help → Open log folder). You can keep working.</source>
+        <translation>出了点问题：{error}
+
+详细信息已写入日志文件（帮助 → 打开日志文件夹）。你可以继续使用。</translation>
+    </message>
+    <message>
+        <source>Could not read the settings: {error}</source>
+        <translation>无法读取设置：{error}</translation>
+    </message>
+    <message>
+        <source>Another {app} is already using the data folder
+{folder}
+
+Close it first (only one app may write the conversations at a time).</source>
+        <translation>另一个 {app} 正在使用数据文件夹
+{folder}
+
+请先关闭它（同一时间只能有一个程序写入对话）。</translation>
+    </message>
+    <message>
+        <source>Could not open the data folder {folder}: {error}</source>
+        <translation>无法打开数据文件夹 {folder}：{error}</translation>
+    </message>
 </context>
 <context>
-    <name>MessageDocuments</name>
+    <name>MessageDelegate</name>
     <message>
         <source>Copy</source>
         <translation>复制</translation>
@@ -1120,6 +1228,37 @@ Start one with New chat (Ctrl+N).</source>
     </message>
 </context>
 <context>
+    <name>PlainHttpGuard</name>
+    <message>
+        <source>This profile sends your API key unencrypted to the proxy {host}. Send anyway?</source>
+        <translation>此配置会将你的 API 密钥以未加密方式发送到代理 {host}。仍要发送吗？</translation>
+    </message>
+    <message>
+        <source>The base URL is plain http://, so the proxy and anyone on the networks in between can read and reuse the key. Use https://, or a proxy on this computer.</source>
+        <translation>API 地址是普通的 http://，因此该代理以及途经网络上的任何人都能读取并冒用该密钥。请使用 https://，或使用本机上的代理。</translation>
+    </message>
+    <message>
+        <source>This profile sends your API key unencrypted to {host}. Send anyway?</source>
+        <translation>此配置会将你的 API 密钥以未加密方式发送到 {host}。仍要发送吗？</translation>
+    </message>
+    <message>
+        <source>Anyone on the networks in between can read and reuse the key. Use https://.</source>
+        <translation>途经网络上的任何人都能读取并冒用该密钥。请使用 https://。</translation>
+    </message>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation>未加密的连接</translation>
+    </message>
+    <message>
+        <source>Send anyway</source>
+        <translation>仍然发送</translation>
+    </message>
+    <message>
+        <source>Not sent: the key was not sent in clear text.</source>
+        <translation>已取消发送：密钥没有以明文发送。</translation>
+    </message>
+</context>
+<context>
     <name>PriceTable</name>
     <message>
         <source>Prices per model</source>
@@ -1152,26 +1291,6 @@ Start one with New chat (Ctrl+N).</source>
 </context>
 <context>
     <name>ProfileEditor</name>
-    <message>
-        <source>•••• stored in the keyring</source>
-        <translation>•••• 已保存在密钥环中</translation>
-    </message>
-    <message>
-        <source>•••• kept for this session only</source>
-        <translation>•••• 仅在本次运行期间保留</translation>
-    </message>
-    <message>
-        <source>Paste your API key (sk-…)</source>
-        <translation>粘贴你的 API 密钥 (sk-…)</translation>
-    </message>
-    <message>
-        <source>Checking the keyring…</source>
-        <translation>正在检查密钥环…</translation>
-    </message>
-    <message>
-        <source>The saved key will be removed on Save</source>
-        <translation>保存时将移除已保存的密钥</translation>
-    </message>
     <message>
         <source>Enter the server&apos;s base URL, e.g. https://llm.ai-nebula.com/v1.</source>
         <translation>请输入服务器的 API 地址，例如 https://llm.ai-nebula.com/v1。</translation>
@@ -1233,30 +1352,6 @@ Start one with New chat (Ctrl+N).</source>
         <translation>此服务器需要 API 密钥</translation>
     </message>
     <message>
-        <source>API key</source>
-        <translation>API 密钥</translation>
-    </message>
-    <message>
-        <source>Show</source>
-        <translation>显示</translation>
-    </message>
-    <message>
-        <source>Show API key</source>
-        <translation>显示 API 密钥</translation>
-    </message>
-    <message>
-        <source>Forget</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <source>Forget the saved API key</source>
-        <translation>清除已保存的 API 密钥</translation>
-    </message>
-    <message>
-        <source>Remove this profile&apos;s key on Save</source>
-        <translation>保存时移除此配置的密钥</translation>
-    </message>
-    <message>
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
@@ -1313,10 +1408,6 @@ X-Team: research</translation>
     <message>
         <source>Sends nebula_thinking_to_content: true (ai-nebula): the model&apos;s thinking arrives in the answer and is shown folded above it.</source>
         <translation>发送 nebula_thinking_to_content: true（ai-nebula）：模型的思考过程随回答一起返回，并折叠显示在回答上方。</translation>
-    </message>
-    <message>
-        <source>Test connection</source>
-        <translation>测试连接</translation>
     </message>
     <message>
         <source>P&amp;rovider:</source>
@@ -1383,28 +1474,59 @@ X-Team: research</translation>
         <translation>CA 证书包 {path} 不存在。</translation>
     </message>
     <message>
-        <source>You can still paste a key: on Save you may keep it for this session only.</source>
-        <translation>你仍可粘贴密钥：保存时可以选择仅在本次运行期间保留它。</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <source>Connected — {count} models</source>
-        <translation>已连接 — {count} 个模型</translation>
-    </message>
-    <message>
-        <source>Hide</source>
-        <translation>隐藏</translation>
-    </message>
-    <message>
         <source>Choose a CA bundle</source>
         <translation>选择 CA 证书包</translation>
     </message>
     <message>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible gateway</source>
+        <translation>兼容 OpenAI 的网关</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesTab</name>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>From preset</source>
+        <translation>从预设添加</translation>
+    </message>
+    <message>
+        <source>Add a profile from a preset</source>
+        <translation>从预设添加配置</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>创建副本</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Use for new chats</source>
+        <translation>用于新对话</translation>
+    </message>
+    <message>
+        <source>{name} (default)</source>
+        <translation>{name}（默认）</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>新配置</translation>
+    </message>
+    <message>
+        <source>{name} copy</source>
+        <translation>{name} 副本</translation>
     </message>
 </context>
 <context>
@@ -1469,18 +1591,6 @@ X-Team: research</translation>
         <translation>新配置</translation>
     </message>
     <message>
-        <source>Follow system</source>
-        <translation>跟随系统</translation>
-    </message>
-    <message>
-        <source>Light</source>
-        <translation>浅色</translation>
-    </message>
-    <message>
-        <source>Dark</source>
-        <translation>深色</translation>
-    </message>
-    <message>
         <source>Welcome to Nebula Desktop! Paste your ai-nebula API key (or choose another provider), then press Test connection.</source>
         <translation>欢迎使用 Nebula Desktop！粘贴你的 ai-nebula API 密钥（或选择其他服务商），然后点击“测试连接”。</translation>
     </message>
@@ -1503,86 +1613,6 @@ X-Team: research</translation>
     <message>
         <source>Keep the key for this session only</source>
         <translation>仅在本次运行期间保留密钥</translation>
-    </message>
-    <message>
-        <source>Profiles</source>
-        <translation>配置</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>From preset</source>
-        <translation>从预设添加</translation>
-    </message>
-    <message>
-        <source>Add a profile from a preset</source>
-        <translation>从预设添加配置</translation>
-    </message>
-    <message>
-        <source>Duplicate</source>
-        <translation>创建副本</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>移除</translation>
-    </message>
-    <message>
-        <source>Use for new chats</source>
-        <translation>用于新对话</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>Restart Nebula Desktop to change the language.</source>
-        <translation>更改语言需要重新启动 Nebula Desktop。</translation>
-    </message>
-    <message>
-        <source>Theme</source>
-        <translation>主题</translation>
-    </message>
-    <message>
-        <source>Font size</source>
-        <translation>字号</translation>
-    </message>
-    <message>
-        <source>System</source>
-        <translation>默认</translation>
-    </message>
-    <message>
-        <source> pt</source>
-        <translation> 磅</translation>
-    </message>
-    <message>
-        <source>Ask the model for a short title after the first answer</source>
-        <translation>第一条回答后让模型生成简短标题</translation>
-    </message>
-    <message>
-        <source>Write message text to the log file (for troubleshooting; off keeps chats private)</source>
-        <translation>将消息内容写入日志文件（用于排查问题；关闭可保护对话隐私）</translation>
-    </message>
-    <message>
-        <source>&amp;Language:</source>
-        <translation>语言(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>&amp;Theme:</source>
-        <translation>主题(&amp;T)：</translation>
-    </message>
-    <message>
-        <source>&amp;Font size:</source>
-        <translation>字号(&amp;F)：</translation>
-    </message>
-    <message>
-        <source>{name} (default)</source>
-        <translation>{name}（默认）</translation>
-    </message>
-    <message>
-        <source>{name} copy</source>
-        <translation>{name} 副本</translation>
     </message>
     <message>
         <source>Give the profile a name.</source>
@@ -1610,7 +1640,7 @@ X-Team: research</translation>
     </message>
 </context>
 <context>
-    <name>Shortcuts</name>
+    <name>ShortcutsDialog</name>
     <message>
         <source>New chat</source>
         <translation>新建对话</translation>
@@ -1681,13 +1711,6 @@ X-Team: research</translation>
     </message>
 </context>
 <context>
-    <name>ShortcutsDialog</name>
-    <message>
-        <source>Keyboard shortcuts</source>
-        <translation>键盘快捷键</translation>
-    </message>
-</context>
-<context>
     <name>SystemPromptDialog</name>
     <message>
         <source>System prompt</source>
@@ -1723,53 +1746,30 @@ X-Team: research</translation>
     </message>
 </context>
 <context>
-    <name>app</name>
+    <name>UndoBar</name>
     <message>
-        <source>Something went wrong: {error}
-
-The details are in the log file (Help → Open log folder). You can keep working.</source>
-        <translation>出了点问题：{error}
-
-详细信息已写入日志文件（帮助 → 打开日志文件夹）。你可以继续使用。</translation>
+        <source>Chat deleted</source>
+        <translation>已删除对话</translation>
     </message>
     <message>
-        <source>Could not read the settings: {error}</source>
-        <translation>无法读取设置：{error}</translation>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
     <message>
-        <source>Another {app} is already using the data folder
-{folder}
-
-Close it first (only one app may write the conversations at a time).</source>
-        <translation>另一个 {app} 正在使用数据文件夹
-{folder}
-
-请先关闭它（同一时间只能有一个程序写入对话）。</translation>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
     </message>
     <message>
-        <source>Could not open the data folder {folder}: {error}</source>
-        <translation>无法打开数据文件夹 {folder}：{error}</translation>
+        <source>Bring the chat back (Ctrl+Z)</source>
+        <translation>恢复该对话 (Ctrl+Z)</translation>
     </message>
-</context>
-<context>
-    <name>chat_titles</name>
     <message>
-        <source>New chat</source>
-        <translation>新对话</translation>
+        <source>Chat deleted · “{title}”</source>
+        <translation>已删除对话“{title}”</translation>
     </message>
-</context>
-<context>
-    <name>i18n</name>
     <message>
-        <source>Follow system</source>
-        <translation>跟随系统</translation>
-    </message>
-</context>
-<context>
-    <name>presets</name>
-    <message>
-        <source>OpenAI-compatible gateway</source>
-        <translation>兼容 OpenAI 的网关</translation>
+        <source>{count} chats deleted · last “{title}”</source>
+        <translation>已删除 {count} 个对话 · 最后删除的是“{title}”</translation>
     </message>
 </context>
 </TS>

@@ -8,6 +8,7 @@ fails here with the exact entries to fix.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
@@ -91,8 +92,8 @@ def test_chinese_uses_full_width_punctuation_between_chinese_words() -> None:
 def test_compiled_catalogue_translates_the_menus() -> None:
     translator = QTranslator()
     assert translator.load(catalogue_path(CHINESE))
-    assert translator.translate("i18n", "Follow system") == "跟随系统"
-    assert translator.translate("Actions", "&File").startswith("文件")
+    assert translator.translate("GeneralSettings", "Follow system") == "跟随系统"
+    assert translator.translate("MainWindow", "&File").startswith("文件")
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_translated_preset_names_are_the_names_core_uses() -> None:
     translator = QTranslator()
     assert translator.load(catalogue_path(CHINESE))
     for name in PRESET_NAMES:
-        assert translator.translate("presets", name) not in ("", name)
+        assert translator.translate("ProfileEditor", name) not in ("", name)
 
 
 def test_attachment_refusals_from_core_are_in_the_catalogue() -> None:
@@ -144,13 +145,12 @@ def test_attachment_refusals_from_core_are_in_the_catalogue() -> None:
     for text in (attachments.TOO_LARGE, attachments.TOO_MANY, attachments.NOT_UTF8,
                  attachments.UNSUPPORTED, attachments.NOT_REGULAR,
                  attachments.CANNOT_READ):  # fmt: skip
-        assert translator.translate("Attachments", text) not in ("", text), text
+        assert translator.translate("AttachmentStrip", text) not in ("", text), text
 
 
 def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
     # lupdate reads tr("…") and translate("Context", "…") calls, but not inside an f-string:
     # such a text would silently stay English in every language.
-    import ast
 
     hidden = []
     for path in sorted((ROOT / "nebula_desktop" / "ui").rglob("*.py")):
@@ -170,3 +170,21 @@ def test_no_translated_text_hides_where_lupdate_cannot_see_it() -> None:
                 ):
                     hidden.append(f"{path.relative_to(ROOT)}:{part.lineno}")
     assert not hidden, "move these tr() calls out of their f-strings: " + ", ".join(hidden)
+
+
+def _ui_trees() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted((ROOT / "nebula_desktop" / "ui").rglob("*.py"))
+    ]
+
+
+def test_placeholders_are_named_so_translators_see_what_goes_there() -> None:
+    # "{title}" tells a translator what the gap holds and survives reordering; "%1" does not.
+    # Only Qt's own plural count "%n" stays (Qt fills it and picks the plural form).
+    numbered = [
+        f"[{context}] {source!r}"
+        for context, source, _forms in _messages()
+        if re.search(r"%\d", source)
+    ]
+    assert not numbered, "use {name} with .format(name=…) instead of %1:\n" + "\n".join(numbered)

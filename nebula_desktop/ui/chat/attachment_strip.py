@@ -6,6 +6,7 @@ Decoding and downscaling happen here (QImage does it well and off the network pa
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,6 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QBuffer,
     QByteArray,
-    QCoreApplication,
     QIODevice,
     QSize,
     Qt,
@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QVBoxLayout, QWidget
 
 from nebula_desktop import attachments as att
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain, plain_tooltip
 from nebula_desktop.ui.common.thumbnails import ThumbnailCache
 
@@ -30,24 +31,24 @@ THUMB = 48  # thumbnail size in the strip
 
 
 # The Qt-free rules module words its refusals in English; listing them here lets lupdate put
-# them in the catalogue, and _tr translates them (same context) before the names are filled in.
+# them in the catalogue, and _refusal translates them (same context) before the names are filled
+# in.
 _CORE_MESSAGES = (
-    QT_TRANSLATE_NOOP("Attachments", "{name} is too large ({size}; the limit is {limit})"),
-    QT_TRANSLATE_NOOP("Attachments", "A message can carry at most {limit} attachments."),
-    QT_TRANSLATE_NOOP("Attachments", "{name} is not UTF-8 text, so it cannot be inlined."),
+    QT_TRANSLATE_NOOP("AttachmentStrip", "{name} is too large ({size}; the limit is {limit})"),
+    QT_TRANSLATE_NOOP("AttachmentStrip", "A message can carry at most {limit} attachments."),
+    QT_TRANSLATE_NOOP("AttachmentStrip", "{name} is not UTF-8 text, so it cannot be inlined."),
     QT_TRANSLATE_NOOP(
-        "Attachments", "{name} is neither an image nor a text file Nebula Desktop can attach."
+        "AttachmentStrip", "{name} is neither an image nor a text file Nebula Desktop can attach."
     ),
     QT_TRANSLATE_NOOP(
-        "Attachments",
+        "AttachmentStrip",
         "{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached.",
     ),
-    QT_TRANSLATE_NOOP("Attachments", "Could not read {name}: {reason}"),
+    QT_TRANSLATE_NOOP("AttachmentStrip", "Could not read {name}: {reason}"),
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Attachments", text)
+_refusal = partial(translate, "AttachmentStrip")  # the translator the core's checks are given
 
 
 def _is_opaque(image: QImage) -> bool:
@@ -69,9 +70,7 @@ def encode_image(name: str, image: QImage) -> dict[str, Any]:
     """Downscale ``image`` to at most MAX_IMAGE_SIDE on its long side and re-encode it (JPEG
     q85 for opaque images, PNG when it has transparency); returns the stored attachment."""
     if image.isNull():
-        message = QCoreApplication.translate(
-            "Attachments", "{name} is not an image that can be read."
-        )
+        message = translate("AttachmentStrip", "{name} is not an image that can be read.")
         raise att.AttachmentError(message.format(name=name))
     if max(image.width(), image.height()) > att.MAX_IMAGE_SIDE:
         image = image.scaled(
@@ -97,7 +96,7 @@ def load_file(path: str | Path) -> dict[str, Any]:
     """Read one file as an attachment: an image (stored) or a text file (``text`` key, inlined
     when sent). Raises AttachmentError with the message to show."""
     name = Path(path).name
-    data = att.read_file(path, _tr)  # regular files only, capped: never a FIFO or a device
+    data = att.read_file(path, _refusal)  # regular files only, capped: never a FIFO or a device
     if att.kind_of(name) == "image":
         buffer = QBuffer()
         buffer.setData(QByteArray(data))
@@ -105,7 +104,7 @@ def load_file(path: str | Path) -> dict[str, Any]:
         reader = QImageReader(buffer)  # the format from the content, as from a file
         reader.setAutoTransform(True)  # phone photos: honour the EXIF rotation
         return encode_image(name, reader.read())
-    return {"name": name, "mime": "text/plain", "text": att.read_text(name, data, _tr)}
+    return {"name": name, "mime": "text/plain", "text": att.read_text(name, data, _refusal)}
 
 
 class AttachmentStrip(QWidget):
@@ -142,7 +141,7 @@ class AttachmentStrip(QWidget):
     def add(self, item: dict[str, Any]) -> bool:
         """Add one attachment unless the per-message limit is reached (then say so)."""
         try:
-            att.check_count(len(self._items), 1, _tr)
+            att.check_count(len(self._items), 1, _refusal)
         except att.AttachmentError as exc:
             self.show_error(str(exc))
             return False

@@ -4,8 +4,7 @@ A profile whose base URL is plain ``http://`` to a non-local host, or to this co
 plain-http or SOCKS proxy on another one, would send the key in clear text. Before the first
 request of such a profile in a session the user is asked once ("Send anyway?"); the answer is
 kept in ``settings.plain_http_allowed`` (never saved). The question is window-modal but not
-blocking: the action runs when the user says yes. Texts keep the translation context
-"MainWindow", where they first lived.
+blocking: the action runs when the user says yes.
 """
 
 from __future__ import annotations
@@ -13,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain
 
 
@@ -24,33 +24,31 @@ def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMess
     """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open);
     ``via_proxy``: ``host`` is a proxy on the way to a server on this computer."""
     if via_proxy:
-        question = QCoreApplication.translate(
-            "MainWindow",
+        question = translate(
+            "PlainHttpGuard",
             "This profile sends your API key unencrypted to the proxy {host}. Send anyway?",
         )
-        why = QCoreApplication.translate(
-            "MainWindow",
+        why = translate(
+            "PlainHttpGuard",
             "The base URL is plain http://, so the proxy and anyone on the networks in between "
             "can read and reuse the key. Use https://, or a proxy on this computer.",
         )
     else:
-        question = QCoreApplication.translate(
-            "MainWindow", "This profile sends your API key unencrypted to {host}. Send anyway?"
+        question = translate(
+            "PlainHttpGuard", "This profile sends your API key unencrypted to {host}. Send anyway?"
         )
-        why = QCoreApplication.translate(
-            "MainWindow",
+        why = translate(
+            "PlainHttpGuard",
             "Anyone on the networks in between can read and reuse the key. Use https://.",
         )
     box = QMessageBox(
         QMessageBox.Icon.Warning,
-        QCoreApplication.translate("MainWindow", "Unencrypted connection"),
+        translate("PlainHttpGuard", "Unencrypted connection"),
         question.format(host=host),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         parent,
     )
-    box.button(QMessageBox.StandardButton.Yes).setText(
-        QCoreApplication.translate("MainWindow", "Send anyway")
-    )
+    box.button(QMessageBox.StandardButton.Yes).setText(translate("PlainHttpGuard", "Send anyway"))
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     plain(box)  # the host comes from a (possibly imported) profile
     box.setInformativeText(why)
@@ -112,9 +110,7 @@ class PlainHttpGuard(QObject):
                 proceed()
             else:
                 self._show_status(
-                    QCoreApplication.translate(
-                        "MainWindow", "Not sent: the key was not sent in clear text."
-                    )
+                    translate("PlainHttpGuard", "Not sent: the key was not sent in clear text.")
                 )
 
         box.buttonClicked.connect(clicked)

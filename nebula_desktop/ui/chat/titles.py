@@ -20,7 +20,7 @@ def default_title() -> str:
 
     Chats made in another language keep theirs ("New chat"); both count as untitled.
     """
-    return QCoreApplication.translate("chat_titles", "New chat")
+    return QCoreApplication.translate("ChatController", "New chat")
 
 
 def is_default_title(title: str) -> bool:

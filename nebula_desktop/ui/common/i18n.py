@@ -9,16 +9,27 @@ as the rest of the window.
 
 The translator is installed before any widget exists: widgets read their texts when they are
 built, so switching language needs a restart (the settings dialog says so).
+
+How code names a text: a class uses ``self.tr("…")`` (the context is the class name); code outside
+a class calls ``translate("Class", "…")`` with the name of the class that shows the text (the
+message delegate for row texts, ``MainWindow`` for start-up messages); a table of texts marks
+each entry ``QT_TRANSLATE_NOOP("Class", "…")`` and looks it up with ``translate``. lupdate finds
+all three. Placeholders are named, ``"{title}"`` filled by ``.format(title=…)``; only a plural
+count is Qt's ``%n``.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from nebula_desktop.resources import resource_path
+
+if TYPE_CHECKING:
+    from nebula_desktop.presets import EndpointPreset
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +44,29 @@ LANGUAGE_CODES = ("", ENGLISH, CHINESE)
 _TRADITIONAL = ("hant", "tw", "hk", "mo")
 
 
+def translate(context: str, text: object, n: int = -1) -> str:
+    """``text`` in the interface language, looked up under ``context`` (a class name in ``ui/``).
+
+    ``n`` picks the plural form of a text with ``%n``. ``text`` may be what
+    ``QT_TRANSLATE_NOOP`` marked (its stubs say ``object``); a text without a translation comes
+    back as it is.
+    """
+    return QCoreApplication.translate(context, str(text), None, n)
+
+
 # Endpoint preset names from ``nebula_desktop.presets`` (core, no Qt) that are words rather than
-# product names; the UI shows them through ``preset_display_name``.
-PRESET_NAMES = (QT_TRANSLATE_NOOP("presets", "OpenAI-compatible gateway"),)
+# product names; ``preset_display_name`` shows them (in the profile editor and its preset menu).
+PRESET_NAMES = (QT_TRANSLATE_NOOP("ProfileEditor", "OpenAI-compatible gateway"),)
 
 
-def preset_display_name(name: str) -> str:
+def preset_display_name(preset: EndpointPreset) -> str:
     """An endpoint preset's name in the interface language (brand names stay as they are)."""
-    return QCoreApplication.translate("presets", name)
+    return translate("ProfileEditor", preset.name)
 
 
 def language_names() -> list[tuple[str, str]]:
     """``(code, name)`` for the settings combo; each language is named in itself."""
-    follow = QCoreApplication.translate("i18n", "Follow system")
+    follow = translate("GeneralSettings", "Follow system")
     return [("", follow), (ENGLISH, "English"), (CHINESE, "简体中文")]
 
 

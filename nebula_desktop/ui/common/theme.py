@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 MODES = ("system", "light", "dark")
 _CONTROLLER_NAME = "nebulaThemeController"
+# Some platforms accept a colour scheme but repaint the palette a moment later: look again then.
+PALETTE_SETTLE_MS = 300
 
 
 def _style_sheet_path() -> Path:
@@ -167,7 +169,7 @@ class _ThemeController(QObject):
                 self._paint_fallback(dark)  # it cannot: paint it ourselves
             elif _is_dark(self._app.palette()) != dark:
                 # It agreed, but some platforms update the palette a moment later: check then.
-                QTimer.singleShot(300, self._verify_palette)
+                QTimer.singleShot(PALETTE_SETTLE_MS, self._verify_palette)
         return self._set_dark(dark)
 
     def _paint_fallback(self, dark: bool) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.store.model import IMAGE_MARK, preview_text
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.conversations.model import (
     PinnedRole,
     PreviewRole,
@@ -40,18 +40,14 @@ from nebula_desktop.ui.conversations.model import (
 IMAGE_TEXT = QT_TRANSLATE_NOOP("ConversationDelegate", "[image]")  # a picture in the preview
 
 
-def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
-    return QCoreApplication.translate("ConversationDelegate", str(text))
-
-
 def untitled_text() -> str:
     """What a chat without a title is called in the list."""
-    return QCoreApplication.translate("ConversationDelegate", "Untitled")
+    return translate("ConversationDelegate", "Untitled")
 
 
 def empty_preview_text() -> str:
     """The preview line of a chat with no messages."""
-    return QCoreApplication.translate("ConversationDelegate", "No messages yet")
+    return translate("ConversationDelegate", "No messages yet")
 
 
 _PAD_X = 12
@@ -68,7 +64,7 @@ def clean_preview(text: str) -> str:
     The store writes clean previews; an index written by an older version may still hold raw
     Markdown (or the start of a data: URI), so the line is cleaned again where it is painted.
     """
-    return preview_text(text).replace(IMAGE_MARK, _tr(IMAGE_TEXT))
+    return preview_text(text).replace(IMAGE_MARK, translate("ConversationDelegate", IMAGE_TEXT))
 
 
 class ConversationDelegate(QStyledItemDelegate):

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import bisect
 import time
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractListModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 from nebula_desktop import timefmt
 from nebula_desktop.store import ConversationSummary
 from nebula_desktop.store.index import in_display_order
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain_tooltip
 
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -73,15 +74,11 @@ TIME_LABELS = (
 )
 
 
-def _translate_time(text: str) -> str:
-    return QCoreApplication.translate("ConversationDelegate", text)
-
-
 def relative_time(timestamp: float, now: float | None = None) -> str:
     """When a chat was last updated, as a short label in the interface language
     ("now", "5 min", "14:02", "Mon", "12 Mar", "2024-03-12"; see :mod:`nebula_desktop.timefmt`).
     """
-    return timefmt.relative_time(timestamp, now, _translate_time)
+    return timefmt.relative_time(timestamp, now, partial(translate, "ConversationDelegate"))
 
 
 def sort_key(summary: ConversationSummary) -> tuple[bool, float, str]:

@@ -3,13 +3,12 @@
 It says when the list should be filtered again (``filter_changed``: ``SEARCH_DEBOUNCE_MS``
 after the last key, at once when Esc clears it) and when the user wants to walk from the field
 into the results (``down_pressed``; Return is ``returnPressed``). Esc clears a non-empty field
-and is claimed before a window shortcut (Stop) can take it. Texts keep the translation context
-"ConversationList", where they first lived.
+and is claimed before a window shortcut (Stop) can take it.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -24,7 +23,7 @@ class ChatSearchBox(QLineEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        text = QCoreApplication.translate("ConversationList", "Search chats")
+        text = self.tr("Search chats")
         self.setPlaceholderText(text)
         self.setAccessibleName(text)
         self.setClearButtonEnabled(True)

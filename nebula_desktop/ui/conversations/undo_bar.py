@@ -2,12 +2,12 @@
 
 It also shows a failed list operation (rename, pin, delete) for the same time, without Undo.
 It hides by itself after ``seconds``; then ``expired`` says the chats can no longer come back
-from here. Texts keep the translation context "ConversationList", where they first lived.
+from here.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from nebula_desktop.ui.common.plain import plain
@@ -22,14 +22,12 @@ class UndoBar(QFrame):
     def __init__(self, seconds: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("undoBar")
-        self.label = plain(QLabel(QCoreApplication.translate("ConversationList", "Chat deleted")))
+        self.label = plain(QLabel(self.tr("Chat deleted")))
         self.label.setWordWrap(True)
         self.button = QToolButton()
-        self.button.setText(QCoreApplication.translate("ConversationList", "Undo"))
-        self.button.setAccessibleName(QCoreApplication.translate("ConversationList", "Undo delete"))
-        self.button.setToolTip(
-            QCoreApplication.translate("ConversationList", "Bring the chat back (Ctrl+Z)")
-        )
+        self.button.setText(self.tr("Undo"))
+        self.button.setAccessibleName(self.tr("Undo delete"))
+        self.button.setToolTip(self.tr("Bring the chat back (Ctrl+Z)"))
         self.button.clicked.connect(self.undo_clicked)
         bar = QHBoxLayout(self)
         bar.setContentsMargins(10, 6, 6, 6)
@@ -45,15 +43,13 @@ class UndoBar(QFrame):
         """Offer Undo for the chats deleted so far (``titles`` oldest first; the last is named)."""
         title = titles[-1]
         short = title if len(title) <= 40 else title[:39] + "…"
-        text = QCoreApplication.translate("ConversationList", "Chat deleted · “{title}”").format(
-            title=short
-        )
+        text = self.tr("Chat deleted · “{title}”").format(title=short)
         if not short:
-            text = QCoreApplication.translate("ConversationList", "Chat deleted")
+            text = self.tr("Chat deleted")
         if len(titles) > 1:
-            text = QCoreApplication.translate(
-                "ConversationList", "{count} chats deleted · last “{title}”"
-            ).format(count=len(titles), title=short)
+            text = self.tr("{count} chats deleted · last “{title}”").format(
+                count=len(titles), title=short
+            )
         self.label.setText(text)
         self.button.show()
         self.show()

@@ -22,7 +22,13 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from nebula_desktop.exchange import ImportReport, add_to_store
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
-from nebula_desktop.ui.common.status import STATUS_MS, STATUS_SUMMARY_MS, STATUS_WARNING_MS
+from nebula_desktop.ui.common.status import (
+    STATUS_CLEAR_MS,
+    STATUS_MS,
+    STATUS_SUMMARY_MS,
+    STATUS_UNTIL_NEXT,
+    STATUS_WARNING_MS,
+)
 from nebula_desktop.ui.data.backups import BackupActions
 from nebula_desktop.ui.data.conflicts import ConflictWatch
 from nebula_desktop.ui.data.open_chat import OpenChat
@@ -113,7 +119,7 @@ class DataActions(QObject):
 
     def _on_dialog_exported(self, paths: list[str]) -> None:
         where = str(Path(paths[0]).parent) if paths else ""
-        text = self.tr("Exported %n file(s) to %1", "", len(paths)).replace("%1", where)
+        text = self.tr("Exported %n file(s) to {folder}", "", len(paths)).format(folder=where)
         self.status_message.emit(text, STATUS_WARNING_MS)
 
     def choose_import(self) -> None:
@@ -131,7 +137,7 @@ class DataActions(QObject):
         """Read ``path`` in the background, then add its chats to the store."""
         from nebula_desktop.exchange.exporter import read_import
 
-        self.status_message.emit(self.tr("Importing…"), 0)
+        self.status_message.emit(self.tr("Importing…"), STATUS_UNTIL_NEXT)
         self.last_task = run_in_background(
             read_import,
             Path(path),
@@ -181,5 +187,5 @@ class DataActions(QObject):
 
     def _on_task_failed(self, error: BaseException) -> None:
         log.warning("data task failed: %s", error)
-        self.status_message.emit("", 1)
+        self.status_message.emit("", STATUS_CLEAR_MS)
         self.error_message.emit(str(error) or error.__class__.__name__)

@@ -28,7 +28,12 @@ from nebula_desktop.backup import (
 )
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
-from nebula_desktop.ui.common.status import STATUS_SUMMARY_MS, STATUS_WARNING_MS
+from nebula_desktop.ui.common.status import (
+    STATUS_CLEAR_MS,
+    STATUS_SUMMARY_MS,
+    STATUS_UNTIL_NEXT,
+    STATUS_WARNING_MS,
+)
 from nebula_desktop.ui.data.open_chat import OpenChat
 from nebula_desktop.ui.data.writer import ChunkedWriter
 
@@ -71,12 +76,12 @@ class BackupActions(QObject):
 
     def _on_daily_backup_failed(self, error: BaseException) -> None:
         log.warning("daily backup failed: %s", error)
-        text = self.tr("The daily backup failed: %1").replace("%1", str(error))
+        text = self.tr("The daily backup failed: {error}").format(error=error)
         self.status_message.emit(text, STATUS_WARNING_MS)
 
     def _on_task_failed(self, error: BaseException) -> None:
         log.warning("backup task failed: %s", error)
-        self.status_message.emit("", 1)
+        self.status_message.emit("", STATUS_CLEAR_MS)
         self.error_message.emit(str(error) or error.__class__.__name__)
 
     def backups_dir(self) -> Path:
@@ -87,7 +92,7 @@ class BackupActions(QObject):
         """Zip every chat and the settings into the backups folder, in the background."""
         self._chat.store_draft()
         dest = self.backups_dir() / backup_name()
-        self.status_message.emit(self.tr("Backing up…"), 0)
+        self.status_message.emit(self.tr("Backing up…"), STATUS_UNTIL_NEXT)
         self.last_task = run_in_background(
             make_backup,
             self.store.root,
@@ -102,7 +107,7 @@ class BackupActions(QObject):
     def _on_backup_made(self, path: Path) -> None:
         from nebula_desktop.ui.data.backup_dialog import BackupDialog
 
-        text = self.tr("Backup saved: %1").replace("%1", str(path))
+        text = self.tr("Backup saved: {path}").format(path=path)
         self.status_message.emit(text, STATUS_SUMMARY_MS)
         if isinstance(self.dialog, BackupDialog):
             self.dialog.refresh()
@@ -133,11 +138,11 @@ class BackupActions(QObject):
         count = len(contents.conversations)
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(contents.created_at))
         text = self.tr(
-            "Restore %n conversation(s) from %1? Existing conversations with the same id will "
-            "be replaced by the backup's version; others are kept.",
+            "Restore %n conversation(s) from {date}? Existing conversations with the same id "
+            "will be replaced by the backup's version; others are kept.",
             "",
             count,
-        ).replace("%1", when)
+        ).format(date=when)
         box = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Restore from backup"),
@@ -218,7 +223,10 @@ class BackupActions(QObject):
             done(None, False)
 
         self._writer.set_writing(True)
-        self.status_message.emit(self.tr("Restoring…"), 0)
+        self.status_message.emit(self.tr("Restoring…"), STATUS_UNTIL_NEXT)
+        # The check and the safety copy read the files: each must be the last one saved, and no
+        # save still queued may land on a restored chat afterwards.
+        self.store.wait_for_saves(ids)
         self.last_task = run_in_background(
             prepare_restore,
             Path(self.store.root),
@@ -261,6 +269,6 @@ class BackupActions(QObject):
             if ids:
                 parts.append(text)
         if report.safety_copy is not None:
-            copy = self.tr("The replaced chats were saved first in %1.")
-            parts.append(copy.replace("%1", report.safety_copy.name))
+            copy = self.tr("The replaced chats were saved first in {name}.")
+            parts.append(copy.format(name=report.safety_copy.name))
         return " ".join(parts)

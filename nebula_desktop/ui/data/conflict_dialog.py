@@ -121,10 +121,8 @@ class ConflictDialog(QDialog):
                 when = time.strftime("%Y-%m-%d %H:%M", time.localtime(copy.path.stat().st_mtime))
             except OSError:
                 when = ""
-            label = self.tr("%1 — copy from %2, saved %3")
-            item = QListWidgetItem(
-                label.replace("%1", title).replace("%2", copy.tool).replace("%3", when)
-            )
+            label = self.tr("{title} — copy from {tool}, saved {time}")
+            item = QListWidgetItem(label.format(title=title, tool=copy.tool, time=when))
             item.setToolTip(plain_tooltip(str(copy.path)))  # the full file name, for the curious
             item.setData(Qt.ItemDataRole.UserRole, copy)
             self.list.addItem(item)

@@ -228,5 +228,5 @@ class ExportDialog(QDialog):
     def _on_task_failed(self, error: BaseException) -> None:
         self.export_button.setEnabled(True)
         message = str(error) or error.__class__.__name__
-        self.status.setText(self.tr("Export failed: %1").replace("%1", message))
+        self.status.setText(self.tr("Export failed: {error}").format(error=message))
         self.failed.emit(message)

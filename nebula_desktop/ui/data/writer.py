@@ -66,9 +66,8 @@ class ChunkedWriter(QObject):
             if not remaining:
                 finish(True)
                 return
-            progress = self.tr("Saving chats… %1 of %2")
-            done_count = str(total - len(remaining))
-            self.progress.emit(progress.replace("%1", done_count).replace("%2", str(total)))
+            progress = self.tr("Saving chats… {done} of {total}")
+            self.progress.emit(progress.format(done=total - len(remaining), total=total))
             QTimer.singleShot(0, self, step)
 
         step()

@@ -1,50 +1,188 @@
-"""What a user can do with one message: the action list (hover buttons and context menu) and
-the clipboard payloads."""
+"""What a user can do with one message: the one table of message actions (which the hover
+buttons, the incomplete marker's buttons, the "‹ ›" arrows, the context menu, the cursor and the
+dispatch all read), the context menu and the clipboard payloads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QCoreApplication, QMimeData
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
+
+from nebula_desktop.ui.messages.layout import needs_error_box
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
+# Where an action is painted on its message row.
+Place = Literal["header", "error_box", "toggle", "switcher", "in_text"]
+HEADER: Place = "header"  # hover buttons beside the speaker's name
+ERROR_BOX: Place = "error_box"  # buttons in the incomplete-answer marker
+TOGGLE: Place = "toggle"  # the Thinking toggle (its own label: "▸ Thought for 2.5 s")
+SWITCHER: Place = "switcher"  # the "‹ 2/3 ›" arrows (painted whenever there are versions)
+IN_TEXT: Place = "in_text"  # links and code blocks' Copy in the rendered text
 
-def _tr(text: str) -> str:
-    # Labels are the "MessageRow" texts listed in message_layout.MESSAGE_TEXTS.
-    return QCoreApplication.translate("MessageRow", text)
+# Hit-test answers over selectable text: not actions, they take the text cursor.
+TEXT_SPOTS = ("body", "thinking_text")
+
+# applies(msg, is_last_assistant, streaming): whether the action is offered for this message.
+Applies = Callable[["Message", bool, bool], bool]
+
+
+@dataclass(frozen=True)
+class MessageAction:
+    """One thing a user can do with a message: one row of :data:`MESSAGE_ACTIONS`.
+
+    ``name`` is what the delegate's hit-test answers and ``action_triggered`` emits; ``label`` is
+    the menu and button text (source text, context "MessageRow"; empty for spots in the text);
+    ``request`` names the ``MessageView`` signal that passes the action on with the message id
+    (empty: ``MessageCommands`` or the view carries it out itself); ``glyph`` is painted instead
+    of the label (the switcher's arrows).
+    """
+
+    name: str
+    label: str
+    place: Place
+    applies: Applies = lambda msg, is_last_assistant, streaming: True  # always offered
+    request: str = ""
+    glyph: str = ""
+    in_menu: bool = True
+    cursor: Qt.CursorShape = Qt.CursorShape.PointingHandCursor
+
+    def text(self) -> str:
+        """The label in the interface language."""
+        return QCoreApplication.translate("MessageRow", self.label)
+
+
+def _is_own(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return msg.role == "user"
+
+
+def _is_last_answer(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return msg.role == "assistant" and is_last_assistant and not streaming
+
+
+def _is_cut_short(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return needs_error_box(msg, streaming)
+
+
+def _is_cut_short_with_text(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return needs_error_box(msg, streaming) and bool(msg.content)
+
+
+def _has_thinking(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return bool(msg.reasoning) and msg.role != "user"
+
+
+def _has_earlier(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return bool(msg.alternatives) and msg.branch_index > 0
+
+
+def _has_later(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return bool(msg.alternatives) and msg.branch_index < msg.branch_count - 1
+
+
+# Every message action, in menu (and button) order. Labels: QT_TRANSLATE_NOOP marks them for
+# lupdate; str() because its stubs say it returns object. Adding one: a row here, and its handler
+# (a ``request`` signal on MessageView, or an entry in MessageCommands).
+MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
+    MessageAction("copy", str(QT_TRANSLATE_NOOP("MessageRow", "Copy")), HEADER),
+    MessageAction(
+        "copy_markdown", str(QT_TRANSLATE_NOOP("MessageRow", "Copy as Markdown")), HEADER
+    ),
+    MessageAction(
+        "edit",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Edit")),
+        HEADER,
+        _is_own,
+        request="edit_requested",
+    ),
+    MessageAction(
+        "regenerate",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Regenerate")),
+        HEADER,
+        _is_last_answer,
+        request="regenerate_requested",
+    ),
+    MessageAction(
+        "retry",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Retry")),
+        ERROR_BOX,
+        _is_cut_short,
+        request="retry_requested",
+    ),
+    MessageAction(
+        "continue",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Continue")),
+        ERROR_BOX,
+        _is_cut_short_with_text,
+        request="continue_requested",
+    ),
+    MessageAction(
+        "thinking",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Show/Hide Thinking")),
+        TOGGLE,
+        _has_thinking,
+    ),
+    MessageAction(
+        "branch_prev",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Previous version (Alt+Left)")),
+        SWITCHER,
+        _has_earlier,
+        glyph="‹",
+    ),
+    MessageAction(
+        "branch_next",
+        str(QT_TRANSLATE_NOOP("MessageRow", "Next version (Alt+Right)")),
+        SWITCHER,
+        _has_later,
+        glyph="›",
+    ),
+    MessageAction("link", "", IN_TEXT, in_menu=False),  # argument: the URL
+    MessageAction("copy_code", "", IN_TEXT, in_menu=False),  # argument: "body:N" / "thinking:N"
+)
+
+
+def placed_at(place: Place) -> list[MessageAction]:
+    """Every action painted at ``place``, whether or not it applies (the switcher shows both
+    arrows; one that leads nowhere does nothing)."""
+    return [a for a in MESSAGE_ACTIONS if a.place == place]
+
+
+def action_named(name: str) -> MessageAction | None:
+    """The table row called ``name`` (None: not a message action)."""
+    return next((a for a in MESSAGE_ACTIONS if a.name == name), None)
+
+
+def offered(
+    msg: Message, is_last_assistant: bool, streaming: bool, place: Place | None = None
+) -> list[MessageAction]:
+    """The actions that apply to ``msg`` (only those painted at ``place``, if given), in order."""
+    return [
+        a
+        for a in MESSAGE_ACTIONS
+        if (place is None or a.place == place) and a.applies(msg, is_last_assistant, streaming)
+    ]
+
+
+def buttons_at(
+    place: Place, msg: Message, is_last_assistant: bool, streaming: bool
+) -> list[tuple[str, str]]:
+    """(action, text) of the buttons painted at ``place`` for ``msg``."""
+    return [
+        (a.name, a.glyph or a.text()) for a in offered(msg, is_last_assistant, streaming, place)
+    ]
 
 
 def message_actions(
     msg: Message, is_last_assistant: bool, streaming: bool
 ) -> list[tuple[str, str]]:
-    """Actions offered for ``msg`` (in menu order)."""
-    # (action, label) pairs; the action names are the ones MessageDelegate.action_triggered emits.
-    actions = [("copy", _tr("Copy")), ("copy_markdown", _tr("Copy as Markdown"))]
-    if msg.role == "user":
-        actions.append(("edit", _tr("Edit")))
-    elif msg.role == "assistant" and not streaming:
-        if is_last_assistant:
-            actions.append(("regenerate", _tr("Regenerate")))
-        if msg.error or not msg.complete:
-            actions.append(("retry", _tr("Retry")))
-            if msg.content:
-                actions.append(("continue", _tr("Continue")))
-    if msg.reasoning and msg.role != "user":
-        actions.append(("thinking", _tr("Show/Hide Thinking")))
-    # Versions kept by Regenerate / Edit & resend (the painted "‹ 2/3 ›" does the same).
-    if msg.alternatives and msg.branch_index > 0:
-        label = QCoreApplication.translate("MessageRow", "Previous version (Alt+Left)")
-        actions.append(("branch_prev", label))
-    if msg.alternatives and msg.branch_index < msg.branch_count - 1:
-        label = QCoreApplication.translate("MessageRow", "Next version (Alt+Right)")
-        actions.append(("branch_next", label))
-    return actions
+    """(action, label) of the context menu entries for ``msg``, in menu order."""
+    return [(a.name, a.text()) for a in offered(msg, is_last_assistant, streaming) if a.in_menu]
 
 
 def rendered_mime(entry: RenderedDoc) -> QMimeData:

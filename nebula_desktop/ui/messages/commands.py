@@ -10,7 +10,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
 from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
-from nebula_desktop.ui.messages.actions import build_menu, message_actions, rendered_mime
+from nebula_desktop.ui.messages.actions import (
+    TEXT_SPOTS,
+    action_named,
+    build_menu,
+    message_actions,
+    rendered_mime,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -18,29 +24,12 @@ if TYPE_CHECKING:
     from nebula_desktop.store import Message
 
 
-# Pointing-hand cursor over these (buttons, the Thinking toggle, links).
-_HAND = frozenset(
-    [
-        "copy",
-        "copy_markdown",
-        "edit",
-        "regenerate",
-        "retry",
-        "continue",
-        "thinking",
-        "link",
-        "copy_code",
-        "branch_prev",
-        "branch_next",
-    ]
-)
-
-
 def cursor_shape(action: str) -> Qt.CursorShape:
     """The mouse cursor over a spot whose hit-test answered ``action``."""
-    if action in _HAND:
-        return Qt.CursorShape.PointingHandCursor
-    if action in ("body", "thinking_text"):
+    found = action_named(action)
+    if found is not None:
+        return found.cursor
+    if action in TEXT_SPOTS:
         return Qt.CursorShape.IBeamCursor
     return Qt.CursorShape.ArrowCursor
 
@@ -80,6 +69,15 @@ class MessageCommands:
         self._view = view
         self._trigger = trigger
         self._context_menu: QMenu | None = None
+        # The table rows without a ``request`` signal, by name.
+        self._handlers: dict[str, Callable[[Message, str], None]] = {
+            "copy": lambda msg, arg: self.copy_message(msg),
+            "copy_markdown": self._copy_markdown,
+            "copy_code": self._copy_code,
+            "link": self._open_link,
+            "branch_prev": lambda msg, arg: view.flip_version(msg.id, -1),
+            "branch_next": lambda msg, arg: view.flip_version(msg.id, 1),
+        }
 
     def copy_message(self, msg: Message) -> None:
         """Put the rendered message on the clipboard (rich text with a Markdown fallback)."""
@@ -117,37 +115,39 @@ class MessageCommands:
         return menu
 
     def run(self, action: str, msg: Message, arg: str) -> None:
-        """Carry out ``action`` on ``msg`` (``arg``: a link's URL or a code block's key)."""
-        view = self._view
-        if action == "copy":
-            self.copy_message(msg)
-        elif action == "copy_markdown":
-            QGuiApplication.clipboard().setText(msg.content)
-            view.status_message.emit(
-                QCoreApplication.translate("MessageView", "Copied as Markdown")
-            )
-        elif action == "copy_code":
-            code = view.message_delegate.code_block(msg, arg)
-            if code is not None:
-                QGuiApplication.clipboard().setText(code)
-                view.status_message.emit(QCoreApplication.translate("MessageView", "Code copied"))
-        elif action == "link":
-            scheme = arg.split(":", 1)[0].lower()
-            if scheme in ("http", "https"):
-                view.link_activated.emit(arg)
-            else:
-                refused = QCoreApplication.translate(
-                    "MessageView", "Not opened (only web links open): {url}"
-                )
-                view.status_message.emit(refused.format(url=arg))
-        elif action in ("branch_prev", "branch_next"):
-            view.flip_version(msg.id, -1 if action == "branch_prev" else 1)
+        """Carry out ``action`` on ``msg`` (``arg``: a link's URL or a code block's key).
+
+        A table row with a ``request`` is passed on by that view signal; the others are done
+        here (all but "thinking", which the view toggles itself).
+        """
+        found = action_named(action)
+        if found is None:
+            return
+        if found.request:
+            getattr(self._view, found.request).emit(msg.id)
+            return
+        handler = self._handlers.get(action)
+        if handler is not None:
+            handler(msg, arg)
+
+    def _copy_markdown(self, msg: Message, arg: str) -> None:
+        QGuiApplication.clipboard().setText(msg.content)
+        self._view.status_message.emit(
+            QCoreApplication.translate("MessageView", "Copied as Markdown")
+        )
+
+    def _copy_code(self, msg: Message, arg: str) -> None:
+        code = self._view.message_delegate.code_block(msg, arg)
+        if code is not None:
+            QGuiApplication.clipboard().setText(code)
+            self._view.status_message.emit(QCoreApplication.translate("MessageView", "Code copied"))
+
+    def _open_link(self, msg: Message, arg: str) -> None:
+        scheme = arg.split(":", 1)[0].lower()
+        if scheme in ("http", "https"):
+            self._view.link_activated.emit(arg)
         else:
-            signal = {
-                "retry": view.retry_requested,
-                "continue": view.continue_requested,
-                "regenerate": view.regenerate_requested,
-                "edit": view.edit_requested,
-            }.get(action)
-            if signal is not None:
-                signal.emit(msg.id)
+            refused = QCoreApplication.translate(
+                "MessageView", "Not opened (only web links open): {url}"
+            )
+            self._view.status_message.emit(refused.format(url=arg))

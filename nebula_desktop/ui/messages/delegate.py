@@ -48,9 +48,9 @@ _Index = QModelIndex | QPersistentModelIndex
 class MessageDelegate(QStyledItemDelegate):
     """Paints one message per row; everything clickable is hit-tested, never a child widget.
 
-    Emits ``action_triggered(action, message_id, arg)`` for: copy, copy_markdown, edit,
-    regenerate, retry, continue, thinking, link (arg = URL), copy_code (arg = "body:N" or
-    "thinking:N"), branch_prev / branch_next (the "‹ 2/3 ›" arrows).
+    Emits ``action_triggered(action, message_id, arg)`` for the rows of
+    ``actions.MESSAGE_ACTIONS`` (arg: a link's URL, or "body:N" / "thinking:N" for a code
+    block's Copy; empty otherwise).
     """
 
     action_triggered = Signal(str, str, str)

@@ -50,26 +50,26 @@ _ROWS_NOTE = re.compile(r"… (\d+) more rows not shown \(Copy as Markdown has t
 
 def localize_html(html: str) -> str:
     """``html`` from render/ with its interface words in the interface language."""
-    copy = QCoreApplication.translate("MessageDocuments", "Copy")
-    if copy == "Copy" and QCoreApplication.translate("MessageDocuments", "code") == "code":
+    copy = QCoreApplication.translate("MessageDelegate", "Copy")
+    if copy == "Copy" and QCoreApplication.translate("MessageDelegate", "code") == "code":
         return html  # English: nothing to swap (the common case costs two lookups)
     if _COPY_LINK in html:
         html = html.replace(_COPY_LINK, f'text-decoration:none;">{copy}</a>')
     if _CODE_LABEL in html:
-        code = QCoreApplication.translate("MessageDocuments", "code")
+        code = QCoreApplication.translate("MessageDelegate", "code")
         html = html.replace(_CODE_LABEL, f'font-size:small;">{code}</span>')
     if _LONG_NOTE in html:
         html = html.replace(
             _LONG_NOTE,
             QCoreApplication.translate(
-                "MessageDocuments",
+                "MessageDelegate",
                 "This message is very long, so it is shown as plain text "
                 "(Copy as Markdown has the original).",
             ),
         )
     if "more rows not shown" in html:
         rows = QCoreApplication.translate(
-            "MessageDocuments",
+            "MessageDelegate",
             "… {count} more rows not shown (Copy as Markdown has the full table)",
         )
         html = _ROWS_NOTE.sub(lambda m: rows.format(count=m.group(1)), html)

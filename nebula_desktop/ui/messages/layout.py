@@ -14,20 +14,14 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
 # The texts painted in message rows (context "MessageRow"), spelled out for lupdate: the
-# painting code looks them up with a short helper lupdate cannot follow.
+# painting code looks them up with a short helper lupdate cannot follow. (The actions' labels
+# are in actions.MESSAGE_ACTIONS.)
 MESSAGE_TEXTS = (
     QT_TRANSLATE_NOOP("MessageRow", "You"),
     QT_TRANSLATE_NOOP("MessageRow", "Assistant"),
     QT_TRANSLATE_NOOP("MessageRow", "System"),
     QT_TRANSLATE_NOOP("MessageRow", "writing…"),
     QT_TRANSLATE_NOOP("MessageRow", "thinking…"),
-    QT_TRANSLATE_NOOP("MessageRow", "Copy"),
-    QT_TRANSLATE_NOOP("MessageRow", "Copy as Markdown"),
-    QT_TRANSLATE_NOOP("MessageRow", "Edit"),
-    QT_TRANSLATE_NOOP("MessageRow", "Regenerate"),
-    QT_TRANSLATE_NOOP("MessageRow", "Retry"),
-    QT_TRANSLATE_NOOP("MessageRow", "Continue"),
-    QT_TRANSLATE_NOOP("MessageRow", "Show/Hide Thinking"),
     QT_TRANSLATE_NOOP("MessageRow", "Waiting for the answer…"),
     QT_TRANSLATE_NOOP("MessageRow", "Incomplete answer"),
     QT_TRANSLATE_NOOP("MessageRow", "No answer"),
@@ -212,10 +206,17 @@ def wrapped_height(fm: QFontMetrics, width: int, text: str) -> int:
 
 
 def layout_error(
-    msg: Message, lay: RowLayout, x: int, w: int, y: int, fm: QFontMetrics, fm_bold: QFontMetrics
+    msg: Message,
+    lay: RowLayout,
+    x: int,
+    w: int,
+    y: int,
+    fm: QFontMetrics,
+    fm_bold: QFontMetrics,
+    buttons: list[tuple[str, str]],
 ) -> int:
-    """Lay out the incomplete marker (title, product error text, request id, Retry/Continue)
-    from ``y``; returns the y below it."""
+    """Lay out the incomplete marker (title, product error text, request id, then ``buttons``:
+    (action, text) pairs) from ``y``; returns the y below it."""
     pad, inner = 10, w - 20
     top = y
     y += pad
@@ -232,11 +233,10 @@ def layout_error(
         lay.error_lines.append((text, QRect(x + pad, y, inner, h), bold))
         y += h + 2
     y += 6
-    items = [("retry", _tr("Retry"))]
-    if msg.content:
-        items.append(("continue", _tr("Continue")))
-    lay.buttons = button_row(fm, x + pad, y, items)
-    y += lay.buttons[0][2].height() + pad
+    lay.buttons = button_row(fm, x + pad, y, buttons)
+    if lay.buttons:
+        y += lay.buttons[0][2].height()
+    y += pad
     lay.error_rect = QRect(x, top, w, y - top)
     return y
 

@@ -9,6 +9,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize
 from PySide6.QtGui import QFontMetrics
 
+from nebula_desktop.ui.messages.actions import (
+    ERROR_BOX,
+    HEADER,
+    SWITCHER,
+    TOGGLE,
+    buttons_at,
+    offered,
+    placed_at,
+)
 from nebula_desktop.ui.messages.layout import (
     BUBBLE_MAX,
     BUBBLE_PAD,
@@ -31,7 +40,7 @@ if TYPE_CHECKING:
 
 
 def _tr(text: str) -> str:
-    # Called with literals only, each also listed for lupdate in message_layout.MESSAGE_TEXTS.
+    # Called with literals only, each also listed for lupdate in layout.MESSAGE_TEXTS.
     return QCoreApplication.translate("MessageRow", text)
 
 
@@ -74,18 +83,14 @@ def build_row_layout(
     text_w = fm_bold.horizontalAdvance(lay.header_text)
     hx = right - text_w if is_user else col_x
     lay.header_rect = QRect(hx, y, text_w, header_h)
-    actions = [("copy", _tr("Copy")), ("copy_markdown", _tr("Copy as Markdown"))]
-    if is_user:
-        actions.append(("edit", _tr("Edit")))
-    elif last_assistant and not streaming:
-        actions.append(("regenerate", _tr("Regenerate")))
+    actions = buttons_at(HEADER, msg, last_assistant, streaming)
     if is_user:
         lay.actions = button_row(fm_small, 0, y, actions, right_to_left=hx - 10)
     else:
         lay.actions = button_row(fm_small, 0, y, actions, right_to_left=right)
     y += header_h + 4
     # Thinking: a toggle, and the reasoning text when open.
-    if msg.reasoning and not is_user:
+    if any(offered(msg, last_assistant, streaming, TOGGLE)):
         is_open = thinking_open
         lay.thinking_label = thinking_label(msg, streaming, is_open)
         th_h = fm_small.height() + 8
@@ -146,7 +151,8 @@ def build_row_layout(
         lay.usage_rect = QRect(col_x, y, col_w, fm_small.height())
         y += fm_small.height()
     if needs_error_box(msg, streaming):
-        y = layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold)
+        buttons = buttons_at(ERROR_BOX, msg, last_assistant, streaming)
+        y = layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold, buttons)
     y += ROW_VPAD
     lay.height = y - top
     lay.column.setHeight(lay.height)
@@ -205,9 +211,10 @@ def _layout_branch(
     height = fm.height() + 6
     total = 2 * arrow_w + text_w
     x = right - total if is_user else left
+    earlier, later = placed_at(SWITCHER)
     lay.branch_buttons = [
-        ("branch_prev", "‹", QRect(x, y, arrow_w, height)),
-        ("branch_next", "›", QRect(x + arrow_w + text_w, y, arrow_w, height)),
+        (earlier.name, earlier.glyph, QRect(x, y, arrow_w, height)),
+        (later.name, later.glyph, QRect(x + arrow_w + text_w, y, arrow_w, height)),
     ]
     lay.branch_rect = QRect(x + arrow_w, y, text_w, height)
     return y + height

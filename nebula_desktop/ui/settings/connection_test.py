@@ -2,8 +2,7 @@
 
 A test lists the server's models (``/models``) on a pool thread with the profile as typed,
 then shows "Connected — N models" or the product's error message. The editor decides what to
-test; this widget runs it and reports. Texts keep the translation context "ProfileEditor",
-where they first lived.
+test; this widget runs it and reports.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import logging
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from nebula_desktop import secrets
@@ -65,10 +64,8 @@ class ConnectionTest(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.button = QPushButton(QCoreApplication.translate("ProfileEditor", "Test connection"))
-        self.button.setAccessibleName(
-            QCoreApplication.translate("ProfileEditor", "Test connection")
-        )
+        self.button = QPushButton(self.tr("Test connection"))
+        self.button.setAccessibleName(self.tr("Test connection"))
         self.result = WrappingLabel()
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
@@ -80,7 +77,7 @@ class ConnectionTest(QWidget):
     def start(self, probe: Profile, typed_key: str, session_key: str | None) -> None:
         """List the models of ``probe`` on a background thread (the button waits meanwhile)."""
         self.button.setEnabled(False)
-        self.show_result(QCoreApplication.translate("ProfileEditor", "Connecting…"), ok=None)
+        self.show_result(self.tr("Connecting…"), ok=None)
         default_runner().run(
             list_models,
             probe,
@@ -109,7 +106,7 @@ class ConnectionTest(QWidget):
     def _on_succeeded(self, profile_id: str, models: Any) -> None:
         self.button.setEnabled(True)
         models = list(models)
-        connected = QCoreApplication.translate("ProfileEditor", "Connected — {count} models")
+        connected = self.tr("Connected — {count} models")
         self.show_result(connected.format(count=len(models)), ok=True)
         self.succeeded.emit(profile_id, models)
 

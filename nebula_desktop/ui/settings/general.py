@@ -2,27 +2,23 @@
 
 Language (applied at the next start), theme, font size, auto-title and "message text in the
 log". It shows a ``Settings`` and writes the choices back with ``apply_to``; saving is the
-dialog's job. Texts keep the translation context "SettingsDialog", where they first lived.
+dialog's job.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
-from nebula_desktop.settings import Settings
-from nebula_desktop.ui.common.i18n import language_names
+from nebula_desktop.settings import MAX_CONTEXT_LIMIT, Settings
+from nebula_desktop.ui.common.i18n import language_names, translate
 
-# Translated where they are shown (context "SettingsDialog").
+# Translated where they are shown.
 THEMES = (
-    ("system", QT_TRANSLATE_NOOP("SettingsDialog", "Follow system")),
-    ("light", QT_TRANSLATE_NOOP("SettingsDialog", "Light")),
-    ("dark", QT_TRANSLATE_NOOP("SettingsDialog", "Dark")),
+    ("system", QT_TRANSLATE_NOOP("GeneralSettings", "Follow system")),
+    ("light", QT_TRANSLATE_NOOP("GeneralSettings", "Light")),
+    ("dark", QT_TRANSLATE_NOOP("GeneralSettings", "Dark")),
 )
-
-
-def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
-    return QCoreApplication.translate("SettingsDialog", str(text))
 
 
 class GeneralSettings(QWidget):
@@ -31,55 +27,62 @@ class GeneralSettings(QWidget):
     def __init__(self, s: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.language_combo = QComboBox()
-        self.language_combo.setAccessibleName(
-            QCoreApplication.translate("SettingsDialog", "Language")
-        )
+        self.language_combo.setAccessibleName(self.tr("Language"))
         for code, name in language_names():
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(max(self.language_combo.findData(s.language), 0))
         # Widgets take their texts when they are built: a new language needs a new start.
-        self.language_note = QLabel(
-            QCoreApplication.translate(
-                "SettingsDialog", "Restart Nebula Desktop to change the language."
-            )
-        )
+        self.language_note = QLabel(self.tr("Restart Nebula Desktop to change the language."))
         self.language_note.setObjectName("languageNote")
         self.language_note.setEnabled(False)  # muted, like a hint
         self.theme_combo = QComboBox()
-        self.theme_combo.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Theme"))
+        self.theme_combo.setAccessibleName(self.tr("Theme"))
         for value, label in THEMES:
-            self.theme_combo.addItem(_tr(label), value)
+            self.theme_combo.addItem(translate("GeneralSettings", label), value)
         self.theme_combo.setCurrentIndex(max(self.theme_combo.findData(s.theme), 0))
 
         self.font_spin = QSpinBox()
-        self.font_spin.setAccessibleName(QCoreApplication.translate("SettingsDialog", "Font size"))
+        self.font_spin.setAccessibleName(self.tr("Font size"))
         self.font_spin.setRange(0, 32)
-        self.font_spin.setSpecialValueText(QCoreApplication.translate("SettingsDialog", "System"))
-        self.font_spin.setSuffix(QCoreApplication.translate("SettingsDialog", " pt"))
+        self.font_spin.setSpecialValueText(self.tr("System"))
+        self.font_spin.setSuffix(self.tr(" pt"))
         self.font_spin.setValue(int(s.font_size))
 
         self.auto_title_check = QCheckBox(
-            QCoreApplication.translate(
-                "SettingsDialog", "Ask the model for a short title after the first answer"
-            )
+            self.tr("Ask the model for a short title after the first answer")
         )
         self.auto_title_check.setChecked(bool(s.auto_title))
         self.log_text_check = QCheckBox(
-            QCoreApplication.translate(
-                "SettingsDialog",
+            self.tr(
                 "Write message text to the log file (for troubleshooting; off keeps chats private)",
             )
         )
         self.log_text_check.setChecked(bool(s.log_message_text))
+        # Copied into each new chat (its Context in the chat bar); existing chats keep theirs.
+        self.default_context = QSpinBox()
+        self.default_context.setAccessibleName(self.tr("Messages a new chat sends"))
+        self.default_context.setRange(0, MAX_CONTEXT_LIMIT)
+        self.default_context.setSpecialValueText(self.tr("All messages"))
+        self.default_context.setPrefix(self.tr("the last "))
+        self.default_context.setSuffix(self.tr(" messages"))
+        self.default_context.setToolTip(
+            self.tr(
+                "How much history a new chat sends with each request: all of it, or only the "
+                "last messages. Each chat can change it in its bar (Context); changing this "
+                "default leaves existing chats as they are."
+            )
+        )
+        self.default_context.setValue(int(s.default_context_limit or 0))
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow(QCoreApplication.translate("SettingsDialog", "&Language:"), self.language_combo)
+        form.addRow(self.tr("&Language:"), self.language_combo)
         form.addRow("", self.language_note)
-        form.addRow(QCoreApplication.translate("SettingsDialog", "&Theme:"), self.theme_combo)
-        form.addRow(QCoreApplication.translate("SettingsDialog", "&Font size:"), self.font_spin)
+        form.addRow(self.tr("&Theme:"), self.theme_combo)
+        form.addRow(self.tr("&Font size:"), self.font_spin)
         form.addRow("", self.auto_title_check)
         form.addRow("", self.log_text_check)
+        form.addRow(self.tr("&New chats send:"), self.default_context)
 
     def apply_to(self, s: Settings) -> None:
         """Write the tab's choices into ``s`` (nothing here can be invalid)."""
@@ -88,3 +91,4 @@ class GeneralSettings(QWidget):
         s.font_size = self.font_spin.value()
         s.auto_title = self.auto_title_check.isChecked()
         s.log_message_text = self.log_text_check.isChecked()
+        s.default_context_limit = self.default_context.value() or None

@@ -3,8 +3,7 @@
 Its placeholder says where the profile's key is now: in the keyring (looked up on a pool
 thread, never on the GUI thread), kept for this session only, to be removed on Save, or
 missing. It remembers what the user typed per profile until the dialog saves; it never writes
-the keyring itself (the settings dialog does, with ``typed_keys()``). Texts keep the
-translation context "ProfileEditor", where they first lived.
+the keyring itself (the settings dialog does, with ``typed_keys()``).
 """
 
 from __future__ import annotations
@@ -13,25 +12,22 @@ import functools
 import logging
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from nebula_desktop import secrets
 from nebula_desktop.ui.common.background import run_in_background
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.wrapping_label import WrappingLabel
 
 log = logging.getLogger(__name__)
 
-# Translated where they are shown (context "ProfileEditor").
-STORED_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "•••• stored in the keyring")
-SESSION_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "•••• kept for this session only")
-EMPTY_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Paste your API key (sk-…)")
-CHECKING_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "Checking the keyring…")
-FORGET_PLACEHOLDER = QT_TRANSLATE_NOOP("ProfileEditor", "The saved key will be removed on Save")
-
-
-def _tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
-    return QCoreApplication.translate("ProfileEditor", str(text))
+# Translated where they are shown.
+STORED_PLACEHOLDER = QT_TRANSLATE_NOOP("KeyField", "•••• stored in the keyring")
+SESSION_PLACEHOLDER = QT_TRANSLATE_NOOP("KeyField", "•••• kept for this session only")
+EMPTY_PLACEHOLDER = QT_TRANSLATE_NOOP("KeyField", "Paste your API key (sk-…)")
+CHECKING_PLACEHOLDER = QT_TRANSLATE_NOOP("KeyField", "Checking the keyring…")
+FORGET_PLACEHOLDER = QT_TRANSLATE_NOOP("KeyField", "The saved key will be removed on Save")
 
 
 class KeyField(QWidget):
@@ -48,25 +44,19 @@ class KeyField(QWidget):
         self._forget: set[str] = set()  # profile ids whose saved key goes on Save
 
         self.key_edit = QLineEdit()
-        self.key_edit.setAccessibleName(QCoreApplication.translate("ProfileEditor", "API key"))
+        self.key_edit.setAccessibleName(self.tr("API key"))
         self.key_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key_edit.setPlaceholderText(_tr(EMPTY_PLACEHOLDER))
+        self.key_edit.setPlaceholderText(translate("KeyField", EMPTY_PLACEHOLDER))
         self.key_edit.textEdited.connect(self._on_key_edit_text_edited)
         self.show_button = QToolButton()
-        self.show_button.setText(QCoreApplication.translate("ProfileEditor", "Show"))
+        self.show_button.setText(self.tr("Show"))
         self.show_button.setCheckable(True)
-        self.show_button.setAccessibleName(
-            QCoreApplication.translate("ProfileEditor", "Show API key")
-        )
+        self.show_button.setAccessibleName(self.tr("Show API key"))
         self.show_button.toggled.connect(self._on_show_button_toggled)
         self.forget_button = QToolButton()
-        self.forget_button.setText(QCoreApplication.translate("ProfileEditor", "Forget"))
-        self.forget_button.setAccessibleName(
-            QCoreApplication.translate("ProfileEditor", "Forget the saved API key")
-        )
-        self.forget_button.setToolTip(
-            QCoreApplication.translate("ProfileEditor", "Remove this profile's key on Save")
-        )
+        self.forget_button.setText(self.tr("Forget"))
+        self.forget_button.setAccessibleName(self.tr("Forget the saved API key"))
+        self.forget_button.setToolTip(self.tr("Remove this profile's key on Save"))
         self.forget_button.clicked.connect(self._on_forget_button_clicked)
         self.forget_button.hide()
         self.note = WrappingLabel()
@@ -127,17 +117,17 @@ class KeyField(QWidget):
             return
         self.forget_button.hide()
         if profile_id in self._forget:
-            self.key_edit.setPlaceholderText(_tr(FORGET_PLACEHOLDER))
+            self.key_edit.setPlaceholderText(translate("KeyField", FORGET_PLACEHOLDER))
             self._set_note("")
             return
         if profile_id in self._session_keys:
-            self.key_edit.setPlaceholderText(_tr(SESSION_PLACEHOLDER))
+            self.key_edit.setPlaceholderText(translate("KeyField", SESSION_PLACEHOLDER))
             self._set_note("")
             self.forget_button.show()
             return
         stored = self._stored.get(profile_id)
         if stored is None:
-            self.key_edit.setPlaceholderText(_tr(CHECKING_PLACEHOLDER))
+            self.key_edit.setPlaceholderText(translate("KeyField", CHECKING_PLACEHOLDER))
             if profile_id not in self._checking:
                 self._checking.add(profile_id)
                 run_in_background(
@@ -148,7 +138,9 @@ class KeyField(QWidget):
                     context=self,
                 )
             return
-        self.key_edit.setPlaceholderText(_tr(STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER))
+        self.key_edit.setPlaceholderText(
+            translate("KeyField", STORED_PLACEHOLDER if stored else EMPTY_PLACEHOLDER)
+        )
         self._set_note(self._keyring_problem if not stored else "")
         self.forget_button.setVisible(bool(stored))
 
@@ -165,8 +157,7 @@ class KeyField(QWidget):
         log.warning("keyring lookup for %s failed: %s", profile_id, exc)
         self._keyring_problem = str(exc)
         if isinstance(exc, secrets.KeyringUnavailableError):
-            self._keyring_problem += "\n" + QCoreApplication.translate(
-                "ProfileEditor",
+            self._keyring_problem += "\n" + self.tr(
                 "You can still paste a key: on Save you may keep it for this session only.",
             )
         self.set_key_stored(profile_id, False)
@@ -190,6 +181,6 @@ class KeyField(QWidget):
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         )
         if shown:
-            self.show_button.setText(QCoreApplication.translate("ProfileEditor", "Hide"))
+            self.show_button.setText(self.tr("Hide"))
         else:
-            self.show_button.setText(QCoreApplication.translate("ProfileEditor", "Show"))
+            self.show_button.setText(self.tr("Show"))

@@ -1,7 +1,7 @@
 """Checks and conversions for the profile editor's text fields: base URL and extra headers.
 
 Plain functions (no widgets) so the settings dialog can validate a profile that is not on
-screen. Their messages keep the translation context "ProfileEditor", where they first lived.
+screen. Their messages are translated in the context "ProfileEditor", the editor that shows them.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class ProfileEditor(QWidget):
         for preset in ENDPOINT_PRESETS:
             label = "{name}" if preset.needs_key else self.tr("{name} (local, no key)")
             self.preset_combo.addItem(
-                label.format(name=preset_display_name(preset.name)), preset.id
+                label.format(name=preset_display_name(preset)), preset.id
             )
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
 
@@ -382,9 +382,9 @@ class ProfileEditor(QWidget):
         self.thinking_check.setChecked(preset.thinking_inline)
         name = self.name_edit.text().strip()
         generic = {p.name for p in ENDPOINT_PRESETS} | {"New profile", _new_profile_name(), ""}
-        generic |= {preset_display_name(p.name) for p in ENDPOINT_PRESETS}
+        generic |= {preset_display_name(p) for p in ENDPOINT_PRESETS}
         if name in generic:  # keep a name the user chose themselves
-            self.name_edit.setText(preset_display_name(preset.name))
+            self.name_edit.setText(preset_display_name(preset))
             self.name_edited.emit(self.name_edit.text())
         if not preset.base_url:
             self.url_edit.setFocus()

@@ -4,7 +4,6 @@ A list of endpoint profiles (Add, From preset, Duplicate, Remove — never the l
 new chats") beside a ``ProfileEditor`` for the selected one. It works on its own copy of the
 profiles (``profiles``, ``default_id``, ``removed_ids``); the dialog validates and saves them.
 ``simple=True`` (the first-run welcome): no list, just the default profile's short editor.
-Texts keep the translation context "SettingsDialog", where they first lived.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ import copy
 import dataclasses
 import uuid
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -51,37 +50,29 @@ class ProfilesTab(QWidget):
         self.removed_ids: list[str] = []  # their keys go on Save
 
         self.profile_list = QListWidget()
-        self.profile_list.setAccessibleName(
-            QCoreApplication.translate("SettingsDialog", "Profiles")
-        )
+        self.profile_list.setAccessibleName(self.tr("Profiles"))
         self.profile_list.setMinimumWidth(170)
         # The form needs the room: a profile name is short, its settings are not.
         self.profile_list.setMaximumWidth(230)
         self.profile_list.currentRowChanged.connect(self._on_profile_list_current_row_changed)
-        self.add_button = QPushButton(QCoreApplication.translate("SettingsDialog", "Add"))
+        self.add_button = QPushButton(self.tr("Add"))
         self.add_button.clicked.connect(lambda: self.add_profile())
         # "Add ▾": one click to a ready profile for a known server (ai-nebula, OpenAI, Ollama…).
         self.preset_button = QToolButton()
-        self.preset_button.setText(QCoreApplication.translate("SettingsDialog", "From preset"))
-        self.preset_button.setAccessibleName(
-            QCoreApplication.translate("SettingsDialog", "Add a profile from a preset")
-        )
+        self.preset_button.setText(self.tr("From preset"))
+        self.preset_button.setAccessibleName(self.tr("Add a profile from a preset"))
         self.preset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.preset_menu = QMenu(self.preset_button)
         for preset in ENDPOINT_PRESETS:
-            action = self.preset_menu.addAction(preset_display_name(preset.name))
+            action = self.preset_menu.addAction(preset_display_name(preset))
             action.setData(preset.id)
             action.triggered.connect(lambda _checked=False, pid=preset.id: self.add_profile(pid))
         self.preset_button.setMenu(self.preset_menu)
-        self.duplicate_button = QPushButton(
-            QCoreApplication.translate("SettingsDialog", "Duplicate")
-        )
+        self.duplicate_button = QPushButton(self.tr("Duplicate"))
         self.duplicate_button.clicked.connect(self.duplicate_profile)
-        self.remove_button = QPushButton(QCoreApplication.translate("SettingsDialog", "Remove"))
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.clicked.connect(self.remove_profile)
-        self.default_check = QCheckBox(
-            QCoreApplication.translate("SettingsDialog", "Use for new chats")
-        )
+        self.default_check = QCheckBox(self.tr("Use for new chats"))
         self.default_check.toggled.connect(self._on_default_check_toggled)
 
         # Two by two under the list, so the list column stays narrow and the form gets the room.
@@ -139,9 +130,7 @@ class ProfilesTab(QWidget):
 
     def _item_text(self, profile: Profile) -> str:
         if profile.id == self.default_id:
-            return QCoreApplication.translate("SettingsDialog", "{name} (default)").format(
-                name=profile.name
-            )
+            return self.tr("{name} (default)").format(name=profile.name)
         return profile.name
 
     def current(self) -> Profile | None:
@@ -176,14 +165,14 @@ class ProfilesTab(QWidget):
         if preset_id is not None:
             preset = endpoint_preset(preset_id)
             profile = profile_from_preset(
-                dataclasses.replace(preset, name=preset_display_name(preset.name)),
+                dataclasses.replace(preset, name=preset_display_name(preset)),
                 {p.id for p in self.profiles} | set(self.removed_ids),
                 {p.name for p in self.profiles},
             )
         else:
             profile = Profile(
                 id=self._new_id(),
-                name=QCoreApplication.translate("SettingsDialog", "New profile"),
+                name=self.tr("New profile"),
                 base_url="http://localhost:11434/v1",
             )
         self.profiles.append(profile)
@@ -200,9 +189,7 @@ class ProfilesTab(QWidget):
         profile = dataclasses.replace(
             copy.deepcopy(source),
             id=self._new_id(),
-            name=QCoreApplication.translate("SettingsDialog", "{name} copy").format(
-                name=source.name
-            ),
+            name=self.tr("{name} copy").format(name=source.name),
         )
         self.profiles.append(profile)
         self.fill(profile.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QUrl
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,28 +20,39 @@ from PySide6.QtWidgets import (
 
 import nebula_desktop
 from nebula_desktop import APP_NAME
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
-# The descriptions are translated where they are shown (context "Shortcuts").
+# The descriptions are translated where they are shown (context "ShortcutsDialog").
 SHORTCUTS: list[tuple[str, object]] = [  # object: QT_TRANSLATE_NOOP's stubs return object
-    ("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "New chat")),
-    ("Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Search chats")),
-    ("Ctrl+PgDown, Ctrl+Tab", QT_TRANSLATE_NOOP("Shortcuts", "Open the next chat in the list")),
-    ("Ctrl+PgUp, Ctrl+Shift+Tab", QT_TRANSLATE_NOOP("Shortcuts", "Open the previous chat")),
-    ("Enter", QT_TRANSLATE_NOOP("Shortcuts", "Send the message")),
-    ("Shift+Enter", QT_TRANSLATE_NOOP("Shortcuts", "New line in the message")),
-    ("Esc", QT_TRANSLATE_NOOP("Shortcuts", "Stop the answer (or cancel editing)")),
-    ("Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Regenerate the last answer")),
-    ("Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Continue the last answer where it stopped")),
-    ("Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "Edit your last message and send it again")),
-    ("Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the last answer")),
-    ("Ctrl+L", QT_TRANSLATE_NOOP("Shortcuts", "Go to the message box")),
-    ("F2", QT_TRANSLATE_NOOP("Shortcuts", "Rename the selected chat")),
-    ("Del", QT_TRANSLATE_NOOP("Shortcuts", "Delete the selected chat (with Undo)")),
-    ("Ctrl+,", QT_TRANSLATE_NOOP("Shortcuts", "Settings")),
-    ("F1", QT_TRANSLATE_NOOP("Shortcuts", "Keyboard shortcuts")),
-    ("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
+    ("Ctrl+N", QT_TRANSLATE_NOOP("ShortcutsDialog", "New chat")),
+    ("Ctrl+F", QT_TRANSLATE_NOOP("ShortcutsDialog", "Search chats")),
+    (
+        "Ctrl+PgDown, Ctrl+Tab",
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Open the next chat in the list"),
+    ),
+    ("Ctrl+PgUp, Ctrl+Shift+Tab", QT_TRANSLATE_NOOP("ShortcutsDialog", "Open the previous chat")),
+    ("Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "Send the message")),
+    ("Shift+Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "New line in the message")),
+    ("Esc", QT_TRANSLATE_NOOP("ShortcutsDialog", "Stop the answer (or cancel editing)")),
+    ("Ctrl+R", QT_TRANSLATE_NOOP("ShortcutsDialog", "Regenerate the last answer")),
+    (
+        "Ctrl+Shift+R",
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Continue the last answer where it stopped"),
+    ),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("ShortcutsDialog", "Edit your last message and send it again")),
+    (
+        "Ctrl+K",
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Clear the context: what is above is no longer sent"),
+    ),
+    ("Ctrl+Shift+C", QT_TRANSLATE_NOOP("ShortcutsDialog", "Copy the last answer")),
+    ("Ctrl+L", QT_TRANSLATE_NOOP("ShortcutsDialog", "Go to the message box")),
+    ("F2", QT_TRANSLATE_NOOP("ShortcutsDialog", "Rename the selected chat")),
+    ("Del", QT_TRANSLATE_NOOP("ShortcutsDialog", "Delete the selected chat (with Undo)")),
+    ("Ctrl+,", QT_TRANSLATE_NOOP("ShortcutsDialog", "Settings")),
+    ("F1", QT_TRANSLATE_NOOP("ShortcutsDialog", "Keyboard shortcuts")),
+    ("Ctrl+Q", QT_TRANSLATE_NOOP("ShortcutsDialog", "Quit")),
 ]
 
 
@@ -98,71 +109,59 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> Menus:
     """Create the menu bar and the shortcuts; returns the menus and the actions by name."""
     h = handlers
 
-    def tr(text: object) -> str:  # object: QT_TRANSLATE_NOOP's stubs return object
-        return QCoreApplication.translate("Actions", str(text))
-
-    # Each text is spelled out in QT_TRANSLATE_NOOP so lupdate finds it; tr() looks it up.
     acts = {
-        "new": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&New chat")), "Ctrl+N", h.new_chat),
-        "search": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "&Search chats")), "Ctrl+F", h.search
-        ),
+        "new": _action(window, translate("MainWindow", "&New chat"), "Ctrl+N", h.new_chat),
+        "search": _action(window, translate("MainWindow", "&Search chats"), "Ctrl+F", h.search),
         "next_chat": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "Ne&xt chat")), "Ctrl+PgDown", h.next_chat
+            window, translate("MainWindow", "Ne&xt chat"), "Ctrl+PgDown", h.next_chat
         ),
         "previous_chat": _action(
             window,
-            tr(QT_TRANSLATE_NOOP("Actions", "Pre&vious chat")),
+            translate("MainWindow", "Pre&vious chat"),
             "Ctrl+PgUp",
             h.previous_chat,
         ),
-        "rename": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "&Rename chat")) + "\tF2", None, h.rename
-        ),
+        "rename": _action(window, translate("MainWindow", "&Rename chat") + "\tF2", None, h.rename),
         "delete": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "&Delete chat")) + "\tDel", None, h.delete
+            window, translate("MainWindow", "&Delete chat") + "\tDel", None, h.delete
         ),
-        "settings": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "Se&ttings…")), "Ctrl+,", h.settings
-        ),
-        "quit": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&Quit")), "Ctrl+Q", h.quit),
-        "stop": _action(window, tr(QT_TRANSLATE_NOOP("Actions", "&Stop answer")), "Esc", h.stop),
+        "settings": _action(window, translate("MainWindow", "Se&ttings…"), "Ctrl+,", h.settings),
+        "quit": _action(window, translate("MainWindow", "&Quit"), "Ctrl+Q", h.quit),
+        "stop": _action(window, translate("MainWindow", "&Stop answer"), "Esc", h.stop),
         "regenerate": _action(
             window,
-            tr(QT_TRANSLATE_NOOP("Actions", "&Regenerate last answer")),
+            translate("MainWindow", "&Regenerate last answer"),
             "Ctrl+R",
             h.regenerate,
         ),
         "continue": _action(
             window,
-            tr(QT_TRANSLATE_NOOP("Actions", "C&ontinue last answer")),
+            translate("MainWindow", "C&ontinue last answer"),
             "Ctrl+Shift+R",
             h.continue_last,
         ),
         "edit_last": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "&Edit last message")), "Ctrl+E", h.edit_last
+            window, translate("MainWindow", "&Edit last message"), "Ctrl+E", h.edit_last
         ),
         "copy_last": _action(
             window,
-            tr(QT_TRANSLATE_NOOP("Actions", "&Copy last answer")),
+            translate("MainWindow", "&Copy last answer"),
             "Ctrl+Shift+C",
             h.copy_last,
         ),
         "composer": _action(
             window,
-            tr(QT_TRANSLATE_NOOP("Actions", "Go to &message box")),
+            translate("MainWindow", "Go to &message box"),
             "Ctrl+L",
             h.focus_composer,
         ),
         "shortcuts": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "&Keyboard shortcuts")), "F1", h.shortcuts
+            window, translate("MainWindow", "&Keyboard shortcuts"), "F1", h.shortcuts
         ),
         "log": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "Open &log folder")), None, h.open_log_folder
+            window, translate("MainWindow", "Open &log folder"), None, h.open_log_folder
         ),
-        "about": _action(
-            window, tr(QT_TRANSLATE_NOOP("Actions", "&About Nebula Desktop")), None, h.about
-        ),
+        "about": _action(window, translate("MainWindow", "&About Nebula Desktop"), None, h.about),
     }
     # F2 and Del are handled by the conversation list itself: as window shortcuts they would
     # also fire while typing in the composer. The menu only shows them.
@@ -171,17 +170,17 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> Menus:
     acts["next_chat"].setShortcuts([QKeySequence("Ctrl+PgDown"), QKeySequence("Ctrl+Tab")])
     acts["previous_chat"].setShortcuts([QKeySequence("Ctrl+PgUp"), QKeySequence("Ctrl+Shift+Tab")])
     bar = window.menuBar()
-    file_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&File")))
+    file_menu = bar.addMenu(translate("MainWindow", "&File"))
     for name in ("new", "search", "next_chat", "previous_chat", "rename", "delete"):
         file_menu.addAction(acts[name])
     file_menu.addSeparator()
     file_menu.addAction(acts["settings"])
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
-    chat_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&Chat")))
+    chat_menu = bar.addMenu(translate("MainWindow", "&Chat"))
     for name in ("stop", "regenerate", "continue", "edit_last", "copy_last", "composer"):
         chat_menu.addAction(acts[name])
-    help_menu = bar.addMenu(tr(QT_TRANSLATE_NOOP("Actions", "&Help")))
+    help_menu = bar.addMenu(translate("MainWindow", "&Help"))
     for name in ("shortcuts", "log", "about"):
         help_menu.addAction(acts[name])
     return Menus(file_menu, chat_menu, help_menu, acts)
@@ -195,7 +194,7 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = "".join(
             f"<tr><td style='padding-right:18px'><b>{keys}</b></td>"
-            f"<td>{QCoreApplication.translate('Shortcuts', str(what))}</td></tr>"
+            f"<td>{translate('ShortcutsDialog', what)}</td></tr>"
             for keys, what in SHORTCUTS
         )
         label = QLabel(f"<table>{rows}</table>", self)
@@ -211,16 +210,17 @@ class ShortcutsDialog(QDialog):
 def show_about_box(parent: QWidget) -> None:
     """About box with the version (non-blocking, like every dialog here)."""
     box = QMessageBox(parent)
-    box.setWindowTitle(QCoreApplication.translate("Actions", "About {app}").format(app=APP_NAME))
+    box.setWindowTitle(translate("MainWindow", "About {app}").format(app=APP_NAME))
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(
         f"<h3>{APP_NAME} {nebula_desktop.__version__}</h3>"
         + "<p>{}</p><p>{}</p>".format(
-            QCoreApplication.translate(
-                "Actions", "A fast, light, native desktop chat client for OpenAI-compatible APIs."
+            translate(
+                "MainWindow",
+                "A fast, light, native desktop chat client for OpenAI-compatible APIs.",
             ),
-            QCoreApplication.translate("Actions", "License: MIT"),
+            translate("MainWindow", "License: MIT"),
         )
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -233,8 +233,8 @@ def confirm_open_link(parent: QWidget, url: str) -> None:
         return  # only web links leave the app
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        QCoreApplication.translate("Actions", "Open link"),
-        QCoreApplication.translate("Actions", "Open this address in your browser?") + f"\n\n{url}",
+        translate("MainWindow", "Open link"),
+        translate("MainWindow", "Open this address in your browser?") + f"\n\n{url}",
         QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
         parent,
     )

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QTextBrowser
 from nebula_desktop.store import Message
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.messages.view import MessageView
-from tests.gui.helpers import show_widget
+from tests.gui.helpers import show_widget, wait_for
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_streamed_pieces_join_into_the_message(qtbot, view: MessageView) -> None
     pieces = [f"word{i} " + ("\n\n" if i % 17 == 0 else "") for i in range(500)]
     for p in pieces:
         view.stream_append(answer.id, "content", p)
-    qtbot.waitUntil(lambda: answer.content == "".join(pieces))
+    wait_for(qtbot, view.model().dataChanged, lambda: answer.content == "".join(pieces))
     view.stream_append(answer.id, "reasoning", "hmm")
     view.flush_stream()
     assert answer.reasoning == "hmm"
@@ -145,7 +145,7 @@ def test_streaming_re_measures_only_the_streaming_row(qtbot, view: MessageView) 
     pieces = [f"token {i} " + ("\n\n" if i % 9 == 0 else "") for i in range(200)]
     for piece in pieces:  # arrives faster than the ~30 ms flush timer: coalesced
         view.stream_append(answer.id, "content", piece)
-    qtbot.waitUntil(lambda: answer.content == "".join(pieces))
+    wait_for(qtbot, view.model().dataChanged, lambda: answer.content == "".join(pieces))
     view.grab()
     assert set(changed_rows) == {len(msgs)}
     assert set(d.measured_ids) == {answer.id}

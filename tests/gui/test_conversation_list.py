@@ -307,7 +307,7 @@ def test_undo_bar_goes_away_by_itself_and_the_chat_stays_deleted(
     widget.select(chats["old"])
     widget.delete_current()
     assert widget.undo_bar.isVisible()
-    qtbot.waitUntil(lambda: not widget.undo_bar.isVisible())
+    wait_for(qtbot, widget.undo_bar.expired, lambda: not widget.undo_bar.isVisible())
     with qtbot.assertNotEmitted(widget.conversation_restored):
         widget.undo_delete()
     assert widget.model.row_of(chats["old"]) < 0

@@ -470,3 +470,30 @@ def test_app_starts_in_the_chosen_or_os_language(
     assert done.returncode == 0, done.stderr
     menus = done.stdout.split("MENUS ", 1)[1].strip().split("|")
     assert menus[0] == file_menu, menus
+
+
+@pytest.mark.parametrize("language", [ENGLISH, CHINESE])
+def test_a_title_with_percent_signs_is_shown_as_typed(
+    qapp: Any, qtbot: Any, tmp_path: Path, language: str
+) -> None:
+    # Numbered placeholders filled one after another ("%1 … %2" then .replace("%2", …)) put
+    # the sync tool's name into a title that itself holds "%2"; named ones are filled once.
+    from nebula_desktop.store.sync import ConflictCopy
+    from nebula_desktop.ui.data.conflict_dialog import ConflictDialog
+
+    title = "Sale: 50%2 off, then 20%3 more"
+    store = ConversationStore(tmp_path)
+    installed = install_translators(language, [])
+    try:
+        conv = store.create(title=title, model=MODEL)
+        store.save(conv)
+        copy = store.conversations_dir / f"{conv.id}.sync-conflict-20240101-123456-ABCDEFG.json"
+        copy.write_bytes((store.conversations_dir / f"{conv.id}.json").read_bytes())
+        dialog = ConflictDialog(store, [ConflictCopy(copy, conv.id, "Syncthing")])
+        qtbot.addWidget(dialog)
+        shown = dialog.list.item(0).text()
+    finally:
+        installed.remove()
+        store.close()
+    assert shown.startswith(title + " — "), shown
+    assert shown.count("Syncthing") == 1, shown

@@ -154,13 +154,14 @@ class ConversationStore:
         profile_id: str | None = None,
         temperature: float = 0.7,
     ) -> Conversation:
-        """A new, already saved conversation."""
+        """A new, already saved conversation (``context_limit``: the settings' default)."""
         now = time.time()
         conv = Conversation(
             id=new_id(),
             title=title,
             created_at=now,
             updated_at=now,
+        context_limit: int | None = None,
             model=model,
             profile_id=profile_id,
             system_prompt=system_prompt,
@@ -173,6 +174,7 @@ class ConversationStore:
         """Write ``conv`` atomically and durably; returns once it is on disk.
 
         Raises StoreError for a read-only (newer-schema) conversation, and
+            context_limit=context_limit,
         ``atomicfile.SaveError`` (with a user-facing message) when the disk refuses the write;
         in both cases the file on disk is the previous version.
         """

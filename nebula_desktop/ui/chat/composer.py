@@ -1,12 +1,21 @@
 """The composer: a growing text box with a Send button that turns into Stop while streaming,
-and attachments (paste, drop, or the paperclip) shown in a strip above it."""
+attachments (paste, drop, or the paperclip) shown in a strip above it, and under it the
+estimated tokens and cost of the next request."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QKeyEvent, QShowEvent
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.attachments import IMAGE_EXTENSIONS, TEXT_EXTENSIONS, AttachmentError
 from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip, encode_image, load_file
+from nebula_desktop.ui.chat.context_bar import ContextClearedBar
+from nebula_desktop.ui.chat.estimate import Estimate
 from nebula_desktop.ui.common.plain import plain
 
 _MAX_LINES = 6
@@ -97,6 +108,7 @@ class Composer(QWidget):
     send_requested = Signal(str)
     stop_requested = Signal()
     cancel_edit_requested = Signal()
+    draft_changed = Signal()  # the text or the attachments changed: estimate again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +130,15 @@ class Composer(QWidget):
         self.notice.setVisible(False)
         self.notice.setAccessibleName(self.tr("Composer notice"))
         self.strip = AttachmentStrip(self)
+        self.context_bar = ContextClearedBar(self)
+        self.estimate = QLabel(self)
+        self.estimate.setTextFormat(Qt.TextFormat.PlainText)
+        self.estimate.setObjectName("composerEstimate")
+        self.estimate.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.estimate.setAccessibleName(self.tr("Estimate of the next request"))
+        self.estimate.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, a hint
+        self._estimate: Estimate | None = None
+        self.set_estimate(None)
         self.attach_button = QToolButton(self)
         # The desktop theme's paperclip where there is one (Linux), else the emoji.
         clip = QIcon.fromTheme("mail-attachment")
@@ -138,15 +159,19 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(2)
+        layout.addWidget(self.context_bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.strip)
         layout.addLayout(row)
+        layout.addWidget(self.estimate)
         self.editor.submit.connect(self._on_editor_submit)
         self.editor.escape.connect(self._on_editor_escape)
         self.button.clicked.connect(self._on_button_clicked)
         self.attach_button.clicked.connect(self._on_attach_button_clicked)
         self.editor.files_pasted.connect(self.add_paths)
         self.editor.image_pasted.connect(self._on_editor_image_pasted)
+        self.editor.textChanged.connect(self.draft_changed)
+        self.strip.changed.connect(self.draft_changed)
 
     # -- state -------------------------------------------------------------------------------
     def text(self) -> str:
@@ -241,6 +266,58 @@ class Composer(QWidget):
         self.button.setToolTip(
             self.tr("Stop the answer (Esc)") if streaming else self.tr("Send (Enter)")
         )
+
+    def set_estimate(self, estimate: Estimate | None) -> None:
+        """Show the estimate of the next request ("≈ 1,234 tokens · $0.0021"), in the warning
+        colour past the model's context window; None shows nothing."""
+        self._estimate = estimate
+        if estimate is None:
+            self.estimate.setText("")
+            self.estimate.setToolTip("")
+            self.estimate.setProperty("warning", False)
+            self.estimate.setVisible(False)
+            return
+        from nebula_desktop.presets import format_cost
+
+        text = self.tr("≈ {tokens} tokens").format(tokens=f"{estimate.tokens:,}")
+        if estimate.cost is not None:
+            # A short question costs a few millionths of a dollar: not "$0.0000".
+            tiny = 0 < estimate.cost < 0.00005
+            text += " · " + ("< $0.0001" if tiny else format_cost(estimate.cost))
+        tip = self.tr(
+            "Estimated prompt of the next request: the system prompt, the messages this chat "
+            "sends, your message and its attachments."
+        )
+        tip += " " + (
+            self.tr("Fitted to what this model reported for earlier answers.")
+            if estimate.calibrated
+            else self.tr("A rough estimate until this model has answered once.")
+        )
+        if estimate.cost is not None:
+            tip += " " + self.tr("The price counts the prompt only, not the answer.")
+        if estimate.too_big and estimate.window is not None:
+            text += " · " + self.tr("over the {window}-token context window").format(
+                window=f"{estimate.window:,}"
+            )
+            tip = (
+                self.tr(
+                    "This request is larger than the model's context window ({window} tokens): "
+                    "the server may refuse it or drop the oldest text. Clear the context or send "
+                    "fewer messages (Context in the chat bar)."
+                ).format(window=f"{estimate.window:,}")
+                + "\n\n"
+                + tip
+            )
+        self.estimate.setText(text)
+        self.estimate.setToolTip(tip)
+        self.estimate.setProperty("warning", estimate.too_big)
+        # Muted like a hint; the warning colour of the app's field warnings past the window.
+        self.estimate.setStyleSheet("color: #d07a00;" if estimate.too_big else "")
+        self.estimate.setVisible(True)
+
+    def current_estimate(self) -> Estimate | None:
+        """The estimate on show (None: nothing shown)."""
+        return self._estimate
 
     def is_streaming(self) -> bool:
         return self._streaming

@@ -1,4 +1,5 @@
-"""The chat flow: send, stream, stop, retry, continue, regenerate, edit, titles, saving.
+"""The chat flow: send, stream, stop, retry, continue, regenerate, edit, clear context, titles,
+saving.
 
 Kept apart from the main window so the window only lays out widgets and wires signals. The
 controller owns the streaming ``ChatWorker`` thread; it edits the store's ``Conversation`` objects
@@ -13,9 +14,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nebula_desktop.attachments import inline_text_files
-from nebula_desktop.context import build_history
+from nebula_desktop.context import continue_messages, request_messages
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat.estimate import RequestEstimate
 from nebula_desktop.ui.chat.request import chat_params, reset_answer
 from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
@@ -83,6 +85,20 @@ class ChatController(QObject):
 
     @property
     def run(self) -> ChatRun:
+        if hasattr(view, "remove_divider_requested"):
+            view.remove_divider_requested.connect(self.remove_divider)
+        if hasattr(header, "clear_context_requested"):
+            header.clear_context_requested.connect(self.clear_context)
+        # The divider "Clear context" put down last, while its Undo is offered.
+        self._cleared_id: str | None = None
+        context_bar = getattr(composer, "context_bar", None)
+        if context_bar is not None:
+            context_bar.undo_clicked.connect(self.undo_clear_context)
+            context_bar.expired.connect(lambda: setattr(self, "_cleared_id", None))
+        # What the streaming request sent, to calibrate the estimate with the usage it reports.
+        self._sent: tuple[str, str, str, list[dict[str, Any]]] | None = None
+        self._run.finished.connect(self._on_run_finished)
+        self.estimate = RequestEstimate(ctx, composer, header, lambda: self.conv, self)
         """The run of the streaming request: connect to its signals (``started``, ``changed``,
         ``ended``, ``finished``, ``failed``, ``save_due``) to follow an answer; do not drive it."""
         return self._run
@@ -104,8 +120,11 @@ class ChatController(QObject):
         self.conv = conv
         if conv is None:
             self.view.set_messages([])
+        self._forget_cleared()
             self.view.set_streaming(None)
+        self.estimate.schedule()
             self.composer.clear()
+            self.header.set_context_limit(self.ctx.settings.default_context_limit)
             self.composer.set_read_only(False)
             return
         active = self._run.active
@@ -152,6 +171,7 @@ class ChatController(QObject):
 
     def _save_header_edits(self) -> None:
         self._header_timer.stop()
+        self.estimate.schedule()
         conv, self._header_dirty = self._header_dirty, None
         if conv is not None:
             self.save(conv, touch=False)
@@ -195,8 +215,8 @@ class ChatController(QObject):
             self.view.append_message(answer)
         self.composer.clear()
         conv.draft = ""
-        history = build_history(conv, len(conv.messages) - 1)
-        self._run.start(conv, answer, self.request_params(conv, history))
+        self._forget_cleared()
+        self._start(conv, answer, request_messages(conv))
 
     def stop(self) -> None:
         """Stop the streaming answer now; what arrived is kept, marked stopped."""
@@ -235,7 +255,7 @@ class ChatController(QObject):
         answer = Message(role="assistant", content="", model=model, complete=False)
         conv.add_branch(index, [answer])
         self.view.set_messages(conv.messages)
-        self._run.start(conv, answer, self.request_params(conv, build_history(conv, index)))
+        self._start(conv, answer, request_messages(conv, index))
 
     def switch_branch(self, message_id: str, position: int) -> None:
         """Follow version ``position`` (0-based) of the fork at ``message_id``; the rest of
@@ -337,6 +357,81 @@ class ChatController(QObject):
     # -- internals ---------------------------------------------------------------------------
     def _create_conversation(self) -> Conversation:
         settings = self.ctx.settings
+        self.estimate.schedule()
+
+    def _on_run_finished(self, conv: Conversation, message: Message) -> None:
+        """Fit the token estimate of this profile and model to the prompt tokens the server
+        counted (``Calibration``), and keep what it learned in the settings."""
+        sent, self._sent = self._sent, None
+        if sent is None or sent[0] != message.id or not isinstance(message.usage, dict):
+            return
+        from nebula_desktop.tokens import Calibration
+
+        _message_id, profile_id, model, messages = sent
+        prompt_tokens = message.usage.get("prompt_tokens")
+        if not Calibration(self.ctx.settings.token_ratios).observe(
+            profile_id, model, messages, prompt_tokens
+        ):
+            return
+        try:
+            self.ctx.save_settings()
+        except OSError as error:  # the ratio is still used this session
+            log.warning("saving the token calibration failed: %s", error)
+            self.status_message.emit(str(error))
+        self.estimate.schedule()
+
+    # -- the context divider -------------------------------------------------------------------
+    def clear_context(self) -> None:
+        """Put the "Clear context" divider below the last message: nothing up to it is sent
+        from the next request on (the messages stay in the chat). Undo takes it away."""
+        conv = self.conv
+        if conv is None or conv.read_only:
+            return
+        if not conv.messages:
+            self.status_message.emit(self.tr("There is nothing to clear yet."))
+            return
+        last = conv.messages[-1]
+        if last.context_break:
+            self.status_message.emit(self.tr("The context is already cleared."))
+            return
+        last.context_break = True
+        self._cleared_id = last.id
+        self._divider_changed(conv, last.id)
+        context_bar = getattr(self.composer, "context_bar", None)
+        if context_bar is not None:
+            context_bar.show_cleared()
+
+    def undo_clear_context(self) -> None:
+        """Take away the divider the last "Clear context" put down."""
+        cleared, self._cleared_id = self._cleared_id, None
+        if cleared is not None:
+            self.remove_divider(cleared)
+
+    def remove_divider(self, message_id: str) -> None:
+        """Take the divider away from below ``message_id``: the messages above it are sent
+        again (within the chat's limit)."""
+        conv = self.conv
+        index = self._index_of(message_id)
+        if conv is None or conv.read_only or index is None:
+            return
+        message = conv.messages[index]
+        if not message.context_break:
+            return
+        message.context_break = False
+        if message_id == self._cleared_id:
+            self._forget_cleared()
+        self._divider_changed(conv, message_id)
+
+    def _divider_changed(self, conv: Conversation, message_id: str) -> None:
+        self.view.refresh_message(message_id)
+        self.save(conv, touch=False)
+        self.estimate.schedule()
+
+    def _forget_cleared(self) -> None:
+        self._cleared_id = None
+        context_bar = getattr(self.composer, "context_bar", None)
+        if context_bar is not None:
+            context_bar.dismiss()
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
         conv: Conversation = self.store.create(
             title=default_title(),
@@ -347,6 +442,7 @@ class ChatController(QObject):
         self.conv = conv
         self.view.set_messages(conv.messages)
         self.conversation_created.emit(conv.id)
+            context_limit=settings.default_context_limit,
         return conv
 
     def _index_of(self, message_id: str) -> int | None:
@@ -379,18 +475,27 @@ class ChatController(QObject):
             conv.add_branch(index, [fresh])
             message = fresh
             self.view.set_messages(conv.messages)
-        history = build_history(conv, index)
         base_content = base_reasoning = ""
         if keep and message.content:
-            history += [
-                {"role": "assistant", "content": message.content},
-                {"role": "user", "content": CONTINUE_PROMPT},
-            ]
+            history = continue_messages(conv, index, CONTINUE_PROMPT)
             base_content, base_reasoning = message.content, message.reasoning
         reset_answer(message, self.header.model_name() or message.model, keep=bool(base_content))
         self.view.refresh_message(message.id)
-        params = self.request_params(conv, history)
-        self._run.start(conv, message, params, base_content, base_reasoning)
+        self._start(conv, message, history, base_content, base_reasoning)
+
+    def _start(
+        self,
+        conv: Conversation,
+        answer: Message,
+        messages: list[dict[str, Any]],
+        base_content: str = "",
+        base_reasoning: str = "",
+    ) -> None:
+        params = self.request_params(conv, messages)
+        self._sent = (answer.id, str(params.get("profile_id") or ""), params["model"], messages)
+        self._run.start(conv, answer, params, base_content, base_reasoning)
+        else:
+            history = request_messages(conv, index)
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""

@@ -1,4 +1,5 @@
-"""The per-conversation settings bar: profile, model, temperature, max tokens, system prompt."""
+"""The per-conversation settings bar: profile, model, temperature, max tokens, system prompt,
+how much history is sent (the context) and "Clear context"."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.ui.chat.context_limit import ContextLimitCombo
 from nebula_desktop.ui.common.plain import plain_tooltip
 
 
@@ -90,9 +92,11 @@ class SystemPromptDialog(QDialog):
 
 
 class ChatHeader(QWidget):
-    """Top bar. User edits emit ``settings_edited``; a profile switch also ``profile_changed``."""
+    """Top bar. User edits emit ``settings_edited``; a profile switch also ``profile_changed``;
+    the "Clear context" button ``clear_context_requested``."""
 
     settings_edited = Signal()
+    clear_context_requested = Signal()
     profile_changed = Signal(str)
     models_refresh_requested = Signal(str)
     manage_presets_requested = Signal()
@@ -147,6 +151,17 @@ class ChatHeader(QWidget):
         self.system.setText(self.tr("System…"))
         self.system.setAccessibleName(self.tr("System prompt"))
         self.system.setCheckable(False)
+        self.context = ContextLimitCombo(self)
+        self.clear_context = QToolButton(self)
+        self.clear_context.setText(self.tr("Clear"))
+        self.clear_context.setAccessibleName(self.tr("Clear context"))
+        self.clear_context.setToolTip(
+            self.tr(
+                "Clear context (Ctrl+K): the next message starts afresh; the messages above "
+                "the divider stay in the chat but are not sent. Undo or the divider's menu "
+                "brings them back."
+            )
+        )
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -166,6 +181,11 @@ class ChatHeader(QWidget):
         tokens_label.setBuddy(self.max_tokens)
         layout.addWidget(tokens_label)
         layout.addWidget(self.max_tokens)
+        context_label = QLabel(self.tr("C&ontext"), self)
+        context_label.setBuddy(self.context)
+        layout.addWidget(context_label)
+        layout.addWidget(self.context)
+        layout.addWidget(self.clear_context)
         layout.addWidget(self.system)
 
         self.profile.currentIndexChanged.connect(self._on_profile_index_changed)
@@ -173,6 +193,8 @@ class ChatHeader(QWidget):
         self.temperature.valueChanged.connect(self._on_edited)
         self.max_tokens.valueChanged.connect(self._on_edited)
         self.system.clicked.connect(self._on_system_clicked)
+        self.context.limit_changed.connect(self._on_edited)
+        self.clear_context.clicked.connect(self.clear_context_requested)
         self.refresh.clicked.connect(lambda: self.models_refresh_requested.emit(self.profile_id()))
 
     # -- filling -----------------------------------------------------------------------------
@@ -221,6 +243,7 @@ class ChatHeader(QWidget):
             self.model.setEditText(conv.model or "")
             self.temperature.setValue(float(conv.temperature))
             self.max_tokens.setValue(int(conv.max_tokens or 0))
+            self.context.set_value(conv.context_limit)
             self._system_prompt = conv.system_prompt or ""
             self._update_system_button()
         finally:
@@ -234,6 +257,7 @@ class ChatHeader(QWidget):
             "temperature": round(self.temperature.value(), 1),
             "max_tokens": self.max_tokens.value() or None,
             "system_prompt": self._system_prompt or None,
+            "context_limit": self.context.value(),
         }
         changed = False
         for name, value in values.items():
@@ -248,6 +272,10 @@ class ChatHeader(QWidget):
 
     def model_name(self) -> str:
         return self.model.currentText().strip()
+
+    def set_context_limit(self, limit: int | None) -> None:
+        """Show ``limit`` (a new chat's default) without emitting edits."""
+        self.context.set_value(limit)
 
     def system_prompt(self) -> str:
         return self._system_prompt

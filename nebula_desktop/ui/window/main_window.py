@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
             system_prompt=settings.default_prompt_text() or None,
             profile_id=profile.id,
             temperature=profile.temperature,
+            context_limit=settings.default_context_limit,
         )
         self._show_conversation(conv)
         self.conv_list.reload()

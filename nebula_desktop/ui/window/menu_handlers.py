@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
 
 from nebula_desktop.ui.window.menus import Handlers, Menus, install_actions
 
@@ -23,7 +23,7 @@ def install_window_actions(window: Any) -> Menus:
     Needs ``window.controller``, ``plain_http``, ``conv_list`` and ``composer`` to exist already.
     """
     guarded = window.plain_http.guarded
-    return install_actions(
+    menus = install_actions(
         window,
         Handlers(
             new_chat=window.new_chat,
@@ -45,6 +45,24 @@ def install_window_actions(window: Any) -> Menus:
             quit=window.close,
         ),
     )
+    add_clear_context_entry(menus, window, window.controller.clear_context)
+    return menus
+
+
+def add_clear_context_entry(menus: Menus, window: Any, slot: Callable[[], None]) -> None:
+    """Add "Clear context" (Ctrl+K) to the Chat menu, after "Edit last message"."""
+    action = QAction(QCoreApplication.translate("MainWindow", "C&lear context"), window)
+    action.setShortcut(QKeySequence("Ctrl+K"))
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)
+    actions = menus.chat.actions()
+    edit = menus.actions["edit_last"]
+    if edit in actions[:-1]:
+        menus.chat.insertAction(actions[actions.index(edit) + 1], action)
+    else:
+        menus.chat.addAction(action)
+    menus.actions["clear_context"] = action
 
 
 def add_prompt_presets_entry(menus: Menus, slot: Callable[[], None]) -> None:

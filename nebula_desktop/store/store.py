@@ -153,6 +153,7 @@ class ConversationStore:
         system_prompt: str | None = None,
         profile_id: str | None = None,
         temperature: float = 0.7,
+        context_limit: int | None = None,
     ) -> Conversation:
         """A new, already saved conversation (``context_limit``: the settings' default)."""
         now = time.time()
@@ -161,11 +162,11 @@ class ConversationStore:
             title=title,
             created_at=now,
             updated_at=now,
-        context_limit: int | None = None,
             model=model,
             profile_id=profile_id,
             system_prompt=system_prompt,
             temperature=temperature,
+            context_limit=context_limit,
         )
         self.save(conv, touch=False)
         return conv
@@ -174,7 +175,6 @@ class ConversationStore:
         """Write ``conv`` atomically and durably; returns once it is on disk.
 
         Raises StoreError for a read-only (newer-schema) conversation, and
-            context_limit=context_limit,
         ``atomicfile.SaveError`` (with a user-facing message) when the disk refuses the write;
         in both cases the file on disk is the previous version.
         """

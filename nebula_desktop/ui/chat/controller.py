@@ -82,9 +82,6 @@ class ChatController(QObject):
         # Flipping versions ("‹ 2/3 ›") needs no window involvement: the view asks us directly.
         if hasattr(view, "branch_requested"):
             view.branch_requested.connect(self.switch_branch)
-
-    @property
-    def run(self) -> ChatRun:
         if hasattr(view, "remove_divider_requested"):
             view.remove_divider_requested.connect(self.remove_divider)
         if hasattr(header, "clear_context_requested"):
@@ -99,6 +96,9 @@ class ChatController(QObject):
         self._sent: tuple[str, str, str, list[dict[str, Any]]] | None = None
         self._run.finished.connect(self._on_run_finished)
         self.estimate = RequestEstimate(ctx, composer, header, lambda: self.conv, self)
+
+    @property
+    def run(self) -> ChatRun:
         """The run of the streaming request: connect to its signals (``started``, ``changed``,
         ``ended``, ``finished``, ``failed``, ``save_due``) to follow an answer; do not drive it."""
         return self._run
@@ -117,14 +117,14 @@ class ChatController(QObject):
         self._run.sync()  # the view shows every character that arrived, in this chat or not
         self.cancel_edit()
         self._swap_attachments(self.conv, conv)
-        self.conv = conv
-        if conv is None:
-            self.view.set_messages([])
         self._forget_cleared()
-            self.view.set_streaming(None)
+        self.conv = conv
         self.estimate.schedule()
-            self.composer.clear()
+        if conv is None:
             self.header.set_context_limit(self.ctx.settings.default_context_limit)
+            self.view.set_messages([])
+            self.view.set_streaming(None)
+            self.composer.clear()
             self.composer.set_read_only(False)
             return
         active = self._run.active
@@ -168,10 +168,10 @@ class ChatController(QObject):
         if conv is not None and not conv.read_only and self.header.apply_to(conv):
             self._header_dirty = conv
             self._header_timer.start()
+        self.estimate.schedule()
 
     def _save_header_edits(self) -> None:
         self._header_timer.stop()
-        self.estimate.schedule()
         conv, self._header_dirty = self._header_dirty, None
         if conv is not None:
             self.save(conv, touch=False)
@@ -353,10 +353,6 @@ class ChatController(QObject):
             self.view.set_streaming(None)
             self.view.refresh_message(message_id)
         self.composer.set_streaming(False)
-
-    # -- internals ---------------------------------------------------------------------------
-    def _create_conversation(self) -> Conversation:
-        settings = self.ctx.settings
         self.estimate.schedule()
 
     def _on_run_finished(self, conv: Conversation, message: Message) -> None:
@@ -432,17 +428,21 @@ class ChatController(QObject):
         context_bar = getattr(self.composer, "context_bar", None)
         if context_bar is not None:
             context_bar.dismiss()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _create_conversation(self) -> Conversation:
+        settings = self.ctx.settings
         profile = settings.profile(self.header.profile_id() or settings.default_profile_id)
         conv: Conversation = self.store.create(
             title=default_title(),
             model=self.header.model_name(),
             profile_id=profile.id,
             temperature=profile.temperature,
+            context_limit=settings.default_context_limit,
         )
         self.conv = conv
         self.view.set_messages(conv.messages)
         self.conversation_created.emit(conv.id)
-            context_limit=settings.default_context_limit,
         return conv
 
     def _index_of(self, message_id: str) -> int | None:
@@ -479,6 +479,8 @@ class ChatController(QObject):
         if keep and message.content:
             history = continue_messages(conv, index, CONTINUE_PROMPT)
             base_content, base_reasoning = message.content, message.reasoning
+        else:
+            history = request_messages(conv, index)
         reset_answer(message, self.header.model_name() or message.model, keep=bool(base_content))
         self.view.refresh_message(message.id)
         self._start(conv, message, history, base_content, base_reasoning)
@@ -494,8 +496,6 @@ class ChatController(QObject):
         params = self.request_params(conv, messages)
         self._sent = (answer.id, str(params.get("profile_id") or ""), params["model"], messages)
         self._run.start(conv, answer, params, base_content, base_reasoning)
-        else:
-            history = request_messages(conv, index)
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""

@@ -24,7 +24,7 @@ from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.settings.connection_test import ConnectionTest
 from tests.gui.conftest import MODELS_PATH, OFFSCREEN_SIZE_HINTS
-from tests.gui.helpers import chat_requests, send_and_wait
+from tests.gui.helpers import chat_requests, send_and_wait, wait_for
 from tests.servers import LoopbackServer, Reply, sse_reply
 
 IMG = '<img src="file:///etc/passwd">'
@@ -109,8 +109,9 @@ def test_connection_test_shows_the_servers_error_as_text(
     qtbot.addWidget(tester)
     tester.show()
     profile = Profile(id="p", name="P", base_url=server.base_url, needs_key=False)
-    tester.start(profile, "", None)
-    qtbot.waitUntil(lambda: tester.button.isEnabled() and "bold" in tester.result.text())
+    with qtbot.waitSignal(tester.failed):
+        tester.start(profile, "", None)
+    assert tester.button.isEnabled() and "bold" in tester.result.text()
     assert_label_literal(tester.result, HOSTILE)
 
 
@@ -127,7 +128,8 @@ def test_a_title_from_the_model_shows_as_text_in_the_list_window_and_undo_bar(
     server.queue(_title_reply(HOSTILE_TITLE))
     window = make_window(auto_title=True)
     send_and_wait(qtbot, window, "hello")
-    qtbot.waitUntil(lambda: window.controller.conv.title == HOSTILE_TITLE, timeout=10000)
+    conv = window.controller.conv  # the model's title is saved when it arrives
+    wait_for(qtbot, window.controller.conversation_saved, lambda: conv.title == HOSTILE_TITLE)
     assert HOSTILE_TITLE in window.windowTitle()  # a window title is always plain
     index = window.conv_list.view.currentIndex()
     assert index.data(Qt.ItemDataRole.DisplayRole) == HOSTILE_TITLE  # painted with drawText
@@ -171,7 +173,7 @@ def test_model_names_answers_and_errors_in_the_chat_show_as_text(
     error = {"error": {"message": HOSTILE, "type": "invalid_request_error", "code": "bad"}}
     server.queue(Reply.json(400, error))
     window = make_window()
-    qtbot.waitUntil(lambda: window.header.model.count() == 2, timeout=10000)
+    wait_for(qtbot, window.models.loaded, lambda: window.header.model.count() == 2, 10000)
     names = [window.header.model.itemText(i) for i in range(window.header.model.count())]
     assert HOSTILE_TITLE in names  # combo items are plain text
 
@@ -190,8 +192,8 @@ def test_model_names_answers_and_errors_in_the_chat_show_as_text(
 
     error = {"error": {"message": HOSTILE, "type": "x", "code": "x"}}
     server.default[MODELS_PATH] = Reply.json(400, error)
-    window.header.refresh.click()
-    qtbot.waitUntil(lambda: "bold" in window.statusBar().currentMessage(), timeout=10000)
+    with qtbot.waitSignal(window.models.failed, timeout=10000):
+        window.header.refresh.click()
     assert HOSTILE in window.statusBar().currentMessage()  # QStatusBar paints plain text
     assert len(chat_requests(server)) == 2
 

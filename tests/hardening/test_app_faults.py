@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 
 from nebula_desktop.store import ConversationStore
-from tests.gui.helpers import send
+from tests.gui.helpers import send, wait_idle
 from tests.hardening.faults import Conn, RawServer, event, http_head
 from tests.servers import LoopbackServer, sse_reply
 
@@ -35,7 +35,7 @@ def test_reset_mid_stream_shows_saves_and_marks_the_partial_answer(
     server.queue(reply)
     window = make_window()
     send(qtbot, window, "Tell me everything")
-    qtbot.waitUntil(lambda: not window.controller.is_busy(), timeout=20000)
+    wait_idle(qtbot, window)
     conv = window.controller.conv
     answer = conv.messages[-1]
     assert answer.content == "Ninety percent of an answer"

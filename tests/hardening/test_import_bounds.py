@@ -25,6 +25,7 @@ from nebula_desktop.exchange import ExchangeError, add_to_store
 from nebula_desktop.exchange.exporter import read_import, render
 from nebula_desktop.store import ConversationStore
 from nebula_desktop.store.model import MAX_TIMESTAMP
+from tests.gui.helpers import wait_job
 from tests.hardening.exports import with_method, write_chatgpt_export, zip_bytes
 from tests.hardening.limits import run_limited
 from tests.unit.exchange.chatgpt_fixture import chatgpt_export
@@ -399,8 +400,7 @@ def test_the_restore_confirmation_names_skipped_and_duplicate_members(
     )
     path = tmp_path / "backup.zip"
     path.write_bytes(with_method(data, f"conversations/{two}.json", 9))
-    window.data.backups.restore_path(str(path))
-    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    wait_job(qtbot, window.data.backups.restore_path(str(path)))  # read, then the question
     box = window.data.backups.confirm_box
     assert box.text().startswith("Restore 1 conversation(s)")
     assert "1 damaged file(s)" in box.informativeText()

@@ -23,7 +23,7 @@ from nebula_desktop.backup import automatic_backups, make_backup, read_backup, r
 from nebula_desktop.exchange import add_to_store
 from nebula_desktop.store import SCHEMA_VERSION, Conversation, ConversationStore, Message
 from nebula_desktop.ui.data.backup_dialog import BackupDialog
-from tests.gui.helpers import saved_chat
+from tests.gui.helpers import saved_chat, wait_job
 
 
 def _newer_file(conv_id: str, showable: bool = True) -> bytes:
@@ -286,7 +286,7 @@ def _restore_from_dialog(qtbot: Any, window: Any, row: int) -> list[Any]:
     assert isinstance(dialog, BackupDialog)
     dialog.list.setCurrentRow(row)
     dialog.restore_selected()
-    qtbot.waitUntil(lambda: window.data.backups.confirm_box is not None, timeout=10000)
+    wait_job(qtbot, window.data.backups.last_task)  # the backup is read, then the question
     box = window.data.backups.confirm_box
     restore = next(b for b in box.buttons() if b.text() == "Restore")
     with qtbot.waitSignal(window.data.backups.restore_finished, timeout=10000) as finished:

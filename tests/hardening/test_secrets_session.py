@@ -32,7 +32,7 @@ from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.settings.dialog import SettingsDialog
 from nebula_desktop.ui.window.main_window import MainWindow
 from tests.conftest import CASES_DIR
-from tests.gui.helpers import send_and_wait
+from tests.gui.helpers import send_and_wait, wait_job
 from tests.hardening.leaks import all_files, find_in_files, find_in_text
 from tests.servers import CHAT_PATH, LoopbackServer, Recorded, Reply, case_reply, sse_reply
 
@@ -302,7 +302,8 @@ def test_everything_the_app_writes_is_readable_by_its_owner_only(
         server.queue(sse_reply(["private ", "answer"]))
         window = make_window()
         send_and_wait(qtbot, window, "private question")
-        qtbot.waitUntil(lambda: any((data_dir / "backups").glob("*.zip")), timeout=10000)
+        wait_job(qtbot, window.data.last_task)  # the daily backup
+        assert any((data_dir / "backups").glob("*.zip"))
         make_window.close(window)
     finally:
         os.umask(previous)

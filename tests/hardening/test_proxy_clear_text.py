@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop import profile as profile_module
 from tests.gui.conftest import TEST_KEY
-from tests.gui.helpers import chat_requests, open_settings_dialog, set_profile
+from tests.gui.helpers import chat_requests, open_settings_dialog, set_profile, wait_idle
 from tests.servers import LoopbackServer, sse_reply
 
 
@@ -58,7 +58,7 @@ def test_local_server_through_a_remote_plain_http_proxy_asks_before_the_key_goes
     qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.plain_http.box is not None)
     window.plain_http.box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: bool(chat_requests(server)), timeout=10000)
+    wait_idle(qtbot, window)
     chat = chat_requests(server)[0]
     assert chat.target == "http://localhost:9/v1/chat/completions"
     assert chat.headers["Authorization"] == f"Bearer {TEST_KEY}"

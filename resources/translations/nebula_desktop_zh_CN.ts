@@ -193,6 +193,14 @@
         <translation>请先停止回答，再进行编辑。</translation>
     </message>
     <message>
+        <source>There is nothing to clear yet.</source>
+        <translation>还没有可清除的内容。</translation>
+    </message>
+    <message>
+        <source>The context is already cleared.</source>
+        <translation>上下文已经清除了。</translation>
+    </message>
+    <message>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
@@ -256,12 +264,28 @@
         <translation>系统提示词</translation>
     </message>
     <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear context</source>
+        <translation>清除上下文</translation>
+    </message>
+    <message>
+        <source>Clear context (Ctrl+K): the next message starts afresh; the messages above the divider stay in the chat but are not sent. Undo or the divider&apos;s menu brings them back.</source>
+        <translation>清除上下文（Ctrl+K）：下一条消息重新开始；分隔线以上的消息仍留在对话中，但不再发送。“撤销”或分隔线的菜单可以恢复它们。</translation>
+    </message>
+    <message>
         <source>&amp;Temp.</source>
         <translation>温度(&amp;T)</translation>
     </message>
     <message>
         <source>Ma&amp;x tokens</source>
         <translation>最大 Token(&amp;X)</translation>
+    </message>
+    <message>
+        <source>C&amp;ontext</source>
+        <translation>上下文(&amp;O)</translation>
     </message>
     <message>
         <source>System ✓</source>
@@ -320,6 +344,10 @@
         <translation>输入框提示</translation>
     </message>
     <message>
+        <source>Estimate of the next request</source>
+        <translation>下一次请求的估算</translation>
+    </message>
+    <message>
         <source>Attach images or text files</source>
         <translation>附加图片或文本文件</translation>
     </message>
@@ -338,6 +366,34 @@
     <message>
         <source>Send (Enter)</source>
         <translation>发送 (Enter)</translation>
+    </message>
+    <message>
+        <source>≈ {tokens} tokens</source>
+        <translation>≈ {tokens} tokens</translation>
+    </message>
+    <message>
+        <source>Estimated prompt of the next request: the system prompt, the messages this chat sends, your message and its attachments.</source>
+        <translation>下一次请求的提示词估算：系统提示词、本对话要发送的消息、你的消息及其附件。</translation>
+    </message>
+    <message>
+        <source>Fitted to what this model reported for earlier answers.</source>
+        <translation>已按此模型之前回答报告的用量校准。</translation>
+    </message>
+    <message>
+        <source>A rough estimate until this model has answered once.</source>
+        <translation>粗略估算，此模型回答一次后会更准确。</translation>
+    </message>
+    <message>
+        <source>The price counts the prompt only, not the answer.</source>
+        <translation>价格只计算提示词，不含回答。</translation>
+    </message>
+    <message>
+        <source>over the {window}-token context window</source>
+        <translation>超出 {window} Token 的上下文窗口</translation>
+    </message>
+    <message>
+        <source>This request is larger than the model&apos;s context window ({window} tokens): the server may refuse it or drop the oldest text. Clear the context or send fewer messages (Context in the chat bar).</source>
+        <translation>这次请求超出了模型的上下文窗口（{window} Token）：服务器可能拒绝它或丢掉最早的文本。请清除上下文或少发送一些消息（对话栏中的“上下文”）。</translation>
     </message>
     <message>
         <source>Editing a message: sending adds it as a new version; the old one stays (‹ › on the message). Esc cancels.</source>
@@ -430,6 +486,52 @@
     <message>
         <source>Connected — {count} models</source>
         <translation>已连接 — {count} 个模型</translation>
+    </message>
+</context>
+<context>
+    <name>ContextClearedBar</name>
+    <message>
+        <source>Context cleared: your next message starts afresh; the messages above the divider are not sent.</source>
+        <translation>上下文已清除：下一条消息重新开始；分隔线以上的消息不再发送。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo clear context</source>
+        <translation>撤销清除上下文</translation>
+    </message>
+    <message>
+        <source>Take the divider away: the earlier messages are sent again</source>
+        <translation>移除分隔线：之前的消息会再次发送</translation>
+    </message>
+</context>
+<context>
+    <name>ContextLimitCombo</name>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>How much of this chat each request sends: all of it, or only the last messages (your question counts as one). The system prompt is always sent. Fewer messages cost fewer tokens; the model forgets what is not sent.</source>
+        <translation>每次请求发送本对话的多少内容：全部，或只发送最近的几条消息（你的问题算一条）。系统提示词总会发送。消息越少，消耗的 Token 越少；没有发送的内容模型不会记得。</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Last {count}</source>
+        <translation>最近 {count} 条</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>自定义…</translation>
+    </message>
+    <message>
+        <source>Send only the last messages of this chat (1 or more):</source>
+        <translation>只发送本对话最近的几条消息（1 条或更多）：</translation>
     </message>
 </context>
 <context>
@@ -794,6 +896,26 @@ Start one with New chat (Ctrl+N).</source>
         <translation>将消息内容写入日志文件（用于排查问题；关闭可保护对话隐私）</translation>
     </message>
     <message>
+        <source>Messages a new chat sends</source>
+        <translation>新对话发送的消息</translation>
+    </message>
+    <message>
+        <source>All messages</source>
+        <translation>全部消息</translation>
+    </message>
+    <message>
+        <source>the last </source>
+        <translation>最近 </translation>
+    </message>
+    <message>
+        <source> messages</source>
+        <translation> 条消息</translation>
+    </message>
+    <message>
+        <source>How much history a new chat sends with each request: all of it, or only the last messages. Each chat can change it in its bar (Context); changing this default leaves existing chats as they are.</source>
+        <translation>新对话每次请求发送多少历史：全部，或只发送最近的几条消息。每个对话都可以在对话栏（上下文）中修改；更改此默认值不会影响已有的对话。</translation>
+    </message>
+    <message>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
@@ -804,6 +926,10 @@ Start one with New chat (Ctrl+N).</source>
     <message>
         <source>&amp;Font size:</source>
         <translation>字号(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;New chats send:</source>
+        <translation>新对话发送(&amp;N)：</translation>
     </message>
 </context>
 <context>
@@ -870,6 +996,10 @@ Start one with New chat (Ctrl+N).</source>
     <message>
         <source>Messages</source>
         <translation>消息</translation>
+    </message>
+    <message>
+        <source>C&amp;lear context</source>
+        <translation>清除上下文(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Prompt presets…</source>
@@ -1680,6 +1810,10 @@ X-Team: research</translation>
     <message>
         <source>Edit your last message and send it again</source>
         <translation>编辑你的上一条消息并重新发送</translation>
+    </message>
+    <message>
+        <source>Clear the context: what is above is no longer sent</source>
+        <translation>清除上下文：之前的内容不再发送</translation>
     </message>
     <message>
         <source>Copy the last answer</source>

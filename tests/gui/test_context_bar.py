@@ -1,0 +1,118 @@
+"""The chat bar's Context control, the default in Settings → General, and "Clear context" with
+Undo, in a real window: what the user picks is what the chat file keeps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nebula_desktop.settings import SettingsStore
+from nebula_desktop.store import Conversation
+from tests.gui.helpers import open_settings_dialog, saved_chat, send_and_wait
+from tests.servers import LoopbackServer, sse_reply
+
+
+def _pick(combo: Any, data: int) -> None:
+    index = combo.findData(data)
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+def _on_disk(data_dir: Path, conv_id: str) -> Conversation:
+    """The chat as its file holds it now (the window keeps the folder locked)."""
+    path = data_dir / "conversations" / f"{conv_id}.json"
+    return Conversation.from_dict(json.loads(path.read_text("utf-8")))
+
+
+def test_context_control_is_saved_with_the_chat_and_shown_again(
+    qtbot: Any, make_window: Any, data_dir: Path
+) -> None:
+    window = make_window()
+    conv = saved_chat(window, "Trip", "Q1", "A1")
+    window.open_conversation(conv.id)
+    combo = window.header.context
+    assert combo.currentText() == "All"
+    _pick(combo, 6)
+    assert conv.context_limit == 6
+    qtbot.waitUntil(lambda: _on_disk(data_dir, conv.id).context_limit == 6, timeout=3000)
+
+    # Custom…: any number, asked in a small dialog.
+    _pick(combo, -1)
+    dialog = combo.custom_dialog
+    assert dialog is not None and combo.currentText() == "Last 6"  # until answered
+    dialog.setIntValue(7)
+    dialog.accept()
+    assert conv.context_limit == 7 and combo.currentText() == "Last 7"
+    _pick(combo, 0)
+    assert conv.context_limit is None
+    _pick(combo, 20)
+    make_window.close(window)
+    again = make_window()
+    again.open_conversation(conv.id)
+    assert again.header.context.currentText() == "Last 20"
+    assert again.controller.conv.context_limit == 20
+
+
+def test_new_chats_copy_the_default_and_changing_it_leaves_existing_chats_alone(
+    qtbot: Any, make_window: Any, server: LoopbackServer, config_dir: Path, data_dir: Path
+) -> None:
+    settings_store = SettingsStore(config_dir)
+    settings = settings_store.load()
+    settings.default_context_limit = 10
+    settings_store.save(settings)
+    window = make_window()
+    assert window.header.context.currentText() == "Last 10"  # no chat yet: the default
+    server.queue(sse_reply(["A1"]))
+    send_and_wait(qtbot, window, "Q1")  # the first send creates the chat
+    first = window.controller.conv
+    assert first.context_limit == 10
+
+    window.ctx.settings.default_context_limit = 4
+    window.new_chat()
+    second = window.controller.conv
+    assert second is not first and second.context_limit == 4
+    assert window.header.context.currentText() == "Last 4"
+    assert first.context_limit == 10
+    qtbot.waitUntil(lambda: _on_disk(data_dir, second.id).context_limit == 4, timeout=3000)
+    assert _on_disk(data_dir, first.id).context_limit == 10
+
+
+def test_settings_general_tab_sets_the_default(qtbot: Any, config_dir: Path) -> None:
+    dialog = open_settings_dialog(qtbot, config_dir)
+    spin = dialog.general.default_context
+    assert spin.value() == 0 and spin.text() == "All messages"
+    spin.setValue(12)
+    dialog.save()
+    assert SettingsStore(config_dir).load().default_context_limit == 12
+    again = open_settings_dialog(qtbot, config_dir)
+    assert again.general.default_context.value() == 12
+
+
+def test_clear_context_puts_the_divider_and_undo_removes_it(
+    qtbot: Any, make_window: Any, data_dir: Path
+) -> None:
+    window = make_window()
+    conv = saved_chat(window, "Long chat", "Q1", "A1", "Q2", "A2")
+    window.open_conversation(conv.id)
+    window.menus.actions["clear_context"].trigger()
+    assert conv.messages[-1].context_break
+    qtbot.waitUntil(lambda: _on_disk(data_dir, conv.id).messages[-1].context_break, timeout=3000)
+    bar = window.composer.context_bar
+    assert bar.isVisible()
+    window.controller.clear_context()  # twice: nothing more
+    assert [m.context_break for m in conv.messages] == [False, False, False, True]
+    bar.button.click()
+    assert not bar.isVisible()
+    assert not conv.messages[-1].context_break
+    qtbot.waitUntil(
+        lambda: not _on_disk(data_dir, conv.id).messages[-1].context_break, timeout=3000
+    )
+
+
+def test_clear_context_in_an_empty_chat_says_so(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    window.new_chat()
+    window.controller.clear_context()
+    assert window.statusBar().currentMessage() == "There is nothing to clear yet."
+    assert not window.composer.context_bar.isVisible()

@@ -1175,78 +1175,6 @@ Close it first (only one app may write the conversations at a time).</source>
         <translation>复制</translation>
     </message>
     <message>
-        <source>code</source>
-        <translation>代码</translation>
-    </message>
-    <message>
-        <source>This message is very long, so it is shown as plain text (Copy as Markdown has the original).</source>
-        <translation>此消息过长，因此以纯文本显示（“复制为 Markdown”可获取原文）。</translation>
-    </message>
-    <message>
-        <source>… {count} more rows not shown (Copy as Markdown has the full table)</source>
-        <translation>… 还有 {count} 行未显示（“复制为 Markdown”可获取完整表格）</translation>
-    </message>
-</context>
-<context>
-    <name>MessageErrors</name>
-    <message>
-        <source>The answer was cut off by the token limit.</source>
-        <translation>回答因达到 Token 上限而被截断。</translation>
-    </message>
-    <message>
-        <source>Another answer is still streaming; stop it first.</source>
-        <translation>另一个回答仍在生成中，请先停止它。</translation>
-    </message>
-</context>
-<context>
-    <name>MessageMenu</name>
-    <message>
-        <source>Open Link…</source>
-        <translation>打开链接…</translation>
-    </message>
-    <message>
-        <source>Copy Link Address</source>
-        <translation>复制链接地址</translation>
-    </message>
-</context>
-<context>
-    <name>MessageModel</name>
-    <message>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-</context>
-<context>
-    <name>MessageRow</name>
-    <message>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <source>Assistant</source>
-        <translation>助手</translation>
-    </message>
-    <message>
-        <source>System</source>
-        <translation>系统</translation>
-    </message>
-    <message>
-        <source>writing…</source>
-        <translation>正在回答…</translation>
-    </message>
-    <message>
-        <source>thinking…</source>
-        <translation>正在思考…</translation>
-    </message>
-    <message>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
         <source>Copy as Markdown</source>
         <translation>复制为 Markdown</translation>
     </message>
@@ -1271,16 +1199,32 @@ Close it first (only one app may write the conversations at a time).</source>
         <translation>显示/隐藏思考过程</translation>
     </message>
     <message>
-        <source>Waiting for the answer…</source>
-        <translation>正在等待回答…</translation>
+        <source>Previous version (Alt+Left)</source>
+        <translation>上一个版本 (Alt+Left)</translation>
     </message>
     <message>
-        <source>Incomplete answer</source>
-        <translation>回答不完整</translation>
+        <source>Next version (Alt+Right)</source>
+        <translation>下一个版本 (Alt+Right)</translation>
     </message>
     <message>
-        <source>No answer</source>
-        <translation>没有回答</translation>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>This message is very long, so it is shown as plain text (Copy as Markdown has the original).</source>
+        <translation>此消息过长，因此以纯文本显示（“复制为 Markdown”可获取原文）。</translation>
+    </message>
+    <message>
+        <source>… {count} more rows not shown (Copy as Markdown has the full table)</source>
+        <translation>… 还有 {count} 行未显示（“复制为 Markdown”可获取完整表格）</translation>
+    </message>
+    <message>
+        <source>The answer was cut off by the token limit.</source>
+        <translation>回答因达到 Token 上限而被截断。</translation>
+    </message>
+    <message>
+        <source>Another answer is still streaming; stop it first.</source>
+        <translation>另一个回答仍在生成中，请先停止它。</translation>
     </message>
     <message>
         <source>{tokens} tokens</source>
@@ -1307,16 +1251,51 @@ Close it first (only one app may write the conversations at a time).</source>
         <translation>思考过程</translation>
     </message>
     <message>
+        <source>Incomplete answer</source>
+        <translation>回答不完整</translation>
+    </message>
+    <message>
+        <source>No answer</source>
+        <translation>没有回答</translation>
+    </message>
+    <message>
         <source>Request id: {id}</source>
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
-        <source>Previous version (Alt+Left)</source>
-        <translation>上一个版本 (Alt+Left)</translation>
+        <source>You</source>
+        <translation>你</translation>
     </message>
     <message>
-        <source>Next version (Alt+Right)</source>
-        <translation>下一个版本 (Alt+Right)</translation>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>writing…</source>
+        <translation>正在回答…</translation>
+    </message>
+    <message>
+        <source>thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <source>Waiting for the answer…</source>
+        <translation>正在等待回答…</translation>
+    </message>
+</context>
+<context>
+    <name>MessageModel</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
     </message>
 </context>
 <context>
@@ -1344,6 +1323,14 @@ Close it first (only one app may write the conversations at a time).</source>
     <message>
         <source>Not opened (only web links open): {url}</source>
         <translation>未打开（只能打开网页链接）：{url}</translation>
+    </message>
+    <message>
+        <source>Open Link…</source>
+        <translation>打开链接…</translation>
+    </message>
+    <message>
+        <source>Copy Link Address</source>
+        <translation>复制链接地址</translation>
     </message>
 </context>
 <context>

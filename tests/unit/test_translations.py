@@ -188,3 +188,44 @@ def test_placeholders_are_named_so_translators_see_what_goes_there() -> None:
         if re.search(r"%\d", source)
     ]
     assert not numbered, "use {name} with .format(name=…) instead of %1:\n" + "\n".join(numbered)
+
+
+def test_every_translation_context_is_a_class_that_shows_the_text() -> None:
+    # A translator working in Qt Linguist sees the context: it should name the widget or
+    # delegate that shows the text, so the place on screen can be found in the code.
+    classes = {
+        node.name
+        for _path, tree in _ui_trees()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
+    english = _messages(TS.with_name("nebula_desktop_en.ts"))
+    strays = sorted({context for context, _source, _forms in _messages() + english} - classes)
+    assert not strays, f"contexts that name no class in nebula_desktop/ui: {strays}"
+
+
+def test_one_translation_helper() -> None:
+    # Texts are looked up by ui.common.i18n.translate (or a class's self.tr), never by a
+    # module's own copy of a wrapper that hands a text it was given to Qt.
+    wrappers = []
+    for path, tree in _ui_trees():
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef):
+                continue
+            if path.name == "i18n.py" and func.name == "translate":
+                continue
+            args = func.args
+            params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+            for call in ast.walk(func):
+                if not isinstance(call, ast.Call):
+                    continue
+                name = getattr(call.func, "attr", getattr(call.func, "id", ""))
+                text_at = {"tr": 0, "translate": 1}.get(name)
+                if text_at is None or len(call.args) <= text_at:
+                    continue
+                text = call.args[text_at]
+                if isinstance(text, ast.Call) and getattr(text.func, "id", "") == "str":
+                    text = text.args[0] if text.args else text
+                if isinstance(text, ast.Name) and text.id in params:
+                    wrappers.append(f"{path.relative_to(ROOT)}:{func.lineno} {func.name}")
+    assert not wrappers, "use ui.common.i18n.translate instead of: " + ", ".join(wrappers)

@@ -57,8 +57,8 @@ def chat_params(
     return params
 
 
-# Stored in English with the message and translated when shown (context "MessageErrors").
-CUT_OFF = QT_TRANSLATE_NOOP("MessageErrors", "The answer was cut off by the token limit.")
+# Stored in English with the message and translated when shown (context "MessageDelegate").
+CUT_OFF = QT_TRANSLATE_NOOP("MessageDelegate", "The answer was cut off by the token limit.")
 
 
 def reset_answer(message: Message, model: str | None, keep: bool) -> None:

@@ -202,7 +202,7 @@ def _refused() -> dict[str, Any]:
     return {
         # Translated when shown, like the other texts stored with a message.
         "message": QT_TRANSLATE_NOOP(
-            "MessageErrors", "Another answer is still streaming; stop it first."
+            "MessageDelegate", "Another answer is still streaming; stop it first."
         ),
         "error_class": "Busy",
         "status_code": None,

@@ -19,12 +19,13 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
 # Where an action is painted on its message row.
-Place = Literal["header", "error_box", "toggle", "switcher", "in_text"]
+Place = Literal["header", "error_box", "toggle", "switcher", "in_text", "divider"]
 HEADER: Place = "header"  # hover buttons beside the speaker's name
 ERROR_BOX: Place = "error_box"  # buttons in the incomplete-answer marker
 TOGGLE: Place = "toggle"  # the Thinking toggle (its own label: "▸ Thought for 2.5 s")
 SWITCHER: Place = "switcher"  # the "‹ 2/3 ›" arrows (painted whenever there are versions)
 IN_TEXT: Place = "in_text"  # links and code blocks' Copy in the rendered text
+DIVIDER: Place = "divider"  # the "Clear context" divider under the message (menu only)
 
 # Hit-test answers over selectable text: not actions, they take the text cursor.
 TEXT_SPOTS = ("body", "thinking_text")
@@ -38,7 +39,7 @@ class MessageAction:
     """One thing a user can do with a message: one row of :data:`MESSAGE_ACTIONS`.
 
     ``name`` is what the delegate's hit-test answers and ``action_triggered`` emits; ``label`` is
-    the menu and button text (source text, context "MessageRow"; empty for spots in the text);
+    the menu and button text (source text, context "MessageDelegate"; empty for spots in the text);
     ``request`` names the ``MessageView`` signal that passes the action on with the message id
     (empty: ``MessageCommands`` or the view carries it out itself); ``glyph`` is painted instead
     of the label (the switcher's arrows).
@@ -55,7 +56,7 @@ class MessageAction:
 
     def text(self) -> str:
         """The label in the interface language."""
-        return QCoreApplication.translate("MessageRow", self.label)
+        return QCoreApplication.translate("MessageDelegate", self.label)
 
 
 def _is_own(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
@@ -86,61 +87,72 @@ def _has_later(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
     return bool(msg.alternatives) and msg.branch_index < msg.branch_count - 1
 
 
+def _has_divider(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return msg.context_break
+
+
 # Every message action, in menu (and button) order. Labels: QT_TRANSLATE_NOOP marks them for
 # lupdate; str() because its stubs say it returns object. Adding one: a row here, and its handler
 # (a ``request`` signal on MessageView, or an entry in MessageCommands).
 MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
-    MessageAction("copy", str(QT_TRANSLATE_NOOP("MessageRow", "Copy")), HEADER),
+    MessageAction("copy", str(QT_TRANSLATE_NOOP("MessageDelegate", "Copy")), HEADER),
     MessageAction(
-        "copy_markdown", str(QT_TRANSLATE_NOOP("MessageRow", "Copy as Markdown")), HEADER
+        "copy_markdown", str(QT_TRANSLATE_NOOP("MessageDelegate", "Copy as Markdown")), HEADER
     ),
     MessageAction(
         "edit",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Edit")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Edit")),
         HEADER,
         _is_own,
         request="edit_requested",
     ),
     MessageAction(
         "regenerate",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Regenerate")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Regenerate")),
         HEADER,
         _is_last_answer,
         request="regenerate_requested",
     ),
     MessageAction(
         "retry",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Retry")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Retry")),
         ERROR_BOX,
         _is_cut_short,
         request="retry_requested",
     ),
     MessageAction(
         "continue",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Continue")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Continue")),
         ERROR_BOX,
         _is_cut_short_with_text,
         request="continue_requested",
     ),
     MessageAction(
         "thinking",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Show/Hide Thinking")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Show/Hide Thinking")),
         TOGGLE,
         _has_thinking,
     ),
     MessageAction(
         "branch_prev",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Previous version (Alt+Left)")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Previous version (Alt+Left)")),
         SWITCHER,
         _has_earlier,
         glyph="‹",
     ),
     MessageAction(
         "branch_next",
-        str(QT_TRANSLATE_NOOP("MessageRow", "Next version (Alt+Right)")),
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Next version (Alt+Right)")),
         SWITCHER,
         _has_later,
         glyph="›",
+    ),
+    MessageAction(
+        "remove_divider",
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Remove divider")),
+        DIVIDER,
+        _has_divider,
+        request="remove_divider_requested",
     ),
     MessageAction("link", "", IN_TEXT, in_menu=False),  # argument: the URL
     MessageAction("copy_code", "", IN_TEXT, in_menu=False),  # argument: "body:N" / "thinking:N"
@@ -207,8 +219,8 @@ def build_menu(
     """
     menu = QMenu(parent)
     if link is not None:
-        open_text = QCoreApplication.translate("MessageMenu", "Open Link…")
-        copy_text = QCoreApplication.translate("MessageMenu", "Copy Link Address")
+        open_text = QCoreApplication.translate("MessageView", "Open Link…")
+        copy_text = QCoreApplication.translate("MessageView", "Copy Link Address")
         menu.addAction(open_text, lambda: trigger("link", link))
         menu.addAction(copy_text, lambda: QGuiApplication.clipboard().setText(link))
         menu.addSeparator()

@@ -6,31 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
+
+from nebula_desktop.ui.common.i18n import translate
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
     from nebula_desktop.ui.messages.documents import RenderedDoc
-
-# The texts painted in message rows (context "MessageRow"), spelled out for lupdate: the
-# painting code looks them up with a short helper lupdate cannot follow. (The actions' labels
-# are in actions.MESSAGE_ACTIONS.)
-MESSAGE_TEXTS = (
-    QT_TRANSLATE_NOOP("MessageRow", "You"),
-    QT_TRANSLATE_NOOP("MessageRow", "Assistant"),
-    QT_TRANSLATE_NOOP("MessageRow", "System"),
-    QT_TRANSLATE_NOOP("MessageRow", "writing…"),
-    QT_TRANSLATE_NOOP("MessageRow", "thinking…"),
-    QT_TRANSLATE_NOOP("MessageRow", "Waiting for the answer…"),
-    QT_TRANSLATE_NOOP("MessageRow", "Incomplete answer"),
-    QT_TRANSLATE_NOOP("MessageRow", "No answer"),
-)
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MessageRow", text)
-
 
 ROW_VPAD = 10  # space above and below each message
 SIDE = 24  # minimum left/right margin of the message column
@@ -40,6 +23,7 @@ BUBBLE_MAX = 0.82  # user bubbles take at most this share of the column
 THINK_INDENT = 14
 BUTTON_HPAD = 8
 THUMB_MAX = 96  # attachment thumbnails in a message fit in this square
+DIVIDER_SPACE = 14  # room around the "Clear context" divider's line of text
 
 
 @dataclass(frozen=True)
@@ -139,6 +123,9 @@ class RowLayout:
     branch_buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
     branch_text: str = ""
     branch_rect: QRect | None = None
+    # The "Clear context" divider under the message (Message.context_break).
+    divider_rect: QRect | None = None
+    divider_text: str = ""
 
 
 def column_rect(view_width: int) -> tuple[int, int]:
@@ -155,17 +142,15 @@ def usage_text(msg: Message) -> str:
     completion = usage.get("completion_tokens")
     parts: list[str] = []
     if isinstance(total, int):
-        parts.append(
-            QCoreApplication.translate("MessageRow", "{tokens} tokens").format(tokens=f"{total:,}")
-        )
+        parts.append(translate("MessageDelegate", "{tokens} tokens").format(tokens=f"{total:,}"))
     if isinstance(prompt, int) and isinstance(completion, int):
         parts.append(
-            QCoreApplication.translate("MessageRow", "{prompt} in / {completion} out").format(
+            translate("MessageDelegate", "{prompt} in / {completion} out").format(
                 prompt=f"{prompt:,}", completion=f"{completion:,}"
             )
         )
     if msg.finish_reason == "length":
-        parts.append(QCoreApplication.translate("MessageRow", "cut off at the token limit"))
+        parts.append(translate("MessageDelegate", "cut off at the token limit"))
     return " · ".join(parts)
 
 
@@ -173,11 +158,11 @@ def thinking_label(msg: Message, streaming: bool, is_open: bool) -> str:
     """The text on the Thinking toggle."""
     arrow = "▾" if is_open else "▸"
     if streaming and not msg.content:
-        return f"{arrow} " + QCoreApplication.translate("MessageRow", "Thinking…")
+        return f"{arrow} " + translate("MessageDelegate", "Thinking…")
     if msg.reasoning_seconds:
-        thought = QCoreApplication.translate("MessageRow", "Thought for {seconds} s")
+        thought = translate("MessageDelegate", "Thought for {seconds} s")
         return f"{arrow} " + thought.format(seconds=f"{msg.reasoning_seconds:.1f}")
-    return f"{arrow} " + QCoreApplication.translate("MessageRow", "Thinking")
+    return f"{arrow} " + translate("MessageDelegate", "Thinking")
 
 
 def needs_error_box(msg: Message, streaming: bool) -> bool:
@@ -220,13 +205,20 @@ def layout_error(
     pad, inner = 10, w - 20
     top = y
     y += pad
-    lines = [(_tr("Incomplete answer") if msg.content else _tr("No answer"), True)]
+    lines = [
+        (
+            translate("MessageDelegate", "Incomplete answer")
+            if msg.content
+            else translate("MessageDelegate", "No answer"),
+            True,
+        )
+    ]
     if msg.error:
         # The app's own texts stored with a message are translated here; the product's error
         # texts from the API client are not in the catalogue and stay as they are.
-        lines.append((QCoreApplication.translate("MessageErrors", msg.error), False))
+        lines.append((translate("MessageDelegate", msg.error), False))
     if msg.request_id:
-        request = QCoreApplication.translate("MessageRow", "Request id: {id}")
+        request = translate("MessageDelegate", "Request id: {id}")
         lines.append((request.format(id=msg.request_id), False))
     for text, bold in lines:
         h = wrapped_height(fm_bold if bold else fm, inner, text)
@@ -262,4 +254,6 @@ def estimate_height(msg: Message, fonts: Fonts, view_width: int) -> int:
         height += THUMB_MAX + 8
     if msg.alternatives:
         height += fm.height() + 12
+    if msg.context_break:
+        height += fm.height() + DIVIDER_SPACE
     return height

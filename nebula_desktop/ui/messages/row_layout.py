@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, QRect, QSize
 from PySide6.QtGui import QFontMetrics
 
+from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.messages.actions import (
     ERROR_BOX,
     HEADER,
@@ -21,6 +22,7 @@ from nebula_desktop.ui.messages.actions import (
 from nebula_desktop.ui.messages.layout import (
     BUBBLE_MAX,
     BUBBLE_PAD,
+    DIVIDER_SPACE,
     ROW_VPAD,
     THINK_INDENT,
     THUMB_MAX,
@@ -39,9 +41,10 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
 
-def _tr(text: str) -> str:
-    # Called with literals only, each also listed for lupdate in layout.MESSAGE_TEXTS.
-    return QCoreApplication.translate("MessageRow", text)
+# Painted under a message with ``context_break`` (its menu offers "Remove divider").
+DIVIDER_TEXT = str(
+    QT_TRANSLATE_NOOP("MessageDelegate", "Context cleared — messages above are not sent")
+)
 
 
 def build_row_layout(
@@ -70,15 +73,23 @@ def build_row_layout(
     y = top + ROW_VPAD
     # Header: who is speaking, and (on hover) the actions for this message.
     if is_user:
-        lay.header_text = _tr("You")
+        lay.header_text = translate("MessageDelegate", "You")
     elif msg.role == "assistant":
-        lay.header_text = _tr("Assistant")
+        lay.header_text = translate("MessageDelegate", "Assistant")
         if msg.model:
             lay.header_text += f" · {msg.model}"
     else:
-        lay.header_text = _tr("System") if msg.role == "system" else msg.role.capitalize()
+        lay.header_text = (
+            translate("MessageDelegate", "System")
+            if msg.role == "system"
+            else msg.role.capitalize()
+        )
     if streaming:
-        lay.header_text += "  ·  " + (_tr("writing…") if msg.content else _tr("thinking…"))
+        lay.header_text += "  ·  " + (
+            translate("MessageDelegate", "writing…")
+            if msg.content
+            else translate("MessageDelegate", "thinking…")
+        )
     header_h = fm_bold.height() + 6
     text_w = fm_bold.horizontalAdvance(lay.header_text)
     hx = right - text_w if is_user else col_x
@@ -139,7 +150,9 @@ def build_row_layout(
             y += body_h
         lay.body_doc = doc
     elif streaming:
-        lay.placeholder = "…" if msg.reasoning else _tr("Waiting for the answer…")
+        lay.placeholder = (
+            "…" if msg.reasoning else translate("MessageDelegate", "Waiting for the answer…")
+        )
         lay.body_rect = QRect(col_x, y, col_w, QFontMetrics(fonts.base).height())
         y += lay.body_rect.height()
     if msg.alternatives:
@@ -153,6 +166,12 @@ def build_row_layout(
     if needs_error_box(msg, streaming):
         buttons = buttons_at(ERROR_BOX, msg, last_assistant, streaming)
         y = layout_error(msg, lay, col_x, col_w, y + 10, fm_small, fm_bold, buttons)
+    if msg.context_break:
+        # "Clear context": a thin rule with its explanation, across the column.
+        y += DIVIDER_SPACE
+        lay.divider_text = translate("MessageDelegate", DIVIDER_TEXT)
+        lay.divider_rect = QRect(col_x, y, col_w, fm_small.height())
+        y += fm_small.height()
     y += ROW_VPAD
     lay.height = y - top
     lay.column.setHeight(lay.height)

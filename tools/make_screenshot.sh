@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Regenerate docs/screenshot.png: the real app in a real X window (Xvfb) on demo data.
-#   bash tools/make_screenshot.sh [OUT.png]
+#   bash tools/make_screenshot.sh [OUT.png] [DEMO_DATA_SCRIPT]
+#   bash tools/make_screenshot.sh docs/screenshot-context.png tools/context_demo_data.py
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/screenshot.png}
+demo=${2:-tools/demo_data.py}
 work=$(mktemp -d)
 trap 'kill $xvfb_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-.venv/bin/python tools/demo_data.py "$work/data" "$work/config"
+.venv/bin/python "$demo" "$work/data" "$work/config"
 display=:$((100 + RANDOM % 400))
 Xvfb "$display" -screen 0 1180x780x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!

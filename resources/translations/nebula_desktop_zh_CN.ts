@@ -1207,6 +1207,10 @@ Close it first (only one app may write the conversations at a time).</source>
         <translation>下一个版本 (Alt+Right)</translation>
     </message>
     <message>
+        <source>Remove divider</source>
+        <translation>移除分隔线</translation>
+    </message>
+    <message>
         <source>code</source>
         <translation>代码</translation>
     </message>
@@ -1261,6 +1265,10 @@ Close it first (only one app may write the conversations at a time).</source>
     <message>
         <source>Request id: {id}</source>
         <translation>请求 ID：{id}</translation>
+    </message>
+    <message>
+        <source>Context cleared — messages above are not sent</source>
+        <translation>上下文已清除 — 以上消息不会发送</translation>
     </message>
     <message>
         <source>You</source>

@@ -18,7 +18,14 @@ from PySide6.QtGui import (
 )
 
 from nebula_desktop.ui.messages.documents import RenderedDoc
-from nebula_desktop.ui.messages.layout import ROW_VPAD, THINK_INDENT, Colors, Fonts, RowLayout
+from nebula_desktop.ui.messages.layout import (
+    DIVIDER_SPACE,
+    ROW_VPAD,
+    THINK_INDENT,
+    Colors,
+    Fonts,
+    RowLayout,
+)
 
 
 def _draw_doc(
@@ -115,7 +122,26 @@ def paint_row(
         painter.setFont(fonts.small)
         for _, label, rect in lay.buttons:
             _button(painter, rect, label, colors, rect.contains(hover_pos), True)
+    if lay.divider_rect is not None:
+        _paint_divider(painter, lay.divider_rect, lay.divider_text, colors, fonts)
     painter.restore()
+
+
+def _paint_divider(painter: QPainter, rect: QRect, text: str, colors: Colors, fonts: Fonts) -> None:
+    """The "Clear context" divider: a thin rule across the column, its text in the middle."""
+    fm = QFontMetrics(fonts.small)
+    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 40)
+    text_w = fm.horizontalAdvance(text) + 20
+    middle = rect.center().y()
+    left = rect.x() + (rect.width() - text_w) // 2
+    painter.setPen(QPen(colors.q("rule"), 1))
+    painter.drawLine(rect.x(), middle, left, middle)
+    painter.drawLine(left + text_w, middle, rect.right(), middle)
+    painter.setFont(fonts.small)
+    painter.setPen(colors.q("muted"))
+    painter.drawText(
+        QRect(left, rect.y(), text_w, rect.height()), Qt.AlignmentFlag.AlignCenter, text
+    )
 
 
 def paint_extras(
@@ -182,12 +208,18 @@ def add_usage_extras(
         return []
     fm = QFontMetrics(fonts.small)
     x, width = lay.column.x(), lay.column.width()
-    y = lay.column.top() + lay.height - ROW_VPAD + 4
+    divider = lay.divider_rect  # stays the last thing of the row, under the tool calls
+    bottom = lay.column.top() + lay.height - ROW_VPAD
+    y = (divider.top() - DIVIDER_SPACE if divider is not None else bottom) + 4
     lines: ToolLines = []
     for call in calls:
         text = fm.elidedText(tool_call_text(call), Qt.TextElideMode.ElideRight, width - 16)
         lines.append((text, QRect(x, y, width, fm.height() + 6)))
         y += fm.height() + 8
+    if divider is not None:
+        y += DIVIDER_SPACE
+        lay.divider_rect = QRect(divider.x(), y, divider.width(), divider.height())
+        y += divider.height()
     lay.height = y + ROW_VPAD - lay.column.top()
     lay.column.setHeight(lay.height)
     return lines

@@ -41,6 +41,7 @@ class MessageView(QListView):
     continue_requested = Signal(str)
     regenerate_requested = Signal(str)
     edit_requested = Signal(str)
+    remove_divider_requested = Signal(str)  # message id: its "Clear context" divider goes
     link_activated = Signal(str)
     status_message = Signal(str)
     branch_requested = Signal(str, int)  # message id, 0-based version to follow

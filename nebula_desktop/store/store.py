@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -33,6 +33,7 @@ from nebula_desktop.store.loader import Loader, MessageTexts, dump_bytes
 from nebula_desktop.store.lock import FolderLock, lock_data_folder
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
 from nebula_desktop.store.prescan import Prescan
+from nebula_desktop.store.saving import FAILED, WRITTEN, PreparedSave
 from nebula_desktop.store.search import SearchCache
 
 __all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
@@ -44,6 +45,8 @@ TRASH_DAYS = 30
 # is ~45 ms); close() does, and the app every this many seconds while nothing streams. A crash
 # costs only re-reading the files changed since.
 INDEX_FLUSH_SECONDS = 120.0
+# A save still being written after this long (a hung network folder) is logged while waited for.
+_WAIT_LOG_SECONDS = 5.0
 # Checking every file's mtime/size costs a stat per file (~0.1 s per 10 000 on a slow disk),
 # so list()/search() do it only at start, when the folder's own mtime changed in a way our
 # writes do not explain (files added, removed or renamed behind our back), and at least this
@@ -55,7 +58,9 @@ class ConversationStore:
     """All conversations in one data folder. See docs/contracts.md (store) for the API.
 
     Not thread-safe: use it from one thread (the GUI thread); saves take about a millisecond
-    plus one fsync.
+    plus one fsync. The write and fsync of a save may run on another thread: see
+    :meth:`prepare_save` (the one thing of the store that may be used off its thread is
+    ``PreparedSave.write``).
     """
 
     def __init__(
@@ -108,6 +113,9 @@ class ConversationStore:
         self._prescan = prescan
         self._texts_of: str | None = None  # see _message_texts
         self._texts: MessageTexts = {}
+        # Saves prepared and not yet recorded, oldest first (see prepare_save).
+        self._pending: builtins.list[PreparedSave] = []
+        self._writes_clean = False  # the folder was as we left it when they began
         try:
             self._open(verify_later)
         except BaseException:
@@ -176,7 +184,24 @@ class ConversationStore:
 
         Raises StoreError for a read-only (newer-schema) conversation, and
         ``atomicfile.SaveError`` (with a user-facing message) when the disk refuses the write;
-        in both cases the file on disk is the previous version.
+        in both cases the file on disk is the previous version. A save of the same
+        conversation still pending from :meth:`prepare_save` is replaced or waited for first.
+        """
+        prepared = self.prepare_save(conv, touch)
+        self.wait_for_saves([prepared.conv_id])
+        if prepared.state == FAILED and prepared.error is not None:
+            raise prepared.error
+        # The index is not written here: at 10,000 chats that is ~45 ms, which would stall a
+        # streaming answer's 3-second saves. ``flush_index`` runs at close and when the app is
+        # idle; after a crash the next start just re-reads the files changed since.
+
+    def prepare_save(self, conv: Conversation, touch: bool = True) -> PreparedSave:
+        """The first half of :meth:`save`, on the store's thread: check, touch, serialise.
+
+        ``PreparedSave.write()`` (any thread) then writes and fsyncs; :meth:`finish_save` (the
+        store's thread) records the outcome once it is done. An older save of ``conv`` that no
+        thread has started writing is dropped: this one carries everything it had. Raises
+        StoreError for a read-only (newer-schema) conversation, touching nothing.
         """
         conv_id = validate_id(conv.id)
         if conv.read_only:
@@ -187,20 +212,60 @@ class ConversationStore:
         previous_updated = conv.updated_at
         if touch:
             conv.updated_at = time.time()
-        path = self._loader.path(conv_id)
-        was_current = self._folder_unchanged()
         try:
-            atomicfile.write_bytes(path, dump_bytes(conv, self._message_texts(conv_id)))
-        except atomicfile.SaveError:
+            data = dump_bytes(conv, self._message_texts(conv_id))
+        except BaseException:
             conv.updated_at = previous_updated
             raise
-        finally:
-            self._own_change_done(was_current)
-        self._loaded[conv_id] = conv
-        self._record(conv)
-        # The index is not written here: at 10,000 chats that is ~45 ms, which would stall a
-        # streaming answer's 3-second saves. ``flush_index`` runs at close and when the app is
-        # idle; after a crash the next start just re-reads the files changed since.
+        if not self._pending:
+            self._writes_clean = self._folder_unchanged()
+        for older in self._pending:
+            if older.conv_id == conv_id:
+                older.supersede()
+        prepared = PreparedSave(conv, self._loader.path(conv_id), data, previous_updated)
+        self._pending.append(prepared)
+        return prepared
+
+    def finish_save(self, prepared: PreparedSave) -> None:
+        """Record a prepared save whose ``write()`` is done (or that was replaced): the index
+        row and the identity map follow a save on disk; a failed one gives back the time it
+        touched. Safe to call twice (waits and callbacks may both get there)."""
+        if prepared.finished:
+            return
+        if not prepared.done.is_set():
+            raise RuntimeError("finish_save() before the save was written")
+        prepared.finished = True
+        self._pending.remove(prepared)
+        conv = prepared.conv
+        if prepared.state == WRITTEN:
+            self._loaded[prepared.conv_id] = conv
+            self._record(conv, prepared.identity)
+        elif prepared.state == FAILED and conv.updated_at == prepared.updated_at:
+            conv.updated_at = prepared.previous_updated
+        if not self._pending:
+            # Our writes changed the folder mtime; that alone must not force a full scan.
+            self._own_change_done(self._writes_clean)
+
+    def wait_for_saves(
+        self, ids: Iterable[str] | None = None, timeout: float | None = None
+    ) -> bool:
+        """Put the pending saves of ``ids`` (all when None) on disk and record them, in order;
+        True when none is left. A save nobody has started writing is written here; one being
+        written on another thread is waited for (at most ``timeout`` seconds in all, logged
+        every few seconds). A failed write is recorded, not raised: whoever handed it to a
+        thread hears of it from ``write()``."""
+        wanted = None if ids is None else set(ids)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for prepared in builtins.list(self._pending):
+            if wanted is not None and prepared.conv_id not in wanted:
+                continue
+            prepared.write_if_queued()  # no need to wait for a thread to pick it up
+            while not prepared.done.wait(_WAIT_LOG_SECONDS):
+                log.warning("still waiting for the save of %s to reach the disk", prepared.path)
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+            self.finish_save(prepared)
+        return not any(wanted is None or p.conv_id in wanted for p in self._pending)
 
     def _message_texts(self, conv_id: str) -> MessageTexts:
         """The JSON of each message from the last save, for the conversation saved last only
@@ -249,12 +314,14 @@ class ConversationStore:
     def file_state(self, conv_id: str) -> FileState:
         """What is on disk under ``conv_id`` (see ``store/file_state.py``), read from the file
         itself: a file the store could not load is in no index but is still there."""
-        return read_file_state(self._loader.path(validate_id(conv_id)))
+        self.wait_for_saves([validate_id(conv_id)])
+        return read_file_state(self._loader.path(conv_id))
 
     def id_in_use(self, conv_id: str) -> bool:
         """Whether anything is on disk under ``conv_id``, in the conversations or the trash
         (loadable or not: a name is taken by whatever file holds it)."""
         name = f"{validate_id(conv_id)}.json"
+        self.wait_for_saves([conv_id])
         return any(os.path.lexists(d / name) for d in (self.conversations_dir, self.trash_dir))
 
     def delete(self, conv_id: str) -> None:
@@ -264,6 +331,7 @@ class ConversationStore:
         restore) is renamed aside first, never replaced; it is purged on its own schedule.
         """
         validate_id(conv_id)
+        self.wait_for_saves([conv_id])  # the file that goes to the trash is the last one saved
         dst = self.trash_dir / f"{conv_id}.json"
         was_current = self._folder_unchanged()
         try:
@@ -289,6 +357,7 @@ class ConversationStore:
     def restore(self, conv_id: str) -> Conversation:
         """Bring a deleted conversation back from the trash."""
         validate_id(conv_id)
+        self.wait_for_saves([conv_id])  # a late save must not land on the restored file
         src = self.trash_dir / f"{conv_id}.json"
         dst = self._loader.path(conv_id)
         if not src.exists():
@@ -351,6 +420,7 @@ class ConversationStore:
             self._prescan = None
         if self._lock is None:
             return
+        self.wait_for_saves()  # every save asked for is on disk before the lock goes
         self.flush_index()
         self._lock.release()
         self._lock = None
@@ -405,8 +475,10 @@ class ConversationStore:
         """
         dir_mtime = self._dir_mtime()
         recent = time.monotonic() - self._full_scan_at < FULL_SCAN_SECONDS
-        if not full and recent and dir_mtime == self._dir_mtime_seen:
-            return  # nobody else added, removed or renamed anything
+        if not full and recent and (dir_mtime == self._dir_mtime_seen or self._pending):
+            # Nobody else added, removed or renamed anything — or our own writes are under way,
+            # which explain the change (one from outside meanwhile waits for the next full scan).
+            return
         self._verify_pending = False  # this is the check verify() would have made
         changes = self._take_prescan(dir_mtime)
         if changes is None:
@@ -462,13 +534,16 @@ class ConversationStore:
             # A quarantine or a migration may have changed the folder: ours, not theirs.
             self._own_change_done(was_current)
 
-    def _record(self, conv: Conversation) -> None:
-        try:
-            st = self._loader.path(conv.id).stat()
-        except OSError:
-            return
+    def _record(self, conv: Conversation, identity: tuple[int, int] | None = None) -> None:
+        """Index ``conv`` with its file's (mtime_ns, size): given (a save just made) or stat'ed."""
+        if identity is None:
+            try:
+                st = self._loader.path(conv.id).stat()
+            except OSError:
+                return
+            identity = (st.st_mtime_ns, st.st_size)
         newer = self._loader.newer_versions.get(conv.id, 0) if conv.read_only else 0
-        entry = IndexEntry(conv.summary(), st.st_mtime_ns, st.st_size, newer)
+        entry = IndexEntry(conv.summary(), identity[0], identity[1], newer)
         if self._entries.get(conv.id) == entry:
             return  # e.g. opening a chat: rewriting a 10 000-row index for it costs ~50 ms
         self._entries[conv.id] = entry

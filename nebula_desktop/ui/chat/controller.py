@@ -23,6 +23,7 @@ from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
 from nebula_desktop.ui.chat.worker import ChatWorker
 from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.common.saves import SaveQueue
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ class ChatController(QObject):
         self.composer = composer
         self.header = header
         self.conv: Conversation | None = None
+        # Written and fsynced on the runner's "saves" thread: a slow disk never freezes the window.
+        self.saves = SaveQueue(ctx.store, background.runner, self)
         self._editing_id: str | None = None
         # Attachments waiting in the composer, per conversation (like drafts, not saved).
         self._pending_attachments: dict[str, list[dict[str, Any]]] = {}
@@ -340,6 +343,7 @@ class ChatController(QObject):
         self.store_draft()
         self.stop()
         self._run.shutdown()
+        self.saves.flush()  # quitting waits for every save asked for, however slow the disk
 
     # -- the run's signals ---------------------------------------------------------------------
     def _on_run_started(self, conv: Conversation, message_id: str) -> None:
@@ -502,11 +506,14 @@ class ChatController(QObject):
         return chat_params(self.ctx.settings, conv, messages, self.ctx.session_keys)
 
     def save(self, conv: Conversation, touch: bool = True) -> None:
-        """Save ``conv``; a failure is reported on the status bar, the data stays in memory."""
-        try:
-            self.store.save(conv, touch=touch)
-        except Exception as error:  # disk full, read-only file: say so, keep the data in memory
-            log.error("saving conversation failed: %s", error)
-            self.status_message.emit(str(error))
-            return
-        self.conversation_saved.emit(conv.id)
+        """Save ``conv``: serialised now, written and fsynced on the writer thread.
+
+        ``conversation_saved`` follows once it is on disk; a failure is reported on the status
+        bar and the data stays in memory.
+        """
+        self.saves.save(conv, touch, self.conversation_saved.emit, self._on_save_failed)
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        # Disk full, read-only file: say so, keep the data in memory.
+        log.error("saving conversation failed: %s", error)
+        self.status_message.emit(str(error))

@@ -2,8 +2,9 @@
 writer thread, and nothing the user was told is saved is lost or lands late — not when the
 window closes, not when the chat is deleted or a backup restored, not when saves pile up.
 
-The slow disk is ``os.fsync`` (on the writer thread) held on an event (a synced folder or a network disk can take a
-second); it is released by the test, or by a timer thread while the GUI thread waits.
+The slow disk is ``os.fsync`` on the writer thread, held on an event (a synced folder or a
+network disk can take a second); it is released by the test, or by a timer thread while the GUI
+thread waits.
 """
 
 from __future__ import annotations

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.ui.common.thumbnails import ThumbnailCache
-from nebula_desktop.ui.messages.documents import DocumentCache, RenderedDoc, StreamingDoc
+from nebula_desktop.ui.messages.documents import (
+    ASYNC_CHARS,
+    DocumentCache,
+    RenderedDoc,
+    StreamingDoc,
+)
 from nebula_desktop.ui.messages.layout import (
     DARK_COLORS,
     LIGHT_COLORS,
@@ -54,12 +59,16 @@ class MessageDelegate(QStyledItemDelegate):
     """
 
     action_triggered = Signal(str, str, str)
+    # A long message's formatted document replaced the plain text shown while it rendered off
+    # the GUI thread: its row must be measured and painted again.
+    document_ready = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.dark = False
         self.font_point_size = 0
-        self.cache = DocumentCache()
+        self.cache = DocumentCache(parent=self)
+        self.cache.formatted.connect(self.document_ready)
         self.streaming_id: str | None = None
         self._stream_docs: dict[tuple[str, str], StreamingDoc] = {}
         self.thinking_open: dict[str, bool] = {}
@@ -118,13 +127,18 @@ class MessageDelegate(QStyledItemDelegate):
         self._sizes = {k: v for k, v in self._sizes.items() if k in message_ids}
         self._estimates = {k: v for k, v in self._estimates.items() if k in message_ids}
         self._stream_docs = {k: v for k, v in self._stream_docs.items() if k[0] in message_ids}
+        self.cache.keep_pending(message_ids)  # a render for a chat left behind is not wanted
 
     def forget(self, message_id: str) -> None:
         """Forget one message's documents and size (its fields changed)."""
         self.cache.drop(message_id)
         self._sizes.pop(message_id, None)
         for key in [k for k in self._stream_docs if k[0] == message_id]:
-            del self._stream_docs[key]
+            live = self._stream_docs.pop(key)
+            if live.text_length > ASYNC_CHARS:
+                # A long answer that just finished streaming keeps showing its live document,
+                # not plain text, until its final rendering lands.
+                self.cache.stand_in(key[0], key[1], live.text_length, live.entry)
 
     def is_thinking_open(self, msg: Message) -> bool:
         """Open while streaming, folded afterwards, unless the user toggled it."""
@@ -135,7 +149,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- documents ---------------------------------------------------------------------------
 
-    def _document(self, msg: Message, part: str, width: int | None) -> RenderedDoc:
+    def _document(
+        self, msg: Message, part: str, width: int | None, wait: bool = False
+    ) -> RenderedDoc:
         text = msg.content if part == "body" else msg.reasoning
         if msg.id == self.streaming_id:
             live = self._stream_docs.get((msg.id, part))
@@ -146,14 +162,15 @@ class MessageDelegate(QStyledItemDelegate):
             entry = live.update(text)
         else:
             key = (msg.id, part, len(text), self.dark, self.font_point_size)
-            entry = self.cache.get(key, text, self.dark, self._body_font(part))
+            entry = self.cache.get(key, text, self.dark, self._body_font(part), wait=wait)
         if width is not None and entry.doc.textWidth() != width:
             entry.doc.setTextWidth(width)
         return entry
 
     def body_document(self, msg: Message) -> RenderedDoc:
-        """The rendered answer/body of ``msg`` (what "Copy" copies)."""
-        return self._document(msg, "body", None)
+        """The rendered answer/body of ``msg`` (what "Copy" copies), formatted even if its
+        formatting was still being rendered off the GUI thread."""
+        return self._document(msg, "body", None, wait=True)
 
     def _body_font(self, part: str) -> QFont:
         return self.fonts.base if part == "body" else self.fonts.small

@@ -1,15 +1,22 @@
 """Rendered-Markdown documents for the message delegate: a bounded LRU cache plus live
-documents for the row that is streaming."""
+documents for the row that is streaming.
+
+A text longer than ``ASYNC_CHARS`` is rendered (Markdown to HTML, plain Python) on the runner's
+serial "renders" queue: until that lands the row shows the end of the text as written
+(``render.preview``), so opening a chat with a 200,000-character answer never holds the GUI
+thread for the render.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,8 +29,20 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from nebula_desktop.render import StreamRenderer, StreamUpdate, clean_text, render_markdown
+from nebula_desktop.render import (
+    RenderedMarkdown,
+    StreamRenderer,
+    StreamUpdate,
+    clean_text,
+    render_markdown,
+)
 from nebula_desktop.render.highlight import palette
+from nebula_desktop.render.preview import plain_preview
+from nebula_desktop.ui.common.runner import Runner, default_runner
+
+# Longer texts are rendered off the GUI thread (plain text shown meanwhile). Ordinary answers
+# stay below it and render at once, so a chat of thousands of them opens as before.
+ASYNC_CHARS = 20_000
 
 
 @dataclass
@@ -35,7 +54,10 @@ class RenderedDoc:
     html: str = ""
     fits: dict[int, int] = field(default_factory=dict)  # max width -> shrink-wrapped width
     behind: bool = False  # a streaming document that has not caught up with its text yet
+    pending: bool = False  # plain text standing in while the formatted document is built
 
+
+log = logging.getLogger(__name__)
 
 # render/ has no Qt, so it writes its few interface words in English; they are swapped for the
 # interface language here, at their exact HTML spots (message text is escaped, so it can never
@@ -90,43 +112,142 @@ def new_document(font: QFont) -> QTextDocument:
     return doc
 
 
-class DocumentCache:
+def build_document(rendered: RenderedMarkdown, font: QFont) -> RenderedDoc:
+    """A document showing ``rendered`` (GUI thread: PySide holds the GIL through every Qt call,
+    so building or laying out a document on a worker would stall the GUI thread just as long)."""
+    html = localize_html(rendered.html)
+    doc = new_document(font)
+    doc.setHtml(html)
+    return RenderedDoc(doc, rendered.code_blocks, html)
+
+
+def plain_document(text: str, font: QFont) -> RenderedDoc:
+    """The stand-in shown while ``text`` is rendered: the end of it as written (bounded)."""
+    preview, _cut = plain_preview(text)
+    doc = new_document(font)
+    doc.setPlainText(preview)
+    html = f'<p style="white-space:pre-wrap;">{escape(preview)}</p>'
+    return RenderedDoc(doc, [], html, pending=True)
+
+
+Key = tuple[object, ...]
+
+
+class DocumentCache(QObject):
     """LRU of rendered documents, so memory stays bounded on very long chats.
 
     Keyed by (message id, part, text length, dark, font size); the width is applied to a cached
     document with ``setTextWidth`` (a cheap re-wrap) instead of re-parsing its HTML.
+
+    A text over ``ASYNC_CHARS`` is rendered on the runner's serial "renders" queue: :meth:`get`
+    returns a plain stand-in at once (``pending``) and ``formatted(message_id)`` is emitted when
+    the formatted document has replaced it (built from the HTML on the GUI thread). A result
+    whose message was dropped, changed or left (another chat opened, the theme or font changed)
+    is thrown away.
     """
 
-    def __init__(self, capacity: int = 120) -> None:
+    formatted = Signal(str)  # message id whose formatted document replaced its plain stand-in
+
+    def __init__(self, capacity: int = 120, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.capacity = capacity
-        self._docs: OrderedDict[tuple[object, ...], RenderedDoc] = OrderedDict()
+        self.runner: Runner | None = None  # None: the app's default runner
+        self._docs: OrderedDict[Key, RenderedDoc] = OrderedDict()
+        self._pending: dict[Key, tuple[str, QFont]] = {}  # key -> the text being rendered
+        # (message id, part) -> (text length, document) to show instead of plain text while that
+        # text renders: the live document of an answer that has just finished streaming.
+        self._standins: dict[Key, tuple[int, RenderedDoc]] = {}
         self.renders = 0  # how many documents were built (tests check it stays bounded)
 
-    def get(self, key: tuple[object, ...], text: str, dark: bool, font: QFont) -> RenderedDoc:
-        """The document for ``text``, building it on a miss."""
+    def get(
+        self,
+        key: Key,
+        text: str,
+        dark: bool,
+        font: QFont,
+        *,
+        wait: bool = False,
+    ) -> RenderedDoc:
+        """The document for ``text``, building it on a miss.
+
+        A long text gets a pending stand-in unless ``wait``: then the formatted document is
+        built now, also over a pending stand-in (Copy wants the text as it will be shown).
+        """
         hit = self._docs.get(key)
-        if hit is not None:
+        if hit is not None and not (wait and hit.pending):
             self._docs.move_to_end(key)
             return hit
-        rendered = render_markdown(text, dark=dark)
-        html = localize_html(rendered.html)
-        doc = new_document(font)
-        doc.setHtml(html)
-        entry = RenderedDoc(doc, rendered.code_blocks, html)
         self.renders += 1
-        self._docs[key] = entry
-        while len(self._docs) > self.capacity:
-            self._docs.popitem(last=False)
+        if wait or len(text) <= ASYNC_CHARS:
+            self._pending.pop(key, None)  # a render still running for it is stale now
+            entry = build_document(render_markdown(text, dark=dark), font)
+            self._store(key, entry)
+            if hit is not None:
+                self.formatted.emit(str(key[0]))
+            return entry
+        stand = self._standins.get(key[:2])
+        if stand is not None and stand[0] == len(text):
+            entry = RenderedDoc(stand[1].doc, stand[1].code_blocks, stand[1].html, pending=True)
+        else:
+            entry = plain_document(text, font)
+        self._store(key, entry)
+        self._pending[key] = (text, font)
+        (self.runner or default_runner()).serial("renders").run(
+            render_markdown,
+            text,
+            dark=dark,
+            on_done=lambda rendered: self._on_rendered(key, text, rendered),
+            on_failed=lambda error: self._on_failed(key, text, error),
+            owner=self,
+        )
         return entry
 
+    def _store(self, key: Key, entry: RenderedDoc) -> None:
+        self._docs[key] = entry
+        self._docs.move_to_end(key)
+        while len(self._docs) > self.capacity:
+            self._docs.popitem(last=False)
+
+    def _on_rendered(self, key: Key, text: str, rendered: RenderedMarkdown) -> None:
+        asked = self._pending.get(key)
+        if asked is None or asked[0] is not text:
+            return  # dropped, rebuilt or cleared meanwhile
+        del self._pending[key]
+        self._standins.pop(key[:2], None)
+        if key not in self._docs:
+            return  # scrolled out of the cache meanwhile: rendered again when shown again
+        self._docs[key] = build_document(rendered, asked[1])
+        self.formatted.emit(str(key[0]))
+
+    def _on_failed(self, key: Key, text: str, error: BaseException) -> None:
+        asked = self._pending.get(key)
+        if asked is not None and asked[0] is text:
+            del self._pending[key]
+            log.warning("rendering a long message failed, it stays plain text: %r", error)
+
+    def stand_in(self, message_id: str, part: str, length: int, entry: RenderedDoc) -> None:
+        """Show ``entry`` instead of plain text while the text of that length renders."""
+        self._standins[(message_id, part)] = (length, entry)
+
     def drop(self, message_id: str) -> None:
-        """Forget every document of one message."""
+        """Forget every document of one message (renders still running for it are dropped)."""
         for key in [k for k in self._docs if k[0] == message_id]:
             del self._docs[key]
+        for key in [k for k in self._pending if k[0] == message_id]:
+            del self._pending[key]
+
+    def keep_pending(self, message_ids: set[str]) -> None:
+        """Drop the renders (and plain stand-ins) of messages not in ``message_ids``."""
+        for key in [k for k in self._pending if k[0] not in message_ids]:
+            del self._pending[key]
+            self._docs.pop(key, None)
+        self._standins = {k: v for k, v in self._standins.items() if k[0] in message_ids}
 
     def clear(self) -> None:
-        """Forget everything (theme or font changed)."""
+        """Forget everything (theme or font changed); renders still running are dropped."""
         self._docs.clear()
+        self._pending.clear()
+        self._standins.clear()
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -293,6 +414,11 @@ class StreamingDoc:
             gap = max(0.0, fmt.topMargin() - previous.blockFormat().bottomMargin())
             fmt.setTopMargin(gap)
             QTextCursor(first).setBlockFormat(fmt)
+
+    @property
+    def text_length(self) -> int:
+        """Length of the text the document shows all of (-1 while it lags behind)."""
+        return -1 if self.entry.behind else len(self._text)
 
     @property
     def html(self) -> str:

@@ -1,5 +1,6 @@
-"""Repainting the streaming row: the view re-measures the one row it is told about and keeps
-re-measuring it on a short timer while its rendered document lags behind its text."""
+"""Repainting rows whose document changed: the streaming row, re-measured on a short timer while
+its rendered document lags behind its text, and a long message whose formatted document landed
+after being rendered off the GUI thread."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ class StreamRows(QObject):
     ``row_changed(message_id)`` re-measures and repaints one row. While the streaming row's
     document lags behind its text (a burst bigger than one pass may render), a single-shot
     timer keeps re-measuring it, so the rest is worked off a slice per tick and the window keeps
-    painting and handling input (Stop) in between.
+    painting and handling input (Stop) in between. A long message's formatted document that
+    lands later (``MessageDelegate.document_ready``) updates its row the same way, if shown.
     """
 
     def __init__(
@@ -39,6 +41,7 @@ class StreamRows(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        delegate.document_ready.connect(self._row_changed)
 
     def changed(self, message_id: str) -> None:
         """``message_id``'s text grew: update its row (if shown) and catch up if needed."""

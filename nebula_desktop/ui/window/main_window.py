@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.notices = Notices(self, ctx)
 
         self.runner = Runner()  # model lists, titles, key checks; waited for on close
+        self.view.message_delegate.cache.runner = self.runner  # long answers render there
         background = BackgroundWorker(self.runner, self)
         self.controller = ChatController(
             ctx, self.view, self.composer, self.header, background, self

@@ -5,12 +5,15 @@ thread pool or on named serial queues, their outcome delivered on the GUI thread
                      on_done=self._on_key_loaded,     # called with the return value
                      on_failed=self._on_key_failed,   # called with the exception
                      owner=self)                      # no callback once self is destroyed
-    runner.serial("saves").run(store.save, conv)      # one at a time, in the order asked
+    runner.serial("saves").run(prepared.write)        # one at a time, in the order asked
     job.succeeded / job.failed / job.done             # the same outcome as signals
 
-A callable must not touch widgets. ``runner.stopping`` is set when the app quits: long jobs pass
-it as their ``cancel`` event so quitting never waits on a hanging server. :meth:`Runner.shutdown`
-waits for running and queued jobs within a bound. Tests wait with ``qtbot.waitSignal(job.done)``.
+A callable must not touch widgets, nor the conversation store (not thread-safe: a save's bytes
+are made on the GUI thread, see ``common/saves.py``). ``runner.stopping`` is set when the app
+quits: long jobs pass it as their ``cancel`` event so quitting never waits on a hanging server.
+:meth:`Runner.shutdown` waits for running and queued jobs within a bound (saves do not depend on
+it: the store waits for every save asked for before the window closes and before it unlocks).
+Tests wait with ``qtbot.waitSignal(job.done)``.
 """
 
 from __future__ import annotations

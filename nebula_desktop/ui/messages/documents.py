@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -43,6 +43,7 @@ from nebula_desktop.ui.common.runner import Runner, default_runner
 # Longer texts are rendered off the GUI thread (plain text shown meanwhile). Ordinary answers
 # stay below it and render at once, so a chat of thousands of them opens as before.
 ASYNC_CHARS = 20_000
+START_DELAY_MS = 50  # after the first paint of the chat being opened
 
 
 @dataclass
@@ -192,6 +193,15 @@ class DocumentCache(QObject):
             entry = plain_document(text, font)
         self._store(key, entry)
         self._pending[key] = (text, font)
+        # Started once the window has painted what it is opening: a render running meanwhile
+        # would make each of the GUI thread's Python calls wait for the GIL (up to 5 ms each).
+        QTimer.singleShot(START_DELAY_MS, self, lambda: self._start(key, text, dark))
+        return entry
+
+    def _start(self, key: Key, text: str, dark: bool) -> None:
+        asked = self._pending.get(key)
+        if asked is None or asked[0] is not text:
+            return  # dropped before it started
         (self.runner or default_runner()).serial("renders").run(
             render_markdown,
             text,
@@ -200,7 +210,6 @@ class DocumentCache(QObject):
             on_failed=lambda error: self._on_failed(key, text, error),
             owner=self,
         )
-        return entry
 
     def _store(self, key: Key, entry: RenderedDoc) -> None:
         self._docs[key] = entry

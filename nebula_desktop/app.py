@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import linecache
 import logging
 import os
 import sys
@@ -23,6 +24,8 @@ log = logging.getLogger("nebula_desktop")
 _SCREENSHOT_SETTLE_MS = 400
 # When the render cache is pruned (age and size cap): not at start-up, where it would compete.
 _RENDER_CACHE_PRUNE_MS = 20_000
+# The window icon's PNG sizes in resources/icons (the SVG is their source).
+_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -163,16 +166,13 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     reporter.install()
 
     from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    from nebula_desktop.resources import resource_path
-
-    app.setWindowIcon(QIcon(str(resource_path("icons", "nebula-desktop.svg"))))
+    app.setWindowIcon(_window_icon())
 
     def fail(message: str) -> int:
         log.error("start-up failed: %s", message)
@@ -245,6 +245,11 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     from nebula_desktop.ui.common.theme import apply_font_size, apply_theme
     from nebula_desktop.ui.window.main_window import MainWindow
 
+    # PySide6 reads the source of every module imported after it (looking for a
+    # ``from __feature__ import``) and linecache keeps it all: ~4 MB of text for the window's
+    # modules, never read again. A traceback reads the lines it shows anew.
+    linecache.clearcache()
+
     # Theme and font before the window exists: widgets are polished once, at creation, instead
     # of again when a style sheet lands on a finished window (start-up is sacred).
     shown: list[Any] = []
@@ -290,6 +295,24 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     if instance is not None:
         instance.close()
     return rc or outcome["rc"]
+
+
+def _window_icon() -> Any:
+    """The app icon, from its PNG renderings (16-256 px: every size a window system asks for).
+
+    The SVG would load Qt's SVG icon engine and QtSvg before the first paint (~1.6 MB) to draw
+    the same picture; make_icons.py keeps the PNGs in step with it (a packaging test checks).
+    """
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    from nebula_desktop.resources import resource_path
+
+    icon = QIcon()
+    for size in _ICON_SIZES:
+        path = resource_path("icons", f"nebula-desktop-{size}.png")
+        icon.addFile(str(path), QSize(size, size))
+    return icon
 
 
 def _backup_before_migration(data: Path) -> None:

@@ -1,0 +1,159 @@
+"""What the first window costs: what the real app has loaded once it has shown the last chat.
+
+The app runs as a process (``--smoke-test``, offscreen) on a data folder with chats, a second
+time (as every start but the very first: the render cache holds the last chat); a small
+wrapper looks inside it when the window has loaded and painted, just before it closes: which
+modules are imported, which shared libraries are mapped, what linecache holds, which icon the
+window has. Everything listed here is only needed on a user's action (a key, a request, an
+export, the settings) or not at all, so the first paint must not pay for it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.gui.test_app import ANSWER, ROOT, app_env, dirs
+
+# Nothing of these may be imported when the window first shows: the network stack, the
+# keyring (and its D-Bus), the Markdown parser and highlighter (the render cache paints the
+# last chat), dialogs opened from a menu, the exporters, importlib.metadata (the version is
+# read from dist-info directly, after the window is up).
+NOT_AT_START = (
+    "requests",
+    "urllib3",
+    "charset_normalizer",
+    "idna",
+    "keyring",
+    "secretstorage",
+    "jeepney",
+    "dbus",
+    "markdown_it",
+    "pygments",
+    "latex2mathml",
+    "importlib.metadata",
+    "PySide6.QtSvg",
+    "nebula_desktop.api",
+    "nebula_desktop.secrets",
+    "nebula_desktop.exchange.exporter",
+    "nebula_desktop.ui.settings.dialog",
+    "nebula_desktop.ui.data.export_dialog",
+    "nebula_desktop.ui.data.backup_dialog",
+)
+
+# Runs the app's own main(); records the process's state when the smoke test closes the window
+# (after load, the first paint and the store check).
+_WRAPPER = """
+import json, linecache, sys
+import nebula_desktop.app as app
+
+seen = {}
+run_smoke_test = app._smoke_test
+
+def smoke_test(qapp, window, reporter, out):
+    close = window.close
+
+    def record_then_close():
+        try:
+            with open("/proc/self/maps", encoding="utf-8") as maps:
+                libraries = sorted({line.split()[-1] for line in maps if "/" in line})
+        except OSError:
+            libraries = None
+        icon = qapp.windowIcon()
+        seen.update(
+            modules=sorted(sys.modules),
+            libraries=libraries,
+            linecache_files=len(linecache.cache),
+            icon_sizes=[size.width() for size in icon.availableSizes()],
+        )
+        return close()
+
+    window.close = record_then_close
+    run_smoke_test(qapp, window, reporter, out)
+
+app._smoke_test = smoke_test
+rc = app.main(sys.argv[1:])
+print("FOOTPRINT " + json.dumps(seen))
+sys.exit(rc)
+"""
+
+
+def _seed(data_dir: Path, config_dir: Path) -> None:
+    from nebula_desktop.settings import SettingsStore
+    from nebula_desktop.store import ConversationStore, Message
+
+    with ConversationStore(data_dir) as store:
+        last = None
+        for n in range(5):
+            conv = store.create(title=f"Chat {n} 京都", model="gpt-4o-mini")
+            conv.messages.append(Message(role="user", content="How do I reverse a string?"))
+            conv.messages.append(Message(role="assistant", content=ANSWER))
+            store.save(conv)
+            last = conv.id
+    settings_store = SettingsStore(config_dir)
+    settings = settings_store.load()
+    settings.last_conversation_id = last
+    settings_store.save(settings)
+
+
+@pytest.fixture(scope="module")
+def footprint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    tmp_path = tmp_path_factory.mktemp("footprint")
+    _seed(tmp_path / "data", tmp_path / "config")
+    # A first start renders the chat and fills the render cache, as any earlier session has.
+    first = subprocess.run(
+        [sys.executable, "-m", "nebula_desktop", *dirs(tmp_path), "--smoke-test"],
+        cwd=ROOT,
+        env=app_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert first.returncode == 0, first.stdout + first.stderr
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *dirs(tmp_path), "--smoke-test"],
+        cwd=ROOT,
+        env=app_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok: 5 conversation(s)" in out.stdout, out.stdout
+    line = next(x for x in out.stdout.splitlines() if x.startswith("FOOTPRINT "))
+    seen: dict[str, object] = json.loads(line.removeprefix("FOOTPRINT "))
+    return seen
+
+
+def test_first_window_imports_nothing_only_a_user_action_needs(
+    footprint: dict[str, object],
+) -> None:
+    modules = set(footprint["modules"])  # type: ignore[arg-type]
+    loaded = sorted(
+        name for name in modules if any(name == n or name.startswith(n + ".") for n in NOT_AT_START)
+    )
+    assert loaded == [], f"imported before the first window was done: {loaded}"
+
+
+def test_first_window_loads_no_svg_engine_and_keeps_its_png_icon(
+    footprint: dict[str, object],
+) -> None:
+    libraries = footprint["libraries"]
+    if libraries is None:
+        pytest.skip("no /proc/self/maps on this system")
+    svg = [lib for lib in libraries if "Qt6Svg" in lib or "qsvgicon" in lib]  # type: ignore[attr-defined]
+    assert svg == [], f"the SVG engine was loaded for the first window: {svg}"
+    # The window still has its icon, at every size a window manager or the About box asks for.
+    sizes = footprint["icon_sizes"]
+    assert {16, 32, 48, 64, 128, 256} <= set(sizes), sizes  # type: ignore[arg-type]
+
+
+def test_first_window_does_not_keep_the_sources_of_its_modules(
+    footprint: dict[str, object],
+) -> None:
+    # PySide6 reads every module's source at import; ~100 files (~4 MB) stayed in linecache.
+    assert footprint["linecache_files"] < 20, footprint["linecache_files"]

@@ -264,28 +264,12 @@
         <translation>系统提示词</translation>
     </message>
     <message>
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <source>Clear context</source>
-        <translation>清除上下文</translation>
-    </message>
-    <message>
-        <source>Clear context (Ctrl+K): the next message starts afresh; the messages above the divider stay in the chat but are not sent. Undo or the divider&apos;s menu brings them back.</source>
-        <translation>清除上下文（Ctrl+K）：下一条消息重新开始；分隔线以上的消息仍留在对话中，但不再发送。“撤销”或分隔线的菜单可以恢复它们。</translation>
-    </message>
-    <message>
         <source>&amp;Temp.</source>
         <translation>温度(&amp;T)</translation>
     </message>
     <message>
         <source>Ma&amp;x tokens</source>
         <translation>最大 Token(&amp;X)</translation>
-    </message>
-    <message>
-        <source>C&amp;ontext</source>
-        <translation>上下文(&amp;O)</translation>
     </message>
     <message>
         <source>System ✓</source>
@@ -489,6 +473,45 @@
     </message>
 </context>
 <context>
+    <name>ContextButton</name>
+    <message>
+        <source>Context</source>
+        <translation>上下文</translation>
+    </message>
+    <message>
+        <source>All messages</source>
+        <translation>全部消息</translation>
+    </message>
+    <message>
+        <source>Last {count}</source>
+        <translation>最近 {count} 条</translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation>自定义…</translation>
+    </message>
+    <message>
+        <source>Clear context</source>
+        <translation>清除上下文</translation>
+    </message>
+    <message>
+        <source>Each request sends the whole chat.</source>
+        <translation>每次请求发送整个对话。</translation>
+    </message>
+    <message>
+        <source>Each request sends the last {count} messages of this chat.</source>
+        <translation>每次请求只发送本对话最近的 {count} 条消息。</translation>
+    </message>
+    <message>
+        <source>Your question counts as one; the system prompt is always sent. Fewer messages cost fewer tokens, and the model forgets what is not sent. Clear context (Ctrl+K) starts afresh from the next message.</source>
+        <translation>你的问题算一条；系统提示词总会发送。消息越少，消耗的 Token 越少；没有发送的内容模型不会记得。清除上下文（Ctrl+K）从下一条消息重新开始。</translation>
+    </message>
+    <message>
+        <source>Send only the last messages of this chat (1 or more):</source>
+        <translation>只发送本对话最近的几条消息（1 条或更多）：</translation>
+    </message>
+</context>
+<context>
     <name>ContextClearedBar</name>
     <message>
         <source>Context cleared: your next message starts afresh; the messages above the divider are not sent.</source>
@@ -505,33 +528,6 @@
     <message>
         <source>Take the divider away: the earlier messages are sent again</source>
         <translation>移除分隔线：之前的消息会再次发送</translation>
-    </message>
-</context>
-<context>
-    <name>ContextLimitCombo</name>
-    <message>
-        <source>Context</source>
-        <translation>上下文</translation>
-    </message>
-    <message>
-        <source>How much of this chat each request sends: all of it, or only the last messages (your question counts as one). The system prompt is always sent. Fewer messages cost fewer tokens; the model forgets what is not sent.</source>
-        <translation>每次请求发送本对话的多少内容：全部，或只发送最近的几条消息（你的问题算一条）。系统提示词总会发送。消息越少，消耗的 Token 越少；没有发送的内容模型不会记得。</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Last {count}</source>
-        <translation>最近 {count} 条</translation>
-    </message>
-    <message>
-        <source>Custom…</source>
-        <translation>自定义…</translation>
-    </message>
-    <message>
-        <source>Send only the last messages of this chat (1 or more):</source>
-        <translation>只发送本对话最近的几条消息（1 条或更多）：</translation>
     </message>
 </context>
 <context>

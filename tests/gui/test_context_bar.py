@@ -13,10 +13,9 @@ from tests.gui.helpers import open_settings_dialog, saved_chat, send_and_wait
 from tests.servers import LoopbackServer, sse_reply
 
 
-def _pick(combo: Any, data: int) -> None:
-    index = combo.findData(data)
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
+def _pick(button: Any, limit: int | None) -> None:
+    """Click an entry of the chat bar's Context menu ("All messages", "Last N")."""
+    button.limit_action(limit).trigger()
 
 
 def _on_disk(data_dir: Path, conv_id: str) -> Conversation:
@@ -31,26 +30,28 @@ def test_context_control_is_saved_with_the_chat_and_shown_again(
     window = make_window()
     conv = saved_chat(window, "Trip", "Q1", "A1")
     window.open_conversation(conv.id)
-    combo = window.header.context
-    assert combo.currentText() == "All"
-    _pick(combo, 6)
+    button = window.header.context
+    assert button.text() == "Context ▾" and button.limit_action(None).isChecked()
+    _pick(button, 6)
     assert conv.context_limit == 6
+    assert button.text() == "Last 6 ▾" and button.limit_action(6).isChecked()
     qtbot.waitUntil(lambda: _on_disk(data_dir, conv.id).context_limit == 6, timeout=3000)
 
     # Custom…: any number, asked in a small dialog.
-    _pick(combo, -1)
-    dialog = combo.custom_dialog
-    assert dialog is not None and combo.currentText() == "Last 6"  # until answered
+    button.custom_action().trigger()
+    dialog = button.custom_dialog
+    assert dialog is not None and button.text() == "Last 6 ▾"  # until answered
     dialog.setIntValue(7)
     dialog.accept()
-    assert conv.context_limit == 7 and combo.currentText() == "Last 7"
-    _pick(combo, 0)
-    assert conv.context_limit is None
-    _pick(combo, 20)
+    assert conv.context_limit == 7 and button.text() == "Last 7 ▾"
+    assert button.limit_action(7).isChecked()
+    _pick(button, None)
+    assert conv.context_limit is None and button.text() == "Context ▾"
+    _pick(button, 20)
     make_window.close(window)
     again = make_window()
     again.open_conversation(conv.id)
-    assert again.header.context.currentText() == "Last 20"
+    assert again.header.context.text() == "Last 20 ▾"
     assert again.controller.conv.context_limit == 20
 
 
@@ -62,7 +63,7 @@ def test_new_chats_copy_the_default_and_changing_it_leaves_existing_chats_alone(
     settings.default_context_limit = 10
     settings_store.save(settings)
     window = make_window()
-    assert window.header.context.currentText() == "Last 10"  # no chat yet: the default
+    assert window.header.context.text() == "Last 10 ▾"  # no chat yet: the default
     server.queue(sse_reply(["A1"]))
     send_and_wait(qtbot, window, "Q1")  # the first send creates the chat
     first = window.controller.conv
@@ -72,7 +73,7 @@ def test_new_chats_copy_the_default_and_changing_it_leaves_existing_chats_alone(
     window.new_chat()
     second = window.controller.conv
     assert second is not first and second.context_limit == 4
-    assert window.header.context.currentText() == "Last 4"
+    assert window.header.context.text() == "Last 4 ▾"
     assert first.context_limit == 10
     qtbot.waitUntil(lambda: _on_disk(data_dir, second.id).context_limit == 4, timeout=3000)
     assert _on_disk(data_dir, first.id).context_limit == 10

@@ -20,12 +20,8 @@ def _answer(text: str) -> dict[str, str]:
 
 
 def _choose_limit(window: Any, limit: int) -> None:
-    """Pick "Last ``limit``" in the chat bar's Context control, as a click would."""
-    combo = window.header.context
-    index = combo.findData(limit)
-    assert index > 0, f"no 'Last {limit}' entry"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
+    """Pick "Last ``limit``" in the chat bar's Context menu, as a click would."""
+    window.header.context.limit_action(limit).trigger()
 
 
 def _turns(qtbot: Any, window: Any, server: LoopbackServer, *pairs: tuple[str, str]) -> None:
@@ -68,7 +64,7 @@ def test_clear_context_sends_only_what_follows_the_divider_and_undo_sends_all_ag
     _turns(qtbot, window, server, ("Q2", "A2"))
     assert chat_requests(server)[1].json["messages"] == [_user("Q2")]
 
-    window.header.clear_context.click()
+    window.header.context.clear_action().trigger()  # the chat bar's Context menu
     assert window.composer.context_bar.isVisible()
     window.composer.context_bar.button.click()  # Undo
     assert not window.controller.conv.messages[-1].context_break

@@ -1,41 +1,42 @@
-"""``ContextLimitCombo``: the chat bar's choice of how much history a request sends.
+"""``ContextButton``: the chat bar's "Context" menu — how much history a request sends, and
+"Clear context".
 
-"All", "Last 2", "Last 4" … "Last 50", and "Custom…" (asks for any number). The value is
-``Conversation.context_limit``: None for all, else the number of messages sent, the question
-counting as one (the rules are in ``nebula_desktop.context``).
+The menu offers "All messages", "Last 2" … "Last 50" and "Custom…" (any number), then "Clear
+context" (Ctrl+K). The value is ``Conversation.context_limit``: None for all, else the number of
+messages sent, the question counting as one (the rules are in ``nebula_desktop.context``). The
+button shows the value ("Context: 6") so the bar stays one short line.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QInputDialog, QWidget
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QInputDialog, QMenu, QToolButton, QWidget
 
 from nebula_desktop.settings import MAX_CONTEXT_LIMIT
 
 PRESET_LIMITS = (2, 4, 6, 10, 20, 50)
-_CUSTOM = -1  # item data of "Custom…"
 
 
-class ContextLimitCombo(QComboBox):
-    """How many messages the chat sends; ``limit_changed`` when the user picks another."""
+class ContextButton(QToolButton):
+    """Emits ``limit_changed`` when the user picks another limit, ``clear_requested`` for
+    "Clear context"."""
 
     limit_changed = Signal()
+    clear_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._value: int | None = None
         self.custom_dialog: QInputDialog | None = None
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # The arrow is part of the text: the style's indicator would overlap it.
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.setAccessibleName(self.tr("Context"))
-        self.setToolTip(
-            self.tr(
-                "How much of this chat each request sends: all of it, or only the last "
-                "messages (your question counts as one). The system prompt is always sent. "
-                "Fewer messages cost fewer tokens; the model forgets what is not sent."
-            )
-        )
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self._fill(None)
-        self.activated.connect(self._on_activated)
+        self.setMenu(QMenu(self))
+        self._group = QActionGroup(self)
+        self._fill()
+        self._show()
 
     def value(self) -> int | None:
         """The chosen limit (None: every message)."""
@@ -44,28 +45,68 @@ class ContextLimitCombo(QComboBox):
     def set_value(self, limit: int | None) -> None:
         """Show ``limit`` without emitting ``limit_changed``."""
         self._value = limit if limit is None or limit >= 1 else None
-        self._fill(self._value)
+        if self.limit_action(self._value) is None:
+            self._fill()  # a custom number gets its own entry
+        self._show()
 
-    def _fill(self, limit: int | None) -> None:
-        self.blockSignals(True)
-        try:
-            self.clear()
-            self.addItem(self.tr("All"), 0)
-            values = sorted({*PRESET_LIMITS, *([limit] if limit is not None else [])})
-            for n in values:
-                self.addItem(self.tr("Last {count}").format(count=n), n)
-            self.addItem(self.tr("Custom…"), _CUSTOM)
-            self.setCurrentIndex(max(0, self.findData(limit or 0)))
-        finally:
-            self.blockSignals(False)
+    def limit_action(self, limit: int | None) -> QAction | None:
+        """The menu entry that picks ``limit`` (None: "All messages")."""
+        for action in self._group.actions():
+            if action.data() == (limit or 0):
+                return action
+        return None
 
-    def _on_activated(self, index: int) -> None:
-        data = self.itemData(index)
-        if data == _CUSTOM:
-            self.setCurrentIndex(max(0, self.findData(self._value or 0)))  # until answered
-            self._ask_custom()
-            return
-        self._choose(int(data) or None)
+    def custom_action(self) -> QAction:
+        """The "Custom…" entry."""
+        return self._custom
+
+    def clear_action(self) -> QAction:
+        """The "Clear context" entry."""
+        return self._clear
+
+    def _fill(self) -> None:
+        menu = self.menu()
+        assert menu is not None
+        for action in self._group.actions():
+            self._group.removeAction(action)
+        menu.clear()
+        values: list[int] = sorted({*PRESET_LIMITS, *([self._value] if self._value else [])})
+        entries = [(0, self.tr("All messages"))]
+        entries += [(n, self.tr("Last {count}").format(count=n)) for n in values]
+        for data, text in entries:
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            action.setData(data)
+            action.triggered.connect(lambda _checked=False, n=data: self._choose(n or None))
+            self._group.addAction(action)
+        self._custom = menu.addAction(self.tr("Custom…"))
+        self._custom.triggered.connect(self._ask_custom)
+        menu.addSeparator()
+        self._clear = menu.addAction(self.tr("Clear context") + "\tCtrl+K")
+        self._clear.triggered.connect(self.clear_requested)
+
+    def _show(self) -> None:
+        """Check the entry of the current value; say it on the button and in its tooltip."""
+        current = self.limit_action(self._value)
+        if current is not None:
+            current.setChecked(True)
+        if self._value is None:
+            self.setText(self.tr("Context") + " ▾")
+            state = self.tr("Each request sends the whole chat.")
+        else:
+            self.setText(self.tr("Last {count}").format(count=self._value) + " ▾")
+            state = self.tr("Each request sends the last {count} messages of this chat.").format(
+                count=self._value
+            )
+        self.setToolTip(
+            state
+            + " "
+            + self.tr(
+                "Your question counts as one; the system prompt is always sent. Fewer messages "
+                "cost fewer tokens, and the model forgets what is not sent. Clear context "
+                "(Ctrl+K) starts afresh from the next message."
+            )
+        )
 
     def _choose(self, limit: int | None) -> None:
         if limit == self._value:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.ui.chat.context_limit import ContextLimitCombo
+from nebula_desktop.ui.chat.context_limit import ContextButton
 from nebula_desktop.ui.common.plain import plain_tooltip
 
 
@@ -93,7 +93,7 @@ class SystemPromptDialog(QDialog):
 
 class ChatHeader(QWidget):
     """Top bar. User edits emit ``settings_edited``; a profile switch also ``profile_changed``;
-    the "Clear context" button ``clear_context_requested``."""
+    "Clear context" in the Context menu ``clear_context_requested``."""
 
     settings_edited = Signal()
     clear_context_requested = Signal()
@@ -151,25 +151,16 @@ class ChatHeader(QWidget):
         self.system.setText(self.tr("System…"))
         self.system.setAccessibleName(self.tr("System prompt"))
         self.system.setCheckable(False)
-        self.context = ContextLimitCombo(self)
-        self.clear_context = QToolButton(self)
-        self.clear_context.setText(self.tr("Clear"))
-        self.clear_context.setAccessibleName(self.tr("Clear context"))
-        self.clear_context.setToolTip(
-            self.tr(
-                "Clear context (Ctrl+K): the next message starts afresh; the messages above "
-                "the divider stay in the chat but are not sent. Undo or the divider's menu "
-                "brings them back."
-            )
-        )
+        self.context = ContextButton(self)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
-        layout.setSpacing(6)
+        layout.setSpacing(4)
         # Compact: the bar must fit beside the chat list in a ~900 px window.
         layout.addWidget(self.profile)
         self.model.setMaximumWidth(360)
-        layout.addWidget(self.model, 1)
+        self.model.setMinimumWidth(90)  # narrower than its usual size only in a narrow window
+        layout.addWidget(self.model, 3)  # the free room goes to the model name first
         layout.addWidget(self.refresh)
         layout.addWidget(self.busy)
         layout.addStretch(1)
@@ -181,11 +172,7 @@ class ChatHeader(QWidget):
         tokens_label.setBuddy(self.max_tokens)
         layout.addWidget(tokens_label)
         layout.addWidget(self.max_tokens)
-        context_label = QLabel(self.tr("C&ontext"), self)
-        context_label.setBuddy(self.context)
-        layout.addWidget(context_label)
         layout.addWidget(self.context)
-        layout.addWidget(self.clear_context)
         layout.addWidget(self.system)
 
         self.profile.currentIndexChanged.connect(self._on_profile_index_changed)
@@ -194,7 +181,7 @@ class ChatHeader(QWidget):
         self.max_tokens.valueChanged.connect(self._on_edited)
         self.system.clicked.connect(self._on_system_clicked)
         self.context.limit_changed.connect(self._on_edited)
-        self.clear_context.clicked.connect(self.clear_context_requested)
+        self.context.clear_requested.connect(self.clear_context_requested)
         self.refresh.clicked.connect(lambda: self.models_refresh_requested.emit(self.profile_id()))
 
     # -- filling -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ a warning past the model's context window, and calibration from the first answer
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from nebula_desktop.context import draft_messages, estimate_tokens
 from nebula_desktop.settings import SettingsStore
 from nebula_desktop.store import Message
 from nebula_desktop.tokens import ratio_key
-from tests.gui.helpers import send_and_wait, set_profile
+from tests.gui.helpers import saved_chat, send_and_wait, set_profile
 from tests.servers import LoopbackServer, Recorded, Reply, sse_reply
 
 QUESTION = "Please explain how a bicycle gear system works, in three short sentences."
@@ -107,3 +108,23 @@ def test_one_answer_with_usage_calibrates_the_next_estimate_and_is_saved(
     assert "Fitted to what this model reported" in window.composer.estimate.toolTip()
     saved = SettingsStore(config_dir).load().token_ratios
     assert saved[ratio_key("ai-nebula", "test-model")] > 1.5
+
+
+def test_typing_in_a_long_chat_estimates_only_the_draft_again(qtbot: Any, make_window: Any) -> None:
+    window = make_window()
+    long_text = "A paragraph of an earlier answer, with numbers 1234 and code() calls. " * 30
+    conv = saved_chat(window, "Long", *([long_text] * 400))  # ~850,000 characters
+    window.open_conversation(conv.id)
+    estimate = window.controller.estimate
+
+    def timed(draft: str) -> float:
+        window.composer.editor.setPlainText(draft)
+        start = time.perf_counter()
+        estimate.refresh()
+        return time.perf_counter() - start
+
+    whole = timed("First words")
+    again = min(timed(f"First words and more {n}") for n in range(3))
+    assert again < whole / 5  # the history's estimate is kept while the history is the same
+    shown = window.composer.current_estimate().tokens
+    assert shown == _uncalibrated(window, "First words and more 2")

@@ -12,6 +12,13 @@ The rules, for every request (send, Edit & resend, Regenerate, Retry, Continue):
   question counting as one.
 - Both apply: the later start wins. A cut never starts on an answer (an assistant or tool
   message: it would answer nothing): it moves forward to the next question.
+- Tool rounds (a question answered through tools): the question being answered is the last user
+  message, followed by the assistant's ``tool_calls`` and their ``tool`` results; neither a
+  divider nor a limit cuts after that question, and a cut never starts on a ``tool`` message, so
+  a ``tool_calls`` message always goes with its results. On the wire an assistant message keeps
+  its ``tool_calls`` only when every result follows it, and a result goes only after its call
+  (anything else is refused by the APIs): a turn stopped half-way sends what it said, not its
+  unanswered calls.
 - Images go as content parts; a document attached to a message (an attachment with a ``text``
   field: its extracted text) is inlined into the request only, as a fenced block headed by its
   name, never into the message the user sees.
@@ -96,21 +103,27 @@ def _pending_answer(message: Message) -> bool:
 
 
 def _carries_nothing(message: Message) -> bool:
-    # An answer that failed before any text came has nothing to send.
-    return message.role == "assistant" and not message.content.strip()
+    # An answer that failed before any text came (and asked for no tool) has nothing to send.
+    return message.role == "assistant" and not message.content.strip() and not message.tool_calls
 
 
 def _first_sent(path: Sequence[Message], limit: int | None) -> int:
     """Index in ``path`` of the first message the request sends (``len(path)`` if none)."""
+    # The question being answered: the last user message (tool rounds may follow it).
+    question = next((i for i in range(len(path) - 1, -1, -1) if path[i].role == "user"), None)
+    last = len(path) - 1 if question is None else question
     start = 0
     for i, message in enumerate(path):
         if message.context_break:
             # Below the question itself it would leave nothing to answer: the question goes.
-            start = min(i + 1, len(path) - 1)
+            start = min(i + 1, last)
     sendable = [i for i in range(start, len(path)) if not _carries_nothing(path[i])]
     if not sendable:
         return len(path)
     base = max(0, len(sendable) - max(1, limit)) if limit is not None else 0
+    if question is not None and question >= start:
+        # The limit never cuts into the turn being answered (its tool rounds included).
+        base = min(base, sendable.index(question))
     if start == 0 and base == 0:
         return sendable[0]  # nothing cut: a chat that opens with a greeting sends it
     cut = base
@@ -124,11 +137,48 @@ def _as_request(conv: Conversation, path: Sequence[Message]) -> list[dict[str, A
     messages: list[dict[str, Any]] = []
     if conv.system_prompt:
         messages.append({"role": "system", "content": conv.system_prompt})
-    for message in path[_first_sent(path, conv.context_limit) :]:
-        if _carries_nothing(message):
+    sent = [m for m in path[_first_sent(path, conv.context_limit) :] if not _carries_nothing(m)]
+    answered = _answered_calls(sent)
+    pending: set[str] = set()  # ids of the calls whose results may follow
+    for i, message in enumerate(sent):
+        if message.role == "tool":
+            if message.tool_call_id in pending:
+                pending.discard(message.tool_call_id)
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": message.tool_call_id,
+                        "content": message.content,
+                    }
+                )
             continue
-        messages.append({"role": message.role, "content": _content(message)})
+        pending = set()
+        entry: dict[str, Any] = {"role": message.role, "content": _content(message)}
+        if message.role == "assistant" and message.tool_calls and answered[i]:
+            entry["tool_calls"] = [dict(call) for call in message.tool_calls]
+            entry["content"] = message.content or None
+            pending = {str(call.get("id")) for call in message.tool_calls}
+        elif not message.content.strip() and message.role == "assistant":
+            continue  # only calls, never answered: nothing to send
+        messages.append(entry)
     return messages
+
+
+def _answered_calls(sent: Sequence[Message]) -> list[bool]:
+    """For each message of ``sent``: True for an assistant message with tool calls whose every
+    call has its ``tool`` result right after it (before the next non-tool message)."""
+    out = [False] * len(sent)
+    for i, message in enumerate(sent):
+        if message.role != "assistant" or not message.tool_calls:
+            continue
+        ids = [call.get("id") for call in message.tool_calls]
+        results: set[str | None] = set()
+        j = i + 1
+        while j < len(sent) and sent[j].role == "tool":
+            results.add(sent[j].tool_call_id)
+            j += 1
+        out[i] = all(isinstance(c, str) and c in results for c in ids) and len(set(ids)) == len(ids)
+    return out
 
 
 def _content(message: Message) -> str | list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""The conversation data model and its JSON shape (schema version 3).
+"""The conversation data model and its JSON shape (schema version 4).
 
 ``from_dict`` is strict about shape: a file that does not look like a conversation raises
 :class:`ValueError` so the store can quarantine it instead of half-loading it.
@@ -13,6 +13,11 @@ Context (schema 3): ``Conversation.context_limit`` caps how many messages a requ
 all) and ``Message.context_break`` puts a divider below a message: nothing up to and including
 it is sent (see :mod:`nebula_desktop.context`). Both are written only when set, so a chat that
 uses neither has the same JSON as in schema 2.
+
+Tools (schema 4): a tool round is stored one ``Message`` per wire message: the assistant's
+``tool_calls``, then one ``role: "tool"`` message per result carrying ``tool_call_id`` (and
+``tool_info``: the tool's name, server, arguments, duration and size, for display). Both are
+written only when set.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_BRANCH_DEPTH = 200  # nested forks deeper than this are a damaged file, not a chat
 
 _ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -145,6 +150,10 @@ class Message:
     # The "Clear context" divider sits below this message: it and everything above stay out of
     # the next requests (schema 3; written only when set).
     context_break: bool = False
+    # A tool result (role "tool", schema 4): the id of the call it answers, and what the chat
+    # shows of it folded ({"name", "server", "arguments", "duration_s", "size", "error"}).
+    tool_call_id: str | None = None
+    tool_info: dict[str, Any] | None = None
 
     @property
     def branch_count(self) -> int:
@@ -163,6 +172,10 @@ class Message:
             d["branch_index"] = self.branch_index
         if self.context_break:
             d["context_break"] = True
+        if self.tool_call_id is not None:
+            d["tool_call_id"] = self.tool_call_id
+        if self.tool_info is not None:
+            d["tool_info"] = _json_copy(self.tool_info)
         return d
 
     def _base_dict(self) -> dict[str, Any]:
@@ -201,6 +214,9 @@ class Message:
         if raw_alts and depth >= MAX_BRANCH_DEPTH:
             raise ValueError("branches are nested too deeply")
         alternatives = [[cls.from_dict(m, depth + 1) for m in tail] for tail in raw_alts]
+        tool_info = d.get("tool_info")
+        if tool_info is not None and not isinstance(tool_info, dict):
+            raise ValueError("'tool_info' must be an object or null")
         branch_index = d.get("branch_index", len(alternatives)) if alternatives else 0
         if isinstance(branch_index, bool) or not isinstance(branch_index, int):
             raise ValueError("'branch_index' must be a whole number")
@@ -222,6 +238,8 @@ class Message:
             alternatives=alternatives,
             branch_index=max(0, min(branch_index, len(alternatives))),
             context_break=_bool(d, "context_break", False),
+            tool_call_id=_opt_str(d, "tool_call_id"),
+            tool_info=dict(tool_info) if tool_info is not None else None,
         )
 
 
@@ -368,7 +386,8 @@ class Conversation:
         def collect(messages: list[Message]) -> None:
             # Every version counts: the user wrote the branches too.
             for m in messages:
-                parts.append(m.content)
+                if m.role != "tool":  # a tool's output is not the user's chat
+                    parts.append(m.content)
                 for tail in m.alternatives:
                     collect(tail)
 
@@ -465,8 +484,11 @@ def preview_text(text: str) -> str:
 
 
 def make_preview(messages: list[Message]) -> str:
-    """The last message with text, as one calm line (see ``preview_text``)."""
+    """The last message with text, as one calm line (see ``preview_text``); tool results are
+    skipped."""
     for message in reversed(messages):
+        if message.role == "tool":
+            continue
         text = preview_text(message.content)
         if text:
             return text
@@ -482,6 +504,8 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
     a version-1 file has none, so its messages become the one chosen path unchanged.
     Version 2 → 3: a conversation may carry ``context_limit`` and a message ``context_break``;
     a version-2 file has neither, so it sends its whole history as before.
+    Version 3 → 4: a message may carry ``tool_call_id`` and ``tool_info``; a version-3 file has
+    no tool results, so nothing changes.
     """
     version = d.get("schema_version", 0)
     out = dict(d)
@@ -507,5 +531,7 @@ def migrate(d: dict[str, Any]) -> dict[str, Any]:
         version = 2
     if version == 2:
         version = 3
+    if version == 3:
+        version = 4
     out["schema_version"] = version
     return out

@@ -154,6 +154,9 @@ class Message:
     # shows of it folded ({"name", "server", "arguments", "duration_s", "size", "error"}).
     tool_call_id: str | None = None
     tool_info: dict[str, Any] | None = None
+    # The endpoint profile that answered, when it is not necessarily the chat's own (an answer
+    # from Compare). Written only when set, so no schema bump: older readers ignore the key.
+    profile_id: str | None = None
 
     @property
     def branch_count(self) -> int:
@@ -176,6 +179,8 @@ class Message:
             d["tool_call_id"] = self.tool_call_id
         if self.tool_info is not None:
             d["tool_info"] = _json_copy(self.tool_info)
+        if self.profile_id is not None:
+            d["profile_id"] = self.profile_id
         return d
 
     def _base_dict(self) -> dict[str, Any]:
@@ -240,6 +245,7 @@ class Message:
             context_break=_bool(d, "context_break", False),
             tool_call_id=_opt_str(d, "tool_call_id"),
             tool_info=dict(tool_info) if tool_info is not None else None,
+            profile_id=_opt_str(d, "profile_id"),
         )
 
 

@@ -19,8 +19,8 @@ QUESTION = "Please explain how a bicycle gear system works, in three short sente
 
 def _type(qtbot: Any, window: Any, text: str) -> Any:
     """Type ``text`` in the composer and wait for the estimate line to follow it."""
-    window.composer.editor.setPlainText(text)
-    qtbot.waitUntil(lambda: not window.controller.estimate._timer.isActive(), timeout=3000)
+    with qtbot.waitSignal(window.controller.estimate.updated, timeout=3000):
+        window.composer.editor.setPlainText(text)
     return window.composer.current_estimate()
 
 
@@ -64,8 +64,8 @@ def test_no_price_no_cost_and_the_limit_shrinks_the_estimate(
         send_and_wait(qtbot, window, text)
     everything = _type(qtbot, window, "Third")
     assert "$" not in window.composer.estimate.text()
-    window.controller.clear_context()
-    qtbot.waitUntil(lambda: not window.controller.estimate._timer.isActive(), timeout=3000)
+    with qtbot.waitSignal(window.controller.estimate.updated, timeout=3000):
+        window.controller.clear_context()
     cleared = window.composer.current_estimate()
     assert cleared.tokens == estimate_tokens([{"role": "user", "content": "Third"}], "test-model")
     assert cleared.tokens < everything.tokens / 10
@@ -128,3 +128,17 @@ def test_typing_in_a_long_chat_estimates_only_the_draft_again(qtbot: Any, make_w
     assert again < whole / 5  # the history's estimate is kept while the history is the same
     shown = window.composer.current_estimate().tokens
     assert shown == _uncalibrated(window, "First words and more 2")
+
+
+def test_new_prices_from_the_settings_dialog_reach_the_estimate_without_a_keystroke(
+    qtbot: Any, make_window: Any
+) -> None:
+    window = make_window()
+    _type(qtbot, window, QUESTION)
+    assert "$" not in window.composer.estimate.text()  # no price yet
+    profile = window.ctx.settings.profile(window.ctx.settings.default_profile_id)
+    profile.prices = {"test-model": {"input": 1000.0, "output": 0.0}}
+    with qtbot.waitSignal(window.controller.estimate.updated, timeout=3000):
+        window.dialogs.settings_changed.emit()  # what the dialog's Save does
+    tokens = estimate_tokens([{"role": "user", "content": QUESTION}], "test-model")
+    assert window.composer.estimate.text() == f"≈ {tokens:,} tokens · ${tokens / 1000:.4f}"

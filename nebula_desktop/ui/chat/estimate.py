@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from nebula_desktop.store import Conversation, Message
 
@@ -39,6 +39,8 @@ class Estimate:
 
 class RequestEstimate(QObject):
     """Keeps ``composer``'s estimate line up to date for the chat ``current()`` returns."""
+
+    updated = Signal(object)  # the Estimate now shown (None: the line is empty)
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class RequestEstimate(QObject):
                 self._header.apply_to(conv)
         if conv.read_only or (empty and not conv.messages):
             self._composer.set_estimate(None)
+            self.updated.emit(None)
             return
         from nebula_desktop.context import draft_messages
         from nebula_desktop.context_windows import context_window
@@ -115,15 +118,15 @@ class RequestEstimate(QObject):
         messages = draft_messages(conv, Message("user", draft, attachments=list(attachments)))
         calibration = Calibration(settings.token_ratios)
         tokens = self._estimate(calibration, messages, profile.id, model)
-        self._composer.set_estimate(
-            Estimate(
-                tokens=tokens,
-                cost=estimate_cost(profile, model, tokens),
-                window=context_window(profile, model),
-                calibrated=calibration.ratio(profile.id, model) is not None,
-                model=model,
-            )
+        estimate = Estimate(
+            tokens=tokens,
+            cost=estimate_cost(profile, model, tokens),
+            window=context_window(profile, model),
+            calibrated=calibration.ratio(profile.id, model) is not None,
+            model=model,
         )
+        self._composer.set_estimate(estimate)
+        self.updated.emit(estimate)
 
 
 def _signature(content: Any) -> Any:

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.header.set_profiles(self.ctx.settings.profiles, self.ctx.settings.default_profile_id)
         self.dialogs = WindowDialogs(self, ctx, self.save_settings, self.header)
         self.dialogs.settings_changed.connect(self.profiles.apply_settings)
+        self.dialogs.settings_changed.connect(self.controller.estimate.schedule)  # prices, windows
         self.header.prompt_presets = lambda: ctx.settings.prompt_presets
         self.header.manage_presets_requested.connect(self.open_prompt_presets)
         add_prompt_presets_entry(self.menus, self.open_prompt_presets)

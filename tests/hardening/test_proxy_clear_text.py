@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from nebula_desktop import profile as profile_module
 from tests.gui.conftest import TEST_KEY
 from tests.gui.helpers import chat_requests, open_settings_dialog, set_profile, wait_idle
-from tests.servers import LoopbackServer, sse_reply
+from tests.servers import LoopbackServer, Reply, sse_reply
 
 
 @pytest.fixture
@@ -77,3 +77,30 @@ def test_a_changed_proxy_must_be_allowed_again(
         dialog.save()
     assert settings.profile(pid).clear_text_hop() is not None
     assert pid not in settings.plain_http_allowed  # asked again before the key takes it
+
+
+def test_test_connection_asks_before_a_typed_key_goes_in_clear_text(
+    qtbot: Any, config_dir: Path, server: LoopbackServer, proxy_elsewhere: str
+) -> None:
+    set_profile(config_dir, base_url="http://localhost:9/v1")
+    dialog = open_settings_dialog(qtbot, config_dir)
+    editor = dialog.editor
+    editor.key_edit.setText("sk-typed-in-settings-0000")
+    editor.test_connection()
+    box = editor.plain_http_question
+    assert box is not None, "Test connection sent the typed key to a plain-http proxy unasked"
+    assert "127.0.0.1" in box.text()
+    assert not server.requests  # nothing left before the answer
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert editor.test_result.text() == "Not tested: the key was not sent in clear text."
+    assert not server.requests
+
+    editor.test_connection()  # asked again: Cancel allowed nothing
+    box = editor.plain_http_question
+    assert box is not None
+    server.queue(Reply.json(200, {"data": [{"id": "m"}]}), path="/v1/models")
+    with qtbot.waitSignal(editor.tester.succeeded, timeout=10000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    assert server.requests[0].headers["Authorization"] == "Bearer sk-typed-in-settings-0000"
+    editor.test_connection()  # allowed for this route while the dialog is open: no question
+    assert editor.plain_http_question is None

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from nebula_desktop.presets import ENDPOINT_PRESETS, endpoint_preset
 from nebula_desktop.settings import Profile
 from nebula_desktop.ui.common.i18n import preset_display_name
+from nebula_desktop.ui.common.plain_http import plain_http_box
 from nebula_desktop.ui.common.wrapping_label import WrappingLabel
 from nebula_desktop.ui.settings.advanced_toggle import AdvancedToggle
 from nebula_desktop.ui.settings.connection_test import ConnectionTest, pick_model
@@ -72,6 +74,9 @@ class ProfileEditor(QWidget):
         super().__init__(parent)
         self._session_keys = session_keys
         self._profile: Profile | None = None
+        # (base URL, proxy) the user let Test connection reach in clear text while this is open.
+        self.clear_text_allowed: set[tuple[str, str]] = set()
+        self.plain_http_question: QMessageBox | None = None  # open while it asks
         self._simple = simple
 
         self.preset_combo = QComboBox()
@@ -79,9 +84,7 @@ class ProfileEditor(QWidget):
         self.preset_combo.addItem(self.tr("Fill in from a preset…"), "")
         for preset in ENDPOINT_PRESETS:
             label = "{name}" if preset.needs_key else self.tr("{name} (local, no key)")
-            self.preset_combo.addItem(
-                label.format(name=preset_display_name(preset)), preset.id
-            )
+            self.preset_combo.addItem(label.format(name=preset_display_name(preset)), preset.id)
         self.preset_combo.activated.connect(self._on_preset_combo_activated)
 
         self.name_edit = QLineEdit()
@@ -342,6 +345,29 @@ class ProfileEditor(QWidget):
         if problems:
             self.tester.show_result(problems[0], ok=False)
             return
+        hop = probe.clear_text_hop()
+        route = (probe.base_url, probe.proxy)
+        if hop is None or route in self.clear_text_allowed:
+            self._start_test(probe)
+            return
+        # A key typed or stored would go unencrypted to another computer: ask, as a chat does.
+        box = plain_http_box(self, hop.host, hop.via_proxy)
+        self.plain_http_question = box
+
+        def clicked(button: object) -> None:
+            self.plain_http_question = None
+            if button is box.button(QMessageBox.StandardButton.Yes):
+                self.clear_text_allowed.add(route)
+                self._start_test(probe)
+            else:
+                self.tester.show_result(
+                    self.tr("Not tested: the key was not sent in clear text."), ok=False
+                )
+
+        box.buttonClicked.connect(clicked)
+        box.open()
+
+    def _start_test(self, probe: Profile) -> None:
         self.tester.start(probe, self.key_edit.text().strip(), self._session_keys.get(probe.id))
 
     def _on_tester_succeeded(self, profile_id: str, models: list[str]) -> None:

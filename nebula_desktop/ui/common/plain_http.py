@@ -1,0 +1,48 @@
+"""``plain_http_box``: the "Send anyway?" question before an API key goes unencrypted to another
+computer — asked by the chat before a request (``ui/chat/plain_http_guard.py``) and by the
+settings dialog before Test connection (``ui/settings/profile_editor.py``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from nebula_desktop.ui.common.i18n import translate
+from nebula_desktop.ui.common.plain import plain
+
+
+def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMessageBox:
+    """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open);
+    ``via_proxy``: ``host`` is a proxy on the way to a server on this computer."""
+    if via_proxy:
+        question = translate(
+            "PlainHttpGuard",
+            "This profile sends your API key unencrypted to the proxy {host}. Send anyway?",
+        )
+        why = translate(
+            "PlainHttpGuard",
+            "The base URL is plain http://, so the proxy and anyone on the networks in between "
+            "can read and reuse the key. Use https://, or a proxy on this computer.",
+        )
+    else:
+        question = translate(
+            "PlainHttpGuard", "This profile sends your API key unencrypted to {host}. Send anyway?"
+        )
+        why = translate(
+            "PlainHttpGuard",
+            "Anyone on the networks in between can read and reuse the key. Use https://.",
+        )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("PlainHttpGuard", "Unencrypted connection"),
+        question.format(host=host),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText(translate("PlainHttpGuard", "Send anyway"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    plain(box)  # the host comes from a (possibly imported) profile
+    box.setInformativeText(why)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    return box

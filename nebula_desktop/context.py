@@ -19,9 +19,11 @@ The rules, for every request (send, Edit & resend, Regenerate, Retry, Continue):
   its ``tool_calls`` only when every result follows it, and a result goes only after its call
   (anything else is refused by the APIs): a turn stopped half-way sends what it said, not its
   unanswered calls.
-- Images go as content parts; a document attached to a message (an attachment with a ``text``
-  field: its extracted text) is inlined into the request only, as a fenced block headed by its
-  name, never into the message the user sees.
+- Images go as content parts, the user's only: an answer's images (taken out of its text into
+  its attachments, ``nebula_desktop.answer_images``) are never sent back, neither as parts nor
+  as base64 left in its text (replaced by ``[image]``). A document attached to a message (an
+  attachment with a ``text`` field: its extracted text) is inlined into the request only, as a
+  fenced block headed by its name, never into the message the user sees.
 
 Token and cost estimates of such a list are in :mod:`nebula_desktop.tokens`
 (``estimate_tokens`` is re-exported here).
@@ -32,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from nebula_desktop.answer_images import strip_inline_images
 from nebula_desktop.attachments import inline_text_files, message_content
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.tokens import estimate_tokens
@@ -70,7 +73,7 @@ def continue_messages(conv: Conversation, index: int, prompt: str) -> list[dict[
     partial = conv.messages[index].content if 0 <= index < len(conv.messages) else ""
     if partial:
         messages += [
-            {"role": "assistant", "content": partial},
+            {"role": "assistant", "content": strip_inline_images(partial)},
             {"role": "user", "content": prompt},
         ]
     return messages
@@ -156,7 +159,7 @@ def _as_request(conv: Conversation, path: Sequence[Message]) -> list[dict[str, A
         entry: dict[str, Any] = {"role": message.role, "content": _content(message)}
         if message.role == "assistant" and message.tool_calls and answered[i]:
             entry["tool_calls"] = [dict(call) for call in message.tool_calls]
-            entry["content"] = message.content or None
+            entry["content"] = strip_inline_images(message.content) or None
             pending = {str(call.get("id")) for call in message.tool_calls}
         elif not message.content.strip() and message.role == "assistant":
             continue  # only calls, never answered: nothing to send
@@ -182,7 +185,10 @@ def _answered_calls(sent: Sequence[Message]) -> list[bool]:
 
 
 def _content(message: Message) -> str | list[dict[str, Any]]:
-    """A message's ``content`` in a request: its documents inlined, its images as parts."""
+    """A message's ``content`` in a request: its documents inlined, its images as parts (an
+    answer's images never: they came from the server, see the module's rules)."""
+    if message.role == "assistant":
+        return strip_inline_images(message.content)
     documents = [
         (str(a.get("name") or "document"), a["text"])
         for a in message.attachments

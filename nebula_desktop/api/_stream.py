@@ -25,6 +25,7 @@ from nebula_desktop.api.errors import (
     CUT_OFF_DETAILS,
     NOT_A_STREAM_DETAILS,
     OVERSIZED_EVENT_DETAILS,
+    OVERSIZED_IMAGE_DETAILS,
     APIConnectionError,
     APIError,
     APITimeoutError,
@@ -156,7 +157,12 @@ def _read_events(
                 trailer = True
                 guard.set_read_timeout(min(timeout, _TRAILER_GRACE))
         if decoder.overflow:  # after the events completed before it: they are the answer's
-            _junk(NOT_A_STREAM_DETAILS if noise >= 0 else OVERSIZED_EVENT_DETAILS, resp, acc, rid)
+            _junk(
+                _oversized(decoder.dropped_head) if noise < 0 else NOT_A_STREAM_DETAILS,
+                resp,
+                acc,
+                rid,
+            )
         if batch is not None:
             batch.flush()
     for payload in decoder.close():
@@ -170,6 +176,14 @@ def _read_events(
             raise error_from_payload(obj, request_id=rid, secret=secret, partial=acc.result(rid))
         acc.add(obj)
     return _stream_end(acc, rid, guard)
+
+
+def _oversized(head: bytes) -> str:
+    """What to say of an event past the cap: an image (a generated picture sent in one event)
+    or anything else."""
+    if b"data:image/" in head or b'"image_url"' in head or b'"images"' in head:
+        return OVERSIZED_IMAGE_DETAILS
+    return OVERSIZED_EVENT_DETAILS
 
 
 def _junk(details: str, resp: requests.Response, acc: Accumulator, rid: str | None) -> NoReturn:

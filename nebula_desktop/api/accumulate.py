@@ -10,8 +10,11 @@ flood of tiny pieces must not cost more memory than their text (runs of small pi
 A server decides how much it sends, so what nobody reads while it arrives is capped: tool calls
 (at most 128, names of 1,024 characters, 8 MB of ids and arguments in all) raise
 :class:`AnswerTooLarge`, whose text is the sentence for the user; blank text held while waiting
-for a possible ``<think>`` is let go after 4,096 characters. The answer's own text is not capped:
-it is on screen as it grows, and Stop ends it.
+for a possible ``<think>`` is let go after 4,096 characters. Images sent beside the text
+(``image_url`` content parts, the ``images`` list OpenRouter-style gateways add to ``message`` or
+``delta``) are kept as their URLs, at most 16 and 64 MB of them; more are only counted
+(``nebula_desktop.answer_images`` checks and decodes them when the answer ends). The answer's
+own text is not capped: it is on screen as it grows, and Stop ends it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_TOOL_CALLS = 128  # models call a handful of tools at once; the window lists each one
 MAX_TOOL_NAME = 1024  # real names are identifiers (OpenAI allows 64 characters)
 MAX_TOOL_BYTES = 8 * 1024 * 1024  # ids and arguments of all tool calls: as much as one event
+MAX_IMAGES = 16  # image URLs kept per answer (the message keeps 8: the rest get a line)
+MAX_IMAGE_CHARS = 64 * 1024 * 1024  # ... and their characters in all (one event holds 8 MB)
 _MAX_BLANK = 4096  # leading blank text held while a "<think>" might still follow
 _RUN = 256  # pieces of text joined into one once this many have come
 _SMALL_RUN = 16384  # ... when they hold fewer characters than this (bigger ones cost little)
@@ -103,6 +108,9 @@ class Accumulator:
         self.usage: dict[str, Any] | None = None
         self.model: str | None = None
         self.received = False  # any part of the answer (text, thinking, tool call) arrived
+        self.images: list[str] = []  # URLs of images sent beside the text
+        self.images_dropped = 0  # ... and how many more came past the cap
+        self._image_chars = 0
 
     # -- input -------------------------------------------------------------------------------
 
@@ -137,6 +145,7 @@ class Accumulator:
             content = delta.get("content")
             if content:
                 if isinstance(content, list):
+                    self._add_images(content)
                     content = _text_of_parts(content)
                 if content and isinstance(content, str):
                     if self._half or (not content.isascii() and _SURROGATE.search(content)):
@@ -151,6 +160,9 @@ class Accumulator:
             tool_calls = delta.get("tool_calls")
             if tool_calls and isinstance(tool_calls, list):
                 self._add_tool_calls(tool_calls)
+            images = delta.get("images")
+            if images and isinstance(images, list):
+                self._add_images(images)
         finish = choice.get("finish_reason")
         if finish and isinstance(finish, str):
             self.finish_reason = finish
@@ -194,6 +206,8 @@ class Accumulator:
             model=self.model,
             complete=complete,
             cancelled=cancelled,
+            images=list(self.images),
+            images_dropped=self.images_dropped,
         )
 
     @property
@@ -269,6 +283,23 @@ class Accumulator:
         if pending:
             self._state = _CONTENT
             self._emit_content(pending)
+
+    def _add_images(self, parts: list[Any]) -> None:
+        """Keep the URL of each ``image_url`` part (``{"type": "image_url", "image_url":
+        {"url": ...}}``; a bare string ``image_url`` too) up to the caps; count the rest."""
+        for part in parts:
+            if not isinstance(part, dict) or part.get("type") not in ("image_url", None):
+                continue
+            ref = part.get("image_url")
+            url = ref.get("url") if isinstance(ref, dict) else ref
+            if not isinstance(url, str) or not url:
+                continue
+            self.received = True
+            if len(self.images) >= MAX_IMAGES or self._image_chars + len(url) > MAX_IMAGE_CHARS:
+                self.images_dropped += 1
+                continue
+            self._image_chars += len(url)
+            self.images.append(url)
 
     def _add_tool_calls(self, fragments: list[Any]) -> None:
         self.received = True

@@ -43,6 +43,10 @@ NOT_A_STREAM_DETAILS = (
 OVERSIZED_EVENT_DETAILS = (
     "the server sent an event larger than 8 MB (no chat answer needs one that big)"
 )
+OVERSIZED_IMAGE_DETAILS = (
+    "the server sent an image larger than 8 MB in its stream (the most one event may carry); "
+    "the answer ends here"
+)
 OVERSIZED_BODY_DETAILS = (
     "the server's reply is larger than 8 MB (no chat answer needs one that big)"
 )

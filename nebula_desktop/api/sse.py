@@ -38,6 +38,7 @@ _DATA = b"data: "
 # Between two one-line events: the first one's blank line and the second one's field name. A
 # chunk of such events holds no other line break (checked), so splitting on it gives the values.
 _NEXT = "\n\ndata: "
+_HEAD_KEPT = 1024  # bytes of a dropped event kept to tell the user what it was
 
 
 class SSEDecoder:
@@ -50,6 +51,7 @@ class SSEDecoder:
         "_size",
         "_skip_lf",
         "comments",
+        "dropped_head",
         "limit",
         "overflow",
         "pending",
@@ -63,6 +65,7 @@ class SSEDecoder:
         self._skip_lf = False  # the previous read ended in CR: a leading LF belongs to it
         self.limit = limit  # most bytes one event may hold (None: no limit)
         self.overflow = False  # an event outgrew `limit`: it was dropped, the stream is over
+        self.dropped_head = b""  # the first bytes of that event (what it was: an image?)
         self.comments = 0  # comment lines seen (keep-alive pings)
         self.pending = 0  # bytes of the unfinished line held
 
@@ -202,6 +205,8 @@ class SSEDecoder:
     def _drop(self) -> None:
         """Let go of the runaway event and of everything still to come."""
         self.overflow = True
+        first = self._data[0] if self._data else self._parts[0] if self._parts else b""
+        self.dropped_head = first[:_HEAD_KEPT]
         self._data.clear()
         self._parts = []
         self._size = self.pending = 0

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from nebula_desktop.answer_images import take_answer_images
 from nebula_desktop.store import Conversation, Message
 
 
@@ -68,6 +69,7 @@ def reset_answer(message: Message, model: str | None, keep: bool) -> None:
         message.reasoning = ""
         message.reasoning_seconds = None
         message.tool_calls = []
+        message.attachments = []  # the images of the answer being replaced
     message.error = None
     message.complete = False
     message.finish_reason = None
@@ -92,6 +94,7 @@ def apply_result(message: Message, result: dict[str, Any], base: str, base_reaso
         message.reasoning_seconds = result["reasoning_seconds"]
     if result.get("tool_calls"):
         message.tool_calls = list(result["tool_calls"])
+    take_images(message, result)
     if message.finish_reason == "length":
         # Shown on the answer with Continue, which is what the user wants next.
         message.complete = False
@@ -106,7 +109,22 @@ def apply_error(message: Message, error: dict[str, Any], base: str, base_reasoni
     reasoning = base_reasoning + (error.get("reasoning") or "")
     if len(reasoning) > len(message.reasoning):
         message.reasoning = reasoning
+    take_images(message, error)
     message.complete = False
     message.error = error.get("message") or "API request failed"
     message.request_id = error.get("request_id")
     message.finish_reason = error.get("finish_reason")
+
+
+def take_images(message: Message, outcome: dict[str, Any]) -> None:
+    """Move the images of an answer that ended (its Markdown ``data:`` images, and those the
+    server sent beside the text: ``outcome["images"]``) into its attachments, leaving
+    ``[image N]`` placeholders or a line saying why one is not shown (see answer_images)."""
+    urls = outcome.get("images") or []
+    dropped = int(outcome.get("images_dropped") or 0)
+    if not urls and not dropped and "data:image/" not in message.content:
+        return
+    kept = sum(1 for a in message.attachments if str(a.get("mime", "")).startswith("image/"))
+    message.content, images = take_answer_images(message.content, urls, kept, dropped)
+    if images:
+        message.attachments = [*message.attachments, *images]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from nebula_desktop.ui.chat.request import apply_error, apply_result
+from nebula_desktop.ui.chat.request import apply_error, apply_result, take_images
 from nebula_desktop.ui.chat.worker import ChatWorker, WorkerThread
 from nebula_desktop.ui.common.pending_text import PendingText
 
@@ -99,6 +99,7 @@ class ChatRun(QObject):
             return False
         self.worker.cancel(active.request_id)
         active.text.flush()
+        take_images(active.message, {})  # the images that arrived whole before Stop
         active.message.complete = False
         active.message.error = None
         active.message.finish_reason = STOPPED

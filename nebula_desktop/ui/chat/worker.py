@@ -44,6 +44,8 @@ def error_dict(error: BaseException) -> dict[str, Any]:
         "reasoning": getattr(partial, "reasoning", "") or "",
         "finish_reason": getattr(partial, "finish_reason", None),
         "usage": getattr(partial, "usage", None),
+        "images": list(getattr(partial, "images", None) or []),
+        "images_dropped": int(getattr(partial, "images_dropped", 0) or 0),
     }
 
 
@@ -181,6 +183,8 @@ def _result_dict(result: Any, reasoning_seconds: float | None) -> dict[str, Any]
         "cancelled": bool(getattr(result, "cancelled", False)),
         "reasoning_seconds": reasoning_seconds,
         "tool_calls": list(getattr(result, "tool_calls", None) or []),
+        "images": list(getattr(result, "images", None) or []),
+        "images_dropped": int(getattr(result, "images_dropped", 0) or 0),
     }
 
 

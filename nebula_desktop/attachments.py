@@ -1,9 +1,12 @@
-"""Attachments without Qt: limits, text-file inlining, and image data for requests.
+"""Attachments without Qt: limits, text-file inlining, documents, and image data for requests.
 
 The UI reads files, decodes and downscales images (Qt does that well); this module decides what
 is allowed and how an attachment is stored in a message and sent to the server. Images are sent
 as OpenAI ``image_url`` content parts with a ``data:`` URL; text files are inlined into the
 message text as fenced blocks headed by the file name, so every server understands them.
+Documents (PDF, Word, Excel, …) are read with :func:`read_document` (off the GUI thread: it
+parses the file) and stay in the message as attachments carrying their extracted ``text``, which
+only the request inlines (``context.request_messages``).
 """
 
 from __future__ import annotations
@@ -42,7 +45,6 @@ TEXT_EXTENSIONS: dict[str, str] = {
     ".ini": "ini",
     ".cfg": "ini",
     ".xml": "xml",
-    ".html": "html",
     ".css": "css",
     ".js": "javascript",
     ".ts": "typescript",
@@ -58,11 +60,40 @@ TEXT_EXTENSIONS: dict[str, str] = {
     ".sql": "sql",
 }
 
+# Read by nebula_desktop.documents (imported only when one is attached): the extensions of
+# documents.DOCUMENT_EXTENSIONS, CSV, and the old Office formats (refused there with a sentence
+# saying which format to save as). tests/unit check the two lists agree.
+DOCUMENT_EXTENSIONS = frozenset({
+    ".pdf", ".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".xltx", ".pptx", ".pptm", ".ppsx",
+    ".odt", ".ods", ".odp", ".epub", ".html", ".htm", ".xhtml", ".csv", ".doc", ".xls", ".ppt",
+})  # fmt: skip
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # as documents.MAX_DOCUMENT_BYTES; refused before reading
+# Stored with a document; shown on its chip. Values from a file are bounded when read back.
+_DOCUMENT_MIME = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".epub": "application/epub+zip",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "application/xhtml+xml",
+    ".csv": "text/csv",
+}
+_MAX_FACT = 10**9  # a page, character or token count read back from a file, at most
+
 # Messages are format strings so the UI can pass them through its translator first.
 TOO_LARGE = "{name} is too large ({size}; the limit is {limit})"
 TOO_MANY = "A message can carry at most {limit} attachments."
 NOT_UTF8 = "{name} is not UTF-8 text, so it cannot be inlined."
-UNSUPPORTED = "{name} is neither an image nor a text file Nebula Desktop can attach."
+UNSUPPORTED = (
+    "{name} is not a kind of file Nebula Desktop can attach. It attaches images, PDF, Word "
+    "(.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument, EPUB, HTML, CSV and text or code "
+    "files."
+)
 NOT_REGULAR = (
     "{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached."
 )
@@ -91,10 +122,13 @@ def format_size(size: int) -> str:
 
 
 def kind_of(name: str) -> str:
-    """``"image"``, ``"text"`` or ``""`` (unsupported), from the file name's extension."""
+    """``"image"``, ``"document"``, ``"text"`` or ``""`` (unsupported), from the file name's
+    extension."""
     suffix = PurePath(name).suffix.lower()
     if suffix in IMAGE_EXTENSIONS:
         return "image"
+    if suffix in DOCUMENT_EXTENSIONS:
+        return "document"
     if suffix in TEXT_EXTENSIONS:
         return "text"
     return ""
@@ -132,6 +166,16 @@ def check_text_size(name: str, size: int, tr: Translate = _same) -> None:
         )
 
 
+def check_document_size(name: str, size: int, tr: Translate = _same) -> None:
+    """Refuse a document over :data:`MAX_DOCUMENT_BYTES` (checked before reading it)."""
+    if size > MAX_DOCUMENT_BYTES:
+        raise AttachmentError(
+            tr(TOO_LARGE).format(
+                name=name, size=format_size(size), limit=format_size(MAX_DOCUMENT_BYTES)
+            )
+        )
+
+
 def read_file(path: str | Path, tr: Translate = _same) -> bytes:
     """The bytes of the file at ``path`` to attach, at most the limit of its kind.
 
@@ -150,9 +194,11 @@ def read_file(path: str | Path, tr: Translate = _same) -> bytes:
         ) from None
     if not stat.S_ISREG(st.st_mode):
         raise AttachmentError(tr(NOT_REGULAR).format(name=name))
-    image = kind_of(name) == "image"
-    cap = MAX_IMAGE_BYTES if image else MAX_TEXT_BYTES
-    check = check_image_size if image else check_text_size
+    kind = kind_of(name)
+    cap, check = {
+        "image": (MAX_IMAGE_BYTES, check_image_size),
+        "document": (MAX_DOCUMENT_BYTES, check_document_size),
+    }.get(kind, (MAX_TEXT_BYTES, check_text_size))
     check(name, st.st_size, tr)  # before reading anything
     try:
         return safeio.read_regular(path, cap)
@@ -247,3 +293,51 @@ def extract_text(name: str, data: bytes, tr: Translate = _same) -> str:
         return extract(name, data, tr=tr).text
     except DocumentError as exc:
         raise AttachmentError(str(exc)) from None
+
+
+def read_document(path: str | Path, tr: Translate = _same) -> dict[str, Any]:
+    """Read and extract the document at ``path``: the stored attachment, ``name``, ``mime``,
+    ``text`` (what the request inlines), ``pages`` (0: flowing text), ``chars``, ``tokens``
+    (estimated) and ``truncated``. Slow for a big file: the UI calls it off the GUI thread.
+
+    Raises :class:`AttachmentError` with the sentence to show (not a regular file, too large,
+    or any refusal of :func:`extract_text`).
+    """
+    from nebula_desktop.documents import DocumentError, extract
+
+    name = PurePath(path).name
+    data = read_file(path, tr)
+    try:
+        found = extract(name, data, tr=tr)
+    except DocumentError as exc:
+        raise AttachmentError(str(exc)) from None
+    return {
+        "name": name,
+        "mime": _DOCUMENT_MIME.get(PurePath(name).suffix.lower(), "text/plain"),
+        "text": found.text,
+        "pages": found.pages,
+        "chars": found.chars,
+        "tokens": found.tokens,
+        "truncated": found.truncated,
+    }
+
+
+def is_document(attachment: dict[str, Any]) -> bool:
+    """True for a document attachment (extracted ``text`` with its counts): it stays a chip in
+    its message, and only the request inlines its text. A text file picked in the composer
+    (``text`` alone) is inlined into the message itself."""
+    return isinstance(attachment.get("text"), str) and "chars" in attachment
+
+
+def document_facts(attachment: dict[str, Any]) -> tuple[int, int, int]:
+    """``(pages, chars, tokens)`` of a document attachment, each a whole number from 0 to
+    10^9: a value a file holds that is not one (text, a float, ``true``, a huge number) counts
+    as 0 (unknown) rather than failing the chat."""
+
+    def fact(key: str) -> int:
+        value = attachment.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _MAX_FACT:
+            return 0
+        return value
+
+    return fact("pages"), fact("chars"), fact("tokens")

@@ -1,6 +1,7 @@
 """The composer: a growing text box with a Send button that turns into Stop while streaming,
 attachments (paste, drop, or the paperclip) shown in a strip above it, and under it the
-estimated tokens and cost of the next request."""
+estimated tokens and cost of the next request. Sending while a document is still being read
+waits for it (Esc, or removing its chip, cancels the wait)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nebula_desktop.attachments import IMAGE_EXTENSIONS, TEXT_EXTENSIONS, AttachmentError
+from nebula_desktop.attachments import (
+    DOCUMENT_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    TEXT_EXTENSIONS,
+    AttachmentError,
+    kind_of,
+)
 from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip, encode_image, load_file
 from nebula_desktop.ui.chat.context_bar import ContextClearedBar
 from nebula_desktop.ui.chat.estimate import Estimate
@@ -114,6 +121,7 @@ class Composer(QWidget):
         super().__init__(parent)
         self._streaming = False
         self._editing = False
+        self._send_waiting = False  # Send was pressed while a document was being read
         self.editor = _Editor(self)
         self.editor.setPlaceholderText(
             self.tr("Message  (Enter to send, Shift+Enter for a new line)")
@@ -147,7 +155,7 @@ class Composer(QWidget):
         else:
             self.attach_button.setIcon(clip)
         self.attach_button.setAutoRaise(True)
-        self.attach_button.setToolTip(self.tr("Attach images or text files"))
+        self.attach_button.setToolTip(self.tr("Attach images, documents or text files"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
         self.setAcceptDrops(True)
         self._drop_window: QWidget | None = None
@@ -172,6 +180,8 @@ class Composer(QWidget):
         self.editor.image_pasted.connect(self._on_editor_image_pasted)
         self.editor.textChanged.connect(self.draft_changed)
         self.strip.changed.connect(self.draft_changed)
+        self.strip.changed.connect(self._on_strip_changed)
+        self.strip.reading_cancelled.connect(lambda: self._set_send_waiting(False))
 
     # -- state -------------------------------------------------------------------------------
     def text(self) -> str:
@@ -194,12 +204,18 @@ class Composer(QWidget):
         return self.strip.items()
 
     def clear_attachments(self) -> None:
-        """Forget pending attachments (after sending)."""
+        """Forget pending attachments (after sending); a send waiting for them is dropped."""
+        self._set_send_waiting(False)
         self.strip.clear()
 
     def add_paths(self, paths: list[str]) -> None:
-        """Attach files (picker, paste, drop); a refused one is explained above the text."""
+        """Attach files (picker, paste, drop); a refused one is explained above the text.
+        Documents are read in the background: their chips say "Reading…" until then."""
         for path in paths:
+            if kind_of(path) == "document":
+                if not self.strip.add_document(path):
+                    return  # the limit message is shown
+                continue
             try:
                 item = load_file(path)
             except AttachmentError as exc:
@@ -347,12 +363,48 @@ class Composer(QWidget):
     def _on_editor_submit(self) -> None:
         if self._streaming or self.editor.isReadOnly():
             return  # a second request while one streams is refused: Enter does nothing
+        if self.strip.busy():
+            self._set_send_waiting(True)  # never a half-read document: send once it is read
+            return
+        self._set_send_waiting(False)
         text = self.text()
         if text.strip() or self.strip.items():
             self.send_requested.emit(text)
 
+    def is_send_waiting(self) -> bool:
+        """True while a send waits for documents being read."""
+        return self._send_waiting
+
+    def _set_send_waiting(self, waiting: bool) -> None:
+        if waiting == self._send_waiting:
+            return
+        self._send_waiting = waiting
+        if waiting:
+            names = ", ".join(self.strip.reading())
+            self.notice.setText(
+                self.tr("Sends when {names} has been read (Esc cancels).").format(names=names)
+            )
+            self.button.setToolTip(self.tr("Waiting for the documents to be read"))
+        elif self._editing:
+            self.set_editing(True)  # the edit notice again
+        else:
+            self.notice.setText("")
+            self.set_streaming(self._streaming)  # the button's own tooltip
+        self.notice.setVisible(bool(self.notice.text()))
+
+    def _on_strip_changed(self) -> None:
+        if not self._send_waiting or self.strip.busy():
+            return
+        if self.strip.error.text():
+            # A document was refused: the user reads why and decides; nothing is sent.
+            self._set_send_waiting(False)
+            return
+        self._on_editor_submit()
+
     def _on_editor_escape(self) -> None:
-        if self._streaming:
+        if self._send_waiting:
+            self._set_send_waiting(False)
+        elif self._streaming:
             self.stop_requested.emit()
         elif self._editing:
             self.cancel_edit_requested.emit()
@@ -361,9 +413,11 @@ class Composer(QWidget):
         self.add_image(self.tr("pasted image"), image)
 
     def _on_attach_button_clicked(self) -> None:
-        patterns = " ".join(f"*{ext}" for ext in sorted({*IMAGE_EXTENSIONS, *TEXT_EXTENSIONS}))
+        every_kind = {*IMAGE_EXTENSIONS, *DOCUMENT_EXTENSIONS, *TEXT_EXTENSIONS}
+        patterns = " ".join(f"*{ext}" for ext in sorted(every_kind))
         # Outside the f-string: lupdate does not look inside one.
-        supported, every = self.tr("Images and text files"), self.tr("All files")
+        supported = self.tr("Images, documents and text files")
+        every = self.tr("All files")
         paths, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Attach files"), "", f"{supported} ({patterns});;{every} (*)"
         )

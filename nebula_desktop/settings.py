@@ -97,6 +97,10 @@ class Settings:
     # prompt tokens a server reported to the estimate, by "profile_id\tmodel", the most recently
     # used last; plain numbers, at most tokens.MAX_TOKEN_RATIOS of them.
     token_ratios: dict[str, float] = field(default_factory=dict)
+    # MCP servers (Settings → Tools; nebula_desktop.tools.config.McpServerConfig), and how many
+    # tool rounds one answer may take before the chat stops asking.
+    mcp_servers: list[Any] = field(default_factory=list)
+    tool_max_rounds: int = 10
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     # Profiles whose plain-http key sending the user allowed this session; never saved.
     plain_http_allowed: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -140,6 +144,8 @@ class Settings:
                 "default_prompt_preset": self.default_prompt_preset,
                 "default_context_limit": self.default_context_limit,
                 "token_ratios": dict(self.token_ratios),
+                "mcp_servers": [server.to_dict() for server in self.mcp_servers],
+                "tool_max_rounds": self.tool_max_rounds,
             }
         )
         return out
@@ -201,6 +207,8 @@ class Settings:
             dropped.append("token_ratios (a model named like a key)")  # rewritten at once
         elif ratios_damaged:
             problems.append(TOKEN_RATIOS_NOTICE)
+        from nebula_desktop.tools.config import read_servers  # no mcp: config is plain data
+
         s = cls(
             profiles=profiles,
             default_profile_id=r.get_str("default_profile_id", profiles[0].id),
@@ -217,6 +225,8 @@ class Settings:
             default_prompt_preset=r.get_str("default_prompt_preset", ""),
             default_context_limit=limit,
             token_ratios=ratios,
+            mcp_servers=read_servers(d.get("mcp_servers", []), problems, dropped),
+            tool_max_rounds=r.get_int("tool_max_rounds", 10, 1, 100),
             unknown_fields=scrub_secrets(unknown, dropped, ""),
         )
         if all(p.id != s.default_profile_id for p in profiles):

@@ -38,6 +38,7 @@ __all__ = [
     "keyring_user",
     "parse_claude_config",
     "parse_secret_ref",
+    "read_servers",
     "resolve_references",
     "secret_ref",
 ]
@@ -143,8 +144,15 @@ class McpServerConfig:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], problems: list[str]) -> McpServerConfig | None:
-        """Read one server from settings; None (with a notice) when it has no usable id."""
+    def from_dict(
+        cls, d: dict[str, Any], problems: list[str], removed: list[str] | None = None
+    ) -> McpServerConfig | None:
+        """Read one server from settings; None (with a notice) when it has no usable id.
+
+        A credential that is not a ``keyring:`` reference is left out, with a notice in
+        ``problems`` — or, when ``removed`` is given, its place named there instead (the settings
+        store says what it removed and rewrites the file).
+        """
         server_id = d.get("id")
         if not isinstance(server_id, str) or not server_id:
             problems.append("A tools server in the settings had no id; it was left out.")
@@ -169,6 +177,9 @@ class McpServerConfig:
         if not _keep("url", "", url, dropped):
             url = ""
         for place in dropped:
+            if removed is not None:
+                removed.append(f"{where}{place}")
+                continue
             problems.append(
                 f"Setting {where}{place} held a credential; it was removed because "
                 "settings.json is a plain file. Enter it again in Settings → Tools."
@@ -188,6 +199,27 @@ class McpServerConfig:
             always_allowed=r.list_of("always_allowed", str),
             timeout_s=r.get_float("timeout_s", DEFAULT_TIMEOUT_S, 1.0, 3600.0),
         )
+
+
+def read_servers(raw: object, problems: list[str], removed: list[str]) -> list[McpServerConfig]:
+    """The ``mcp_servers`` list of settings.json: at most :data:`MAX_SERVERS` servers with
+    unique ids; anything else is left out with a notice, credentials are named in ``removed``."""
+    if not isinstance(raw, list):
+        problems.append("Setting mcp_servers had an invalid value; no tools server was read.")
+        return []
+    servers: list[McpServerConfig] = []
+    for item in raw[:MAX_SERVERS]:
+        if not isinstance(item, dict):
+            problems.append("A tools server in the settings was not an object; it was left out.")
+            continue
+        server = McpServerConfig.from_dict(item, problems, removed)
+        if server is None:
+            continue
+        if any(s.id == server.id for s in servers):
+            problems.append(f"A second tools server with the id {server.id} was left out.")
+            continue
+        servers.append(server)
+    return servers
 
 
 def _keep(place: str, name: str, value: str, dropped: list[str]) -> bool:

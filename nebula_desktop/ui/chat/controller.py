@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from nebula_desktop.attachments import inline_text_files, is_document
+from nebula_desktop.attachments import inline_text_files
 from nebula_desktop.context import continue_messages, request_messages
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
@@ -21,6 +21,7 @@ from nebula_desktop.ui.chat.estimate import RequestEstimate
 from nebula_desktop.ui.chat.request import chat_params, reset_answer
 from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
+from nebula_desktop.ui.chat.tool_loop import ToolLoop
 from nebula_desktop.ui.chat.worker import ChatWorker
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.saves import SaveQueue
@@ -99,6 +100,22 @@ class ChatController(QObject):
         self._sent: tuple[str, str, str, list[dict[str, Any]]] | None = None
         self._run.finished.connect(self._on_run_finished)
         self.estimate = RequestEstimate(ctx, composer, header, lambda: self.conv, self)
+        # Turns through MCP tools: the approval card, the calls, the next rounds (ToolLoop).
+        self.tools = ToolLoop(
+            ctx.tools,
+            ctx.settings,
+            ctx.save_settings,
+            view,
+            composer,
+            lambda: self.conv,
+            self._start,
+            self.save,
+            self,
+        )
+        self.tools.busy_changed.connect(self.busy_changed)
+        self.tools.status_message.connect(self.status_message)
+        self._run.finished.connect(self.tools.answer_finished)
+        self._run.failed.connect(self.tools.answer_failed)
 
     @property
     def run(self) -> ChatRun:
@@ -108,8 +125,8 @@ class ChatController(QObject):
 
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
-        """Whether an answer is streaming."""
-        return self._run.active is not None
+        """Whether an answer is streaming (or a turn through tools is under way)."""
+        return self._run.active is not None or self.tools.busy
 
     def open(self, conv: Conversation | None) -> None:
         """Show ``conv`` (or nothing); keeps the previous one's draft and any running stream."""
@@ -184,11 +201,9 @@ class ChatController(QObject):
         """Send ``text`` (and the composer's attachments) as a new user message; when editing,
         the edited message becomes a new version next to the old one (kept, with its answers)."""
         attachments = self.composer.attachments() if hasattr(self.composer, "attachments") else []
-        # Text files are inlined into the message; images and documents stay attachments (a
-        # document's text goes into the request only, see context.request_messages).
-        texts = [(a["name"], a["text"]) for a in attachments if "text" in a and not is_document(a)]
-        images = [a for a in attachments if "text" not in a or is_document(a)]
-        if self._run.active is not None or not (text.strip() or attachments):
+        texts = [(a["name"], a["text"]) for a in attachments if "text" in a]
+        images = [a for a in attachments if "text" not in a]
+        if self.is_busy() or not (text.strip() or attachments):
             return
         model = self.header.model_name()
         if not model:
@@ -224,8 +239,9 @@ class ChatController(QObject):
         self._start(conv, answer, request_messages(conv))
 
     def stop(self) -> None:
-        """Stop the streaming answer now; what arrived is kept, marked stopped."""
-        if self._run.stop():
+        """Stop the streaming answer (and the turn through tools) now; what arrived is kept,
+        marked stopped."""
+        if self._run.stop() | self.tools.stop():
             self.status_message.emit(self.tr("Stopped."))
 
     def retry(self, message_id: str) -> None:
@@ -247,7 +263,7 @@ class ChatController(QObject):
             message_id = last.id
         conv = self.conv
         index = self._index_of(message_id)
-        if self._run.active is not None or conv is None or conv.read_only or index is None:
+        if self.is_busy() or conv is None or conv.read_only or index is None:
             return
         if conv.messages[index].role != "assistant":
             return
@@ -297,7 +313,7 @@ class ChatController(QObject):
 
     def edit(self, message_id: str) -> None:
         """Put a user message back in the composer; sending adds the edit as a new version."""
-        if self._run.active is not None:
+        if self.is_busy():
             self.status_message.emit(self.tr("Stop the answer before editing."))
             return
         index = self._index_of(message_id)
@@ -334,6 +350,7 @@ class ChatController(QObject):
         if self._header_dirty is not None and self._header_dirty.id == conv_id:
             self._header_dirty = None  # saving now would bring the deleted file back
         self._run.drop(conv_id)
+        self.tools.drop(conv_id)
         if self.conv is not None and self.conv.id == conv_id:
             self._editing_id = None
             self.composer.set_editing(False)
@@ -345,6 +362,7 @@ class ChatController(QObject):
         self.store_draft()
         self.stop()
         self._run.shutdown()
+        self.tools.shutdown()  # closes every tools server
         self.saves.flush()  # quitting waits for every save asked for, however slow the disk
 
     # -- the run's signals ---------------------------------------------------------------------
@@ -461,7 +479,7 @@ class ChatController(QObject):
         return None
 
     def _restart(self, message_id: str, keep: bool) -> None:
-        if self._run.active is not None or self.conv is None or self.conv.read_only:
+        if self.is_busy() or self.conv is None or self.conv.read_only:
             return
         conv = self.conv
         index = self._index_of(message_id)
@@ -501,7 +519,12 @@ class ChatController(QObject):
     ) -> None:
         params = self.request_params(conv, messages)
         self._sent = (answer.id, str(params.get("profile_id") or ""), params["model"], messages)
-        self._run.start(conv, answer, params, base_content, base_reasoning)
+        self.tools.begin(
+            conv,
+            answer,
+            params,
+            lambda sent: self._run.start(conv, answer, sent, base_content, base_reasoning),
+        )
 
     def request_params(self, conv: Conversation, messages: list[dict[str, str]]) -> dict[str, Any]:
         """Everything the worker needs for one request, as plain data."""

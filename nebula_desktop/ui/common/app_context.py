@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from nebula_desktop.settings import Settings, SettingsStore
     from nebula_desktop.store import ConversationStore
+    from nebula_desktop.tools.session import ToolsSession
 
 
 @dataclass
@@ -30,6 +31,14 @@ class AppContext:
     offline: bool = False
     # Where Help → Open log folder goes (None: the platform's log folder).
     log_dir: str | None = None
+    # The MCP tools host of the session (made on first use; see nebula_desktop.tools.session).
+    tools: ToolsSession = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.tools is None:
+            from nebula_desktop.tools.session import ToolsSession
+
+            self.tools = ToolsSession(lambda: self.settings.mcp_servers)
 
     def save_settings(self) -> None:
         """Write the settings file (raises ``OSError`` with a sentence when it cannot)."""

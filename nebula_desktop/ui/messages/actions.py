@@ -19,14 +19,13 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
 # Where an action is painted on its message row.
-Place = Literal["header", "error_box", "toggle", "switcher", "in_text", "divider", "chip"]
+Place = Literal["header", "error_box", "toggle", "switcher", "in_text", "divider"]
 HEADER: Place = "header"  # hover buttons beside the speaker's name
 ERROR_BOX: Place = "error_box"  # buttons in the incomplete-answer marker
 TOGGLE: Place = "toggle"  # the Thinking toggle (its own label: "▸ Thought for 2.5 s")
 SWITCHER: Place = "switcher"  # the "‹ 2/3 ›" arrows (painted whenever there are versions)
 IN_TEXT: Place = "in_text"  # links and code blocks' Copy in the rendered text
 DIVIDER: Place = "divider"  # the "Clear context" divider under the message (menu only)
-CHIP: Place = "chip"  # a document attachment's chip (click: its text)
 
 # Hit-test answers over selectable text: not actions, they take the text cursor.
 TEXT_SPOTS = ("body", "thinking_text")
@@ -77,7 +76,8 @@ def _is_cut_short_with_text(msg: Message, is_last_assistant: bool, streaming: bo
 
 
 def _has_thinking(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
-    return bool(msg.reasoning) and msg.role != "user"
+    # A tool result folds its arguments and output the same way (ui/messages/tool_text.py).
+    return (bool(msg.reasoning) and msg.role != "user") or msg.role == "tool"
 
 
 def _has_earlier(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
@@ -156,8 +156,6 @@ MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
         request="remove_divider_requested",
     ),
     MessageAction("link", "", IN_TEXT, in_menu=False),  # argument: the URL
-    # argument: the index of the document in msg.attachments
-    MessageAction("open_document", "", CHIP, in_menu=False),
     MessageAction("copy_code", "", IN_TEXT, in_menu=False),  # argument: "body:N" / "thinking:N"
 )
 

@@ -153,6 +153,10 @@ class MessageDelegate(QStyledItemDelegate):
         self, msg: Message, part: str, width: int | None, wait: bool = False
     ) -> RenderedDoc:
         text = msg.content if part == "body" else msg.reasoning
+        if part != "body" and msg.role == "tool":
+            from nebula_desktop.ui.messages.tool_text import tool_details
+
+            text = tool_details(msg)  # its arguments and output, unfolded
         if msg.id == self.streaming_id:
             live = self._stream_docs.get((msg.id, part))
             if live is None:
@@ -322,9 +326,6 @@ class MessageDelegate(QStyledItemDelegate):
         for action, _, r in lay.buttons + lay.branch_buttons:
             if r.contains(pos):
                 return action, ""
-        for attachment, r, _, _ in lay.doc_chips:
-            if r.contains(pos):
-                return "open_document", str(attachment)
         if lay.thinking_header is not None and lay.thinking_header.contains(pos):
             return "thinking", ""
         for doc, origin in ((lay.body_doc, lay.body_pos), (lay.thinking_doc, lay.thinking_pos)):

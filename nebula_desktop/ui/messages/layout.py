@@ -119,9 +119,6 @@ class RowLayout:
     buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
     # Image attachments: (index into msg.attachments, where its thumbnail goes).
     thumbs: list[tuple[int, QRect]] = field(default_factory=list)
-    # Document attachments: (index into msg.attachments, chip rect, name, details); see
-    # attachment_chips.py.
-    doc_chips: list[tuple[int, QRect, str, str]] = field(default_factory=list)
     # Version switcher "‹ 2/3 ›": the arrows (action, label, rect) and the count between them.
     branch_buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
     branch_text: str = ""
@@ -160,6 +157,10 @@ def usage_text(msg: Message) -> str:
 def thinking_label(msg: Message, streaming: bool, is_open: bool) -> str:
     """The text on the Thinking toggle."""
     arrow = "▾" if is_open else "▸"
+    if msg.role == "tool":
+        from nebula_desktop.ui.messages.tool_text import tool_summary
+
+        return f"{arrow} " + tool_summary(msg)
     if streaming and not msg.content:
         return f"{arrow} " + translate("MessageDelegate", "Thinking…")
     if msg.reasoning_seconds:

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.controller = ChatController(
             ctx, self.view, self.composer, self.header, background, self
         )
+        # A tool call waiting for approval (or running) shows right above the composer.
+        column.insertWidget(column.indexOf(self.composer), self.controller.tools.card)
         self.plain_http = PlainHttpGuard(
             self,
             ctx,

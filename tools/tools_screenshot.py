@@ -1,0 +1,119 @@
+"""Screenshot of tools in the real window: a finished tool call and an approval card.
+
+    NEBULA_MCP_TIME=<venv python> .venv/bin/python tools/tools_screenshot.py OUT.png
+
+Drives the real ``MainWindow`` on a temporary data folder against a loopback chat server that
+scripts the tool calls, with the real ``mcp-server-time`` (tools/setup_mcp_time.sh) as the
+server: one question answered through a call the user allowed (its result unfolded), then a
+second question whose call waits on the card. Run it under Xvfb (QT_QPA_PLATFORM=xcb) for the
+real fonts, or offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from nebula_desktop.settings import SettingsStore
+from nebula_desktop.store import ConversationStore
+from nebula_desktop.tools.config import McpServerConfig
+from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.window.main_window import MainWindow
+from tests.gui.test_tools_loop import tool_call_reply
+from tests.servers import LoopbackServer, Reply, sse_reply
+
+
+def wait_until(condition: object, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def pause(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def main(out: str) -> None:
+    python = os.environ.get("NEBULA_MCP_TIME", "")
+    server_path = Path(python).parent / "mcp-server-time"
+    if not server_path.exists():
+        raise SystemExit("set NEBULA_MCP_TIME (tools/setup_mcp_time.sh prints it)")
+    work = Path(tempfile.mkdtemp())
+    app = QApplication.instance() or QApplication(sys.argv)
+    with LoopbackServer() as chat:
+        chat.default["/v1/models"] = Reply.json(200, {"data": [{"id": "gpt-4o"}]})
+        store_settings = SettingsStore(work / "config")
+        settings = store_settings.load()
+        profile = settings.profile(settings.default_profile_id)
+        profile.base_url, profile.default_model = chat.base_url, "gpt-4o"
+        settings.auto_title = False
+        settings.mcp_servers = [
+            McpServerConfig(
+                id="time",
+                name="Time",
+                command=str(server_path),
+                args=["--local-timezone", "UTC"],
+                enabled_for_all=True,
+            )
+        ]
+        store_settings.save(settings)
+        store = ConversationStore(work / "data")
+        ctx = AppContext(store_settings, store, store_settings.load(), {profile.id: "sk-demo"})
+        window = MainWindow(ctx)
+        window.resize(1180, 780)
+        window.show()
+        window.load()
+        pause(300)
+        chat.queue(
+            tool_call_reply(("call_1", "time__get_current_time", {"timezone": "Asia/Tokyo"}))
+        )
+        chat.queue(sse_reply(["It is **21:04** in Tokyo (Japan Standard Time, UTC+9)."]))
+        window.composer.set_text("What time is it in Tokyo?")
+        window.controller.send(window.composer.text())
+        card = window.controller.tools.card
+        wait_until(lambda: card.asking)
+        card.allow_button.click()
+        wait_until(lambda: not window.controller.is_busy())
+        conv = window.controller.conv
+        tool = next(m for m in conv.messages if m.role == "tool")
+        window.view.message_delegate.action_triggered.emit("thinking", tool.id, "")  # unfold
+        chat.queue(
+            tool_call_reply(
+                (
+                    "call_2",
+                    "time__convert_time",
+                    {
+                        "source_timezone": "Asia/Tokyo",
+                        "time": "09:30",
+                        "target_timezone": "Europe/Paris",
+                    },
+                )
+            )
+        )
+        window.composer.set_text("And 9:30 tomorrow morning there is what time in Paris?")
+        window.controller.send(window.composer.text())
+        wait_until(lambda: card.asking)
+        window.view.scroll_to_bottom()
+        pause(500)
+        window.grab().save(out)
+        print(f"wrote {out}")
+        window.controller.stop()
+        window.close()
+        store.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "screenshot-tools.png")

@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AttachmentStrip</name>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n page</numerusform>
+            <numerusform>%n pages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentViewer</name>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n page</numerusform>
+            <numerusform>%n pages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BackupActions</name>
     <message numerus="yes">
         <source>Restore %n conversation(s) from {date}? Existing conversations with the same id will be replaced by the backup&apos;s version; others are kept.</source>
@@ -101,6 +121,16 @@
         <translation>
             <numerusform>; %n as a new chat beside one that could not be read</numerusform>
             <numerusform>; %n as new chats beside ones that could not be read</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DocumentChipText</name>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n page</numerusform>
+            <numerusform>%n pages</numerusform>
         </translation>
     </message>
 </context>

@@ -16,10 +16,6 @@
         <translation>{name} 不是 UTF-8 文本，无法内嵌到消息中。</translation>
     </message>
     <message>
-        <source>{name} is neither an image nor a text file Nebula Desktop can attach.</source>
-        <translation>{name} 既不是图片，也不是 Nebula Desktop 可以附加的文本文件。</translation>
-    </message>
-    <message>
         <source>{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached.</source>
         <translation>{name} 不是普通文件（而是管道、设备或文件夹），因此无法附加。</translation>
     </message>
@@ -38,6 +34,137 @@
     <message>
         <source>Remove {name}</source>
         <translation>移除 {name}</translation>
+    </message>
+    <message>
+        <source>{name} is not a kind of file Nebula Desktop can attach. It attaches images, PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument, EPUB, HTML, CSV and text or code files.</source>
+        <translation>{name} 不是 Nebula Desktop 可以附加的文件类型。可附加：图片、PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、OpenDocument、EPUB、HTML、CSV 以及文本或代码文件。</translation>
+    </message>
+    <message>
+        <source>{name} is too large to read ({size}; the limit is {limit}).</source>
+        <translation>{name} 太大，无法读取（{size}，上限为 {limit}）。</translation>
+    </message>
+    <message>
+        <source>{name} is not a kind of file Nebula Desktop can read text from. It reads PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument, EPUB, HTML, CSV and text or code files.</source>
+        <translation>{name} 不是 Nebula Desktop 能从中读取文本的文件类型。可读取：PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、OpenDocument、EPUB、HTML、CSV 以及文本或代码文件。</translation>
+    </message>
+    <message>
+        <source>{name} is in the old Office format; save it as {modern} and attach it again.</source>
+        <translation>{name} 是旧版 Office 格式；请另存为 {modern} 后重新附加。</translation>
+    </message>
+    <message>
+        <source>{name} is not a real {label} file: its content does not match its extension.</source>
+        <translation>{name} 不是真正的 {label} 文件：其内容与扩展名不符。</translation>
+    </message>
+    <message>
+        <source>{name} could not be read: the file is damaged ({detail}).</source>
+        <translation>无法读取 {name}：文件已损坏（{detail}）。</translation>
+    </message>
+    <message>
+        <source>{name} is protected by a password; remove the password and attach it again.</source>
+        <translation>{name} 受密码保护；请移除密码后重新附加。</translation>
+    </message>
+    <message>
+        <source>{name} is protected by DRM (copy protection), so its text cannot be read.</source>
+        <translation>{name} 受 DRM（复制保护）保护，无法读取其文本。</translation>
+    </message>
+    <message>
+        <source>{name} is encrypted in a way this copy of Nebula Desktop cannot open; save an unprotected copy and attach that.</source>
+        <translation>{name} 的加密方式是此版本的 Nebula Desktop 无法打开的；请保存一份未加密的副本并附加该副本。</translation>
+    </message>
+    <message>
+        <source>{name} looks scanned: no text to extract (its pages are images, not text).</source>
+        <translation>{name} 似乎是扫描件：没有可提取的文本（其页面是图像，而不是文本）。</translation>
+    </message>
+    <message>
+        <source>{name} contains no text to extract.</source>
+        <translation>{name} 中没有可提取的文本。</translation>
+    </message>
+    <message>
+        <source>{name} is not UTF-8 or UTF-16 text (perhaps an older encoding such as Windows-1252 or GBK); save it as UTF-8 and attach it again.</source>
+        <translation>{name} 不是 UTF-8 或 UTF-16 文本（可能是 Windows-1252 或 GBK 等旧编码）；请另存为 UTF-8 后重新附加。</translation>
+    </message>
+    <message>
+        <source>{name} was refused: it contains an XML document type declaration, which real documents never need and which can make a reader expand text without end.</source>
+        <translation>{name} 已被拒绝：它包含 XML 文档类型声明，真实文档从不需要它，而它可能让读取器无休止地展开文本。</translation>
+    </message>
+    <message>
+        <source>{name} was refused: it unpacks to {size}, more than the {limit} Nebula Desktop reads from one document.</source>
+        <translation>{name} 已被拒绝：它解压后为 {size}，超过了 Nebula Desktop 从单个文档读取的上限 {limit}。</translation>
+    </message>
+    <message>
+        <source>{name} was refused: it lists more parts than a document has ({size} of zip directory; the limit is {limit}).</source>
+        <translation>{name} 已被拒绝：它列出的部件多于正常文档（zip 目录 {size}，上限为 {limit}）。</translation>
+    </message>
+    <message>
+        <source>{name} was refused: it has more than {limit} elements of markup and no text among them.</source>
+        <translation>{name} 已被拒绝：它有超过 {limit} 个标记元素，其中没有任何文本。</translation>
+    </message>
+    <message>
+        <source>{name} was refused: it has more internal objects ({count}) than {limit}.</source>
+        <translation>{name} 已被拒绝：它的内部对象（{count} 个）超过上限 {limit}。</translation>
+    </message>
+    <message>
+        <source>{name} was refused: its structure goes past a safety limit ({detail}).</source>
+        <translation>{name} 已被拒绝：其结构超出了安全上限（{detail}）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{count} chars</source>
+        <translation>{count} 个字符</translation>
+    </message>
+    <message>
+        <source>≈{count} tokens</source>
+        <translation>≈{count} 个 Token</translation>
+    </message>
+    <message>
+        <source>Cancel reading {name}</source>
+        <translation>取消读取 {name}</translation>
+    </message>
+    <message>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <source>Reading {name}</source>
+        <translation>正在读取 {name}</translation>
+    </message>
+    <message>
+        <source>cut at the limit</source>
+        <translation>已按上限截断</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentViewer</name>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{count} characters</source>
+        <translation>{count} 个字符</translation>
+    </message>
+    <message>
+        <source>≈{count} tokens</source>
+        <translation>≈{count} 个 Token</translation>
+    </message>
+    <message>
+        <source>The text Nebula Desktop extracted and sent with the message.</source>
+        <translation>Nebula Desktop 提取并随消息发送的文本。</translation>
+    </message>
+    <message>
+        <source>Text of {name}</source>
+        <translation>{name} 的文本</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>复制文本</translation>
     </message>
 </context>
 <context>
@@ -332,10 +459,6 @@
         <translation>下一次请求的估算</translation>
     </message>
     <message>
-        <source>Attach images or text files</source>
-        <translation>附加图片或文本文件</translation>
-    </message>
-    <message>
         <source>Attach files</source>
         <translation>附加文件</translation>
     </message>
@@ -388,12 +511,24 @@
         <translation>粘贴的图片</translation>
     </message>
     <message>
-        <source>Images and text files</source>
-        <translation>图片和文本文件</translation>
-    </message>
-    <message>
         <source>All files</source>
         <translation>所有文件</translation>
+    </message>
+    <message>
+        <source>Attach images, documents or text files</source>
+        <translation>附加图片、文档或文本文件</translation>
+    </message>
+    <message>
+        <source>Sends when {names} has been read (Esc cancels).</source>
+        <translation>{names} 读取完成后即发送（按 Esc 取消）。</translation>
+    </message>
+    <message>
+        <source>Waiting for the documents to be read</source>
+        <translation>正在等待文档读取完成</translation>
+    </message>
+    <message>
+        <source>Images, documents and text files</source>
+        <translation>图片、文档和文本文件</translation>
     </message>
 </context>
 <context>
@@ -752,6 +887,23 @@ Start one with New chat (Ctrl+N).</source>
     <message>
         <source>Chat exports (*.json *.zip);;All files (*)</source>
         <translation>对话导出文件 (*.json *.zip);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentChipText</name>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>≈{count} tokens</source>
+        <translation>≈{count} 个 Token</translation>
+    </message>
+    <message>
+        <source>document</source>
+        <translation>文档</translation>
     </message>
 </context>
 <context>

@@ -112,7 +112,8 @@ def test_limits_are_explained_in_the_composer(
     zipped = tmp_path / "archive.zip"
     zipped.write_bytes(b"PK")
     window.composer.add_paths([str(zipped)])
-    assert "archive.zip is neither an image nor a text file" in window.composer.strip.error.text()
+    refusal = window.composer.strip.error.text()
+    assert refusal.startswith("archive.zip is not a kind of file Nebula Desktop can attach.")
 
 
 def test_removing_an_attachment_with_its_cross(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
+import os
+from typing import Any
 
 import pytest
 
@@ -47,9 +50,10 @@ def test_fence_is_longer_than_any_fence_inside_the_file() -> None:
 
 def test_file_kinds_follow_the_extension() -> None:
     assert att.kind_of("Photo.JPG") == "image"
-    assert att.kind_of("data.csv") == "text"
+    assert att.kind_of("data.csv") == att.kind_of("Report.PDF") == "document"
+    assert att.kind_of("notes.md") == "text"
     assert att.kind_of("archive.zip") == ""
-    with pytest.raises(att.AttachmentError, match=r"archive\.zip is neither"):
+    with pytest.raises(att.AttachmentError, match=r"archive\.zip is not a kind of file"):
         att.check_unsupported("archive.zip")
 
 
@@ -94,3 +98,62 @@ def test_every_refusal_message_is_in_the_translation_catalogue_list() -> None:
         att.NOT_REGULAR,
         att.CANNOT_READ,
     }
+
+
+def test_documents_are_read_by_the_readers_of_their_kind() -> None:
+    from nebula_desktop import documents
+
+    # attachments lists them without importing the readers (start-up); the lists must agree.
+    assert {
+        *documents.DOCUMENT_EXTENSIONS,
+        ".csv",
+        ".doc",
+        ".xls",
+        ".ppt",
+    } == att.DOCUMENT_EXTENSIONS
+    assert att.MAX_DOCUMENT_BYTES == documents.MAX_DOCUMENT_BYTES
+
+
+def test_every_document_refusal_is_in_the_translation_catalogue_list() -> None:
+    from nebula_desktop.documents import common
+    from nebula_desktop.ui.chat.attachment_strip import _DOCUMENT_MESSAGES
+
+    sentences = {
+        value
+        for name, value in vars(common).items()
+        if name.isupper() and isinstance(value, str) and "{name}" in value
+    }
+    assert set(_DOCUMENT_MESSAGES) == sentences
+
+
+def test_a_document_is_stored_with_its_text_and_counts(tmp_path: Any) -> None:
+    from tests import document_files as files
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(files.pdf(["Revenue rose", "Costs fell"]))
+    item = att.read_document(path)
+    assert item["name"] == "report.pdf" and item["mime"] == "application/pdf"
+    assert "Revenue rose" in item["text"] and "Costs fell" in item["text"]
+    assert (item["pages"], item["chars"]) == (2, len(item["text"]))
+    assert item["tokens"] > 0 and item["truncated"] is False
+    assert att.is_document(item) and not att.is_document({"name": "a.txt", "text": "hi"})
+    assert json.loads(json.dumps(item)) == item  # JSON-plain: saved with the chat as it is
+
+
+@pytest.mark.timeout(10, method="thread")
+def test_a_document_that_is_a_fifo_or_too_large_is_refused_before_reading(tmp_path: Any) -> None:
+    os.mkfifo(tmp_path / "pipe.pdf")
+    with pytest.raises(att.AttachmentError, match=r"pipe\.pdf is not a regular file"):
+        att.read_document(tmp_path / "pipe.pdf")
+    with (tmp_path / "huge.docx").open("wb") as handle:
+        handle.truncate(25 * 1024 * 1024)  # sparse: the size alone must refuse it
+    with pytest.raises(att.AttachmentError) as err:
+        att.read_document(tmp_path / "huge.docx")
+    assert str(err.value) == "huge.docx is too large (25 MB; the limit is 20 MB)"
+
+
+def test_counts_read_back_from_a_file_are_whole_numbers_or_unknown() -> None:
+    assert att.document_facts({"pages": 3, "chars": 10, "tokens": 4}) == (3, 10, 4)
+    hostile = {"pages": "many", "chars": True, "tokens": 10**30}
+    assert att.document_facts(hostile) == (0, 0, 0)
+    assert att.document_facts({"pages": -1, "chars": 2.5}) == (0, 0, 0)

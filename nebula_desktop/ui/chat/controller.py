@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from nebula_desktop.attachments import inline_text_files
+from nebula_desktop.attachments import inline_text_files, is_document
 from nebula_desktop.context import continue_messages, request_messages
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
@@ -201,8 +201,10 @@ class ChatController(QObject):
         """Send ``text`` (and the composer's attachments) as a new user message; when editing,
         the edited message becomes a new version next to the old one (kept, with its answers)."""
         attachments = self.composer.attachments() if hasattr(self.composer, "attachments") else []
-        texts = [(a["name"], a["text"]) for a in attachments if "text" in a]
-        images = [a for a in attachments if "text" not in a]
+        # Text files are inlined into the message; images and documents stay attachments (a
+        # document's text goes into the request only, see context.request_messages).
+        texts = [(a["name"], a["text"]) for a in attachments if "text" in a and not is_document(a)]
+        images = [a for a in attachments if "text" not in a or is_document(a)]
         if self.is_busy() or not (text.strip() or attachments):
             return
         model = self.header.model_name()

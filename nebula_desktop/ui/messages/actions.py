@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
 # Where an action is painted on its message row.
-Place = Literal["header", "error_box", "toggle", "switcher", "in_text", "divider"]
+Place = Literal["header", "error_box", "toggle", "switcher", "in_text", "divider", "chip"]
 HEADER: Place = "header"  # hover buttons beside the speaker's name
 ERROR_BOX: Place = "error_box"  # buttons in the incomplete-answer marker
 TOGGLE: Place = "toggle"  # the Thinking toggle (its own label: "▸ Thought for 2.5 s")
 SWITCHER: Place = "switcher"  # the "‹ 2/3 ›" arrows (painted whenever there are versions)
 IN_TEXT: Place = "in_text"  # links and code blocks' Copy in the rendered text
 DIVIDER: Place = "divider"  # the "Clear context" divider under the message (menu only)
+CHIP: Place = "chip"  # a document attachment's chip (click: its text)
 
 # Hit-test answers over selectable text: not actions, they take the text cursor.
 TEXT_SPOTS = ("body", "thinking_text")
@@ -156,6 +157,8 @@ MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
         request="remove_divider_requested",
     ),
     MessageAction("link", "", IN_TEXT, in_menu=False),  # argument: the URL
+    # argument: the index of the document in msg.attachments
+    MessageAction("open_document", "", CHIP, in_menu=False),
     MessageAction("copy_code", "", IN_TEXT, in_menu=False),  # argument: "body:N" / "thinking:N"
 )
 

@@ -75,6 +75,7 @@ class MessageCommands:
             "copy_markdown": self._copy_markdown,
             "copy_code": self._copy_code,
             "link": self._open_link,
+            "open_document": self._open_document,
             "branch_prev": lambda msg, arg: view.flip_version(msg.id, -1),
             "branch_next": lambda msg, arg: view.flip_version(msg.id, 1),
         }
@@ -141,6 +142,19 @@ class MessageCommands:
         if code is not None:
             QGuiApplication.clipboard().setText(code)
             self._view.status_message.emit(QCoreApplication.translate("MessageView", "Code copied"))
+
+    def _open_document(self, msg: Message, arg: str) -> None:
+        """Show the text a document attachment sent (read-only, with Copy)."""
+        from nebula_desktop.ui.messages.attachment_viewer import AttachmentViewer
+
+        index = int(arg) if arg.isdigit() else -1
+        if not 0 <= index < len(msg.attachments):
+            return
+        viewer = AttachmentViewer(
+            msg.attachments[index], self._view if isinstance(self._view, QWidget) else None
+        )
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
 
     def _open_link(self, msg: Message, arg: str) -> None:
         scheme = arg.split(":", 1)[0].lower()

@@ -326,6 +326,9 @@ class MessageDelegate(QStyledItemDelegate):
         for action, _, r in lay.buttons + lay.branch_buttons:
             if r.contains(pos):
                 return action, ""
+        for attachment, r, _, _ in lay.doc_chips:
+            if r.contains(pos):
+                return "open_document", str(attachment)
         if lay.thinking_header is not None and lay.thinking_header.contains(pos):
             return "thinking", ""
         for doc, origin in ((lay.body_doc, lay.body_pos), (lay.thinking_doc, lay.thinking_pos)):

@@ -119,6 +119,9 @@ class RowLayout:
     buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
     # Image attachments: (index into msg.attachments, where its thumbnail goes).
     thumbs: list[tuple[int, QRect]] = field(default_factory=list)
+    # Document attachments: (index into msg.attachments, chip rect, name, details); see
+    # attachment_chips.py.
+    doc_chips: list[tuple[int, QRect, str, str]] = field(default_factory=list)
     # Version switcher "‹ 2/3 ›": the arrows (action, label, rect) and the count between them.
     branch_buttons: list[tuple[str, str, QRect]] = field(default_factory=list)
     branch_text: str = ""

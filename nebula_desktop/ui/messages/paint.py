@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPixmap,
 )
 
+from nebula_desktop.ui.messages.attachment_chips import paint_chips
 from nebula_desktop.ui.messages.documents import RenderedDoc
 from nebula_desktop.ui.messages.layout import (
     DIVIDER_SPACE,
@@ -152,7 +153,9 @@ def paint_extras(
     hover_pos: QPoint,
     thumbnail: Callable[[int, QRect], QPixmap],
 ) -> None:
-    """Paint attachment thumbnails and the "‹ 2/3 ›" version switcher of one message."""
+    """Paint attachment thumbnails, document chips and the "‹ 2/3 ›" version switcher of one
+    message."""
+    paint_chips(painter, lay.doc_chips, colors, fonts, hover_pos)
     if not lay.thumbs and not lay.branch_buttons:
         return
     painter.save()

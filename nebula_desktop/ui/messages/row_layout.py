@@ -19,6 +19,7 @@ from nebula_desktop.ui.messages.actions import (
     offered,
     placed_at,
 )
+from nebula_desktop.ui.messages.attachment_chips import layout_chips
 from nebula_desktop.ui.messages.layout import (
     BUBBLE_MAX,
     BUBBLE_PAD,
@@ -120,9 +121,13 @@ def build_row_layout(
     ]
     if images:
         y = _layout_thumbs(msg, images, lay, col_x, right, y, is_user) + 6
+    # Documents: chips (name, pages, tokens); their text goes to the request only.
+    lay.doc_chips, below = layout_chips(msg, fonts, col_x, right, y, is_user)
+    if lay.doc_chips:
+        y = below + 6
     # Body: Markdown in a bubble (user) or full column width (assistant). A tool result's
     # text shows under its toggle (folded) instead.
-    if (msg.content and msg.role != "tool") or (is_user and not images):
+    if (msg.content and msg.role != "tool") or (is_user and not images and not lay.doc_chips):
         if is_user:
             max_w = int(col_w * BUBBLE_MAX) - 2 * BUBBLE_PAD
             doc = document("body", None)

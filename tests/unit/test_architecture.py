@@ -29,7 +29,7 @@ ENTRY = (f"{PACKAGE}.app", f"{PACKAGE}.__main__")
 QT = ("PySide6", "shiboken6")
 # The rooms of ui/: window/ wires the others together; common/ is what every room may use.
 TOP_ROOM, BOTTOM_ROOM = "window", "common"
-ROOMS = ("window", "chat", "messages", "conversations", "settings", "data", "common")
+ROOMS = ("window", "chat", "compare", "messages", "conversations", "settings", "data", "common")
 
 CORE_PACKAGES = ("api", "store", "render", "exchange", "documents", "tools")
 CORE_MODULES = (

@@ -100,6 +100,7 @@ class ChatHeader(QWidget):
     profile_changed = Signal(str)
     models_refresh_requested = Signal(str)
     manage_presets_requested = Signal()
+    compare_clicked = Signal()  # the Compare toggle: the window turns Compare on or off
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +135,11 @@ class ChatHeader(QWidget):
         self.busy.setTextVisible(False)
         self.busy.setAccessibleName(self.tr("Loading models"))
         self.busy.setVisible(False)
+        self.compare = QToolButton(self)
+        self.compare.setText("⇆")  # a glyph: the bar must fit a 780 px window
+        self.compare.setCheckable(True)
+        self.compare.setAccessibleName(self.tr("Compare models"))
+        self.compare.setToolTip(self.tr("Ask 2–4 models at once, side by side (Ctrl+Shift+M)"))
         self.temperature = QDoubleSpinBox(self)
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setSingleStep(0.1)
@@ -159,10 +165,11 @@ class ChatHeader(QWidget):
         # Compact: the bar must fit beside the chat list in a ~900 px window.
         layout.addWidget(self.profile)
         self.model.setMaximumWidth(360)
-        self.model.setMinimumWidth(90)  # narrower than its usual size only in a narrow window
+        self.model.setMinimumWidth(72)  # narrower than its usual size only in a narrow window
         layout.addWidget(self.model, 3)  # the free room goes to the model name first
         layout.addWidget(self.refresh)
         layout.addWidget(self.busy)
+        layout.addWidget(self.compare)
         layout.addStretch(1)
         temp_label = QLabel(self.tr("&Temp."), self)
         temp_label.setBuddy(self.temperature)
@@ -183,6 +190,7 @@ class ChatHeader(QWidget):
         self.context.limit_changed.connect(self._on_edited)
         self.context.clear_requested.connect(self.clear_context_requested)
         self.refresh.clicked.connect(lambda: self.models_refresh_requested.emit(self.profile_id()))
+        self.compare.clicked.connect(lambda _checked=False: self.compare_clicked.emit())
 
     # -- filling -----------------------------------------------------------------------------
     def set_profiles(self, profiles: list[Any], current_id: str | None) -> None:
@@ -215,6 +223,13 @@ class ChatHeader(QWidget):
             self._loading = False
         if not current.strip() and models:
             self.model.setEditText(models[0])  # an edit: the open chat remembers it
+
+    def set_compare(self, on: bool, models: list[str]) -> None:
+        """Show Compare on (with the ``models`` it asks) or off; emits nothing."""
+        self.compare.setChecked(on)
+        self.compare.setText(f"⇆ {len(models)}" if on else "⇆")
+        tip = self.tr("Ask 2–4 models at once, side by side (Ctrl+Shift+M)")
+        self.compare.setToolTip(plain_tooltip("\n".join([tip, *models])) if on else tip)
 
     def set_models_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

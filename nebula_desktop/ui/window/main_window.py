@@ -31,6 +31,7 @@ from nebula_desktop.ui.conversations.list import ConversationList
 from nebula_desktop.ui.data.actions import DataActions
 from nebula_desktop.ui.data.open_chat import OpenChat
 from nebula_desktop.ui.messages.view import MessageView
+from nebula_desktop.ui.window.compare_hook import CompareHook
 from nebula_desktop.ui.window.dialogs import WindowDialogs
 from nebula_desktop.ui.window.menu_handlers import (
     add_data_entries,
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
             ctx, self.header, self.models, self.view, self.usage, self.notices, self
         )
         self._install_data_actions(column)
+        self.compare = CompareHook(self)  # the compare room itself loads on first use
         self._key_check_request.connect(background.check_key)
         background.key_checked.connect(self._on_background_key_checked)
         self.conv_list.conversation_selected.connect(self._on_list_conversation_selected)
@@ -113,7 +115,7 @@ class MainWindow(QMainWindow):
         self.conv_list.conversation_renamed.connect(self._on_list_conversation_renamed)
         self.conv_list.new_requested.connect(self.new_chat)
         guarded = self.plain_http.guarded
-        self.composer.send_requested.connect(guarded(self.controller.send))
+        self.composer.send_requested.connect(guarded(self.compare.send))
         self.composer.stop_requested.connect(self.controller.stop)
         self.composer.cancel_edit_requested.connect(self.controller.cancel_edit)
         self.header.settings_edited.connect(self.controller.header_edited)
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
 
     def _show_conversation(self, conv: Any) -> None:
         self.controller.open(conv)
+        self.compare.conversation_shown(conv)
         if conv is None:
             self.profiles.show_defaults()
         self._update_title()
@@ -253,6 +256,7 @@ class MainWindow(QMainWindow):
             self._show_conversation(conv)
 
     def _on_list_conversation_deleted(self, conv_id: str) -> None:
+        self.compare.discard(conv_id)
         self.controller.discard(conv_id)
         if self.controller.conv is None:
             # The list selects the neighbour next (conversation_selected); until then, nothing.
@@ -338,6 +342,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:
             self._closed = True
+            self.compare.shutdown()  # its answers are saved by the controller's saves
             self.controller.shutdown()
             self.runner.shutdown()  # a hanging request is cancelled, the rest waited for
             s = self.ctx.settings

@@ -47,6 +47,10 @@ SHORTCUTS: list[tuple[str, object]] = [  # object: QT_TRANSLATE_NOOP's stubs ret
         QT_TRANSLATE_NOOP("ShortcutsDialog", "Clear the context: what is above is no longer sent"),
     ),
     ("Ctrl+Shift+C", QT_TRANSLATE_NOOP("ShortcutsDialog", "Copy the last answer")),
+    (
+        "Ctrl+Shift+M",
+        QT_TRANSLATE_NOOP("ShortcutsDialog", "Compare: ask 2–4 models at once (on / off)"),
+    ),
     ("Ctrl+L", QT_TRANSLATE_NOOP("ShortcutsDialog", "Go to the message box")),
     ("F2", QT_TRANSLATE_NOOP("ShortcutsDialog", "Rename the selected chat")),
     ("Del", QT_TRANSLATE_NOOP("ShortcutsDialog", "Delete the selected chat (with Undo)")),

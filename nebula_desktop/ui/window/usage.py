@@ -53,12 +53,15 @@ class UsageLine(QLabel):
         self.setText(usage_text(self._current(), self._ctx.settings))
 
     def answer_cost(self, message: Message) -> float | None:
-        """What one answer cost with the open chat's profile prices (None: no price set)."""
+        """What one answer cost with the prices of the profile that answered it (a compared
+        answer's own, else the open chat's; None: no price set)."""
         from nebula_desktop.presets import answer_cost
 
         conv = self._current()
         settings = self._ctx.settings
         profile = settings.profile(
-            (conv.profile_id if conv is not None else None) or settings.default_profile_id
+            message.profile_id
+            or (conv.profile_id if conv is not None else None)
+            or settings.default_profile_id
         )
         return answer_cost(message, profile, conv.model if conv is not None else None)

@@ -86,7 +86,7 @@ def layout_chips(
                                   Qt.TextElideMode.ElideMiddle, text_room)  # fmt: skip
         details = fm_small.elidedText(chip_details(stored), Qt.TextElideMode.ElideRight, text_room)
         text_w = max(fm_name.horizontalAdvance(name), fm_small.horizontalAdvance(details))
-        width = text_w + CHIP_ICON + 3 * CHIP_PAD
+        width = text_w + CHIP_ICON + 3 * CHIP_PAD + 4  # slack: the painter's metrics may round up
         if line and line_w + CHIP_GAP + width > right - left:
             y = place(line, line_w, y)
             line, line_w = [], 0

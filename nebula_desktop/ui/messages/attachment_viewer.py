@@ -31,7 +31,7 @@ class AttachmentViewer(QDialog):
         self.setWindowTitle(name)
         self.setObjectName("attachmentViewer")
         pages, chars, tokens = att.document_facts(attachment)
-        facts = [self.tr("%n page(s)", "", pages)] if pages else []
+        facts = [name, self.tr("%n page(s)", "", pages)] if pages else [name]
         facts.append(self.tr("{count} characters").format(count=f"{chars or len(self._text):,}"))
         facts.append(self.tr("≈{count} tokens").format(count=f"{tokens:,}"))
         self.summary = plain(QLabel(" · ".join(facts), self))

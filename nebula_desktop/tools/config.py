@@ -36,6 +36,7 @@ __all__ = [
     "ResolvedServer",
     "import_claude_config",
     "keyring_user",
+    "move_credentials",
     "parse_claude_config",
     "parse_secret_ref",
     "read_servers",
@@ -416,6 +417,19 @@ class _Mover:
         self.out.secrets[keyring_user(self.server.id, ref_name)] = value
         self.out.moved_secrets.append(MovedSecret(self.server.id, self.server.name, kind, name))
         return secret_ref(self.server.id, ref_name)
+
+
+def move_credentials(server: McpServerConfig) -> dict[str, str]:
+    """Replace every credential in ``server`` (typed by hand in Settings → Tools) by a
+    ``keyring:`` reference; returns the values to store, by keyring user name."""
+    out = ImportedServers()
+    moved = _Mover(server, out)
+    server.args = [moved.value("arg", f"ARG{i}", a) for i, a in enumerate(server.args)]
+    server.env = {k: moved.value("env", k, v) for k, v in server.env.items()}
+    server.headers = {k: moved.value("header", k, v) for k, v in server.headers.items()}
+    if server.url:
+        server.url = moved.value("url", "URL", server.url)
+    return dict(out.secrets)
 
 
 def import_claude_config(

@@ -47,6 +47,7 @@ from nebula_desktop.ui.common.plain import plain
 from nebula_desktop.ui.settings.general import GeneralSettings
 from nebula_desktop.ui.settings.profile_checks import base_url_problems
 from nebula_desktop.ui.settings.profiles_tab import ProfilesTab
+from nebula_desktop.ui.settings.tools_tab import ToolsTab
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class SettingsDialog(QDialog):
         session_keys: dict[str, str],
         parent: QWidget | None = None,
         first_run: bool = False,
+        tools: Any = None,
+        chat_id: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Get started") if first_run else self.tr("Settings"))
@@ -123,6 +126,9 @@ class SettingsDialog(QDialog):
         self.auto_title_check = self.general.auto_title_check
         self.log_text_check = self.general.log_text_check
         self.tabs.addTab(self.general, self.tr("&General"))
+        # MCP servers: ``tools`` is the session's ToolsSession (states), ``chat_id`` the open chat.
+        self.tools_tab = ToolsTab(settings, tools, chat_id)
+        self.tabs.addTab(self.tools_tab, self.tr("&Tools"))
 
         self.save_error = plain(QLabel())  # starts with a profile name
         self.save_error.setObjectName("fieldError")
@@ -150,6 +156,7 @@ class SettingsDialog(QDialog):
         if first_run:
             # Only the default profile's essentials: the rest waits in Settings.
             self.tabs.setTabVisible(1, False)
+            self.tabs.setTabVisible(2, False)  # Tools
             self.tabs.tabBar().hide()
             self.tabs.setDocumentMode(True)
             self.editor.advanced.toggled.connect(self._fit_to_form)
@@ -228,6 +235,7 @@ class SettingsDialog(QDialog):
         s.profiles = copy.deepcopy(self._profiles)
         s.default_profile_id = self.profiles_tab.default_id
         self.general.apply_to(s)
+        self.tools_tab.apply_to(s)
         try:
             self._settings_store.save(s)
         except OSError as exc:  # atomicfile.SaveError says what happened in user words

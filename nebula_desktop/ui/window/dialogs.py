@@ -50,6 +50,10 @@ class WindowDialogs(QObject):
             self._ctx.session_keys,
             self._window,
             first_run=first_run,
+            tools=self._ctx.tools,
+            chat_id=getattr(
+                getattr(getattr(self._window, "controller", None), "conv", None), "id", None
+            ),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_changed.connect(self.settings_changed)

@@ -67,6 +67,16 @@
     </message>
 </context>
 <context>
+    <name>ComparePanel</name>
+    <message numerus="yes">
+        <source>Comparing %n model(s)</source>
+        <translation>
+            <numerusform>Comparing %n model</numerusform>
+            <numerusform>Comparing %n models</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConflictBar</name>
     <message numerus="yes">
         <source>%n conflicting copies found from sync</source>

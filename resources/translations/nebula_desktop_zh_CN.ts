@@ -363,6 +363,14 @@
         <translation>正在加载模型</translation>
     </message>
     <message>
+        <source>Compare models</source>
+        <translation>对比模型</translation>
+    </message>
+    <message>
+        <source>Ask 2–4 models at once, side by side (Ctrl+Shift+M)</source>
+        <translation>同时询问 2–4 个模型，并排显示（Ctrl+Shift+M）</translation>
+    </message>
+    <message>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
@@ -430,6 +438,121 @@
     <message>
         <source>Saving chats… {done} of {total}</source>
         <translation>正在保存对话… {done} / {total}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareColumn</name>
+    <message>
+        <source>Figures of this answer</source>
+        <translation>此回答的数据</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Continue with this</source>
+        <translation>用这个继续</translation>
+    </message>
+    <message>
+        <source>Keep this answer as the chat&apos;s version and continue with its model</source>
+        <translation>把此回答作为对话的版本，并用它的模型继续</translation>
+    </message>
+    <message>
+        <source>first token {seconds} s</source>
+        <translation>首字 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>waiting…</source>
+        <translation>等待中…</translation>
+    </message>
+    <message>
+        <source>{rate} tok/s</source>
+        <translation>{rate} Token/秒</translation>
+    </message>
+    <message>
+        <source>{tokens} tokens</source>
+        <translation>{tokens} Token</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>ComparePanel</name>
+    <message>
+        <source>Compared answers</source>
+        <translation>对比的回答</translation>
+    </message>
+    <message>
+        <source>Stop all</source>
+        <translation>全部停止</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Back to the chat (column 1 stays the chosen version)</source>
+        <translation>回到对话（第 1 列仍是选中的版本）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Comparing %n model(s)</source>
+        <translation>
+            <numerusform>正在对比 %n 个模型</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ComparePicker</name>
+    <message>
+        <source>Compare models</source>
+        <translation>对比模型</translation>
+    </message>
+    <message>
+        <source>Filter models</source>
+        <translation>筛选模型</translation>
+    </message>
+    <message>
+        <source>Models to compare</source>
+        <translation>要对比的模型</translation>
+    </message>
+    <message>
+        <source>Another model by name</source>
+        <translation>按名称添加其他模型</translation>
+    </message>
+    <message>
+        <source>Endpoint profile</source>
+        <translation>端点配置</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Your next message goes to every model ticked here, at once.</source>
+        <translation>你的下一条消息会同时发送给这里勾选的每个模型。</translation>
+    </message>
+    <message>
+        <source>At most {count} models at once.</source>
+        <translation>一次最多 {count} 个模型。</translation>
+    </message>
+    <message>
+        <source>{count} of {most} chosen; pick at least {least}.</source>
+        <translation>已选 {count} 个（最多 {most} 个）；请至少选 {least} 个。</translation>
+    </message>
+    <message>
+        <source>{count} models chosen.</source>
+        <translation>已选 {count} 个模型。</translation>
     </message>
 </context>
 <context>
@@ -1315,6 +1438,10 @@ Close it first (only one app may write the conversations at a time).</source>
         <source>Could not open the data folder {folder}: {error}</source>
         <translation>无法打开数据文件夹 {folder}：{error}</translation>
     </message>
+    <message>
+        <source>Co&amp;mpare models…</source>
+        <translation>对比模型(&amp;M)…</translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -1441,6 +1568,54 @@ Close it first (only one app may write the conversations at a time).</source>
     <message>
         <source>Waiting for the answer…</source>
         <translation>正在等待回答…</translation>
+    </message>
+    <message>
+        <source>Stopped: this answer used as many tool rounds as allowed (Settings → Tools). Retry lets it go on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished">已停止</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} KB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tool result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished">失败</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1747,6 +1922,10 @@ X-Team: research</translation>
         <translation>CA 证书包 {path} 不存在。</translation>
     </message>
     <message>
+        <source>Not tested: the key was not sent in clear text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Choose a CA bundle</source>
         <translation>选择 CA 证书包</translation>
     </message>
@@ -1963,6 +2142,10 @@ X-Team: research</translation>
         <translation>复制上一条回答</translation>
     </message>
     <message>
+        <source>Compare: ask 2–4 models at once (on / off)</source>
+        <translation>对比：同时询问 2–4 个模型（开 / 关）</translation>
+    </message>
+    <message>
         <source>Go to the message box</source>
         <translation>转到输入框</translation>
     </message>
@@ -2020,6 +2203,60 @@ X-Team: research</translation>
     <message>
         <source>No presets</source>
         <translation>没有预设</translation>
+    </message>
+</context>
+<context>
+    <name>ToolCard</name>
+    <message>
+        <source>Tool arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Always allow this tool</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run this tool of this server without asking again (revocable in Settings → Tools)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not run it; the model is told you refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model wants to run {tool} of “{server}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing runs without your approval.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call {n} of {count}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ToolLoop</name>
+    <message>
+        <source>Starting the tools…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running {tool} of “{server}”… (Stop ends it)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

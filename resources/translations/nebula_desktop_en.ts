@@ -161,4 +161,28 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>ToolsTab</name>
+    <message numerus="yes">
+        <source>%n chat(s)</source>
+        <translation>
+            <numerusform>%n chat</numerusform>
+            <numerusform>%n chats</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n secret(s) stored in the keyring.</source>
+        <translation>
+            <numerusform>%n secret stored in the keyring.</numerusform>
+            <numerusform>%n secrets stored in the keyring.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s) imported; enable them for the chats you choose.</source>
+        <translation>
+            <numerusform>%n server imported; enable it for the chats you choose.</numerusform>
+            <numerusform>%n servers imported; enable them for the chats you choose.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

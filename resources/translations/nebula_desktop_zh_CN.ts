@@ -1571,51 +1571,51 @@ Close it first (only one app may write the conversations at a time).</source>
     </message>
     <message>
         <source>Stopped: this answer used as many tool rounds as allowed (Settings → Tools). Retry lets it go on.</source>
-        <translation type="unfinished"></translation>
+        <translation>已停止：此回答已用完允许的工具轮数（设置 → 工具）。点“重试”可让它继续。</translation>
     </message>
     <message>
         <source>denied</source>
-        <translation type="unfinished"></translation>
+        <translation>已拒绝</translation>
     </message>
     <message>
         <source>stopped</source>
-        <translation type="unfinished">已停止</translation>
+        <translation>已停止</translation>
     </message>
     <message>
         <source>timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>已超时</translation>
     </message>
     <message>
         <source>{n} bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 字节</translation>
     </message>
     <message>
         <source>{n} KB</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} KB</translation>
     </message>
     <message>
         <source>{n} MB</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} MB</translation>
     </message>
     <message>
         <source>Tool result</source>
-        <translation type="unfinished"></translation>
+        <translation>工具结果</translation>
     </message>
     <message>
         <source>{seconds} s</source>
-        <translation type="unfinished"></translation>
+        <translation>{seconds} 秒</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished">失败</translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>参数</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
 </context>
 <context>
@@ -2037,6 +2037,117 @@ X-Team: research</translation>
     </message>
 </context>
 <context>
+    <name>ServerEditor</name>
+    <message>
+        <source>Add a tools server</source>
+        <translation>添加工具服务器</translation>
+    </message>
+    <message>
+        <source>Edit tools server</source>
+        <translation>编辑工具服务器</translation>
+    </message>
+    <message>
+        <source>Program on this computer (stdio)</source>
+        <translation>本机程序（stdio）</translation>
+    </message>
+    <message>
+        <source>Streamable HTTP</source>
+        <translation>Streamable HTTP</translation>
+    </message>
+    <message>
+        <source>SSE (older HTTP transport)</source>
+        <translation>SSE（较旧的 HTTP 传输）</translation>
+    </message>
+    <message>
+        <source>One argument per line</source>
+        <translation>每行一个参数</translation>
+    </message>
+    <message>
+        <source>NAME=value, one per line</source>
+        <translation>名称=值，每行一个</translation>
+    </message>
+    <message>
+        <source>Your home folder</source>
+        <translation>你的主文件夹</translation>
+    </message>
+    <message>
+        <source>Name: value, one per line</source>
+        <translation>名称: 值，每行一个</translation>
+    </message>
+    <message>
+        <source>Stored in the keyring (leave empty to keep it)</source>
+        <translation>已存于钥匙串（留空则保留）</translation>
+    </message>
+    <message>
+        <source>Optional; kept in the system keyring</source>
+        <translation>可选；保存在系统钥匙串中</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Arguments</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Working folder</source>
+        <translation>工作文件夹</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>Headers</source>
+        <translation>请求头</translation>
+    </message>
+    <message>
+        <source>Bearer token</source>
+        <translation>Bearer 令牌</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Give the server a name.</source>
+        <translation>请为服务器命名。</translation>
+    </message>
+    <message>
+        <source>Enter the command that starts the server.</source>
+        <translation>请输入启动服务器的命令。</translation>
+    </message>
+    <message>
+        <source>Enter the server&apos;s address, starting with https://.</source>
+        <translation>请输入服务器地址，以 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>A field is far too long.</source>
+        <translation>有一个字段过长。</translation>
+    </message>
+    <message>
+        <source>Write each variable as NAME=value: {line}</source>
+        <translation>每个变量请写成 名称=值：{line}</translation>
+    </message>
+    <message>
+        <source>Write each header as Name: value: {line}</source>
+        <translation>每个请求头请写成 名称: 值：{line}</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>New profile</source>
@@ -2061,6 +2172,10 @@ X-Team: research</translation>
     <message>
         <source>&amp;General</source>
         <translation>常规(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source>Keep the key for this session only</source>
@@ -2209,54 +2324,195 @@ X-Team: research</translation>
     <name>ToolCard</name>
     <message>
         <source>Tool arguments</source>
-        <translation type="unfinished"></translation>
+        <translation>工具参数</translation>
     </message>
     <message>
         <source>Allow once</source>
-        <translation type="unfinished"></translation>
+        <translation>允许一次</translation>
     </message>
     <message>
         <source>Always allow this tool</source>
-        <translation type="unfinished"></translation>
+        <translation>始终允许此工具</translation>
     </message>
     <message>
         <source>Run this tool of this server without asking again (revocable in Settings → Tools)</source>
-        <translation type="unfinished"></translation>
+        <translation>以后运行此服务器的这个工具时不再询问（可在 设置 → 工具 中撤销）</translation>
     </message>
     <message>
         <source>Deny</source>
-        <translation type="unfinished"></translation>
+        <translation>拒绝</translation>
     </message>
     <message>
         <source>Do not run it; the model is told you refused</source>
-        <translation type="unfinished"></translation>
+        <translation>不运行；模型会被告知你拒绝了</translation>
     </message>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>The model wants to run {tool} of “{server}”</source>
-        <translation type="unfinished"></translation>
+        <translation>模型想运行“{server}”的 {tool}</translation>
     </message>
     <message>
         <source>Nothing runs without your approval.</source>
-        <translation type="unfinished"></translation>
+        <translation>未经你的同意，什么都不会运行。</translation>
     </message>
     <message>
         <source>Call {n} of {count}.</source>
-        <translation type="unfinished"></translation>
+        <translation>第 {n} 个调用，共 {count} 个。</translation>
     </message>
 </context>
 <context>
     <name>ToolLoop</name>
     <message>
         <source>Starting the tools…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动工具…</translation>
     </message>
     <message>
         <source>Running {tool} of “{server}”… (Stop ends it)</source>
-        <translation type="unfinished"></translation>
+        <translation>正在运行“{server}”的 {tool}…（“停止”可结束）</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsTab</name>
+    <message>
+        <source>Tools servers</source>
+        <translation>工具服务器</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Import the mcpServers of a Claude Desktop or Cursor configuration file</source>
+        <translation>导入 Claude Desktop 或 Cursor 配置文件中的 mcpServers</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <source>Start the server as configured here and list its tools</source>
+        <translation>按此处的配置启动服务器并列出其工具</translation>
+    </message>
+    <message>
+        <source>Offer its tools in every chat</source>
+        <translation>在所有对话中提供其工具</translation>
+    </message>
+    <message>
+        <source>Offer its tools in this chat</source>
+        <translation>在此对话中提供其工具</translation>
+    </message>
+    <message>
+        <source>Tools that run without asking</source>
+        <translation>无需询问即可运行的工具</translation>
+    </message>
+    <message>
+        <source>Ask again</source>
+        <translation>重新询问</translation>
+    </message>
+    <message>
+        <source>Revoke “Always allow” for the chosen tool</source>
+        <translation>撤销所选工具的“始终允许”</translation>
+    </message>
+    <message>
+        <source>Tool rounds per answer</source>
+        <translation>每个回答的工具轮数</translation>
+    </message>
+    <message>
+        <source>Tools let the model read files, search or tell the time through MCP servers. Nothing runs without your approval.</source>
+        <translation>工具让模型通过 MCP 服务器读取文件、搜索或报时。未经你的同意，什么都不会运行。</translation>
+    </message>
+    <message>
+        <source>Tool rounds per answer, at most</source>
+        <translation>每个回答最多的工具轮数</translation>
+    </message>
+    <message>
+        <source>Always allowed:</source>
+        <translation>始终允许：</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>未启动。</translation>
+    </message>
+    <message>
+        <source>every chat</source>
+        <translation>所有对话</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s)</source>
+        <translation>
+            <numerusform>%n 个对话</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{tool} of “{server}” asks again from the next call.</source>
+        <translation>“{server}”的 {tool} 从下次调用起会重新询问。</translation>
+    </message>
+    <message>
+        <source>Saving in the keyring…</source>
+        <translation>正在保存到钥匙串…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n secret(s) stored in the keyring.</source>
+        <translation>
+            <numerusform>已在钥匙串中保存 %n 个机密。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The secret was not stored: {error}</source>
+        <translation>机密未能保存：{error}</translation>
+    </message>
+    <message>
+        <source>Import MCP servers</source>
+        <translation>导入 MCP 服务器</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json);;All files (*)</source>
+        <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s) imported; enable them for the chats you choose.</source>
+        <translation>
+            <numerusform>已导入 %n 个服务器；请为你选择的对话启用它们。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Moved to the keyring: {items}</source>
+        <translation>已移入钥匙串：{items}</translation>
+    </message>
+    <message>
+        <source>Starting “{server}”…</source>
+        <translation>正在启动“{server}”…</translation>
+    </message>
+    <message>
+        <source>“{server}” did not start: {error}</source>
+        <translation>“{server}”未能启动：{error}</translation>
+    </message>
+    <message>
+        <source>“{server}” works: {tools}</source>
+        <translation>“{server}”可用：{tools}</translation>
+    </message>
+    <message>
+        <source>no tools</source>
+        <translation>没有工具</translation>
     </message>
 </context>
 <context>

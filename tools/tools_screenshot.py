@@ -11,11 +11,13 @@ real fonts, or offscreen.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,6 +31,13 @@ from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.window.main_window import MainWindow
 from tests.gui.test_tools_loop import tool_call_reply
 from tests.servers import LoopbackServer, Reply, sse_reply
+
+
+def _answer_from_result(request: Any) -> Reply:
+    """The model's answer, written from the time the tool returned (as a model would)."""
+    told = json.loads(request.json["messages"][-1]["content"])
+    clock = told["datetime"][11:16]
+    return sse_reply([f"It is **{clock}** on {told['day_of_week']} in Tokyo (UTC+9)."])
 
 
 def wait_until(condition: object, timeout: float = 60.0) -> None:
@@ -79,7 +88,7 @@ def main(out: str) -> None:
         chat.queue(
             tool_call_reply(("call_1", "time__get_current_time", {"timezone": "Asia/Tokyo"}))
         )
-        chat.queue(sse_reply(["It is **21:04** in Tokyo (Japan Standard Time, UTC+9)."]))
+        chat.queue(_answer_from_result)
         window.composer.set_text("What time is it in Tokyo?")
         window.controller.send(window.composer.text())
         card = window.controller.tools.card
@@ -105,7 +114,10 @@ def main(out: str) -> None:
         window.composer.set_text("And 9:30 tomorrow morning there is what time in Paris?")
         window.controller.send(window.composer.text())
         wait_until(lambda: card.asking)
-        window.view.scroll_to_bottom()
+        pause(300)
+        # From the first answer's tool call down: the call, its result unfolded, the answer.
+        view = window.view
+        view.scrollTo(view.model().index(1, 0), view.ScrollHint.PositionAtTop)
         pause(500)
         window.grab().save(out)
         print(f"wrote {out}")

@@ -12,6 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMimeData, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
+from nebula_desktop.ui.messages.formulas import document_html, document_text, formulas_of
 from nebula_desktop.ui.messages.layout import needs_error_box
 
 if TYPE_CHECKING:
@@ -205,9 +206,11 @@ def rendered_mime(entry: RenderedDoc) -> QMimeData:
     """Clipboard data for "Copy": the text as shown, plus its HTML for rich-text targets."""
     mime = QMimeData()
     # U+200B are break hints render/ added to absurdly long runs; not part of the text.
-    mime.setText(entry.doc.toPlainText().replace("\u200b", ""))
+    # A formula's image is given as its TeX source (Qt's text would hold U+FFFC).
+    formulas = formulas_of(entry.doc)
+    mime.setText(document_text(entry.doc, formulas).replace("\u200b", ""))
     if entry.html:
-        mime.setHtml(entry.html)
+        mime.setHtml(document_html(entry.html, formulas))
     return mime
 
 

@@ -31,6 +31,7 @@ from nebula_desktop.ui.messages.documents import (
     RenderedDoc,
     StreamingDoc,
 )
+from nebula_desktop.ui.messages.formulas import FormulaImages, FormulaLook
 from nebula_desktop.ui.messages.layout import (
     DARK_COLORS,
     LIGHT_COLORS,
@@ -60,14 +61,21 @@ class MessageDelegate(QStyledItemDelegate):
 
     action_triggered = Signal(str, str, str)
     # A long message's formatted document replaced the plain text shown while it rendered off
-    # the GUI thread: its row must be measured and painted again.
+    # the GUI thread, or formula images drawn off the GUI thread replaced their sources: its
+    # row must be measured and painted again.
     document_ready = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.dark = False
         self.font_point_size = 0
+        # Formulas drawn as images (Settings → General → Render math); off: TeX as written.
+        self.math = True
+        self.formula_images = FormulaImages(self)
+        self.formula_images.drawn.connect(self.document_ready)
+        self._looks: dict[tuple[str, bool, float], FormulaLook] = {}
         self.cache = DocumentCache(parent=self)
+        self.cache.images = self.formula_images
         self.cache.formatted.connect(self.document_ready)
         self.streaming_id: str | None = None
         self._stream_docs: dict[tuple[str, str], StreamingDoc] = {}
@@ -121,6 +129,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._stream_docs.clear()
         self._sizes.clear()
         self._estimates.clear()
+        self._looks.clear()
 
     def retain(self, message_ids: set[str]) -> None:
         """Drop sizes of messages no longer shown (memory stays bounded across chats)."""
@@ -157,16 +166,19 @@ class MessageDelegate(QStyledItemDelegate):
             from nebula_desktop.ui.messages.tool_text import tool_details
 
             text = tool_details(msg)  # its arguments and output, unfolded
+        look = self._look(part)
         if msg.id == self.streaming_id:
             live = self._stream_docs.get((msg.id, part))
             if live is None:
                 live = self._stream_docs[(msg.id, part)] = StreamingDoc(
-                    self.dark, self._body_font(part)
+                    self.dark, self._body_font(part), look, self.formula_images, msg.id
                 )
             entry = live.update(text)
         else:
-            key = (msg.id, part, len(text), self.dark, self.font_point_size)
-            entry = self.cache.get(key, text, self.dark, self._body_font(part), wait=wait)
+            key = (msg.id, part, len(text), self.dark, self.font_point_size, look is not None)
+            entry = self.cache.get(
+                key, text, self.dark, self._body_font(part), wait=wait, look=look
+            )
         if width is not None and entry.doc.textWidth() != width:
             entry.doc.setTextWidth(width)
         return entry
@@ -178,6 +190,21 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _body_font(self, part: str) -> QFont:
         return self.fonts.base if part == "body" else self.fonts.small
+
+    def _look(self, part: str) -> FormulaLook | None:
+        """How formulas of ``part`` are drawn (its text colour and font), None with math off."""
+        if not self.math:
+            return None
+        view = self.parent()
+        ratio = getattr(view, "devicePixelRatioF", None)
+        dpr = float(ratio()) if callable(ratio) else 1.0
+        cached = (part, self.dark, dpr)
+        look = self._looks.get(cached)
+        if look is None:
+            color = self.colors.q("text" if part == "body" else "muted")
+            look = FormulaLook.of(self._body_font(part), color, dpr, self.dark)
+            self._looks[cached] = look
+        return look
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -412,7 +439,7 @@ class MessageDelegate(QStyledItemDelegate):
         html = live.html if live is not None and msg.id == self.streaming_id else entry.html
         color = self.colors.q("text" if part == "body" else "muted")
         editor = MessageTextSelector(
-            parent, html, self._body_font(part), entry.doc.defaultTextOption(), color
+            parent, html, self._body_font(part), entry.doc.defaultTextOption(), color, entry.doc
         )
         editor.setProperty("message_id", msg.id)
         editor.setProperty("part", part)

@@ -5,6 +5,10 @@ A text longer than ``ASYNC_CHARS`` is rendered (Markdown to HTML, plain Python) 
 serial "renders" queue: until that lands the row shows the end of the text as written
 (``render.preview``), so opening a chat with a 200,000-character answer never holds the GUI
 thread for the render.
+
+With a :class:`~nebula_desktop.ui.messages.formulas.FormulaLook` (math on), formulas are
+rendered as ``nebula-formula:`` images that a ``FormulaDocument`` resolves off the GUI thread
+(``ui/messages/formulas.py``); without one, the output is exactly what it was before formulas.
 """
 
 from __future__ import annotations
@@ -37,8 +41,15 @@ from nebula_desktop.render import (
     render_markdown,
 )
 from nebula_desktop.render.highlight import palette
+from nebula_desktop.render.markdown import FORMULA_SCHEME
 from nebula_desktop.render.preview import plain_preview
 from nebula_desktop.ui.common.runner import Runner, default_runner
+from nebula_desktop.ui.messages.formulas import (
+    FormulaDocument,
+    FormulaImages,
+    FormulaLook,
+    align_inline,
+)
 
 # Longer texts are rendered off the GUI thread (plain text shown meanwhile). Ordinary answers
 # stay below it and render at once, so a chat of thousands of them opens as before.
@@ -99,9 +110,23 @@ def localize_html(html: str) -> str:
     return html
 
 
-def new_document(font: QFont) -> QTextDocument:
-    """An empty document configured the way every message body is."""
-    doc = QTextDocument()
+def _localize(html: str) -> str:
+    return align_inline(localize_html(html))
+
+
+def new_document(
+    font: QFont,
+    look: FormulaLook | None = None,
+    images: FormulaImages | None = None,
+    owner: str = "",
+) -> QTextDocument:
+    """An empty document configured the way every message body is; with ``look`` and
+    ``images`` one that shows formula images (a ``FormulaDocument`` of message ``owner``)."""
+    doc = (
+        FormulaDocument(images, look, owner)
+        if look is not None and images is not None
+        else QTextDocument()
+    )
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
     # Qt must never fetch anything: render/ emits no <img>, and this keeps even that promise
@@ -113,11 +138,24 @@ def new_document(font: QFont) -> QTextDocument:
     return doc
 
 
-def build_document(rendered: RenderedMarkdown, font: QFont) -> RenderedDoc:
+def build_document(
+    rendered: RenderedMarkdown,
+    font: QFont,
+    look: FormulaLook | None = None,
+    images: FormulaImages | None = None,
+    owner: str = "",
+) -> RenderedDoc:
     """A document showing ``rendered`` (GUI thread: PySide holds the GIL through every Qt call,
-    so building or laying out a document on a worker would stall the GUI thread just as long)."""
-    html = localize_html(rendered.html)
-    doc = new_document(font)
+    so building or laying out a document on a worker would stall the GUI thread just as long).
+
+    Its formula images (math on: ``look``) are drawn by ``images`` off the GUI thread."""
+    html = _localize(rendered.html)
+    if rendered.formulas and FORMULA_SCHEME in html:
+        doc = new_document(font, look, images, owner)
+        if isinstance(doc, FormulaDocument):
+            doc.set_formulas(rendered.formulas)
+    else:
+        doc = new_document(font)
     doc.setHtml(html)
     return RenderedDoc(doc, rendered.code_blocks, html)
 
@@ -154,7 +192,8 @@ class DocumentCache(QObject):
         self.capacity = capacity
         self.runner: Runner | None = None  # None: the app's default runner
         self._docs: OrderedDict[Key, RenderedDoc] = OrderedDict()
-        self._pending: dict[Key, tuple[str, QFont]] = {}  # key -> the text being rendered
+        self._pending: dict[Key, tuple[str, QFont, FormulaLook | None]] = {}  # being rendered
+        self.images: FormulaImages | None = None  # draws the formulas of documents with a look
         # (message id, part) -> (text length, document) to show instead of plain text while that
         # text renders: the live document of an answer that has just finished streaming.
         self._standins: dict[Key, tuple[int, RenderedDoc]] = {}
@@ -168,11 +207,13 @@ class DocumentCache(QObject):
         font: QFont,
         *,
         wait: bool = False,
+        look: FormulaLook | None = None,
     ) -> RenderedDoc:
         """The document for ``text``, building it on a miss.
 
         A long text gets a pending stand-in unless ``wait``: then the formatted document is
         built now, also over a pending stand-in (Copy wants the text as it will be shown).
+        With ``look`` (math on) formulas are shown as images drawn in that look.
         """
         hit = self._docs.get(key)
         if hit is not None and not (wait and hit.pending):
@@ -181,7 +222,8 @@ class DocumentCache(QObject):
         self.renders += 1
         if wait or len(text) <= ASYNC_CHARS:
             self._pending.pop(key, None)  # a render still running for it is stale now
-            entry = build_document(render_markdown(text, dark=dark), font)
+            rendered = render_markdown(text, dark=dark, math=look is not None)
+            entry = build_document(rendered, font, look, self.images, str(key[0]))
             self._store(key, entry)
             if hit is not None:
                 self.formatted.emit(str(key[0]))
@@ -192,7 +234,7 @@ class DocumentCache(QObject):
         else:
             entry = plain_document(text, font)
         self._store(key, entry)
-        self._pending[key] = (text, font)
+        self._pending[key] = (text, font, look)
         # Started once the window has painted what it is opening: a render running meanwhile
         # would make each of the GUI thread's Python calls wait for the GIL (up to 5 ms each).
         QTimer.singleShot(START_DELAY_MS, self, lambda: self._start(key, text, dark))
@@ -206,6 +248,7 @@ class DocumentCache(QObject):
             render_markdown,
             text,
             dark=dark,
+            math=asked[2] is not None,
             on_done=lambda rendered: self._on_rendered(key, text, rendered),
             on_failed=lambda error: self._on_failed(key, text, error),
             owner=self,
@@ -225,7 +268,7 @@ class DocumentCache(QObject):
         self._standins.pop(key[:2], None)
         if key not in self._docs:
             return  # scrolled out of the cache meanwhile: rendered again when shown again
-        self._docs[key] = build_document(rendered, asked[1])
+        self._docs[key] = build_document(rendered, asked[1], asked[2], self.images, str(key[0]))
         self.formatted.emit(str(key[0]))
 
     def _on_failed(self, key: Key, text: str, error: BaseException) -> None:
@@ -284,9 +327,18 @@ class StreamingDoc:
     ``entry.behind`` is set and later calls continue (after a short rest) until caught up.
     """
 
-    def __init__(self, dark: bool, font: QFont) -> None:
-        self._renderer = StreamRenderer(dark)
-        self.entry = RenderedDoc(new_document(font))
+    def __init__(
+        self,
+        dark: bool,
+        font: QFont,
+        look: FormulaLook | None = None,
+        images: FormulaImages | None = None,
+        owner: str = "",
+    ) -> None:
+        # With a look (math on) formulas become images once their closing delimiter arrived;
+        # each is drawn once, whatever the number of flushes that show it (FormulaImages).
+        self._renderer = StreamRenderer(dark, math=look is not None and images is not None)
+        self.entry = RenderedDoc(new_document(font, look, images, owner))
         self._length = -1
         self._stable_end = 0  # document position where the tail starts
         self._tail_html = ""
@@ -323,8 +375,10 @@ class StreamingDoc:
 
     def _apply(self, upd: StreamUpdate, text: str) -> None:
         doc = self.entry.doc
-        blocks = [localize_html(block) for block in upd.new_blocks]
-        tail_html = localize_html(upd.tail_html)
+        if isinstance(doc, FormulaDocument):
+            doc.set_formulas(upd.formulas)  # before the HTML naming them goes in
+        blocks = [_localize(block) for block in upd.new_blocks]
+        tail_html = _localize(upd.tail_html)
         self._tail_html = upd.tail_html
         if not upd.reset and not blocks and upd.tail_plain and self._plain_start == upd.tail_start:
             cursor = QTextCursor(doc)
@@ -436,4 +490,4 @@ class StreamingDoc:
         if self._plain_start >= 0:
             plain = escape(clean_text(self._text[self._plain_start :]))
             tail = f'<p style="white-space:pre-wrap;">{plain}</p>'
-        return localize_html(self._renderer.full_html(tail))
+        return _localize(self._renderer.full_html(tail))

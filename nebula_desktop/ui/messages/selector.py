@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QTextOption
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QColor, QFont, QPalette, QTextDocument, QTextOption
 from PySide6.QtWidgets import QFrame, QTextBrowser
+
+from nebula_desktop.ui.messages.formulas import (
+    FormulaDocument,
+    document_html,
+    document_text,
+    formulas_of,
+    show_formulas,
+)
 
 
 class MessageTextSelector(QTextBrowser):
@@ -18,9 +26,17 @@ class MessageTextSelector(QTextBrowser):
     """
 
     def __init__(
-        self, parent: Any, html: str, font: QFont, option: QTextOption, color: QColor
+        self,
+        parent: Any,
+        html: str,
+        font: QFont,
+        option: QTextOption,
+        color: QColor,
+        painted: QTextDocument | None = None,
     ) -> None:
         super().__init__(parent)
+        # The painted document's formula images are shown here too, and copied as TeX.
+        self._formulas = formulas_of(painted) if painted is not None else []
         self.setObjectName("messageTextSelector")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -43,8 +59,25 @@ class MessageTextSelector(QTextBrowser):
         doc.setDocumentMargin(0)
         doc.setUndoRedoEnabled(False)
         doc.setDefaultTextOption(option)
+        if isinstance(painted, FormulaDocument):
+            show_formulas(doc, painted)
         doc.setHtml(html)
 
     def loadResource(self, kind: int, name: Any) -> Any:
-        """Never load anything (render/ emits no images; this keeps that promise here too)."""
+        """Never load anything (formula images are drawn, see ``show_formulas``)."""
         return None
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """The selection as Qt copies it, each formula image given as its TeX source."""
+        mime = super().createMimeDataFromSelection()
+        if not self._formulas:
+            return mime
+        cursor = self.textCursor()
+        text = document_text(
+            self.document(), self._formulas, cursor.selectionStart(), cursor.selectionEnd()
+        )
+        out = QMimeData()
+        out.setText(text.replace("\u200b", ""))
+        if mime.hasHtml():
+            out.setHtml(document_html(mime.html(), self._formulas))
+        return out

@@ -176,6 +176,13 @@ class MessageView(QListView):
         """How an answer's footer prices it (dollars, or None: no price set)."""
         self._delegate.answer_cost = cost
 
+    def set_render_math(self, on: bool) -> None:
+        """Show formulas as drawn images (on) or as the TeX the model wrote (off)."""
+        if bool(on) == self._delegate.math:
+            return
+        self._delegate.math = bool(on)
+        self._relayout_all()
+
     def set_font_point_size(self, size: int) -> None:
         """Body font size in points (0 = the system's)."""
         self._delegate.font_point_size = max(0, int(size))

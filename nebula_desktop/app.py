@@ -267,6 +267,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     window.set_dark(dark)
     if settings.font_size:
         window.view.set_font_point_size(settings.font_size)
+    window.view.set_render_math(settings.render_math)
     reporter.window = window
     if instance is not None:
         instance.activate_requested.connect(window.activate)

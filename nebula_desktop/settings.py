@@ -80,6 +80,8 @@ class Settings:
     theme: str = "system"
     font_size: int = 0
     auto_title: bool = True
+    # Formulas in answers drawn as images ($…$, $$…$$, \(…\), \[…\]); off shows the TeX.
+    render_math: bool = True
     window_geometry: str = ""
     window_state: str = ""
     splitter_sizes: list[int] = field(default_factory=list)
@@ -134,6 +136,7 @@ class Settings:
                 "theme": self.theme,
                 "font_size": self.font_size,
                 "auto_title": self.auto_title,
+                "render_math": self.render_math,
                 "window_geometry": self.window_geometry,
                 "window_state": self.window_state,
                 "splitter_sizes": list(self.splitter_sizes),
@@ -215,6 +218,7 @@ class Settings:
             theme=theme,
             font_size=r.get_int("font_size", 0, 0, 96),
             auto_title=r.get_bool("auto_title", True),
+            render_math=r.get_bool("render_math", True),
             window_geometry=r.get_str("window_geometry", ""),
             window_state=r.get_str("window_state", ""),
             splitter_sizes=r.list_of("splitter_sizes", int),

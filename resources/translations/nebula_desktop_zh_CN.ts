@@ -1159,6 +1159,14 @@ Start one with New chat (Ctrl+N).</source>
         <translation> 磅</translation>
     </message>
     <message>
+        <source>Render math formulas in answers</source>
+        <translation>在回答中渲染数学公式</translation>
+    </message>
+    <message>
+        <source>Formulas written in TeX (between $ signs) are drawn as math on this computer. Off shows the TeX as the model wrote it.</source>
+        <translation>写在 $ 符号之间的公式会在本机绘制为数学公式。关闭后按模型写出的原样显示公式源码。</translation>
+    </message>
+    <message>
         <source>Ask the model for a short title after the first answer</source>
         <translation>第一条回答后让模型生成简短标题</translation>
     </message>

@@ -1,8 +1,8 @@
 """``GeneralSettings``: the General tab of the settings dialog.
 
-Language (applied at the next start), theme, font size, auto-title and "message text in the
-log". It shows a ``Settings`` and writes the choices back with ``apply_to``; saving is the
-dialog's job.
+Language (applied at the next start), theme, font size, math rendering, auto-title and "message
+text in the log". It shows a ``Settings`` and writes the choices back with ``apply_to``; saving
+is the dialog's job.
 """
 
 from __future__ import annotations
@@ -48,6 +48,14 @@ class GeneralSettings(QWidget):
         self.font_spin.setSuffix(self.tr(" pt"))
         self.font_spin.setValue(int(s.font_size))
 
+        self.render_math_check = QCheckBox(self.tr("Render math formulas in answers"))
+        self.render_math_check.setToolTip(
+            self.tr(
+                "Formulas written in TeX (between $ signs) are drawn as math on this computer. "
+                "Off shows the TeX as the model wrote it."
+            )
+        )
+        self.render_math_check.setChecked(bool(s.render_math))
         self.auto_title_check = QCheckBox(
             self.tr("Ask the model for a short title after the first answer")
         )
@@ -80,6 +88,7 @@ class GeneralSettings(QWidget):
         form.addRow("", self.language_note)
         form.addRow(self.tr("&Theme:"), self.theme_combo)
         form.addRow(self.tr("&Font size:"), self.font_spin)
+        form.addRow("", self.render_math_check)
         form.addRow("", self.auto_title_check)
         form.addRow("", self.log_text_check)
         form.addRow(self.tr("&New chats send:"), self.default_context)
@@ -89,6 +98,7 @@ class GeneralSettings(QWidget):
         s.language = str(self.language_combo.currentData() or "")
         s.theme = str(self.theme_combo.currentData())
         s.font_size = self.font_spin.value()
+        s.render_math = self.render_math_check.isChecked()
         s.auto_title = self.auto_title_check.isChecked()
         s.log_message_text = self.log_text_check.isChecked()
         s.default_context_limit = self.default_context.value() or None

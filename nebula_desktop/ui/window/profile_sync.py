@@ -66,6 +66,7 @@ class ProfileSync(QObject):
             self._view.set_dark(apply_theme(app, settings.theme))
             apply_font_size(app, settings.font_size)
         self._view.set_font_point_size(settings.font_size or QApplication.font().pointSize())
+        self._view.set_render_math(settings.render_math)
         self._models.forget()
         current = self._header.profile_id()
         self._header.set_profiles(settings.profiles, current)

@@ -5,6 +5,10 @@ escaped there, code is highlighted with the same Pygments styles as the window).
 drop what makes sense inside the app alone — the "Copy" links — and turn every link that is not
 http/https into plain text. A Content-Security-Policy forbids any fetch or script, as a second
 fence should a future renderer let something through.
+
+Formulas are drawn as in the window (:func:`nebula_desktop.render.math.render_formula_info`) and
+embedded as inline SVG, with the TeX as their accessible name and tooltip; one that cannot be
+drawn is shown as its source in code, delimiters included.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from nebula_desktop.render import render_markdown
 from nebula_desktop.store import Conversation, Message
 
 # render/ writes anchors in exactly this form, with escaped inner text (never a nested tag).
+# Its formula images: <img src="nebula-formula:N[?display]" alt="TeX" />.
+_FORMULA = re.compile(r'<img src="nebula-formula:(\d+)(\?display)?" alt="[^"]*" />')
+FORMULA_COLOR = "#1f2328"  # the page's text colour (CSS below)
+FORMULA_SIZE_PX = 16.0  # the page's font size
 _ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 _COPY_CELL = re.compile(r'<a href="nebula-copy:\d+"[^>]*>Copy</a>')
 
@@ -47,10 +55,38 @@ def _link_or_text(match: re.Match[str]) -> str:
     return inner  # mailto: and anything else: shown, not clickable
 
 
+def formula_html(tex: str, display: bool) -> str:
+    """One formula as inline SVG (the TeX as its name and tooltip), or as its source in code."""
+    from nebula_desktop.render.math import render_formula_info
+
+    label = html.escape(tex, quote=True)
+    try:
+        drawn = render_formula_info(tex, display, FORMULA_COLOR, FORMULA_SIZE_PX)
+    except Exception:  # FormulaError, or the math library missing: the source stays
+        source = f"$${tex}$$" if display else f"${tex}$"
+        return f"<code>{html.escape(source, quote=False)}</code>"
+    svg = drawn.svg.decode("utf-8")
+    # The SVG's bottom edge is ``depth`` below its baseline: lower it that much.
+    attrs = f'role="img" aria-label="{label}" style="vertical-align:{-drawn.depth:.2f}px" '
+    head, _, rest = svg.partition(">")  # ziamath writes "<svg xmlns=… viewBox=…>"
+    return head.replace("<svg ", "<svg " + attrs, 1) + f"><title>{label}</title>" + rest
+
+
+def _formulas(body: str, formulas: list[str]) -> str:
+    def swap(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(formulas):
+            return ""
+        return formula_html(formulas[index], match.group(2) is not None)
+
+    return _FORMULA.sub(swap, body) if "nebula-formula:" in body else body
+
+
 def message_html(text: str) -> str:
-    """Markdown → exported HTML body fragment (no copy links, only web links)."""
-    body = _COPY_CELL.sub("", render_markdown(text, dark=False).html)
-    return _ANCHOR.sub(_link_or_text, body)
+    """Markdown → exported HTML body fragment (no copy links, only web links, formulas drawn)."""
+    rendered = render_markdown(text, dark=False, math=True)
+    body = _COPY_CELL.sub("", rendered.html)
+    return _formulas(_ANCHOR.sub(_link_or_text, body), rendered.formulas)
 
 
 def _message(message: Message) -> str:

@@ -17,7 +17,10 @@ from nebula_desktop.store import ConversationStore, Message
 
 MODEL = "gpt-4o"
 QUESTION = "Solve ax² + bx + c = 0, and show me a sum and a piecewise function."
-ANSWER = r"""The roots of $ax^2 + bx + c = 0$ are $x = \frac{-b \pm \sqrt{b^2-4ac}}{2a}$, real when $b^2 - 4ac \ge 0$.
+ANSWER = (
+    r"The roots of $ax^2 + bx + c = 0$ are $x = \frac{-b \pm \sqrt{b^2-4ac}}{2a}$, "
+    r"real when $b^2 - 4ac \ge 0$."
+    r"""
 
 The sum of the first $n$ squares:
 
@@ -35,6 +38,7 @@ In code, dollars stay code:
 template = "Total: $x$"
 ```
 """
+)
 
 
 def main(data: Path, config: Path) -> None:

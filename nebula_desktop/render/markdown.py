@@ -46,6 +46,9 @@ MAX_LIST_DEPTH = 6
 MAX_QUOTE_DEPTH = 6
 MONO_FONTS = "'JetBrains Mono','DejaVu Sans Mono','Menlo','Consolas','Liberation Mono',monospace"
 COPY_SCHEME = "nebula-copy"
+# <a href="nebula-load-image:URL">: the "Load image" link of a remote image in the text. Nothing is
+# fetched by itself: the view loads that one image when the user clicks it (answer_images).
+LOAD_IMAGE_SCHEME = "nebula-load-image"
 # <img src="nebula-formula:N"> (inline) or "nebula-formula:N?display" (display style): the
 # formula at position N of RenderedMarkdown.formulas, which the view draws (render_formula, off
 # the GUI thread) at its own font size, colour and pixel ratio; should that drawing raise
@@ -531,13 +534,22 @@ class _HtmlWriter:
                 w(_esc_wrap(self.restore(tok.content)))
 
     def image(self, tok: Token) -> None:
-        """An image never loads: show its alt text and, when safe, a link to its URL."""
+        """An image never loads by itself: its alt text and, for an http(s) one, the host it
+        would come from and a "Load image" link (the view loads it on a click); for another
+        safe URL a link to it."""
         alt = "".join(c.content for c in (tok.children or []) if c.type in ("text", "code_inline"))
         alt = self.restore(alt)
         src = tok.attrGet("src")
         safe = safe_href(self.restore_href(src)) if isinstance(src, str) else None
         label = _esc(alt) if alt else "image"
-        if safe is not None:
+        host = urlsplit(safe).hostname if safe is not None else None
+        if safe is not None and host and safe.lower().startswith(("http://", "https://")):
+            self.out.append(
+                f"[{_esc(alt) + ': ' if alt else ''}image from {_esc(host)} · "
+                f'<a href="{LOAD_IMAGE_SCHEME}:{_attr(safe)}" style="color:{self.pal.link};">'
+                "Load image</a>]"
+            )
+        elif safe is not None:
             self.out.append(
                 f'[{label}: <a href="{_attr(safe)}" style="color:{self.pal.link};">'
                 f"{_esc(safe)}</a>]"

@@ -122,3 +122,90 @@ def test_bomb_in_an_answer_is_refused_with_a_clear_line(
     assert answer.content == (
         "[image 1 not shown: it is 40,000 × 40,000 pixels; the limit is 40 megapixels]"
     )
+
+
+# -- showing them: full size, Save image…, Copy image ---------------------------------------------
+
+
+def _answer_with_images(qtbot: Any) -> tuple[Any, Any]:
+    from nebula_desktop.answer_images import decode_image
+    from nebula_desktop.store import Message
+    from nebula_desktop.ui.messages.view import MessageView
+    from tests.gui.helpers import show_widget
+
+    view = show_widget(qtbot, MessageView(), 700, 500)
+    answer = Message(
+        role="assistant",
+        content="Two cats: [image 1] [image 2]",
+        complete=True,
+        attachments=[decode_image(png(300, 200), "a.png"), decode_image(png(40, 60), "b.png")],
+    )
+    view.set_messages([Message(role="user", content="Draw two cats"), answer])
+    view.executeDelayedItemsLayout()
+    return view, answer
+
+
+def _thumb_center(view: Any, which: int) -> Any:
+    index = view.model().index(1, 0)
+    msg = view.message_model.message_at(1)
+    lay = view.message_delegate.layout(msg, 1, view.visualRect(index).top())
+    return dict(lay.thumbs)[which].center()
+
+
+def test_clicking_an_answer_thumbnail_opens_it_full_size(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    view, _ = _answer_with_images(qtbot)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_thumb_center(view, 0))
+    viewer = view._commands.image_viewer
+    assert viewer is not None
+    qtbot.addWidget(viewer)
+    qtbot.waitExposed(viewer)
+    assert viewer.note.text() == "300 × 200 pixels"
+    assert viewer.shown_size() == viewer.picture.pixmap().size()  # 300 × 200 fits: not scaled
+    viewer.resize(220, 260)  # smaller than the image: scaled down to fit, proportions kept
+    qtbot.waitUntil(lambda: viewer.shown_size().width() <= viewer.picture.width())
+    shown = viewer.shown_size()
+    assert abs(shown.width() / shown.height() - 1.5) < 0.05
+    shot = viewer.picture.grab().toImage()
+    centre = shot.pixelColor(shot.width() // 2, shot.height() // 2)
+    assert centre.red() > 200 and centre.green() < 60  # the red picture is painted
+
+
+def test_save_image_writes_the_images_own_bytes_and_copy_puts_it_on_the_clipboard(
+    qtbot: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from nebula_desktop.attachments import image_bytes
+
+    view, answer = _answer_with_images(qtbot)
+    target = tmp_path / "saved.png"
+    asked: list[str] = []
+
+    def choose(parent: Any, title: str, name: str, filters: str) -> tuple[str, str]:
+        asked.append(name)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    # Right-click on the second thumbnail: the menu's entries act on that image.
+    menu = view.context_menu_at(_thumb_center(view, 1))
+    entries = {a.text(): a for a in menu.actions()}
+    assert {"Save image…", "Copy image"} <= set(entries)
+    with qtbot.waitSignal(view.status_message) as said:
+        entries["Save image…"].trigger()
+    assert asked == ["b.png"]
+    assert target.read_bytes() == image_bytes(answer.attachments[1])
+    assert said.args == [f"Image saved to {target}"]
+    with qtbot.waitSignal(view.status_message) as said:
+        entries["Copy image"].trigger()
+    assert said.args == ["Image copied"]
+    copied = QGuiApplication.clipboard().image()
+    assert (copied.width(), copied.height()) == (40, 60)
+
+
+def test_messages_without_images_offer_no_image_entries(qtbot: Any) -> None:
+    view, _ = _answer_with_images(qtbot)
+    menu = view.context_menu_at(view.visualRect(view.model().index(0, 0)).center())
+    assert not {"Save image…", "Copy image"} & {a.text() for a in menu.actions()}

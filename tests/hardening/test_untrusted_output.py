@@ -1,6 +1,9 @@
 """Item 4 of issue 6: whatever a model (or a hostile gateway) sends, the message view shows it
 as inert text or safe markup, fetches nothing, reads no local file, and finishes rendering.
-Links leave the app only for http/https, after the user saw the full address and agreed."""
+Links leave the app only for http/https, after the user saw the full address and agreed. A
+remote image (issue 15) is never fetched by itself: it shows as a placeholder with its host and
+a "Load image" link; one click loads that one image, once, with no key, no profile headers and
+no cookies."""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ from nebula_desktop.ui.messages.view import MessageView
 from tests.gui.helpers import UrlCatcher, catch_urls, show_widget
 from tests.servers import LoopbackServer
 
-ALLOWED_HREF = ("http://", "https://", "mailto:", "nebula-copy:")
+# nebula-load-image: a remote image's "Load image" (nothing is fetched before that click).
+ALLOWED_HREF = ("http://", "https://", "mailto:", "nebula-copy:", "nebula-load-image:")
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 # Every QTextDocument / QTextBrowser asks loadResource for anything it would show from a URL
@@ -245,6 +249,44 @@ def test_only_web_links_are_clickable_and_only_they_leave_the_view(
         click_anchor(qtbot, view, 0, "mailto:someone@example.com")
     assert status.args == ["Not opened (only web links open): mailto:someone@example.com"]
     assert emitted == ["https://example.com/a?b=1"]
+
+
+def test_remote_image_loads_only_on_click_once_without_key_headers_or_cookies(
+    qtbot: Any, make_window: Callable[..., Any], server: LoopbackServer, loopback: LoopbackServer
+) -> None:
+    from tests.gui.helpers import send_and_wait
+    from tests.servers import Reply, sse_reply
+    from tests.unit.test_answer_images import png
+
+    window = make_window()  # a profile with a key...
+    profile = window.ctx.settings.profile(window.ctx.settings.default_profile_id)
+    profile.extra_headers["X-Team-Token"] = "team-secret"  # ... and a header of its own
+    url = f"http://127.0.0.1:{loopback.port}/chart.png"
+    server.queue(sse_reply([f"Here is the chart: ![chart]({url})"]))
+    answer = send_and_wait(qtbot, window, "Plot it")
+    view = window.view
+    row = len(window.controller.conv.messages) - 1
+    view.grab()
+    assert "image from 127.0.0.1 · Load image" in (
+        view.message_delegate.layout(answer, row, 0).body_doc.doc.toPlainText()
+    )
+    assert f"nebula-load-image:{url}" in anchors(view, row)
+    assert loopback.requests == []  # shown, painted: nothing fetched
+
+    loopback.queue(Reply(200, {"Content-Type": "image/png"}, [png(8, 6)]), path="/chart.png")
+    with qtbot.waitSignal(window.controller.remote_images.loaded, timeout=10000):
+        click_anchor(qtbot, view, row, f"nebula-load-image:{url}")
+    assert len(loopback.requests) == 1
+    sent = loopback.requests[0]
+    assert (sent.method, sent.path) == ("GET", "/chart.png")
+    for header in ("authorization", "x-team-token", "cookie"):
+        assert header not in sent.headers
+    assert [(a["source_url"], a["width"]) for a in answer.attachments] == [(url, 8)]
+    assert len(view.message_delegate.layout(answer, row, 0).thumbs) == 1
+
+    click_anchor(qtbot, view, row, f"nebula-load-image:{url}")  # again: shown, not fetched
+    qtbot.waitUntil(lambda: view._commands.image_viewer is not None)
+    assert len(loopback.requests) == 1
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from nebula_desktop.context import continue_messages, request_messages
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
 from nebula_desktop.ui.chat.estimate import RequestEstimate
+from nebula_desktop.ui.chat.remote_images import RemoteImages
 from nebula_desktop.ui.chat.request import chat_params, reset_answer
 from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
@@ -88,6 +89,18 @@ class ChatController(QObject):
             view.branch_requested.connect(self.switch_branch)
         if hasattr(view, "remove_divider_requested"):
             view.remove_divider_requested.connect(self.remove_divider)
+        # "Load image" in an answer: that one image, on the runner, never by itself.
+        self.remote_images = RemoteImages(
+            ctx,
+            background.runner,
+            lambda: self.conv,
+            self._on_remote_image_loaded,
+            self.status_message.emit,
+            view if hasattr(view, "window") else None,
+            self,
+        )
+        if hasattr(view, "load_image_requested"):
+            view.load_image_requested.connect(self.remote_images.load)
         if hasattr(header, "clear_context_requested"):
             header.clear_context_requested.connect(self.clear_context)
         # The divider "Clear context" put down last, while its Undo is offered.
@@ -122,6 +135,11 @@ class ChatController(QObject):
         """The run of the streaming request: connect to its signals (``started``, ``changed``,
         ``ended``, ``finished``, ``failed``, ``save_due``) to follow an answer; do not drive it."""
         return self._run
+
+    def _on_remote_image_loaded(self, conv: Conversation, message: Message) -> None:
+        if conv is self.conv:
+            self.view.refresh_message(message.id)
+        self.save(conv)
 
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:

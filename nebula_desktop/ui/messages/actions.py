@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.messages.documents import RenderedDoc
 
 # Where an action is painted on its message row.
-Place = Literal["header", "error_box", "toggle", "switcher", "in_text", "divider", "chip"]
+Place = Literal[
+    "header", "error_box", "toggle", "switcher", "in_text", "divider", "chip", "thumbnail"
+]
 HEADER: Place = "header"  # hover buttons beside the speaker's name
 ERROR_BOX: Place = "error_box"  # buttons in the incomplete-answer marker
 TOGGLE: Place = "toggle"  # the Thinking toggle (its own label: "▸ Thought for 2.5 s")
@@ -28,6 +30,7 @@ SWITCHER: Place = "switcher"  # the "‹ 2/3 ›" arrows (painted whenever there
 IN_TEXT: Place = "in_text"  # links and code blocks' Copy in the rendered text
 DIVIDER: Place = "divider"  # the "Clear context" divider under the message (menu only)
 CHIP: Place = "chip"  # a document attachment's chip (click: its text)
+THUMBNAIL: Place = "thumbnail"  # an image attachment's thumbnail (click: full size; menu)
 
 # Hit-test answers over selectable text: not actions, they take the text cursor.
 TEXT_SPOTS = ("body", "thinking_text")
@@ -94,6 +97,10 @@ def _has_divider(msg: Message, is_last_assistant: bool, streaming: bool) -> bool
     return msg.context_break
 
 
+def _has_image(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
+    return any(str(a.get("mime", "")).startswith("image/") for a in msg.attachments)
+
+
 # Every message action, in menu (and button) order. Labels: QT_TRANSLATE_NOOP marks them for
 # lupdate; str() because its stubs say it returns object. Adding one: a row here, and its handler
 # (a ``request`` signal on MessageView, or an entry in MessageCommands).
@@ -157,7 +164,22 @@ MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
         _has_divider,
         request="remove_divider_requested",
     ),
+    # argument (all four): the index of the image in msg.attachments; from the menu "" when
+    # not over a thumbnail: the message's first image
+    MessageAction("open_image", "", THUMBNAIL, in_menu=False),
+    MessageAction(
+        "save_image",
+        str(QT_TRANSLATE_NOOP("MessageDelegate", "Save image…")),
+        THUMBNAIL,
+        _has_image,
+    ),
+    MessageAction(
+        "copy_image", str(QT_TRANSLATE_NOOP("MessageDelegate", "Copy image")), THUMBNAIL, _has_image
+    ),
     MessageAction("link", "", IN_TEXT, in_menu=False),  # argument: the URL
+    # A remote image's "Load image" in the text (argument: its URL): MessageView asks for it
+    # by load_image_requested; nothing is fetched before that click.
+    MessageAction("load_image", "", IN_TEXT, in_menu=False),
     # argument: the index of the document in msg.attachments
     MessageAction("open_document", "", CHIP, in_menu=False),
     MessageAction("copy_code", "", IN_TEXT, in_menu=False),  # argument: "body:N" / "thinking:N"

@@ -46,6 +46,7 @@ class CommandsView(Protocol):
 
     status_message: Any
     link_activated: Any
+    load_image_requested: Any
     retry_requested: Any
     continue_requested: Any
     regenerate_requested: Any
@@ -69,6 +70,7 @@ class MessageCommands:
         self._view = view
         self._trigger = trigger
         self._context_menu: QMenu | None = None
+        self.image_viewer: QWidget | None = None  # the image opened last (full size)
         # The table rows without a ``request`` signal, by name.
         self._handlers: dict[str, Callable[[Message, str], None]] = {
             "copy": lambda msg, arg: self.copy_message(msg),
@@ -76,6 +78,10 @@ class MessageCommands:
             "copy_code": self._copy_code,
             "link": self._open_link,
             "open_document": self._open_document,
+            "open_image": self._open_image,
+            "save_image": self._save_image,
+            "copy_image": self._copy_image,
+            "load_image": self._load_image,
             "branch_prev": lambda msg, arg: view.flip_version(msg.id, -1),
             "branch_next": lambda msg, arg: view.flip_version(msg.id, 1),
         }
@@ -108,7 +114,10 @@ class MessageCommands:
                 msg.id == delegate.streaming_id,
             ),
             arg if action == "link" else None,
-            lambda name, url: self._trigger(name, msg.id, url),
+            # Save/Copy image from over a thumbnail: that image (else the first one).
+            lambda name, url: self._trigger(
+                name, msg.id, url or (arg if action == "open_image" else "")
+            ),
         )
         if self._context_menu is not None:
             self._context_menu.deleteLater()
@@ -155,6 +164,56 @@ class MessageCommands:
         )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
+
+    def _image_at(self, msg: Message, arg: str) -> int | None:
+        """The index in ``msg.attachments`` of the image ``arg`` names ("": the first)."""
+        images = [
+            i for i, a in enumerate(msg.attachments) if str(a.get("mime", "")).startswith("image/")
+        ]
+        if not arg:
+            return images[0] if images else None
+        return int(arg) if arg.isdigit() and int(arg) in images else None
+
+    def _open_image(self, msg: Message, arg: str) -> None:
+        """Show an image attachment at full size (with Save image… and Copy image)."""
+        from nebula_desktop.ui.messages.image_viewer import ImageViewer
+
+        index = self._image_at(msg, arg)
+        if index is None:
+            return
+        parent = self._view if isinstance(self._view, QWidget) else None
+        viewer = ImageViewer(msg.attachments[index], parent)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.show()
+        self.image_viewer = viewer  # the latest, for tests and the screenshot tool
+
+    def _save_image(self, msg: Message, arg: str) -> None:
+        from nebula_desktop.ui.messages.image_viewer import save_image
+
+        index = self._image_at(msg, arg)
+        if index is not None:
+            parent = self._view if isinstance(self._view, QWidget) else None
+            said = save_image(parent, msg.attachments[index])
+            if said:
+                self._view.status_message.emit(said)
+
+    def _copy_image(self, msg: Message, arg: str) -> None:
+        from nebula_desktop.ui.messages.image_viewer import copy_image
+
+        index = self._image_at(msg, arg)
+        if index is not None:
+            self._view.status_message.emit(copy_image(msg.attachments[index]))
+
+    def _load_image(self, msg: Message, arg: str) -> None:
+        """A remote image's "Load image": shown at once if already loaded, else asked for (an
+        answer's only: in the user's own message it is a link to open, as it was written)."""
+        loaded = [i for i, a in enumerate(msg.attachments) if a.get("source_url") == arg]
+        if loaded:
+            self._open_image(msg, str(loaded[0]))
+        elif msg.role == "assistant":
+            self._view.load_image_requested.emit(msg.id, arg)
+        else:
+            self._open_link(msg, arg)
 
     def _open_link(self, msg: Message, arg: str) -> None:
         scheme = arg.split(":", 1)[0].lower()

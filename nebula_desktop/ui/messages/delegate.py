@@ -356,6 +356,9 @@ class MessageDelegate(QStyledItemDelegate):
         for attachment, r, _, _ in lay.doc_chips:
             if r.contains(pos):
                 return "open_document", str(attachment)
+        for image, r in lay.thumbs:
+            if r.contains(pos):
+                return "open_image", str(image)
         if lay.thinking_header is not None and lay.thinking_header.contains(pos):
             return "thinking", ""
         for doc, origin in ((lay.body_doc, lay.body_pos), (lay.thinking_doc, lay.thinking_pos)):
@@ -373,6 +376,8 @@ class MessageDelegate(QStyledItemDelegate):
     @staticmethod
     def _link_action(anchor: str, part: str) -> tuple[str, str]:
         # Copy links number the code blocks of one text: say which (answer or thinking).
+        if anchor.startswith("nebula-load-image:"):  # a remote image's "Load image"
+            return "load_image", anchor.split(":", 1)[1]
         if anchor.startswith("nebula-copy:"):
             return "copy_code", f"{part}:{anchor.split(':', 1)[1]}"
         return "link", anchor

@@ -43,6 +43,7 @@ class MessageView(QListView):
     edit_requested = Signal(str)
     remove_divider_requested = Signal(str)  # message id: its "Clear context" divider goes
     link_activated = Signal(str)
+    load_image_requested = Signal(str, str)  # message id, URL: its "Load image" was clicked
     status_message = Signal(str)
     branch_requested = Signal(str, int)  # message id, 0-based version to follow
 
@@ -286,7 +287,7 @@ class MessageView(QListView):
                 if index.isValid()
                 else ("", "")
             )
-            if action == "link":
+            if action in ("link", "load_image"):
                 tip = plain_tooltip(arg)  # the address exactly, never what Qt makes of "&lt;"
                 QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
             else:

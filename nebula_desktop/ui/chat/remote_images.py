@@ -1,0 +1,143 @@
+"""``RemoteImages``: a remote image of an answer, loaded when the user clicks its "Load image".
+
+Nothing in an answer is fetched by itself (the "model output is inert" guarantee): a remote
+``http(s)`` image shows as a placeholder with its host and a "Load image" link. One click loads
+that one image on the runner (``answer_images.fetch_image``: no key, no profile headers, no
+cookies, the profile's proxy, the byte cap before decoding, the pixel check), and it becomes an
+attachment of the answer, shown as a thumbnail and saved with the chat. An ``http://`` image from
+another computer is loaded only after the user agrees to an unencrypted connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from nebula_desktop.answer_images import MAX_ANSWER_IMAGES, fetch_image
+from nebula_desktop.profile import is_local_host
+from nebula_desktop.store import Conversation, Message
+from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.common.plain import plain
+from nebula_desktop.ui.common.runner import Runner
+
+
+class RemoteImages(QObject):
+    """Loads the remote images the user asks for, one click one image, into their answers."""
+
+    loaded = Signal(str, str)  # message id, URL: the image is now an attachment of the answer
+    refused = Signal(str, str)  # message id, the sentence shown in the status bar
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: Runner,
+        conversation: Callable[[], Conversation | None],
+        changed: Callable[[Conversation, Message], None],
+        status: Callable[[str], None],
+        window: QWidget | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self._conversation = conversation
+        self._changed = changed
+        self._status = status
+        self._window = window
+        self._loading: set[tuple[str, str]] = set()
+        self.box: QMessageBox | None = None  # the open plain-http question, if any
+
+    def load(self, message_id: str, url: str) -> None:
+        """Load the image at ``url`` into the answer ``message_id`` of the open chat."""
+        conv = self._conversation()
+        msg = _find(conv, message_id)
+        if conv is None or msg is None or msg.role != "assistant":
+            return
+        if (message_id, url) in self._loading:
+            return
+        images = [a for a in msg.attachments if str(a.get("mime", "")).startswith("image/")]
+        if len(images) >= MAX_ANSWER_IMAGES:
+            self._refuse(
+                message_id,
+                self.tr("Not loaded: an answer keeps at most {limit} images.").format(
+                    limit=MAX_ANSWER_IMAGES
+                ),
+            )
+            return
+        parts = urlsplit(url)
+        if parts.scheme != "http" or is_local_host(parts.hostname or ""):
+            self._start(conv, msg, url)
+            return
+        self._ask_plain_http(conv, msg, url, parts.hostname or "")
+
+    def _ask_plain_http(self, conv: Conversation, msg: Message, url: str, host: str) -> None:
+        """The image would come unencrypted from another computer: ask first (not blocking)."""
+        if self.box is not None:
+            self.box.raise_()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Unencrypted connection"),
+            self.tr("This image comes unencrypted from {host}. Load it anyway?").format(host=host),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self._window,
+        )
+        plain(box)  # the host comes from a model's answer
+        box.setInformativeText(
+            self.tr(
+                "Anyone on the networks in between can see which image you load and change it. "
+                "Nothing of yours is sent with it."
+            )
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Load anyway"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.box = box
+
+        def clicked(button: Any) -> None:
+            self.box = None
+            if button is box.button(QMessageBox.StandardButton.Yes):
+                self._start(conv, msg, url)
+
+        box.buttonClicked.connect(clicked)
+        box.rejected.connect(lambda: setattr(self, "box", None))
+        box.open()
+
+    def _start(self, conv: Conversation, msg: Message, url: str) -> None:
+        settings = self._ctx.settings
+        proxy = settings.profile(conv.profile_id or settings.default_profile_id).proxy
+        key = (msg.id, url)
+        self._loading.add(key)
+        self._status(self.tr("Loading the image from {host}…").format(host=urlsplit(url).hostname))
+
+        def done(image: Any) -> None:
+            self._loading.discard(key)
+            if any(a.get("source_url") == url for a in msg.attachments):
+                return
+            msg.attachments = [*msg.attachments, image]
+            self._changed(conv, msg)
+            self._status(self.tr("Image loaded."))
+            self.loaded.emit(msg.id, url)
+
+        def failed(error: BaseException) -> None:
+            self._loading.discard(key)
+            self._refuse(msg.id, self.tr("Image not loaded: {reason}.").format(reason=str(error)))
+
+        self._runner.run(
+            fetch_image, url, proxy or None, on_done=done, on_failed=failed, owner=self
+        )
+
+    def _refuse(self, message_id: str, sentence: str) -> None:
+        self._status(sentence)
+        self.refused.emit(message_id, sentence)
+
+
+def _find(conv: Conversation | None, message_id: str) -> Message | None:
+    if conv is None:
+        return None
+    return next((m for m in conv.messages if m.id == message_id), None)

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,28 +58,33 @@ class CompareColumn(QFrame):
         self.stats.setAccessibleName(self.tr("Figures of this answer"))
         self.stats.setMinimumWidth(40)  # the figures are cut, never the column widened
         self.stats.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.stop_button = QPushButton(self.tr("Stop"), self)
-        self.retry_button = QPushButton(self.tr("Retry"), self)
-        self.use_button = QPushButton(self.tr("Continue with this"), self)
+        self.stop_button = QToolButton(self)
+        self.stop_button.setText(self.tr("Stop"))
+        self.retry_button = QToolButton(self)
+        self.retry_button.setText(self.tr("Retry"))
+        self.use_button = QToolButton(self)
+        self.use_button.setText(self.tr("Continue with this"))
         self.use_button.setToolTip(
             self.tr("Keep this answer as the chat's version and continue with its model")
         )
-        for button in (self.stop_button, self.retry_button, self.use_button):
-            button.setAutoDefault(False)
+        # Three short lines: model and profile, the figures, the buttons (never cut off).
+        self.title.setMinimumWidth(40)  # cut, never the column widened
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head = QHBoxLayout()
         head.setSpacing(6)
         head.addWidget(self.title, 1)
         head.addWidget(self.profile)
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
-        buttons.addWidget(self.stats, 1)
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.use_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.setSpacing(2)
         layout.addLayout(head)
+        layout.addWidget(self.stats)
         layout.addLayout(buttons)
         layout.addWidget(view, 1)
         view.set_messages([lane.answer])

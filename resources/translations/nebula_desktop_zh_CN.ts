@@ -1212,6 +1212,45 @@ Start one with New chat (Ctrl+N).</source>
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <source>The image could not be read.</source>
+        <translation>无法读取这张图片。</translation>
+    </message>
+    <message>
+        <source>Image copied</source>
+        <translation>图片已复制</translation>
+    </message>
+    <message>
+        <source>Save image</source>
+        <translation>保存图片</translation>
+    </message>
+    <message>
+        <source>Images (*{suffix})</source>
+        <translation>图片 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Could not save the image: {reason}</source>
+        <translation>无法保存图片：{reason}</translation>
+    </message>
+    <message>
+        <source>Image saved to {path}</source>
+        <translation>图片已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>{width} × {height} pixels</source>
+        <translation>{width} × {height} 像素</translation>
+    </message>
+    <message>
+        <source>Save image…</source>
+        <translation>保存图片…</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>复制图片</translation>
+    </message>
+</context>
+<context>
     <name>KeyField</name>
     <message>
         <source>•••• stored in the keyring</source>
@@ -1492,6 +1531,14 @@ Close it first (only one app may write the conversations at a time).</source>
     <message>
         <source>Remove divider</source>
         <translation>移除分隔线</translation>
+    </message>
+    <message>
+        <source>Save image…</source>
+        <translation>保存图片…</translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>复制图片</translation>
     </message>
     <message>
         <source>code</source>
@@ -1931,7 +1978,7 @@ X-Team: research</translation>
     </message>
     <message>
         <source>Not tested: the key was not sent in clear text.</source>
-        <translation type="unfinished"></translation>
+        <translation>未测试：密钥没有以明文发送。</translation>
     </message>
     <message>
         <source>Choose a CA bundle</source>
@@ -2042,6 +2089,41 @@ X-Team: research</translation>
     <message>
         <source>Two presets have the same name; rename one.</source>
         <translation>有两个预设同名，请重命名其中一个。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteImages</name>
+    <message>
+        <source>Not loaded: an answer keeps at most {limit} images.</source>
+        <translation>未加载：一条回答最多保留 {limit} 张图片。</translation>
+    </message>
+    <message>
+        <source>Unencrypted connection</source>
+        <translation>未加密的连接</translation>
+    </message>
+    <message>
+        <source>This image comes unencrypted from {host}. Load it anyway?</source>
+        <translation>这张图片将从 {host} 以未加密方式传来。仍要加载吗？</translation>
+    </message>
+    <message>
+        <source>Anyone on the networks in between can see which image you load and change it. Nothing of yours is sent with it.</source>
+        <translation>途经网络上的任何人都能看到你加载了哪张图片，并可篡改它。加载时不会发送你的任何信息。</translation>
+    </message>
+    <message>
+        <source>Load anyway</source>
+        <translation>仍然加载</translation>
+    </message>
+    <message>
+        <source>Loading the image from {host}…</source>
+        <translation>正在从 {host} 加载图片…</translation>
+    </message>
+    <message>
+        <source>Image loaded.</source>
+        <translation>图片已加载。</translation>
+    </message>
+    <message>
+        <source>Image not loaded: {reason}.</source>
+        <translation>图片未加载：{reason}。</translation>
     </message>
 </context>
 <context>

@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         self.view.status_message.connect(self.notices.show_status)
         self.controller.status_message.connect(self.notices.show_status)
         self.controller.busy_changed.connect(self.menus.actions["stop"].setEnabled)
+        # An answer's usage shows when it ends, not when its save reaches the disk.
+        self.controller.busy_changed.connect(lambda busy: busy or self.usage.refresh())
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.ctx.settings.profiles, self.ctx.settings.default_profile_id)

@@ -43,6 +43,11 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         "--smoke-test", action="store_true", help="start, load everything, exit 0 (or 1 and why)"
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--check-parts",
+        action="store_true",
+        help="load every part used on demand (Markdown, math, documents, MCP, keyring), exit",
+    )
     return parser.parse_known_args(argv)
 
 
@@ -133,6 +138,10 @@ def _main(argv: list[str] | None) -> int:
     if args.version:
         print(f"{APP_NAME} {nebula_desktop.__version__}")
         return 0
+    if args.check_parts:
+        from nebula_desktop import self_check
+
+        return self_check.main()
     if args.data_dir:
         os.environ["NEBULA_DATA_DIR"] = str(Path(args.data_dir).resolve())
     if args.config_dir:

@@ -114,10 +114,10 @@ def _keyring() -> None:
 def _tls_roots() -> None:
     import os
 
-    from requests.certs import where
+    import certifi  # what requests verifies TLS against
 
-    if not os.path.isfile(where()):
-        raise RuntimeError(f"the TLS root certificates are missing ({where()})")
+    if not os.path.isfile(certifi.where()):
+        raise RuntimeError(f"the TLS root certificates are missing ({certifi.where()})")
 
 
 CHECKS: dict[str, Check] = {

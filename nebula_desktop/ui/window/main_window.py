@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.controller.status_message.connect(self.notices.show_status)
         self.controller.busy_changed.connect(self.menus.actions["stop"].setEnabled)
         # An answer's usage shows when it ends, not when its save reaches the disk.
-        self.controller.busy_changed.connect(lambda busy: busy or self.usage.refresh())
+        self.controller.busy_changed.connect(self._on_controller_busy_changed)
         self.controller.conversation_saved.connect(self._on_controller_conversation_saved)
         self.controller.conversation_created.connect(self._on_controller_conversation_created)
         self.header.set_profiles(self.ctx.settings.profiles, self.ctx.settings.default_profile_id)
@@ -266,6 +266,10 @@ class MainWindow(QMainWindow):
 
     def _on_list_conversation_renamed(self, conv_id: str) -> None:
         self._update_title()
+
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        if not busy:
+            self.usage.refresh()
 
     def _on_controller_conversation_saved(self, conv_id: str) -> None:
         self.conv_list.summary_changed(conv_id)

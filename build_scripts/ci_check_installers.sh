@@ -10,11 +10,11 @@
 #    `import -window root`; both PNGs must show a drawn window (many distinct colours);
 #    then tests/e2e runs against the installed app (a seeded conversation must be drawn);
 # 5. removes the package and checks nothing is left in /opt or /usr/bin.
-# Any failure stops the run with a message saying what broke. Budget: NEBULA_BUNDLE_MAX_MB (120).
+# Any failure stops the run with a message saying what broke. Budget: NEBULA_BUNDLE_MAX_MB (140: math, documents and the MCP SDK).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-MAX_MB=${NEBULA_BUNDLE_MAX_MB:-120}
+MAX_MB=${NEBULA_BUNDLE_MAX_MB:-140}
 MIN_COLOURS=${NEBULA_MIN_COLOURS:-64}
 PKG=nebula-desktop
 APP_ID=com.ai_nebula.NebulaDesktop
@@ -135,6 +135,11 @@ QT_QPA_PLATFORM=offscreen run_app "$home" 60 --smoke-test >"$WORK/smoke.log" 2>&
   || { cat "$WORK/smoke.log" >&2; die "nebula-desktop --smoke-test failed"; }
 
 # The languages really ship: our catalogues and Qt's own for the standard buttons.
+log "nebula-desktop --check-parts (every part loaded on demand: Markdown, math, documents, MCP…)"
+run_app "$(fresh_home parts)" 120 --check-parts >"$WORK/parts.log" 2>&1 \
+  || { cat "$WORK/parts.log" >&2; die "the installed app lacks a part it loads on demand"; }
+cat "$WORK/parts.log" >&2
+
 for qm in nebula_desktop/resources/translations/nebula_desktop_zh_CN.qm \
           nebula_desktop/resources/translations/nebula_desktop_en.qm \
           PySide6/Qt/translations/qtbase_zh_CN.qm; do

@@ -16,28 +16,16 @@
         <translation>{name} 不是 UTF-8 文本，无法内嵌到消息中。</translation>
     </message>
     <message>
+        <source>{name} is not a kind of file Nebula Desktop can attach. It attaches images, PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument, EPUB, HTML, CSV and text or code files.</source>
+        <translation>{name} 不是 Nebula Desktop 可以附加的文件类型。可附加：图片、PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、OpenDocument、EPUB、HTML、CSV 以及文本或代码文件。</translation>
+    </message>
+    <message>
         <source>{name} is not a regular file (a pipe, a device or a folder), so it cannot be attached.</source>
         <translation>{name} 不是普通文件（而是管道、设备或文件夹），因此无法附加。</translation>
     </message>
     <message>
         <source>Could not read {name}: {reason}</source>
         <translation>无法读取 {name}：{reason}</translation>
-    </message>
-    <message>
-        <source>{name} is not an image that can be read.</source>
-        <translation>{name} 不是可读取的图片。</translation>
-    </message>
-    <message>
-        <source>Attachment problem</source>
-        <translation>附件问题</translation>
-    </message>
-    <message>
-        <source>Remove {name}</source>
-        <translation>移除 {name}</translation>
-    </message>
-    <message>
-        <source>{name} is not a kind of file Nebula Desktop can attach. It attaches images, PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument, EPUB, HTML, CSV and text or code files.</source>
-        <translation>{name} 不是 Nebula Desktop 可以附加的文件类型。可附加：图片、PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）、OpenDocument、EPUB、HTML、CSV 以及文本或代码文件。</translation>
     </message>
     <message>
         <source>{name} is too large to read ({size}; the limit is {limit}).</source>
@@ -107,11 +95,9 @@
         <source>{name} was refused: its structure goes past a safety limit ({detail}).</source>
         <translation>{name} 已被拒绝：其结构超出了安全上限（{detail}）。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n page(s)</source>
-        <translation>
-            <numerusform>%n 页</numerusform>
-        </translation>
+    <message>
+        <source>{name} is not an image that can be read.</source>
+        <translation>{name} 不是可读取的图片。</translation>
     </message>
     <message>
         <source>{count} chars</source>
@@ -122,8 +108,16 @@
         <translation>≈{count} 个 Token</translation>
     </message>
     <message>
+        <source>Attachment problem</source>
+        <translation>附件问题</translation>
+    </message>
+    <message>
         <source>Cancel reading {name}</source>
         <translation>取消读取 {name}</translation>
+    </message>
+    <message>
+        <source>Remove {name}</source>
+        <translation>移除 {name}</translation>
     </message>
     <message>
         <source>Reading {name}…</source>
@@ -136,6 +130,12 @@
     <message>
         <source>cut at the limit</source>
         <translation>已按上限截断</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -582,6 +582,10 @@
         <translation>下一次请求的估算</translation>
     </message>
     <message>
+        <source>Attach images, documents or text files</source>
+        <translation>附加图片、文档或文本文件</translation>
+    </message>
+    <message>
         <source>Attach files</source>
         <translation>附加文件</translation>
     </message>
@@ -630,18 +634,6 @@
         <translation>正在编辑消息：发送后会作为新版本添加，旧版本仍然保留（可在消息上用 ‹ › 切换）。按 Esc 取消。</translation>
     </message>
     <message>
-        <source>pasted image</source>
-        <translation>粘贴的图片</translation>
-    </message>
-    <message>
-        <source>All files</source>
-        <translation>所有文件</translation>
-    </message>
-    <message>
-        <source>Attach images, documents or text files</source>
-        <translation>附加图片、文档或文本文件</translation>
-    </message>
-    <message>
         <source>Sends when {names} has been read (Esc cancels).</source>
         <translation>{names} 读取完成后即发送（按 Esc 取消）。</translation>
     </message>
@@ -650,8 +642,16 @@
         <translation>正在等待文档读取完成</translation>
     </message>
     <message>
+        <source>pasted image</source>
+        <translation>粘贴的图片</translation>
+    </message>
+    <message>
         <source>Images, documents and text files</source>
         <translation>图片、文档和文本文件</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>所有文件</translation>
     </message>
 </context>
 <context>
@@ -2162,7 +2162,7 @@ X-Team: research</translation>
     </message>
     <message>
         <source>Name: value, one per line</source>
-        <translation>名称: 值，每行一个</translation>
+        <translation>每行一个，写法如 X-Name: value</translation>
     </message>
     <message>
         <source>Stored in the keyring (leave empty to keep it)</source>
@@ -2234,7 +2234,7 @@ X-Team: research</translation>
     </message>
     <message>
         <source>Write each header as Name: value: {line}</source>
-        <translation>每个请求头请写成 名称: 值：{line}</translation>
+        <translation>每个请求头请写成 X-Name: value 的形式：{line}</translation>
     </message>
 </context>
 <context>

@@ -56,6 +56,7 @@ ALLOWED_WORDS = {
     "Ollama", "Studio", "llama", "cpp", "localhost", "MIT", "Bearer", "Secret", "Service",
     "gnome", "keyring", "KWallet", "KDE", "GNOME", "Linux", "macOS", "Windows", "SOCKS", "socks",
     "PEM", "CA", "SSE", "Qt", "TLS", "Dropbox", "Syncthing", "OneDrive",
+    "MCP", "Claude", "Cursor", "mcpServers",  # the protocol, clients whose configs import, its key
     # Chinese AI products keep the unit in Latin letters ("Token 用量"), like "API".
     "Token", "tokens",
     "English",  # each language is named in itself in the Language combo

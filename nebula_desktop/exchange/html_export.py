@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from nebula_desktop.exchange.common import format_time
 from nebula_desktop.exchange.markdown_export import ROLE_NAMES, attachment_names, version_note
 from nebula_desktop.render import render_markdown
+from nebula_desktop.render.markdown import LOAD_IMAGE_SCHEME
 from nebula_desktop.store import Conversation, Message
 
 # render/ writes anchors in exactly this form, with escaped inner text (never a nested tag).
@@ -52,6 +53,12 @@ def _link_or_text(match: re.Match[str]) -> str:
     href, inner = match.group(1), match.group(2)
     if href.startswith(("http://", "https://")):
         return match.group(0)
+    if href.startswith(f"{LOAD_IMAGE_SCHEME}:"):
+        # The window's "Load image" for a remote image: in a page, a plain link to it (a
+        # browser opening the export fetches nothing until the reader clicks).
+        url = href[len(LOAD_IMAGE_SCHEME) + 1 :]
+        if url.startswith(("http://", "https://")):
+            return f'<a href="{url}">{url}</a>'
     return inner  # mailto: and anything else: shown, not clickable
 
 

@@ -21,7 +21,7 @@ from nebula_desktop.ui.messages import documents as message_documents
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.messages.selector import MessageTextSelector
 from nebula_desktop.ui.messages.view import MessageView
-from tests.gui.helpers import UrlCatcher, catch_urls, show_widget
+from tests.gui.helpers import UrlCatcher, catch_urls, show_widget, wait_for
 from tests.servers import LoopbackServer
 
 # nebula-load-image: a remote image's "Load image" (nothing is fetched before that click).
@@ -171,8 +171,16 @@ def test_hostile_answer_is_inert_fetches_nothing_and_reads_no_file(
     if name == "script":  # shown as text, so the user sees what the model wrote
         assert "<script>" in view.message_delegate.layout(msg, 1, 0).body_doc.doc.toPlainText()
     if name == "huge-table":  # shown up to a cap, with a note; the rest is in Copy as Markdown
-        shown = view.message_delegate.layout(msg, 1, 0).body_doc.doc.toPlainText()
-        assert "1700 more" in shown and "<b>" in shown
+        # Long enough to be formatted off the GUI thread: its end shows as written meanwhile.
+        def formatted() -> str:
+            return view.message_delegate.layout(msg, 1, 0).body_doc.doc.toPlainText()
+
+        wait_for(qtbot, view.message_delegate.document_ready, lambda: "more" in formatted(), 10000)
+        view.grab()
+        assert "1700 more" in formatted() and "<b>" in formatted()
+        assert_inert(view.message_delegate.layout(msg, 1, 0).body_doc.doc)
+        assert loads == []
+        assert loopback.requests == []
 
 
 def test_hostile_answer_streamed_in_pieces_is_just_as_inert(
@@ -337,9 +345,9 @@ def test_streaming_one_long_paragraph_costs_no_more_per_flush_as_it_grows(
 
     rendered = [0]
 
-    def counting(text: str, dark: bool, code_index_base: int) -> Any:
+    def counting(text: str, dark: bool, code_index_base: int, **options: Any) -> Any:
         rendered[0] += len(text)
-        return markdown.render_fragment(text, dark, code_index_base)
+        return markdown.render_fragment(text, dark, code_index_base, **options)
 
     monkeypatch.setattr(stream, "render_fragment", counting)
     msg = Message(role="assistant", content="", complete=False)

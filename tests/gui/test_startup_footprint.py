@@ -48,11 +48,21 @@ NOT_AT_START = (
 # Runs the app's own main(); records the process's state when the smoke test closes the window
 # (after load, the first paint and the store check).
 _WRAPPER = """
-import json, linecache, sys
+import enum, json, linecache, sys
 import nebula_desktop.app as app
 
 seen = {}
 run_smoke_test = app._smoke_test
+
+def qt_enum_types():
+    # PySide builds a class's enums as Python Enum types the first time the class is used.
+    found, todo = set(), list(enum.Enum.__subclasses__())
+    while todo:
+        kind = todo.pop()
+        todo.extend(kind.__subclasses__())
+        if (kind.__module__ or "").startswith("PySide6."):
+            found.add(kind.__qualname__)
+    return sorted(found)
 
 def smoke_test(qapp, window, reporter, out):
     close = window.close
@@ -69,6 +79,7 @@ def smoke_test(qapp, window, reporter, out):
             libraries=libraries,
             linecache_files=len(linecache.cache),
             icon_sizes=[size.width() for size in icon.availableSizes()],
+            qt_enums=qt_enum_types(),
         )
         return close()
 
@@ -150,6 +161,33 @@ def test_first_window_loads_no_svg_engine_and_keeps_its_png_icon(
     # The window still has its icon, at every size a window manager or the About box asks for.
     sizes = footprint["icon_sizes"]
     assert {16, 32, 48, 64, 128, 256} <= set(sizes), sizes  # type: ignore[arg-type]
+
+
+# Widget classes the window does not have. The first ``viewport()`` of a scroll area Qt made
+# itself sent PySide through every QWidget subclass, building their ~35 enum types (~6 ms and
+# ~1 MB at start-up, once); the list views' viewports are made in Python now.
+ABSENT_WIDGETS = (
+    "QCalendarWidget",
+    "QColorDialog",
+    "QFontDialog",
+    "QGraphicsView",
+    "QLCDNumber",
+    "QMdiArea",
+    "QMdiSubWindow",
+    "QRhiWidget",
+    "QWizard",
+)
+
+
+def test_first_window_builds_no_qt_types_of_widgets_it_does_not_have(
+    footprint: dict[str, object],
+) -> None:
+    built = [
+        name
+        for name in footprint["qt_enums"]  # type: ignore[attr-defined]
+        if name.split(".")[0] in ABSENT_WIDGETS
+    ]
+    assert built == [], f"enum types built for widgets the window does not have: {built}"
 
 
 def test_first_window_does_not_keep_the_sources_of_its_modules(

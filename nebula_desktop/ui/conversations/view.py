@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QWidget
 
 from nebula_desktop.ui.common.plain import plain
+from nebula_desktop.ui.common.viewport import install_viewport
 from nebula_desktop.ui.conversations.delegate import ConversationDelegate
 
 
@@ -26,6 +27,7 @@ class ConversationView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_viewport(self)  # before the first viewport() (start-up: see the module)
         self.setItemDelegate(ConversationDelegate(self))
         self.setUniformItemSizes(True)  # every row has the same height
         # Ctrl/Shift+click select several chats (for Export…); the current row is the open one.

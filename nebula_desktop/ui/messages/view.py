@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from nebula_desktop.ui.common.pending_text import PendingText
 from nebula_desktop.ui.common.plain import plain_tooltip
+from nebula_desktop.ui.common.viewport import install_viewport
 from nebula_desktop.ui.messages.commands import MessageCommands, cursor_shape
 from nebula_desktop.ui.messages.delegate import MessageDelegate
 from nebula_desktop.ui.messages.model import MessageModel
@@ -49,6 +50,7 @@ class MessageView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_viewport(self)  # before the first viewport() (start-up: see the module)
         # Set before setModel: Qt calls our doItemsLayout override from inside it.
         self._stick = True  # follow new text while the user is at the bottom
         # A row the user just clicked (Thinking toggle) must not move away from the mouse.

@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 
 from nebula_desktop.exchange.common import format_time
-from nebula_desktop.exchange.markdown_export import ROLE_NAMES, attachment_names, version_note
+from nebula_desktop.exchange.markdown_export import ROLE_NAMES, attachment_names
+from nebula_desktop.exchange.versions import VersionHeading, walk_versions
 from nebula_desktop.render import render_markdown
 from nebula_desktop.render.markdown import LOAD_IMAGE_SCHEME
 from nebula_desktop.store import Conversation, Message
@@ -45,6 +46,8 @@ h1 { font-size: 1.6em; margin-bottom: 4px; }
 details { color: #57606a; margin: 6px 0; }
 .error { color: #cf222e; }
 pre { overflow-x: auto; }
+h2.version { font-size: 1.05em; margin: 20px 0 0; padding: 4px 8px; background: #f6f8fa;
+             border-left: 3px solid #8c959f; }
 hr.chat { border: 0; border-top: 3px double #d0d7de; margin: 32px 0; }
 """.strip()
 
@@ -99,8 +102,6 @@ def message_html(text: str) -> str:
 def _message(message: Message) -> str:
     name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
     parts_of_details = [message.model or "", format_time(message.created_at)]
-    if message.alternatives:
-        parts_of_details.append(version_note(message))
     details = " · ".join(d for d in parts_of_details if d)
     parts = [
         '<div class="message">',
@@ -125,13 +126,18 @@ def _message(message: Message) -> str:
 
 
 def conversation_html(conv: Conversation) -> str:
-    """The ``<article>`` of one conversation."""
+    """The ``<article>`` of one conversation (every version where it forks, each headed by its
+    number and model)."""
     title = html.escape(conv.title or "Untitled")
     details = " · ".join(d for d in (conv.model, format_time(conv.created_at)) if d)
     parts = [f"<article>\n<h1>{title}</h1>", f'<p class="meta">{html.escape(details)}</p>']
     if conv.system_prompt:
         parts.append(f'<div class="system">{html.escape(conv.system_prompt)}</div>')
-    parts.extend(_message(m) for m in conv.messages)
+    for item in walk_versions(conv.messages):
+        if isinstance(item, VersionHeading):
+            parts.append(f'<h2 class="version">{html.escape(item.label())}</h2>')
+        else:
+            parts.append(_message(item))
     parts.append("</article>")
     return "\n".join(parts)
 

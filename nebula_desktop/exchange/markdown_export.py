@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nebula_desktop.exchange.common import format_time
+from nebula_desktop.exchange.versions import VersionHeading, walk_versions
 from nebula_desktop.store import Conversation, Message
 
 ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
@@ -13,14 +14,7 @@ ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
 def _heading(message: Message) -> str:
     name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
     details = [d for d in (message.model or "", format_time(message.created_at)) if d]
-    if message.alternatives:  # exports show the chosen path; say that others exist
-        details.append(version_note(message))
     return f"### {name}" + (f" · {' · '.join(details)}" if details else "")
-
-
-def version_note(message: Message) -> str:
-    """ "version 2 of 3" for a message where the chat branches."""
-    return f"version {message.branch_index + 1} of {message.branch_count}"
 
 
 def attachment_names(message: Message) -> str:
@@ -34,14 +28,18 @@ def _quote(text: str) -> str:
 
 
 def conversation_markdown(conv: Conversation) -> str:
-    """One conversation as Markdown: title, details, system prompt, then every message."""
+    """One conversation as Markdown: title, details, system prompt, then every message (every
+    version where the chat forks, each under a heading naming it and its model)."""
     out = [f"# {conv.title or 'Untitled'}", ""]
     details = [d for d in (conv.model, format_time(conv.created_at)) if d]
     if details:
         out += [f"*{' · '.join(details)}*", ""]
     if conv.system_prompt:
         out += ["**System prompt:**", "", _quote(conv.system_prompt), ""]
-    for message in conv.messages:
+    for message in walk_versions(conv.messages):
+        if isinstance(message, VersionHeading):
+            out += [f"## {message.label()}", ""]
+            continue
         out += [_heading(message), ""]
         if message.reasoning:
             out += ["<details><summary>Thinking</summary>", "", message.reasoning, "", "</details>"]

@@ -182,13 +182,54 @@ def test_export_reads_conversation_files_without_the_store(tmp_path: Path) -> No
     assert back.title == "On disk" and back.messages[0].content == "hello"
 
 
-def test_markdown_and_html_show_the_chosen_branch_and_say_others_exist() -> None:
-    conv = _conv()
-    conv.add_branch(1, [Message("assistant", "second try", id="m4", created_at=1_700_000_009.0)])
+def _compared(conv: Conversation) -> Conversation:
+    """``conv`` with its answer compared across three models, the second one chosen."""
+    conv.messages[1].content = "gpt says hi"
+    del conv.messages[2:]
+    for model in ("claude-sonnet-4", "gemini-2.5-pro"):
+        conv.add_branch(1, [Message("assistant", f"{model.split('-')[0]} says hi", model=model)])
+    conv.switch_branch(1, 1)
+    return conv
+
+
+def test_markdown_and_html_show_every_version_at_a_fork_headed_by_its_model() -> None:
+    conv = _compared(_conv())
     for fmt in ("markdown", "html"):
         text = render([conv], fmt)
-        assert "second try" in text and "version 2 of 2" in text
-        assert "Look:" not in text  # the other version is not on the chosen path
+        answers = [text.index(f"{name} says hi") for name in ("gpt", "claude", "gemini")]
+        headings = [
+            text.index("Version 1 of 3 · gpt-4o"),
+            text.index("Version 2 of 3 · claude-sonnet-4 · chosen"),
+            text.index("Version 3 of 3 · gemini-2.5-pro"),
+        ]
+        # Each answer once, in version order, right under its own heading.
+        assert headings[0] < answers[0] < headings[1] < answers[1] < headings[2] < answers[2]
+        assert all(text.count(f"{name} says hi") == 1 for name in ("gpt", "claude", "gemini"))
+        assert text.index("What is a monad?") < headings[0]  # the shared question comes once
+
+
+def test_text_exports_walk_forks_inside_versions_in_order() -> None:
+    conv = _compared(_conv())
+    conv.messages.append(Message("user", "and then?"))
+    conv.messages.append(Message("assistant", "first follow-up", model="claude-sonnet-4"))
+    conv.add_branch(3, [Message("assistant", "second follow-up", model="claude-opus-4")])
+    text = render([conv], "markdown")
+    order = [
+        "Version 1 of 3 · gpt-4o",
+        "gpt says hi",
+        "Version 2 of 3 · claude-sonnet-4 · chosen",
+        "claude says hi",
+        "and then?",
+        "Version 2 of 3 › 1 of 2 · claude-sonnet-4",
+        "first follow-up",
+        "Version 2 of 3 › 2 of 2 · claude-opus-4 · chosen",
+        "second follow-up",
+        "Version 3 of 3 · gemini-2.5-pro",
+        "gemini says hi",
+    ]
+    places = [text.index(part) for part in order]
+    assert places == sorted(places)
+    assert text.count("and then?") == 1
 
 
 def test_attachments_are_named_in_text_exports_and_kept_in_json() -> None:

@@ -10,7 +10,8 @@ turn (a running call is cancelled within 0.5 s) and every call left without a re
 saying so, so the history stays valid for the next request.
 
 A turn owns several runs: each round's answer is its own ``Message``, streamed by ``ChatRun``
-like any other; this object only holds the turn's state between them.
+like any other; this object drives the turn, whose state and messages are in
+:mod:`~nebula_desktop.ui.chat.tool_turn`.
 """
 
 from __future__ import annotations
@@ -19,67 +20,33 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nebula_desktop.context import request_messages
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.tool_card import ToolCard
+from nebula_desktop.ui.chat.tool_turn import (
+    ASKING,
+    CONTINUING,
+    LISTING,
+    RUNNING,
+    SKIPPED_CALL,
+    STOPPED_CALL,
+    STREAMING,
+    TOO_MANY_ROUNDS,
+    ToolCall,
+    ToolTurn,
+    look_up,
+    result_message,
+    with_tools,
+)
 
 if TYPE_CHECKING:
     from nebula_desktop.tools.session import CatalogResult, ToolsSession
 
 log = logging.getLogger(__name__)
-
-LISTING, STREAMING, ASKING, RUNNING, CONTINUING = (
-    "listing",
-    "streaming",
-    "asking",
-    "running",
-    "continuing",
-)
-# Stored with the message in English and translated when shown (context "MessageDelegate").
-TOO_MANY_ROUNDS = QT_TRANSLATE_NOOP(
-    "MessageDelegate",
-    "Stopped: this answer used as many tool rounds as allowed (Settings → Tools). "
-    "Retry lets it go on.",
-)
-# What the model is told about calls that did not run (English: the model reads it).
-STOPPED_CALL = "Error: the user stopped this tool call."
-SKIPPED_CALL = "Error: the user stopped the turn before this tool call ran."
-MAX_KEPT_ARGUMENTS = 16_000  # characters of a call's arguments kept with its result, for display
-
-
-@dataclass
-class _Call:
-    """One tool call of a round, looked up in the turn's catalog."""
-
-    call_id: str
-    function: str
-    arguments_text: str
-    server_id: str = ""
-    server_name: str = ""
-    tool: str = ""
-    arguments: dict[str, Any] | None = None
-    error: str = ""  # why it cannot run (unknown tool, bad arguments): told to the model
-
-
-@dataclass
-class _Turn:
-    conv: Conversation
-    answer: Message
-    token: int
-    state: str = LISTING
-    catalog: CatalogResult | None = None
-    rounds: int = 0
-    calls: list[_Call] = field(default_factory=list)
-    count: int = 0
-    current: _Call | None = None
-    cancel: threading.Event | None = None
-    started: float = 0.0
-    pending_start: tuple[dict[str, Any], Callable[[dict[str, Any]], None]] | None = None
 
 
 class _Bridge(QObject):
@@ -123,7 +90,7 @@ class ToolLoop(QObject):
         self._bridge = _Bridge(self)
         self._bridge.catalog_done.connect(self._on_bridge_catalog_done)
         self._bridge.call_done.connect(self._on_bridge_call_done)
-        self._turn: _Turn | None = None
+        self._turn: ToolTurn | None = None
         self._tokens = 0
         # The future of the call running now (None: none runs); Stop cancels it.
         self.running_call: Any = None
@@ -148,7 +115,7 @@ class ToolLoop(QObject):
         if turn is not None and turn.conv is conv and turn.state == CONTINUING:
             turn.answer = answer
             turn.state = STREAMING
-            go(_with_tools(params, turn.catalog))
+            go(with_tools(params, turn.catalog))
             return
         if turn is not None:
             self._end(stopped=True)
@@ -156,7 +123,7 @@ class ToolLoop(QObject):
             go(params)
             return
         self._tokens += 1
-        turn = self._turn = _Turn(conv, answer, self._tokens)
+        turn = self._turn = ToolTurn(conv, answer, self._tokens)
         turn.pending_start = (params, go)
         self.card.dismiss_notice()
         self._composer.set_streaming(True)
@@ -179,7 +146,9 @@ class ToolLoop(QObject):
             self._end()
             return
         turn.rounds += 1
-        turn.calls = [self._look_up(call) for call in message.tool_calls if isinstance(call, dict)]
+        turn.calls = [
+            look_up(call, catalog) for call in message.tool_calls if isinstance(call, dict)
+        ]
         turn.count = len(turn.calls)
         self._composer.set_streaming(True)
         self._set_busy(True)
@@ -229,31 +198,7 @@ class ToolLoop(QObject):
         pending, turn.pending_start = turn.pending_start, None
         if pending is not None:
             params, go = pending
-            go(_with_tools(params, result))
-
-    def _look_up(self, call: dict[str, Any]) -> _Call:
-        from nebula_desktop.tools.convert import parse_arguments
-        from nebula_desktop.tools.errors import BadArguments
-
-        function = call.get("function")
-        function = function if isinstance(function, dict) else {}
-        name = str(function.get("name") or "")
-        raw = function.get("arguments")
-        text = raw if isinstance(raw, str) else ""
-        item = _Call(str(call.get("id") or ""), name, text)
-        turn = self._turn
-        found = turn.catalog.catalog.lookup(name) if turn and turn.catalog else None
-        if found is None:
-            item.error = f"Error: there is no tool named {name[:100]!r} in this chat."
-            return item
-        item.server_id, item.tool = found
-        server = turn.catalog.servers.get(item.server_id) if turn and turn.catalog else None
-        item.server_name = server.name if server is not None else item.server_id
-        try:
-            item.arguments = parse_arguments(text)
-        except BadArguments as exc:
-            item.error = f"Error: {exc}"
-        return item
+            go(with_tools(params, result))
 
     def _next_call(self) -> None:
         turn = self._turn
@@ -274,7 +219,7 @@ class ToolLoop(QObject):
         position = turn.count - len(turn.calls)
         self.card.ask(call.server_name, call.tool, call.arguments_text, position, turn.count)
 
-    def _always_allowed(self, call: _Call) -> bool:
+    def _always_allowed(self, call: ToolCall) -> bool:
         # Read from the settings each time: revoking in Settings → Tools applies at once.
         return any(
             s.id == call.server_id and call.tool in s.always_allowed for s in self.session.servers()
@@ -307,7 +252,7 @@ class ToolLoop(QObject):
         self._record(call, denied_message(call.call_id)["content"], error="denied")
         self._next_call()
 
-    def _run(self, call: _Call) -> None:
+    def _run(self, call: ToolCall) -> None:
         turn = self._turn
         assert turn is not None
         from nebula_desktop.tools.errors import ToolsError
@@ -359,7 +304,7 @@ class ToolLoop(QObject):
 
     def _record(
         self,
-        call: _Call,
+        call: ToolCall,
         content: str,
         error: str = "",
         duration: float | None = None,
@@ -371,21 +316,7 @@ class ToolLoop(QObject):
         assert turn is not None
         if duration is None:
             duration = time.monotonic() - turn.started if turn.state == RUNNING else 0.0
-        info = {
-            "name": call.tool or call.function,
-            "server": call.server_name,
-            "arguments": call.arguments_text[:MAX_KEPT_ARGUMENTS],
-            "duration_s": round(duration, 2),
-            "size": len(content.encode("utf-8")) if size is None else size,
-            "error": error,
-        }
-        message = Message(
-            role="tool",
-            content=content,
-            tool_call_id=call.call_id,
-            tool_info=info,
-            attachments=attachments or [],
-        )
+        message = result_message(call, content, error, duration, size, attachments)
         turn.conv.messages.append(message)
         if turn.conv is self._current():
             self._view.append_message(message)
@@ -451,14 +382,3 @@ class ToolLoop(QObject):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy_changed.emit(busy)
-
-
-def _with_tools(params: dict[str, Any], catalog: CatalogResult | None) -> dict[str, Any]:
-    """``params`` with the catalog's ``tools`` in the request body (through ``extra_body``)."""
-    if catalog is None or not catalog.catalog.tools:
-        return params
-    out = dict(params)
-    extra = dict(out.get("extra_body") or {})
-    extra["tools"] = catalog.catalog.tools
-    out["extra_body"] = extra
-    return out

@@ -558,6 +558,22 @@
 <context>
     <name>Composer</name>
     <message>
+        <source>≈ {count} × {tokens} tokens</source>
+        <translation>≈ {count} × {tokens} 个 Token</translation>
+    </message>
+    <message>
+        <source>Sent to {count} models:</source>
+        <translation>将发送给 {count} 个模型：</translation>
+    </message>
+    <message>
+        <source>{model}: ≈ {tokens} tokens</source>
+        <translation>{model}：≈ {tokens} 个 Token</translation>
+    </message>
+    <message>
+        <source>no price</source>
+        <translation>无价格</translation>
+    </message>
+    <message>
         <source>Message  (Enter to send, Shift+Enter for a new line)</source>
         <translation>输入消息（Enter 发送，Shift+Enter 换行）</translation>
     </message>

@@ -295,7 +295,13 @@ class Composer(QWidget):
             return
         from nebula_desktop.presets import format_cost
 
-        text = self.tr("≈ {tokens} tokens").format(tokens=f"{estimate.tokens:,}")
+        if estimate.count > 1:  # Compare on: the same prompt to each model, their total cost
+            each = round(estimate.tokens / estimate.count)
+            text = self.tr("≈ {count} × {tokens} tokens").format(
+                count=estimate.count, tokens=f"{each:,}"
+            )
+        else:
+            text = self.tr("≈ {tokens} tokens").format(tokens=f"{estimate.tokens:,}")
         if estimate.cost is not None:
             # A short question costs a few millionths of a dollar: not "$0.0000".
             tiny = 0 < estimate.cost < 0.00005
@@ -311,6 +317,14 @@ class Composer(QWidget):
         )
         if estimate.cost is not None:
             tip += " " + self.tr("The price counts the prompt only, not the answer.")
+        if estimate.count > 1:
+            tip += "\n\n" + self.tr("Sent to {count} models:").format(count=estimate.count)
+            for part in estimate.parts:
+                line = self.tr("{model}: ≈ {tokens} tokens").format(
+                    model=part.model, tokens=f"{part.tokens:,}"
+                )
+                price = format_cost(part.cost) if part.cost is not None else self.tr("no price")
+                tip += "\n" + line + " · " + price
         if estimate.too_big and estimate.window is not None:
             text += " · " + self.tr("over the {window}-token context window").format(
                 window=f"{estimate.window:,}"

@@ -6,6 +6,10 @@ and fitted to the profile and model by what earlier answers reported
 (``tokens.Calibration``), priced with the profile's prices, and compared with the model's
 context window. It is worked out after a pause (``DEBOUNCE_MS``), never on each key: the
 estimate is linear in the chat's text.
+
+While Compare is on (``set_compared``), the next send goes to every compared model: the line
+shows the total, each model estimated with its own calibration and priced with its own
+profile ("≈ 3 × 1,234 tokens · $0.0063").
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from nebula_desktop.store import Conversation, Message
 
 DEBOUNCE_MS = 300  # after the last change (a key, an attachment, a setting), then estimate
+# History estimates kept (one per profile and model): a compare of up to four models and the
+# chat's own model reuse theirs while the draft changes.
+HISTORY_CACHE = 5
 
 
 @dataclass(frozen=True)
@@ -30,11 +37,35 @@ class Estimate:
     window: int | None = None  # the model's context window in tokens; None when unknown
     calibrated: bool = False  # fitted to the prompt tokens this profile and model reported
     model: str = ""
+    # Compare on: one estimate per compared model; ``tokens`` and ``cost`` are then their
+    # totals (``cost`` None unless every model has a price), ``window`` the smallest one passed.
+    parts: tuple[Estimate, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """How many requests the send makes (the compared models, else 1)."""
+        return len(self.parts) or 1
 
     @property
     def too_big(self) -> bool:
-        """Whether the request passes the model's context window."""
+        """Whether the request passes the model's context window (any model's, comparing)."""
+        if self.parts:
+            return any(p.too_big for p in self.parts)
         return self.window is not None and self.tokens > self.window
+
+    @classmethod
+    def total(cls, parts: list[Estimate]) -> Estimate:
+        """The estimate of one send to every model of ``parts``."""
+        costs = [p.cost for p in parts]
+        passed = [p.window for p in parts if p.too_big and p.window is not None]
+        return cls(
+            tokens=sum(p.tokens for p in parts),
+            cost=sum(c for c in costs if c is not None) if None not in costs else None,
+            window=min(passed) if passed else None,
+            calibrated=all(p.calibrated for p in parts),
+            model=", ".join(p.model for p in parts),
+            parts=tuple(parts),
+        )
 
 
 class RequestEstimate(QObject):
@@ -61,8 +92,8 @@ class RequestEstimate(QObject):
         self._timer.timeout.connect(self.refresh)
         # The history's estimate, kept while the history is the same: typing then costs only
         # the draft (a 2,000-message chat takes ~200 ms to estimate whole).
-        self._history_key: tuple[Any, ...] | None = None
-        self._history_tokens = 0
+        self._history: dict[tuple[Any, ...], int] = {}
+        self._compared: list[tuple[str, str]] = []
         changed = getattr(composer, "draft_changed", None)
         if changed is not None:
             changed.connect(self.schedule)
@@ -79,12 +110,21 @@ class RequestEstimate(QObject):
             calibration.ratio(profile_id, model),
             tuple((m["role"], _signature(m["content"])) for m in history),
         )
-        if key != self._history_key:
-            self._history_key = key
-            self._history_tokens = calibration.estimate(history, profile_id, model)
+        tokens = self._history.pop(key, None)
+        if tokens is None:
+            tokens = calibration.estimate(history, profile_id, model)
+        self._history[key] = tokens  # now the most recent
+        while len(self._history) > HISTORY_CACHE:
+            del self._history[next(iter(self._history))]
         # Each estimate counts the reply's overhead once: take the extra one off.
         reply = calibration.estimate([], profile_id, model)
-        return int(self._history_tokens + calibration.estimate(draft, profile_id, model) - reply)
+        return int(tokens + calibration.estimate(draft, profile_id, model) - reply)
+
+    def set_compared(self, targets: list[tuple[str, str]]) -> None:
+        """Estimate the next send to each ``(profile id, model)`` (Compare on), or to the chat's
+        model (an empty list); shown at once."""
+        self._compared = list(targets)
+        self.refresh()
 
     def schedule(self) -> None:
         """Estimate again once things have been quiet for ``DEBOUNCE_MS``."""
@@ -113,18 +153,26 @@ class RequestEstimate(QObject):
         from nebula_desktop.tokens import Calibration, estimate_cost
 
         settings = self._ctx.settings
-        profile = settings.profile(self._header.profile_id() or conv.profile_id)
-        model = self._header.model_name() or conv.model or profile.default_model
         messages = draft_messages(conv, Message("user", draft, attachments=list(attachments)))
         calibration = Calibration(settings.token_ratios)
-        tokens = self._estimate(calibration, messages, profile.id, model)
-        estimate = Estimate(
-            tokens=tokens,
-            cost=estimate_cost(profile, model, tokens),
-            window=context_window(profile, model),
-            calibrated=calibration.ratio(profile.id, model) is not None,
-            model=model,
-        )
+        targets = self._compared or [
+            (self._header.profile_id() or conv.profile_id or "", self._header.model_name())
+        ]
+        parts = []
+        for profile_id, name in targets:
+            profile = settings.profile(profile_id)
+            model = name or conv.model or profile.default_model
+            tokens = self._estimate(calibration, messages, profile.id, model)
+            parts.append(
+                Estimate(
+                    tokens=tokens,
+                    cost=estimate_cost(profile, model, tokens),
+                    window=context_window(profile, model),
+                    calibrated=calibration.ratio(profile.id, model) is not None,
+                    model=model,
+                )
+            )
+        estimate = parts[0] if len(parts) == 1 else Estimate.total(parts)
         self._composer.set_estimate(estimate)
         self.updated.emit(estimate)
 

@@ -93,6 +93,8 @@ class CompareHook(QObject):
         names = [p.model for p in self.picks] if self.on else []
         self._window.header.set_compare(self.on, names)
         self.action.setChecked(self.on)
+        targets = [(p.profile_id, p.model) for p in self.picks] if self.on else []
+        self._window.controller.estimate.set_compared(targets)  # the total of every model
 
     # -- sending -------------------------------------------------------------------------------
     def send(self, text: str) -> None:

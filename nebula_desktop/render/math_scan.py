@@ -4,7 +4,9 @@ A pure function over the text, for the Markdown renderer to call before it lays 
 The rules are the ones readers of model answers expect (Pandoc's ``tex_math_dollars``):
 
 - nothing inside a code span or a fenced code block is a formula (an unclosed fence, as while
-  streaming, runs to the end of the text);
+  streaming, runs to the end of the text), and no formula reaches into or out of a code span: a
+  ``$`` inside one neither opens nor closes a formula found outside it ("costs $5. Code: `$x$`"
+  has no formula), and a formula holding a whole code span is text;
 - a single ``$`` opens only if a non-space follows it, and the formula closes at the next
   unescaped ``$``, which must follow a non-space and not be followed by a digit, so "costs $3
   and $5" stays text;
@@ -109,6 +111,23 @@ def _code_blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+class _Paragraphs:
+    """Where the paragraph holding a position ends, for positions that never move back."""
+
+    __slots__ = ("_blank_at", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._blank_at = -2  # -2: nothing looked for yet; -1: no blank line left
+
+    def end(self, pos: int) -> int:
+        """The next blank line at or after ``pos``, or the text's end."""
+        if self._blank_at == -2 or (self._blank_at != -1 and self._blank_at < pos):
+            match = _BLANK_LINE.search(self._text, pos)
+            self._blank_at = -1 if match is None else match.start()
+        return len(self._text) if self._blank_at == -1 else self._blank_at
+
+
 class _Scanner:
     """One pass over the prose between code blocks."""
 
@@ -119,16 +138,17 @@ class _Scanner:
         self._double = _Cursor(text, "$$")
         self._paren = _Cursor(text, "\\)")
         self._bracket = _Cursor(text, "\\]")
-        self._blank_at = -2
+        self._paragraphs = _Paragraphs(text)
         self._tick_runs: dict[int, list[int]] = {}
         self._tick_next: dict[int, int] = {}
+        # The code spans of the part being scanned, (start, end) in order, and the first one
+        # that does not start before the scan's position.
+        self._codes: list[tuple[int, int]] = []
+        self._code_next = 0
 
     def _paragraph_end(self, pos: int) -> int:
         """Where the paragraph holding ``pos`` ends (the next blank line, or the text's end)."""
-        if self._blank_at == -2 or (self._blank_at != -1 and self._blank_at < pos):
-            match = _BLANK_LINE.search(self.text, pos)
-            self._blank_at = -1 if match is None else match.start()
-        return len(self.text) if self._blank_at == -1 else self._blank_at
+        return self._paragraphs.end(pos)
 
     def _closing_ticks(self, length: int, after: int) -> int:
         """Start of the first backtick run of exactly ``length`` at or after ``after`` (or -1)."""
@@ -141,10 +161,26 @@ class _Scanner:
         self._tick_next[length] = i
         return runs[i] if i < len(runs) else -1
 
+    def _code_from(self, pos: int) -> tuple[int, int] | None:
+        """The first code span starting at or after ``pos`` (queries never move back)."""
+        codes = self._codes
+        k = self._code_next
+        while k < len(codes) and codes[k][0] < pos:
+            k += 1
+        self._code_next = k
+        return codes[k] if k < len(codes) else None
+
+    def _limit(self, i: int, stop: int) -> int:
+        """How far a formula opening at ``i`` may reach: not past its paragraph, not into code."""
+        limit = min(stop, self._paragraph_end(i))
+        code = self._code_from(i + 1)
+        return limit if code is None else min(limit, code[0])
+
     def scan(self, start: int, stop: int) -> None:
         """Collect the formulas that start and end inside ``text[start:stop]``."""
         text = self.text
         self._index_ticks(start, stop)
+        self._find_code_spans(start, stop)
         i = start
         while True:
             match = _MARKS.search(text, i, stop)
@@ -153,7 +189,12 @@ class _Scanner:
             i = match.start()
             ch = text[i]
             if ch == "`":
-                i = self._skip_code_span(i, stop)
+                code = self._code_from(i)
+                if code is not None and code[0] == i:
+                    i = code[1]
+                else:  # no closing run: the backticks are text
+                    while i < stop and text[i] == "`":
+                        i += 1
             elif ch == "\\":
                 nxt = text[i + 1] if i + 1 < stop else ""
                 if nxt == "(" or nxt == "[":
@@ -174,21 +215,35 @@ class _Scanner:
             self._tick_runs.setdefault(j - i, []).append(i)
             i = self.text.find("`", j, stop)
 
-    def _skip_code_span(self, i: int, stop: int) -> int:
+    def _find_code_spans(self, start: int, stop: int) -> None:
+        """Every code span of ``text[start:stop]``, left to right as CommonMark reads them.
+
+        Formulas are found afterwards and may not reach into a code span, so the backticks a
+        formula could hold are text whichever way round they are read: reading the code spans
+        first, on their own, gives the ones the scan meets. An escaped backtick opens nothing.
+        """
         text = self.text
-        j = i
-        while j < stop and text[j] == "`":
-            j += 1
-        length = j - i
-        close = self._closing_ticks(length, j)
-        if close != -1 and close < min(stop, self._paragraph_end(i)):
-            return close + length
-        return j  # no closing run: the backticks are text
+        paragraphs = _Paragraphs(text)
+        self._codes = []
+        self._code_next = 0
+        i = text.find("`", start, stop)
+        while i != -1:
+            j = i
+            while j < stop and text[j] == "`":
+                j += 1
+            if _escaped(text, i):
+                i += 1  # "\``x``": the first backtick is text, the rest a run of its own
+            if i < j:
+                close = self._closing_ticks(j - i, j)
+                if close != -1 and close < min(stop, paragraphs.end(i)):
+                    self._codes.append((i, close + j - i))
+                    j = close + j - i
+            i = text.find("`", j, stop)
 
     def _bracketed(self, i: int, stop: int, display: bool) -> int:
         cursor = self._bracket if display else self._paren
         close = cursor.next_from(i + 2)
-        if close == -1 or close + 2 > min(stop, self._paragraph_end(i)):
+        if close == -1 or close + 2 > self._limit(i, stop):
             return i + 2
         tex = self.text[i + 2 : close]
         if not tex.strip():
@@ -198,7 +253,7 @@ class _Scanner:
 
     def _dollars(self, i: int, stop: int) -> int:
         text = self.text
-        limit = min(stop, self._paragraph_end(i))
+        limit = self._limit(i, stop)
         if text.startswith("$$", i):
             close = self._double.next_from(i + 2)
             if close == -1 or close + 2 > limit:

@@ -91,6 +91,33 @@ def test_nothing_in_code_is_a_formula(text: str) -> None:
     assert texs(text) == ["y"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It costs $5. Code: `$x$` and $y$ after.",  # the case: $5 ... `$ was a formula
+        "Costs $5 `not $ math` then $y$.",
+        "A $b `c$` then $y$.",  # a formula may not close inside a code span...
+        "A `code $`b$ then $y$.",  # ...nor open inside one and close outside
+        "$a `b` c$ then $y$.",  # ...nor hold one
+        "$$a `b$$` c$$ then $y$.",
+        "\\(a `\\)` b\\) then $y$.",
+        "\\[a ``x \\] `` b\\] then $y$.",
+    ],
+)
+def test_a_formula_never_spans_into_or_out_of_a_code_span(text: str) -> None:
+    assert texs(text) == ["y"]
+
+
+def test_a_code_span_after_a_formula_leaves_both_intact() -> None:
+    text = "Let $x$ be `x = 1` and $$y$$ then `$` and \\(z\\)."
+    assert shown(text) == ["$x$", "$$y$$", "\\(z\\)"]
+
+
+def test_backticks_that_open_no_code_span_do_not_stop_a_formula() -> None:
+    assert texs("So $a`b$ holds, with a double `` tick.") == ["a`b"]
+    assert texs("An escaped \\`$x$` tick opens nothing.") == ["x"]
+
+
 def test_an_unclosed_fence_makes_the_rest_code_as_while_streaming() -> None:
     assert texs("$a$\n```python\nprice = '$x$'\n") == ["a"]
 
@@ -139,6 +166,8 @@ HOSTILE: dict[str, Callable[[int], str]] = {
     "backtick runs of every length": lambda n: "".join("`" * k + "$a" for k in range(1, 700))[:n],
     "backslash runs before dollars": lambda n: ("\\" * 999 + "$$") * (n // 1001),
     "fence lines": lambda n: ("```\n$x$\n" * n)[:n],
+    "openers before code spans": lambda n: ("$a `b$` " * n)[:n],
+    "backslash runs before backticks": lambda n: ("\\" * 999 + "`$a") * (n // 1002),
 }
 
 

@@ -40,8 +40,8 @@ class PlainHttpRefused(ToolsError):
         where = f"the proxy {host}" if via_proxy else host
         super().__init__(
             f"The tools server “{server_name}” uses plain http: tool arguments, results and its "
-            f"headers would travel unencrypted to {where}. Use https, or allow it in Settings → "
-            "Tools."
+            f"headers would travel unencrypted to {where}. Use https, or allow it for this "
+            "session when Nebula asks (in a chat, or with Test in Settings → Tools)."
         )
         self.host = host
         self.via_proxy = via_proxy

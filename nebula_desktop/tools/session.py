@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from nebula_desktop.tools.config import McpServerConfig
-from nebula_desktop.tools.errors import ToolsError
+from nebula_desktop.tools.errors import PlainHttpRefused, ToolsError
 from nebula_desktop.tools.model import RUNNING, ServerState, ToolSpec
 
 if TYPE_CHECKING:
@@ -27,15 +27,22 @@ __all__ = ["CatalogResult", "ToolsSession"]
 
 
 class CatalogResult:
-    """The tools of one chat request: the catalog, the servers in it by id, and one sentence
-    per server that could not be used (said in the chat, not as a dialog)."""
+    """The tools of one chat request: the catalog, the servers in it by id, one sentence per
+    server that could not be used (said in the chat, not as a dialog), and among those the
+    plain-http servers on another computer not allowed yet (``refused``: the chat asks first,
+    and lists again after a yes)."""
 
     def __init__(
-        self, catalog: ToolCatalog, servers: dict[str, McpServerConfig], problems: list[str]
+        self,
+        catalog: ToolCatalog,
+        servers: dict[str, McpServerConfig],
+        problems: list[str],
+        refused: list[tuple[McpServerConfig, PlainHttpRefused]] | None = None,
     ) -> None:
         self.catalog = catalog
         self.servers = servers
         self.problems = problems
+        self.refused = refused or []
 
 
 class ToolsSession:
@@ -52,6 +59,7 @@ class ToolsSession:
         self._host: McpHost | None = None
         self._configured: list[McpServerConfig] = []
         self._specs: dict[str, tuple[McpServerConfig, list[ToolSpec]]] = {}
+        self._plain_http_allowed: set[str] = set()
         self._closed = False
 
     # -- settings --------------------------------------------------------------------------
@@ -82,6 +90,8 @@ class ToolsSession:
                     from nebula_desktop.tools.host import McpHost  # asyncio: only when used
 
                     self._host = McpHost(current)
+                for server_id in self._plain_http_allowed:
+                    self._host.allow_plain_http(server_id)
                 self._configured = current
             elif current != self._configured:
                 self._host.configure(current)
@@ -99,6 +109,19 @@ class ToolsSession:
             return self.host().server_state(server_id)
         except (KeyError, ToolsError):
             return ServerState(server_id, message="Not started.")
+
+    def allow_plain_http(self, server_id: str) -> None:
+        """The user agreed to use this server over plain http, for this session (never saved)."""
+        with self._lock:
+            self._plain_http_allowed.add(server_id)
+            host = self._host
+        if host is not None:
+            host.allow_plain_http(server_id)
+
+    def plain_http_allowed(self, server_id: str) -> bool:
+        """Whether the user allowed plain http for this server in this session."""
+        with self._lock:
+            return server_id in self._plain_http_allowed
 
     def forget(self, server_id: str) -> None:
         """Drop the remembered tools of a server (they are listed again on next use)."""
@@ -144,6 +167,7 @@ class ToolsSession:
 
         def finish() -> None:
             problems: list[str] = []
+            refused: list[tuple[McpServerConfig, PlainHttpRefused]] = []
             found: list[tuple[str, list[ToolSpec]]] = []
             used: dict[str, McpServerConfig] = {}
             for server in servers:
@@ -151,6 +175,10 @@ class ToolsSession:
                 if specs is None:
                     try:
                         specs = listings[server.id].result()
+                    except PlainHttpRefused as exc:  # nothing was sent: the chat asks first
+                        refused.append((server, exc))
+                        problems.append(_unavailable(server, str(exc)))
+                        continue
                     except ToolsError as exc:
                         problems.append(_unavailable(server, str(exc)))
                         continue
@@ -162,7 +190,7 @@ class ToolsSession:
                 found.append((server.name, specs))
                 used[server.id] = server
             catalog = build_catalog(found)
-            out.set_result(CatalogResult(catalog, used, problems + catalog.notices))
+            out.set_result(CatalogResult(catalog, used, problems + catalog.notices, refused))
 
         if not listings:
             finish()

@@ -1773,6 +1773,22 @@ Close it first (only one app may write the conversations at a time).</source>
         <translation>仍然发送</translation>
     </message>
     <message>
+        <source>The tools server “{server}” uses plain http: tool arguments, results and its headers would travel unencrypted to the proxy {host}. Use it anyway?</source>
+        <translation>工具服务器“{server}”使用明文 http：工具参数、结果及其请求头将以未加密方式传到代理 {host}。仍要使用吗？</translation>
+    </message>
+    <message>
+        <source>The tools server “{server}” uses plain http: tool arguments, results and its headers would travel unencrypted to {host}. Use it anyway?</source>
+        <translation>工具服务器“{server}”使用明文 http：工具参数、结果及其请求头将以未加密方式传到 {host}。仍要使用吗？</translation>
+    </message>
+    <message>
+        <source>Use anyway</source>
+        <translation>仍要使用</translation>
+    </message>
+    <message>
+        <source>Anyone on the networks in between can read and change them. A yes holds until Nebula quits. Use https:// if the server offers it.</source>
+        <translation>途经网络上的任何人都能读取并篡改这些内容。同意后在 Nebula 退出前一直有效。如果服务器支持，请使用 https://。</translation>
+    </message>
+    <message>
         <source>Not sent: the key was not sent in clear text.</source>
         <translation>已取消发送：密钥没有以明文发送。</translation>
     </message>
@@ -2619,6 +2635,10 @@ X-Team: research</translation>
     <message>
         <source>no tools</source>
         <translation>没有工具</translation>
+    </message>
+    <message>
+        <source>“{server}” was not started: {error}</source>
+        <translation>“{server}”未启动：{error}</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.context import request_messages
 from nebula_desktop.store import Conversation, Message
@@ -94,6 +95,7 @@ class ToolLoop(QObject):
         self._tokens = 0
         # The future of the call running now (None: none runs); Stop cancels it.
         self.running_call: Any = None
+        self.plain_http_question: QMessageBox | None = None  # open while it asks
 
     @property
     def busy(self) -> bool:
@@ -130,11 +132,7 @@ class ToolLoop(QObject):
         self._set_busy(True)
         if conv is self._current():
             self._view.set_streaming(answer.id)
-        token = turn.token
-        future = self.session.submit_catalog(conv.id)
-        if turn.state == LISTING and not future.done():
-            self.card.show_running(self.tr("Starting the tools…"))
-        future.add_done_callback(lambda f: self._bridge.catalog_done.emit(token, f.result()))
+        self._list_tools(turn)
 
     def answer_finished(self, conv: Conversation, message: Message) -> None:
         """A round's answer is complete (``ChatRun.finished``): run its tool calls, or end."""
@@ -175,6 +173,7 @@ class ToolLoop(QObject):
             if turn.cancel is not None:
                 turn.cancel.set()
             self._turn = None
+            self._close_question()
             self.card.idle()
             self._set_busy(False)
 
@@ -185,9 +184,20 @@ class ToolLoop(QObject):
 
     # -- the steps -----------------------------------------------------------------------------
 
+    def _list_tools(self, turn: ToolTurn) -> None:
+        token = turn.token
+        future = self.session.submit_catalog(turn.conv.id)
+        if not future.done():
+            self.card.show_running(self.tr("Starting the tools…"))
+        future.add_done_callback(lambda f: self._bridge.catalog_done.emit(token, f.result()))
+
     def _on_bridge_catalog_done(self, token: int, result: CatalogResult) -> None:
         turn = self._turn
         if turn is None or turn.token != token or turn.state != LISTING:
+            return
+        ask = [(s, e) for s, e in result.refused if s.id not in turn.declined]
+        if ask:
+            self._ask_plain_http(turn, result, *ask[0])
             return
         for problem in result.problems:
             self.card.add_notice(problem)
@@ -199,6 +209,38 @@ class ToolLoop(QObject):
         if pending is not None:
             params, go = pending
             go(with_tools(params, result))
+
+    def _ask_plain_http(
+        self, turn: ToolTurn, result: CatalogResult, server: Any, refusal: Any
+    ) -> None:
+        """A plain-http server on another computer: ask (not blocking) before it is used; a yes
+        allows it for the session and lists the tools again, a no leaves it out of this turn."""
+        from nebula_desktop.ui.common.plain_http import tools_plain_http_box
+
+        parent = self._view.window() if hasattr(self._view, "window") else None
+        box = tools_plain_http_box(parent, server.name, refusal.host, refusal.via_proxy)
+        self.plain_http_question = box
+        token = turn.token
+
+        def answered(_code: int) -> None:
+            self.plain_http_question = None
+            current = self._turn
+            if current is None or current.token != token or current.state != LISTING:
+                return  # Stop (or another turn) came first
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.session.allow_plain_http(server.id)
+                self._list_tools(current)
+            else:
+                current.declined.add(server.id)
+                self._on_bridge_catalog_done(token, result)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _close_question(self) -> None:
+        box, self.plain_http_question = self.plain_http_question, None
+        if box is not None:
+            box.reject()
 
     def _next_call(self) -> None:
         turn = self._turn
@@ -357,6 +399,7 @@ class ToolLoop(QObject):
         turn, self._turn = self._turn, None
         if turn is None:
             return
+        self._close_question()
         if stopped:
             if turn.cancel is not None:
                 turn.cancel.set()  # the host ends the call within 0.5 s

@@ -69,6 +69,8 @@ class ToolTurn:
     cancel: threading.Event | None = None
     started: float = 0.0
     pending_start: tuple[dict[str, Any], Callable[[dict[str, Any]], None]] | None = None
+    # Plain-http servers the user said no to in this turn (asked again in the next one).
+    declined: set[str] = field(default_factory=set)
 
 
 def look_up(call: dict[str, Any], catalog: CatalogResult | None) -> ToolCall:

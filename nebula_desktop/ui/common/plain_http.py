@@ -46,3 +46,43 @@ def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMess
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     return box
+
+
+def tools_plain_http_box(
+    parent: QWidget, server: str, host: str, via_proxy: bool = False
+) -> QMessageBox:
+    """The "Use anyway?" question before a tools (MCP) server is used over plain http on another
+    computer (or through a plain-http proxy on one): asked by the chat's tool loop when the
+    server is first needed and by Test in Settings → Tools; a yes holds for the session."""
+    if via_proxy:
+        question = translate(
+            "PlainHttpGuard",
+            "The tools server “{server}” uses plain http: tool arguments, results and its "
+            "headers would travel unencrypted to the proxy {host}. Use it anyway?",
+        )
+    else:
+        question = translate(
+            "PlainHttpGuard",
+            "The tools server “{server}” uses plain http: tool arguments, results and its "
+            "headers would travel unencrypted to {host}. Use it anyway?",
+        )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        translate("PlainHttpGuard", "Unencrypted connection"),
+        question.format(server=server, host=host),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.button(QMessageBox.StandardButton.Yes).setText(translate("PlainHttpGuard", "Use anyway"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    plain(box)  # the names come from a (possibly imported) server configuration
+    box.setInformativeText(
+        translate(
+            "PlainHttpGuard",
+            "Anyone on the networks in between can read and change them. A yes holds until "
+            "Nebula quits. Use https:// if the server offers it.",
+        )
+    )
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    return box

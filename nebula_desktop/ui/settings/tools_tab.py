@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from nebula_desktop.settings import Settings
 from nebula_desktop.tools.config import McpServerConfig
 from nebula_desktop.ui.common.background import run_in_background
 from nebula_desktop.ui.common.plain import plain
+from nebula_desktop.ui.common.plain_http import tools_plain_http_box
 from nebula_desktop.ui.settings.server_editor import ServerEditor
 
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -47,11 +49,13 @@ def _store_secrets(secrets: dict[str, str]) -> int:
     return len(secrets)
 
 
-def _test_server(server: McpServerConfig) -> list[str]:
+def _test_server(server: McpServerConfig, plain_http_allowed: bool) -> list[str]:
     """Runner thread: start ``server`` alone, list its tool names, stop it."""
     from nebula_desktop.tools.host import McpHost
 
     host = McpHost([server])
+    if plain_http_allowed:
+        host.allow_plain_http(server.id)
     try:
         return [spec.name for spec in host.list_tools(server.id, timeout=TEST_TIMEOUT_S)]
     finally:
@@ -81,6 +85,7 @@ class ToolsTab(QWidget):
         self.servers: list[McpServerConfig] = copy.deepcopy(list(s.mcp_servers))
         self._tools = tools
         self._chat_id = chat_id
+        self.plain_http_question: QMessageBox | None = None  # open while Test asks
         self.server_list = QListWidget()
         self.server_list.setAccessibleName(self.tr("Tools servers"))
         self.add_button = QPushButton(self.tr("Add…"))
@@ -330,13 +335,17 @@ class ToolsTab(QWidget):
 
     def _on_test_button_clicked(self) -> None:
         server = self.current()
-        if server is None:
-            return
+        if server is not None:
+            self._test(server)
+
+    def _test(self, server: McpServerConfig) -> None:
         self.test_button.setEnabled(False)
         self.status.setText(self.tr("Starting “{server}”…").format(server=server.name))
+        allowed = self._tools is not None and self._tools.plain_http_allowed(server.id)
         run_in_background(
             _test_server,
             copy.deepcopy(server),
+            allowed,
             on_success=lambda names: self._on_tested(server, names, None),
             on_error=lambda exc: self._on_tested(server, [], exc),
             context=self,
@@ -344,6 +353,11 @@ class ToolsTab(QWidget):
 
     def _on_tested(self, server: McpServerConfig, names: Any, error: BaseException | None) -> None:
         self.test_button.setEnabled(self.current() is not None)
+        from nebula_desktop.tools.errors import PlainHttpRefused
+
+        if isinstance(error, PlainHttpRefused) and self._tools is not None:
+            self._ask_plain_http(server, error)
+            return
         if error is not None:
             self.status.setText(
                 self.tr("“{server}” did not start: {error}").format(server=server.name, error=error)
@@ -354,6 +368,27 @@ class ToolsTab(QWidget):
                 server=server.name, tools=", ".join(names) or self.tr("no tools")
             )
         )
+
+    def _ask_plain_http(self, server: McpServerConfig, refusal: Any) -> None:
+        """Test met a plain-http server on another computer: ask; a yes holds for the session
+        (the chats use it too) and tests again."""
+        box = tools_plain_http_box(self, server.name, refusal.host, refusal.via_proxy)
+        self.plain_http_question = box
+
+        def answered(_code: int) -> None:
+            self.plain_http_question = None
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self._tools.allow_plain_http(server.id)
+                self._test(server)
+            else:
+                self.status.setText(
+                    self.tr("“{server}” was not started: {error}").format(
+                        server=server.name, error=refusal
+                    )
+                )
+
+        box.finished.connect(answered)
+        box.open()
 
     # -- saving --------------------------------------------------------------------------------
 

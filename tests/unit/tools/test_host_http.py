@@ -113,8 +113,8 @@ def test_plain_http_to_another_computer_is_refused_until_allowed(
     assert result.error == "unavailable"
     assert result.text == (
         "The tools server “Far away” uses plain http: tool arguments, results and its headers "
-        "would travel unencrypted to mcp.nebula-test.invalid. Use https, or allow it in "
-        "Settings → Tools."
+        "would travel unencrypted to mcp.nebula-test.invalid. Use https, or allow it for this "
+        "session when Nebula asks (in a chat, or with Test in Settings → Tools)."
     )
     assert looked_up == []  # refused before any connection was tried
     host.allow_plain_http("far")

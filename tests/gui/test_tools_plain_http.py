@@ -83,7 +83,7 @@ def test_a_chat_asks_before_using_a_plain_http_tools_server_and_a_yes_holds_for_
     loop.card.allow_button.click()
     wait_idle(qtbot, window)
     first, second = chat_requests(server)
-    assert [t["function"]["name"] for t in first.json["tools"]][0] == "box__echo"
+    assert "box__echo" in [t["function"]["name"] for t in first.json["tools"]]
     assert second.json["messages"][-1] == {
         "role": "tool",
         "tool_call_id": "call_1",

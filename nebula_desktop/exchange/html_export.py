@@ -19,6 +19,12 @@ from collections.abc import Iterable
 
 from nebula_desktop.exchange.common import format_time
 from nebula_desktop.exchange.markdown_export import ROLE_NAMES, attachment_names
+from nebula_desktop.exchange.tool_export import (
+    call_lines,
+    result_summary,
+    result_text,
+    result_title,
+)
 from nebula_desktop.exchange.versions import VersionHeading, walk_versions
 from nebula_desktop.render import render_markdown
 from nebula_desktop.render.markdown import LOAD_IMAGE_SCHEME
@@ -101,7 +107,8 @@ def message_html(text: str) -> str:
 
 def _message(message: Message) -> str:
     name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
-    parts_of_details = [message.model or "", format_time(message.created_at)]
+    tool = result_title(message) if message.role == "tool" else ""
+    parts_of_details = [message.model or "", tool, format_time(message.created_at)]
     details = " · ".join(d for d in parts_of_details if d)
     parts = [
         '<div class="message">',
@@ -112,8 +119,12 @@ def _message(message: Message) -> str:
         parts.append(
             f"<details><summary>Thinking</summary>{message_html(message.reasoning)}</details>"
         )
-    if message.content:
+    if message.role == "tool":
+        parts.append(_tool_result(message))
+    elif message.content:
         parts.append(message_html(message.content))
+    for line in call_lines(message):
+        parts.append(f'<p class="tool-call">Tool call: <code>{html.escape(line)}</code></p>')
     if message.attachments:
         names = html.escape(attachment_names(message))
         parts.append(f'<p class="meta">Attached: {names}</p>')
@@ -123,6 +134,16 @@ def _message(message: Message) -> str:
         parts.append('<p class="meta">(incomplete answer)</p>')
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _tool_result(message: Message) -> str:
+    """A tool's result, folded: its summary, then its text as inert code (cut short)."""
+    text, cut = result_text(message)
+    note = f'<p class="meta">{html.escape(cut)}</p>' if cut else ""
+    return (
+        f"<details><summary>{html.escape(result_summary(message))}</summary>"
+        f"<pre><code>{html.escape(text)}</code></pre>{note}</details>"
+    )
 
 
 def conversation_html(conv: Conversation) -> str:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nebula_desktop.exchange.common import format_time
+from nebula_desktop.exchange.tool_export import (
+    call_lines,
+    code_span,
+    fenced,
+    result_summary,
+    result_text,
+    result_title,
+)
 from nebula_desktop.exchange.versions import VersionHeading, walk_versions
 from nebula_desktop.store import Conversation, Message
 
-ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System"}
+ROLE_NAMES = {"user": "You", "assistant": "Assistant", "system": "System", "tool": "Tool result"}
 
 
 def _heading(message: Message) -> str:
     name = ROLE_NAMES.get(message.role, message.role.capitalize() or "Message")
-    details = [d for d in (message.model or "", format_time(message.created_at)) if d]
+    tool = result_title(message) if message.role == "tool" else ""
+    details = [d for d in (message.model or "", tool, format_time(message.created_at)) if d]
     return f"### {name}" + (f" · {' · '.join(details)}" if details else "")
 
 
@@ -44,8 +53,12 @@ def conversation_markdown(conv: Conversation) -> str:
         if message.reasoning:
             out += ["<details><summary>Thinking</summary>", "", message.reasoning, "", "</details>"]
             out.append("")
-        if message.content:
+        if message.role == "tool":
+            out += _tool_result(message)
+        elif message.content:
             out += [message.content, ""]
+        if message.tool_calls:
+            out += [f"- Tool call: {code_span(line)}" for line in call_lines(message)] + [""]
         if message.attachments:
             out += [f"*Attached: {attachment_names(message)}*", ""]
         if message.error:
@@ -53,6 +66,15 @@ def conversation_markdown(conv: Conversation) -> str:
         elif not message.complete:
             out += ["*(incomplete answer)*", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _tool_result(message: Message) -> list[str]:
+    """A tool's result, folded: its summary, then its text as a code block (cut short)."""
+    text, cut = result_text(message)
+    lines = [f"<details><summary>{result_summary(message)}</summary>", "", fenced(text), ""]
+    if cut:
+        lines += [f"*{cut}*", ""]
+    return [*lines, "</details>", ""]
 
 
 def export_markdown(conversations: Iterable[Conversation]) -> str:

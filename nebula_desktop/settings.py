@@ -23,6 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from nebula_desktop import atomicfile, safeio
+from nebula_desktop.compare_settings import (
+    ModelPick,
+    picks_to_json,
+    read_compare_models,
+    read_compare_setups,
+    setups_to_json,
+)
 from nebula_desktop.credentials import looks_like_credential
 
 # Profiles and the JSON helpers live in their own modules; they are re-exported here because
@@ -103,6 +110,10 @@ class Settings:
     # tool rounds one answer may take before the chat stops asking.
     mcp_servers: list[Any] = field(default_factory=list)
     tool_max_rounds: int = 10
+    # Compare (nebula_desktop.compare_settings): the 2–4 models picked last, and the saved
+    # setups by name ("Claude vs GPT vs Gemini"), at most compare_settings.MAX_SETUPS.
+    compare_models: list[ModelPick] = field(default_factory=list)
+    compare_setups: dict[str, list[ModelPick]] = field(default_factory=dict)
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     # Profiles whose plain-http key sending the user allowed this session; never saved.
     plain_http_allowed: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -149,6 +160,8 @@ class Settings:
                 "token_ratios": dict(self.token_ratios),
                 "mcp_servers": [server.to_dict() for server in self.mcp_servers],
                 "tool_max_rounds": self.tool_max_rounds,
+                "compare_models": picks_to_json(self.compare_models),
+                "compare_setups": setups_to_json(self.compare_setups),
             }
         )
         return out
@@ -231,6 +244,8 @@ class Settings:
             token_ratios=ratios,
             mcp_servers=read_servers(d.get("mcp_servers", []), problems, dropped),
             tool_max_rounds=r.get_int("tool_max_rounds", 10, 1, 100),
+            compare_models=read_compare_models(d.get("compare_models"), problems, dropped),
+            compare_setups=read_compare_setups(d.get("compare_setups"), problems, dropped),
             unknown_fields=scrub_secrets(unknown, dropped, ""),
         )
         if all(p.id != s.default_profile_id for p in profiles):

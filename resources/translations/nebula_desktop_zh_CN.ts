@@ -556,6 +556,65 @@
     </message>
 </context>
 <context>
+    <name>CompareSetups</name>
+    <message>
+        <source>A setup needs a name; nothing was saved.</source>
+        <translation>对比方案需要一个名称；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Comparing “{name}”.</source>
+        <translation>正在对比“{name}”。</translation>
+    </message>
+    <message>
+        <source>Delete setup</source>
+        <translation>删除方案</translation>
+    </message>
+    <message>
+        <source>Fewer than two of its models&apos; profiles still exist.</source>
+        <translation>此方案中仍存在配置的模型少于两个。</translation>
+    </message>
+    <message>
+        <source>Name of this setup:</source>
+        <translation>方案名称：</translation>
+    </message>
+    <message>
+        <source>No saved setups yet</source>
+        <translation>尚无已保存的方案</translation>
+    </message>
+    <message>
+        <source>Pick 2–4 models to compare first, then save them as a setup.</source>
+        <translation>请先选择 2–4 个要对比的模型，再将其保存为方案。</translation>
+    </message>
+    <message>
+        <source>Save compare setup</source>
+        <translation>保存对比方案</translation>
+    </message>
+    <message>
+        <source>Save current models as a setup…</source>
+        <translation>将当前模型保存为方案…</translation>
+    </message>
+    <message>
+        <source>Setup “{name}” deleted.</source>
+        <translation>已删除方案“{name}”。</translation>
+    </message>
+    <message>
+        <source>Setup “{name}” replaced.</source>
+        <translation>已替换方案“{name}”。</translation>
+    </message>
+    <message>
+        <source>Setup “{name}” saved.</source>
+        <translation>已保存方案“{name}”。</translation>
+    </message>
+    <message>
+        <source>The setup “{name}” has fewer than two usable models.</source>
+        <translation>方案“{name}”中可用的模型少于两个。</translation>
+    </message>
+    <message>
+        <source>{count} setups are saved, the most kept: delete one first.</source>
+        <translation>已保存 {count} 个方案，已达上限：请先删除一个。</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>≈ {count} × {tokens} tokens</source>
@@ -1324,6 +1383,10 @@ Start one with New chat (Ctrl+N).</source>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Compare se&amp;tups</source>
+        <translation>对比方案(&amp;T)</translation>
+    </message>
+    <message>
         <source>Conversations</source>
         <translation>对话列表</translation>
     </message>
@@ -1535,6 +1598,10 @@ Close it first (only one app may write the conversations at a time).</source>
     <message>
         <source>Show/Hide Thinking</source>
         <translation>显示/隐藏思考过程</translation>
+    </message>
+    <message>
+        <source>Show/Hide Tool Details</source>
+        <translation>显示/隐藏工具详情</translation>
     </message>
     <message>
         <source>Previous version (Alt+Left)</source>

@@ -1,30 +1,46 @@
-"""Which models a compare asks, where the last choice is kept, and the turn it adds to a chat.
+"""Which models a compare asks, the saved setups, and the turn a compare adds to a chat.
 
-Plain data, no widgets: a ``Pick`` is a profile id and a model name; the last choice is kept in
-the settings file (``compare_models``, an entry the settings reader keeps as it is) and read back
-with every entry checked, so a hand-edited file never breaks the picker.
+Plain data, no widgets: a ``Pick`` is a profile id and a model name
+(:class:`nebula_desktop.compare_settings.ModelPick`). The last choice and the saved setups are
+settings fields (``Settings.compare_models``, ``Settings.compare_setups``), read back checked
+and bounded; here they are filtered to the profiles that still exist when they are used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from nebula_desktop.compare_settings import (
+    MAX_MODEL_NAME,
+    MAX_MODELS,
+    MAX_SETUP_NAME,
+    MAX_SETUPS,
+    MIN_MODELS,
+)
+from nebula_desktop.compare_settings import ModelPick as Pick
 from nebula_desktop.store import Conversation, Message
 
-MIN_MODELS = 2
-MAX_MODELS = 4
-SETTINGS_KEY = "compare_models"
-MAX_NAME = 200  # longer model names are damage, not a model
+__all__ = [
+    "MAX_MODELS",
+    "MAX_NAME",
+    "MAX_SETUPS",
+    "MAX_SETUP_NAME",
+    "MIN_MODELS",
+    "Pick",
+    "add_compared_turn",
+    "available",
+    "choose_version",
+    "delete_setup",
+    "fork_of",
+    "last_picks",
+    "remember",
+    "save_setup",
+    "setup_picks",
+    "speed",
+]
 
-
-@dataclass(frozen=True)
-class Pick:
-    """One model to ask: ``model`` on the endpoint profile ``profile_id``."""
-
-    profile_id: str
-    model: str
+MAX_NAME = MAX_MODEL_NAME
 
 
 def available(settings: Any, extra: Sequence[Pick] = ()) -> list[Pick]:
@@ -39,34 +55,44 @@ def available(settings: Any, extra: Sequence[Pick] = ()) -> list[Pick]:
     return out
 
 
+def _usable(settings: Any, picks: Sequence[Pick]) -> list[Pick]:
+    known = {p.id for p in settings.profiles}
+    return [p for p in picks if p.profile_id in known][:MAX_MODELS]
+
+
 def last_picks(settings: Any) -> list[Pick]:
     """The models chosen last time (only those whose profile still exists), at most four."""
-    raw = settings.unknown_fields.get(SETTINGS_KEY)
-    known = {p.id for p in settings.profiles}
-    picks: list[Pick] = []
-    for item in raw if isinstance(raw, list) else []:
-        if len(picks) >= MAX_MODELS:
-            break
-        if not isinstance(item, dict):
-            continue
-        profile_id, model = item.get("profile_id"), item.get("model")
-        if (
-            isinstance(profile_id, str)
-            and profile_id in known
-            and isinstance(model, str)
-            and 0 < len(model) <= MAX_NAME
-        ):
-            pick = Pick(profile_id, model)
-            if pick not in picks:
-                picks.append(pick)
-    return picks
+    return _usable(settings, settings.compare_models)
 
 
 def remember(settings: Any, picks: list[Pick]) -> None:
     """Keep ``picks`` as the choice the picker offers next time (saved with the settings)."""
-    settings.unknown_fields[SETTINGS_KEY] = [
-        {"profile_id": p.profile_id, "model": p.model} for p in picks[:MAX_MODELS]
-    ]
+    settings.compare_models = list(picks[:MAX_MODELS])
+
+
+def setup_picks(settings: Any, name: str) -> list[Pick]:
+    """The models of the saved setup ``name`` whose profile still exists (empty: no such
+    setup)."""
+    return _usable(settings, settings.compare_setups.get(name, []))
+
+
+def save_setup(settings: Any, name: str, picks: list[Pick]) -> bool:
+    """Keep ``picks`` (2–4) as the setup ``name`` (replacing one of that name, keeping its
+    place); False when the name is empty or too long, or when there are already
+    :data:`MAX_SETUPS` others."""
+    name = name.strip()
+    setups = settings.compare_setups
+    if not 0 < len(name) <= MAX_SETUP_NAME or not MIN_MODELS <= len(picks) <= MAX_MODELS:
+        return False
+    if name not in setups and len(setups) >= MAX_SETUPS:
+        return False
+    setups[name] = list(picks)
+    return True
+
+
+def delete_setup(settings: Any, name: str) -> bool:
+    """Forget the setup ``name``; False if there was none."""
+    return settings.compare_setups.pop(name, None) is not None
 
 
 def add_compared_turn(conv: Conversation, user: Message, picks: list[Pick]) -> list[Message]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QWidget
 
 from nebula_desktop.store import Conversation, Message
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from nebula_desktop.ui.compare.panel import ComparePanel
     from nebula_desktop.ui.compare.picks import Pick
     from nebula_desktop.ui.compare.session import CompareSession
+    from nebula_desktop.ui.compare.setups import CompareSetups
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,17 @@ class CompareHook(QObject):
         menus.chat.insertAction(menus.actions["composer"], self.action)
         menus.actions["compare"] = self.action
         menus.actions["stop"].triggered.connect(self.stop_all)
+        # Saved setups: Chat → Compare setups, and a right click on the toggle. The menu is
+        # filled when it opens (the compare room loads then, not at start).
+        self.setups: CompareSetups | None = None
+        self.setups_menu = QMenu(
+            QCoreApplication.translate("MainWindow", "Compare se&tups"), window
+        )
+        self.setups_menu.aboutToShow.connect(self._on_setups_menu_about_to_show)
+        menus.chat.insertMenu(menus.actions["composer"], self.setups_menu)
+        toggle = window.header.compare
+        toggle.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        toggle.customContextMenuRequested.connect(self._on_toggle_context_menu_requested)
 
     # -- on and off ----------------------------------------------------------------------------
     def toggle(self) -> None:
@@ -95,6 +107,39 @@ class CompareHook(QObject):
         self.action.setChecked(self.on)
         targets = [(p.profile_id, p.model) for p in self.picks] if self.on else []
         self._window.controller.estimate.set_compared(targets)  # the total of every model
+
+    # -- saved setups ------------------------------------------------------------------------
+    def saved_setups(self) -> CompareSetups:
+        """The saved setups (the compare room loads on the first call)."""
+        if self.setups is None:
+            from nebula_desktop.ui.compare.setups import CompareSetups
+
+            window = self._window
+            self.setups = CompareSetups(
+                window.ctx.settings,
+                lambda: list(self.picks) if self.on else [],
+                window.save_settings,
+                window.notices.show_status,
+                window,
+            )
+            self.setups.chosen.connect(self._on_setups_chosen)
+        return self.setups
+
+    def _on_setups_menu_about_to_show(self) -> None:
+        self.saved_setups().fill(self.setups_menu)
+
+    def _on_toggle_context_menu_requested(self, pos: QPoint) -> None:
+        toggle = self._window.header.compare
+        self.setups_menu.popup(toggle.mapToGlobal(pos))
+
+    def _on_setups_chosen(self, picks: list[Pick]) -> None:
+        from nebula_desktop.ui.compare.picks import remember
+
+        if self.picker is not None:
+            self.picker.reject()
+        remember(self._window.ctx.settings, picks)
+        self._window.save_settings()
+        self.set_picks(picks)
 
     # -- sending -------------------------------------------------------------------------------
     def send(self, text: str) -> None:

@@ -174,6 +174,13 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     reporter = _ErrorReporter()
     reporter.install()
 
+    # The Qt-free modules come before Qt: once imported, PySide6 reads the source of every module
+    # imported after it (its ``__feature__`` check: ~8 M instructions for these).
+    from nebula_desktop.render import cache as render_cache
+    from nebula_desktop.settings import SettingsStore
+    from nebula_desktop.store import ConversationStore, StoreLockedError
+
+    # isort: split
     from PySide6.QtCore import QCoreApplication, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -207,8 +214,6 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
         instance = SingleInstance(name)
         instance.listen()
 
-    from nebula_desktop.settings import SettingsStore
-    from nebula_desktop.store import ConversationStore, StoreLockedError
     from nebula_desktop.ui.common.i18n import install_translators
 
     try:
@@ -243,8 +248,6 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
                 "MainWindow", "Could not open the data folder {folder}: {error}"
             ).format(folder=data, error=error)
         )
-
-    from nebula_desktop.render import cache as render_cache
 
     # Rendered messages from the last session: the first chat paints without importing
     # markdown-it and Pygments or building a lexer (most of what start-up adds to bare Qt).

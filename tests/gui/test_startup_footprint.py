@@ -49,6 +49,14 @@ NOT_AT_START = (
 # (after load, the first paint and the store check).
 _WRAPPER = """
 import enum, json, linecache, sys
+
+imported = []  # module names in the order the app first imports them
+
+def on_audit(event, args):
+    if event == "import" and args[0] not in sys.modules:
+        imported.append(args[0])
+
+sys.addaudithook(on_audit)
 import nebula_desktop.app as app
 
 seen = {}
@@ -80,6 +88,7 @@ def smoke_test(qapp, window, reporter, out):
             linecache_files=len(linecache.cache),
             icon_sizes=[size.width() for size in icon.availableSizes()],
             qt_enums=qt_enum_types(),
+            import_order=list(dict.fromkeys(imported)),
         )
         return close()
 
@@ -188,6 +197,24 @@ def test_first_window_builds_no_qt_types_of_widgets_it_does_not_have(
         if name.split(".")[0] in ABSENT_WIDGETS
     ]
     assert built == [], f"enum types built for widgets the window does not have: {built}"
+
+
+# Qt-free modules the start-up code itself imports. Once PySide6 is imported it reads the source
+# of every module imported after it (its ``__feature__`` check, ~0.45 M instructions a module),
+# so these come before Qt.
+BEFORE_QT = (
+    "nebula_desktop.settings",
+    "nebula_desktop.store",
+    "nebula_desktop.render.cache",
+    "nebula_desktop.render.markdown",
+)
+
+
+def test_start_imports_its_qt_free_core_before_qt(footprint: dict[str, object]) -> None:
+    order: list[str] = footprint["import_order"]  # type: ignore[assignment]
+    qt = order.index("PySide6.QtCore")
+    late = [name for name in BEFORE_QT if name not in order[:qt]]
+    assert late == [], f"imported after PySide6 (its source is read again): {late}"
 
 
 def test_first_window_does_not_keep_the_sources_of_its_modules(

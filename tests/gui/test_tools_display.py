@@ -64,4 +64,16 @@ def test_a_tool_result_is_folded_to_one_line_and_a_click_shows_arguments_and_out
     assert '"url": "https://example.com"' in shown  # the arguments, indented JSON
     assert HOSTILE in shown  # the output as written: text, not markup
     html = lay.thinking_doc.doc.toHtml()
-    assert "<script" not in html and "href=\"file:" not in html
+    assert "<script" not in html and 'href="file:' not in html
+
+
+def test_a_tool_results_menu_entry_says_tool_details_not_thinking(
+    qtbot: Any, view: MessageView
+) -> None:
+    from nebula_desktop.ui.messages.actions import message_actions
+
+    tool = _messages()[2]
+    assert ("thinking", "Show/Hide Tool Details") in message_actions(tool, False, False)
+    assert "Show/Hide Thinking" not in [label for _, label in message_actions(tool, False, False)]
+    thought = Message(role="assistant", content="Hi", reasoning="Let me think.")
+    assert ("thinking", "Show/Hide Thinking") in message_actions(thought, True, False)

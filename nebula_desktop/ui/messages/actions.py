@@ -47,7 +47,8 @@ class MessageAction:
     the menu and button text (source text, context "MessageDelegate"; empty for spots in the text);
     ``request`` names the ``MessageView`` signal that passes the action on with the message id
     (empty: ``MessageCommands`` or the view carries it out itself); ``glyph`` is painted instead
-    of the label (the switcher's arrows).
+    of the label (the switcher's arrows); ``tool_label`` replaces the label on a tool result
+    (empty: the same label).
     """
 
     name: str
@@ -58,10 +59,12 @@ class MessageAction:
     glyph: str = ""
     in_menu: bool = True
     cursor: Qt.CursorShape = Qt.CursorShape.PointingHandCursor
+    tool_label: str = ""
 
-    def text(self) -> str:
-        """The label in the interface language."""
-        return QCoreApplication.translate("MessageDelegate", self.label)
+    def text(self, msg: Message | None = None) -> str:
+        """The label in the interface language (for ``msg``, when given)."""
+        label = self.tool_label if msg is not None and msg.role == "tool" else ""
+        return QCoreApplication.translate("MessageDelegate", label or self.label)
 
 
 def _is_own(msg: Message, is_last_assistant: bool, streaming: bool) -> bool:
@@ -142,6 +145,7 @@ MESSAGE_ACTIONS: tuple[MessageAction, ...] = (
         str(QT_TRANSLATE_NOOP("MessageDelegate", "Show/Hide Thinking")),
         TOGGLE,
         _has_thinking,
+        tool_label=str(QT_TRANSLATE_NOOP("MessageDelegate", "Show/Hide Tool Details")),
     ),
     MessageAction(
         "branch_prev",
@@ -221,7 +225,7 @@ def message_actions(
     msg: Message, is_last_assistant: bool, streaming: bool
 ) -> list[tuple[str, str]]:
     """(action, label) of the context menu entries for ``msg``, in menu order."""
-    return [(a.name, a.text()) for a in offered(msg, is_last_assistant, streaming) if a.in_menu]
+    return [(a.name, a.text(msg)) for a in offered(msg, is_last_assistant, streaming) if a.in_menu]
 
 
 def rendered_mime(entry: RenderedDoc) -> QMimeData:

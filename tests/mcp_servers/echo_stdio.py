@@ -5,7 +5,8 @@ Tools: ``echo``, ``env`` (one variable of its environment), ``sleep``, ``big`` (
 named by ``NEBULA_TEST_STARTS``, so a test can count starts and find the process. Modes (first
 argument): ``exit-at-start`` (says why on stderr and exits 2), ``silent`` (never answers and
 ignores SIGTERM, like a hung server), ``noisy`` (writes 20,000 stderr lines, then serves),
-``flood`` (writes 200 MB to stderr without a line end, then serves).
+``flood`` (writes 200 MB to stderr without a line end, then serves), ``pictures`` (one more
+tool, ``picture``: a 40x10 PNG).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import struct
 import sys
 import time
+import zlib
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Image, MCPServer
 
 
 def _record_start() -> None:
@@ -62,6 +65,28 @@ def crash() -> str:
     os._exit(3)
 
 
+def _png(width: int, height: int) -> bytes:
+    """A grey PNG of the given size, made by hand (no imaging library here)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def picture() -> Image:
+    """A wide picture (40x10)."""
+    return Image(data=_png(40, 10), format="png")
+
+
 if __name__ == "__main__":
     _record_start()
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
@@ -82,6 +107,8 @@ if __name__ == "__main__":
             sys.stderr.write(chunk)
         sys.stderr.write("\n")
         sys.stderr.flush()
+    if mode == "pictures":
+        server.tool()(picture)
     if mode == "silent":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         time.sleep(3600)

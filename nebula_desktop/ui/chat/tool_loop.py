@@ -22,7 +22,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QObject, Signal
+from PySide6.QtGui import QImageReader
 from PySide6.QtWidgets import QMessageBox
 
 from nebula_desktop.context import request_messages
@@ -340,7 +341,7 @@ class ToolLoop(QObject):
                 error=result.error or ("failed" if result.is_error else ""),
                 duration=result.duration_s,
                 size=result.size,
-                attachments=result_attachments(result),
+                attachments=_sized(result_attachments(result)),
             )
         self._next_call()
 
@@ -425,3 +426,17 @@ class ToolLoop(QObject):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy_changed.emit(busy)
+
+
+def _sized(attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tool images with their width and height read from the image's header (not decoded), so
+    their thumbnails keep their proportions like an answer's images."""
+    from nebula_desktop.attachments import image_bytes
+
+    for attachment in attachments:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(image_bytes(attachment)))
+        size = QImageReader(buffer).size()  # invalid (-1) when it is not an image Qt reads
+        if size.isValid():
+            attachment["width"], attachment["height"] = size.width(), size.height()
+    return attachments

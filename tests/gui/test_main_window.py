@@ -103,6 +103,19 @@ def test_window_size_and_splitter_persist(qtbot: Any, make_window: Any) -> None:
     assert again.splitter.sizes()[0] == 222
 
 
+def test_loading_the_model_list_does_not_widen_the_chat_bar(qtbot: Any, make_window: Any) -> None:
+    # The loading bar takes the reload button's place: a window that fits the bar while idle
+    # (and the chat list beside it) still fits it while the list loads.
+    header = make_window().header
+    header.set_models_busy(False)
+    idle = header.minimumSizeHint().width()
+    header.set_models_busy(True)
+    assert header.busy.isVisible() and not header.refresh.isVisible()
+    assert header.minimumSizeHint().width() <= idle
+    header.set_models_busy(False)
+    assert header.refresh.isVisible() and header.refresh.isEnabled()
+
+
 def test_last_open_conversation_reopens(
     qtbot: Any, make_window: Any, server: LoopbackServer
 ) -> None:

@@ -130,7 +130,9 @@ class ChatHeader(QWidget):
         self.refresh.setToolTip(self.tr("Reload the model list from the server"))
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)  # indeterminate: the model list is loading
-        self.busy.setFixedWidth(48)
+        # It takes the reload button's place while the list loads: the bar's minimum width, and
+        # so the narrowest window, stays the same.
+        self.busy.setFixedWidth(self.refresh.sizeHint().width())
         self.busy.setMaximumHeight(10)
         self.busy.setTextVisible(False)
         self.busy.setAccessibleName(self.tr("Loading models"))
@@ -232,8 +234,9 @@ class ChatHeader(QWidget):
         self.compare.setToolTip(plain_tooltip("\n".join([tip, *models])) if on else tip)
 
     def set_models_busy(self, busy: bool) -> None:
-        self.busy.setVisible(busy)
         self.refresh.setEnabled(not busy)
+        self.refresh.setVisible(not busy)
+        self.busy.setVisible(busy)
 
     def load(self, conv: Any, profile_id: str) -> None:
         """Show a conversation's settings (``Conversation``) without emitting edits."""

@@ -98,3 +98,33 @@ def test_the_compare_room_is_not_loaded_with_the_window() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_compare_loads_the_renderer_before_its_requests_go_out() -> None:
+    # Its one-off import took 60 ms: paid between four streams' first tokens, it was P10's
+    # worst GUI gap. A fresh process, as at the first compare after start-up.
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from nebula_desktop.store import Conversation, Message\n"
+        "from nebula_desktop.ui.compare.picks import Pick\n"
+        "from nebula_desktop.ui.compare.session import CompareSession\n"
+        "class Run:\n"
+        "    def __init__(self):\n"
+        "        from PySide6.QtCore import QObject, Signal\n"
+        "        class S(QObject):\n"
+        "            changed = Signal(str); ended = Signal(object, str)\n"
+        "            save_due = Signal(object); delta = Signal(str, str, str)\n"
+        "        self.s = S(); self.changed, self.ended = self.s.changed, self.s.ended\n"
+        "        self.save_due, self.active, self.worker = self.s.save_due, None, self.s\n"
+        "    def start(self, conv, answer, params):\n"
+        "        print('markdown_it' in sys.modules)\n"
+        "conv = Conversation(id='c', title='', created_at=0.0, updated_at=0.0)\n"
+        "print('markdown_it' in sys.modules)\n"
+        "picks = [Pick('p', 'a'), Pick('p', 'b')]\n"
+        "CompareSession.start(conv, Message('user', 'hi'), picks, [Run(), Run()],\n"
+        "                     lambda c: [], lambda p, c, h: {}, lambda c: None)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "True"]

@@ -42,6 +42,7 @@ class CompareSession(QObject):
     ) -> CompareSession:
         """Add the turn to ``conv`` and ask every model (``runs``: one idle run per pick)."""
         session = cls(conv, parent)
+        load_renderer()
         answers = add_compared_turn(conv, user, picks)
         history = history_for(conv)  # the same question for every model
         for pick, answer, run in zip(picks, answers, runs, strict=True):
@@ -88,3 +89,11 @@ class CompareSession(QObject):
         if busy != self._busy:
             self._busy = busy
             self.busy_changed.emit(busy)
+
+
+def load_renderer() -> None:
+    """Load the Markdown renderer now, before the requests go out: the columns render from the
+    first token, and its one-off import (~60 ms) must not land between four streams' tokens."""
+    from nebula_desktop.render.markdown import render_fragment
+
+    render_fragment("*a*", dark=False, code_index_base=0)

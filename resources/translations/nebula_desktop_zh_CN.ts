@@ -1572,6 +1572,14 @@ Close it first (only one app may write the conversations at a time).</source>
 <context>
     <name>MessageDelegate</name>
     <message>
+        <source>first token {seconds} s</source>
+        <translation>首字 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>{rate} tok/s</source>
+        <translation>{rate} Token/秒</translation>
+    </message>
+    <message>
         <source>Copy</source>
         <translation>复制</translation>
     </message>

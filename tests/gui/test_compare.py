@@ -202,3 +202,29 @@ def test_continue_with_this_keeps_the_others_as_versions_and_the_file_reloads(
     assert [v.content for v in versions] == ["".join(SLOW), "Fast answer."]
     assert all(isinstance(m.usage.get("ttft_ms"), int) for m in [head, *versions])
     assert (reloaded.model, reloaded.profile_id) == ("flaky-model", "other")
+
+
+def test_columns_have_no_dead_version_switcher_and_the_chat_shows_each_answers_speed(
+    qtbot: Any, make_window: Any, config_dir: Path, server: LoopbackServer, other_server: Any
+) -> None:
+    window = _window(make_window, config_dir, server, other_server)
+    other_server.default[CHAT_PATH] = lambda _rec: sse_reply(["Other ", "view."])
+    window.compare.set_picks(_picks())
+    send(qtbot, window, "Pick one")
+    session = window.compare.session
+    _wait_all_ended(qtbot, session)
+    for column in window.compare.panel.columns:
+        # Each column shows one version: no "‹ 1/3 ›" that switches nothing.
+        lay = column.view.message_delegate.layout(column.lane.answer, 0, 0)
+        assert lay.branch_text == "" and not lay.branch_buttons
+    slow = session.answers[0]
+    qtbot.mouseClick(window.compare.panel.close_button, Qt.MouseButton.LeftButton)
+    view = window.view
+    row = view.message_model.rowCount() - 1
+    assert view.message_model.message_at(row) is slow  # column 1 stays chosen
+    lay = view.message_delegate.layout(slow, row, 0)
+    assert lay.branch_text == "1/3"  # the chat itself switches versions
+    ttft = slow.usage["ttft_ms"] / 1000
+    rate = slow.usage["tokens_per_s"]
+    assert f"first token {ttft:.2f} s" in lay.usage_text
+    assert f"{rate:.0f} tok/s" in lay.usage_text

@@ -87,6 +87,7 @@ class CompareColumn(QFrame):
         layout.addWidget(self.stats)
         layout.addLayout(buttons)
         layout.addWidget(view, 1)
+        view.set_versions_shown(False)  # one version per column: nothing to switch to
         view.set_messages([lane.answer])
         self.stop_button.clicked.connect(lane.stop)
         self.retry_button.clicked.connect(self._on_retry_button_clicked)

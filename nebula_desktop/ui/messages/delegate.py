@@ -82,6 +82,9 @@ class MessageDelegate(QStyledItemDelegate):
         self.thinking_open: dict[str, bool] = {}
         # Dollars an answer cost (from the profile's prices), or None: set by the window.
         self.answer_cost: Callable[[Message], float | None] | None = None
+        # The "‹ 2/3 ›" switcher under a message with versions (off where no one can switch,
+        # as in a compare column, which shows one version).
+        self.show_versions = True
         self.tool_lines: dict[str, list[tuple[str, QRect]]] = {}
         self.hover_row = -1
         self.hover_pos = QPoint(-1, -1)
@@ -241,6 +244,7 @@ class MessageDelegate(QStyledItemDelegate):
             thinking_open=self.is_thinking_open(msg),
             last_assistant=row == self.last_assistant_row,
             document=lambda part, width: self._document(msg, part, width),
+            versions=self.show_versions,
         )
         cost = self.answer_cost(msg) if self.answer_cost is not None and msg.usage else None
         # Fresh for every layout; paint() lays out right before drawing, so they match.

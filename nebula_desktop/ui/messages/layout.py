@@ -152,6 +152,17 @@ def usage_text(msg: Message) -> str:
                 prompt=f"{prompt:,}", completion=f"{completion:,}"
             )
         )
+    # Stored by Compare (or any answer that timed itself): ms to the first token, tokens/s.
+    ttft = usage.get("ttft_ms")
+    if isinstance(ttft, int | float) and not isinstance(ttft, bool) and 0 <= ttft < 1e9:
+        parts.append(
+            translate("MessageDelegate", "first token {seconds} s").format(
+                seconds=f"{ttft / 1000:.2f}"
+            )
+        )
+    rate = usage.get("tokens_per_s")
+    if isinstance(rate, int | float) and not isinstance(rate, bool) and 0 < rate < 1e9:
+        parts.append(translate("MessageDelegate", "{rate} tok/s").format(rate=f"{rate:.0f}"))
     if msg.finish_reason == "length":
         parts.append(translate("MessageDelegate", "cut off at the token limit"))
     return " · ".join(parts)

@@ -58,11 +58,13 @@ def build_row_layout(
     thinking_open: bool,
     last_assistant: bool,
     document: Callable[[str, int | None], RenderedDoc],
+    versions: bool = True,
 ) -> RowLayout:
     """Lay out ``msg`` with its row starting at y = ``top``.
 
     ``document(part, width)`` returns the rendered "body" or "thinking" document wrapped to
-    ``width`` (None: leave the width alone).
+    ``width`` (None: leave the width alone). ``versions`` False leaves out the "‹ 2/3 ›"
+    switcher.
     """
     lay = RowLayout()
     fm_small = QFontMetrics(fonts.small)
@@ -161,7 +163,7 @@ def build_row_layout(
         )
         lay.body_rect = QRect(col_x, y, col_w, QFontMetrics(fonts.base).height())
         y += lay.body_rect.height()
-    if msg.alternatives:
+    if msg.alternatives and versions:
         y = _layout_branch(msg, lay, fm_small, col_x, right, y + 6, is_user)
     # Usage, subtle, under a finished answer.
     lay.usage_text = "" if streaming or is_user else usage_text(msg)

@@ -179,6 +179,12 @@ class MessageView(QListView):
         """How an answer's footer prices it (dollars, or None: no price set)."""
         self._delegate.answer_cost = cost
 
+    def set_versions_shown(self, shown: bool) -> None:
+        """Show (default) or leave out the "‹ 2/3 ›" switcher under messages with versions."""
+        if bool(shown) != self._delegate.show_versions:
+            self._delegate.show_versions = bool(shown)
+            self._relayout_all()
+
     def set_render_math(self, on: bool) -> None:
         """Show formulas as drawn images (on) or as the TeX the model wrote (off)."""
         if bool(on) == self._delegate.math:

@@ -4,7 +4,8 @@
   import of a Claude Desktop / Cursor ``mcpServers`` block;
 - :mod:`.resolve`: commands found the way a login shell finds them;
 - :mod:`.host`: :class:`~nebula_desktop.tools.host.McpHost`, the owner of every session, on its
-  own thread (import it from there: it loads asyncio);
+  own thread (import it from there: it loads asyncio); :mod:`.server_run` starts and watches
+  each server and :mod:`.calls` runs listings and calls, both on the host's loop;
 - :mod:`.convert`: tools as OpenAI ``tools``, results as ``role: "tool"`` messages;
 - :mod:`.model`, :mod:`.errors`: the plain data and the sentences that cross to the UI.
 

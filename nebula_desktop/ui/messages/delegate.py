@@ -25,12 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.ui.common.thumbnails import ThumbnailCache
-from nebula_desktop.ui.messages.documents import (
-    ASYNC_CHARS,
-    DocumentCache,
-    RenderedDoc,
-    StreamingDoc,
-)
+from nebula_desktop.ui.messages.document_cache import DocumentCache
+from nebula_desktop.ui.messages.documents import ASYNC_CHARS, RenderedDoc, StreamingDoc
 from nebula_desktop.ui.messages.formulas import FormulaImages, FormulaLook
 from nebula_desktop.ui.messages.layout import (
     DARK_COLORS,

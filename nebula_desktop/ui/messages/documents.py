@@ -1,10 +1,8 @@
-"""Rendered-Markdown documents for the message delegate: a bounded LRU cache plus live
-documents for the row that is streaming.
-
-A text longer than ``ASYNC_CHARS`` is rendered (Markdown to HTML, plain Python) on the runner's
-serial "renders" queue: until that lands the row shows the end of the text as written
-(``render.preview``), so opening a chat with a 200,000-character answer never holds the GUI
-thread for the render.
+"""Rendered-Markdown documents of message rows: a finished text built at once
+(:func:`build_document`), the plain stand-in shown while a long one renders off the GUI thread
+(:func:`plain_document`), and the live document of a part that is still streaming
+(:class:`StreamingDoc`). Which documents are kept, and when a long text is rendered on the
+runner, is :mod:`~nebula_desktop.ui.messages.document_cache`'s job.
 
 With a :class:`~nebula_desktop.ui.messages.formulas.FormulaLook` (math on), formulas are
 rendered as ``nebula-formula:`` images that a ``FormulaDocument`` resolves off the GUI thread
@@ -13,14 +11,12 @@ rendered as ``nebula-formula:`` images that a ``FormulaDocument`` resolves off t
 
 from __future__ import annotations
 
-import logging
 import re
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,17 +29,10 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
-from nebula_desktop.render import (
-    RenderedMarkdown,
-    StreamRenderer,
-    StreamUpdate,
-    clean_text,
-    render_markdown,
-)
+from nebula_desktop.render import RenderedMarkdown, StreamRenderer, StreamUpdate, clean_text
 from nebula_desktop.render.highlight import palette
 from nebula_desktop.render.markdown import FORMULA_SCHEME
 from nebula_desktop.render.preview import plain_preview
-from nebula_desktop.ui.common.runner import Runner, default_runner
 from nebula_desktop.ui.messages.formulas import (
     FormulaDocument,
     FormulaImages,
@@ -51,10 +40,9 @@ from nebula_desktop.ui.messages.formulas import (
     align_inline,
 )
 
-# Longer texts are rendered off the GUI thread (plain text shown meanwhile). Ordinary answers
-# stay below it and render at once, so a chat of thousands of them opens as before.
+# Longer texts are rendered off the GUI thread, plain text shown meanwhile (DocumentCache).
+# Ordinary answers stay below it and render at once, so a chat of thousands of them opens fast.
 ASYNC_CHARS = 20_000
-START_DELAY_MS = 50  # after the first paint of the chat being opened
 
 
 @dataclass
@@ -68,8 +56,6 @@ class RenderedDoc:
     behind: bool = False  # a streaming document that has not caught up with its text yet
     pending: bool = False  # plain text standing in while the formatted document is built
 
-
-log = logging.getLogger(__name__)
 
 # render/ has no Qt, so it writes its few interface words in English; they are swapped for the
 # interface language here, at their exact HTML spots (message text is escaped, so it can never
@@ -167,142 +153,6 @@ def plain_document(text: str, font: QFont) -> RenderedDoc:
     doc.setPlainText(preview)
     html = f'<p style="white-space:pre-wrap;">{escape(preview)}</p>'
     return RenderedDoc(doc, [], html, pending=True)
-
-
-Key = tuple[object, ...]
-
-
-class DocumentCache(QObject):
-    """LRU of rendered documents, so memory stays bounded on very long chats.
-
-    Keyed by (message id, part, text length, dark, font size); the width is applied to a cached
-    document with ``setTextWidth`` (a cheap re-wrap) instead of re-parsing its HTML.
-
-    A text over ``ASYNC_CHARS`` is rendered on the runner's serial "renders" queue: :meth:`get`
-    returns a plain stand-in at once (``pending``) and ``formatted(message_id)`` is emitted when
-    the formatted document has replaced it (built from the HTML on the GUI thread). A result
-    whose message was dropped, changed or left (another chat opened, the theme or font changed)
-    is thrown away.
-    """
-
-    formatted = Signal(str)  # message id whose formatted document replaced its plain stand-in
-
-    def __init__(self, capacity: int = 120, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.capacity = capacity
-        self.runner: Runner | None = None  # None: the app's default runner
-        self._docs: OrderedDict[Key, RenderedDoc] = OrderedDict()
-        self._pending: dict[Key, tuple[str, QFont, FormulaLook | None]] = {}  # being rendered
-        self.images: FormulaImages | None = None  # draws the formulas of documents with a look
-        # (message id, part) -> (text length, document) to show instead of plain text while that
-        # text renders: the live document of an answer that has just finished streaming.
-        self._standins: dict[Key, tuple[int, RenderedDoc]] = {}
-        self.renders = 0  # how many documents were built (tests check it stays bounded)
-
-    def get(
-        self,
-        key: Key,
-        text: str,
-        dark: bool,
-        font: QFont,
-        *,
-        wait: bool = False,
-        look: FormulaLook | None = None,
-    ) -> RenderedDoc:
-        """The document for ``text``, building it on a miss.
-
-        A long text gets a pending stand-in unless ``wait``: then the formatted document is
-        built now, also over a pending stand-in (Copy wants the text as it will be shown).
-        With ``look`` (math on) formulas are shown as images drawn in that look.
-        """
-        hit = self._docs.get(key)
-        if hit is not None and not (wait and hit.pending):
-            self._docs.move_to_end(key)
-            return hit
-        self.renders += 1
-        if wait or len(text) <= ASYNC_CHARS:
-            self._pending.pop(key, None)  # a render still running for it is stale now
-            rendered = render_markdown(text, dark=dark, math=look is not None)
-            entry = build_document(rendered, font, look, self.images, str(key[0]))
-            self._store(key, entry)
-            if hit is not None:
-                self.formatted.emit(str(key[0]))
-            return entry
-        stand = self._standins.get(key[:2])
-        if stand is not None and stand[0] == len(text):
-            entry = RenderedDoc(stand[1].doc, stand[1].code_blocks, stand[1].html, pending=True)
-        else:
-            entry = plain_document(text, font)
-        self._store(key, entry)
-        self._pending[key] = (text, font, look)
-        # Started once the window has painted what it is opening: a render running meanwhile
-        # would make each of the GUI thread's Python calls wait for the GIL (up to 5 ms each).
-        QTimer.singleShot(START_DELAY_MS, self, lambda: self._start(key, text, dark))
-        return entry
-
-    def _start(self, key: Key, text: str, dark: bool) -> None:
-        asked = self._pending.get(key)
-        if asked is None or asked[0] is not text:
-            return  # dropped before it started
-        (self.runner or default_runner()).serial("renders").run(
-            render_markdown,
-            text,
-            dark=dark,
-            math=asked[2] is not None,
-            on_done=lambda rendered: self._on_rendered(key, text, rendered),
-            on_failed=lambda error: self._on_failed(key, text, error),
-            owner=self,
-        )
-
-    def _store(self, key: Key, entry: RenderedDoc) -> None:
-        self._docs[key] = entry
-        self._docs.move_to_end(key)
-        while len(self._docs) > self.capacity:
-            self._docs.popitem(last=False)
-
-    def _on_rendered(self, key: Key, text: str, rendered: RenderedMarkdown) -> None:
-        asked = self._pending.get(key)
-        if asked is None or asked[0] is not text:
-            return  # dropped, rebuilt or cleared meanwhile
-        del self._pending[key]
-        self._standins.pop(key[:2], None)
-        if key not in self._docs:
-            return  # scrolled out of the cache meanwhile: rendered again when shown again
-        self._docs[key] = build_document(rendered, asked[1], asked[2], self.images, str(key[0]))
-        self.formatted.emit(str(key[0]))
-
-    def _on_failed(self, key: Key, text: str, error: BaseException) -> None:
-        asked = self._pending.get(key)
-        if asked is not None and asked[0] is text:
-            del self._pending[key]
-            log.warning("rendering a long message failed, it stays plain text: %r", error)
-
-    def stand_in(self, message_id: str, part: str, length: int, entry: RenderedDoc) -> None:
-        """Show ``entry`` instead of plain text while the text of that length renders."""
-        self._standins[(message_id, part)] = (length, entry)
-
-    def drop(self, message_id: str) -> None:
-        """Forget every document of one message (renders still running for it are dropped)."""
-        for key in [k for k in self._docs if k[0] == message_id]:
-            del self._docs[key]
-        for key in [k for k in self._pending if k[0] == message_id]:
-            del self._pending[key]
-
-    def keep_pending(self, message_ids: set[str]) -> None:
-        """Drop the renders (and plain stand-ins) of messages not in ``message_ids``."""
-        for key in [k for k in self._pending if k[0] not in message_ids]:
-            del self._pending[key]
-            self._docs.pop(key, None)
-        self._standins = {k: v for k, v in self._standins.items() if k[0] in message_ids}
-
-    def clear(self) -> None:
-        """Forget everything (theme or font changed); renders still running are dropped."""
-        self._docs.clear()
-        self._pending.clear()
-        self._standins.clear()
-
-    def __len__(self) -> int:
-        return len(self._docs)
 
 
 _SPACER = '<p style="margin-top:0px; margin-bottom:0px; font-size:1px;">&#8203;</p>'
@@ -425,16 +275,18 @@ class StreamingDoc:
             self._plain_start = upd.tail_start
             self._plain_done = 0
             self._block_len = 0
-            newline = text.find("\n", upd.tail_start)
-            if upd.tail_code and newline >= 0:
+            newline = self._renderer.tail_text().find("\n") if upd.tail_code else -1
+            if newline >= 0:
                 # The opening fence line (```lang) is markup, not code.
-                self._plain_done = newline + 1 - upd.tail_start
+                self._plain_done = newline + 1
             if cursor.position() > 0:
                 cursor.insertBlock(block, fmt)
             else:
                 cursor.setBlockFormat(block)
-        piece = clean_text(text[upd.tail_start + self._plain_done :])
-        self._plain_done = len(text) - upd.tail_start
+        # As shown: a data: image is a placeholder, never its base64 (render/stream.py).
+        shown = self._renderer.tail_text(self._plain_done)
+        self._plain_done += len(shown)
+        piece = clean_text(shown)
         for i, line in enumerate(piece.split("\n")):
             if i:
                 cursor.insertBlock(block, fmt)
@@ -488,6 +340,6 @@ class StreamingDoc:
         """The HTML of everything streamed so far (for the text selector)."""
         tail = self._tail_html
         if self._plain_start >= 0:
-            plain = escape(clean_text(self._text[self._plain_start :]))
+            plain = escape(clean_text(self._renderer.tail_text()))
             tail = f'<p style="white-space:pre-wrap;">{plain}</p>'
         return _localize(self._renderer.full_html(tail))

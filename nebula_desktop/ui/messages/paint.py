@@ -109,7 +109,11 @@ def paint_row(
     if lay.usage_rect is not None:
         painter.setFont(fonts.small)
         painter.setPen(colors.q("muted"))
-        painter.drawText(lay.usage_rect, Qt.AlignmentFlag.AlignVCenter, lay.usage_text)
+        # Elided, never cut mid-word, when a narrow column (Compare) cannot hold it all.
+        usage = QFontMetrics(fonts.small).elidedText(
+            lay.usage_text, Qt.TextElideMode.ElideRight, lay.usage_rect.width()
+        )
+        painter.drawText(lay.usage_rect, Qt.AlignmentFlag.AlignVCenter, usage)
     # Incomplete marker.
     if lay.error_rect is not None:
         painter.setPen(QPen(colors.q("error_border"), 1))

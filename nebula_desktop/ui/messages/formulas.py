@@ -11,30 +11,22 @@ its pictures and is laid out again, and ``drawn(owner)`` asks for its row to be 
 painted again. A formula that cannot be drawn keeps showing its source, in code style.
 
 An inline formula sits with its own baseline on the line's (its depth below it); display math
-is centred on a line of its own (render/ puts it in a centred paragraph). Copy turns each
-image back into its TeX (:func:`document_text`, :func:`document_html`).
+is centred on a line of its own (render/ puts it in a centred paragraph). The pictures
+themselves are made in ``formula_pictures``; Copy turns each image back into its TeX in
+``formula_text`` (both re-exported here).
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import re
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
-from html import escape, unescape
 from typing import Any
 
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QRectF, QSizeF, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QFontInfo,
     QFontMetrics,
-    QFontMetricsF,
-    QImage,
     QPainter,
     QPyTextObject,
     QTextCharFormat,
@@ -42,52 +34,42 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from nebula_desktop.render.highlight import palette
 from nebula_desktop.render.markdown import FORMULA_SCHEME
 from nebula_desktop.ui.common.runner import Runner, default_runner
+from nebula_desktop.ui.messages.formula_pictures import (
+    FormulaLook,
+    Key,
+    Picture,
+    draw_formulas,
+    source_of,
+    source_picture,
+)
+from nebula_desktop.ui.messages.formula_text import IMAGE_NAME, document_html, document_text
+
+__all__ = [
+    "FormulaDocument",
+    "FormulaImages",
+    "FormulaLook",
+    "FormulaObject",
+    "Picture",
+    "align_inline",
+    "document_html",
+    "document_text",
+    "draw_formulas",
+    "formulas_of",
+    "show_formulas",
+    "source_of",
+    "source_picture",
+]
 
 log = logging.getLogger(__name__)
 
-_NAME = re.compile(FORMULA_SCHEME + r":(\d+)(\?display)?")
-# render/'s own images (alt carries the TeX) and the ones Qt writes back in a selection's HTML.
-_IMG_TAG = re.compile(r'<img[^>]*?src="' + FORMULA_SCHEME + r':(\d+)(\?display)?"[^>]*>')
 # Inline formulas are laid out "middle": Qt then keeps room below the baseline (see _pads).
 _INLINE_IMG = re.compile(r'<img src="' + FORMULA_SCHEME + r':\d+" ')
 _INLINE_STYLE = 'style="vertical-align:middle" '
 
 BATCH = 8  # formulas per job: the first ones show before a long answer's last is drawn
 CACHE_BYTES = 48 * 1024 * 1024
-MAX_PIXELS = 8_000_000  # one drawing's pixels (32 MB); a bigger one shows its source
-MATH_X_HEIGHT = 0.48  # STIX Two Math's x-height, in em
-SOURCE_MAX_PX = 600.0  # the source standing in for a formula is cut in the middle past this
-
-# (tex, display, colour, size px, half x-height px, device pixel ratio)
-Key = tuple[str, bool, str, float, float, float]
-
-
-@dataclass(frozen=True)
-class FormulaLook:
-    """How one document draws its formulas: the text's colour and font, the screen's ratio."""
-
-    color: str  # #rrggbb
-    size_px: float
-    half_x: float  # half the font's x-height: where Qt centres an inline image
-    dpr: float
-    dark: bool
-
-    @classmethod
-    def of(cls, font: QFont, color: QColor, dpr: float, dark: bool) -> FormulaLook:
-        """The look of a document in ``font`` and ``color`` on a screen of ratio ``dpr``.
-
-        The math font's letters are as tall as the text's: at the same pixel size STIX Two's
-        x-height is smaller than that of most interface fonts (DejaVu Sans: a fifth), which
-        makes formulas look a size too small beside the words (KaTeX scales by 1.21 for this).
-        """
-        size = float(QFontInfo(font).pixelSize()) or 16.0
-        x_height = QFontMetricsF(font).xHeight()
-        scale = min(max(x_height / (MATH_X_HEIGHT * size), 1.0), 1.3)
-        half_x = QFontMetrics(font).xHeight() / 2.0  # what Qt uses for vertical-align: middle
-        return cls(color.name(), round(size * scale, 2), half_x, dpr or 1.0, dark)
 
 
 def _pads(height: float, depth: float, half_x: float) -> tuple[float, float]:
@@ -99,96 +81,6 @@ def _pads(height: float, depth: float, half_x: float) -> tuple[float, float]:
     """
     diff = height - half_x - 2.0 * depth  # bottom - top
     return max(-diff, 0.0), max(diff, 0.0)
-
-
-@dataclass(frozen=True)
-class Picture:
-    """A formula drawn (or its source written) on an image, and where its baseline is."""
-
-    image: QImage  # device pixel ratio set: width x height logical pixels
-    width: float
-    height: float
-    depth: float  # below the baseline, in logical pixels
-
-
-def draw_formulas(keys: list[Key]) -> list[tuple[Key, Picture | None, str]]:
-    """Draw each formula onto an image (runs on the renders queue, never the GUI thread).
-
-    Returns (key, picture, "") or (key, None, why) for one that cannot be drawn.
-    """
-    from PySide6.QtCore import QByteArray
-    from PySide6.QtSvg import QSvgRenderer  # loaded with the first formula, not at start-up
-
-    from nebula_desktop.render import math as formula_math
-
-    out: list[tuple[Key, Picture | None, str]] = []
-    for key in keys:
-        tex, display, color, size_px, _half_x, dpr = key
-        try:
-            drawn = formula_math.render_formula_info(tex, display, color, size_px)
-        except formula_math.FormulaError as exc:
-            out.append((key, None, str(exc)))
-            continue
-        except Exception as exc:  # the library missing or failing: the source stays
-            log.warning("drawing a formula failed: %r", exc)
-            out.append((key, None, "The formula could not be drawn."))
-            continue
-        width = max(1, math.ceil(drawn.width * dpr))
-        height = max(1, math.ceil(drawn.height * dpr))
-        if width * height > MAX_PIXELS:
-            out.append((key, None, "The formula is too large to draw."))
-            continue
-        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        QSvgRenderer(QByteArray(drawn.svg)).render(
-            painter, QRectF(0, 0, drawn.width * dpr, drawn.height * dpr)
-        )
-        painter.end()
-        image.setDevicePixelRatio(dpr)
-        # The image is rounded up to whole pixels at the bottom: that is below the baseline.
-        depth = drawn.depth + height / dpr - drawn.height
-        out.append((key, Picture(image, width / dpr, height / dpr, depth), ""))
-    return out
-
-
-def source_of(tex: str, display: bool) -> str:
-    """A formula's TeX with its delimiters, as Copy gives it and as it shows until drawn."""
-    return f"$${tex}$$" if display else f"${tex}$"
-
-
-def source_picture(source: str, font: QFont, look: FormulaLook, code: bool) -> Picture:
-    """``source`` written as text on the line (GUI thread, cheap): the stand-in for a formula
-    being drawn, or in code style (monospace, on the inline-code background) for one that
-    cannot be."""
-    if code:
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
-        font = mono
-    fm = QFontMetricsF(font)
-    text = fm.elidedText(source, Qt.TextElideMode.ElideMiddle, SOURCE_MAX_PX)
-    pad = 3.0 if code else 0.0
-    width = fm.horizontalAdvance(text) + 2 * pad
-    height = fm.ascent() + fm.descent()
-    dpr = look.dpr
-    image = QImage(
-        max(1, math.ceil(width * dpr)),
-        max(1, math.ceil(height * dpr)),
-        QImage.Format.Format_ARGB32_Premultiplied,
-    )
-    image.fill(Qt.GlobalColor.transparent)
-    image.setDevicePixelRatio(dpr)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    if code:
-        painter.fillRect(QRectF(0, 0, width, height), QColor(palette(look.dark).inline_code_bg))
-    painter.setFont(font)
-    painter.setPen(QColor(look.color))
-    painter.drawText(QPointF(pad, fm.ascent()), text)
-    painter.end()
-    image.setText("source", source)  # what it stands for (tests, accessibility tools)
-    return Picture(image, width, height, fm.descent())
 
 
 class FormulaObject(QPyTextObject):
@@ -264,7 +156,7 @@ class FormulaDocument(QTextDocument):
 
     def key(self, name: str) -> Key | None:
         """The formula an image name stands for in this document (None: no such formula)."""
-        match = _NAME.fullmatch(name)
+        match = IMAGE_NAME.fullmatch(name)
         if match is None or int(match.group(1)) >= len(self.formulas):
             return None
         look = self.look
@@ -433,54 +325,3 @@ def align_inline(html: str) -> str:
 def formulas_of(doc: QTextDocument) -> list[str]:
     """The TeX list a document's formula images name (none for a plain document)."""
     return doc.formulas if isinstance(doc, FormulaDocument) else []
-
-
-def document_text(
-    doc: QTextDocument, formulas: list[str], start: int = 0, end: int | None = None
-) -> str:
-    """The plain text of ``doc`` (from ``start`` to ``end``) with each formula image given as
-    its TeX source (``$tex$`` / ``$$tex$$``) instead of Qt's object character U+FFFC."""
-    text = doc.toPlainText()  # one character per document position
-    end = len(text) if end is None else min(end, len(text))
-    start = max(0, min(start, end))
-    if not formulas or "\ufffc" not in text[start:end]:
-        return text[start:end]
-    spots: dict[int, str] = {}
-    block = doc.findBlock(start)
-    while block.isValid() and block.position() < end:
-        it = block.begin()
-        while not it.atEnd():
-            frag = it.fragment()
-            fmt = frag.charFormat()
-            if fmt.isImageFormat():
-                match = _NAME.fullmatch(fmt.toImageFormat().name())
-                if match is not None and int(match.group(1)) < len(formulas):
-                    source = source_of(formulas[int(match.group(1))], match.group(2) is not None)
-                    for pos in range(frag.position(), frag.position() + frag.length()):
-                        spots[pos] = source
-            it += 1
-        block = block.next()
-    out: list[str] = []
-    pos = start
-    for spot in sorted(p for p in spots if start <= p < end):
-        out.append(text[pos:spot])
-        out.append(spots[spot])
-        pos = spot + 1
-    out.append(text[pos:end])
-    return "".join(out)
-
-
-def document_html(html: str, formulas: list[str]) -> str:
-    """``html`` with each formula image replaced by its TeX source (for rich-text pastes: the
-    image only exists inside the app)."""
-    if FORMULA_SCHEME not in html:
-        return html
-
-    def source(match: re.Match[str]) -> str:
-        index = int(match.group(1))
-        if index < len(formulas):
-            return escape(source_of(formulas[index], match.group(2) is not None), quote=False)
-        alt = re.search(r'alt="([^"]*)"', match.group(0))
-        return escape(unescape(alt.group(1)), quote=False) if alt else ""
-
-    return _IMG_TAG.sub(source, html)

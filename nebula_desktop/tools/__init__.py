@@ -1,7 +1,8 @@
 """Tools for the model through MCP servers, below the UI (no Qt; the ``mcp`` SDK loads lazily).
 
-- :mod:`.config`: server settings (:class:`McpServerConfig`), ``keyring:`` references, and the
-  import of a Claude Desktop / Cursor ``mcpServers`` block;
+- :mod:`.config`: the one import for server settings (:class:`McpServerConfig`, in
+  :mod:`.server_settings`), ``keyring:`` references (:mod:`.keyring_refs`) and the import of a
+  Claude Desktop / Cursor ``mcpServers`` block (:mod:`.claude_import`);
 - :mod:`.resolve`: commands found the way a login shell finds them;
 - :mod:`.host`: :class:`~nebula_desktop.tools.host.McpHost`, the owner of every session, on its
   own thread (import it from there: it loads asyncio); :mod:`.server_run` starts and watches

@@ -28,10 +28,10 @@ from typing import Any, TypeVar
 
 from nebula_desktop.profile import ClearTextHop, clear_text_hop
 from nebula_desktop.tools.calls import CANCEL_POLL_S, Calls
-from nebula_desktop.tools.config import McpServerConfig
 from nebula_desktop.tools.errors import ToolsError
 from nebula_desktop.tools.model import IDLE, STOPPED, ServerState, ToolResult, ToolSpec
 from nebula_desktop.tools.server_run import BACKOFF_BASE_S, BACKOFF_MAX_S, ServerRuns
+from nebula_desktop.tools.server_settings import McpServerConfig
 
 __all__ = ["BACKOFF_BASE_S", "BACKOFF_MAX_S", "CANCEL_POLL_S", "STOP_TIMEOUT_S", "McpHost"]
 

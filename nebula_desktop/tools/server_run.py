@@ -26,7 +26,6 @@ from nebula_desktop.logging_setup import redact, register_secret
 from nebula_desktop.profile import clear_text_hop
 from nebula_desktop.secrets import KeyringUnavailableError
 from nebula_desktop.tools import resolve, sdk
-from nebula_desktop.tools.config import McpServerConfig, resolve_references
 from nebula_desktop.tools.errors import (
     CommandNotFound,
     MissingSecret,
@@ -34,7 +33,9 @@ from nebula_desktop.tools.errors import (
     ServerUnavailable,
     ToolsError,
 )
+from nebula_desktop.tools.keyring_refs import resolve_references
 from nebula_desktop.tools.model import CRASHED, FAILED, RUNNING, STARTING, STOPPED
+from nebula_desktop.tools.server_settings import McpServerConfig
 
 __all__ = [
     "BACKOFF_BASE_S",

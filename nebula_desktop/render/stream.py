@@ -24,6 +24,12 @@ numbered across the whole answer. A formula never crosses a blank line, so each 
 one block: a completed block's formulas are found and checked once, with its HTML; only the
 tail's are looked at again on each flush. A formula whose closing delimiter has not arrived yet
 is text (the source) until it does.
+
+A Markdown ``data:`` image (``![alt](data:image/png;base64,…)``, an image model's answer) shows
+as a short placeholder, ``[image: alt …]``, from the moment its address starts until the answer
+ends and the view takes the image out of the text (answer_images): never as its base64 text,
+complete or still arriving. The tail is read for images once, as it arrives
+(:mod:`~nebula_desktop.render.stream_images`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from dataclasses import dataclass, field
 from nebula_desktop.render import highlight, parser
 from nebula_desktop.render.markdown import RenderedMarkdown, render_fragment
 from nebula_desktop.render.sanitize import clean_text
+from nebula_desktop.render.stream_images import TailImages, without_images
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 # Past this many characters the unfinished block is shown as plain text until it completes
@@ -168,6 +175,7 @@ class StreamRenderer:
         self._credit = parser.BUDGET_FLOOR  # work units earned but not spent by completed blocks
         self._tail_over = -1  # start of a tail that overdrew its budget (shown plain till done)
         self._tail_grey = -1  # start of a tail whose code lost its colours (stays uncoloured)
+        self._images = TailImages(0)  # the tail as shown
 
     def _extends(self, text: str) -> bool:
         pos = self._scan.pos
@@ -191,7 +199,7 @@ class StreamRenderer:
         blocks, behind = _scan(text, self._scan, max_chars)
         new_html: list[str] = []
         if blocks:
-            done = "".join(blocks)
+            done = without_images("".join(blocks))
             # Unspent units carry over (up to the floor one render gets), so a stream of dense
             # blocks pays ~BUDGET_PER_CHAR per character in all, not the floor per block.
             floor = max(self._credit, parser.PIECE_FLOOR)
@@ -207,19 +215,24 @@ class StreamRenderer:
         tail_start = self._scan.block_start
         upd = StreamUpdate(reset, new_html, "", list(self._code_blocks), tail_start)
         upd.formulas = list(self._formulas)
+        if reset or self._images.start != tail_start:
+            self._images = TailImages(tail_start)
+        if not behind:
+            self._images.feed(text)
+        shown = self._images.shown_length(text)
         if behind:
             upd.behind = True
-        elif len(text) - tail_start > TAIL_RENDER_MAX or tail_start == self._tail_over:
+        elif shown > TAIL_RENDER_MAX or tail_start == self._tail_over:
             self._plain_tail(text, upd)
         else:
             # A re-render spends nothing from the credit, but a stream whose blocks used it up
             # gives its tail only the least floor: dense text goes plain at its first flush.
             floor = max(self._credit, parser.PIECE_FLOOR)
-            cap = floor + parser.BUDGET_PER_CHAR * (len(text) - tail_start)
+            cap = floor + parser.BUDGET_PER_CHAR * shown
             # Code that lost its colours once (a lexer gone quadratic) is not re-highlighted
             # on every flush; it gets them back when its block completes, if it can afford them.
             with parser.pooled(cap), highlight.colours(tail_start != self._tail_grey) as seen:
-                tail = self._render(text[tail_start:])
+                tail = self._render(self._images.markdown(text))
             if seen.dropped:
                 self._tail_grey = tail_start
             if tail.plain:  # too dense to format: plain until the block completes
@@ -242,6 +255,11 @@ class StreamRenderer:
             math=True,
             formula_index_base=len(self._formulas),
         )
+
+    def tail_text(self, start: int = 0) -> str:
+        """The text of a plain tail (``tail_plain``) as it is shown, from character ``start``:
+        data: images as placeholders; what may still become one is left for a later update."""
+        return self._images.shown_from(start)
 
     def _plain_tail(self, text: str, upd: StreamUpdate) -> None:
         start = upd.tail_start

@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    QPointF,
     QRect,
     QSize,
     Qt,
@@ -28,6 +27,7 @@ from nebula_desktop.ui.common.thumbnails import ThumbnailCache
 from nebula_desktop.ui.messages.document_cache import DocumentCache
 from nebula_desktop.ui.messages.documents import ASYNC_CHARS, RenderedDoc, StreamingDoc
 from nebula_desktop.ui.messages.formulas import FormulaImages, FormulaLook
+from nebula_desktop.ui.messages.hits import hit_test, link_action
 from nebula_desktop.ui.messages.layout import (
     DARK_COLORS,
     LIGHT_COLORS,
@@ -38,6 +38,7 @@ from nebula_desktop.ui.messages.layout import (
 )
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.messages.row_layout import build_row_layout
+from nebula_desktop.ui.messages.row_sizes import RowSizes, Signature, row_signature
 from nebula_desktop.ui.messages.selector import MessageTextSelector
 
 if TYPE_CHECKING:
@@ -88,12 +89,9 @@ class MessageDelegate(QStyledItemDelegate):
         self.selector_part = "body"  # which text the next text selector covers
         self.keyboard_row = -1  # row reached with Up/Down: tinted so Ctrl+C's target shows
         self.view_width = 600
-        # Exact sizes: id -> (signature, size). Rows never measured get a cheap estimate.
-        self._sizes: dict[str, tuple[tuple[object, ...], QSize]] = {}
-        self._estimates: dict[str, tuple[tuple[object, ...], QSize]] = {}
-        # Ids passed to measure() (an exact re-measure), newest last; tests check that streaming
-        # re-measures only the streaming row. Bounded so it never grows with a session.
-        self.measured_ids: list[str] = []
+        # Exact sizes of rows measured; rows never measured get a cheap estimate.
+        self.sizes = RowSizes()
+        self.measured_ids = self.sizes.measured_ids  # ids passed to measure(), newest last
         self._fonts: Fonts | None = None
         self._base_font = QFont()
         # Decoded attachment thumbnails: base64 → QPixmap once, not on every paint.
@@ -126,21 +124,19 @@ class MessageDelegate(QStyledItemDelegate):
         """Forget rendered documents and sizes (theme, font or conversation changed)."""
         self.cache.clear()
         self._stream_docs.clear()
-        self._sizes.clear()
-        self._estimates.clear()
+        self.sizes.clear()
         self._looks.clear()
 
     def retain(self, message_ids: set[str]) -> None:
         """Drop sizes of messages no longer shown (memory stays bounded across chats)."""
-        self._sizes = {k: v for k, v in self._sizes.items() if k in message_ids}
-        self._estimates = {k: v for k, v in self._estimates.items() if k in message_ids}
+        self.sizes.retain(message_ids)
         self._stream_docs = {k: v for k, v in self._stream_docs.items() if k[0] in message_ids}
         self.cache.keep_pending(message_ids)  # a render for a chat left behind is not wanted
 
     def forget(self, message_id: str) -> None:
         """Forget one message's documents and size (its fields changed)."""
         self.cache.drop(message_id)
-        self._sizes.pop(message_id, None)
+        self.sizes.forget(message_id)
         for key in [k for k in self._stream_docs if k[0] == message_id]:
             live = self._stream_docs.pop(key)
             if live.text_length > ASYNC_CHARS:
@@ -207,23 +203,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- layout ------------------------------------------------------------------------------
 
-    def _signature(self, msg: Message) -> tuple[object, ...]:
-        # Theme, font and width changes clear the sizes; what is left is per message.
-        return (
-            len(msg.content),
-            len(msg.reasoning),
-            self.view_width,
-            self.thinking_open.get(msg.id),
-            msg.id == self.streaming_id,
-            msg.complete,
-            msg.error,
-            msg.request_id,
-            bool(msg.usage),
-            msg.reasoning_seconds,
-            len(msg.attachments),
-            msg.branch_index,
-            len(msg.alternatives),
-            len(msg.tool_calls),
+    def _signature(self, msg: Message) -> Signature:
+        return row_signature(
+            msg, self.view_width, self.thinking_open.get(msg.id), msg.id == self.streaming_id
         )
 
     def layout(self, msg: Message, row: int, top: int) -> RowLayout:
@@ -257,19 +239,15 @@ class MessageDelegate(QStyledItemDelegate):
 
     def measure(self, msg: Message, row: int) -> QSize:
         """Measure one row exactly and remember it."""
-        self.measured_ids.append(msg.id)
-        del self.measured_ids[:-500]
+        self.sizes.note_measured(msg.id)
         lay = self.layout(msg, row, 0)
         size = QSize(self.view_width, lay.height)
-        self._sizes[msg.id] = (self._signature(msg), size)
+        self.sizes.remember(msg.id, self._signature(msg), size)
         return size
 
     def cached_size(self, msg: Message) -> QSize | None:
         """The exact size of ``msg`` if it is measured and still valid."""
-        hit = self._sizes.get(msg.id)
-        if hit is not None and hit[0] == self._signature(msg):
-            return hit[1]
-        return None
+        return self.sizes.exact(msg.id, self._signature(msg))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         """Exact size when measured, else an estimate (refined when the row is painted)."""
@@ -282,12 +260,10 @@ class MessageDelegate(QStyledItemDelegate):
         size = self.cached_size(msg)
         if size is not None:
             return size
-        # Relayouts ask every row again; the estimate is cached so that stays cheap.
         sig = (len(msg.content), self.view_width, self.font_point_size, msg.complete)
-        hit = self._estimates.get(msg.id)
-        if hit is None or hit[0] != sig:
-            hit = self._estimates[msg.id] = (sig, QSize(self.view_width, self.estimate_height(msg)))
-        return hit[1]
+        return self.sizes.estimate(
+            msg.id, sig, lambda: QSize(self.view_width, self.estimate_height(msg))
+        )
 
     # -- painting ----------------------------------------------------------------------------
 
@@ -301,7 +277,7 @@ class MessageDelegate(QStyledItemDelegate):
         lay = self.layout(msg, index.row(), option.rect.top())
         size = QSize(self.view_width, lay.height)
         if self.cached_size(msg) != size:
-            self._sizes[msg.id] = (self._signature(msg), size)
+            self.sizes.remember(msg.id, self._signature(msg), size)
             if lay.height != option.rect.height():
                 # The estimate was off: ask the view to lay out again (coalesced by Qt).
                 self.sizeHintChanged.emit(index)
@@ -346,41 +322,7 @@ class MessageDelegate(QStyledItemDelegate):
         if msg is None:
             return "", ""
         lay = self.layout(msg, index.row(), rect.top())
-        if index.row() == self.hover_row:
-            for action, _, r in lay.actions:
-                if r.contains(pos):
-                    return action, ""
-        for action, _, r in lay.buttons + lay.branch_buttons:
-            if r.contains(pos):
-                return action, ""
-        for attachment, r, _, _ in lay.doc_chips:
-            if r.contains(pos):
-                return "open_document", str(attachment)
-        for image, r in lay.thumbs:
-            if r.contains(pos):
-                return "open_image", str(image)
-        if lay.thinking_header is not None and lay.thinking_header.contains(pos):
-            return "thinking", ""
-        for doc, origin in ((lay.body_doc, lay.body_pos), (lay.thinking_doc, lay.thinking_pos)):
-            if doc is None:
-                continue
-            local = QPointF(pos - origin)
-            if 0 <= local.x() <= doc.doc.textWidth() and 0 <= local.y() <= doc.doc.size().height():
-                anchor = doc.doc.documentLayout().anchorAt(local)
-                part = "body" if doc is lay.body_doc else "thinking"
-                if anchor:
-                    return self._link_action(anchor, part)
-                return ("body" if part == "body" else "thinking_text"), ""
-        return "", ""
-
-    @staticmethod
-    def _link_action(anchor: str, part: str) -> tuple[str, str]:
-        # Copy links number the code blocks of one text: say which (answer or thinking).
-        if anchor.startswith("nebula-load-image:"):  # a remote image's "Load image"
-            return "load_image", anchor.split(":", 1)[1]
-        if anchor.startswith("nebula-copy:"):
-            return "copy_code", f"{part}:{anchor.split(':', 1)[1]}"
-        return "link", anchor
+        return hit_test(lay, pos, index.row() == self.hover_row)
 
     def code_block(self, msg: Message, ref: str) -> str | None:
         """Raw code of the block ``ref`` ("body:N" or "thinking:N") of ``msg``."""
@@ -453,7 +395,7 @@ class MessageDelegate(QStyledItemDelegate):
         return editor
 
     def _emit_link(self, message_id: str, url: str, part: str) -> None:
-        action, arg = self._link_action(url, part)
+        action, arg = link_action(url, part)
         self.action_triggered.emit(action, message_id, arg)
 
     def updateEditorGeometry(

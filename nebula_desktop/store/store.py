@@ -3,12 +3,15 @@
 Layout under ``root``: ``conversations/<id>.json``, ``index.json`` (a cache of list rows),
 ``quarantine/`` (unreadable files, moved aside — never deleted), ``trash/`` (deleted
 conversations, restorable for 30 days), ``backups/`` (pre-migration copies), ``.lock``.
+
+The store loads, saves (in two halves: see :meth:`ConversationStore.prepare_save`), deletes and
+restores; the list rows, the index and the watch on the folder are
+:class:`~nebula_desktop.store.folder_watch.FolderWatch`'s.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import logging
 import os
 import time
@@ -20,23 +23,23 @@ from nebula_desktop import atomicfile
 from nebula_desktop.store import housekeeping
 from nebula_desktop.store.errors import LoadError, StoreError, StoreLockedError
 from nebula_desktop.store.file_state import FileState, read_file_state
-from nebula_desktop.store.index import (
-    Changes,
-    IndexEntry,
-    compare,
-    in_display_order,
-    read_index,
-    scan_folder,
-    write_index,
-)
+from nebula_desktop.store.folder_watch import FULL_SCAN_SECONDS, FolderWatch
+from nebula_desktop.store.index import read_index
 from nebula_desktop.store.loader import Loader, MessageTexts, dump_bytes
 from nebula_desktop.store.lock import FolderLock, lock_data_folder
 from nebula_desktop.store.model import Conversation, ConversationSummary, new_id, validate_id
 from nebula_desktop.store.prescan import Prescan
 from nebula_desktop.store.saving import FAILED, WRITTEN, PreparedSave
-from nebula_desktop.store.search import SearchCache
 
-__all__ = ["ConversationStore", "LoadError", "StoreError", "StoreLockedError"]
+__all__ = [
+    "FULL_SCAN_SECONDS",
+    "INDEX_FLUSH_SECONDS",
+    "TRASH_DAYS",
+    "ConversationStore",
+    "LoadError",
+    "StoreError",
+    "StoreLockedError",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +50,6 @@ TRASH_DAYS = 30
 INDEX_FLUSH_SECONDS = 120.0
 # A save still being written after this long (a hung network folder) is logged while waited for.
 _WAIT_LOG_SECONDS = 5.0
-# Checking every file's mtime/size costs a stat per file (~0.1 s per 10 000 on a slow disk),
-# so list()/search() do it only at start, when the folder's own mtime changed in a way our
-# writes do not explain (files added, removed or renamed behind our back), and at least this
-# often — which also catches in-place edits and changes hidden by a coarse clock.
-FULL_SCAN_SECONDS = 10.0
 
 
 class ConversationStore:
@@ -101,16 +99,7 @@ class ConversationStore:
         if backup_before_migration is not None:
             self._loader.before_migration = self._backup_before_migration
         self._loaded: dict[str, Conversation] = {}
-        self._search = SearchCache()
-        self._valid_names: set[str] = set()
-        self._index_dirty = False
-        self._rows: builtins.list[ConversationSummary] | None = None  # sorted list() cache
-        self._dir_mtime_seen = -1
-        self._full_scan_at = 0.0
-        self._entries: dict[str, IndexEntry] = {}
-        self._change_count = 0  # bumped by every change of the entries (verify() reports it)
-        self._verify_pending = False
-        self._prescan = prescan
+        self._watch = FolderWatch(self.index_path, self._loader, prescan)
         self._texts_of: str | None = None  # see _message_texts
         self._texts: MessageTexts = {}
         # Saves prepared and not yet recorded, oldest first (see prepare_save).
@@ -124,32 +113,18 @@ class ConversationStore:
             raise
 
     def _open(self, verify_later: bool) -> None:
-        answer = self._prescan.index() if self._prescan is not None else None
+        prescan = self._watch.prescan
+        answer = prescan.index() if prescan is not None else None
         temp_folders = (self.root, self.conversations_dir, self.backups_dir)
         if answer is None:  # no helper, or no answer from it: do its work here
-            self._prescan = None
+            self._watch.prescan = None
             stale = housekeeping.find_stale_temp_files(*temp_folders)
             entries = read_index(self.index_path)
         else:
             entries, stale = answer
         housekeeping.remove_stale_temp_files(stale)
         housekeeping.purge_old_files(self.trash_dir, TRASH_DAYS)
-        self._entries = entries
-        self._index_dirty = not self._entries
-        if verify_later and self._entries:
-            # Trusted until verify(); a list()/search() more than FULL_SCAN_SECONDS from now
-            # (or after an outside change of the folder) scans on its own, as always.
-            self._verify_pending = True
-            self._dir_mtime_seen = self._dir_mtime()
-            self._full_scan_at = time.monotonic()
-        else:
-            self._refresh(full=True)
-        # An index row's read-only flag is only a hint: the file says whether it is newer (a
-        # false flag would show a needless notice and refuse every save). Such files are few.
-        for conv_id in [i for i, e in self._entries.items() if e.newer_schema]:
-            if conv_id not in self._loader.newer_versions:  # not read yet
-                with contextlib.suppress(LoadError):  # _read dropped the row (and said why)
-                    self._record(self._read(conv_id))
+        self._watch.begin(entries, verify_later)
         self.flush_index()
 
     # -- public API -------------------------------------------------------------------------
@@ -218,7 +193,7 @@ class ConversationStore:
             conv.updated_at = previous_updated
             raise
         if not self._pending:
-            self._writes_clean = self._folder_unchanged()
+            self._writes_clean = self._watch.folder_unchanged()
         for older in self._pending:
             if older.conv_id == conv_id:
                 older.supersede()
@@ -239,12 +214,12 @@ class ConversationStore:
         conv = prepared.conv
         if prepared.state == WRITTEN:
             self._loaded[prepared.conv_id] = conv
-            self._record(conv, prepared.identity)
+            self._watch.record(conv, prepared.identity)
         elif prepared.state == FAILED and conv.updated_at == prepared.updated_at:
             conv.updated_at = prepared.previous_updated
         if not self._pending:
             # Our writes changed the folder mtime; that alone must not force a full scan.
-            self._own_change_done(self._writes_clean)
+            self._watch.own_change_done(self._writes_clean)
 
     def wait_for_saves(
         self, ids: Iterable[str] | None = None, timeout: float | None = None
@@ -280,36 +255,25 @@ class ConversationStore:
         validate_id(conv_id)
         conv = self._loaded.get(conv_id)
         if conv is None:
-            conv = self._read(conv_id)
+            conv = self._watch.read(conv_id)
             self._loaded[conv_id] = conv
-            self._record(conv)
+            self._watch.record(conv)
         return conv
 
     def list(self) -> builtins.list[ConversationSummary]:
         """Rows for the conversation list: pinned first, then most recently updated first
         (ties by id), exactly the list model's display order."""
-        self._refresh()
-        if self._rows is None:
-            # The list model's own order, so it can take these rows as they are.
-            self._rows = in_display_order([entry.summary for entry in self._entries.values()])
-        return builtins.list(self._rows)
+        return self._watch.rows(writing=bool(self._pending))
 
     def summary(self, conv_id: str) -> ConversationSummary | None:
         """The list row of one conversation (None if it does not exist), from the index."""
         validate_id(conv_id)
-        self._refresh()
-        entry = self._entries.get(conv_id)
-        return entry.summary if entry is not None else None
+        return self._watch.summary(conv_id, writing=bool(self._pending))
 
     def verify(self) -> bool:
         """Check every file against the index, if ``verify_later`` postponed it; True when the
         rows changed (the caller re-reads ``list()``). New ``problems`` may have appeared."""
-        if not self._verify_pending:
-            return False
-        before = self._change_count
-        self._refresh(full=True)
-        self.flush_index()
-        return self._change_count != before
+        return self._watch.verify()
 
     def file_state(self, conv_id: str) -> FileState:
         """What is on disk under ``conv_id`` (see ``store/file_state.py``), read from the file
@@ -333,7 +297,7 @@ class ConversationStore:
         validate_id(conv_id)
         self.wait_for_saves([conv_id])  # the file that goes to the trash is the last one saved
         dst = self.trash_dir / f"{conv_id}.json"
-        was_current = self._folder_unchanged()
+        was_current = self._watch.folder_unchanged()
         try:
             if os.path.lexists(dst):
                 aside = housekeeping.unique_path(
@@ -349,7 +313,7 @@ class ConversationStore:
         except OSError as exc:
             raise StoreError(f"Could not delete the conversation: {exc.strerror or exc}") from exc
         finally:
-            self._own_change_done(was_current)
+            self._watch.own_change_done(was_current)
         atomicfile.fsync_dir(self.trash_dir)
         atomicfile.fsync_dir(self.conversations_dir)
         self._forget(conv_id)
@@ -364,13 +328,13 @@ class ConversationStore:
             raise StoreError("This conversation is no longer in the trash.")
         if os.path.lexists(dst):
             raise StoreError("A conversation with this id already exists.")
-        was_current = self._folder_unchanged()
+        was_current = self._watch.folder_unchanged()
         try:
             os.replace(src, dst)
         except OSError as exc:
             raise StoreError(f"Could not restore the conversation: {exc.strerror or exc}") from exc
         finally:
-            self._own_change_done(was_current)
+            self._watch.own_change_done(was_current)
         atomicfile.fsync_dir(self.conversations_dir)
         atomicfile.fsync_dir(self.trash_dir)
         return self.load(conv_id)
@@ -381,43 +345,16 @@ class ConversationStore:
         The first search reads every file once into an in-memory lower-case text cache;
         later searches scan that cache and re-read only files that changed.
         """
-        needle = query.lower()
-        self._refresh()
-        newest_first = sorted(self._entries.values(), key=lambda e: -e.summary.updated_at)
-        hits: builtins.list[str] = []
-        for entry in newest_first:
-            if len(hits) >= limit:
-                break  # the older files need not even be read
-            conv_id = entry.summary.id
-            conv = self._loaded.get(conv_id)
-            if conv is not None:
-                # In memory it may be ahead of the file (a reply still streaming).
-                haystack = conv.search_text()
-            else:
-                path = self._loader.path(conv_id)
-                haystack = self._search.text(conv_id, path, entry.mtime_ns, entry.size)
-            if needle in haystack:
-                hits.append(conv_id)
-        return hits
+        return self._watch.search(query, limit, self._loaded, writing=bool(self._pending))
 
     def flush_index(self) -> None:
         """Write the index now if it changed (by ``close``, and by the app every
         ``INDEX_FLUSH_SECONDS`` while no answer streams; a failure is only logged)."""
-        if not self._index_dirty:
-            return
-        try:
-            write_index(self.index_path, self._entries)
-        except atomicfile.SaveError as exc:
-            # A cache: the next start rebuilds it from the files.
-            log.warning("index not written: %s", exc)
-            return
-        self._index_dirty = False
+        self._watch.flush()
 
     def close(self) -> None:
         """Write the index and release the folder lock; safe to call twice."""
-        if self._prescan is not None:
-            self._prescan.cancel()
-            self._prescan = None
+        self._watch.cancel_prescan()
         if self._lock is None:
             return
         self.wait_for_saves()  # every save asked for is on disk before the lock goes
@@ -445,112 +382,6 @@ class ConversationStore:
         except Exception as exc:  # the per-file copy in backups/ is still made
             log.warning("pre-migration backup failed: %s", exc)
 
-    # -- index upkeep -----------------------------------------------------------------------
-
-    def _changed(self) -> None:
-        """The entries changed: the index needs writing and list() re-sorting."""
-        self._index_dirty = True
-        self._rows = None
-        self._change_count += 1
-
-    def _dir_mtime(self) -> int:
-        try:
-            return os.stat(self.conversations_dir).st_mtime_ns
-        except OSError:
-            return -1
-
-    def _folder_unchanged(self) -> bool:
-        """Whether nobody but us changed the folder since the last full scan."""
-        return self._dir_mtime() == self._dir_mtime_seen
-
-    def _own_change_done(self, was_current: bool) -> None:
-        # Our own rename changes the folder mtime; that alone must not force a full scan.
-        if was_current:
-            self._dir_mtime_seen = self._dir_mtime()
-
-    def _refresh(self, full: bool = False) -> None:
-        """Bring the index in line with the files: drop removed, re-read added or changed.
-
-        Skipped (cheap) while the folder is as we left it and the last scan is recent.
-        """
-        dir_mtime = self._dir_mtime()
-        recent = time.monotonic() - self._full_scan_at < FULL_SCAN_SECONDS
-        if not full and recent and (dir_mtime == self._dir_mtime_seen or self._pending):
-            # Nobody else added, removed or renamed anything — or our own writes are under way,
-            # which explain the change (one from outside meanwhile waits for the next full scan).
-            return
-        self._verify_pending = False  # this is the check verify() would have made
-        changes = self._take_prescan(dir_mtime)
-        if changes is None:
-            unreadable: dict[str, str] = {}
-            on_disk = scan_folder(self.conversations_dir, self._valid_names, unreadable)
-            changes = compare(self._entries, on_disk, dir_mtime, unreadable)
-        self._apply_changes(changes)
-
-    def _take_prescan(self, dir_mtime: int) -> Changes | None:
-        """The prescan's check of the files, if there is one and the folder is as it saw it."""
-        prescan, self._prescan = self._prescan, None
-        if prescan is None:
-            return None
-        changes = prescan.changes()
-        if changes is None or dir_mtime == -1 or changes.dir_mtime != dir_mtime:
-            return None
-        return changes
-
-    def _apply_changes(self, changes: Changes) -> None:
-        """Make the entries match the files: drop the removed ones, re-read the changed ones,
-        name the ones that are no regular file (never opened, left in place) in a notice."""
-        for sentence in changes.unreadable.values():
-            self._loader.note_unreadable(sentence)
-        for conv_id in changes.removed:
-            if self._entries.pop(conv_id, None) is not None:
-                self._search.forget(conv_id)
-                self._changed()
-        for conv_id, ident in changes.changed.items():
-            entry = self._entries.get(conv_id)
-            if entry is not None and (entry.mtime_ns, entry.size) == ident:
-                continue  # recorded since the listing (e.g. the chat opened at start)
-            try:
-                conv = self._read(conv_id)
-            except LoadError:
-                continue
-            # A loaded object of ours stays authoritative; this copy only feeds the row.
-            self._record(conv)
-        # Every id left has a file whose name scan_folder validated (here or in the helper).
-        self._valid_names.update(self._entries)
-        self._dir_mtime_seen = changes.dir_mtime
-        self._full_scan_at = time.monotonic()
-
-    def _read(self, conv_id: str) -> Conversation:
-        was_current = self._folder_unchanged()
-        try:
-            return self._loader.read(conv_id)
-        except LoadError:
-            self._search.forget(conv_id)
-            if self._entries.pop(conv_id, None) is not None:
-                self._changed()
-            raise
-        finally:
-            # A quarantine or a migration may have changed the folder: ours, not theirs.
-            self._own_change_done(was_current)
-
-    def _record(self, conv: Conversation, identity: tuple[int, int] | None = None) -> None:
-        """Index ``conv`` with its file's (mtime_ns, size): given (a save just made) or stat'ed."""
-        if identity is None:
-            try:
-                st = self._loader.path(conv.id).stat()
-            except OSError:
-                return
-            identity = (st.st_mtime_ns, st.st_size)
-        newer = self._loader.newer_versions.get(conv.id, 0) if conv.read_only else 0
-        entry = IndexEntry(conv.summary(), identity[0], identity[1], newer)
-        if self._entries.get(conv.id) == entry:
-            return  # e.g. opening a chat: rewriting a 10 000-row index for it costs ~50 ms
-        self._entries[conv.id] = entry
-        self._changed()
-
     def _forget(self, conv_id: str) -> None:
         self._loaded.pop(conv_id, None)
-        self._search.forget(conv_id)
-        if self._entries.pop(conv_id, None) is not None:
-            self._changed()
+        self._watch.forget(conv_id)

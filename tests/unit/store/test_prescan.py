@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nebula_desktop.store import ConversationStore, Message, prescan
-from nebula_desktop.store import store as store_module
+from nebula_desktop.store import ConversationStore, Message, folder_watch, prescan
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the prescan needs os.fork")
 
@@ -48,7 +47,7 @@ def _file(root: Path, conv_id: str) -> Path:
 def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The folders the store listed by itself (empty when the helper's answer was used)."""
     calls: list[Path] = []
-    real = store_module.scan_folder
+    real = folder_watch.scan_folder
 
     def spy(
         folder: Path, valid: set[str], unreadable: dict[str, str] | None = None
@@ -56,7 +55,7 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(folder)
         return real(folder, valid, unreadable)
 
-    monkeypatch.setattr(store_module, "scan_folder", spy)
+    monkeypatch.setattr(folder_watch, "scan_folder", spy)
     return calls
 
 

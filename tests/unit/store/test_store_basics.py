@@ -17,6 +17,7 @@ from nebula_desktop.store import (
     Message,
     StoreError,
     StoreLockedError,
+    folder_watch,
 )
 from nebula_desktop.store import store as store_module
 from nebula_desktop.store.index import index_value
@@ -244,10 +245,10 @@ def test_list_comes_from_the_index_without_reading_conversations(
         s.create(title=f"c{i}")
     s.close()
 
-    def no_reading(self: ConversationStore, conv_id: str) -> None:
+    def no_reading(self: folder_watch.FolderWatch, conv_id: str) -> None:
         raise AssertionError("list() parsed a conversation file")
 
-    monkeypatch.setattr(store_module.ConversationStore, "_read", no_reading)
+    monkeypatch.setattr(folder_watch.FolderWatch, "read", no_reading)
     s2 = ConversationStore(root)
     assert sorted(r.title for r in s2.list()) == [f"c{i}" for i in range(5)]
     s2.close()
@@ -272,7 +273,7 @@ def test_index_follows_files_changed_added_or_removed_behind_our_back(
     store: ConversationStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # In-place edits are found by the periodic full scan; make it happen on every call.
-    monkeypatch.setattr(store_module, "FULL_SCAN_SECONDS", 0.0)
+    monkeypatch.setattr(folder_watch, "FULL_SCAN_SECONDS", 0.0)
     a = store.create(title="a")
     b = store.create(title="b")
     store.flush_index()
@@ -312,7 +313,7 @@ def test_changes_hidden_from_the_folder_mtime_are_found_by_the_periodic_scan(
     seen = folder.stat().st_mtime_ns
     (folder / "dropped_in.json").write_text((folder / f"{a.id}.json").read_text())
     os.utime(folder, ns=(seen, seen))  # as if a coarse clock hid the change
-    monkeypatch.setattr(store_module, "FULL_SCAN_SECONDS", 0.0)  # "10 s later"
+    monkeypatch.setattr(folder_watch, "FULL_SCAN_SECONDS", 0.0)  # "10 s later"
     assert sorted(r.id for r in store.list()) == sorted([a.id, "dropped_in"])
 
 

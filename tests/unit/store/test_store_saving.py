@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from nebula_desktop import atomicfile
-from nebula_desktop.store import ConversationStore, Message
-from nebula_desktop.store import store as store_module
+from nebula_desktop.store import ConversationStore, Message, folder_watch
 from nebula_desktop.store.saving import SUPERSEDED, WRITTEN
 
 
@@ -108,13 +107,13 @@ def test_our_writes_under_way_cost_no_folder_scan(
     conv = store.create(title="Streaming")
     store.list()
     scans: list[Path] = []
-    real_scan = store_module.scan_folder
+    real_scan = folder_watch.scan_folder
 
     def counting_scan(folder: Path, *args: object) -> object:
         scans.append(folder)
         return real_scan(folder, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module, "scan_folder", counting_scan)
+    monkeypatch.setattr(folder_watch, "scan_folder", counting_scan)
     conv.draft = "a few more words"
     prepared = store.prepare_save(conv)
     prepared.write()  # done on the writer thread; recorded a moment later

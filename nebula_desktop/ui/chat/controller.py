@@ -11,25 +11,34 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nebula_desktop.attachments import inline_text_files, is_document
-from nebula_desktop.context import continue_messages, request_messages
+from nebula_desktop.context import request_messages
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.chat.background_worker import BackgroundWorker
+from nebula_desktop.ui.chat.calibration import PromptCalibration
+from nebula_desktop.ui.chat.divider import ContextDivider
+from nebula_desktop.ui.chat.drafts import Drafts
 from nebula_desktop.ui.chat.estimate import RequestEstimate
 from nebula_desktop.ui.chat.remote_images import RemoteImages
-from nebula_desktop.ui.chat.request import chat_params, reset_answer
+from nebula_desktop.ui.chat.request import chat_params
 from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
 from nebula_desktop.ui.chat.tool_loop import ToolLoop
+from nebula_desktop.ui.chat.turns import (
+    CONTINUE_PROMPT,
+    index_of,
+    last_of,
+    new_version,
+    redo_answer,
+)
 from nebula_desktop.ui.chat.worker import ChatWorker
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.saves import SaveQueue
 
 log = logging.getLogger(__name__)
 
-CONTINUE_PROMPT = "Continue exactly where you stopped."
 __all__ = ["CONTINUE_PROMPT", "STOPPED", "ChatController"]
 
 
@@ -59,9 +68,8 @@ class ChatController(QObject):
         self.conv: Conversation | None = None
         # Written and fsynced on the runner's "saves" thread: a slow disk never freezes the window.
         self.saves = SaveQueue(ctx.store, background.runner, self)
-        self._editing_id: str | None = None
-        # Attachments waiting in the composer, per conversation (like drafts, not saved).
-        self._pending_attachments: dict[str, list[dict[str, Any]]] = {}
+        # Unsent input: drafts, top-bar edits, waiting attachments, the message being edited.
+        self.drafts = Drafts(composer, header, lambda conv: self.save(conv, touch=False), self)
         self._run = ChatRun(self)  # the streaming request, on the worker thread
         self.worker: ChatWorker = self._run.worker
         self._run.started.connect(self._on_run_started)
@@ -79,11 +87,6 @@ class ChatController(QObject):
             self,
         )
         self._run.finished.connect(self.titler.answer_finished)
-        self._header_dirty: Conversation | None = None
-        self._header_timer = QTimer(self)
-        self._header_timer.setSingleShot(True)
-        self._header_timer.setInterval(600)
-        self._header_timer.timeout.connect(self._save_header_edits)
         # Flipping versions ("‹ 2/3 ›") needs no window involvement: the view asks us directly.
         if hasattr(view, "branch_requested"):
             view.branch_requested.connect(self.switch_branch)
@@ -103,16 +106,13 @@ class ChatController(QObject):
             view.load_image_requested.connect(self.remote_images.load)
         if hasattr(header, "clear_context_requested"):
             header.clear_context_requested.connect(self.clear_context)
-        # The divider "Clear context" put down last, while its Undo is offered.
-        self._cleared_id: str | None = None
-        context_bar = getattr(composer, "context_bar", None)
-        if context_bar is not None:
-            context_bar.undo_clicked.connect(self.undo_clear_context)
-            context_bar.expired.connect(lambda: setattr(self, "_cleared_id", None))
-        # What the streaming request sent, to calibrate the estimate with the usage it reports.
-        self._sent: tuple[str, str, str, list[dict[str, Any]]] | None = None
-        self._run.finished.connect(self._on_run_finished)
+        self.divider = ContextDivider(
+            lambda: self.conv, self._divider_changed, getattr(composer, "context_bar", None), self
+        )
         self.estimate = RequestEstimate(ctx, composer, header, lambda: self.conv, self)
+        # What the streaming request sent, to calibrate the estimate with the usage it reports.
+        self.calibration = PromptCalibration(ctx, self.estimate.schedule, self.status_message.emit)
+        self._run.finished.connect(self.calibration.answer_finished)
         # Turns through MCP tools: the approval card, the calls, the next rounds (ToolLoop).
         self.tools = ToolLoop(
             ctx.tools,
@@ -150,12 +150,12 @@ class ChatController(QObject):
         """Show ``conv`` (or nothing); keeps the previous one's draft and any running stream."""
         if conv is self.conv and conv is not None:
             return
-        self._save_header_edits()
+        self.drafts.save_header_edits()
         self.store_draft()
         self._run.sync()  # the view shows every character that arrived, in this chat or not
         self.cancel_edit()
-        self._swap_attachments(self.conv, conv)
-        self._forget_cleared()
+        self.drafts.swap_attachments(self.conv, conv)
+        self.divider.forget()
         self.conv = conv
         self.estimate.schedule()
         if conv is None:
@@ -178,41 +178,15 @@ class ChatController(QObject):
             self.tr("This chat was saved by a newer version of Nebula Desktop; it is read-only."),
         )
 
-    def _swap_attachments(self, old: Conversation | None, new: Conversation | None) -> None:
-        """Keep the composer's pending attachments with the chat they were added to."""
-        if not hasattr(self.composer, "attachments"):
-            return
-        pending = self.composer.attachments()
-        if old is not None and pending:
-            self._pending_attachments[old.id] = pending
-        self.composer.clear_attachments()
-        for item in self._pending_attachments.pop(new.id, []) if new is not None else []:
-            self.composer.strip.add(item)
-
     def store_draft(self) -> None:
         """Keep the composer text as the current conversation's draft (saved if it changed)."""
-        conv = self.conv
-        if conv is None or conv.read_only or self._editing_id is not None:
-            return
-        text = self.composer.text()
-        if text != (conv.draft or ""):
-            conv.draft = text
-            self.save(conv, touch=False)
+        self.drafts.store(self.conv)
 
     def header_edited(self) -> None:
         """The top bar changed: store the values with the conversation (saved shortly after,
         so typing a model name does not write the file on every key)."""
-        conv = self.conv
-        if conv is not None and not conv.read_only and self.header.apply_to(conv):
-            self._header_dirty = conv
-            self._header_timer.start()
+        self.drafts.header_edited(self.conv)
         self.estimate.schedule()
-
-    def _save_header_edits(self) -> None:
-        self._header_timer.stop()
-        conv, self._header_dirty = self._header_dirty, None
-        if conv is not None:
-            self.save(conv, touch=False)
 
     # -- user actions ------------------------------------------------------------------------
     def send(self, text: str) -> None:
@@ -238,7 +212,8 @@ class ChatController(QObject):
         text = inline_text_files(text, texts) if texts else text
         user = Message(role="user", content=text, attachments=images)
         answer = Message(role="assistant", content="", model=model, complete=False)
-        branch_at = self._index_of(self._editing_id) if self._editing_id is not None else None
+        editing = self.drafts.editing_id
+        branch_at = index_of(conv, editing) if editing is not None else None
         if hasattr(self.composer, "clear_attachments"):
             self.composer.clear_attachments()  # sent; leaving edit mode restores any set aside
         self.cancel_edit()
@@ -255,7 +230,7 @@ class ChatController(QObject):
             self.view.append_message(answer)
         self.composer.clear()
         conv.draft = ""
-        self._forget_cleared()
+        self.divider.forget()
         self._start(conv, answer, request_messages(conv))
 
     def stop(self) -> None:
@@ -276,7 +251,7 @@ class ChatController(QObject):
         """Ask for a fresh answer (by default to the last question) as a new version; the
         earlier answers stay reachable through "‹ n/m ›" on the message."""
         if message_id is None:
-            last = self._last("assistant")
+            last = last_of(self.conv, "assistant")
             if last is None:
                 self.status_message.emit(self.tr("There is no answer to regenerate yet."))
                 return
@@ -292,11 +267,9 @@ class ChatController(QObject):
             self._restart(message_id, keep=False)
             return
         self.header.apply_to(conv)
-        model = self.header.model_name() or conv.messages[index].model
-        answer = Message(role="assistant", content="", model=model, complete=False)
-        conv.add_branch(index, [answer])
+        answer, history = new_version(conv, index, self.header.model_name())
         self.view.set_messages(conv.messages)
-        self._start(conv, answer, request_messages(conv, index))
+        self._start(conv, answer, history)
 
     def switch_branch(self, message_id: str, position: int) -> None:
         """Follow version ``position`` (0-based) of the fork at ``message_id``; the rest of
@@ -316,20 +289,15 @@ class ChatController(QObject):
 
     def continue_last(self) -> None:
         """Keyboard path to Continue: carry on the last answer."""
-        last = self._last("assistant")
+        last = last_of(self.conv, "assistant")
         if last is not None:
             self.continue_answer(last.id)
 
     def edit_last(self) -> None:
         """Keyboard path to Edit: put the last user message back in the composer."""
-        last = self._last("user")
+        last = last_of(self.conv, "user")
         if last is not None:
             self.edit(last.id)
-
-    def _last(self, role: str) -> Message | None:
-        conv = self.conv
-        found = [m for m in conv.messages if m.role == role] if conv is not None else []
-        return found[-1] if found else None
 
     def edit(self, message_id: str) -> None:
         """Put a user message back in the composer; sending adds the edit as a new version."""
@@ -340,45 +308,24 @@ class ChatController(QObject):
         if index is None or self.conv is None or self.conv.messages[index].role != "user":
             return
         self.store_draft()
-        self._editing_id = message_id
-        message = self.conv.messages[index]
-        if hasattr(self.composer, "strip"):
-            # The edited version keeps the images unless the user removes them.
-            self._pending_attachments[self.conv.id] = self.composer.attachments()
-            self.composer.clear_attachments()
-            for item in message.attachments:
-                self.composer.strip.add(dict(item))
-        self.composer.set_text(message.content)
-        self.composer.set_editing(True)
-        self.composer.focus()
+        self.drafts.begin_edit(self.conv, self.conv.messages[index])
 
     def cancel_edit(self) -> None:
         """Leave edit mode and bring back the draft."""
-        if self._editing_id is None:
-            return
-        self._editing_id = None
-        self.composer.set_editing(False)
-        self.composer.set_text(self.conv.draft if self.conv else "")
-        if hasattr(self.composer, "strip"):
-            self.composer.clear_attachments()
-            pending = self._pending_attachments.pop(self.conv.id, []) if self.conv else []
-            for item in pending:
-                self.composer.strip.add(item)
+        self.drafts.end_edit(self.conv)
 
     def discard(self, conv_id: str) -> None:
         """The conversation was deleted: stop its stream and forget it without saving."""
-        if self._header_dirty is not None and self._header_dirty.id == conv_id:
-            self._header_dirty = None  # saving now would bring the deleted file back
+        shown = self.conv is not None and self.conv.id == conv_id
+        self.drafts.drop(conv_id, shown)
         self._run.drop(conv_id)
         self.tools.drop(conv_id)
-        if self.conv is not None and self.conv.id == conv_id:
-            self._editing_id = None
-            self.composer.set_editing(False)
+        if shown:
             self.conv = None
 
     def shutdown(self) -> None:
         """Stop streaming, save, and stop the worker thread (called once, on close)."""
-        self._save_header_edits()
+        self.drafts.save_header_edits()
         self.store_draft()
         self.stop()
         self._run.shutdown()
@@ -399,27 +346,6 @@ class ChatController(QObject):
         self.composer.set_streaming(False)
         self.estimate.schedule()
 
-    def _on_run_finished(self, conv: Conversation, message: Message) -> None:
-        """Fit the token estimate of this profile and model to the prompt tokens the server
-        counted (``Calibration``), and keep what it learned in the settings."""
-        sent, self._sent = self._sent, None
-        if sent is None or sent[0] != message.id or not isinstance(message.usage, dict):
-            return
-        from nebula_desktop.tokens import Calibration
-
-        _message_id, profile_id, model, messages = sent
-        prompt_tokens = message.usage.get("prompt_tokens")
-        if not Calibration(self.ctx.settings.token_ratios).observe(
-            profile_id, model, messages, prompt_tokens
-        ):
-            return
-        try:
-            self.ctx.save_settings()
-        except OSError as error:  # the ratio is still used this session
-            log.warning("saving the token calibration failed: %s", error)
-            self.status_message.emit(str(error))
-        self.estimate.schedule()
-
     # -- the context divider -------------------------------------------------------------------
     def clear_context(self) -> None:
         """Put the "Clear context" divider below the last message: nothing up to it is sent
@@ -430,48 +356,24 @@ class ChatController(QObject):
         if not conv.messages:
             self.status_message.emit(self.tr("There is nothing to clear yet."))
             return
-        last = conv.messages[-1]
-        if last.context_break:
+        if conv.messages[-1].context_break:
             self.status_message.emit(self.tr("The context is already cleared."))
             return
-        last.context_break = True
-        self._cleared_id = last.id
-        self._divider_changed(conv, last.id)
-        context_bar = getattr(self.composer, "context_bar", None)
-        if context_bar is not None:
-            context_bar.show_cleared()
+        self.divider.put_down(conv)
 
     def undo_clear_context(self) -> None:
         """Take away the divider the last "Clear context" put down."""
-        cleared, self._cleared_id = self._cleared_id, None
-        if cleared is not None:
-            self.remove_divider(cleared)
+        self.divider.undo()
 
     def remove_divider(self, message_id: str) -> None:
         """Take the divider away from below ``message_id``: the messages above it are sent
         again (within the chat's limit)."""
-        conv = self.conv
-        index = self._index_of(message_id)
-        if conv is None or conv.read_only or index is None:
-            return
-        message = conv.messages[index]
-        if not message.context_break:
-            return
-        message.context_break = False
-        if message_id == self._cleared_id:
-            self._forget_cleared()
-        self._divider_changed(conv, message_id)
+        self.divider.remove(message_id)
 
     def _divider_changed(self, conv: Conversation, message_id: str) -> None:
         self.view.refresh_message(message_id)
         self.save(conv, touch=False)
         self.estimate.schedule()
-
-    def _forget_cleared(self) -> None:
-        self._cleared_id = None
-        context_bar = getattr(self.composer, "context_bar", None)
-        if context_bar is not None:
-            context_bar.dismiss()
 
     # -- internals ---------------------------------------------------------------------------
     def _create_conversation(self) -> Conversation:
@@ -490,13 +392,7 @@ class ChatController(QObject):
         return conv
 
     def _index_of(self, message_id: str) -> int | None:
-        conv = self.conv
-        if conv is None:
-            return None
-        for index, message in enumerate(conv.messages):
-            if message.id == message_id:
-                return index
-        return None
+        return index_of(self.conv, message_id)
 
     def _restart(self, message_id: str, keep: bool) -> None:
         if self.is_busy() or self.conv is None or self.conv.read_only:
@@ -506,28 +402,11 @@ class ChatController(QObject):
         if index is None or conv.messages[index].role != "assistant":
             return
         self.header.apply_to(conv)
-        message = conv.messages[index]
-        if len(conv.messages) > index + 1:
-            # The later turns stay as the earlier version ("‹ 1/2 ›"), never deleted.
-            fresh = Message(
-                role="assistant",
-                content=message.content if keep else "",
-                reasoning=message.reasoning if keep else "",
-                model=message.model,
-                complete=False,
-            )
-            conv.add_branch(index, [fresh])
-            message = fresh
+        redo = redo_answer(conv, index, keep, self.header.model_name())
+        if redo.branched:
             self.view.set_messages(conv.messages)
-        base_content = base_reasoning = ""
-        if keep and message.content:
-            history = continue_messages(conv, index, CONTINUE_PROMPT)
-            base_content, base_reasoning = message.content, message.reasoning
-        else:
-            history = request_messages(conv, index)
-        reset_answer(message, self.header.model_name() or message.model, keep=bool(base_content))
-        self.view.refresh_message(message.id)
-        self._start(conv, message, history, base_content, base_reasoning)
+        self.view.refresh_message(redo.message.id)
+        self._start(conv, redo.message, redo.history, redo.base_content, redo.base_reasoning)
 
     def _start(
         self,
@@ -538,7 +417,7 @@ class ChatController(QObject):
         base_reasoning: str = "",
     ) -> None:
         params = self.request_params(conv, messages)
-        self._sent = (answer.id, str(params.get("profile_id") or ""), params["model"], messages)
+        self.calibration.sent(answer.id, params, messages)
         self.tools.begin(
             conv,
             answer,

@@ -1,9 +1,11 @@
-"""The chat flow: send, stream, stop, retry, continue, regenerate, edit, clear context, titles,
-saving.
+"""The chat flow: send, stop, retry, continue, regenerate, edit, switch versions, clear context,
+saving — what the user asks for, checked and answered on the status bar.
 
-Kept apart from the main window so the window only lays out widgets and wires signals. The
-controller owns the streaming ``ChatWorker`` thread; it edits the store's ``Conversation`` objects
-(the same objects the message view shows) and saves them through the store.
+The window only lays out widgets and wires signals. The controller owns the run of the streaming
+request (``ChatRun``); it edits the store's ``Conversation`` objects (the same objects the
+message view shows) and saves them through the store. Its helpers: ``Drafts`` (unsent input),
+``ContextDivider``, ``turns`` (how asking again changes a conversation), ``Titler``,
+``PromptCalibration``, ``ToolLoop``.
 """
 
 from __future__ import annotations

@@ -18,110 +18,51 @@ Tools (schema 4): a tool round is stored one ``Message`` per wire message: the a
 ``tool_calls``, then one ``role: "tool"`` message per result carrying ``tool_call_id`` (and
 ``tool_info``: the tool's name, server, arguments, duration and size, for display). Both are
 written only when set.
+
+The checked reading of each field is :mod:`.fields`'s, the list preview :mod:`.preview`'s, the
+schema version and the migration of older files :mod:`.schema`'s (all importable from here).
 """
 
 from __future__ import annotations
 
-import math
-import re
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 4
+from nebula_desktop.store.fields import (
+    MAX_TIMESTAMP,
+    clamp_timestamp,
+    json_copy,
+    new_id,
+    read_bool,
+    read_num,
+    read_opt_num,
+    read_opt_str,
+    read_str,
+    read_time,
+    validate_id,
+)
+from nebula_desktop.store.preview import IMAGE_MARK, PREVIEW_LIMIT, preview_text
+from nebula_desktop.store.schema import SCHEMA_VERSION, migrate
+
+__all__ = [
+    "IMAGE_MARK",
+    "MAX_BRANCH_DEPTH",
+    "MAX_TIMESTAMP",
+    "PREVIEW_LIMIT",
+    "SCHEMA_VERSION",
+    "Conversation",
+    "ConversationSummary",
+    "Message",
+    "clamp_timestamp",
+    "make_preview",
+    "migrate",
+    "new_id",
+    "preview_text",
+    "validate_id",
+]
+
 MAX_BRANCH_DEPTH = 200  # nested forks deeper than this are a damaged file, not a chat
-
-_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-PREVIEW_LIMIT = 120
-# 3000-01-01 UTC: every OS's date functions take it; a later time is damage, not a chat.
-MAX_TIMESTAMP = 32_503_680_000.0
-
-
-def new_id() -> str:
-    """A fresh id (uuid4 hex): valid as a file name on every OS."""
-    return uuid.uuid4().hex
-
-
-def validate_id(conv_id: object) -> str:
-    """Return ``conv_id`` if it is a safe id, else raise ValueError (ids never escape a folder)."""
-    if not isinstance(conv_id, str) or _ID_RE.fullmatch(conv_id) is None:
-        raise ValueError(f"invalid conversation id: {conv_id!r}")
-    return conv_id
-
-
-def _json_copy(value: Any) -> Any:
-    """A copy of a JSON-like value sharing no dict or list with it (strings are immutable).
-
-    ``to_dict`` results never alias a message's own containers, so a dict kept from an earlier
-    ``to_dict`` still shows the message as it was then (``loader.dump_bytes`` relies on it).
-    """
-    if type(value) is dict:
-        return {key: _json_copy(item) for key, item in value.items()}
-    if type(value) is list:
-        return [_json_copy(item) for item in value]
-    return value
-
-
-def _str(d: dict[str, Any], key: str, default: str | None = None) -> str:
-    value = d.get(key, default)
-    if not isinstance(value, str):
-        raise ValueError(f"{key!r} must be text")
-    return value
-
-
-def _opt_str(d: dict[str, Any], key: str) -> str | None:
-    value = d.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"{key!r} must be text or null")
-    return value
-
-
-def _num(d: dict[str, Any], key: str, default: float) -> float:
-    value = d.get(key, default)
-    # bool is an int subclass; a `true` timestamp is a shape error, not 1.0.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{key!r} must be a number")
-    try:
-        number = float(value)
-    except OverflowError:  # a 400-digit integer is valid JSON
-        raise ValueError(f"{key!r} is out of range") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{key!r} must be a finite number")
-    return number
-
-
-def clamp_timestamp(value: int | float, default: float) -> float:
-    """A Unix time every date function accepts: NaN is ``default``; anything else (a
-    400-digit integer, ``1e300``, ``Infinity``, a negative time) is brought into
-    ``[0, MAX_TIMESTAMP]``."""
-    if value != value:  # NaN
-        return default
-    if value > MAX_TIMESTAMP:  # int/float comparison is exact: no OverflowError
-        return MAX_TIMESTAMP
-    if value < 0:
-        return 0.0
-    return float(value)
-
-
-def _time(d: dict[str, Any], key: str, default: float) -> float:
-    value = d.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{key!r} must be a number")
-    return clamp_timestamp(value, default)
-
-
-def _opt_num(d: dict[str, Any], key: str) -> float | None:
-    if d.get(key) is None:
-        return None
-    return _num(d, key, 0.0)
-
-
-def _bool(d: dict[str, Any], key: str, default: bool) -> bool:
-    value = d.get(key, default)
-    if not isinstance(value, bool):
-        raise ValueError(f"{key!r} must be true or false")
-    return value
 
 
 @dataclass
@@ -167,9 +108,9 @@ class Message:
         """The JSON shape of this message (branch and attachment keys only when used)."""
         d = self._base_dict()
         if self.attachments:
-            d["attachments"] = [_json_copy(a) for a in self.attachments]
+            d["attachments"] = [json_copy(a) for a in self.attachments]
         if self.tool_calls:
-            d["tool_calls"] = [_json_copy(t) for t in self.tool_calls]
+            d["tool_calls"] = [json_copy(t) for t in self.tool_calls]
         if self.alternatives:
             d["alternatives"] = [[m.to_dict() for m in tail] for tail in self.alternatives]
             d["branch_index"] = self.branch_index
@@ -178,7 +119,7 @@ class Message:
         if self.tool_call_id is not None:
             d["tool_call_id"] = self.tool_call_id
         if self.tool_info is not None:
-            d["tool_info"] = _json_copy(self.tool_info)
+            d["tool_info"] = json_copy(self.tool_info)
         if self.profile_id is not None:
             d["profile_id"] = self.profile_id
         return d
@@ -191,7 +132,7 @@ class Message:
             "reasoning": self.reasoning,
             "created_at": self.created_at,
             "model": self.model,
-            "usage": _json_copy(self.usage),
+            "usage": json_copy(self.usage),
             "finish_reason": self.finish_reason,
             "complete": self.complete,
             "error": self.error,
@@ -226,26 +167,26 @@ class Message:
         if isinstance(branch_index, bool) or not isinstance(branch_index, int):
             raise ValueError("'branch_index' must be a whole number")
         return cls(
-            role=_str(d, "role"),
-            content=_str(d, "content", ""),
-            reasoning=_str(d, "reasoning", ""),
-            id=_str(d, "id") if "id" in d else new_id(),
-            created_at=_time(d, "created_at", 0.0),
-            model=_opt_str(d, "model"),
+            role=read_str(d, "role"),
+            content=read_str(d, "content", ""),
+            reasoning=read_str(d, "reasoning", ""),
+            id=read_str(d, "id") if "id" in d else new_id(),
+            created_at=read_time(d, "created_at", 0.0),
+            model=read_opt_str(d, "model"),
             usage=usage,
-            finish_reason=_opt_str(d, "finish_reason"),
-            complete=_bool(d, "complete", True),
-            error=_opt_str(d, "error"),
-            request_id=_opt_str(d, "request_id"),
-            reasoning_seconds=_opt_num(d, "reasoning_seconds"),
+            finish_reason=read_opt_str(d, "finish_reason"),
+            complete=read_bool(d, "complete", True),
+            error=read_opt_str(d, "error"),
+            request_id=read_opt_str(d, "request_id"),
+            reasoning_seconds=read_opt_num(d, "reasoning_seconds"),
             attachments=[dict(a) for a in attachments],
             tool_calls=[dict(t) for t in tool_calls],
             alternatives=alternatives,
             branch_index=max(0, min(branch_index, len(alternatives))),
-            context_break=_bool(d, "context_break", False),
-            tool_call_id=_opt_str(d, "tool_call_id"),
+            context_break=read_bool(d, "context_break", False),
+            tool_call_id=read_opt_str(d, "tool_call_id"),
             tool_info=dict(tool_info) if tool_info is not None else None,
-            profile_id=_opt_str(d, "profile_id"),
+            profile_id=read_opt_str(d, "profile_id"),
         )
 
 
@@ -311,20 +252,20 @@ class Conversation:
             or context_limit < 1
         ):
             raise ValueError("'context_limit' must be a whole number of at least 1, or null")
-        created = _time(d, "created_at", 0.0)
+        created = read_time(d, "created_at", 0.0)
         return cls(
             id=validate_id(d.get("id")),
-            title=_str(d, "title", ""),
+            title=read_str(d, "title", ""),
             created_at=created,
-            updated_at=_time(d, "updated_at", created),
-            model=_str(d, "model", "") if d.get("model") is not None else "",
-            profile_id=_opt_str(d, "profile_id"),
-            system_prompt=_opt_str(d, "system_prompt"),
-            temperature=_num(d, "temperature", 0.7),
+            updated_at=read_time(d, "updated_at", created),
+            model=read_str(d, "model", "") if d.get("model") is not None else "",
+            profile_id=read_opt_str(d, "profile_id"),
+            system_prompt=read_opt_str(d, "system_prompt"),
+            temperature=read_num(d, "temperature", 0.7),
             max_tokens=max_tokens,
             messages=[Message.from_dict(m) for m in raw_messages],
-            pinned=_bool(d, "pinned", False),
-            draft=_str(d, "draft", "") if d.get("draft") is not None else "",
+            pinned=read_bool(d, "pinned", False),
+            draft=read_str(d, "draft", "") if d.get("draft") is not None else "",
             context_limit=context_limit,
         )
 
@@ -419,76 +360,6 @@ class ConversationSummary(NamedTuple):
     model: str
 
 
-IMAGE_MARK = "[image]"  # a picture in a preview (the list may show it translated)
-
-# A picture inside one line: a Markdown image (whose data: URI may be cut off, as in a preview
-# stored by an older version) or a bare data: URI. Alt text and address lengths are bounded;
-# a data: URI is skipped whole (a C-speed scan), however long.
-_IMAGE = re.compile(
-    r"!\[[^\]\n]{0,300}\]\(\s*data:[^)\s]*\)?"
-    r"|!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}\)"
-    r"|\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}[^,\s]{0,200},[^)\s]*"
-)
-_IMAGE_START = re.compile(r"!\[|\bdata:")
-# Code fences, backticks, heading marks, bold: dropped without leaving a space behind, so
-# "**bold**, a list" reads "bold, a list".
-_MARKUP = re.compile(r"```[\w+-]*|`|^#{1,6}[ \t]+|\*\*|__")
-_NOT_SPACE = re.compile(r"\S")
-_PREVIEW_LINES = 200  # non-blank lines looked at, at most (lines of bare marks show nothing)
-_PREVIEW_HEAD = 2048  # characters of prose looked at per line: far more than a preview shows
-
-
-def _visible(text: str, start: int, end: int) -> str:
-    """The start of the line ``text[start:end]`` as shown: pictures as ``IMAGE_MARK``."""
-    parts: list[str] = []
-    budget = _PREVIEW_HEAD
-    pos = start
-    while pos < end and budget > 0:
-        stop = min(end, pos + budget)
-        found = _IMAGE_START.search(text, pos, stop)
-        image = _IMAGE.match(text, found.start(), end) if found is not None else None
-        if found is None:
-            parts.append(text[pos:stop])
-            break
-        cut = found.start() if image is not None else found.end()
-        parts.append(text[pos:cut])
-        budget -= cut - pos
-        if image is not None:
-            parts.append(IMAGE_MARK)
-            budget -= len(IMAGE_MARK)
-            cut = image.end()
-        pos = cut
-    return "".join(parts)
-
-
-def preview_text(text: str) -> str:
-    """One calm line of at most ``PREVIEW_LIMIT`` characters from a message's Markdown.
-
-    Bounded whatever the message: blank lines are skipped in one scan, at most
-    ``_PREVIEW_LINES`` lines and ``_PREVIEW_HEAD`` characters of each are read, and a picture's
-    data is skipped, not copied.
-    """
-    words: list[str] = []
-    size = 0
-    pos = 0
-    for _line in range(_PREVIEW_LINES):
-        found = _NOT_SPACE.search(text, pos)
-        if found is None or size > PREVIEW_LIMIT:
-            break
-        end = text.find("\n", found.start())
-        end = len(text) if end < 0 else end
-        for word in _MARKUP.sub("", _visible(text, found.start(), end)).split():
-            words.append(word[:PREVIEW_LIMIT])
-            size += len(words[-1]) + 1
-            if size > PREVIEW_LIMIT:
-                break
-        pos = end
-    line_text = " ".join(words)
-    if len(line_text) > PREVIEW_LIMIT:
-        line_text = line_text[: PREVIEW_LIMIT - 1] + "…"
-    return line_text
-
-
 def make_preview(messages: list[Message]) -> str:
     """The last message with text, as one calm line (see ``preview_text``); tool results are
     skipped."""
@@ -499,45 +370,3 @@ def make_preview(messages: list[Message]) -> str:
         if text:
             return text
     return ""
-
-
-def migrate(d: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older file's dict up to :data:`SCHEMA_VERSION` (returns a new dict).
-
-    Version 0 (before ``schema_version`` existed): messages carried ``text`` instead of
-    ``content`` and had no ids; timestamps were named ``created``/``updated``.
-    Version 1 → 2: messages may carry ``attachments``, ``alternatives`` and ``branch_index``;
-    a version-1 file has none, so its messages become the one chosen path unchanged.
-    Version 2 → 3: a conversation may carry ``context_limit`` and a message ``context_break``;
-    a version-2 file has neither, so it sends its whole history as before.
-    Version 3 → 4: a message may carry ``tool_call_id`` and ``tool_info``; a version-3 file has
-    no tool results, so nothing changes.
-    """
-    version = d.get("schema_version", 0)
-    out = dict(d)
-    if version == 0:
-        if "created_at" not in out and "created" in out:
-            out["created_at"] = out.pop("created")
-        if "updated_at" not in out and "updated" in out:
-            out["updated_at"] = out.pop("updated")
-        messages = out.get("messages", [])
-        if isinstance(messages, list):
-            migrated = []
-            for m in messages:
-                if isinstance(m, dict):
-                    m = dict(m)
-                    if "content" not in m and "text" in m:
-                        m["content"] = m.pop("text")
-                    m.setdefault("id", new_id())
-                    m.setdefault("created_at", out.get("created_at", 0.0))
-                migrated.append(m)
-            out["messages"] = migrated
-        version = 1
-    if version == 1:
-        version = 2
-    if version == 2:
-        version = 3
-    if version == 3:
-        version = 4
-    out["schema_version"] = version
-    return out

@@ -11,7 +11,7 @@ from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain
 
 
-def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMessageBox:
+def plain_http_box(parent: QWidget | None, host: str, via_proxy: bool = False) -> QMessageBox:
     """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open);
     ``via_proxy``: ``host`` is a proxy on the way to a server on this computer."""
     if via_proxy:
@@ -49,7 +49,7 @@ def plain_http_box(parent: QWidget, host: str, via_proxy: bool = False) -> QMess
 
 
 def tools_plain_http_box(
-    parent: QWidget, server: str, host: str, via_proxy: bool = False
+    parent: QWidget | None, server: str, host: str, via_proxy: bool = False
 ) -> QMessageBox:
     """The "Use anyway?" question before a tools (MCP) server is used over plain http on another
     computer (or through a plain-http proxy on one): asked by the chat's tool loop when the

@@ -223,7 +223,7 @@ class Settings:
             dropped.append("token_ratios (a model named like a key)")  # rewritten at once
         elif ratios_damaged:
             problems.append(TOKEN_RATIOS_NOTICE)
-        from nebula_desktop.tools.config import read_servers  # no mcp: config is plain data
+        from nebula_desktop.tools.server_settings import read_servers  # no mcp: plain data
 
         s = cls(
             profiles=profiles,

@@ -10,20 +10,15 @@
 - :mod:`.convert`: tools as OpenAI ``tools``, results as ``role: "tool"`` messages;
 - :mod:`.model`, :mod:`.errors`: the plain data and the sentences that cross to the UI.
 
-Nothing here imports ``mcp`` until a server starts; ``import nebula_desktop.tools`` is cheap.
+Nothing here imports ``mcp`` until a server starts; ``import nebula_desktop.tools`` is cheap:
+the start (settings) needs only the server settings, so the import of a config file loads on
+first use of one of its names.
 """
 
 from __future__ import annotations
 
-from nebula_desktop.tools.config import (
-    DEFAULT_MAX_ROUNDS,
-    DEFAULT_TIMEOUT_S,
-    ImportedServers,
-    McpServerConfig,
-    MovedSecret,
-    import_claude_config,
-    parse_claude_config,
-)
+from typing import TYPE_CHECKING, Any
+
 from nebula_desktop.tools.errors import (
     BadArguments,
     CommandNotFound,
@@ -34,6 +29,21 @@ from nebula_desktop.tools.errors import (
     ToolsError,
 )
 from nebula_desktop.tools.model import ServerState, ToolImage, ToolResult, ToolSpec
+from nebula_desktop.tools.server_settings import (
+    DEFAULT_MAX_ROUNDS,
+    DEFAULT_TIMEOUT_S,
+    McpServerConfig,
+)
+
+if TYPE_CHECKING:
+    from nebula_desktop.tools.claude_import import (
+        ImportedServers,
+        import_claude_config,
+        parse_claude_config,
+    )
+    from nebula_desktop.tools.keyring_refs import MovedSecret
+
+_IMPORT_NAMES = ("ImportedServers", "import_claude_config", "parse_claude_config")
 
 __all__ = [
     "DEFAULT_MAX_ROUNDS",
@@ -55,3 +65,16 @@ __all__ = [
     "import_claude_config",
     "parse_claude_config",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The config-file import's names, loaded when first asked for (not at start-up)."""
+    if name in _IMPORT_NAMES:
+        from nebula_desktop.tools import claude_import
+
+        return getattr(claude_import, name)
+    if name == "MovedSecret":
+        from nebula_desktop.tools import keyring_refs
+
+        return keyring_refs.MovedSecret
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,9 +15,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from nebula_desktop.tools.config import McpServerConfig
 from nebula_desktop.tools.errors import PlainHttpRefused, ToolsError
 from nebula_desktop.tools.model import RUNNING, ServerState, ToolSpec
+from nebula_desktop.tools.server_settings import McpServerConfig
 
 if TYPE_CHECKING:
     from nebula_desktop.tools.convert import ToolCatalog

@@ -167,7 +167,7 @@ def test_oversized_members_are_skipped_not_read_whole(
         manifest_size = zf.getinfo("manifest.json").file_size
         conv_sizes = [i.file_size for i in zf.infolist() if i.filename.startswith("conv")]
     assert manifest_size < min(conv_sizes)
-    monkeypatch.setattr(backup, "MAX_MEMBER_BYTES", manifest_size)
+    monkeypatch.setattr(backup.reading, "MAX_MEMBER_BYTES", manifest_size)
     contents = read_backup(zip_path)
     assert contents.conversations == [] and len(contents.skipped) == 2
 

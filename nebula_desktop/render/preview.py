@@ -11,7 +11,7 @@ scrolled to its newest text: what the user sees first is where the answer ends.
 
 from __future__ import annotations
 
-from nebula_desktop.render.markdown import _LONG_RUN, _breakable  # the renderer's own breaks
+from nebula_desktop.render.safe_html import LONG_RUN, breakable  # the renderer's own breaks
 from nebula_desktop.render.sanitize import clean_text
 
 PREVIEW_CHARS = 20_000
@@ -36,5 +36,5 @@ def plain_preview(
     if start >= 0:
         tail = tail[start + 1 :]
         cut = True
-    shown = _LONG_RUN.sub(_breakable, clean_text(tail))
+    shown = LONG_RUN.sub(breakable, clean_text(tail))
     return (ELLIPSIS + " " + shown if cut else shown), cut

@@ -29,6 +29,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 TEST_KEY = "sk-test-0123456789abcdef"
 
 
+@pytest.fixture(autouse=True)
+def _app_look_kept(qapp: Any) -> Iterator[None]:
+    """Saving settings applies the theme and font to the whole application (its style sheet
+    changes sizes): every test leaves the application as it found it for the tests after it."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtGui import QFont, QPalette
+
+    sheet, font = qapp.styleSheet(), QFont(qapp.font())
+    theme = qapp.findChild(QObject, "nebulaThemeController")
+    yield
+    qapp.setStyleSheet(sheet)
+    qapp.setFont(font)
+    qapp.setPalette(QPalette())
+    made = qapp.findChild(QObject, "nebulaThemeController")
+    if made is not None and theme is None:  # the next test's theme starts afresh, sheet and all
+        made.setParent(None)
+        made.deleteLater()
+
+
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:
     """A loopback OpenAI-compatible server; ``/v1/models`` always lists two models."""

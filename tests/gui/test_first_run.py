@@ -14,9 +14,7 @@ from typing import Any
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from tests.gui.conftest import MODELS_PATH
 from tests.gui.helpers import wait_for
@@ -57,22 +55,6 @@ def slow_keyring() -> Iterator[SlowKeyring]:
     yield backend
     backend.writes.set()
     keyring.set_keyring(previous)
-
-
-@pytest.fixture(autouse=True)
-def _app_look_kept(qapp: QApplication) -> Iterator[None]:
-    """Saving settings applies the theme to the whole application (its style sheet changes
-    sizes): leave the application as this test found it for the tests after it."""
-    sheet, font = qapp.styleSheet(), QFont(qapp.font())
-    theme = qapp.findChild(QObject, "nebulaThemeController")
-    yield
-    qapp.setStyleSheet(sheet)
-    qapp.setFont(font)
-    qapp.setPalette(QPalette())
-    made = qapp.findChild(QObject, "nebulaThemeController")
-    if made is not None and theme is None:  # the next test's theme starts afresh, sheet and all
-        made.setParent(None)
-        made.deleteLater()
 
 
 def _models_need_the_key(request: Recorded) -> Reply:

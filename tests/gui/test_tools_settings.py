@@ -29,7 +29,9 @@ def _dialog(qtbot: Any, config_dir: Path, chat_id: str | None = None) -> Setting
 
 
 def test_import_moves_credentials_to_the_keyring_and_save_keeps_only_references(
-    qtbot: Any, tmp_path: Path, keyring: FakeKeyring  # noqa: F811
+    qtbot: Any,
+    tmp_path: Path,
+    keyring: FakeKeyring,  # noqa: F811
 ) -> None:
     config = {
         "mcpServers": {

@@ -210,6 +210,19 @@ BEFORE_QT = (
 )
 
 
+def test_first_paint_builds_no_qstyle_enum_types(footprint: dict[str, object]) -> None:
+    # Naming QStyle, reading app.style() or an item's ``option.state`` makes PySide build all of
+    # QStyle's Python enums (StandardPixmap, PixelMetric, StyleHint…: ~47 M instructions). The
+    # theme keeps the platform's style without asking it its name, and the two delegates ask
+    # their view whether a row is selected, focused or active.
+    built = [
+        name
+        for name in footprint["qt_enums"]  # type: ignore[attr-defined]
+        if name.split(".")[0] == "QStyle"
+    ]
+    assert built == [], f"QStyle enum types built before the first paint: {built}"
+
+
 def test_start_imports_its_qt_free_core_before_qt(footprint: dict[str, object]) -> None:
     order: list[str] = footprint["import_order"]  # type: ignore[assignment]
     qt = order.index("PySide6.QtCore")

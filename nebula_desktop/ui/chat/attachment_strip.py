@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -354,6 +353,9 @@ class AttachmentStrip(QWidget):
         icon.setFixedSize(QSize(THUMB, THUMB))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         if isinstance(item, _Reading) or "text" in item:
+            # Imported here: naming QStyle builds all its Python enums (not for the first paint).
+            from PySide6.QtWidgets import QStyle
+
             file_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
             icon.setPixmap(file_icon.pixmap(THUMB // 2, THUMB // 2))
         else:

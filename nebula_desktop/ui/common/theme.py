@@ -124,7 +124,10 @@ class _ThemeController(QObject):
         super().__init__(app)
         self.setObjectName(_CONTROLLER_NAME)
         self._app = app
-        self._native_style = app.style().name()
+        # The platform's style, named when our fallback first replaces it: reading
+        # ``app.style()`` builds all of QStyle's Python enums (~47 M instructions), which the
+        # first paint does not need when the platform's look is kept.
+        self._native_style: str | None = None
         self.native_font = QFont(app.font())
         self.mode = "system"
         self.dark = _is_dark(app.palette())
@@ -173,6 +176,8 @@ class _ThemeController(QObject):
         return self._set_dark(dark)
 
     def _paint_fallback(self, dark: bool) -> None:
+        if self._native_style is None:
+            self._native_style = self._app.style().name()
         self._app.setStyle(QStyleFactory.create("Fusion"))
         self._app.setPalette(_dark_palette() if dark else _light_palette())
 
@@ -182,8 +187,10 @@ class _ThemeController(QObject):
             self._paint_fallback(self.dark)
 
     def _restore_native(self) -> None:
-        if self._app.style().name().lower() != self._native_style.lower():
-            style = QStyleFactory.create(self._native_style)
+        native = self._native_style
+        # Until the fallback replaced it, the application still has the platform's style.
+        if native is not None and self._app.style().name().lower() != native.lower():
+            style = QStyleFactory.create(native)
             if style is not None:
                 self._app.setStyle(style)
         # A default-constructed palette resets to the platform's and keeps following it.

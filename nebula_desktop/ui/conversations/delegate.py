@@ -20,9 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
-    QApplication,
+    QAbstractItemView,
     QLineEdit,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -73,6 +72,7 @@ class ConversationDelegate(QStyledItemDelegate):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._size_cache: dict[str, QSize] = {}
+        self._title = ""  # the row's title, taken out of the option the style paints
 
     # -- fonts and geometry -----------------------------------------------------------------
 
@@ -108,23 +108,22 @@ class ConversationDelegate(QStyledItemDelegate):
 
     # -- painting ---------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _AnyIndex) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        title_text = opt.text
-        opt.text = ""  # we draw the text ourselves; the style draws selection and hover
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        # paint() draws the title itself; the style draws only the selection and hover.
+        self._title = option.text
+        option.text = ""
 
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        palette = opt.palette
-        group = (
-            QPalette.ColorGroup.Normal
-            if opt.state & QStyle.StateFlag.State_Enabled
-            else QPalette.ColorGroup.Disabled
-        )
-        if selected and not opt.state & QStyle.StateFlag.State_Active:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _AnyIndex) -> None:
+        # Qt draws the row's background (selection, hover) without the title: initStyleOption
+        # above takes it out. Neither the style nor ``option.state`` is touched from Python:
+        # either builds all of QStyle's Python enums (~47 M instructions before the first paint).
+        super().paint(painter, option, index)
+        title_text = self._title
+        selected, enabled, active = self._row_state(option, index)
+        palette = option.palette
+        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+        if selected and not active:
             group = QPalette.ColorGroup.Inactive
         if selected:
             main = palette.color(group, QPalette.ColorRole.HighlightedText)
@@ -134,10 +133,10 @@ class ConversationDelegate(QStyledItemDelegate):
             main = palette.color(group, QPalette.ColorRole.Text)
             muted = palette.color(group, QPalette.ColorRole.PlaceholderText)
 
-        title_font, small_font = self._fonts(opt.font)
+        title_font, small_font = self._fonts(option.font)
         title_fm, small_fm = QFontMetrics(title_font), QFontMetrics(small_font)
-        rect = opt.rect
-        title_rect = self._title_rect(rect, opt.font)
+        rect = option.rect
+        title_rect = self._title_rect(rect, option.font)
         right = title_rect.right()
 
         painter.save()
@@ -196,6 +195,30 @@ class ConversationDelegate(QStyledItemDelegate):
             ),
         )
         painter.restore()
+
+    @staticmethod
+    def _row_state(option: QStyleOptionViewItem, index: _AnyIndex) -> tuple[bool, bool, bool]:
+        """(selected, enabled, active) of the row, as the view put them in ``option.state``.
+
+        Asked of the view itself (what QListView's paintEvent reads to set those flags), so
+        painting builds no QStyle enum types; without a view, ``option.state`` is read.
+        """
+        view = option.widget
+        if not isinstance(view, QAbstractItemView):
+            from PySide6.QtWidgets import QStyle
+
+            state = option.state
+            return (
+                bool(state & QStyle.StateFlag.State_Selected),
+                bool(state & QStyle.StateFlag.State_Enabled),
+                bool(state & QStyle.StateFlag.State_Active),
+            )
+        selection = view.selectionModel()
+        selected = selection is not None and selection.isSelected(index)
+        enabled = view.isEnabled() and bool(index.flags() & Qt.ItemFlag.ItemIsEnabled)
+        # Item views draw as active only while they have the focus in the active window.
+        active = view.isActiveWindow() and view.hasFocus()
+        return selected, enabled, active
 
     @staticmethod
     def _paint_pin(painter: QPainter, rect: QRect, color: QColor) -> None:

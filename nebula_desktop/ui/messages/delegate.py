@@ -17,11 +17,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont, QPainter
-from PySide6.QtWidgets import (
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-)
+from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
 
 from nebula_desktop.ui.common.thumbnails import ThumbnailCache
 from nebula_desktop.ui.messages.document_cache import DocumentCache
@@ -46,6 +42,22 @@ if TYPE_CHECKING:
 
 _ROLE = MessageModel.MessageRole
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def _has_focus(option: QStyleOptionViewItem, index: _Index) -> bool:
+    """Whether the view drew ``index`` as its focused item (``State_HasFocus``).
+
+    Asked of the view (what QListView's paintEvent reads to set that flag): reading
+    ``option.state`` builds all of QStyle's Python enums, ~47 M instructions before the first
+    paint. Without a view, ``option.state`` is read.
+    """
+    view = option.widget
+    if not isinstance(view, QAbstractItemView):
+        from PySide6.QtWidgets import QStyle
+
+        return bool(option.state & QStyle.StateFlag.State_HasFocus)
+    focused = view.hasFocus() or view.viewport().hasFocus()
+    return focused and view.currentIndex() == index
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -282,11 +294,9 @@ class MessageDelegate(QStyledItemDelegate):
                 # The estimate was off: ask the view to lay out again (coalesced by Qt).
                 self.sizeHintChanged.emit(index)
         hovered = index.row() == self.hover_row
-        selected = index.row() == self.keyboard_row and bool(
-            option.state & QStyle.StateFlag.State_HasFocus
-        )
-        # Draw only what the viewport shows: a 10,000-pixel answer repaints just its visible part.
         widget = option.widget
+        selected = index.row() == self.keyboard_row and _has_focus(option, index)
+        # Draw only what the viewport shows: a 10,000-pixel answer repaints just its visible part.
         visible = widget.rect() if widget is not None else option.rect
         viewport = getattr(widget, "viewport", None)
         if callable(viewport):

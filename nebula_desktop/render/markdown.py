@@ -131,20 +131,26 @@ def render_fragment(
         try:
             tokens = parser.parse(shown)
         except OverBudget:
-            return _plain_text(text, palette(dark))
+            return _plain_text(text, palette(dark), dense=True)
         renderer.blocks(tokens)
     return RenderedMarkdown(
         "".join(renderer.out), renderer.code_blocks, formulas=[s.tex for s in spans]
     )
 
 
-def _plain_text(text: str, pal: Palette) -> RenderedMarkdown:
-    """Huge (or absurdly markup-dense) text as plain, wrapped paragraphs: linear time, nothing
-    interpreted."""
-    note = (
-        f'{_NOTE_OPEN}{pal.muted};"><i>This message is very long, so it is shown as plain '
-        f"text (Copy as Markdown has the original).</i></p>"
-    )
+LONG_NOTE = (
+    "This message is very long, so it is shown as plain text (Copy as Markdown has the original)."
+)
+DENSE_NOTE = (
+    "This message has more formatting than can be shown quickly, so it is shown as plain text "
+    "(Copy as Markdown has the original)."
+)
+
+
+def _plain_text(text: str, pal: Palette, dense: bool = False) -> RenderedMarkdown:
+    """Huge (or, with ``dense``, absurdly markup-dense) text as plain, wrapped paragraphs:
+    linear time, nothing interpreted; the note says which."""
+    note = f'{_NOTE_OPEN}{pal.muted};"><i>{DENSE_NOTE if dense else LONG_NOTE}</i></p>'
     body = f'<p style="white-space:pre-wrap;">{esc_wrap(text)}</p>'
     return RenderedMarkdown(note + body, [], plain=True)
 

@@ -1640,6 +1640,10 @@ Close it first (only one app may write the conversations at a time).</source>
         <translation>此消息过长，因此以纯文本显示（“复制为 Markdown”可获取原文）。</translation>
     </message>
     <message>
+        <source>This message has more formatting than can be shown quickly, so it is shown as plain text (Copy as Markdown has the original).</source>
+        <translation>此消息的格式标记过多，无法快速显示，因此以纯文本显示（“复制为 Markdown”可获取原文）。</translation>
+    </message>
+    <message>
         <source>… {count} more rows not shown (Copy as Markdown has the full table)</source>
         <translation>… 还有 {count} 行未显示（“复制为 Markdown”可获取完整表格）</translation>
     </message>

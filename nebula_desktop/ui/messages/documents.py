@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 
 from nebula_desktop.render import RenderedMarkdown, StreamRenderer, StreamUpdate, clean_text
 from nebula_desktop.render.highlight import palette
-from nebula_desktop.render.markdown import FORMULA_SCHEME
+from nebula_desktop.render.markdown import DENSE_NOTE, FORMULA_SCHEME, LONG_NOTE
 from nebula_desktop.render.preview import plain_preview
 from nebula_desktop.ui.messages.formulas import (
     FormulaDocument,
@@ -62,9 +62,6 @@ class RenderedDoc:
 # produce these fragments).
 _COPY_LINK = 'text-decoration:none;">Copy</a>'
 _CODE_LABEL = 'font-size:small;">code</span>'
-_LONG_NOTE = (
-    "This message is very long, so it is shown as plain text (Copy as Markdown has the original)."
-)
 _ROWS_NOTE = re.compile(r"… (\d+) more rows not shown \(Copy as Markdown has the full table\)")
 
 
@@ -78,13 +75,22 @@ def localize_html(html: str) -> str:
     if _CODE_LABEL in html:
         code = QCoreApplication.translate("MessageDelegate", "code")
         html = html.replace(_CODE_LABEL, f'font-size:small;">{code}</span>')
-    if _LONG_NOTE in html:
+    if LONG_NOTE in html:
         html = html.replace(
-            _LONG_NOTE,
+            LONG_NOTE,
             QCoreApplication.translate(
                 "MessageDelegate",
                 "This message is very long, so it is shown as plain text "
                 "(Copy as Markdown has the original).",
+            ),
+        )
+    if DENSE_NOTE in html:
+        html = html.replace(
+            DENSE_NOTE,
+            QCoreApplication.translate(
+                "MessageDelegate",
+                "This message has more formatting than can be shown quickly, so it is shown as "
+                "plain text (Copy as Markdown has the original).",
             ),
         )
     if "more rows not shown" in html:

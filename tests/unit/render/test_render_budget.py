@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from nebula_desktop.render import StreamRenderer, cache, highlight, render_markdown, stream
-from nebula_desktop.render.markdown import RenderedMarkdown
+from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS, RenderedMarkdown
 
 NOTE = "shown as plain text"
 
@@ -28,6 +28,15 @@ def test_markup_too_dense_to_format_is_plain_text_with_every_character_kept() ->
     assert dense in shown_text(r)  # nothing lost, nothing interpreted
     body = r.html.split("</p>", 1)[1]  # after the note
     assert "<i>" not in body and "<b>" not in body and "href" not in body
+
+
+def test_the_note_says_why_the_text_is_plain_too_long_or_too_dense() -> None:
+    dense = render_markdown("*a" * 30_000)  # 60,000 characters: far under the size limit
+    assert dense.plain and "more formatting than can be shown quickly" in dense.html
+    assert "very long" not in dense.html
+    huge = render_markdown("word " * (MAX_MARKDOWN_CHARS // 5 + 1))
+    assert huge.plain and "very long" in huge.html
+    assert "formatting" not in huge.html
 
 
 def test_ordinary_answers_stay_formatted_however_long() -> None:

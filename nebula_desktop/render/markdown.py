@@ -158,4 +158,12 @@ def _plain_text(text: str, pal: Palette, dense: bool = False) -> RenderedMarkdow
 # Rendered Markdown never starts with this (paragraphs open with "<p>" or a margin style), so
 # it marks plain-text output, also when served from the cache.
 _NOTE_OPEN = '<p style="color:'
+
+
+def is_plain_html(html: str) -> bool:
+    """Whether ``html`` is a message shown as plain text under a note (too long or too dense):
+    its text is the message's own, the note is not part of it."""
+    return html.startswith(_NOTE_OPEN)
+
+
 _DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)

@@ -215,6 +215,18 @@ def test_copy_puts_text_on_the_clipboard(qtbot, view: MessageView) -> None:  # t
     assert QGuiApplication.clipboard().text() == "Hello **world**"
 
 
+def test_copy_of_a_message_shown_plain_gives_its_text_without_the_note(
+    qtbot, view: MessageView
+) -> None:  # type: ignore[no-untyped-def]
+    dense = "*a " * 3_000  # too much markup to format quickly: shown plain, under a note
+    view.set_messages([Message(role="assistant", content=dense)])
+    _settle(qtbot, view)
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == dense
+
+
 def test_ctrl_c_copies_the_focused_message(qtbot, view: MessageView) -> None:  # type: ignore[no-untyped-def]
     view.set_messages(
         [Message(role="user", content="first"), Message(role="assistant", content="second")]

@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
-from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS
+from nebula_desktop.render.markdown import MAX_MARKDOWN_CHARS, is_plain_html
 from nebula_desktop.ui.messages.actions import (
     TEXT_SPOTS,
     action_named,
@@ -89,11 +89,15 @@ class MessageCommands:
     def copy_message(self, msg: Message) -> None:
         """Put the rendered message on the clipboard (rich text with a Markdown fallback)."""
         view = self._view
-        if len(msg.content) > MAX_MARKDOWN_CHARS:
-            # Shown as plain text (with a notice line): the text itself is what to copy.
+        entry = (
+            None
+            if len(msg.content) > MAX_MARKDOWN_CHARS
+            else view.message_delegate.body_document(msg)
+        )
+        if entry is None or is_plain_html(entry.html):
+            # Shown as plain text (under a note, which is not part of it): the text itself.
             QGuiApplication.clipboard().setText(msg.content)
         else:
-            entry = view.message_delegate.body_document(msg)
             QGuiApplication.clipboard().setMimeData(rendered_mime(entry))
         view.status_message.emit(QCoreApplication.translate("MessageView", "Copied"))
 

@@ -1,6 +1,6 @@
 """The log file: one rotating file in the user log folder, with keys redacted from every record.
 
-``setup_logging(log_dir)`` installs a ``RotatingFileHandler`` (``nebula-desktop.log``, 1 MB × 5)
+``setup_logging(log_dir)`` installs a rotating file handler (``nebula-desktop.log``, 1 MB × 5)
 on the root logger. A :class:`RedactingFilter` on that handler rewrites each record before it is
 written: the formatted message (``msg % args``), the exception text and the stack text are all
 scrubbed of anything that looks like a credential — ``sk-…`` keys, ``Bearer …`` tokens,
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import os
 import re
 import sys
@@ -117,6 +116,58 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _RotatingFileHandler(logging.FileHandler):
+    """``logging.handlers.RotatingFileHandler``'s rotation, without importing that module.
+
+    ``logging.handlers`` imports socket, pickle, queue and more for handlers the app never uses
+    (~20 M instructions before the first window). Same rule: before a record would take the
+    file to ``max_bytes``, ``name.1`` … ``name.{backup_count - 1}`` move up one, the file
+    becomes ``name.1`` and a new file starts; only regular files are rotated.
+    """
+
+    def __init__(self, path: Path, max_bytes: int, backup_count: int) -> None:
+        super().__init__(path, mode="a", encoding="utf-8", delay=False)
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._should_roll_over(record):
+                self._roll_over()
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def _should_roll_over(self, record: logging.LogRecord) -> bool:
+        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
+            return False
+        if self.stream is None:
+            self.stream = self._open()
+        if self.max_bytes <= 0:
+            return False
+        line = f"{self.format(record)}\n"
+        self.stream.seek(0, 2)
+        return bool(self.stream.tell() + len(line) >= self.max_bytes)
+
+    def _roll_over(self) -> None:
+        if self.stream:
+            self.stream.close()
+            self.stream = None
+        if self.backup_count > 0:
+            for n in range(self.backup_count - 1, 0, -1):
+                older, newer = f"{self.baseFilename}.{n}", f"{self.baseFilename}.{n + 1}"
+                if os.path.exists(older):
+                    if os.path.exists(newer):
+                        os.remove(newer)
+                    os.rename(older, newer)
+            first = f"{self.baseFilename}.1"
+            if os.path.exists(first):
+                os.remove(first)
+            if os.path.exists(self.baseFilename):
+                os.rename(self.baseFilename, first)
+        self.stream = self._open()
+
+
 def _remove_our_handlers(root: logging.Logger) -> None:
     for handler in list(root.handlers):
         if getattr(handler, "_nebula_handler", False):
@@ -133,9 +184,7 @@ def setup_logging(log_dir: str | os.PathLike[str], level: int = logging.INFO) ->
     folder = Path(log_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=False
-    )
+    handler = _RotatingFileHandler(path, MAX_BYTES, BACKUP_COUNT)
     handler._nebula_handler = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(RedactingFilter())

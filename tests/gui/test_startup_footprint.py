@@ -72,6 +72,16 @@ def qt_enum_types():
             found.add(kind.__qualname__)
     return sorted(found)
 
+def _log_lines():
+    import logging
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+        name = getattr(handler, "baseFilename", None)
+        if name:
+            with open(name, encoding="utf-8") as log:
+                return len(log.read().splitlines())
+    return 0
+
 def smoke_test(qapp, window, reporter, out):
     close = window.close
 
@@ -89,6 +99,7 @@ def smoke_test(qapp, window, reporter, out):
             icon_sizes=[size.width() for size in icon.availableSizes()],
             qt_enums=qt_enum_types(),
             import_order=list(dict.fromkeys(imported)),
+            log_lines=_log_lines(),
         )
         return close()
 
@@ -208,6 +219,16 @@ BEFORE_QT = (
     "nebula_desktop.render.cache",
     "nebula_desktop.render.markdown",
 )
+
+
+def test_first_window_logs_to_its_file_without_logging_handlers(
+    footprint: dict[str, object],
+) -> None:
+    # logging.handlers imports socket, pickle, queue and more (~20 M instructions) for one
+    # rotating file; the log rotates with a small handler of our own (test_logging_setup).
+    modules = set(footprint["modules"])  # type: ignore[arg-type]
+    assert "logging.handlers" not in modules
+    assert footprint["log_lines"], "nothing was logged to the file by the first window"
 
 
 def test_first_paint_builds_no_qstyle_enum_types(footprint: dict[str, object]) -> None:

@@ -114,3 +114,34 @@ def test_message_text_is_summarised_unless_the_user_opted_in(log_file: Path) -> 
 def test_bad_format_string_still_logs_something(log_file: Path) -> None:
     logging.getLogger("z").warning("broken %d", "not a number")
     assert "broken" in _contents(log_file)
+
+
+def test_log_rotates_at_its_size_cap_and_keeps_its_backups_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
+    monkeypatch.setattr(logging_setup, "BACKUP_COUNT", 3)
+    path = setup_logging(tmp_path / "logs")
+    try:
+        log = logging.getLogger("rotation")
+        for n in range(200):
+            log.info("line %03d %s", n, "x" * 40)
+    finally:
+        shutdown_logging()
+    files = sorted(path.parent.iterdir())
+    # The file and its three newest backups: the oldest ones were dropped, none grew past the cap.
+    assert [f.name for f in files] == [
+        "nebula-desktop.log",
+        "nebula-desktop.log.1",
+        "nebula-desktop.log.2",
+        "nebula-desktop.log.3",
+    ]
+    assert all(f.stat().st_size <= 2_000 for f in files)
+    # Newest last; no line is lost or cut between a backup and the file after it.
+    text = "".join(
+        path.with_name(name).read_text(encoding="utf-8")
+        for name in ("nebula-desktop.log.3", "nebula-desktop.log.2", "nebula-desktop.log.1")
+    ) + path.read_text(encoding="utf-8")
+    numbers = [int(line.split("line ")[1][:3]) for line in text.splitlines() if "line " in line]
+    assert numbers == list(range(numbers[0], 200))
+    assert numbers[0] > 100

@@ -24,7 +24,7 @@ from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.settings.connection_test import ConnectionTest
 from tests.gui.conftest import MODELS_PATH, OFFSCREEN_SIZE_HINTS
-from tests.gui.helpers import chat_requests, send_and_wait, wait_for
+from tests.gui.helpers import chat_requests, open_chat, saved_chat, send_and_wait, wait_for
 from tests.servers import LoopbackServer, Reply, sse_reply
 
 IMG = '<img src="file:///etc/passwd">'
@@ -232,3 +232,12 @@ def test_attachment_file_names_show_as_text(qtbot: Any) -> None:
     assert_literal(close.toolTip(), want=name)
     strip.show_error(f"{name} is not a text file.")
     assert_label_literal(strip.error, name)
+
+
+def test_a_chat_title_with_qts_modified_mark_shows_whole_in_the_window_title(
+    qtbot: Any, make_window: Any
+) -> None:
+    window = make_window()
+    conv = saved_chat(window, "Fix [*] in the parser", "hi", "hello")
+    open_chat(window, conv.id)
+    assert window.windowHandle().title().startswith("Fix [*] in the parser — ")

@@ -34,3 +34,9 @@ def plain_tooltip(text: str) -> str:
     if not GuiQt.mightBeRichText(text):
         return text
     return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
+
+
+def window_title(text: str) -> str:
+    """``text`` for ``setWindowTitle``: Qt takes "[*]" as its "modified" mark and hides it, so a
+    chat titled "Fix [*] parsing" would lose it; doubled, Qt shows it once."""
+    return text.replace("[*]", "[*][*]")

@@ -25,6 +25,7 @@ from nebula_desktop.ui.chat.model_catalog import ModelCatalog
 from nebula_desktop.ui.chat.plain_http_guard import PlainHttpGuard
 from nebula_desktop.ui.chat.titles import default_title
 from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.ui.common.plain import window_title
 from nebula_desktop.ui.common.runner import Runner
 from nebula_desktop.ui.common.status import STATUS_SUMMARY_MS, STATUS_WARNING_MS
 from nebula_desktop.ui.conversations.list import ConversationList
@@ -282,7 +283,8 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         conv = self.controller.conv
-        self.setWindowTitle(f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME)
+        title = f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME
+        self.setWindowTitle(window_title(title))
         self.usage.refresh()
 
     def _on_background_key_checked(self, profile_id: str, has_key: bool, problem: str) -> None:

@@ -210,6 +210,22 @@ def test_first_window_builds_no_qt_types_of_widgets_it_does_not_have(
     assert built == [], f"enum types built for widgets the window does not have: {built}"
 
 
+# Dialogs only a user's action opens (attach files, import, a custom context length, the
+# system prompt, the shortcuts list, sync conflicts): their modules import them when opening.
+DIALOGS_ON_DEMAND = ("QFileDialog", "QInputDialog", "QDialogButtonBox")
+
+
+def test_first_window_builds_no_types_of_dialogs_it_has_not_opened(
+    footprint: dict[str, object],
+) -> None:
+    built = [
+        name
+        for name in footprint["qt_enums"]  # type: ignore[attr-defined]
+        if name.split(".")[0] in DIALOGS_ON_DEMAND
+    ]
+    assert built == [], f"enum types built for dialogs nobody opened: {built}"
+
+
 # Qt-free modules the start-up code itself imports. Once PySide6 is imported it reads the source
 # of every module imported after it (its ``__feature__`` check, ~0.45 M instructions a module),
 # so these come before Qt.

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -432,6 +431,9 @@ class Composer(QWidget):
         # Outside the f-string: lupdate does not look inside one.
         supported = self.tr("Images, documents and text files")
         every = self.tr("All files")
+        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
+        from PySide6.QtWidgets import QFileDialog
+
         paths, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Attach files"), "", f"{supported} ({patterns});;{every} (*)"
         )

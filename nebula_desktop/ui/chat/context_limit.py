@@ -9,11 +9,16 @@ button shows the value ("Context: 6") so the bar stays one short line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QInputDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from nebula_desktop.settings import MAX_CONTEXT_LIMIT
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QInputDialog
 
 PRESET_LIMITS = (2, 4, 6, 10, 20, 50)
 
@@ -115,6 +120,9 @@ class ContextButton(QToolButton):
         self.limit_changed.emit()
 
     def _ask_custom(self) -> None:
+        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
+        from PySide6.QtWidgets import QInputDialog
+
         dialog = QInputDialog(self)
         dialog.setWindowTitle(self.tr("Context"))
         dialog.setLabelText(self.tr("Send only the last messages of this chat (1 or more):"))

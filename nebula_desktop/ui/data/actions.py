@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nebula_desktop.exchange import ImportReport, add_to_store
 from nebula_desktop.ui.common.app_context import AppContext
@@ -124,6 +124,9 @@ class DataActions(QObject):
 
     def choose_import(self) -> None:
         """Pick our JSON export or ChatGPT's conversations.json and import it."""
+        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
+        from PySide6.QtWidgets import QFileDialog
+
         path, _filter = QFileDialog.getOpenFileName(
             self._parent,
             self.tr("Import chats"),

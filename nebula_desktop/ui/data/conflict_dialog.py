@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -93,6 +92,9 @@ class ConflictDialog(QDialog):
         self.list.setAccessibleName(self.tr("Conflicting copies"))
         self.status = plain(QLabel(self))  # errors name chats and files
         self.status.setWordWrap(True)
+        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
+        from PySide6.QtWidgets import QDialogButtonBox
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.merge_button = buttons.addButton(
             self.tr("Merge selected"), QDialogButtonBox.ButtonRole.ActionRole

@@ -9,7 +9,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QMainWindow,
     QMenu,
@@ -204,6 +203,9 @@ class ShortcutsDialog(QDialog):
         label = QLabel(f"<table>{rows}</table>", self)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAccessibleName(self.tr("Keyboard shortcuts"))
+        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
+        from PySide6.QtWidgets import QDialogButtonBox
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

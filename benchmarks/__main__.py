@@ -23,8 +23,8 @@ from benchmarks import datagen, procs, sse_bench
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GOALS = {
-    "P1": "start ≤ 2.0× baseline",
-    "P2": "peak RSS ≤ 1.6× baseline",
+    "P1": "start ≤ 1.5× baseline",
+    "P2": "peak RSS ≤ 1.35× baseline",
     "P3": "first paint ≤ 0.3 s; RSS growth ≤ 80 MB",
     "P4": "median ≤ 1 ms; 50k median ≤ 1.5× 1k median",
     "P5": "start ≤ 2.5× baseline; search ≤ 0.3 s",
@@ -113,7 +113,7 @@ class Bench:
                 "runs": self.runs,
             },
             "ratio": round(ratio, 2),
-            "met": ratio <= 2.0,
+            "met": ratio <= 1.5,
         }
 
     def p2(self) -> dict[str, Any]:
@@ -126,7 +126,7 @@ class Bench:
                 "baseline_peak_rss_mb": round(s["baseline"]["peak_rss_mb"], 1),
             },
             "ratio": round(ratio, 2),
-            "met": ratio <= 1.6,
+            "met": ratio <= 1.35,
         }
 
     def _child(self, *args: str) -> dict[str, Any]:

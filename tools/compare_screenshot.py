@@ -12,22 +12,12 @@ its own pace; the window is grabbed while the slower two are still streaming.
 from __future__ import annotations
 
 import sys
-import tempfile
-import time
-from pathlib import Path
-from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from demo_common import demo_window, model_server, pause, save_shot, wait_until
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
-
-from nebula_desktop.settings import Profile, SettingsStore
-from nebula_desktop.store import ConversationStore
-from nebula_desktop.ui.common.app_context import AppContext
+from nebula_desktop.settings import Profile, Settings
 from nebula_desktop.ui.compare.picks import Pick
-from nebula_desktop.ui.window.main_window import MainWindow
-from tests.servers import CHAT_PATH, LoopbackServer, Recorded, Reply, sse_reply
+from tests.servers import CHAT_PATH, Recorded, Reply, sse_reply
 
 QUESTION = "In one short paragraph and a tiny example: what does Python's GIL mean for threads?"
 
@@ -77,74 +67,48 @@ def _reply(request: Recorded) -> Reply:
     return sse_reply(chunks, model=model, delay=PACE[model], usage=usage)
 
 
-def wait_until(condition: Any, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit("timed out")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
 def main(out: str) -> None:
-    work = Path(tempfile.mkdtemp())
-    app = QApplication.instance() or QApplication(sys.argv)
-    with LoopbackServer() as gateway, LoopbackServer() as local:
-        for server, models in ((gateway, ["claude-sonnet-4", "gpt-4o"]), (local, ["qwen2.5"])):
-            server.default[CHAT_PATH] = _reply
-            server.default["/v1/models"] = Reply.json(200, {"data": [{"id": m} for m in models]})
-        store_settings = SettingsStore(work / "config")
-        settings = store_settings.load()
-        profile = settings.profile(settings.default_profile_id)
-        profile.base_url, profile.default_model = gateway.base_url, "gpt-4o"
-        profile.prices = {
-            "claude-sonnet-4": {"input": 3.0, "output": 15.0},
-            "gpt-4o": {"input": 2.5, "output": 10.0},
-        }
-        settings.profiles.append(
-            Profile(
-                id="local",
-                name="Ollama",
-                base_url=local.base_url,
-                needs_key=False,
-                default_model="qwen2.5-coder:7b",
+    with (
+        model_server("claude-sonnet-4", "gpt-4o") as gateway,
+        model_server("qwen2.5") as local,
+    ):
+        gateway.default[CHAT_PATH] = local.default[CHAT_PATH] = _reply
+
+        def prices_and_local_profile(settings: Settings, profile: Profile) -> None:
+            profile.prices = {
+                "claude-sonnet-4": {"input": 3.0, "output": 15.0},
+                "gpt-4o": {"input": 2.5, "output": 10.0},
+            }
+            settings.profiles.append(
+                Profile(
+                    id="local",
+                    name="Ollama",
+                    base_url=local.base_url,
+                    needs_key=False,
+                    default_model="qwen2.5-coder:7b",
+                )
             )
-        )
-        settings.auto_title = False
-        store_settings.save(settings)
-        store = ConversationStore(work / "data")
-        ctx = AppContext(store_settings, store, store_settings.load(), {profile.id: "sk-demo"})
-        window = MainWindow(ctx)
-        window.resize(1180, 780)
-        window.show()
-        window.load()
-        window.splitter.setSizes([220, 960])
-        pause(300)
-        window.compare.set_picks(
-            [
-                Pick(profile.id, "claude-sonnet-4"),
-                Pick(profile.id, "gpt-4o"),
-                Pick("local", "qwen2.5-coder:7b"),
-            ]
-        )
-        window.composer.set_text(QUESTION)
-        window.compare.send(window.composer.text())
-        session = window.compare.session
-        local_lane = session.lanes[2]
-        wait_until(lambda: local_lane.answer.complete)
-        pause(3800)
-        assert sum(lane.streaming for lane in session.lanes) == 2, "two should still stream"
-        window.grab().save(out)
-        print(f"wrote {out}")
-        window.compare.stop_all()
-        window.close()
-        store.close()
-    app.quit()
+
+        with demo_window(gateway.base_url, "gpt-4o", prices_and_local_profile) as window:
+            window.splitter.setSizes([220, 960])
+            pause(300)
+            gateway_id = window.ctx.settings.default_profile_id
+            window.compare.set_picks(
+                [
+                    Pick(gateway_id, "claude-sonnet-4"),
+                    Pick(gateway_id, "gpt-4o"),
+                    Pick("local", "qwen2.5-coder:7b"),
+                ]
+            )
+            window.composer.set_text(QUESTION)
+            window.compare.send(window.composer.text())
+            session = window.compare.session
+            local_lane = session.lanes[2]
+            wait_until(lambda: local_lane.answer.complete)
+            pause(3800)
+            assert sum(lane.streaming for lane in session.lanes) == 2, "two should still stream"
+            save_shot(window, out)
+            window.compare.stop_all()
 
 
 if __name__ == "__main__":

@@ -12,8 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from nebula_desktop.settings import SettingsStore
-from nebula_desktop.store import ConversationStore, Message
+from demo_common import add_turn, demo_chat
 
 MODEL = "gpt-4o"
 TURNS = [
@@ -37,35 +36,17 @@ DRAFT = "And for a week of skiing in Niseko?"
 
 
 def main(data: Path, config: Path) -> None:
-    settings_store = SettingsStore(config)
-    settings = settings_store.load()
-    profile = settings.profile(settings.default_profile_id)
-    profile.default_model = MODEL
-    profile.needs_key = False  # a demo must not stop at the first-run dialog
-    profile.prices = {MODEL: {"input": 2.5, "output": 10.0}}  # dollars per million tokens
-    settings.auto_title = False
+    prices = {MODEL: {"input": 2.5, "output": 10.0}}
     now = time.time()
-    with ConversationStore(data) as store:
-        conv = store.create(title="Travel questions", model=MODEL, profile_id=profile.id)
+    with demo_chat(data, config, title="Travel questions", model=MODEL, prices=prices) as conv:
         conv.system_prompt = "You are a concise travel planner."
         for i, (question, answer) in enumerate(TURNS):
             at = now - 600 * (len(TURNS) - i)
-            conv.messages.append(Message(role="user", content=question, created_at=at))
-            conv.messages.append(
-                Message(
-                    role="assistant",
-                    content=answer,
-                    model=MODEL,
-                    created_at=at + 5,
-                    usage={"prompt_tokens": 60 * (i + 1), "completion_tokens": 70},
-                )
-            )
+            usage = {"prompt_tokens": 60 * (i + 1), "completion_tokens": 70}
+            add_turn(conv, question, answer, at=at, usage=usage)
         conv.messages[3].context_break = True  # "Clear context" after the Kyoto questions
         conv.context_limit = 6
         conv.draft = DRAFT
-        store.save(conv, touch=False)
-        settings.last_conversation_id = conv.id
-    settings_store.save(settings)
 
 
 if __name__ == "__main__":

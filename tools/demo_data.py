@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from nebula_desktop.settings import SettingsStore
+from demo_common import demo_settings
+
 from nebula_desktop.store import ConversationStore, Message
 
 ANSWER = """Here is a small, **thread-safe** cache with a time-to-live:
@@ -68,12 +69,7 @@ CHATS = [
 
 
 def main(data: Path, config: Path) -> None:
-    settings_store = SettingsStore(config)
-    settings = settings_store.load()
-    profile = settings.profile(settings.default_profile_id)
-    profile.default_model = "claude-sonnet-4-20250514"
-    profile.needs_key = False  # a demo must not stop at the first-run dialog
-    settings.auto_title = False
+    settings_store, settings, profile = demo_settings(config, "claude-sonnet-4-20250514")
     now = time.time()
     with ConversationStore(data) as store:
         for i, (title, question, answer) in enumerate(CHATS):

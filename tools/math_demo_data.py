@@ -12,8 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from nebula_desktop.settings import SettingsStore
-from nebula_desktop.store import ConversationStore, Message
+from demo_common import add_turn, demo_chat
 
 MODEL = "gpt-4o"
 QUESTION = "Solve ax² + bx + c = 0, and show me a sum and a piecewise function."
@@ -42,28 +41,10 @@ template = "Total: $x$"
 
 
 def main(data: Path, config: Path) -> None:
-    settings_store = SettingsStore(config)
-    settings = settings_store.load()
-    profile = settings.profile(settings.default_profile_id)
-    profile.default_model = MODEL
-    profile.needs_key = False  # a demo must not stop at the first-run dialog
-    settings.auto_title = False
     now = time.time()
-    with ConversationStore(data) as store:
-        conv = store.create(title="Quadratic formula", model=MODEL, profile_id=profile.id)
-        conv.messages.append(Message(role="user", content=QUESTION, created_at=now - 60))
-        conv.messages.append(
-            Message(
-                role="assistant",
-                content=ANSWER,
-                model=MODEL,
-                created_at=now - 55,
-                usage={"prompt_tokens": 40, "completion_tokens": 160},
-            )
-        )
-        store.save(conv, touch=False)
-        settings.last_conversation_id = conv.id
-    settings_store.save(settings)
+    with demo_chat(data, config, title="Quadratic formula", model=MODEL) as conv:
+        usage = {"prompt_tokens": 40, "completion_tokens": 160}
+        add_turn(conv, QUESTION, ANSWER, at=now - 60, usage=usage)
 
 
 if __name__ == "__main__":

@@ -14,23 +14,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from demo_common import demo_window, model_server, pause, save_shot, wait_until
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
-
-from nebula_desktop.settings import SettingsStore
-from nebula_desktop.store import ConversationStore
+from nebula_desktop.settings import Profile, Settings
 from nebula_desktop.tools.config import McpServerConfig
-from nebula_desktop.ui.common.app_context import AppContext
-from nebula_desktop.ui.window.main_window import MainWindow
 from tests.gui.test_tools_loop import tool_call_reply
-from tests.servers import LoopbackServer, Reply, sse_reply
+from tests.servers import Reply, sse_reply
 
 
 def _answer_from_result(request: Any) -> Reply:
@@ -40,34 +32,13 @@ def _answer_from_result(request: Any) -> Reply:
     return sse_reply([f"It is **{clock}** on {told['day_of_week']} in Tokyo (UTC+9)."])
 
 
-def wait_until(condition: object, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise SystemExit("timed out")
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
 def main(out: str) -> None:
     python = os.environ.get("NEBULA_MCP_TIME", "")
     server_path = Path(python).parent / "mcp-server-time"
     if not server_path.exists():
         raise SystemExit("set NEBULA_MCP_TIME (tools/setup_mcp_time.sh prints it)")
-    work = Path(tempfile.mkdtemp())
-    app = QApplication.instance() or QApplication(sys.argv)
-    with LoopbackServer() as chat:
-        chat.default["/v1/models"] = Reply.json(200, {"data": [{"id": "gpt-4o"}]})
-        store_settings = SettingsStore(work / "config")
-        settings = store_settings.load()
-        profile = settings.profile(settings.default_profile_id)
-        profile.base_url, profile.default_model = chat.base_url, "gpt-4o"
-        settings.auto_title = False
+
+    def time_server(settings: Settings, _profile: Profile) -> None:
         settings.mcp_servers = [
             McpServerConfig(
                 id="time",
@@ -77,13 +48,11 @@ def main(out: str) -> None:
                 enabled_for_all=True,
             )
         ]
-        store_settings.save(settings)
-        store = ConversationStore(work / "data")
-        ctx = AppContext(store_settings, store, store_settings.load(), {profile.id: "sk-demo"})
-        window = MainWindow(ctx)
-        window.resize(1180, 780)
-        window.show()
-        window.load()
+
+    with (
+        model_server("gpt-4o") as chat,
+        demo_window(chat.base_url, "gpt-4o", time_server) as window,
+    ):
         pause(300)
         chat.queue(
             tool_call_reply(("call_1", "time__get_current_time", {"timezone": "Asia/Tokyo"}))
@@ -92,9 +61,9 @@ def main(out: str) -> None:
         window.composer.set_text("What time is it in Tokyo?")
         window.controller.send(window.composer.text())
         card = window.controller.tools.card
-        wait_until(lambda: card.asking)
+        wait_until(lambda: card.asking, timeout=60.0)
         card.allow_button.click()
-        wait_until(lambda: not window.controller.is_busy())
+        wait_until(lambda: not window.controller.is_busy(), timeout=60.0)
         conv = window.controller.conv
         tool = next(m for m in conv.messages if m.role == "tool")
         window.view.message_delegate.action_triggered.emit("thinking", tool.id, "")  # unfold
@@ -113,18 +82,14 @@ def main(out: str) -> None:
         )
         window.composer.set_text("And 9:30 tomorrow morning there is what time in Paris?")
         window.controller.send(window.composer.text())
-        wait_until(lambda: card.asking)
+        wait_until(lambda: card.asking, timeout=60.0)
         pause(300)
         # From the first answer's tool call down: the call, its result unfolded, the answer.
         view = window.view
         view.scrollTo(view.model().index(1, 0), view.ScrollHint.PositionAtTop)
         pause(500)
-        window.grab().save(out)
-        print(f"wrote {out}")
+        save_shot(window, out)
         window.controller.stop()
-        window.close()
-        store.close()
-    app.quit()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ answer, look at the chat.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from nebula_desktop.settings import SettingsStore
-from nebula_desktop.store import ConversationSummary
+from nebula_desktop.store import Conversation, ConversationSummary
 from tests.servers import LoopbackServer
 
 # Generous: a busy two-core box shares the CPU with other test runs; the wait ends as soon as the
@@ -101,6 +102,12 @@ def saved_chat(window: Any, title: str, *texts: str) -> Any:
     window.ctx.store.save(conv)
     window.conv_list.reload()
     return conv
+
+
+def chat_on_disk(data_dir: Path, conv_id: str) -> Conversation:
+    """The chat as its file holds it now (read directly: the window keeps the folder locked)."""
+    path = data_dir / "conversations" / f"{conv_id}.json"
+    return Conversation.from_dict(json.loads(path.read_text("utf-8")))
 
 
 def set_profile(config_dir: Path, **fields: Any) -> None:

@@ -74,6 +74,20 @@ def _wait_all_ended(qtbot: Any, session: Any, timeout: int = 10000) -> None:
     wait_for(qtbot, session.busy_changed, lambda: not session.busy, timeout)
 
 
+def _compared(
+    qtbot: Any, make_window: Any, config_dir: Path, server: LoopbackServer, other: Any
+) -> tuple[Any, Any]:
+    """The window and its Compare session once "Pick one" went to the three picks (the second
+    profile answering "Other view.") and every column has ended."""
+    window = _window(make_window, config_dir, server, other)
+    other.default[CHAT_PATH] = lambda _rec: sse_reply(["Other ", "view."])
+    window.compare.set_picks(_picks())
+    send(qtbot, window, "Pick one")
+    session = window.compare.session
+    _wait_all_ended(qtbot, session)
+    return window, session
+
+
 def test_three_models_stream_at_once_and_a_failure_stays_in_its_column_with_retry(
     qtbot: Any, make_window: Any, config_dir: Path, server: LoopbackServer, other_server: Any
 ) -> None:
@@ -163,12 +177,7 @@ def test_continue_with_this_keeps_the_others_as_versions_and_the_file_reloads(
     server: LoopbackServer,
     other_server: Any,
 ) -> None:
-    window = _window(make_window, config_dir, server, other_server)
-    other_server.default[CHAT_PATH] = lambda _rec: sse_reply(["Other ", "view."])
-    window.compare.set_picks(_picks())
-    send(qtbot, window, "Pick one")
-    session = window.compare.session
-    _wait_all_ended(qtbot, session)
+    window, session = _compared(qtbot, make_window, config_dir, server, other_server)
     conv = window.controller.conv
     answers = session.answers
     column = window.compare.panel.columns[1]
@@ -207,12 +216,7 @@ def test_continue_with_this_keeps_the_others_as_versions_and_the_file_reloads(
 def test_columns_have_no_dead_version_switcher_and_the_chat_shows_each_answers_speed(
     qtbot: Any, make_window: Any, config_dir: Path, server: LoopbackServer, other_server: Any
 ) -> None:
-    window = _window(make_window, config_dir, server, other_server)
-    other_server.default[CHAT_PATH] = lambda _rec: sse_reply(["Other ", "view."])
-    window.compare.set_picks(_picks())
-    send(qtbot, window, "Pick one")
-    session = window.compare.session
-    _wait_all_ended(qtbot, session)
+    window, session = _compared(qtbot, make_window, config_dir, server, other_server)
     for column in window.compare.panel.columns:
         # Each column shows one version: no "‹ 1/3 ›" that switches nothing.
         lay = column.view.message_delegate.layout(column.lane.answer, 0, 0)

@@ -3,25 +3,17 @@ Undo, in a real window: what the user picks is what the chat file keeps."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from nebula_desktop.settings import SettingsStore
-from nebula_desktop.store import Conversation
-from tests.gui.helpers import open_settings_dialog, saved_chat, send_and_wait
+from tests.gui.helpers import chat_on_disk, open_settings_dialog, saved_chat, send_and_wait
 from tests.servers import LoopbackServer, sse_reply
 
 
 def _pick(button: Any, limit: int | None) -> None:
     """Click an entry of the chat bar's Context menu ("All messages", "Last N")."""
     button.limit_action(limit).trigger()
-
-
-def _on_disk(data_dir: Path, conv_id: str) -> Conversation:
-    """The chat as its file holds it now (the window keeps the folder locked)."""
-    path = data_dir / "conversations" / f"{conv_id}.json"
-    return Conversation.from_dict(json.loads(path.read_text("utf-8")))
 
 
 def test_context_control_is_saved_with_the_chat_and_shown_again(
@@ -35,7 +27,7 @@ def test_context_control_is_saved_with_the_chat_and_shown_again(
     _pick(button, 6)
     assert conv.context_limit == 6
     assert button.text() == "Last 6 ▾" and button.limit_action(6).isChecked()
-    qtbot.waitUntil(lambda: _on_disk(data_dir, conv.id).context_limit == 6, timeout=3000)
+    qtbot.waitUntil(lambda: chat_on_disk(data_dir, conv.id).context_limit == 6, timeout=3000)
 
     # Custom…: any number, asked in a small dialog.
     button.custom_action().trigger()
@@ -75,8 +67,8 @@ def test_new_chats_copy_the_default_and_changing_it_leaves_existing_chats_alone(
     assert second is not first and second.context_limit == 4
     assert window.header.context.text() == "Last 4 ▾"
     assert first.context_limit == 10
-    qtbot.waitUntil(lambda: _on_disk(data_dir, second.id).context_limit == 4, timeout=3000)
-    assert _on_disk(data_dir, first.id).context_limit == 10
+    qtbot.waitUntil(lambda: chat_on_disk(data_dir, second.id).context_limit == 4, timeout=3000)
+    assert chat_on_disk(data_dir, first.id).context_limit == 10
 
 
 def test_settings_general_tab_sets_the_default(qtbot: Any, config_dir: Path) -> None:
@@ -98,7 +90,9 @@ def test_clear_context_puts_the_divider_and_undo_removes_it(
     window.open_conversation(conv.id)
     window.menus.actions["clear_context"].trigger()
     assert conv.messages[-1].context_break
-    qtbot.waitUntil(lambda: _on_disk(data_dir, conv.id).messages[-1].context_break, timeout=3000)
+    qtbot.waitUntil(
+        lambda: chat_on_disk(data_dir, conv.id).messages[-1].context_break, timeout=3000
+    )
     bar = window.composer.context_bar
     assert bar.isVisible()
     window.controller.clear_context()  # twice: nothing more
@@ -107,7 +101,7 @@ def test_clear_context_puts_the_divider_and_undo_removes_it(
     assert not bar.isVisible()
     assert not conv.messages[-1].context_break
     qtbot.waitUntil(
-        lambda: not _on_disk(data_dir, conv.id).messages[-1].context_break, timeout=3000
+        lambda: not chat_on_disk(data_dir, conv.id).messages[-1].context_break, timeout=3000
     )
 
 

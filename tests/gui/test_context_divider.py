@@ -3,13 +3,11 @@ by that message's "Remove divider" menu entry (saved with the chat)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from nebula_desktop.store import Conversation
 from nebula_desktop.ui.messages.model import MessageModel
-from tests.gui.helpers import saved_chat
+from tests.gui.helpers import chat_on_disk, saved_chat
 
 DIVIDER = "Context cleared — messages above are not sent"
 
@@ -27,11 +25,6 @@ def _menu(window: Any, row: int) -> dict[str, Any]:
     menu = view.context_menu_at(view.visualRect(view.model().index(row, 0)).center())
     assert menu is not None
     return {a.text(): a for a in menu.actions() if a.text()}
-
-
-def _on_disk(data_dir: Path, conv_id: str) -> Conversation:
-    path = data_dir / "conversations" / f"{conv_id}.json"
-    return Conversation.from_dict(json.loads(path.read_text("utf-8")))
 
 
 def test_divider_is_painted_under_its_message_and_its_menu_removes_it(
@@ -56,4 +49,4 @@ def test_divider_is_painted_under_its_message_and_its_menu_removes_it(
     _menu(window, 3)["Remove divider"].trigger()
     assert not conv.messages[3].context_break
     assert _layout(window, 3).divider_rect is None
-    qtbot.waitUntil(lambda: not _on_disk(data_dir, conv.id).messages[3].context_break)
+    qtbot.waitUntil(lambda: not chat_on_disk(data_dir, conv.id).messages[3].context_break)

@@ -81,6 +81,22 @@ class SlowExtract:
         return self._real(name, data) if tr is None else self._real(name, data, tr=tr)
 
 
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> SlowExtract:
+    """``documents.extract`` held until the test releases it."""
+    held = SlowExtract()
+    monkeypatch.setattr(documents, "extract", held)
+    return held
+
+
+def reading_report(make_window: Any, tmp_path: Path, slow: SlowExtract) -> Any:
+    """A window whose composer is reading report.pdf (the extractor has started and waits)."""
+    window = make_window()
+    window.composer.add_paths([str(report(tmp_path))])
+    assert slow.started.wait(5)  # extraction runs while the GUI thread goes on
+    return window
+
+
 def test_pdf_becomes_a_chip_and_its_text_goes_in_the_request_only(
     qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path
 ) -> None:
@@ -185,19 +201,11 @@ def encrypted_pdf() -> bytes:
 
 @pytest.mark.timeout(30)
 def test_reading_runs_off_the_gui_thread_and_sending_waits_for_it(
-    qtbot: Any,
-    make_window: Any,
-    server: LoopbackServer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path, slow: SlowExtract
 ) -> None:
-    slow = SlowExtract()
-    monkeypatch.setattr(documents, "extract", slow)
     server.queue(sse_reply(["Read it."]))
-    window = make_window()
+    window = reading_report(make_window, tmp_path, slow)
     composer = window.composer
-    composer.add_paths([str(report(tmp_path))])
-    assert slow.started.wait(5)  # extraction runs while the GUI thread goes on
     assert composer.strip.busy()
     assert "Reading report.pdf…" in chip_texts(window)
     ((chip),) = chips(window)
@@ -224,18 +232,10 @@ def test_reading_runs_off_the_gui_thread_and_sending_waits_for_it(
 
 @pytest.mark.timeout(30)
 def test_removing_the_chip_of_a_document_being_read_cancels_it_and_the_waiting_send(
-    qtbot: Any,
-    make_window: Any,
-    server: LoopbackServer,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    qtbot: Any, make_window: Any, server: LoopbackServer, tmp_path: Path, slow: SlowExtract
 ) -> None:
-    slow = SlowExtract()
-    monkeypatch.setattr(documents, "extract", slow)
-    window = make_window()
+    window = reading_report(make_window, tmp_path, slow)
     composer = window.composer
-    composer.add_paths([str(report(tmp_path))])
-    assert slow.started.wait(5)
     send(qtbot, window, "Summarise")
     assert composer.is_send_waiting()
     ((chip),) = chips(window)

@@ -82,6 +82,16 @@ def _pictures(doc: FormulaDocument) -> dict[str, Picture]:
     return {name: shown[1] for name, shown in doc.pictures.items()}
 
 
+def _only_picture(view: MessageView, qtbot: Any, answer: Message) -> Picture:
+    """Show ``answer`` alone, wait until it is drawn: the picture of its one formula."""
+    view.set_messages([answer])
+    _drawn(view, qtbot)
+    doc = _body(view, answer).doc
+    assert isinstance(doc, FormulaDocument)
+    (picture,) = _pictures(doc).values()
+    return picture
+
+
 def _row_image(view: MessageView, msg: Message) -> QImage:
     index = view.message_model.index(view.message_model.row_of(msg.id), 0)
     return view.viewport().grab(view.visualRect(index)).toImage()
@@ -220,11 +230,7 @@ def _ink_colours(image: QImage) -> set[tuple[int, int, int]]:
 def test_formulas_take_the_themes_text_colour(qtbot: Any, view: MessageView, dark: bool) -> None:
     view.set_dark(dark)
     answer = Message(role="assistant", model="m", content=f"Here ${QUADRATIC}$ is.")
-    view.set_messages([answer])
-    _drawn(view, qtbot)
-    doc = _body(view, answer).doc
-    assert isinstance(doc, FormulaDocument)
-    (picture,) = _pictures(doc).values()
+    picture = _only_picture(view, qtbot, answer)
     want = QColor((DARK_COLORS if dark else LIGHT_COLORS).text)
     colours = _ink_colours(picture.image)
     assert len(colours) >= 1
@@ -270,11 +276,7 @@ def test_formula_that_cannot_be_drawn_shows_its_source_in_code_style(
 ) -> None:
     # The TeX is fine, but the math font has no Chinese: it is refused while drawing.
     answer = Message(role="assistant", model="m", content=r"Speed $v = \text{速度}$ here.")
-    view.set_messages([answer])
-    _drawn(view, qtbot)
-    doc = _body(view, answer).doc
-    assert isinstance(doc, FormulaDocument)
-    (picture,) = _pictures(doc).values()
+    picture = _only_picture(view, qtbot, answer)
     assert picture.image.text("source") == r"$v = \text{速度}$"
     code_bg = QColor("#eff1f3")  # the light theme's inline-code background
     corner = picture.image.pixelColor(1, 1)

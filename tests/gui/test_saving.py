@@ -83,14 +83,21 @@ def _first_text(data_dir: Path, conv_id: str, folder: str = "conversations") -> 
     return str(_on_disk(data_dir, conv_id, folder)["messages"][0]["content"])
 
 
-def test_saving_on_a_slow_disk_leaves_the_window_responsive(
-    qtbot: Any, make_window: Any, data_dir: Path, disk: SlowDisk
-) -> None:
+def _notes_open(make_window: Any) -> tuple[Any, Any, list[str]]:
+    """An offline window showing the saved chat "Notes" ("first"), and the list of the chat
+    ids it reports saved from now on."""
     window = make_window(offline=True)
     conv = saved_chat(window, "Notes", "first")
     window.open_conversation(conv.id)
     saved: list[str] = []
     window.controller.conversation_saved.connect(saved.append)
+    return window, conv, saved
+
+
+def test_saving_on_a_slow_disk_leaves_the_window_responsive(
+    qtbot: Any, make_window: Any, data_dir: Path, disk: SlowDisk
+) -> None:
+    window, conv, saved = _notes_open(make_window)
     ticks_while_writing: list[bool] = []
     timer = QTimer()
     timer.setInterval(5)
@@ -222,11 +229,7 @@ def test_saves_asked_while_the_disk_is_busy_are_written_once_with_the_latest(
 def test_a_refused_save_is_said_in_the_status_bar_and_the_chat_stays(
     qtbot: Any, make_window: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = make_window(offline=True)
-    conv = saved_chat(window, "Notes", "first")
-    window.open_conversation(conv.id)
-    saved: list[str] = []
-    window.controller.conversation_saved.connect(saved.append)
+    window, conv, saved = _notes_open(make_window)
 
     def full(fd: int) -> None:
         raise OSError(28, "No space left on device")

@@ -45,14 +45,21 @@ def _write(root: Path, conv_id: str, data: bytes) -> Path:
     return path
 
 
-def test_schema_2_file_is_backed_up_then_saved_as_3_and_the_new_fields_round_trip(
-    root: Path,
-) -> None:
+def _v2_store(root: Path) -> tuple[Path, ConversationStore, list[Path]]:
+    """V2_FILE written as chat "v2chat", a store on ``root`` that zips the folder before it
+    migrates, and the list of those zips."""
     path = _write(root, "v2chat", V2_FILE)
     backups: list[Path] = []
     s = ConversationStore(
         root, backup_before_migration=lambda r: backups.append(pre_migration_backup(r))
     )
+    return path, s, backups
+
+
+def test_schema_2_file_is_backed_up_then_saved_as_3_and_the_new_fields_round_trip(
+    root: Path,
+) -> None:
+    path, s, backups = _v2_store(root)
     conv = s.load("v2chat")
     # Everything version 2 held is there, and the chat sends its whole history as before.
     assert [m.content for m in conv.messages] == ["What is this?", "A cat."]

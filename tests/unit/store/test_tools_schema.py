@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nebula_desktop.backup import pre_migration_backup
 from nebula_desktop.store import SCHEMA_VERSION, Conversation, ConversationStore, Message
-from tests.unit.store.test_context_schema import V2_FILE, _write
+from tests.unit.store.test_context_schema import V2_FILE, _v2_store
 
 CALL = {
     "id": "call_1",
@@ -32,11 +31,7 @@ INFO = {
 def test_a_v2_file_migrates_to_4_after_a_backup_and_reloads_with_its_tool_messages(
     root: Path,
 ) -> None:
-    path = _write(root, "v2chat", V2_FILE)
-    backups: list[Path] = []
-    s = ConversationStore(
-        root, backup_before_migration=lambda r: backups.append(pre_migration_backup(r))
-    )
+    path, s, backups = _v2_store(root)
     conv = s.load("v2chat")
     assert SCHEMA_VERSION == 4
     assert json.loads(path.read_bytes())["schema_version"] == 4

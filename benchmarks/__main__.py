@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import datagen, procs, sse_bench
+from benchmarks.p9_gaps import keyless_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GOALS = {
@@ -34,21 +35,6 @@ GOALS = {
     "P9": "worst timer gap ≤ 50 ms: hostile render; slow-fsync saves",
     "P10": "4 compared streams: gap ≤ 50 ms; ≤ 1 ms/chunk",
 }
-
-
-def _settings(config_dir: Path, last_id: str | None) -> None:
-    """A profile that needs no key, so start-up never stops at the first-run dialog."""
-    from nebula_desktop.settings import Profile, SettingsStore
-
-    store = SettingsStore(config_dir)
-    settings = store.load()
-    settings.profiles = [
-        Profile(id="local", name="Local", base_url="http://127.0.0.1:9/v1", needs_key=False)
-    ]
-    settings.default_profile_id = "local"
-    settings.auto_title = False
-    settings.last_conversation_id = last_id
-    store.save(settings)
 
 
 def _app_cmd(data: Path, config: Path, exe: list[str] | None = None) -> list[str]:
@@ -75,7 +61,7 @@ class Bench:
         if not data.exists():
             data.mkdir(parents=True)
             ids = datagen.write_conversations(data, count, n_messages, size, seed=count)
-            _settings(config, ids[-1] if ids else None)
+            keyless_settings(config, ids[-1] if ids else None)
         return data, config
 
     def long_chat(self) -> tuple[Path, str]:
@@ -129,23 +115,26 @@ class Bench:
             "met": ratio <= 1.35,
         }
 
-    def _child(self, *args: str) -> dict[str, Any]:
+    def _module(self, name: str, *args: str) -> dict[str, Any]:
+        """Run ``python -m benchmarks.<name> <args>`` and read the JSON of its last line."""
         out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.gui_bench", *args],
+            [sys.executable, "-m", f"benchmarks.{name}", *args],
             env=self.env,
             capture_output=True,
             text=True,
             timeout=600,
         )
         if out.returncode != 0:
-            raise RuntimeError(
-                f"gui_bench {args[0]} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}"
-            )
-        return json.loads(out.stdout.strip().splitlines()[-1])
+            what = " ".join([name, *args[:1]])
+            raise RuntimeError(f"{what} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
     def p3(self) -> dict[str, Any]:
         data, conv_id = self.long_chat()
-        runs = [self._child("p3", str(data), conv_id) for _ in range(1 if self.quick else 3)]
+        runs = [
+            self._module("gui_bench", "p3", str(data), conv_id)
+            for _ in range(1 if self.quick else 3)
+        ]
         runs.sort(key=lambda r: r["first_paint_s"])
         fig = runs[len(runs) // 2]
         return {
@@ -156,7 +145,7 @@ class Bench:
 
     def p4(self) -> dict[str, Any]:
         data, conv_id = self.long_chat()
-        fig = self._child("p4", str(data), conv_id)
+        fig = self._module("gui_bench", "p4", str(data), conv_id)
         return {
             "figures": fig,
             "ratio": fig["growth_ratio"],
@@ -225,7 +214,7 @@ class Bench:
         }
 
     def p8(self) -> dict[str, Any]:
-        fig = self._child("p8")
+        fig = self._module("gui_bench", "p8")
         return {
             "figures": fig,
             "ratio": round(fig["worst_gap_ms"] / 50, 2),
@@ -234,16 +223,7 @@ class Bench:
 
     def p10(self) -> dict[str, Any]:
         """Compare: four answers streaming at once (1,000 chunks/s in total) into the panel."""
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.compare_bench"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if out.returncode != 0:
-            raise RuntimeError(f"compare_bench failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
-        fig = json.loads(out.stdout.strip().splitlines()[-1])
+        fig = self._module("compare_bench")
         if not fig["complete"] or fig["chunks_received"] < 3000:
             raise RuntimeError(f"P10: the four answers did not arrive whole: {fig}")
         ratio = max(fig["worst_gap_ms"] / 50, fig["gui_ms_per_chunk"] / 1.0)
@@ -261,26 +241,12 @@ class Bench:
             ("render_image", ("render", "200000", "image")),
             ("save", ("save", "2000")),
         ):
-            fig = self._p9_child(*args)
+            fig = self._module("p9_gaps", *args)
             figures[f"{label}_worst_gap_ms"] = fig["worst_gap_ms"]
             if not fig.get("opened", fig.get("last_save_on_disk")):
                 raise RuntimeError(f"P9 {label}: the chat did not open or the save is not on disk")
         worst = max(v for k, v in figures.items() if k.endswith("_worst_gap_ms"))
         return {"figures": figures, "ratio": round(worst / 50, 2), "met": worst <= 50}
-
-    def _p9_child(self, *args: str) -> dict[str, Any]:
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.p9_gaps", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if out.returncode != 0:
-            raise RuntimeError(
-                f"p9_gaps {args[0]} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}"
-            )
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 _SEARCH_SNIPPET = """

@@ -36,7 +36,9 @@ def _hostile(chars: int, shape: str) -> str:
     return (unit * (chars // len(unit) + 1))[:chars]
 
 
-def _settings(config_dir: Path, last_id: str | None) -> None:
+def keyless_settings(config_dir: Path, last_id: str | None) -> None:
+    """A profile that needs no key, so start-up never stops at the first-run dialog; the app
+    opens ``last_id`` first."""
     from nebula_desktop.settings import Profile, SettingsStore
 
     store = SettingsStore(config_dir)
@@ -173,7 +175,7 @@ def render(chars: int = 200_000, shape: str = "brackets", settle_s: float = SETT
         store.save(big)
         big_id, small_id = big.id, small.id
         store.close()
-        _settings(config, small_id)
+        keyless_settings(config, small_id)
 
         app, window, store = _window(data, config)
         watch = _PaintWatch(window.view.viewport())
@@ -221,7 +223,7 @@ def save(messages: int = 2000, saves: int = 5, every_s: float = 0.3) -> dict:
         store.save(conv)
         conv_id = conv.id
         store.close()
-        _settings(config, conv_id)
+        keyless_settings(config, conv_id)
 
         app, window, store = _window(data, config)
         conv = window.controller.conv

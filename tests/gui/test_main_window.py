@@ -95,12 +95,13 @@ def test_window_size_and_splitter_persist(qtbot: Any, make_window: Any) -> None:
     window = make_window()
     window.resize(780, 560)  # the offscreen screen is 800 x 600
     qtbot.waitUntil(lambda: window.width() == 780)
-    window.splitter.setSizes([222, 558])
-    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 222)
+    # The chat bar's spin boxes have their app size (ui/common/looks.py): it needs 668 px.
+    window.splitter.setSizes([100, 676])
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 100)
     make_window.close(window)
     again = make_window()
     assert (again.width(), again.height()) == (780, 560)
-    assert again.splitter.sizes()[0] == 222
+    assert again.splitter.sizes()[0] == 100
 
 
 def test_loading_the_model_list_does_not_widen_the_chat_bar(qtbot: Any, make_window: Any) -> None:

@@ -100,6 +100,7 @@ def smoke_test(qapp, window, reporter, out):
             qt_enums=qt_enum_types(),
             import_order=list(dict.fromkeys(imported)),
             log_lines=_log_lines(),
+            app_style_sheet=qapp.styleSheet(),
         )
         return close()
 
@@ -208,6 +209,13 @@ def test_first_window_builds_no_qt_types_of_widgets_it_does_not_have(
         if name.split(".")[0] in ABSENT_WIDGETS
     ]
     assert built == [], f"enum types built for widgets the window does not have: {built}"
+
+
+def test_first_window_has_no_application_style_sheet(footprint: dict[str, object]) -> None:
+    # An application style sheet runs every widget through Qt's style-sheet engine (~27 M
+    # instructions before the first paint) for rules that match about ten widgets; those get
+    # their looks as their own sheets (ui/common/looks.py, tests/gui/test_theme.py).
+    assert footprint["app_style_sheet"] == ""
 
 
 # Dialogs only a user's action opens (attach files, import, a custom context length, the

@@ -83,9 +83,48 @@ def test_font_size_applies_and_zero_restores(app: QApplication) -> None:
     assert app.font().pointSize() == native
 
 
-def test_style_sheet_is_loaded(app: QApplication) -> None:
+def test_named_looks_show_without_an_application_style_sheet(app: QApplication, qtbot) -> None:
+    from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+    from nebula_desktop.ui.common.looks import use_looks
+
     apply_theme(app, "light")
-    assert "#undoBar" in app.styleSheet()
+    assert app.styleSheet() == ""
+    panel = QWidget()
+    qtbot.addWidget(panel)
+    strip = QFrame(panel)
+    strip.setObjectName("undoBar")
+    strip.setFixedSize(120, 30)
+    error = QLabel("Could not connect", panel)
+    error.setObjectName("fieldError")
+    layout = QVBoxLayout(panel)
+    layout.addWidget(strip)
+    layout.addWidget(error)
+    use_looks(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    # The strip has the alternate background with a line on top; the error is red.
+    picture = strip.grab().toImage()
+    assert picture.pixelColor(60, 15) == app.palette().color(QPalette.ColorRole.AlternateBase)
+    assert picture.pixelColor(60, 0) == app.palette().color(QPalette.ColorRole.Mid)
+    assert error.palette().color(QPalette.ColorRole.WindowText).name() == "#e53935"
+
+
+def test_spin_boxes_with_looks_keep_their_style_sheet_size(app: QApplication, qtbot) -> None:
+    from PySide6.QtWidgets import QSpinBox
+
+    from nebula_desktop.ui.common.looks import STYLE_SHEET, use_looks
+
+    apply_theme(app, "light")
+    mine = QSpinBox()
+    qtbot.addWidget(mine)
+    use_looks(mine)
+    mine_size = mine.sizeHint()
+    # The size they had when the looks were the application's style sheet.
+    app.setStyleSheet(STYLE_SHEET)
+    before = QSpinBox()
+    qtbot.addWidget(before)
+    assert mine_size == before.sizeHint()
 
 
 def test_explicit_light_stays_light_when_the_os_turns_dark(app: QApplication) -> None:

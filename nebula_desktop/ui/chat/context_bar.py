@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from nebula_desktop.ui.common.looks import use_looks_once
+
 UNDO_SECONDS = 15
 
 
@@ -21,7 +23,7 @@ class ContextClearedBar(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("undoBar")  # the chat list's undo strip look (app.qss)
+        self.setObjectName("undoBar")  # the chat list's undo strip look
         self.label = QLabel(
             self.tr(
                 "Context cleared: your next message starts afresh; the messages above the "
@@ -46,6 +48,11 @@ class ContextClearedBar(QFrame):
         self._timer.setSingleShot(True)
         self._timer.setInterval(UNDO_SECONDS * 1000)
         self._timer.timeout.connect(self._on_timer_timeout)
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:
+            use_looks_once(self)  # its look, once it shows: not a cost of every start
+        super().setVisible(visible)
 
     def show_cleared(self) -> None:
         """Offer Undo for the divider just put down."""

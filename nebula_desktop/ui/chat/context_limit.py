@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from nebula_desktop.settings import MAX_CONTEXT_LIMIT
+from nebula_desktop.ui.common.looks import use_looks
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QInputDialog
@@ -124,6 +125,7 @@ class ContextButton(QToolButton):
         from PySide6.QtWidgets import QInputDialog
 
         dialog = QInputDialog(self)
+        use_looks(dialog)  # its spin box keeps its size (see looks.py)
         dialog.setWindowTitle(self.tr("Context"))
         dialog.setLabelText(self.tr("Send only the last messages of this chat (1 or more):"))
         dialog.setInputMode(QInputDialog.InputMode.IntInput)

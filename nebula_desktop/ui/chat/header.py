@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nebula_desktop.ui.chat.context_limit import ContextButton
+from nebula_desktop.ui.common.looks import use_looks
 from nebula_desktop.ui.common.plain import plain_tooltip
 
 
@@ -145,6 +146,7 @@ class ChatHeader(QWidget):
         self.compare.setAccessibleName(self.tr("Compare models"))
         self.compare.setToolTip(self.tr("Ask 2–4 models at once, side by side (Ctrl+Shift+M)"))
         self.temperature = QDoubleSpinBox(self)
+        use_looks(self.temperature)  # keeps its size (see looks.py)
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setSingleStep(0.1)
         self.temperature.setDecimals(1)
@@ -152,6 +154,7 @@ class ChatHeader(QWidget):
         self.temperature.setAccessibleName(self.tr("Temperature"))
         self.temperature.setToolTip(self.tr("Temperature (0 = focused, 2 = very random)"))
         self.max_tokens = QSpinBox(self)
+        use_looks(self.max_tokens)
         self.max_tokens.setRange(0, 1_000_000)
         self.max_tokens.setSingleStep(256)
         self.max_tokens.setSpecialValueText(self.tr("no limit"))

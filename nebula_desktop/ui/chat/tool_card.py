@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.ui.common.looks import use_looks_once
 from nebula_desktop.ui.common.plain import plain
 
 # Arguments shown in the card at most (the model may write a megabyte); the rest is summed up.
@@ -57,7 +58,7 @@ class ToolCard(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("undoBar")  # the strip look over the composer (app.qss)
+        self.setObjectName("undoBar")  # the strip look over the composer
         self.title = plain(QLabel(self))
         self.title.setWordWrap(True)
         font = self.title.font()
@@ -121,6 +122,11 @@ class ToolCard(QFrame):
         self.hide()
 
     # -- what it shows -----------------------------------------------------------------------
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:
+            use_looks_once(self)  # its look, once it shows: not a cost of every start
+        super().setVisible(visible)
 
     def ask(self, server: str, tool: str, arguments: str, position: int, count: int) -> None:
         """Ask to run ``tool`` of ``server`` with ``arguments`` (the model's JSON text)."""

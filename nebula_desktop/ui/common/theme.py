@@ -11,15 +11,14 @@
   view's code highlighting) can switch too.
 
 Returns whether the effective scheme is dark. ``apply_font_size(app, points)`` sets the
-application font size (0 = the system's). The small app style sheet lives in
-``resources/styles/app.qss``.
+application font size (0 = the system's). There is no application style sheet: the few widgets
+with a look of their own get it from ``looks.py``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
@@ -31,15 +30,6 @@ MODES = ("system", "light", "dark")
 _CONTROLLER_NAME = "nebulaThemeController"
 # Some platforms accept a colour scheme but repaint the palette a moment later: look again then.
 PALETTE_SETTLE_MS = 300
-
-
-def _style_sheet_path() -> Path:
-    try:
-        from nebula_desktop.resources import resource_path
-
-        return Path(resource_path("styles", "app.qss"))
-    except ImportError:  # pragma: no cover - a broken install; colours still work
-        return Path(__file__).resolve().parents[2] / "resources" / "styles" / "app.qss"
 
 
 _Role = QPalette.ColorRole
@@ -135,16 +125,6 @@ class _ThemeController(QObject):
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
             hints.colorSchemeChanged.connect(self._on_hints_color_scheme_changed)
-        self._load_style_sheet()
-
-    def _load_style_sheet(self) -> None:
-        path = _style_sheet_path()
-        try:
-            qss = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            log.warning("style sheet %s not loaded: %s", path, exc)
-            return
-        self._app.setStyleSheet(qss)
 
     def apply(self, mode: str) -> bool:
         self.mode = mode if mode in MODES else "system"

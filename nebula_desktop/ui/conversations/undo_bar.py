@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
+from nebula_desktop.ui.common.looks import use_looks_once
 from nebula_desktop.ui.common.plain import plain
 
 
@@ -38,6 +39,11 @@ class UndoBar(QFrame):
         self._timer.setSingleShot(True)
         self._timer.setInterval(int(seconds * 1000))
         self._timer.timeout.connect(self._on_timer_timeout)
+
+    def setVisible(self, visible: bool) -> None:
+        if visible:
+            use_looks_once(self)  # its look, once it shows: not a cost of every start
+        super().setVisible(visible)
 
     def show_deleted(self, titles: list[str]) -> None:
         """Offer Undo for the chats deleted so far (``titles`` oldest first; the last is named)."""

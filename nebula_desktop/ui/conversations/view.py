@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QWidget
 
+from nebula_desktop.ui.common.looks import use_looks_once
 from nebula_desktop.ui.common.plain import plain
 from nebula_desktop.ui.common.viewport import install_viewport
 from nebula_desktop.ui.conversations.delegate import ConversationDelegate
@@ -58,6 +59,7 @@ class ConversationView(QListView):
             return
         self.empty_label.setText(text)
         self.empty_label.setGeometry(self.viewport().rect())
+        use_looks_once(self.empty_label)  # its padding, once it shows (not at every start)
         self.empty_label.show()
 
     def selectAll(self) -> None:

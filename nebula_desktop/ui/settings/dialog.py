@@ -43,6 +43,7 @@ from nebula_desktop import secrets
 from nebula_desktop.logging_setup import register_secret, set_log_message_text
 from nebula_desktop.settings import Profile, Settings, SettingsStore
 from nebula_desktop.ui.common.background import run_in_background
+from nebula_desktop.ui.common.looks import use_looks
 from nebula_desktop.ui.common.plain import plain
 from nebula_desktop.ui.settings.general import GeneralSettings
 from nebula_desktop.ui.settings.profile_checks import base_url_problems
@@ -90,6 +91,7 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Get started") if first_run else self.tr("Settings"))
+        use_looks(self)  # field notes, the welcome line, spin box sizes
         self._settings = settings
         self._settings_store = settings_store
         self._session_keys = session_keys

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nebula_desktop.ui.common.looks import use_looks
 from nebula_desktop.ui.common.plain import plain
 
 
@@ -38,6 +39,7 @@ class PromptPresetsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Prompt presets"))
+        use_looks(self)
         self._settings = settings
         self._save_settings = save_settings
         self._presets: list[dict[str, str]] = [dict(p) for p in settings.prompt_presets]

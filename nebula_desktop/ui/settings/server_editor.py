@@ -34,6 +34,7 @@ from nebula_desktop.tools.config import (
     parse_secret_ref,
     secret_ref,
 )
+from nebula_desktop.ui.common.looks import use_looks
 from nebula_desktop.ui.common.plain import plain
 
 TOKEN_NAME = "header-Authorization"
@@ -63,6 +64,7 @@ class ServerEditor(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add a tools server") if new else self.tr("Edit tools server"))
+        use_looks(self)
         self._server = copy.deepcopy(server)
         self.name_edit = QLineEdit(server.name)
         self.transport_combo = QComboBox()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
@@ -317,6 +317,10 @@ class MainWindow(QMainWindow):
         from nebula_desktop.paths import log_dir
 
         folder = self.ctx.log_dir or str(log_dir())
+        # Imported on use: naming QUrl builds its Python enums (not for the first paint).
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def show_shortcuts(self) -> None:

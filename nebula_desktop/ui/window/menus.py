@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -246,5 +246,9 @@ def confirm_open_link(parent: QWidget, url: str) -> None:
     )
     plain(box)  # the address exactly as it is
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Imported on use: naming QUrl builds its Python enums (not for the first paint).
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     box.accepted.connect(lambda: QDesktopServices.openUrl(QUrl(url)))
     box.open()

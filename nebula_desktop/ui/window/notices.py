@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
@@ -123,6 +122,10 @@ def problems_box(
 def _add_folder_button(box: QMessageBox, text: str, folder: Path | str) -> None:
     """A button on ``box`` that opens ``folder`` in the file manager."""
     button = box.addButton(text, QMessageBox.ButtonRole.ActionRole)
+    # Imported on use: naming QUrl builds its Python enums (not for the first paint).
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
 
 

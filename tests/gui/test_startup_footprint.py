@@ -132,28 +132,26 @@ def _seed(data_dir: Path, config_dir: Path) -> None:
     settings_store.save(settings)
 
 
+def _smoke_test(tmp_path: Path, *python_args: str) -> subprocess.CompletedProcess[str]:
+    """``python <python_args> --smoke-test`` on the folders of ``tmp_path``, as the app starts."""
+    return subprocess.run(
+        [sys.executable, *python_args, *dirs(tmp_path), "--smoke-test"],
+        cwd=ROOT,
+        env=app_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 @pytest.fixture(scope="module")
 def footprint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     tmp_path = tmp_path_factory.mktemp("footprint")
     _seed(tmp_path / "data", tmp_path / "config")
     # A first start renders the chat and fills the render cache, as any earlier session has.
-    first = subprocess.run(
-        [sys.executable, "-m", "nebula_desktop", *dirs(tmp_path), "--smoke-test"],
-        cwd=ROOT,
-        env=app_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    first = _smoke_test(tmp_path, "-m", "nebula_desktop")
     assert first.returncode == 0, first.stdout + first.stderr
-    out = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *dirs(tmp_path), "--smoke-test"],
-        cwd=ROOT,
-        env=app_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    out = _smoke_test(tmp_path, "-c", _WRAPPER)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ok: 5 conversation(s)" in out.stdout, out.stdout
     line = next(x for x in out.stdout.splitlines() if x.startswith("FOOTPRINT "))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 from nebula_desktop.store import Conversation, ConversationStore, Message
@@ -21,6 +22,33 @@ _WORDS = " ".join(
 ).split()
 _CJK = "你好世界人工智能是计算机科学的一个分支旨在创造能够执行需要人类智能任务的机器学习语言模型"
 _EMOJI = "🎉🚀✨🔥💡📦🧪🐍🌌🤖"
+
+
+# Formulas as models write them (every one drawn by the app's renderer, none refused).
+_INLINE_TEX = (
+    r"x = \frac{-b \pm \sqrt{b^2-4ac}}{2a}",
+    r"e^{i\pi} + 1 = 0",
+    r"O(n \log n)",
+    r"P(A \mid B) = \frac{P(B \mid A)\,P(A)}{P(B)}",
+    r"\mathbb{E}[X] = \mu",
+    r"\lim_{x \to 0} \frac{\sin x}{x} = 1",
+    r"\hat{\theta}",
+    r"\sigma^2",
+    r"x \in \mathbb{R}^n",
+    r"\nabla f(x_k)",
+    r"\alpha_t = \alpha_0 / \sqrt{t}",
+    r"\binom{n}{k}",
+)
+_DISPLAY_TEX = (
+    r"\sum_{i=1}^{n} i^2 = \frac{n(n+1)(2n+1)}{6}",
+    r"\int_0^{\infty} e^{-x^2}\,dx = \frac{\sqrt{\pi}}{2}",
+    r"f(x) = \begin{cases} x & x \ge 0 \\ -x & x < 0 \end{cases}",
+    r"A = \begin{pmatrix} a & b \\ c & d \end{pmatrix}, \quad \det A = ad - bc",
+    r"\begin{aligned} \mathcal{L}(\theta) &= \sum_{i=1}^{n} \log p(x_i \mid \theta) \\ "
+    r"&= -\frac{n}{2} \log(2\pi\sigma^2) - \frac{1}{2\sigma^2} \sum_{i=1}^{n} (x_i - \mu)^2 "
+    r"\end{aligned}",
+    r"\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{K} e^{z_j}}",
+)
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -59,8 +87,67 @@ def markdown_message(rng: random.Random, size: int) -> str:
     return "\n\n".join(parts)
 
 
-def make_conversation(rng: random.Random, n_messages: int, avg_size: int, idx: int) -> Conversation:
-    """A conversation object (not saved) with alternating user/assistant turns."""
+def math_paragraphs(rng: random.Random) -> str:
+    """Prose with inline formulas around one display formula, the way models explain math.
+
+    Delimiters vary as they do between models: ``$…$`` and ``\\(…\\)`` inline, ``$$…$$`` and
+    ``\\[…\\]`` for the display block, which stands on lines of its own.
+    """
+    a, b, c = rng.sample(_INLINE_TEX, 3)
+    display = rng.choice(_DISPLAY_TEX)
+    inline_open, inline_close = ("$", "$") if rng.random() < 0.7 else ("\\(", "\\)")
+    block_open, block_close = ("$$", "$$") if rng.random() < 0.7 else ("\\[", "\\]")
+    return (
+        f"{_sentence(rng, 8)[:-1]} {inline_open}{a}{inline_close}, so "
+        f"{inline_open}{b}{inline_close} {_sentence(rng, 6).lower()}\n\n"
+        f"{block_open}\n{display}\n{block_close}\n\n"
+        f"Here {inline_open}{c}{inline_close} is the {rng.choice(_WORDS)}; "
+        f"{_sentence(rng, 7).lower()}"
+    )
+
+
+def with_math(rng: random.Random, text: str) -> str:
+    """``text`` (from :func:`markdown_message`) with :func:`math_paragraphs` between two blocks."""
+    blocks = text.split("\n\n")  # blocks hold no blank line, code and tables included
+    blocks.insert(rng.randint(1, len(blocks)), math_paragraphs(rng))
+    return "\n\n".join(blocks)
+
+
+def answer_chunks(seed: int = 0, size: int = 23) -> Iterator[str]:
+    """An endless streamed answer in ``size``-character chunks: prose with formulas.
+
+    Each paragraph (~20 chunks) holds an inline formula, every third is followed by a display
+    formula, and every formula is new (a numbered term), so none is drawn from the cache; chunk
+    edges fall anywhere, inside formulas and delimiters too, as a model's do.
+    """
+    rng = random.Random(seed)
+    pending = ""
+    n = 0
+    while True:
+        while len(pending) < size:
+            prose = " ".join(_sentence(rng, 8) for _ in range(6))
+            cut = prose.index(" ", len(prose) // 2)
+            tex = f"{rng.choice(_INLINE_TEX)}, \\; t = {n}"
+            o, c = ("$", "$") if n % 2 else ("\\(", "\\)")
+            pending += f"{prose[:cut]} {o}{tex}{c}{prose[cut:]}\n\n"
+            if n % 3 == 2:
+                o, c = ("$$", "$$") if n % 2 else ("\\[", "\\]")
+                pending += f"{o}\n{rng.choice(_DISPLAY_TEX)} \\quad (t = {n})\n{c}\n\n"
+            n += 1
+        yield pending[:size]
+        pending = pending[size:]
+
+
+def make_conversation(
+    rng: random.Random, n_messages: int, avg_size: int, idx: int, math_every: int = 0
+) -> Conversation:
+    """A conversation object (not saved) with alternating user/assistant turns.
+
+    With ``math_every`` = N, one assistant message in N (the last one among them) also holds
+    formulas (:func:`math_paragraphs`), from a random stream of their own: the rest of the
+    conversation is the same as without.
+    """
+    math_rng = random.Random(idx)
     base = 1_700_000_000.0 + idx * 60.0
     conv = Conversation.from_dict(
         {
@@ -79,6 +166,8 @@ def make_conversation(rng: random.Random, n_messages: int, avg_size: int, idx: i
         role = "user" if i % 2 == 0 else "assistant"
         size = max(20, int(rng.gauss(avg_size, avg_size / 3))) if role == "assistant" else 80
         text = markdown_message(rng, size) if role == "assistant" else _sentence(rng, 12)
+        if role == "assistant" and math_every and (i // 2) % math_every == math_every - 1:
+            text = with_math(math_rng, text)
         conv.messages.append(Message(role=role, content=text, created_at=base + i))
     return conv
 
@@ -105,11 +194,12 @@ def write_conversations(
 
 
 def write_long_conversation(root: Path, n_messages: int = 2000, seed: int = 2) -> tuple[str, int]:
-    """One ~2 MB conversation of ``n_messages``; returns (id, characters of Markdown)."""
+    """One ~2 MB conversation of ``n_messages``, formulas in one answer in ten (the last answer
+    among them); returns (id, characters of Markdown)."""
     rng = random.Random(seed)
     store = ConversationStore(root)
     try:
-        conv = make_conversation(rng, n_messages, 1900, 999_999)
+        conv = make_conversation(rng, n_messages, 1900, 999_999, math_every=10)
         conv = _adopt(store, conv)
         store.save(conv)
         return conv.id, sum(len(m.content) for m in conv.messages)

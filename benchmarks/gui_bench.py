@@ -2,6 +2,9 @@
 
     python -m benchmarks.gui_bench p3 DATA_DIR CONV_ID      open a long conversation → first paint
     python -m benchmarks.gui_bench p4 DATA_DIR CONV_ID      per-chunk GUI cost while an answer grows
+
+P3 and P4 run with math on, as the window does by default: formulas in the chat (one answer in
+ten) and in the streamed answer are drawn as they are for a user.
     python -m benchmarks.gui_bench p8                       event-loop gaps at 1,000 chunks/s
 
 Each prints one JSON object on its last line.
@@ -55,6 +58,7 @@ def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     from nebula_desktop.ui.messages.view import MessageView
 
     view = MessageView()
+    view.set_render_math(True)
     view.resize(900, 700)
     view.show()
     for _ in range(5):
@@ -74,10 +78,19 @@ def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     return {
         "messages": len(conv.messages),
         "markdown_chars": sum(len(m.content) for m in conv.messages),
+        "math": True,
+        "messages_with_formulas": _with_formulas(conv.messages),
         "load_s": round(t_loaded - t0, 4),
         "first_paint_s": round(t_paint - t0, 4),
         "rss_growth_mb": round(rss1 - rss0, 1),
     }
+
+
+def _with_formulas(messages: list[Any]) -> int:
+    """How many of ``messages`` hold a formula (counted after the timing)."""
+    from nebula_desktop.render.math_scan import find_formulas
+
+    return sum(1 for m in messages if find_formulas(m.content))
 
 
 def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> dict[str, Any]:
@@ -91,23 +104,32 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
     including the re-measure, relayout and paint the chunk causes. Timing single
     ``stream_append`` calls instead would report the cost of a list append (a few µs) and
     hide the flush, which is where the work that can grow with the answer lives.
+
+    The answer is prose with formulas (``datagen.answer_chunks``: an inline one per paragraph,
+    a display block every third, each new), with math on: unfinished formulas show as source,
+    finished ones are drawn off the GUI thread and land while the answer streams.
     """
     app = _app()
+    from benchmarks.datagen import answer_chunks
+    from nebula_desktop.render.math_scan import find_formulas
     from nebula_desktop.store import ConversationStore, Message
     from nebula_desktop.ui.messages.view import MessageView
 
     store = ConversationStore(Path(data_dir))
     conv = store.load(conv_id)
     view = MessageView()
+    view.set_render_math(True)
     view.resize(900, 700)
     view.show()
     view.set_messages(conv.messages[-400:])
     app.processEvents()
     watch = _paint_waiter(view.viewport())
-    piece = "Lorem ipsum dolor sit, "  # 23 chars; a new paragraph every ~20 pieces
     rounds: list[tuple[int, float, float]] = []  # (chars at start, round s, flush+paint s)
     n = 0
-    for _ in range(repeats):  # several answers, pooled: ~20 rounds per window is too noisy
+    formulas = 0
+    for repeat in range(repeats):  # several answers, pooled: ~20 rounds per window is too noisy
+        pieces = answer_chunks(seed=repeat)  # 23 chars each; a new paragraph every ~20
+        streamed: list[str] = []
         answer = Message(role="assistant", content="", model="bench-model", complete=False)
         view.append_message(answer)
         view.set_streaming(answer.id)
@@ -118,7 +140,8 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
             at = chars
             t = time.perf_counter()
             for _ in range(per_flush):
-                text = piece if n % 20 else "\n\n" + piece
+                text = next(pieces)
+                streamed.append(text)
                 view.stream_append(answer.id, "content", text)
                 app.processEvents()
                 chars += len(text)
@@ -134,6 +157,7 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
             rounds.append((at, done - t, done - t_flush))
         answer.complete = True
         view.set_streaming(None)
+        formulas += len(find_formulas("".join(streamed)))
 
     def window(lo: int, hi: int, which: int) -> list[float]:
         return [r[which] for r in rounds if lo <= r[0] < hi]
@@ -147,6 +171,8 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
         "chunks": n,
         "chunks_per_flush": per_flush,
         "answers": repeats,
+        "math": True,
+        "formulas_per_answer": formulas // repeats,
         "rounds_per_window": min(len(early), len(late)),
         "per_chunk_median_ms_at_1k": round(med(early) / per_flush * 1e3, 4),
         "per_chunk_median_ms_at_50k": round(med(late) / per_flush * 1e3, 4),

@@ -271,6 +271,38 @@ def test_streaming_draws_each_formula_once_and_only_when_closed(
     assert delegate.formula_images.asked == 5
 
 
+def test_streaming_answer_shows_sources_until_the_stream_pauses_then_draws_each_once(
+    qtbot: Any, view: MessageView, drawn_on: list[tuple[str, str]]
+) -> None:
+    # Drawing a formula holds the interpreter for milliseconds: not while chunks keep coming.
+    images = view.message_delegate.formula_images
+    images.quiet_ms = 60_000  # the chunks below come much faster than this
+    answer = Message(role="assistant", model="m", content="", complete=False)
+    view.set_messages([Message(role="user", content="go"), answer])
+    view.set_streaming(answer.id)
+    for start in range(0, len(ANSWER), 9):
+        view.stream_append(answer.id, "content", ANSWER[start : start + 9])
+        view.flush_stream()
+        view.grab()
+        qtbot.waitUntil(lambda: not _body(view, answer).behind)
+    qtbot.wait(50)  # let anything queued run
+    assert drawn_on == []
+    sources = [p.image.text("source") for p in _pictures(_body(view, answer).doc).values()]
+    assert f"${QUADRATIC}$" in sources and f"$${SUM}$$" in sources
+    images.quiet_ms = 30
+    view.stream_append(answer.id, "content", " More.")  # then the stream pauses
+    view.flush_stream()
+    view.grab()
+    _drawn(view, qtbot)
+    assert sorted(tex for tex, _ in drawn_on) == sorted([QUADRATIC, r"a \ne 0", SUM, CASES])
+    assert all(not p.image.text("source") for p in _pictures(_body(view, answer).doc).values())
+    answer.complete = True
+    view.set_streaming(None)
+    view.grab()
+    _drawn(view, qtbot)
+    assert len(drawn_on) == 4  # the finished answer reuses the drawings
+
+
 def test_formula_that_cannot_be_drawn_shows_its_source_in_code_style(
     qtbot: Any, view: MessageView
 ) -> None:

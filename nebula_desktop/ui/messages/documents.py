@@ -195,6 +195,9 @@ class StreamingDoc:
         # each is drawn once, whatever the number of flushes that show it (FormulaImages).
         self._renderer = StreamRenderer(dark, math=look is not None and images is not None)
         self.entry = RenderedDoc(new_document(font, look, images, owner))
+        self._images = images
+        if isinstance(self.entry.doc, FormulaDocument):
+            self.entry.doc.streaming = True  # formulas drawn once the stream pauses or ends
         self._length = -1
         self._stable_end = 0  # document position where the tail starts
         self._tail_html = ""
@@ -211,6 +214,8 @@ class StreamingDoc:
                 return self.entry  # let the window breathe between slices
         elif len(text) == self._length:
             return self.entry
+        if self._images is not None:
+            self._images.streamed()
         deadline = time.monotonic() + SLICE_S
         while True:
             upd = self._renderer.update(text, CHUNK_CHARS)

@@ -6,9 +6,11 @@ document's handler for images), asking :class:`FormulaImages` for each the first
 it out. A drawing already made (same TeX, mode, colour, size, pixel ratio) is handed over at
 once; otherwise the formula's source stands in, and the drawing is queued on the runner's
 serial "renders" queue: ``render_formula_info`` (Qt-free) and QtSvg painting the SVG onto a
-QImage both run there, never on the GUI thread. When a batch lands, each waiting document gets
-its pictures and is laid out again, and ``drawn(owner)`` asks for its row to be measured and
-painted again. A formula that cannot be drawn keeps showing its source, in code style.
+QImage both run there, never on the GUI thread. A streaming answer's formulas wait until its
+text pauses (``QUIET_MS``) or it is rendered finished. When a batch lands, each waiting
+document gets its pictures and the blocks holding them are laid out again, and
+``drawn(owner)`` asks for its row to be measured and painted again. A formula that cannot be
+drawn keeps showing its source, in code style.
 
 An inline formula sits with its own baseline on the line's (its depth below it); display math
 is centred on a line of its own (render/ puts it in a centred paragraph). The pictures
@@ -30,6 +32,7 @@ from PySide6.QtGui import (
     QPainter,
     QPyTextObject,
     QTextCharFormat,
+    QTextCursor,
     QTextDocument,
     QTextFormat,
 )
@@ -69,6 +72,10 @@ _INLINE_IMG = re.compile(r'<img src="' + FORMULA_SCHEME + r':\d+" ')
 _INLINE_STYLE = 'style="vertical-align:middle" '
 
 BATCH = 8  # formulas per job: the first ones show before a long answer's last is drawn
+# A streaming answer's formulas are drawn once its text has paused this long (or once it is
+# rendered finished): drawing holds the GIL for milliseconds per formula, which the window's
+# flushes of the stream would wait for. Until then each shows its source.
+QUIET_MS = 250
 CACHE_BYTES = 48 * 1024 * 1024
 
 
@@ -104,6 +111,8 @@ class FormulaObject(QPyTextObject):
         pic = self._picture(fmt)
         if pic is None:
             return QSizeF(0, 0)
+        if doc is self.source:
+            self.source.places[fmt.toImageFormat().name()] = pos
         char = fmt.toCharFormat()
         if char.verticalAlignment() != QTextCharFormat.VerticalAlignment.AlignMiddle:
             return QSizeF(pic.width, pic.height)  # display math: a line of its own
@@ -152,6 +161,8 @@ class FormulaDocument(QTextDocument):
         self.owner = owner  # the message id whose row shows this document
         self.formulas: list[str] = []
         self.pictures: dict[str, tuple[Key, Picture]] = {}  # image name -> what it shows now
+        self.places: dict[str, int] = {}  # image name -> where it was last laid out
+        self.streaming = False  # a streaming answer's: its formulas wait for a pause
         show_formulas(self, self)
 
     def key(self, name: str) -> Key | None:
@@ -183,6 +194,28 @@ class FormulaDocument(QTextDocument):
         if formulas[: len(old)] != old:  # replaced: names may stand for other formulas now
             self.pictures = {n: v for n, v in self.pictures.items() if self.key(n) == v[0]}
 
+    def relayout(self, names: list[str]) -> None:
+        """Lay out again just the blocks holding the images ``names`` (their pictures changed).
+
+        The whole document is laid out again only if one of them is not where it was last
+        laid out (that cost would grow with a streaming answer, so it is the exception).
+        """
+        cursor = QTextCursor(self)
+        end = self.characterCount() - 1
+        spots: list[int] = []
+        for name in names:
+            pos = self.places.get(name, -1)
+            if 0 <= pos < end:
+                cursor.setPosition(pos + 1)
+                fmt = cursor.charFormat()
+                if fmt.isImageFormat() and fmt.toImageFormat().name() == name:
+                    spots.append(pos)
+                    continue
+            self.markContentsDirty(0, self.characterCount())
+            return
+        for pos in spots:
+            self.markContentsDirty(pos, 1)
+
     def loadResource(self, kind: int, name: Any) -> Any:
         """Nothing is ever loaded (formula images are drawn by :class:`FormulaObject`)."""
         return None
@@ -211,7 +244,24 @@ class FormulaImages(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._send)
+        self._quiet = QTimer(self)  # running while a streaming answer's text keeps coming
+        self._quiet.setSingleShot(True)
+        self._quiet.setInterval(QUIET_MS)
+        self._quiet.timeout.connect(self._send)
         self.asked = 0  # formulas sent to be drawn (each once per look; tests check it)
+
+    @property
+    def quiet_ms(self) -> int:
+        """How long a streaming answer's text must pause before its formulas are drawn."""
+        return self._quiet.interval()
+
+    @quiet_ms.setter
+    def quiet_ms(self, value: int) -> None:
+        self._quiet.setInterval(value)
+
+    def streamed(self) -> None:
+        """A streaming answer's text grew: its formulas wait until the stream pauses."""
+        self._quiet.start()
 
     def provide(self, doc: FormulaDocument, name: str, key: Key) -> Picture:
         """The picture of formula ``key`` for image ``name`` of ``doc``: drawn, or its source
@@ -237,15 +287,22 @@ class FormulaImages(QObject):
     def _send(self) -> None:
         if self._busy:
             return
+        hold = self._quiet.isActive()
         batch: list[Key] = []
+        held: list[Key] = []
         while self._queue and len(batch) < BATCH:
             key, _ = self._queue.popitem(last=False)
-            alive = [w for w in self._waiting.get(key, []) if w[0]() is not None]
-            if alive:
-                self._waiting[key] = alive
-                batch.append(key)
-            else:
+            docs = [d for d in (w[0]() for w in self._waiting.get(key, [])) if d is not None]
+            if not docs:
                 self._waiting.pop(key, None)
+            elif hold and all(d.streaming for d in docs):
+                held.append(key)  # only a streaming answer shows it: drawn once it pauses
+            else:
+                self._waiting[key] = [w for w in self._waiting[key] if w[0]() is not None]
+                batch.append(key)
+        for key in reversed(held):
+            self._queue[key] = None
+            self._queue.move_to_end(key, last=False)
         if not batch:
             return
         self._busy = True
@@ -262,7 +319,7 @@ class FormulaImages(QObject):
     def _on_drawn(self, results: list[tuple[Key, Picture | None, str]]) -> None:
         self._busy = False
         self._flight = set()
-        touched: dict[int, FormulaDocument] = {}
+        touched: dict[int, tuple[FormulaDocument, list[str]]] = {}
         for key, pic, why in results:
             found: Picture | str = pic if pic is not None else why or "-"
             self._remember(key, found)
@@ -272,10 +329,10 @@ class FormulaImages(QObject):
                 if doc is None or shown is None or shown[0] != key:
                     continue  # gone, or that image names another formula by now
                 doc.pictures[name] = (key, self._picture(doc, key, found))
-                touched[id(doc)] = doc
+                touched.setdefault(id(doc), (doc, []))[1].append(name)
         owners: list[str] = []
-        for doc in touched.values():
-            doc.markContentsDirty(0, doc.characterCount())  # lay out with the new sizes
+        for doc, names in touched.values():
+            doc.relayout(names)  # lay out with the new sizes
             if doc.owner not in owners:
                 owners.append(doc.owner)
         for owner in owners:

@@ -104,15 +104,21 @@ _DELIMITER_COMMANDS = frozenset(
 _GROUP, _ENV, _LEFT, _ARGS, _OPT = range(5)
 
 
+# The operator names ziamath declares in latex2mathml when it is imported (its __init__).
+# Named here so checking a formula never imports ziamath on the GUI thread (~90 ms, 17 MB):
+# only the drawing, on the renders queue, needs it. A test keeps this list in step.
+_ZIAMATH_OPERATORS = ("tg", "ctg", "arcctg", "arctg", "arg", "cotg", "sh", "ch", "cth", "th")
+
+
 @lru_cache(maxsize=1)
 def _symbols() -> frozenset[str]:
     """Every command latex2mathml turns into one character (``\\alpha``, ``\\to``, ``\\sin``…)."""
-    import ziamath  # noqa: F401  (declares \tg, \ch… as operator names in latex2mathml)
     from latex2mathml import commands
     from latex2mathml.symbols_parser import SYMBOLS
 
     names = {key[1:] for key in SYMBOLS if key[1:].isalpha() and key[1:].isascii()}
     names.update(name[1:] for name in commands.FUNCTIONS)
+    names.update(_ZIAMATH_OPERATORS)
     return frozenset(names)
 
 

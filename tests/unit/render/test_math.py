@@ -316,3 +316,32 @@ def test_formula_is_a_plain_value() -> None:
     assert isinstance(formula, Formula) and formula.svg.startswith(b"<svg")
     with pytest.raises(AttributeError):
         formula.width = 3  # type: ignore[misc]
+
+
+_CHECK_THEN_DRAW = r"""
+import sys
+from nebula_desktop.render import math_tex
+math_tex.check_tex(r"\sum_{i=1}^{n} \alpha_i \to \tg x + \operatorname{f}(\ch y)")
+print("loaded" if "ziamath" in sys.modules else "not loaded")
+checked = math_tex._symbols()
+import ziamath  # what the renderer declares once it is loaded, the way check_tex read it before
+from latex2mathml import commands
+from latex2mathml.symbols_parser import SYMBOLS
+names = {key[1:] for key in SYMBOLS if key[1:].isalpha() and key[1:].isascii()}
+names.update(name[1:] for name in commands.FUNCTIONS)
+print("same" if names == checked else sorted(names ^ checked))
+"""
+
+
+def test_checking_a_formula_does_not_load_the_renderer_and_accepts_what_it_draws() -> None:
+    # Opening a chat checks its formulas on the GUI thread: loading ziamath there costs ~90 ms.
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", _CHECK_THEN_DRAW],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
+    assert out == ["not", "loaded", "same"]

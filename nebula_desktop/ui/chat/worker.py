@@ -123,9 +123,10 @@ class ChatWorker(QObject):
                 event.set()
         buffer = _DeltaRelay(self, request_id)
         client = None
+        report: tuple[Any, dict[str, Any]] | None = None
         try:
             if event.is_set():
-                self.finished.emit(request_id, _cancelled_result())
+                report = (self.finished, _cancelled_result())
                 return
             client = make_client(params)
             # Profile options such as ai-nebula's nebula_thinking_to_content.
@@ -141,7 +142,7 @@ class ChatWorker(QObject):
                 cancel=event,
                 **extra,
             )
-            self.finished.emit(request_id, _result_dict(result, buffer.reasoning_seconds()))
+            report = (self.finished, _result_dict(result, buffer.reasoning_seconds()))
         except Exception as error:  # every failure travels as data; bugs are logged too
             details = error_dict(error)
             details["reasoning_seconds"] = buffer.reasoning_seconds()
@@ -154,13 +155,17 @@ class ChatWorker(QObject):
                 )
             else:
                 log.exception("unexpected error while talking to the server")
-            self.failed.emit(request_id, details)
+            report = (self.failed, details)
         finally:
             if client is not None:
                 client.close()
             with self._lock:
                 self._cancels.pop(request_id, None)
                 self._busy = False
+            # Said once the worker is free again: whoever hears it may ask for the next request.
+            if report is not None:
+                signal, data = report
+                signal.emit(request_id, data)
 
 
 def _is_api_error(error: BaseException) -> bool:

@@ -75,6 +75,11 @@ def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     t_paint = time.perf_counter()
     rss1 = _rss_mb()
     store.close()
+    from nebula_desktop.ui.common.runner import default_runner
+
+    # As the window does on quit: formulas still being drawn must not outlive the view (a
+    # garbage widget collected on the renders thread at exit would hang the process).
+    default_runner().shutdown()
     return {
         "messages": len(conv.messages),
         "markdown_chars": sum(len(m.content) for m in conv.messages),

@@ -124,10 +124,15 @@ def main(argv: list[str] | None = None) -> int:
         _resume_gc()
 
 
-def _resume_gc() -> None:
+def _resume_gc(collector: Any = None) -> None:
+    """Start-up is over: freeze what it made; from now on collect on the GUI thread
+    (``collector``, a ``GuiThreadCollector``), or automatically when there is none (exit)."""
     if not gc.isenabled():
         gc.freeze()
-        gc.enable()
+        if collector is not None:
+            collector.start()  # keeps automatic collection off: cycles die on the GUI thread
+        else:
+            gc.enable()
 
 
 def _main(argv: list[str] | None) -> int:
@@ -293,7 +298,10 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     else:
         QTimer.singleShot(0, window.load)
         QTimer.singleShot(0, lambda: _verify_store(window))
-    QTimer.singleShot(0, _resume_gc)  # after the load above: start-up is over
+    from nebula_desktop.ui.common.collector import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)
+    QTimer.singleShot(0, lambda: _resume_gc(collector))  # after the load above: start-up is over
     # Reading the version imports importlib.metadata (~50 ms): after the window is up.
     QTimer.singleShot(0, lambda: app.setApplicationVersion(nebula_desktop.__version__))
     if rendered is not None:

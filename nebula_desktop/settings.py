@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ __all__ = [
     "Settings",
     "SettingsStore",
     "default_profile",
+    "image_host",
     "is_local_host",
     "is_plain_http_remote",
     "is_secret_header",
@@ -72,6 +74,13 @@ PRESET_KEY_NOTICE = (
 SETTINGS_VERSION = 1
 THEMES = ("system", "light", "dark")
 MAX_CONTEXT_LIMIT = 1_000_000  # messages a chat sends at most, when limited
+MAX_IMAGE_HOSTS = 50  # hosts whose answer images load without a click
+MAX_HOST_CHARS = 253
+_HOST = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+IMAGE_HOSTS_NOTICE = (
+    "Some entries of image_hosts in settings.json were not host names, or past the limit of "
+    "{limit}, and were dropped; images from those hosts wait for a click."
+)
 TOKEN_RATIOS_NOTICE = (
     "Some token estimate calibrations in settings.json were not valid and were dropped; the "
     "estimates of those models learn again from their next answer."
@@ -114,6 +123,9 @@ class Settings:
     # setups by name ("Claude vs GPT vs Gemini"), at most compare_settings.MAX_SETUPS.
     compare_models: list[ModelPick] = field(default_factory=list)
     compare_setups: dict[str, list[ModelPick]] = field(default_factory=dict)
+    # Hosts whose images in answers load without a click (Settings → General), lowercase; a
+    # subdomain of one is allowed too. At most MAX_IMAGE_HOSTS of them.
+    image_hosts: list[str] = field(default_factory=list)
     unknown_fields: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     # Profiles whose plain-http key sending the user allowed this session; never saved.
     plain_http_allowed: set[str] = field(default_factory=set, repr=False, compare=False)
@@ -162,6 +174,7 @@ class Settings:
                 "tool_max_rounds": self.tool_max_rounds,
                 "compare_models": picks_to_json(self.compare_models),
                 "compare_setups": setups_to_json(self.compare_setups),
+                "image_hosts": list(self.image_hosts),
             }
         )
         return out
@@ -246,11 +259,40 @@ class Settings:
             tool_max_rounds=r.get_int("tool_max_rounds", 10, 1, 100),
             compare_models=read_compare_models(d.get("compare_models"), problems, dropped),
             compare_setups=read_compare_setups(d.get("compare_setups"), problems, dropped),
+            image_hosts=_read_image_hosts(d.get("image_hosts", []), r),
             unknown_fields=scrub_secrets(unknown, dropped, ""),
         )
         if all(p.id != s.default_profile_id for p in profiles):
             s.default_profile_id = profiles[0].id
         return s
+
+
+def image_host(text: str) -> str | None:
+    """``text`` as a host name for ``Settings.image_hosts`` (lowercase, no trailing dot), or
+    None when it is not one (a space, a slash, a port, too long…)."""
+    host = text.strip().lower().rstrip(".")
+    if not host or len(host) > MAX_HOST_CHARS or not _HOST.fullmatch(host):
+        return None
+    return host
+
+
+def _read_image_hosts(value: Any, r: FieldReader) -> list[str]:
+    """The valid, distinct host names of ``value``, at most MAX_IMAGE_HOSTS (a notice if any
+    was dropped); the list is looked at only up to a bound, whatever its length."""
+    if not isinstance(value, list):
+        r.bad("image_hosts")
+        return []
+    hosts: list[str] = []
+    damaged = len(value) > MAX_IMAGE_HOSTS
+    for item in value[:MAX_IMAGE_HOSTS]:
+        host = image_host(item) if isinstance(item, str) else None
+        if host is None:
+            damaged = True
+        elif host not in hosts:
+            hosts.append(host)
+    if damaged:
+        r.problems.append(IMAGE_HOSTS_NOTICE.format(limit=MAX_IMAGE_HOSTS))
+    return hosts
 
 
 class SettingsStore:

@@ -1270,6 +1270,14 @@ Start one with New chat (Ctrl+N).</source>
         <translation>新对话每次请求发送多少历史：全部，或只发送最近的几条消息。每个对话都可以在对话栏（上下文）中修改；更改此默认值不会影响已有的对话。</translation>
     </message>
     <message>
+        <source>Hosts whose images load without asking</source>
+        <translation>无需询问即可加载图片的主机</translation>
+    </message>
+    <message>
+        <source>Images in answers from these hosts (separated by commas or spaces) load as if you had clicked Load image; a host also allows its subdomains (its name with anything in front, ending in a dot). Nothing of yours is sent with them.</source>
+        <translation>回答中来自这些主机（用逗号或空格分隔）的图片会自动加载，如同您点击了“加载图片”；主机也包括其子域名（在主机名前加任意前缀和一个点）。加载时不会发送您的任何信息。</translation>
+    </message>
+    <message>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
@@ -1284,6 +1292,14 @@ Start one with New chat (Ctrl+N).</source>
     <message>
         <source>&amp;New chats send:</source>
         <translation>新对话发送(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Load &amp;images from these hosts without asking:</source>
+        <translation>无需询问即加载这些主机的图片(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Not saved: {words} (a host name only, at most {limit} hosts).</source>
+        <translation>未保存：{words}（只能填写主机名，最多 {limit} 个主机）。</translation>
     </message>
 </context>
 <context>

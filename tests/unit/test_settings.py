@@ -403,3 +403,23 @@ def test_settings_saved_with_a_bom_by_an_editor_are_kept(tmp_path: Path) -> None
     assert again.load().font_size == 15
     assert again.problems == []
     assert not list(config.glob("settings.json.corrupt-*"))
+
+
+def test_image_hosts_are_kept_and_bad_ones_dropped_with_a_notice(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    store = SettingsStore(config)
+    s = store.load()
+    assert s.image_hosts == []
+    s.image_hosts = ["images.example.org", "cdn.test"]
+    store.save(s)
+    assert SettingsStore(config).load().image_hosts == ["images.example.org", "cdn.test"]
+
+    _write(config, {"image_hosts": ["Img.Example.ORG", "a b", 7, "x" * 300, "cdn.test"]})
+    store = SettingsStore(config)
+    assert store.load().image_hosts == ["img.example.org", "cdn.test"]
+    assert any("image_hosts" in p for p in store.problems), store.problems
+
+    _write(config, {"image_hosts": [f"h{n}.test" for n in range(500)]})
+    store = SettingsStore(config)
+    assert len(store.load().image_hosts) == 50
+    assert any("image_hosts" in p for p in store.problems), store.problems

@@ -23,7 +23,7 @@ from nebula_desktop.ui.chat.calibration import PromptCalibration
 from nebula_desktop.ui.chat.divider import ContextDivider
 from nebula_desktop.ui.chat.drafts import Drafts
 from nebula_desktop.ui.chat.estimate import RequestEstimate
-from nebula_desktop.ui.chat.remote_images import RemoteImages
+from nebula_desktop.ui.chat.remote_images import MAX_AUTO_ANSWERS, RemoteImages
 from nebula_desktop.ui.chat.request import chat_params
 from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
@@ -106,6 +106,8 @@ class ChatController(QObject):
         )
         if hasattr(view, "load_image_requested"):
             view.load_image_requested.connect(self.remote_images.load)
+        # Images from hosts allowed in Settings → General load without the click.
+        self._run.finished.connect(lambda conv, msg: self.remote_images.auto_load(conv, [msg]))
         if hasattr(header, "clear_context_requested"):
             header.clear_context_requested.connect(self.clear_context)
         self.divider = ContextDivider(
@@ -172,6 +174,8 @@ class ChatController(QObject):
         streaming = active.message.id if active is not None and active.conv is conv else None
         self.view.set_streaming(streaming)
         self.view.scroll_to_bottom()
+        answers = [m for m in conv.messages if m.role == "assistant"]
+        self.remote_images.auto_load(conv, answers[-MAX_AUTO_ANSWERS:])
         settings = self.ctx.settings
         self.header.load(conv, settings.profile(conv.profile_id or settings.default_profile_id).id)
         self.composer.set_text(conv.draft or "")

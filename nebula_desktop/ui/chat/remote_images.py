@@ -6,11 +6,18 @@ that one image on the runner (``answer_images.fetch_image``: no key, no profile 
 cookies, the profile's proxy, the byte cap before decoding, the pixel check), and it becomes an
 attachment of the answer, shown as a thumbnail and saved with the chat. An ``http://`` image from
 another computer is loaded only after the user agrees to an unencrypted connection.
+
+A host the user allowed (``Settings.image_hosts``, Settings → General; the host itself or any
+subdomain of it) needs no click: when an answer finishes, or a chat is opened, ``auto_load``
+loads the images of its "Load image" links from such hosts the same way, at most
+``MAX_AUTO_IMAGES`` per answer, each tried once a session; other hosts still wait for the click.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,10 +26,29 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nebula_desktop.answer_images import MAX_ANSWER_IMAGES, fetch_image
 from nebula_desktop.profile import is_local_host
+from nebula_desktop.render.markdown import LOAD_IMAGE_SCHEME, render_markdown
 from nebula_desktop.store import Conversation, Message
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.plain import plain
 from nebula_desktop.ui.common.runner import Runner
+
+MAX_AUTO_IMAGES = 8  # images of one answer loaded without a click
+MAX_AUTO_ANSWERS = 20  # answers of an opened chat looked at, the last ones
+_LOAD_LINK = re.compile(rf'href="{LOAD_IMAGE_SCHEME}:([^"]*)"')
+
+
+def host_allowed(host: str, allowed: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``allowed`` or a subdomain of one (``img.example.org`` for
+    ``example.org``; never ``badexample.org``)."""
+    host = host.lower().rstrip(".")
+    return bool(host) and any(host == a or host.endswith("." + a) for a in allowed)
+
+
+def load_links(text: str, math: bool) -> list[str]:
+    """The URLs of the "Load image" links an answer with ``text`` shows, in order (the render
+    is the view's own, from the render cache when it holds it)."""
+    rendered = render_markdown(text, math=math)
+    return [html.unescape(m.group(1)) for m in _LOAD_LINK.finditer(rendered.html)]
 
 
 class RemoteImages(QObject):
@@ -50,6 +76,45 @@ class RemoteImages(QObject):
         self._window = window
         self._loading: set[tuple[str, str]] = set()
         self.box: QMessageBox | None = None  # the open plain-http question, if any
+        self._auto_tried: set[tuple[str, str]] = set()  # never retried by itself this session
+
+    def auto_load(self, conv: Conversation | None, messages: Iterable[Message]) -> None:
+        """Load, as if clicked, the images of ``messages`` (answers of ``conv``) from hosts the
+        user allowed; nothing at all when no host is allowed."""
+        hosts = list(getattr(self._ctx.settings, "image_hosts", []))
+        if conv is None or not hosts or conv.read_only:
+            return
+        math = bool(getattr(self._ctx.settings, "render_math", True))
+        for msg in messages:
+            if msg.role != "assistant" or "http" not in msg.content:
+                continue
+            # Rendered where the view renders long answers, never on the GUI thread.
+            self._runner.serial("renders").run(
+                load_links,
+                msg.content,
+                math,
+                on_done=lambda urls, m=msg: self._auto_links(conv, m, urls, hosts),
+                owner=self,
+            )
+
+    def _auto_links(
+        self, conv: Conversation, msg: Message, urls: list[str], hosts: list[str]
+    ) -> None:
+        if self._conversation() is not conv:
+            return  # another chat is open now: this one loads when it is opened again
+        have = {a.get("source_url") for a in msg.attachments}
+        started = 0
+        for url in urls:
+            key = (msg.id, url)
+            if started >= MAX_AUTO_IMAGES:
+                break
+            if url in have or key in self._auto_tried:
+                continue
+            if not host_allowed(urlsplit(url).hostname or "", hosts):
+                continue
+            self._auto_tried.add(key)
+            started += 1
+            self.load(msg.id, url)
 
     def load(self, message_id: str, url: str) -> None:
         """Load the image at ``url`` into the answer ``message_id`` of the open chat."""

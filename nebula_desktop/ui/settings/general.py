@@ -1,16 +1,25 @@
 """``GeneralSettings``: the General tab of the settings dialog.
 
 Language (applied at the next start), theme, font size, math rendering, auto-title and "message
-text in the log". It shows a ``Settings`` and writes the choices back with ``apply_to``; saving
+text in the log", and the hosts whose images in answers load without a click. It shows a
+``Settings`` and writes the choices back with ``apply_to``; saving
 is the dialog's job.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
-from nebula_desktop.settings import MAX_CONTEXT_LIMIT, Settings
+from nebula_desktop.settings import MAX_CONTEXT_LIMIT, MAX_IMAGE_HOSTS, Settings, image_host
 from nebula_desktop.ui.common.i18n import language_names, translate
 
 # Translated where they are shown.
@@ -81,6 +90,23 @@ class GeneralSettings(QWidget):
             )
         )
         self.default_context.setValue(int(s.default_context_limit or 0))
+        # Hosts whose answer images load without "Load image" (RemoteImages.auto_load).
+        self.image_hosts_edit = QLineEdit(", ".join(s.image_hosts))
+        self.image_hosts_edit.setAccessibleName(self.tr("Hosts whose images load without asking"))
+        self.image_hosts_edit.setToolTip(
+            self.tr(
+                "Images in answers from these hosts (separated by commas or spaces) load as if "
+                "you had clicked Load image; a host also allows its subdomains (its name with "
+                "anything in front, ending in a dot). Nothing of yours is sent with them."
+            )
+        )
+        # Said while typing: what is not a host name is not saved.
+        self.image_hosts_note = QLabel()
+        self.image_hosts_note.setObjectName("imageHostsNote")
+        self.image_hosts_note.setWordWrap(True)
+        self.image_hosts_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.image_hosts_note.setVisible(False)
+        self.image_hosts_edit.textChanged.connect(self._check_image_hosts)
 
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -92,9 +118,11 @@ class GeneralSettings(QWidget):
         form.addRow("", self.auto_title_check)
         form.addRow("", self.log_text_check)
         form.addRow(self.tr("&New chats send:"), self.default_context)
+        form.addRow(self.tr("Load &images from these hosts without asking:"), self.image_hosts_edit)
+        form.addRow("", self.image_hosts_note)
 
     def apply_to(self, s: Settings) -> None:
-        """Write the tab's choices into ``s`` (nothing here can be invalid)."""
+        """Write the tab's choices into ``s`` (what is not a host name is left out)."""
         s.language = str(self.language_combo.currentData() or "")
         s.theme = str(self.theme_combo.currentData())
         s.font_size = self.font_spin.value()
@@ -102,3 +130,28 @@ class GeneralSettings(QWidget):
         s.auto_title = self.auto_title_check.isChecked()
         s.log_message_text = self.log_text_check.isChecked()
         s.default_context_limit = self.default_context.value() or None
+        s.image_hosts = self._image_hosts()[0]
+
+    def _image_hosts(self) -> tuple[list[str], list[str]]:
+        """The host names typed (lowercase, distinct, at most MAX_IMAGE_HOSTS), and the words
+        that are not host names ("a/b", a port…) or past the limit."""
+        hosts: list[str] = []
+        bad: list[str] = []
+        for word in self.image_hosts_edit.text().replace(",", " ").split():
+            host = image_host(word)
+            if host is None or (host not in hosts and len(hosts) >= MAX_IMAGE_HOSTS):
+                bad.append(word)
+            elif host not in hosts:
+                hosts.append(host)
+        return hosts, bad
+
+    def _check_image_hosts(self) -> None:
+        bad = self._image_hosts()[1]
+        self.image_hosts_note.setVisible(bool(bad))
+        if bad:
+            self.image_hosts_note.setText(
+                self.tr("Not saved: {words} (a host name only, at most {limit} hosts).").format(
+                    words=", ".join(bad[:5]) + ("…" if len(bad) > 5 else ""),
+                    limit=MAX_IMAGE_HOSTS,
+                )
+            )

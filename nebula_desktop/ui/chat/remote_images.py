@@ -15,6 +15,7 @@ loads the images of its "Load image" links from such hosts the same way, at most
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -93,12 +94,12 @@ class RemoteImages(QObject):
                 load_links,
                 msg.content,
                 math,
-                on_done=lambda urls, m=msg: self._auto_links(conv, m, urls, hosts),
+                on_done=functools.partial(self._auto_links, conv, msg, hosts=hosts),
                 owner=self,
             )
 
     def _auto_links(
-        self, conv: Conversation, msg: Message, urls: list[str], hosts: list[str]
+        self, conv: Conversation, msg: Message, urls: list[str], *, hosts: list[str]
     ) -> None:
         if self._conversation() is not conv:
             return  # another chat is open now: this one loads when it is opened again

@@ -130,6 +130,13 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
     app.processEvents()
     watch = _paint_waiter(view.viewport())
     rounds: list[tuple[int, float, float]] = []  # (chars at start, round s, flush+paint s)
+    turns: list[tuple[int, float]] = []  # (chars, s) of each event-loop turn: the worst stall
+
+    def turn(at: int) -> None:
+        t0 = time.perf_counter()
+        app.processEvents()
+        turns.append((at, time.perf_counter() - t0))
+
     n = 0
     formulas = 0
     for repeat in range(repeats):  # several answers, pooled: ~20 rounds per window is too noisy
@@ -148,14 +155,14 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
                 text = next(pieces)
                 streamed.append(text)
                 view.stream_append(answer.id, "content", text)
-                app.processEvents()
+                turn(chars)
                 chars += len(text)
                 n += 1
             t_flush = time.perf_counter()
             watch.painted = False
             view.flush_stream()
             for _ in range(50):  # until the update is on screen (layout, then paint)
-                app.processEvents()
+                turn(chars)
                 if watch.painted:
                     break
             done = time.perf_counter()
@@ -186,7 +193,12 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
         "per_chunk_mean_ms_all": round(statistics.fmean(per_chunk) * 1e3, 4),
         "flush_median_ms_at_1k": round(med(early_f) * 1e3, 3),
         "flush_median_ms_at_50k": round(med(late_f) * 1e3, 3),
+        "flush_max_ms_at_1k": round(max(early_f) * 1e3, 2),
         "flush_max_ms_at_50k": round(max(late_f) * 1e3, 2),
+        "per_chunk_max_ms_at_1k": round(max(early) / per_flush * 1e3, 4),
+        # The longest single event-loop turn (while the previous answer's pictures land, at 1k).
+        "turn_max_ms_at_1k": round(max(d for c, d in turns if c < 5_000) * 1e3, 2),
+        "turn_max_ms_all": round(max(d for _, d in turns) * 1e3, 2),
         "growth_ratio": round(med(late) / med(early), 3),
         "mean_growth_ratio": round(statistics.fmean(late) / statistics.fmean(early), 3),
         "flush_growth_ratio": round(med(late_f) / med(early_f), 3),

@@ -190,6 +190,8 @@ def test_refreshing_the_model_list_without_a_key_asks_for_the_key_not_the_server
 ) -> None:
     window = make_window(key=None)
     _welcome_dialog(qtbot, window).reject()
+    _background_done(qtbot, window)  # the start's own look for a key: reload waits while it runs
+    assert window.header.refresh.isVisible() and window.header.refresh.isEnabled()
     qtbot.mouseClick(window.header.refresh, Qt.MouseButton.LeftButton)
     _background_done(qtbot, window)
     assert _model_requests(key_server) == []

@@ -149,7 +149,9 @@ class Bench:
         return {
             "figures": fig,
             "ratio": fig["growth_ratio"],
-            "met": fig["per_chunk_median_ms_at_50k"] <= 1.0 and fig["growth_ratio"] <= 1.5,
+            # The goal holds at every length: the start of an answer (1k) as well as 50k.
+            "met": max(fig["per_chunk_median_ms_at_1k"], fig["per_chunk_median_ms_at_50k"]) <= 1.0
+            and fig["growth_ratio"] <= 1.5,
         }
 
     def p5(self) -> dict[str, Any]:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-import sys
-import threading
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -34,15 +31,6 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 8_000_000  # one drawing's pixels (32 MB); a bigger one shows its source
 MATH_X_HEIGHT = 0.48  # STIX Two Math's x-height, in em
 SOURCE_MAX_PX = 600.0  # the source standing in for a formula is cut in the middle past this
-# Drawing is pure Python for milliseconds per formula: while it runs, each time the GUI thread
-# comes back from Qt to Python it waits for the GIL until the drawing thread is made to let go,
-# after Python's switch interval (5 ms). A flush and paint of a streaming answer does that
-# dozens of times, which stalled it for ~100 ms while a finished answer's formulas were drawn.
-# While drawing, the interval is this much shorter (the GUI thread waits a tenth as long).
-SWITCH_S = 0.0005
-_switch_lock = threading.Lock()
-_switch_users = 0  # drawings running now; the first lowers the interval, the last restores it
-_switch_saved = 0.005
 
 # (tex, display, colour, size px, half x-height px, device pixel ratio)
 Key = tuple[str, bool, str, float, float, float]
@@ -93,32 +81,6 @@ def draw_formulas(keys: list[Key]) -> list[tuple[Key, Picture | None, str]]:
 
     from nebula_desktop.render import math as formula_math
 
-    _short_switches(True)
-    try:
-        return _draw(keys, formula_math, QByteArray, QSvgRenderer)
-    finally:
-        _short_switches(False)
-
-
-def _short_switches(on: bool) -> None:
-    """Shorten Python's switch interval while a drawing runs (see SWITCH_S); restore it after
-    the last one running."""
-    global _switch_users, _switch_saved
-    with _switch_lock:
-        if on:
-            if _switch_users == 0:
-                _switch_saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(_switch_saved, SWITCH_S))
-            _switch_users += 1
-        else:
-            _switch_users -= 1
-            if _switch_users == 0:
-                sys.setswitchinterval(_switch_saved)
-
-
-def _draw(
-    keys: list[Key], formula_math: Any, QByteArray: Any, QSvgRenderer: Any
-) -> list[tuple[Key, Picture | None, str]]:
     out: list[tuple[Key, Picture | None, str]] = []
     for key in keys:
         tex, display, color, size_px, _half_x, dpr = key

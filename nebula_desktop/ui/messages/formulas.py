@@ -6,8 +6,9 @@ document's handler for images), asking :class:`FormulaImages` for each the first
 it out. A drawing already made (same TeX, mode, colour, size, pixel ratio) is handed over at
 once; otherwise the formula's source stands in, and the drawing is queued on the runner's
 serial "renders" queue: ``render_formula_info`` (Qt-free) and QtSvg painting the SVG onto a
-QImage both run there, never on the GUI thread. A streaming answer's formulas wait until its
-text pauses (``QUIET_MS``) or it is rendered finished. When a batch lands, each waiting
+QImage both run there, never on the GUI thread. While any answer streams, drawing waits until
+the text pauses (``QUIET_MS``): drawing holds Python's lock for ~10 ms a formula, which would
+stall the stream. When a batch lands, each waiting
 document gets its pictures and the blocks holding them are laid out again, and
 ``drawn(owner)`` asks for its row to be measured and painted again. A formula that cannot be
 drawn keeps showing its source, in code style.
@@ -295,8 +296,11 @@ class FormulaImages(QObject):
             docs = [d for d in (w[0]() for w in self._waiting.get(key, [])) if d is not None]
             if not docs:
                 self._waiting.pop(key, None)
-            elif hold and all(d.streaming for d in docs):
-                held.append(key)  # only a streaming answer shows it: drawn once it pauses
+            elif hold:
+                # Text is streaming in: drawing now would take Python from the GUI thread for
+                # ~10 ms a formula and stall the stream (a finished answer's 167 formulas held
+                # turns to ~100 ms). Drawn once every stream has paused; the source shows.
+                held.append(key)
             else:
                 self._waiting[key] = [w for w in self._waiting[key] if w[0]() is not None]
                 batch.append(key)

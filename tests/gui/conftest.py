@@ -30,6 +30,25 @@ TEST_KEY = "sk-test-0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(qapp: Any) -> Iterator[None]:
+    """Cyclic garbage is collected on the GUI thread, as the app does (``GuiThreadCollector``):
+    left automatic, a collection landing on a pool thread drawing formulas destroyed a Qt object
+    there and crashed the test run (a segfault inside ziafont's code)."""
+    import gc
+
+    from nebula_desktop.ui.common.collector import GuiThreadCollector
+
+    was_on = gc.isenabled()
+    collector = GuiThreadCollector()
+    collector.start()
+    yield
+    collector.stop()
+    if not was_on:
+        gc.disable()
+    collector.collect()  # what this test left, on this thread
+
+
+@pytest.fixture(autouse=True)
 def _app_look_kept(qapp: Any) -> Iterator[None]:
     """Saving settings applies the theme and font to the whole application (its style sheet
     changes sizes): every test leaves the application as it found it for the tests after it."""

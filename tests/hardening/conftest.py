@@ -7,6 +7,7 @@ import pytest
 from tests.gui.conftest import (  # noqa: F401 - fixtures are found by name
     OFFSCREEN_SIZE_HINTS,
     _app_look_kept,
+    _collect_on_the_gui_thread,
     config_dir,
     data_dir,
     make_window,

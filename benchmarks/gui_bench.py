@@ -32,7 +32,14 @@ def _rss_mb() -> float:
 def _app() -> Any:
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication(sys.argv[:1])
+    from nebula_desktop.ui.common.collector import GuiThreadCollector
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        # As the app does: cyclic garbage dies on the GUI thread, never on a drawing thread.
+        GuiThreadCollector(app).start()
+    return app
 
 
 def _paint_waiter(widget: Any) -> Any:

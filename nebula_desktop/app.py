@@ -179,15 +179,17 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     reporter = _ErrorReporter()
     reporter.install()
 
-    # The Qt-free modules come before Qt: once imported, PySide6 reads the source of every module
-    # imported after it (its ``__feature__`` check: ~8 M instructions for these).
     from nebula_desktop.render import cache as render_cache
     from nebula_desktop.settings import SettingsStore
     from nebula_desktop.store import ConversationStore, StoreLockedError
 
     # isort: split
     from PySide6.QtCore import QCoreApplication, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
+
+    from nebula_desktop.ui.common.feature_check import use_byte_search
+
+    use_byte_search()  # before the window's ~150 modules: PySide6 looks into each one's source
 
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     assert isinstance(app, QApplication)
@@ -200,6 +202,8 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
         if headless:
             print(message, file=sys.stderr)
         else:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, APP_NAME, message)
         return 1
 
@@ -262,9 +266,8 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     from nebula_desktop.ui.common.theme import apply_font_size, apply_theme
     from nebula_desktop.ui.window.main_window import MainWindow
 
-    # PySide6 reads the source of every module imported after it (looking for a
-    # ``from __feature__ import``) and linecache keeps it all: ~4 MB of text for the window's
-    # modules, never read again. A traceback reads the lines it shows anew.
+    # Whatever source PySide6 still read through linecache (see feature_check) is never read
+    # again; a traceback reads the lines it shows anew.
     linecache.clearcache()
 
     # Theme and font before the window exists: widgets are polished once, at creation, instead

@@ -28,7 +28,7 @@ def use_byte_search() -> bool:
         return False
     if getattr(upstream, _MARK, False):
         return True
-    feature._mod_uses_pyside = _searching_bytes(upstream)
+    feature.__dict__["_mod_uses_pyside"] = _searching_bytes(upstream)
     return True
 
 

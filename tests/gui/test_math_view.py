@@ -357,3 +357,14 @@ def test_inline_formula_sits_on_the_text_baseline_and_is_crisp_on_hidpi(
     text_x, formula_x, text_x_again = _glyph_bottoms(canvas)
     assert text_x == text_x_again
     assert abs(formula_x - text_x) <= 1.0 * ratio  # on the baseline, not above it
+
+
+def test_the_formula_handler_numbers_are_qts() -> None:
+    # formulas.py names two Qt enum values as numbers (so starting the app does not build the
+    # text-format types): they must stay Qt's, or no formula would be drawn or aligned.
+    from PySide6.QtGui import QTextCharFormat, QTextFormat
+
+    from nebula_desktop.ui.messages import formulas
+
+    assert QTextFormat.ObjectTypes.ImageObject.value == formulas.IMAGE_OBJECT
+    assert QTextCharFormat.VerticalAlignment.AlignMiddle.value == formulas.ALIGN_MIDDLE

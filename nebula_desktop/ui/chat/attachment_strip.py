@@ -12,16 +12,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QBuffer,
-    QByteArray,
-    QIODevice,
-    QSize,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QImage, QImageReader, QPalette
+from PySide6 import QtCore, QtGui
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -141,11 +134,11 @@ _DOCUMENT_MESSAGES = (
 _refusal = partial(translate, "AttachmentStrip")  # the translator the core's checks are given
 
 
-def _is_opaque(image: QImage) -> bool:
+def _is_opaque(image: QtGui.QImage) -> bool:
     """True when no pixel is even partly transparent (then JPEG loses nothing that matters)."""
     if not image.hasAlphaChannel():
         return True
-    alpha = image.convertToFormat(QImage.Format.Format_Alpha8)
+    alpha = image.convertToFormat(QtGui.QImage.Format.Format_Alpha8)
     bits = alpha.constBits()
     data = bytes(bits) if bits is not None else b""
     per_line, width = alpha.bytesPerLine(), alpha.width()
@@ -156,7 +149,7 @@ def _is_opaque(image: QImage) -> bool:
     )
 
 
-def encode_image(name: str, image: QImage) -> dict[str, Any]:
+def encode_image(name: str, image: QtGui.QImage) -> dict[str, Any]:
     """Downscale ``image`` to at most MAX_IMAGE_SIDE on its long side and re-encode it (JPEG
     q85 for opaque images, PNG when it has transparency); returns the stored attachment."""
     if image.isNull():
@@ -171,10 +164,10 @@ def encode_image(name: str, image: QImage) -> dict[str, Any]:
         )
     opaque = _is_opaque(image)
     if opaque and image.hasAlphaChannel():
-        image = image.convertToFormat(QImage.Format.Format_RGB32)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    data = QtCore.QByteArray()
+    buffer = QtCore.QBuffer(data)
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
     # PySide6 accepts the format only as str here, whatever its stubs say.
     image.save(buffer, "JPEG" if opaque else "PNG", 85 if opaque else -1)  # type: ignore[call-overload]
     buffer.close()
@@ -188,10 +181,10 @@ def load_file(path: str | Path) -> dict[str, Any]:
     name = Path(path).name
     data = att.read_file(path, _refusal)  # regular files only, capped: never a FIFO or a device
     if att.kind_of(name) == "image":
-        buffer = QBuffer()
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)  # the format from the content, as from a file
+        buffer = QtCore.QBuffer()
+        buffer.setData(QtCore.QByteArray(data))
+        buffer.open(QtCore.QIODevice.OpenModeFlag.ReadOnly)
+        reader = QtGui.QImageReader(buffer)  # the format from the content, as from a file
         reader.setAutoTransform(True)  # phone photos: honour the EXIF rotation
         return encode_image(name, reader.read())
     return {"name": name, "mime": "text/plain", "text": att.read_text(name, data, _refusal)}

@@ -7,16 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-    QIcon,
-    QImage,
-    QKeyEvent,
-    QPalette,
-    QShowEvent,
-)
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -49,7 +42,7 @@ class _Editor(QPlainTextEdit):
     submit = Signal()
     escape = Signal()
     files_pasted = Signal(list)  # local file paths pasted or dropped into the text
-    image_pasted = Signal(QImage)
+    image_pasted = Signal(object)  # a QImage (named on use: its type is not built at start)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +76,7 @@ class _Editor(QPlainTextEdit):
         if paths:
             self.files_pasted.emit(paths)
         elif source.hasImage():
-            self.image_pasted.emit(QImage(source.imageData()))
+            self.image_pasted.emit(QtGui.QImage(source.imageData()))
         else:
             super().insertFromMimeData(source)
 
@@ -190,9 +183,10 @@ class Composer(QWidget):
     def set_text(self, text: str) -> None:
         """Replace the text and put the cursor at its end."""
         self.editor.setPlainText(text)
-        cursor = self.editor.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        self.editor.setTextCursor(cursor)
+        if text:  # (an empty draft, as at start, needs no cursor: nor its types built)
+            cursor = self.editor.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            self.editor.setTextCursor(cursor)
 
     def clear(self) -> None:
         self.editor.clear()
@@ -224,7 +218,7 @@ class Composer(QWidget):
                 return  # the limit message is shown; the rest would be refused too
             self.strip.show_error("")
 
-    def add_image(self, name: str, image: QImage) -> None:
+    def add_image(self, name: str, image: QtGui.QImage) -> None:
         """Attach an image that has no file (pasted from the clipboard)."""
         try:
             item = encode_image(name, image)
@@ -269,7 +263,7 @@ class Composer(QWidget):
         if paths:
             self.add_paths(paths)
         elif source.hasImage():
-            self._on_editor_image_pasted(QImage(source.imageData()))
+            self._on_editor_image_pasted(QtGui.QImage(source.imageData()))
         event.acceptProposedAction()
 
     def set_streaming(self, streaming: bool) -> None:
@@ -422,7 +416,7 @@ class Composer(QWidget):
         elif self._editing:
             self.cancel_edit_requested.emit()
 
-    def _on_editor_image_pasted(self, image: QImage) -> None:
+    def _on_editor_image_pasted(self, image: QtGui.QImage) -> None:
         self.add_image(self.tr("pasted image"), image)
 
     def _on_attach_button_clicked(self) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.i18n import translate
@@ -41,7 +42,7 @@ class PlainHttpGuard(QObject):
         self._profile_id = profile_id
         self._on_allowed = on_allowed
         self._show_status = show_status
-        self.box: QMessageBox | None = None  # the open question, if any
+        self.box: QtWidgets.QMessageBox | None = None  # the open question, if any
 
     def guarded(self, action: Callable[..., None]) -> Callable[..., None]:
         """``action`` run only after the plain-http question (when the profile needs it)."""
@@ -67,7 +68,7 @@ class PlainHttpGuard(QObject):
 
         def clicked(button: Any) -> None:
             self.box = None
-            if button is box.button(QMessageBox.StandardButton.Yes):
+            if button is box.button(QtWidgets.QMessageBox.StandardButton.Yes):
                 settings.plain_http_allowed.add(profile.id)
                 self._on_allowed(profile.id)
                 proceed()

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nebula_desktop.answer_images import MAX_ANSWER_IMAGES, fetch_image
 from nebula_desktop.profile import is_local_host
@@ -76,7 +77,7 @@ class RemoteImages(QObject):
         self._status = status
         self._window = window
         self._loading: set[tuple[str, str]] = set()
-        self.box: QMessageBox | None = None  # the open plain-http question, if any
+        self.box: QtWidgets.QMessageBox | None = None  # the open plain-http question, if any
         self._auto_tried: set[tuple[str, str]] = set()  # never retried by itself this session
 
     def auto_load(self, conv: Conversation | None, messages: Iterable[Message]) -> None:
@@ -145,11 +146,11 @@ class RemoteImages(QObject):
         if self.box is not None:
             self.box.raise_()
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
             self.tr("Unencrypted connection"),
             self.tr("This image comes unencrypted from {host}. Load it anyway?").format(host=host),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.Cancel,
             self._window,
         )
         plain(box)  # the host comes from a model's answer
@@ -159,15 +160,15 @@ class RemoteImages(QObject):
                 "Nothing of yours is sent with it."
             )
         )
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Load anyway"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QtWidgets.QMessageBox.StandardButton.Yes).setText(self.tr("Load anyway"))
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.box = box
 
         def clicked(button: Any) -> None:
             self.box = None
-            if button is box.button(QMessageBox.StandardButton.Yes):
+            if button is box.button(QtWidgets.QMessageBox.StandardButton.Yes):
                 self._start(conv, msg, url)
 
         box.buttonClicked.connect(clicked)

@@ -22,13 +22,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QObject, Signal
-from PySide6.QtGui import QImageReader
-from PySide6.QtWidgets import QMessageBox
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QObject, Signal
 
 from nebula_desktop.context import request_messages
 from nebula_desktop.store import Conversation, Message
-from nebula_desktop.ui.chat.tool_card import ToolCard
 from nebula_desktop.ui.chat.tool_turn import (
     ASKING,
     CONTINUING,
@@ -47,6 +45,7 @@ from nebula_desktop.ui.chat.tool_turn import (
 
 if TYPE_CHECKING:
     from nebula_desktop.tools.session import CatalogResult, ToolsSession
+    from nebula_desktop.ui.chat.tool_card import ToolCard
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +84,10 @@ class ToolLoop(QObject):
         self._current = current
         self._start = start
         self._save = save
-        self.card = ToolCard()
-        self.card.allow_once.connect(self._on_card_allow_once)
-        self.card.always_allow.connect(self._on_card_always_allow)
-        self.card.deny.connect(self._on_card_deny)
+        # The approval card is built the first time a chat with tools needs it, and placed in
+        # the window by ``card_host`` (the window sets it): most sessions never show it.
+        self._card: ToolCard | None = None
+        self.card_host: Callable[[ToolCard], None] | None = None
         self._bridge = _Bridge(self)
         self._bridge.catalog_done.connect(self._on_bridge_catalog_done)
         self._bridge.call_done.connect(self._on_bridge_call_done)
@@ -96,7 +95,25 @@ class ToolLoop(QObject):
         self._tokens = 0
         # The future of the call running now (None: none runs); Stop cancels it.
         self.running_call: Any = None
-        self.plain_http_question: QMessageBox | None = None  # open while it asks
+        self.plain_http_question: QtWidgets.QMessageBox | None = None  # open while it asks
+
+    @property
+    def card(self) -> ToolCard:
+        """The approval card (built and placed in the window on first use)."""
+        if self._card is None:
+            from nebula_desktop.ui.chat.tool_card import ToolCard
+
+            card = self._card = ToolCard()
+            card.allow_once.connect(self._on_card_allow_once)
+            card.always_allow.connect(self._on_card_always_allow)
+            card.deny.connect(self._on_card_deny)
+            if self.card_host is not None:
+                self.card_host(card)
+        return self._card
+
+    def _card_idle(self) -> None:
+        if self._card is not None:
+            self._card.idle()
 
     @property
     def busy(self) -> bool:
@@ -175,7 +192,7 @@ class ToolLoop(QObject):
                 turn.cancel.set()
             self._turn = None
             self._close_question()
-            self.card.idle()
+            self._card_idle()
             self._set_busy(False)
 
     def shutdown(self) -> None:
@@ -205,7 +222,7 @@ class ToolLoop(QObject):
             log.info("tools: %s", problem)
         turn.catalog = result
         turn.state = STREAMING
-        self.card.idle()
+        self._card_idle()
         pending, turn.pending_start = turn.pending_start, None
         if pending is not None:
             params, go = pending
@@ -228,7 +245,7 @@ class ToolLoop(QObject):
             current = self._turn
             if current is None or current.token != token or current.state != LISTING:
                 return  # Stop (or another turn) came first
-            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            if box.clickedButton() is box.button(QtWidgets.QMessageBox.StandardButton.Yes):
                 self.session.allow_plain_http(server.id)
                 self._list_tools(current)
             else:
@@ -371,7 +388,7 @@ class ToolLoop(QObject):
     def _round_done(self) -> None:
         turn = self._turn
         assert turn is not None
-        self.card.idle()
+        self._card_idle()
         conv = turn.conv
         model = turn.answer.model
         limit = int(getattr(self._settings, "tool_max_rounds", 10) or 10)
@@ -420,7 +437,7 @@ class ToolLoop(QObject):
                     self._view.set_streaming(None)
                     self._view.refresh_message(turn.answer.id)
                 self._save(turn.conv)
-        self.card.idle()
+        self._card_idle()
         self._composer.set_streaming(False)
         self._set_busy(False)
 
@@ -434,9 +451,9 @@ def _sized(attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from nebula_desktop.attachments import image_bytes
 
     for attachment in attachments:
-        buffer = QBuffer()
-        buffer.setData(QByteArray(image_bytes(attachment)))
-        size = QImageReader(buffer).size()  # invalid (-1) when it is not an image Qt reads
+        buffer = QtCore.QBuffer()
+        buffer.setData(QtCore.QByteArray(image_bytes(attachment)))
+        size = QtGui.QImageReader(buffer).size()  # invalid (-1) when it is not an image Qt reads
         if size.isValid():
             attachment["width"], attachment["height"] = size.width(), size.height()
     return attachments

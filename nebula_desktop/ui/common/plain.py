@@ -10,13 +10,16 @@ widget that shows them uses one of these helpers.
 from __future__ import annotations
 
 import html
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # Qt::mightBeRichText lives in QtGui's Qt namespace
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtWidgets import QLabel
 
-_Shown = TypeVar("_Shown", QLabel, QMessageBox)
+if TYPE_CHECKING:  # naming the type at import would build its enum types at every start
+    from PySide6.QtWidgets import QMessageBox
+
+_Shown = TypeVar("_Shown", QLabel, "QMessageBox")
 
 
 def plain(widget: _Shown) -> _Shown:

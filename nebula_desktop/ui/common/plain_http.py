@@ -4,14 +4,17 @@ settings dialog before Test connection (``ui/settings/profile_editor.py``)."""
 
 from __future__ import annotations
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain
 
 
-def plain_http_box(parent: QWidget | None, host: str, via_proxy: bool = False) -> QMessageBox:
+def plain_http_box(
+    parent: QWidget | None, host: str, via_proxy: bool = False
+) -> QtWidgets.QMessageBox:
     """The "Send anyway?" question before a key goes unencrypted to ``host`` (not yet open);
     ``via_proxy``: ``host`` is a proxy on the way to a server on this computer."""
     if via_proxy:
@@ -32,15 +35,17 @@ def plain_http_box(parent: QWidget | None, host: str, via_proxy: bool = False) -
             "PlainHttpGuard",
             "Anyone on the networks in between can read and reuse the key. Use https://.",
         )
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Warning,
         translate("PlainHttpGuard", "Unencrypted connection"),
         question.format(host=host),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.Cancel,
         parent,
     )
-    box.button(QMessageBox.StandardButton.Yes).setText(translate("PlainHttpGuard", "Send anyway"))
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.button(QtWidgets.QMessageBox.StandardButton.Yes).setText(
+        translate("PlainHttpGuard", "Send anyway")
+    )
+    box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
     plain(box)  # the host comes from a (possibly imported) profile
     box.setInformativeText(why)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -50,7 +55,7 @@ def plain_http_box(parent: QWidget | None, host: str, via_proxy: bool = False) -
 
 def tools_plain_http_box(
     parent: QWidget | None, server: str, host: str, via_proxy: bool = False
-) -> QMessageBox:
+) -> QtWidgets.QMessageBox:
     """The "Use anyway?" question before a tools (MCP) server is used over plain http on another
     computer (or through a plain-http proxy on one): asked by the chat's tool loop when the
     server is first needed and by Test in Settings → Tools; a yes holds for the session."""
@@ -66,15 +71,17 @@ def tools_plain_http_box(
             "The tools server “{server}” uses plain http: tool arguments, results and its "
             "headers would travel unencrypted to {host}. Use it anyway?",
         )
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Warning,
         translate("PlainHttpGuard", "Unencrypted connection"),
         question.format(server=server, host=host),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.Cancel,
         parent,
     )
-    box.button(QMessageBox.StandardButton.Yes).setText(translate("PlainHttpGuard", "Use anyway"))
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.button(QtWidgets.QMessageBox.StandardButton.Yes).setText(
+        translate("PlainHttpGuard", "Use anyway")
+    )
+    box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
     plain(box)  # the names come from a (possibly imported) server configuration
     box.setInformativeText(
         translate(

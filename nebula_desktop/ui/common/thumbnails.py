@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
 
 from nebula_desktop import attachments as att
 
@@ -19,17 +19,17 @@ class ThumbnailCache:
 
     def __init__(self, limit: int = 256) -> None:
         self._limit = limit
-        self._items: OrderedDict[tuple[str, int, int], QPixmap] = OrderedDict()
+        self._items: OrderedDict[tuple[str, int, int], QtGui.QPixmap] = OrderedDict()
 
-    def get(self, owner: str, index: int, attachment: dict[str, Any], size: int) -> QPixmap:
+    def get(self, owner: str, index: int, attachment: dict[str, Any], size: int) -> QtGui.QPixmap:
         """The thumbnail (at most ``size`` px) of ``attachment``; null when undecodable."""
         key = (owner, index, size)
         pixmap = self._items.get(key)
         if pixmap is None:
-            image = QImage.fromData(att.image_bytes(attachment))
-            pixmap = QPixmap()
+            image = QtGui.QImage.fromData(att.image_bytes(attachment))
+            pixmap = QtGui.QPixmap()
             if not image.isNull():
-                pixmap = QPixmap.fromImage(
+                pixmap = QtGui.QPixmap.fromImage(
                     image.scaled(
                         size,
                         size,

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nebula_desktop.backup import (
     BackupContents,
@@ -60,7 +61,7 @@ class BackupActions(QObject):
         self._parent = parent
         self.store = ctx.store
         self.dialog: Any = None  # the open BackupDialog, if any
-        self.confirm_box: QMessageBox | None = None  # the open "Restore …?" question
+        self.confirm_box: QtWidgets.QMessageBox | None = None  # the open "Restore …?" question
         self.last_task: BackgroundTask | None = None
 
     def daily(self) -> BackgroundTask:
@@ -143,11 +144,11 @@ class BackupActions(QObject):
             "",
             count,
         ).format(date=when)
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Question,
             self.tr("Restore from backup"),
             text,
-            QMessageBox.StandardButton.Cancel,
+            QtWidgets.QMessageBox.StandardButton.Cancel,
             self._parent,
         )
         if contents.skipped:
@@ -161,8 +162,10 @@ class BackupActions(QObject):
         if contents.notices:  # why members were skipped, duplicates read once
             notices = "\n".join(contents.notices)
             box.setInformativeText("\n\n".join(filter(None, [box.informativeText(), notices])))
-        restore_button = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        restore_button = box.addButton(
+            self.tr("Restore"), QtWidgets.QMessageBox.ButtonRole.AcceptRole
+        )
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(
             lambda button: self.apply_restore(contents) if button is restore_button else None

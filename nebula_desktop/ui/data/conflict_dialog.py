@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,8 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -87,7 +86,7 @@ class ConflictDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.list = QListWidget(self)
+        self.list = QtWidgets.QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setAccessibleName(self.tr("Conflicting copies"))
         self.status = plain(QLabel(self))  # errors name chats and files
@@ -124,7 +123,7 @@ class ConflictDialog(QDialog):
             except OSError:
                 when = ""
             label = self.tr("{title} — copy from {tool}, saved {time}")
-            item = QListWidgetItem(label.format(title=title, tool=copy.tool, time=when))
+            item = QtWidgets.QListWidgetItem(label.format(title=title, tool=copy.tool, time=when))
             item.setToolTip(plain_tooltip(str(copy.path)))  # the full file name, for the curious
             item.setData(Qt.ItemDataRole.UserRole, copy)
             self.list.addItem(item)
@@ -140,7 +139,7 @@ class ConflictDialog(QDialog):
         """Merge the selected copies."""
         self._merge(self.list.selectedItems())
 
-    def _merge(self, items: list[QListWidgetItem]) -> None:
+    def _merge(self, items: list[QtWidgets.QListWidgetItem]) -> None:
         done: list[str] = []
         problems: list[str] = []
         for item in items:

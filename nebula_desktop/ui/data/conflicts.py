@@ -45,12 +45,18 @@ class ConflictWatch(QObject):
         self._reopen_after_merge: str | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(CONFLICT_CHECK_MS)
-        self._timer.timeout.connect(self.check)
+        self._timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         """Look shortly (once the window has painted), then every minute."""
-        QTimer.singleShot(CONFLICT_FIRST_CHECK_MS, self, self.check)
+        # The repeating timer's first tick comes early (a receiver-bound singleShot would build
+        # QMetaMethod's enum types at start); from then on it ticks every minute.
+        self._timer.setInterval(CONFLICT_FIRST_CHECK_MS)
         self._timer.start()
+
+    def _tick(self) -> None:
+        self._timer.setInterval(CONFLICT_CHECK_MS)
+        self.check()
 
     def check(self) -> int:
         """Count conflict copies in the conversations folder and show or hide the bar."""

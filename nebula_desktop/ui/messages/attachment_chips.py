@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6 import QtGui
 from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QFontMetrics, QPainter, QPen
 
 from nebula_desktop import attachments as att
 from nebula_desktop.ui.messages.layout import Colors, Fonts
@@ -133,7 +134,7 @@ def _page_glyph(painter: QPainter, box: QRect, colors: Colors) -> None:
     x = box.x() + (box.width() - width) / 2
     y = box.y() + (box.height() - height) / 2
     fold = 5.0
-    path = QPainterPath()
+    path = QtGui.QPainterPath()
     path.moveTo(x, y)
     path.lineTo(x + width - fold, y)
     path.lineTo(x + width, y + fold)

@@ -16,18 +16,11 @@ import time
 from dataclasses import dataclass, field
 from html import escape
 
+# Cursor and block/char formats only streaming uses: named as QtGui.X where used, so the app's
+# start does not build their Python enum types.
+from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextDocumentFragment,
-    QTextOption,
-)
+from PySide6.QtGui import QColor, QFont, QTextDocument, QTextDocumentFragment, QTextOption
 
 from nebula_desktop.render import RenderedMarkdown, StreamRenderer, StreamUpdate, clean_text
 from nebula_desktop.render.highlight import palette
@@ -242,8 +235,8 @@ class StreamingDoc:
         tail_html = _localize(upd.tail_html)
         self._tail_html = upd.tail_html
         if not upd.reset and not blocks and upd.tail_plain and self._plain_start == upd.tail_start:
-            cursor = QTextCursor(doc)
-            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor = QtGui.QTextCursor(doc)
+            cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
             self._append_plain(cursor, text, upd)  # the long tail grew: add just the new text
             return
         self._plain_start = -1
@@ -253,17 +246,19 @@ class StreamingDoc:
             width = doc.textWidth()
             doc.setHtml(blocks.pop(0) if blocks else tail_html)
             doc.setTextWidth(width)
-            cursor = QTextCursor(doc)
-            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor = QtGui.QTextCursor(doc)
+            cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
             if not upd.new_blocks:
                 self._stable_end = 0
                 if upd.tail_plain:
                     self._append_plain(cursor, text, upd)
                 return
         else:
-            cursor = QTextCursor(doc)
+            cursor = QtGui.QTextCursor(doc)
             cursor.setPosition(self._stable_end)
-            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(
+                QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor
+            )
             cursor.removeSelectedText()
         for html in blocks:
             self._insert(cursor, html)
@@ -273,13 +268,13 @@ class StreamingDoc:
         else:
             self._insert(cursor, tail_html)
 
-    def _append_plain(self, cursor: QTextCursor, text: str, upd: StreamUpdate) -> None:
+    def _append_plain(self, cursor: QtGui.QTextCursor, text: str, upd: StreamUpdate) -> None:
         """Add the part of a long plain-text tail that is not in the document yet."""
-        fmt = QTextCharFormat()
-        block = QTextBlockFormat()
+        fmt = QtGui.QTextCharFormat()
+        block = QtGui.QTextBlockFormat()
         if upd.tail_code:
             # An unfinished long code block: monospace on the code background, as it will be.
-            fmt.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            fmt.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
             fmt.setFontPointSize(self.entry.doc.defaultFont().pointSizeF())
             block.setBackground(QColor(palette(self._renderer.dark).code_bg))
         if self._plain_start != upd.tail_start:
@@ -318,7 +313,7 @@ class StreamingDoc:
                 cursor.insertText(line, fmt)
                 self._block_len += len(line)
 
-    def _insert(self, cursor: QTextCursor, html: str) -> None:
+    def _insert(self, cursor: QtGui.QTextCursor, html: str) -> None:
         if not html:
             return
         if cursor.position() == 0:
@@ -328,18 +323,18 @@ class StreamingDoc:
         # insertHtml merges its first paragraph into the current block, losing that
         # paragraph's own format (heading, list, margins). A new plain block, and a tiny spacer
         # paragraph that takes the merge, keep the real first paragraph intact.
-        tiny = QTextCharFormat()
+        tiny = QtGui.QTextCharFormat()
         tiny.setFontPointSize(1)
-        cursor.insertBlock(QTextBlockFormat(), tiny)
+        cursor.insertBlock(QtGui.QTextBlockFormat(), tiny)
         spacer = cursor.block()
         cursor.insertFragment(QTextDocumentFragment.fromHtml(_SPACER + html))
         first = spacer.next()
-        if first.isValid() and QTextCursor(first).currentTable() is None:
+        if first.isValid() and QtGui.QTextCursor(first).currentTable() is None:
             # setHtml collapses adjacent margins; emulate that across the seam.
             fmt = first.blockFormat()
             gap = max(0.0, fmt.topMargin() - previous.blockFormat().bottomMargin())
             fmt.setTopMargin(gap)
-            QTextCursor(first).setBlockFormat(fmt)
+            QtGui.QTextCursor(first).setBlockFormat(fmt)
 
     @property
     def text_length(self) -> int:

@@ -12,17 +12,9 @@ import logging
 import math
 from dataclasses import dataclass
 
+from PySide6 import QtGui
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QFontInfo,
-    QFontMetrics,
-    QFontMetricsF,
-    QImage,
-    QPainter,
-)
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QFontMetricsF, QImage, QPainter
 
 from nebula_desktop.render.highlight import palette
 
@@ -123,7 +115,7 @@ def source_picture(source: str, font: QFont, look: FormulaLook, code: bool) -> P
     being drawn, or in code style (monospace, on the inline-code background) for one that
     cannot be."""
     if code:
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(font.pointSizeF() if font.pointSizeF() > 0 else 10.0)
         font = mono
     fm = QFontMetricsF(font)

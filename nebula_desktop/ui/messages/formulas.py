@@ -25,18 +25,10 @@ import logging
 import re
 import weakref
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRect, QRectF, QSizeF, QTimer, Signal
-from PySide6.QtGui import (
-    QFontMetrics,
-    QPainter,
-    QPyTextObject,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
-)
+from PySide6.QtGui import QFontMetrics, QPyTextObject, QTextDocument
 
 from nebula_desktop.render.markdown import FORMULA_SCHEME
 from nebula_desktop.ui.common.runner import Runner, default_runner
@@ -49,6 +41,16 @@ from nebula_desktop.ui.messages.formula_pictures import (
     source_picture,
 )
 from nebula_desktop.ui.messages.formula_text import IMAGE_NAME, document_html, document_text
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter, QTextFormat
+
+# The text-format and cursor types are imported where a formula is laid out or drawn: naming
+# them at import builds their ten Python enum types for every start, formulas or not (~16 M
+# instructions). QTextFormat.ObjectTypes.ImageObject and QTextCharFormat.VerticalAlignment's
+# AlignMiddle, as numbers (tests/gui/test_math_view.py holds them to Qt's).
+IMAGE_OBJECT = 1
+ALIGN_MIDDLE = 3
 
 __all__ = [
     "FormulaDocument",
@@ -115,7 +117,7 @@ class FormulaObject(QPyTextObject):
         if doc is self.source:
             self.source.places[fmt.toImageFormat().name()] = pos
         char = fmt.toCharFormat()
-        if char.verticalAlignment() != QTextCharFormat.VerticalAlignment.AlignMiddle:
+        if char.verticalAlignment().value != ALIGN_MIDDLE:
             return QSizeF(pic.width, pic.height)  # display math: a line of its own
         top, bottom = _pads(pic.height, pic.depth, QFontMetrics(char.font()).xHeight() / 2.0)
         return QSizeF(pic.width, pic.height + top + bottom)
@@ -134,7 +136,7 @@ class FormulaObject(QPyTextObject):
         if pic is None:
             return
         top = rect.y()
-        if fmt.toCharFormat().verticalAlignment() == QTextCharFormat.VerticalAlignment.AlignMiddle:
+        if fmt.toCharFormat().verticalAlignment().value == ALIGN_MIDDLE:
             # Qt centres a "middle" object in the line box: find the line's baseline instead.
             block = doc.findBlock(pos)
             layout = block.layout()
@@ -148,7 +150,7 @@ class FormulaObject(QPyTextObject):
 def show_formulas(doc: QTextDocument, source: FormulaDocument) -> None:
     """Let ``doc`` show the formula images of ``source`` (before its HTML is set)."""
     handler = FormulaObject(source, doc)
-    doc.documentLayout().registerHandler(QTextFormat.ObjectTypes.ImageObject.value, handler)
+    doc.documentLayout().registerHandler(IMAGE_OBJECT, handler)
 
 
 class FormulaDocument(QTextDocument):
@@ -201,6 +203,8 @@ class FormulaDocument(QTextDocument):
         The whole document is laid out again only if one of them is not where it was last
         laid out (that cost would grow with a streaming answer, so it is the exception).
         """
+        from PySide6.QtGui import QTextCursor
+
         cursor = QTextCursor(self)
         end = self.characterCount() - 1
         spots: list[int] = []

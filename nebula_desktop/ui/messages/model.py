@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 if TYPE_CHECKING:
     from nebula_desktop.store import Message
@@ -62,12 +63,12 @@ class MessageModel(QAbstractListModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
-    def roleNames(self) -> dict[int, QByteArray]:
+    def roleNames(self) -> dict[int, QtCore.QByteArray]:
         """Role names (for tooling)."""
         names = dict(super().roleNames())
-        names[self.MessageRole] = QByteArray(b"message")
-        names[self.IdRole] = QByteArray(b"messageId")
-        names[self.RoleRole] = QByteArray(b"role")
+        names[self.MessageRole] = QtCore.QByteArray(b"message")
+        names[self.IdRole] = QtCore.QByteArray(b"messageId")
+        names[self.RoleRole] = QtCore.QByteArray(b"role")
         return names
 
     # -- our interface -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -76,7 +76,7 @@ class ProfileEditor(QWidget):
         self._profile: Profile | None = None
         # (base URL, proxy) the user let Test connection reach in clear text while this is open.
         self.clear_text_allowed: set[tuple[str, str]] = set()
-        self.plain_http_question: QMessageBox | None = None  # open while it asks
+        self.plain_http_question: QtWidgets.QMessageBox | None = None  # open while it asks
         self._simple = simple
 
         self.preset_combo = QComboBox()
@@ -356,7 +356,7 @@ class ProfileEditor(QWidget):
 
         def clicked(button: object) -> None:
             self.plain_http_question = None
-            if button is box.button(QMessageBox.StandardButton.Yes):
+            if button is box.button(QtWidgets.QMessageBox.StandardButton.Yes):
                 self.clear_text_allowed.add(route)
                 self._start_test(probe)
             else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -85,7 +85,7 @@ class ToolsTab(QWidget):
         self.servers: list[McpServerConfig] = copy.deepcopy(list(s.mcp_servers))
         self._tools = tools
         self._chat_id = chat_id
-        self.plain_http_question: QMessageBox | None = None  # open while Test asks
+        self.plain_http_question: QtWidgets.QMessageBox | None = None  # open while Test asks
         self.server_list = QListWidget()
         self.server_list.setAccessibleName(self.tr("Tools servers"))
         self.add_button = QPushButton(self.tr("Add…"))
@@ -377,7 +377,7 @@ class ToolsTab(QWidget):
 
         def answered(_code: int) -> None:
             self.plain_http_question = None
-            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            if box.clickedButton() is box.button(QtWidgets.QMessageBox.StandardButton.Yes):
                 self._tools.allow_plain_http(server.id)
                 self._test(server)
             else:

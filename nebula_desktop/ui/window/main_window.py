@@ -9,9 +9,11 @@ and wires their signals; it opens chats and saves its own geometry. The chat flo
 from __future__ import annotations
 
 import logging
+from binascii import Error as Base64Error
+from binascii import a2b_base64
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -91,7 +93,9 @@ class MainWindow(QMainWindow):
             ctx, self.view, self.composer, self.header, background, self
         )
         # A tool call waiting for approval (or running) shows right above the composer.
-        column.insertWidget(column.indexOf(self.composer), self.controller.tools.card)
+        self.controller.tools.card_host = lambda card: column.insertWidget(
+            column.indexOf(self.composer), card
+        )
         self.plain_http = PlainHttpGuard(
             self,
             ctx,
@@ -175,9 +179,9 @@ class MainWindow(QMainWindow):
         """Geometry, dock/toolbar state and splitter sizes from the last session."""
         s = self.ctx.settings
         if s.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+            self.restoreGeometry(_from_base64(s.window_geometry))
         if s.window_state:
-            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
+            self.restoreState(_from_base64(s.window_state))
         if len(s.splitter_sizes) == 2 and all(size > 0 for size in s.splitter_sizes):
             self.splitter.setSizes(list(s.splitter_sizes))
 
@@ -364,3 +368,12 @@ class MainWindow(QMainWindow):
             s.last_conversation_id = self.controller.conv.id if self.controller.conv else None
             self.save_settings()
         super().closeEvent(event)
+
+
+def _from_base64(text: str) -> bytes:
+    """Saved geometry or state (QByteArray.fromBase64 would build QByteArray's enum types at
+    every start); a damaged value restores nothing, as Qt's own decoder would."""
+    try:
+        return a2b_base64(text)
+    except (Base64Error, ValueError):
+        return b""

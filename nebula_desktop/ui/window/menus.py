@@ -5,17 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 import nebula_desktop
 from nebula_desktop import APP_NAME
@@ -215,7 +208,7 @@ class ShortcutsDialog(QDialog):
 
 def show_about_box(parent: QWidget) -> None:
     """About box with the version (non-blocking, like every dialog here)."""
-    box = QMessageBox(parent)
+    box = QtWidgets.QMessageBox(parent)
     box.setWindowTitle(translate("MainWindow", "About {app}").format(app=APP_NAME))
     box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.RichText)
@@ -237,11 +230,11 @@ def confirm_open_link(parent: QWidget, url: str) -> None:
     """Show the full address and open it in the browser only if the user agrees."""
     if not url.startswith(("http://", "https://")):
         return  # only web links leave the app
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Question,
         translate("MainWindow", "Open link"),
         translate("MainWindow", "Open this address in your browser?") + f"\n\n{url}",
-        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QtWidgets.QMessageBox.StandardButton.Open | QtWidgets.QMessageBox.StandardButton.Cancel,
         parent,
     )
     plain(box)  # the address exactly as it is

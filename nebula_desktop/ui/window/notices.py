@@ -10,15 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
 from nebula_desktop.ui.common.app_context import AppContext
@@ -36,8 +30,8 @@ class Notices(QObject):
         super().__init__(window)
         self._window = window
         self._ctx = ctx
-        self.error_box: QMessageBox | None = None  # the open error box, if any
-        self.problems_box: QMessageBox | None = None  # the last data-problems notice
+        self.error_box: QtWidgets.QMessageBox | None = None  # the open error box, if any
+        self.problems_box: QtWidgets.QMessageBox | None = None  # the last data-problems notice
 
     def show_status(self, text: str, timeout_ms: int = STATUS_MS) -> None:
         """``text`` in the status bar for ``timeout_ms`` (0: until the next message)."""
@@ -72,10 +66,14 @@ class Notices(QObject):
         self.error_box = None
 
 
-def error_box(parent: QWidget, text: str) -> QMessageBox:
+def error_box(parent: QWidget, text: str) -> QtWidgets.QMessageBox:
     """A non-blocking warning box showing ``text`` (deleted when closed)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning, APP_NAME, text, QMessageBox.StandardButton.Ok, parent
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Warning,
+        APP_NAME,
+        text,
+        QtWidgets.QMessageBox.StandardButton.Ok,
+        parent,
     )
     plain(box)  # error texts come from servers and name files
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -88,7 +86,7 @@ def problems_box(
     problems: list[str],
     data_folder: Path | str | None,
     settings_folder: Path | str | None,
-) -> QMessageBox:
+) -> QtWidgets.QMessageBox:
     """List what went wrong while loading data, with buttons that open the folders involved.
 
     ``settings_folder`` is given only when settings.json itself was repaired or moved aside
@@ -97,11 +95,11 @@ def problems_box(
     text = QCoreApplication.translate(
         "MainWindow", "Some of your data needed attention. Nothing was deleted:"
     )
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Warning,
         APP_NAME,
         text + "\n\n" + "\n\n".join(f"• {p}" for p in problems)[:4000],
-        QMessageBox.StandardButton.Close,
+        QtWidgets.QMessageBox.StandardButton.Close,
         parent,
     )
     box.setObjectName("problemsNotice")
@@ -119,9 +117,9 @@ def problems_box(
     return box
 
 
-def _add_folder_button(box: QMessageBox, text: str, folder: Path | str) -> None:
+def _add_folder_button(box: QtWidgets.QMessageBox, text: str, folder: Path | str) -> None:
     """A button on ``box`` that opens ``folder`` in the file manager."""
-    button = box.addButton(text, QMessageBox.ButtonRole.ActionRole)
+    button = box.addButton(text, QtWidgets.QMessageBox.ButtonRole.ActionRole)
     # Imported on use: naming QUrl builds its Python enums (not for the first paint).
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices

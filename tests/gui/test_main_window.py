@@ -104,6 +104,25 @@ def test_window_size_and_splitter_persist(qtbot: Any, make_window: Any) -> None:
     assert again.splitter.sizes()[0] == 100
 
 
+def test_a_damaged_saved_window_size_opens_the_window_with_the_rest_intact(
+    qtbot: Any, make_window: Any, config_dir: Any
+) -> None:
+    from nebula_desktop.settings import SettingsStore
+
+    window = make_window()
+    window.resize(780, 560)
+    qtbot.waitUntil(lambda: window.width() == 780)
+    make_window.close(window)
+    store = SettingsStore(config_dir)
+    settings = store.load()
+    assert settings.window_geometry  # the good one was saved
+    settings.window_geometry = "AdnQy"  # cut short by hand: bad base64 padding
+    settings.window_state = "@@@"
+    store.save(settings)
+    again = make_window()
+    assert again.isVisible() and again.splitter.sizes()[0] > 0
+
+
 def test_loading_the_model_list_does_not_widen_the_chat_bar(qtbot: Any, make_window: Any) -> None:
     # The loading bar takes the reload button's place: a window that fits the bar while idle
     # (and the chat list beside it) still fits it while the list loads.

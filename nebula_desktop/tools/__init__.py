@@ -19,31 +19,54 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nebula_desktop.tools.errors import (
-    BadArguments,
-    CommandNotFound,
-    ConfigImportError,
-    MissingSecret,
-    PlainHttpRefused,
-    ServerUnavailable,
-    ToolsError,
-)
-from nebula_desktop.tools.model import ServerState, ToolImage, ToolResult, ToolSpec
-from nebula_desktop.tools.server_settings import (
-    DEFAULT_MAX_ROUNDS,
-    DEFAULT_TIMEOUT_S,
-    McpServerConfig,
-)
-
 if TYPE_CHECKING:
     from nebula_desktop.tools.claude_import import (
         ImportedServers,
         import_claude_config,
         parse_claude_config,
     )
+    from nebula_desktop.tools.errors import (
+        BadArguments,
+        CommandNotFound,
+        ConfigImportError,
+        MissingSecret,
+        PlainHttpRefused,
+        ServerUnavailable,
+        ToolsError,
+    )
     from nebula_desktop.tools.keyring_refs import MovedSecret
+    from nebula_desktop.tools.model import ServerState, ToolImage, ToolResult, ToolSpec
+    from nebula_desktop.tools.server_settings import (
+        DEFAULT_MAX_ROUNDS,
+        DEFAULT_TIMEOUT_S,
+        McpServerConfig,
+    )
 
-_IMPORT_NAMES = ("ImportedServers", "import_claude_config", "parse_claude_config")
+# Every name loads from its module when first asked for: start-up imports
+# ``tools.server_settings`` (the settings hold the servers) and ``tools.session``, and must not
+# pay for the rest through this package's import.
+_HOMES = {
+    **dict.fromkeys(
+        (
+            "BadArguments",
+            "CommandNotFound",
+            "ConfigImportError",
+            "MissingSecret",
+            "PlainHttpRefused",
+            "ServerUnavailable",
+            "ToolsError",
+        ),
+        "errors",
+    ),
+    **dict.fromkeys(("ServerState", "ToolImage", "ToolResult", "ToolSpec"), "model"),
+    **dict.fromkeys(
+        ("DEFAULT_MAX_ROUNDS", "DEFAULT_TIMEOUT_S", "McpServerConfig"), "server_settings"
+    ),
+    **dict.fromkeys(
+        ("ImportedServers", "import_claude_config", "parse_claude_config"), "claude_import"
+    ),
+    "MovedSecret": "keyring_refs",
+}
 
 __all__ = [
     "DEFAULT_MAX_ROUNDS",
@@ -68,13 +91,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """The config-file import's names, loaded when first asked for (not at start-up)."""
-    if name in _IMPORT_NAMES:
-        from nebula_desktop.tools import claude_import
+    """A public name, from its module (loaded on first use)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return getattr(claude_import, name)
-    if name == "MovedSecret":
-        from nebula_desktop.tools import keyring_refs
-
-        return keyring_refs.MovedSecret
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -9,19 +9,22 @@ settings change or it stops running, so later rounds and turns do not ask again.
 
 from __future__ import annotations
 
-import concurrent.futures
-import copy
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from nebula_desktop.tools.errors import PlainHttpRefused, ToolsError
-from nebula_desktop.tools.model import RUNNING, ServerState, ToolSpec
+from nebula_desktop.tools.errors import ToolsError
 from nebula_desktop.tools.server_settings import McpServerConfig
 
+# The session is made at start-up (the chat asks it which chats use tools); what it needs only
+# once a server is used (futures, deep copies, the state and spec classes) loads then.
 if TYPE_CHECKING:
+    import concurrent.futures
+
     from nebula_desktop.tools.convert import ToolCatalog
+    from nebula_desktop.tools.errors import PlainHttpRefused
     from nebula_desktop.tools.host import McpHost
+    from nebula_desktop.tools.model import ServerState, ToolSpec
 
 __all__ = ["CatalogResult", "ToolsSession"]
 
@@ -79,6 +82,8 @@ class ToolsSession:
 
     def host(self) -> McpHost:
         """The host, created on first use, configured with the current settings."""
+        import copy
+
         current = copy.deepcopy(self.servers())  # the settings dialog edits them in place
         with self._lock:
             if self._closed:
@@ -103,6 +108,8 @@ class ToolsSession:
 
     def state(self, server_id: str) -> ServerState:
         """A server's state line ("Not started." until the host exists)."""
+        from nebula_desktop.tools.model import ServerState
+
         if self._host is None:
             return ServerState(server_id, message="Not started.")
         try:
@@ -143,7 +150,11 @@ class ToolsSession:
     def submit_catalog(self, chat_id: str | None) -> concurrent.futures.Future[CatalogResult]:
         """List the tools of every server enabled in ``chat_id`` (starting them as needed) on
         the host's thread; the future never raises for a server's trouble."""
+        import concurrent.futures
+
         from nebula_desktop.tools.convert import build_catalog
+        from nebula_desktop.tools.errors import PlainHttpRefused
+        from nebula_desktop.tools.model import RUNNING
 
         servers = self.enabled_for(chat_id)
         out: concurrent.futures.Future[CatalogResult] = concurrent.futures.Future()

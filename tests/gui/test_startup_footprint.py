@@ -43,6 +43,11 @@ NOT_AT_START = (
     "nebula_desktop.ui.settings.dialog",
     "nebula_desktop.ui.data.export_dialog",
     "nebula_desktop.ui.data.backup_dialog",
+    # Backups, the import of chats, the tools' data classes and the approval card: on use.
+    "nebula_desktop.backup",
+    "nebula_desktop.exchange",
+    "nebula_desktop.tools.model",
+    "nebula_desktop.ui.chat.tool_card",
 )
 
 # Runs the app's own main(); records the process's state when the smoke test closes the window
@@ -250,7 +255,6 @@ BEFORE_QT = (
     "nebula_desktop.settings",
     "nebula_desktop.store",
     "nebula_desktop.render.cache",
-    "nebula_desktop.render.markdown",
 )
 
 

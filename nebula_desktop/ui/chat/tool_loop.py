@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtWidgets
 from PySide6.QtCore import QObject, Signal
 
 from nebula_desktop.context import request_messages
@@ -40,6 +40,7 @@ from nebula_desktop.ui.chat.tool_turn import (
     ToolTurn,
     look_up,
     result_message,
+    sized_images,
     with_tools,
 )
 
@@ -358,7 +359,7 @@ class ToolLoop(QObject):
                 error=result.error or ("failed" if result.is_error else ""),
                 duration=result.duration_s,
                 size=result.size,
-                attachments=_sized(result_attachments(result)),
+                attachments=sized_images(result_attachments(result)),
             )
         self._next_call()
 
@@ -443,17 +444,3 @@ class ToolLoop(QObject):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy_changed.emit(busy)
-
-
-def _sized(attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Tool images with their width and height read from the image's header (not decoded), so
-    their thumbnails keep their proportions like an answer's images."""
-    from nebula_desktop.attachments import image_bytes
-
-    for attachment in attachments:
-        buffer = QtCore.QBuffer()
-        buffer.setData(QtCore.QByteArray(image_bytes(attachment)))
-        size = QtGui.QImageReader(buffer).size()  # invalid (-1) when it is not an image Qt reads
-        if size.isValid():
-            attachment["width"], attachment["height"] = size.width(), size.height()
-    return attachments

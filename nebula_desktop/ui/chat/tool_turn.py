@@ -134,3 +134,20 @@ def with_tools(params: dict[str, Any], catalog: CatalogResult | None) -> dict[st
     extra["tools"] = catalog.catalog.tools
     out["extra_body"] = extra
     return out
+
+
+def sized_images(attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tool images with their width and height read from the image's header (not decoded), so
+    their thumbnails keep their proportions like an answer's images."""
+    from PySide6.QtCore import QBuffer, QByteArray  # (their types: not at start-up)
+    from PySide6.QtGui import QImageReader
+
+    from nebula_desktop.attachments import image_bytes
+
+    for attachment in attachments:
+        buffer = QBuffer()
+        buffer.setData(QByteArray(image_bytes(attachment)))
+        size = QImageReader(buffer).size()  # invalid (-1) when it is not an image Qt reads
+        if size.isValid():
+            attachment["width"], attachment["height"] = size.width(), size.height()
+    return attachments

@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from nebula_desktop.exchange import ImportReport, add_to_store
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
 from nebula_desktop.ui.common.status import (
@@ -155,6 +154,8 @@ class DataActions(QObject):
             self.error_message.emit(self.writer.busy_text())
             self.import_finished.emit(None)
             return
+        from nebula_desktop.exchange import ImportReport, add_to_store
+
         report = ImportReport()
 
         def write(chunk: list[Any]) -> None:

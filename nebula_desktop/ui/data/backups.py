@@ -11,22 +11,12 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtWidgets
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from nebula_desktop.backup import (
-    BackupContents,
-    RestorePlan,
-    RestoreReport,
-    backup_name,
-    daily_backup,
-    make_backup,
-    prepare_restore,
-    read_backup,
-)
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.background import BackgroundTask, run_in_background
 from nebula_desktop.ui.common.status import (
@@ -37,6 +27,11 @@ from nebula_desktop.ui.common.status import (
 )
 from nebula_desktop.ui.data.open_chat import OpenChat
 from nebula_desktop.ui.data.writer import ChunkedWriter
+
+# The backup package (zip reading and writing, the restore plan) is imported when a backup is
+# made or read: the first window does neither.
+if TYPE_CHECKING:
+    from nebula_desktop.backup import BackupContents, RestorePlan, RestoreReport
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +61,8 @@ class BackupActions(QObject):
 
     def daily(self) -> BackgroundTask:
         """Make today's automatic backup in the background (once a day; old ones pruned)."""
+        from nebula_desktop.backup import daily_backup
+
         self.last_task = run_in_background(
             daily_backup,
             self.store.root,
@@ -91,6 +88,8 @@ class BackupActions(QObject):
 
     def backup_now(self) -> BackgroundTask:
         """Zip every chat and the settings into the backups folder, in the background."""
+        from nebula_desktop.backup import backup_name, make_backup
+
         self._chat.store_draft()
         dest = self.backups_dir() / backup_name()
         self.status_message.emit(self.tr("Backing up…"), STATUS_UNTIL_NEXT)
@@ -126,6 +125,8 @@ class BackupActions(QObject):
 
     def restore_path(self, path: str) -> BackgroundTask:
         """Read a backup zip in the background, then ask before restoring it."""
+        from nebula_desktop.backup import read_backup
+
         self.last_task = run_in_background(
             read_backup,
             Path(path),
@@ -230,6 +231,8 @@ class BackupActions(QObject):
         # The check and the safety copy read the files: each must be the last one saved, and no
         # save still queued may land on a restored chat afterwards.
         self.store.wait_for_saves(ids)
+        from nebula_desktop.backup import prepare_restore
+
         self.last_task = run_in_background(
             prepare_restore,
             Path(self.store.root),

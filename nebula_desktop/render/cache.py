@@ -57,6 +57,10 @@ _VERSION_RE = re.compile(r"""__version__\s*=\s*["']([^"']+)["']""")
 # renderer never serves stale HTML even if RENDER_VERSION was not bumped.
 _RENDER_MODULES = (
     "markdown.py",
+    "constants.py",
+    "html_writer.py",
+    "safe_html.py",
+    "formula_marks.py",
     "parser.py",
     "highlight.py",
     "sanitize.py",

@@ -27,20 +27,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
-from nebula_desktop.render import cache, parser
-from nebula_desktop.render.highlight import palette
-from nebula_desktop.render.html_writer import (
+from nebula_desktop.render import cache as render_cache
+from nebula_desktop.render.constants import (
     COPY_SCHEME,
     FORMULA_SCHEME,
     LOAD_IMAGE_SCHEME,
     MAX_LIST_DEPTH,
     MAX_QUOTE_DEPTH,
     MONO_FONTS,
-    HtmlWriter,
 )
-from nebula_desktop.render.parser import OverBudget
 from nebula_desktop.render.safe_html import SAFE_SCHEMES, esc_wrap, safe_href
 from nebula_desktop.render.sanitize import clean_text
 
@@ -90,10 +88,10 @@ def render_markdown(text: str, dark: bool = False, math: bool = False) -> Render
     ``.formulas``. Served from the persistent render cache when the app enabled it and holds
     this text.
     """
-    store = cache.active()
+    store = render_cache.active()
     if store is None:
         return render_fragment(text, dark, code_index_base=0, math=math)
-    key = cache.cache_key(text, dark, math)
+    key = render_cache.cache_key(text, dark, math)
     hit = store.get(key)
     if hit is not None:
         return RenderedMarkdown(hit[0], hit[1], hit[0].startswith(_NOTE_OPEN), hit[2])
@@ -117,6 +115,12 @@ def render_fragment(
 ) -> RenderedMarkdown:
     """Render one piece of a message; copy links number code blocks from ``code_index_base``
     and formula images number formulas from ``formula_index_base``."""
+    # The parser, the token walk and the highlighter are loaded on the first render that misses
+    # the render cache, not at start-up (which shows the open chat from that cache).
+    from nebula_desktop.render import parser
+    from nebula_desktop.render.highlight import palette
+    from nebula_desktop.render.html_writer import HtmlWriter
+
     renderer = HtmlWriter(palette(dark), dark, code_index_base)
     text = clean_text(text)
     if len(text) > MAX_MARKDOWN_CHARS:
@@ -124,13 +128,13 @@ def render_fragment(
     if ">" * 12 in text:
         # Past maxNesting markdown-it drops the rest of a block; flatten absurd quote depth first
         # so the words survive.
-        text = _DEEP_QUOTE.sub(r"\1", text)
+        text = _deep_quote().sub(r"\1", text)
     spans = _find_formulas(text)
     shown = renderer.protect(text, spans, formula_index_base) if math and spans else text
     with parser.gc_paused():
         try:
             tokens = parser.parse(shown)
-        except OverBudget:
+        except parser.OverBudget:
             return _plain_text(text, palette(dark), dense=True)
         renderer.blocks(tokens)
     return RenderedMarkdown(
@@ -166,4 +170,7 @@ def is_plain_html(html: str) -> bool:
     return html.startswith(_NOTE_OPEN)
 
 
-_DEEP_QUOTE = re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)
+@cache
+def _deep_quote() -> re.Pattern[str]:
+    """Quote markers past the tenth at the start of a line (compiled on first use)."""
+    return re.compile(r"^( {0,3}(?:> ?){10})(?:> ?)+", re.MULTILINE)

@@ -36,13 +36,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
-from nebula_desktop.render import highlight, parser
 from nebula_desktop.render.markdown import RenderedMarkdown, render_fragment
 from nebula_desktop.render.sanitize import clean_text
-from nebula_desktop.render.stream_images import TailImages, without_images
 
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+if TYPE_CHECKING:
+    from nebula_desktop.render.stream_images import TailImages
+
+
+@cache
+def _fence() -> re.Pattern[str]:
+    """A code fence opening a line (compiled on first use: the view imports this module at
+    start-up, a reply streams later)."""
+    return re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
 # Past this many characters the unfinished block is shown as plain text until it completes
 # (or the stream ends and the whole answer is rendered once): re-rendering it on every flush
 # would make each flush cost more the longer the block grows.
@@ -87,6 +97,7 @@ def _scan(text: str, st: _Scan, limit: int | None) -> tuple[list[str], bool]:
     """Collect completed blocks from ``st`` on; True as second item when ``limit`` cut it short."""
     blocks: list[str] = []
     size = 0
+    fence = _fence()
     while True:
         pos = st.pos
         nl = text.find("\n", pos)
@@ -107,7 +118,7 @@ def _scan(text: str, st: _Scan, limit: int | None) -> tuple[list[str], bool]:
                 return blocks, True  # this line is examined again on the next call
         if nl < 0:
             return blocks, False  # an unfinished line: examined again when more arrives
-        match = _FENCE.match(line)
+        match = fence.match(line)
         if match:
             marker = match.group(1)
             if st.fence is None:
@@ -165,6 +176,11 @@ class StreamRenderer:
     _CHECK = 64  # characters compared to detect that the text was replaced, not extended
 
     def __init__(self, dark: bool, math: bool = False) -> None:
+        # The parser's budgets and the image scanner are loaded with the first streamed reply,
+        # not when the view imports this module at start-up.
+        from nebula_desktop.render import parser
+        from nebula_desktop.render.stream_images import TailImages
+
         self.dark = dark
         self.math = math
         self._done_html: list[str] = []
@@ -175,7 +191,7 @@ class StreamRenderer:
         self._credit = parser.BUDGET_FLOOR  # work units earned but not spent by completed blocks
         self._tail_over = -1  # start of a tail that overdrew its budget (shown plain till done)
         self._tail_grey = -1  # start of a tail whose code lost its colours (stays uncoloured)
-        self._images = TailImages(0)  # the tail as shown
+        self._images: TailImages = TailImages(0)  # the tail as shown
 
     def _extends(self, text: str) -> bool:
         pos = self._scan.pos
@@ -187,6 +203,9 @@ class StreamRenderer:
         Completed blocks found in one call are rendered together (one call of the Markdown
         renderer, however many paragraphs arrived); ``max_chars`` caps their total size.
         """
+        from nebula_desktop.render import highlight, parser  # loaded by __init__ already
+        from nebula_desktop.render.stream_images import TailImages, without_images
+
         reset = False
         if not self._extends(text):
             self._done_html.clear()
@@ -264,7 +283,7 @@ class StreamRenderer:
     def _plain_tail(self, text: str, upd: StreamUpdate) -> None:
         start = upd.tail_start
         upd.tail_plain = True
-        upd.tail_code = bool(_FENCE.match(_judged(text[start : start + _HEAD])))
+        upd.tail_code = bool(_fence().match(_judged(text[start : start + _HEAD])))
 
     def full_html(self, tail_html: str) -> str:
         """The stable blocks' HTML followed by ``tail_html`` (for a document rebuilt at once)."""

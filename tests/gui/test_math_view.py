@@ -368,3 +368,6 @@ def test_the_formula_handler_numbers_are_qts() -> None:
 
     assert QTextFormat.ObjectTypes.ImageObject.value == formulas.IMAGE_OBJECT
     assert QTextCharFormat.VerticalAlignment.AlignMiddle.value == formulas.ALIGN_MIDDLE
+    # The two properties a formula's size and drawing read (each paint, each shown formula).
+    assert QTextFormat.Property.ImageName.value == formulas.NAME_PROPERTY
+    assert QTextFormat.Property.TextVerticalAlignment.value == formulas.ALIGN_PROPERTY

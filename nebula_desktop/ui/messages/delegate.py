@@ -104,6 +104,9 @@ class MessageDelegate(QStyledItemDelegate):
         # Exact sizes of rows measured; rows never measured get a cheap estimate.
         self.sizes = RowSizes()
         self.measured_ids = self.sizes.measured_ids  # ids passed to measure(), newest last
+        # The layout measure() made last, with its message id (StreamRows reads it instead of
+        # laying the streaming row out again right after measuring it; it clears it first).
+        self.measured_layout: tuple[str, RowLayout] | None = None
         self._fonts: Fonts | None = None
         self._base_font = QFont()
         # Decoded attachment thumbnails: base64 → QPixmap once, not on every paint.
@@ -253,6 +256,7 @@ class MessageDelegate(QStyledItemDelegate):
         """Measure one row exactly and remember it."""
         self.sizes.note_measured(msg.id)
         lay = self.layout(msg, row, 0)
+        self.measured_layout = (msg.id, lay)
         size = QSize(self.view_width, lay.height)
         self.sizes.remember(msg.id, self._signature(msg), size)
         return size
@@ -265,11 +269,16 @@ class MessageDelegate(QStyledItemDelegate):
         """Exact size when measured, else an estimate (refined when the row is painted)."""
         # Called for every row on each relayout: read the row straight from our model instead
         # of going through QModelIndex.data (a Qt round trip per row).
+        # The exact size's check is cached_size's, without its two calls: ~400 rows a flush.
         model = index.model()
         msg = model.message_at(index.row()) if isinstance(model, MessageModel) else None
         if msg is None:
             return QSize(0, 0)
-        size = self.cached_size(msg)
+        mid = msg.id
+        signature = row_signature(
+            msg, self.view_width, self.thinking_open.get(mid), mid == self.streaming_id
+        )
+        size = self.sizes.exact(mid, signature)
         if size is not None:
             return size
         sig = (len(msg.content), self.view_width, self.font_point_size, msg.complete)

@@ -28,7 +28,7 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRect, QRectF, QSizeF, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QPyTextObject, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QPyTextObject, QTextDocument
 
 from nebula_desktop.render.markdown import FORMULA_SCHEME
 from nebula_desktop.ui.common.runner import Runner, default_runner
@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 # AlignMiddle, as numbers (tests/gui/test_math_view.py holds them to Qt's).
 IMAGE_OBJECT = 1
 ALIGN_MIDDLE = 3
+# QTextFormat.Property.ImageName and .TextVerticalAlignment, read as numbers in the calls Qt
+# makes for every shown formula on each paint (the enum objects cost more than the read).
+NAME_PROPERTY = 0x5000
+ALIGN_PROPERTY = 0x2021
 
 __all__ = [
     "FormulaDocument",
@@ -80,6 +84,7 @@ BATCH = 8  # formulas per job: the first ones show before a long answer's last i
 # flushes of the stream would wait for. Until then each shows its source.
 QUIET_MS = 250
 CACHE_BYTES = 48 * 1024 * 1024
+HALF_X_FONTS = 32  # fonts whose x-height a document's formula handler keeps
 
 
 def _pads(height: float, depth: float, half_x: float) -> tuple[float, float]:
@@ -105,21 +110,28 @@ class FormulaObject(QPyTextObject):
     def __init__(self, source: FormulaDocument, parent: QObject) -> None:
         super().__init__(parent)
         self.source = source
-
-    def _picture(self, fmt: QTextFormat) -> Picture | None:
-        return self.source.picture(fmt.toImageFormat().name())
+        # Half the x-height of each font formulas sit in: Qt asks intrinsicSize of every shown
+        # formula on each paint of a streaming answer, and a QFontMetrics costs more than the
+        # rest of the call. A document uses a handful of fonts; the bound is a safety net.
+        self._half_x: dict[QFont, float] = {}
 
     def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:
         """The room a formula takes on its line."""
-        pic = self._picture(fmt)
+        name = fmt.stringProperty(NAME_PROPERTY)
+        pic = self.source.picture(name)
         if pic is None:
             return QSizeF(0, 0)
         if doc is self.source:
-            self.source.places[fmt.toImageFormat().name()] = pos
-        char = fmt.toCharFormat()
-        if char.verticalAlignment().value != ALIGN_MIDDLE:
+            self.source.places[name] = pos
+        if fmt.intProperty(ALIGN_PROPERTY) != ALIGN_MIDDLE:
             return QSizeF(pic.width, pic.height)  # display math: a line of its own
-        top, bottom = _pads(pic.height, pic.depth, QFontMetrics(char.font()).xHeight() / 2.0)
+        font = fmt.toCharFormat().font()
+        half_x = self._half_x.get(font)
+        if half_x is None:
+            if len(self._half_x) >= HALF_X_FONTS:
+                self._half_x.clear()
+            half_x = self._half_x[font] = QFontMetrics(font).xHeight() / 2.0
+        top, bottom = _pads(pic.height, pic.depth, half_x)
         return QSizeF(pic.width, pic.height + top + bottom)
 
     def drawObject(
@@ -132,11 +144,11 @@ class FormulaObject(QPyTextObject):
     ) -> None:
         """Draw a formula with its baseline on the line's."""
         rect = QRectF(rect)
-        pic = self._picture(fmt)
+        pic = self.source.picture(fmt.stringProperty(NAME_PROPERTY))
         if pic is None:
             return
         top = rect.y()
-        if fmt.toCharFormat().verticalAlignment().value == ALIGN_MIDDLE:
+        if fmt.intProperty(ALIGN_PROPERTY) == ALIGN_MIDDLE:
             # Qt centres a "middle" object in the line box: find the line's baseline instead.
             block = doc.findBlock(pos)
             layout = block.layout()
@@ -292,25 +304,22 @@ class FormulaImages(QObject):
     def _send(self) -> None:
         if self._busy:
             return
-        hold = self._quiet.isActive()
+        if self._quiet.isActive():
+            # Text is streaming in: drawing now would take Python from the GUI thread for ~10 ms
+            # a formula and stall the stream (a finished answer's 167 formulas held turns to
+            # ~100 ms). Drawn once every stream has paused (the quiet timer calls again); the
+            # sources show meanwhile. The queue is left as it is: going through it on each new
+            # formula would make a flush cost more the more formulas wait.
+            return
         batch: list[Key] = []
-        held: list[Key] = []
         while self._queue and len(batch) < BATCH:
             key, _ = self._queue.popitem(last=False)
             docs = [d for d in (w[0]() for w in self._waiting.get(key, [])) if d is not None]
             if not docs:
                 self._waiting.pop(key, None)
-            elif hold:
-                # Text is streaming in: drawing now would take Python from the GUI thread for
-                # ~10 ms a formula and stall the stream (a finished answer's 167 formulas held
-                # turns to ~100 ms). Drawn once every stream has paused; the source shows.
-                held.append(key)
             else:
                 self._waiting[key] = [w for w in self._waiting[key] if w[0]() is not None]
                 batch.append(key)
-        for key in reversed(held):
-            self._queue[key] = None
-            self._queue.move_to_end(key, last=False)
         if not batch:
             return
         self._busy = True

@@ -46,7 +46,7 @@ class StreamRows(QObject):
     def changed(self, message_id: str) -> None:
         """``message_id``'s text grew: update its row (if shown) and catch up if needed."""
         self._timer.stop()
-        self._row_changed(message_id)
+        self._measure(message_id)
         self._catch_up_later()
 
     def clear(self) -> None:
@@ -56,15 +56,26 @@ class StreamRows(QObject):
     def _on_timer_timeout(self) -> None:
         streaming = self._delegate.streaming_id
         if streaming:
-            self._row_changed(streaming)
+            self._measure(streaming)
         self._catch_up_later()
+
+    def _measure(self, message_id: str) -> None:
+        self._delegate.measured_layout = None  # set again only by a measure of this update
+        self._row_changed(message_id)
 
     def _catch_up_later(self) -> None:
         row = self._model.row_of(self._delegate.streaming_id or "")
         msg = self._model.message_at(row)
         if msg is None:
             return
-        lay = self._delegate.layout(msg, row, 0)
+        # The streaming row was just measured, as a rule: that layout is the one to read (laying
+        # it out again would cost each flush a row layout more).
+        measured = self._delegate.measured_layout
+        self._delegate.measured_layout = None
+        if measured is not None and measured[0] == msg.id:
+            lay = measured[1]
+        else:
+            lay = self._delegate.layout(msg, row, 0)
         behind = any(doc is not None and doc.behind for doc in (lay.body_doc, lay.thinking_doc))
         if behind and not self._timer.isActive():
             self._timer.start()

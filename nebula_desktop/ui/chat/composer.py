@@ -5,11 +5,11 @@ waits for it (Esc, or removing its chip, cancels the wait)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtGui
-from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QKeyEvent, QPalette, QShowEvent
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QDropEvent, QIcon, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,6 +32,9 @@ from nebula_desktop.ui.chat.attachment_strip import AttachmentStrip, encode_imag
 from nebula_desktop.ui.chat.context_bar import ContextClearedBar
 from nebula_desktop.ui.chat.estimate import Estimate
 from nebula_desktop.ui.common.plain import plain
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragMoveEvent
 
 _MAX_LINES = 6
 
@@ -150,7 +153,6 @@ class Composer(QWidget):
         self.attach_button.setToolTip(self.tr("Attach images, documents or text files"))
         self.attach_button.setAccessibleName(self.tr("Attach files"))
         self.setAcceptDrops(True)
-        self._drop_window: QWidget | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -228,33 +230,11 @@ class Composer(QWidget):
         if self.strip.add(item):
             self.strip.show_error("")
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        """Files dropped anywhere on the composer are attached."""
+    def dragEnterEvent(self, event: QDragMoveEvent) -> None:
+        """Files dropped anywhere on the composer are attached (the window hands it the drags
+        and drops aimed at the rest of it too)."""
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
             event.acceptProposedAction()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Once in a window, also take file drops aimed at the rest of it (the sidebar, the
-        header): Qt hands a drop to the nearest widget that accepts drops, which is then the
-        window, and this filter attaches the files."""
-        super().showEvent(event)
-        window = self.window()
-        if window is not self and self._drop_window is not window:
-            self._drop_window = window
-            window.setAcceptDrops(True)
-            window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """File drags and drops on the window (outside the composer and the messages)."""
-        if watched is self._drop_window:
-            kind = event.type()
-            if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-                self.dragEnterEvent(event)  # type: ignore[arg-type]
-                return event.isAccepted()
-            if kind == QEvent.Type.Drop:
-                self.dropEvent(event)  # type: ignore[arg-type]
-                return True
-        return super().eventFilter(watched, event)
 
     def dropEvent(self, event: QDropEvent) -> None:
         """Attach dropped files or an image."""

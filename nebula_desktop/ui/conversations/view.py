@@ -9,11 +9,9 @@ fetch the next page; Select all (Ctrl+A) fetches them all first, so it means eve
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QListView, QVBoxLayout, QWidget
 
 from nebula_desktop.ui.common.looks import use_looks_once
 from nebula_desktop.ui.common.plain import plain
@@ -42,7 +40,9 @@ class ConversationView(QListView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
-        # Drawn over the (empty) list itself, so the panel keeps one background.
+        # Drawn over the (empty) list itself, so the panel keeps one background; the viewport's
+        # layout keeps it covering the whole viewport, whatever its size (an event filter
+        # would make PySide build every QEvent subclass's type at the first event).
         self.empty_label = plain(QLabel(self.viewport()))  # may repeat what was searched
         self.empty_label.setObjectName("emptyHint")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -50,7 +50,9 @@ class ConversationView(QListView):
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty_label.hide()
-        self.viewport().installEventFilter(self)
+        cover = QVBoxLayout(self.viewport())
+        cover.setContentsMargins(0, 0, 0, 0)
+        cover.addWidget(self.empty_label)
 
     def show_empty_hint(self, text: str) -> None:
         """Show ``text`` over the list (an empty text hides the hint)."""
@@ -58,7 +60,6 @@ class ConversationView(QListView):
             self.empty_label.hide()
             return
         self.empty_label.setText(text)
-        self.empty_label.setGeometry(self.viewport().rect())
         use_looks_once(self.empty_label)  # its padding, once it shows (not at every start)
         self.empty_label.show()
 
@@ -77,9 +78,3 @@ class ConversationView(QListView):
             event.accept()
             return
         super().keyPressEvent(event)
-
-    def eventFilter(self, watched: Any, event: Any) -> bool:
-        # The hint covers the whole viewport, whatever its size.
-        if watched is self.viewport() and event.type() == QEvent.Type.Resize:
-            self.empty_label.setGeometry(self.viewport().rect())
-        return super().eventFilter(watched, event)

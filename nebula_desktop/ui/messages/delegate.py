@@ -23,7 +23,7 @@ from nebula_desktop.ui.common.thumbnails import ThumbnailCache
 from nebula_desktop.ui.messages.document_cache import DocumentCache
 from nebula_desktop.ui.messages.documents import ASYNC_CHARS, RenderedDoc, StreamingDoc
 from nebula_desktop.ui.messages.formulas import FormulaImages, FormulaLook
-from nebula_desktop.ui.messages.hits import hit_test, link_action
+from nebula_desktop.ui.messages.hits import hit_test, link_action, show_link_tip
 from nebula_desktop.ui.messages.layout import (
     DARK_COLORS,
     LIGHT_COLORS,
@@ -38,6 +38,8 @@ from nebula_desktop.ui.messages.row_sizes import RowSizes, Signature, row_signat
 from nebula_desktop.ui.messages.selector import MessageTextSelector
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QHelpEvent
+
     from nebula_desktop.store import Message
 
 _ROLE = MessageModel.MessageRole
@@ -342,6 +344,17 @@ class MessageDelegate(QStyledItemDelegate):
             return "", ""
         lay = self.layout(msg, index.row(), rect.top())
         return hit_test(lay, pos, index.row() == self.hover_row)
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: _Index,
+    ) -> bool:
+        """Tooltips (here, not in a viewport event handler: see ``hits.show_link_tip``)."""
+        hit = self.hit(index, option.rect, event.pos()) if index.isValid() else ("", "")
+        return show_link_tip(event, view, hit)
 
     def code_block(self, msg: Message, ref: str) -> str | None:
         """Raw code of the block ``ref`` ("body:N" or "thinking:N") of ``msg``."""

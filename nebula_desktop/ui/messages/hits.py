@@ -3,9 +3,17 @@ chip, a thumbnail, the Thinking header, a link or Copy in the text, or the text 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtWidgets import QToolTip
+
+from nebula_desktop.ui.common.plain import plain_tooltip
 from nebula_desktop.ui.messages.layout import RowLayout
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QAbstractItemView
 
 
 def hit_test(lay: RowLayout, pos: QPoint, hovered: bool) -> tuple[str, str]:
@@ -50,3 +58,17 @@ def link_action(anchor: str, part: str) -> tuple[str, str]:
     if anchor.startswith("nebula-copy:"):
         return "copy_code", f"{part}:{anchor.split(':', 1)[1]}"
     return "link", anchor
+
+
+def show_link_tip(event: QHelpEvent, view: QAbstractItemView, hit: tuple[str, str]) -> bool:
+    """A tooltip asked for over ``hit``: a link's or remote image's full address, exactly as
+    written (before anyone clicks it); nothing else in a message has a tooltip. The view hands
+    tooltips to its delegate's ``helpEvent``: a Python handler of the viewport's every event
+    would make PySide build the type of every QEvent subclass at the first one (start-up)."""
+    action, arg = hit
+    if action in ("link", "load_image"):
+        QToolTip.showText(event.globalPos(), plain_tooltip(arg), view.viewport())
+    else:
+        QToolTip.hideText()
+        event.ignore()
+    return True

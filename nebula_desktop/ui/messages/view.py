@@ -13,12 +13,10 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QTextBrowser,
-    QToolTip,
     QWidget,
 )
 
 from nebula_desktop.ui.common.pending_text import PendingText
-from nebula_desktop.ui.common.plain import plain_tooltip
 from nebula_desktop.ui.common.viewport import install_viewport
 from nebula_desktop.ui.messages.commands import MessageCommands, cursor_shape
 from nebula_desktop.ui.messages.delegate import MessageDelegate
@@ -284,25 +282,6 @@ class MessageView(QListView):
             QTimer.singleShot(0, self.scroll_to_bottom)
 
     # -- copying and actions ------------------------------------------------------------------
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        """Hovering a link shows its full address before anyone clicks it."""
-        if event.type() == QEvent.Type.ToolTip:
-            pos = event.pos()  # type: ignore[attr-defined]
-            index = self.indexAt(pos)
-            action, arg = (
-                self._delegate.hit(index, self.visualRect(index), pos)
-                if index.isValid()
-                else ("", "")
-            )
-            if action in ("link", "load_image"):
-                tip = plain_tooltip(arg)  # the address exactly, never what Qt makes of "&lt;"
-                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().viewportEvent(event)
 
     def contextMenuEvent(self, event: Any) -> None:
         """Right-click (or the Menu key) offers the message's actions, and link ones."""

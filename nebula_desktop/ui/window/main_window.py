@@ -11,10 +11,13 @@ from __future__ import annotations
 import logging
 from binascii import Error as Base64Error
 from binascii import a2b_base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
@@ -84,6 +87,10 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes([280, 820])
         self.setCentralWidget(self.splitter)
+        # Files dropped anywhere in the window are attached: Qt hands a drop to the nearest
+        # widget that accepts drops, which is the window outside the composer (the drag
+        # handlers below pass it on).
+        self.setAcceptDrops(True)
         self.notices = Notices(self, ctx)
 
         self.runner = Runner()  # model lists, titles, key checks; waited for on close
@@ -354,6 +361,15 @@ class MainWindow(QMainWindow):
         except Exception as error:
             log.error("saving settings failed: %s", error)
             self.notices.show_status(str(error), STATUS_WARNING_MS)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.composer.dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.composer.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.composer.dropEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:

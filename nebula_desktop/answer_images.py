@@ -25,6 +25,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -62,17 +63,29 @@ _FORMATS = (
     (b"BM", "image/bmp", "bmp"),
 )
 
+
 # ![alt](data:image/…;base64,…) with an optional "title"; the base64 run stops at the first
 # character that cannot be in it, so a scan is linear however long the run.
-_MARKDOWN_DATA = re.compile(
-    r"!\[(?P<alt>[^\]\n]{0,300})\]\(\s*<?(?P<url>data:image/[A-Za-z0-9.+-]{1,40};base64,"
-    r"[A-Za-z0-9+/=]*)>?(?:\s+\"[^\"\n]{0,300}\")?\s*\)"
-)
+@cache
+def _markdown_data() -> re.Pattern[str]:
+    return re.compile(
+        r"!\[(?P<alt>[^\]\n]{0,300})\]\(\s*<?(?P<url>data:image/[A-Za-z0-9.+-]{1,40};base64,"
+        r"[A-Za-z0-9+/=]*)>?(?:\s+\"[^\"\n]{0,300}\")?\s*\)"
+    )
+
+
 # Any base64 image in text that goes back to a server (64+ characters: not a mention of one).
-_INLINE_DATA = re.compile(
-    r"data:image/[A-Za-z0-9.+-]{1,40};base64,[A-Za-z0-9+/=]{64,}(?:\r?\n[A-Za-z0-9+/=]{64,})*"
-)
-_ALT_CLEAN = re.compile(r"[\[\]\n\r\t]+")
+@cache
+def _inline_data() -> re.Pattern[str]:
+    return re.compile(
+        r"data:image/[A-Za-z0-9.+-]{1,40};base64,[A-Za-z0-9+/=]{64,}(?:\r?\n[A-Za-z0-9+/=]{64,})*"
+    )
+
+
+@cache
+def _alt_clean() -> re.Pattern[str]:
+    return re.compile(r"[\[\]\n\r\t]+")
+
 
 NOT_SHOWN = "[image {n} not shown: {reason}]"
 TOO_LARGE = "it is {size}; the limit is {limit}"
@@ -151,12 +164,12 @@ def take_answer_images(
             return NOT_SHOWN.format(n=number, reason=refused)
         image["name"] += "." + _ext(image["mime"])
         images.append(image)
-        alt = _ALT_CLEAN.sub(" ", alt).strip()[:100]
+        alt = _alt_clean().sub(" ", alt).strip()[:100]
         return f"[image {number}: {alt}]" if alt else f"[image {number}]"
 
     text = content
     if "data:image/" in content:
-        text = _MARKDOWN_DATA.sub(lambda m: take(m["url"], m["alt"]), content)
+        text = _markdown_data().sub(lambda m: take(m["url"], m["alt"]), content)
     lines: list[str] = []
     for url in urls:
         if isinstance(url, str) and url.startswith("data:"):
@@ -181,7 +194,7 @@ def strip_inline_images(text: str) -> str:
     the middle of one, or stored before images were taken out): never sent back to a server."""
     if "data:image/" not in text:
         return text
-    return _INLINE_DATA.sub("[image]", text)
+    return _inline_data().sub("[image]", text)
 
 
 def fetch_image(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -58,6 +57,9 @@ def write_bytes(path: Path | str, data: bytes, *, mode: int = 0o600) -> None:
     Temp file in the same folder, write, flush, fsync, ``os.replace``, fsync the folder.
     Raises :class:`SaveError` (an ``OSError`` with the original ``errno``) on failure.
     """
+    # Loaded with the first save, not at start-up (tempfile brings shutil, random, bz2, lzma).
+    import tempfile
+
     path = Path(path)
     folder = path.parent
     tmp_name: str | None = None

@@ -20,6 +20,7 @@ a long run of characters more than once.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
@@ -43,32 +44,53 @@ _NAME_PIECES = (
 )  # fmt: skip
 # Names that contain a credential word but hold no secret (settings of this app).
 _SAFE_NAMES = frozenset({"needskey", "maxtokens"})
-_WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+@cache
+def _word_re() -> re.Pattern[str]:
+    return re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
 
 # Well-known key shapes. Each alternative starts with a fixed prefix, and a key never follows a
 # letter, digit, "_" or "-" (``task-1234…`` is not ``sk-…``).
-_KEY_RE = re.compile(
-    r"(?<![A-Za-z0-9_-])(?:"
-    r"sk-(?P<sk>[A-Za-z0-9_-]{8,})"  # OpenAI and the many gateways that copy it
-    r"|[sr]k_(?:live|test)_[A-Za-z0-9]{8,}"  # Stripe
-    r"|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
-    r"|xox[abprs]-[A-Za-z0-9-]{10,}"  # Slack
-    r"|AIza[0-9A-Za-z_-]{30,}"  # Google
-    r"|AKIA[0-9A-Z]{16}"  # AWS
-    r"|(?:hf|gsk)_[A-Za-z0-9]{20,}"  # Hugging Face, Groq
-    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\."  # a JSON web token
-    r")"
-)
+@cache
+def _key_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![A-Za-z0-9_-])(?:"
+        r"sk-(?P<sk>[A-Za-z0-9_-]{8,})"  # OpenAI and the many gateways that copy it
+        r"|[sr]k_(?:live|test)_[A-Za-z0-9]{8,}"  # Stripe
+        r"|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}"
+        r"|xox[abprs]-[A-Za-z0-9-]{10,}"  # Slack
+        r"|AIza[0-9A-Za-z_-]{30,}"  # Google
+        r"|AKIA[0-9A-Z]{16}"  # AWS
+        r"|(?:hf|gsk)_[A-Za-z0-9]{20,}"  # Hugging Face, Groq
+        r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\."  # a JSON web token
+        r")"
+    )
+
+
 # Every key shape above contains one of these; a text without any is not searched further.
 _KEY_HINTS = ("sk-", "k_live_", "k_test_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
               "xox", "AIza", "AKIA", "hf_", "gsk_", "eyJ")  # fmt: skip
+
+
 # Spelled out instead of (?i): a pattern that starts with a plain character class is found
 # by a fast scan, which keeps a long text cheap to check.
-_SCHEME_RE = re.compile(
-    r"(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])\s+(?P<tok>[A-Za-z0-9._~+/=-]{8,})"
-)
-_URL_STOP = re.compile(r"[/?#]")
-_PARAM_SPLIT = re.compile(r"[?&#;]")
+@cache
+def _scheme_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc])\s+(?P<tok>[A-Za-z0-9._~+/=-]{8,})"
+    )
+
+
+@cache
+def _url_stop() -> re.Pattern[str]:
+    return re.compile(r"[/?#]")
+
+
+@cache
+def _param_split() -> re.Pattern[str]:
+    return re.compile(r"[?&#;]")
 
 
 def is_credential_name(name: str) -> bool:
@@ -78,7 +100,7 @@ def is_credential_name(name: str) -> bool:
     ``cookie``, ``credentials``, ``client_secret``, ``my_bearer``; not ``max_tokens`` or
     ``needs_key`` (settings of this app) nor ``author`` or ``keyboard``.
     """
-    words = [w.lower() for w in _WORD_RE.findall(name)]
+    words = [w.lower() for w in _word_re().findall(name)]
     joined = "".join(words)
     if joined in _SAFE_NAMES:
         return False
@@ -95,11 +117,11 @@ def _tokenish(text: str) -> bool:
 def _url_holds_credential(token: str) -> bool:
     """For one whitespace-free piece of text holding ``://``: user info, or a key parameter."""
     for rest in token.split("://")[1:]:
-        stop = _URL_STOP.search(rest)
+        stop = _url_stop().search(rest)
         authority = rest[: stop.start()] if stop else rest
         if "@" in authority:
             return True
-    for param in _PARAM_SPLIT.split(token)[1:]:
+    for param in _param_split().split(token)[1:]:
         name, sep, value = param.partition("=")
         if sep and value and is_credential_name(name):
             return True
@@ -120,11 +142,11 @@ def looks_like_credential(value: str) -> bool:
 
 def _holds_credential(value: str) -> bool:
     if any(hint in value for hint in _KEY_HINTS):
-        for match in _KEY_RE.finditer(value):
+        for match in _key_re().finditer(value):
             body = match.group("sk")
             if body is None or _tokenish(body):
                 return True
-    for match in _SCHEME_RE.finditer(value):
+    for match in _scheme_re().finditer(value):
         start = match.start()
         if (start == 0 or not value[start - 1].isalpha()) and _tokenish(match.group("tok")):
             return True

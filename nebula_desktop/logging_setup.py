@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import threading
+from functools import cache
 from pathlib import Path
 
 LOG_FILE_NAME = "nebula-desktop.log"
@@ -34,23 +35,28 @@ LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 # unreadable and such a value cannot be a real key anyway.
 _MIN_SECRET_LENGTH = 6
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # Header lines and dict reprs: "Authorization: Bearer x", "'Authorization': 'Bearer x'".
-    (
-        re.compile(r"""(?i)(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]*"""),
-        r"\1" + REDACTED,
-    ),
-    (re.compile(r"(?i)\bbearer\s+[^\s\"',}]+"), "Bearer " + REDACTED),
-    # Key-like fields in dict reprs, JSON and query strings: "api_key": "…", x-api-key=….
-    (
-        re.compile(
-            r"""(?i)((?:api[_-]?key|x-api-key|access[_-]?token|secret|password)["']?\s*[:=]\s*["']?)"""
-            r"""[^"'\s,}&]+"""
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The key shapes to redact, compiled with the first record (not at start-up)."""
+    return (
+        # Header lines and dict reprs: "Authorization: Bearer x", "'Authorization': 'Bearer x'".
+        (
+            re.compile(r"""(?i)(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]*"""),
+            r"\1" + REDACTED,
         ),
-        r"\1" + REDACTED,
-    ),
-    (re.compile(r"sk-[A-Za-z0-9_\-]{8,}"), REDACTED),
-)
+        (re.compile(r"(?i)\bbearer\s+[^\s\"',}]+"), "Bearer " + REDACTED),
+        # Key-like fields in dict reprs, JSON and query strings: "api_key": "…", x-api-key=….
+        (
+            re.compile(
+                r"""(?i)((?:api[_-]?key|x-api-key|access[_-]?token|secret|password)["']?\s*[:=]\s*["']?)"""
+                r"""[^"'\s,}&]+"""
+            ),
+            r"\1" + REDACTED,
+        ),
+        (re.compile(r"sk-[A-Za-z0-9_\-]{8,}"), REDACTED),
+    )
+
 
 _secrets_lock = threading.Lock()
 _secrets: set[str] = set()
@@ -86,7 +92,7 @@ def redact(text: str) -> str:
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    for pattern, replacement in _PATTERNS:
+    for pattern, replacement in _patterns():
         text = pattern.sub(replacement, text)
     return text
 

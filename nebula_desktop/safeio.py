@@ -21,10 +21,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    import zipfile
 
 CHUNK = 1 << 20
 
@@ -155,6 +157,8 @@ def zip_member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> I
     bytes whatever the header claims. Raises :class:`UnsafeFileError` with a sentence for an
     over-size member, an unsupported compression method or a damaged member.
     """
+    import zipfile  # loaded already by whoever opened ``zf``; not with this module at start-up
+
     name = info.filename
     if info.file_size > cap:
         raise UnsafeFileError(

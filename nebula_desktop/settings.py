@@ -20,6 +20,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,13 @@ THEMES = ("system", "light", "dark")
 MAX_CONTEXT_LIMIT = 1_000_000  # messages a chat sends at most, when limited
 MAX_IMAGE_HOSTS = 50  # hosts whose answer images load without a click
 MAX_HOST_CHARS = 253
-_HOST = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+
+
+@cache
+def _host() -> re.Pattern[str]:
+    return re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+
+
 IMAGE_HOSTS_NOTICE = (
     "Some entries of image_hosts in settings.json were not host names, or past the limit of "
     "{limit}, and were dropped; images from those hosts wait for a click."
@@ -271,7 +278,7 @@ def image_host(text: str) -> str | None:
     """``text`` as a host name for ``Settings.image_hosts`` (lowercase, no trailing dot), or
     None when it is not one (a space, a slash, a port, too long…)."""
     host = text.strip().lower().rstrip(".")
-    if not host or len(host) > MAX_HOST_CHARS or not _HOST.fullmatch(host):
+    if not host or len(host) > MAX_HOST_CHARS or not _host().fullmatch(host):
         return None
     return host
 

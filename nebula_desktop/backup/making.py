@@ -16,6 +16,7 @@ import re
 import time
 import zipfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,16 @@ MIGRATION_DIR = "migration-backups"
 DAY = 86400.0
 # The name of a conversation in a backup: the only members ever read.
 MEMBER_RE = re.compile(r"conversations/([A-Za-z0-9_-]{1,64})\.json")
-_AUTO_RE = re.compile(
-    r"(?:nebula-backup-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?(-daily|-pre-migration)?"
-    r"|pre-restore-(?P<restore_stamp>\d{8}-\d{6})(?:-(?P<restore_n>\d+))?)\.zip"
-)
+
+
+@cache
+def _auto_re() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:nebula-backup-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?(-daily|-pre-migration)?"
+        r"|pre-restore-(?P<restore_stamp>\d{8}-\d{6})(?:-(?P<restore_n>\d+))?)\.zip"
+    )
+
+
 # A settings file larger than this is not one the app wrote; the backup goes on without it.
 _SETTINGS_CAP = 16 * 1024 * 1024
 
@@ -174,7 +181,7 @@ def automatic_backups(backups_dir: Path) -> list[Path]:
         return []
     found: list[tuple[str, int, str]] = []
     for name in names:
-        match = _AUTO_RE.fullmatch(name)
+        match = _auto_re().fullmatch(name)
         if match is not None:
             when = match.group("stamp") or match.group("restore_stamp")
             n = int(match.group("n") or match.group("restore_n") or 0)  # a second in one second

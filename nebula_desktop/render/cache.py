@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,8 +51,18 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_AGE_DAYS = 30.0
 # A hit refreshes the entry's mtime (its "last used" time) at most this often: one utime a day.
 _TOUCH_AFTER_S = 24 * 3600.0
-_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
-_VERSION_RE = re.compile(r"""__version__\s*=\s*["']([^"']+)["']""")
+
+
+@cache
+def _entry() -> re.Pattern[str]:
+    return re.compile(r"[0-9a-f]{64}\.json")
+
+
+@cache
+def _version_re() -> re.Pattern[str]:
+    return re.compile(r"""__version__\s*=\s*["']([^"']+)["']""")
+
+
 # The modules whose code decides the output; their size and mtime join the key, so an edited
 # renderer never serves stale HTML even if RENDER_VERSION was not bumped.
 _RENDER_MODULES = (
@@ -77,7 +87,7 @@ def _package_version(name: str) -> str:
         if origin is None:
             return "missing"
         with open(origin, encoding="utf-8") as fh:
-            match = _VERSION_RE.search(fh.read(20_000))
+            match = _version_re().search(fh.read(20_000))
         if match is not None:
             return match.group(1)
         st = os.stat(origin)
@@ -245,10 +255,12 @@ class RenderCache:
                     continue
                 name = item.name
                 stale_tmp = name.endswith(".tmp") and now - st.st_mtime > 3600
-                too_old = _ENTRY.fullmatch(name) is not None and now - st.st_mtime > self.max_age_s
+                too_old = (
+                    _entry().fullmatch(name) is not None and now - st.st_mtime > self.max_age_s
+                )
                 if stale_tmp or too_old:
                     removed += _unlink(item.path)
-                elif _ENTRY.fullmatch(name):
+                elif _entry().fullmatch(name):
                     entries.append((st.st_mtime, st.st_size, item.path))
         total = sum(size for _, size, _ in entries)
         if total > self.max_bytes:

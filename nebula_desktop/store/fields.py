@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
+from functools import cache
 from typing import Any
 
 __all__ = [
@@ -26,19 +26,26 @@ __all__ = [
     "validate_id",
 ]
 
-_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+@cache
+def _id_re() -> re.Pattern[str]:
+    return re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 # 3000-01-01 UTC: every OS's date functions take it; a later time is damage, not a chat.
 MAX_TIMESTAMP = 32_503_680_000.0
 
 
 def new_id() -> str:
     """A fresh id (uuid4 hex): valid as a file name on every OS."""
+    import uuid  # with the first new chat, not at start-up (uuid loads platform)
+
     return uuid.uuid4().hex
 
 
 def validate_id(conv_id: object) -> str:
     """Return ``conv_id`` if it is a safe id, else raise ValueError (ids never escape a folder)."""
-    if not isinstance(conv_id, str) or _ID_RE.fullmatch(conv_id) is None:
+    if not isinstance(conv_id, str) or _id_re().fullmatch(conv_id) is None:
         raise ValueError(f"invalid conversation id: {conv_id!r}")
     return conv_id
 

@@ -35,10 +35,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import select
-import signal
 import struct
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -107,6 +104,8 @@ class Prescan:
             return
         os.close(fd)
         os.close(self._buffer)
+        import signal  # only when a helper was started, not with the store at start-up
+
         with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)  # finished helpers are zombies: nothing happens
         with contextlib.suppress(ChildProcessError):
@@ -135,6 +134,8 @@ class Prescan:
 
 
 def _read_exact(fd: int, size: int, deadline: float) -> bytes | None:
+    import select  # only when a helper was started, not with the store at start-up
+
     chunks: list[bytes] = []
     while size:
         left = deadline - time.monotonic()
@@ -210,6 +211,8 @@ def _buffer_file() -> int:
     if hasattr(os, "memfd_create"):
         with contextlib.suppress(OSError):
             return os.memfd_create("nebula-prescan", getattr(os, "MFD_CLOEXEC", 0))
+    import tempfile
+
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the fd outlives this function
     fd = os.dup(handle.fileno())
     handle.close()

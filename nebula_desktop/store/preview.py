@@ -7,6 +7,7 @@ are looked at, and a picture's data is skipped, not copied (it shows as :data:`I
 from __future__ import annotations
 
 import re
+from functools import cache
 
 __all__ = ["IMAGE_MARK", "PREVIEW_LIMIT", "preview_text"]
 
@@ -14,19 +15,36 @@ PREVIEW_LIMIT = 120
 
 IMAGE_MARK = "[image]"  # a picture in a preview (the list may show it translated)
 
+
 # A picture inside one line: a Markdown image (whose data: URI may be cut off, as in a preview
 # stored by an older version) or a bare data: URI. Alt text and address lengths are bounded;
 # a data: URI is skipped whole (a C-speed scan), however long.
-_IMAGE = re.compile(
-    r"!\[[^\]\n]{0,300}\]\(\s*data:[^)\s]*\)?"
-    r"|!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}\)"
-    r"|\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}[^,\s]{0,200},[^)\s]*"
-)
-_IMAGE_START = re.compile(r"!\[|\bdata:")
+@cache
+def _image() -> re.Pattern[str]:
+    return re.compile(
+        r"!\[[^\]\n]{0,300}\]\(\s*data:[^)\s]*\)?"
+        r"|!\[[^\]\n]{0,300}\]\([^)\s]{1,2000}\)"
+        r"|\bdata:[\w.+-]{1,100}/[\w.+-]{1,100}[^,\s]{0,200},[^)\s]*"
+    )
+
+
+@cache
+def _image_start() -> re.Pattern[str]:
+    return re.compile(r"!\[|\bdata:")
+
+
 # Code fences, backticks, heading marks, bold: dropped without leaving a space behind, so
 # "**bold**, a list" reads "bold, a list".
-_MARKUP = re.compile(r"```[\w+-]*|`|^#{1,6}[ \t]+|\*\*|__")
-_NOT_SPACE = re.compile(r"\S")
+@cache
+def _markup() -> re.Pattern[str]:
+    return re.compile(r"```[\w+-]*|`|^#{1,6}[ \t]+|\*\*|__")
+
+
+@cache
+def _not_space() -> re.Pattern[str]:
+    return re.compile(r"\S")
+
+
 _PREVIEW_LINES = 200  # non-blank lines looked at, at most (lines of bare marks show nothing)
 _PREVIEW_HEAD = 2048  # characters of prose looked at per line: far more than a preview shows
 
@@ -38,8 +56,8 @@ def _visible(text: str, start: int, end: int) -> str:
     pos = start
     while pos < end and budget > 0:
         stop = min(end, pos + budget)
-        found = _IMAGE_START.search(text, pos, stop)
-        image = _IMAGE.match(text, found.start(), end) if found is not None else None
+        found = _image_start().search(text, pos, stop)
+        image = _image().match(text, found.start(), end) if found is not None else None
         if found is None:
             parts.append(text[pos:stop])
             break
@@ -65,12 +83,12 @@ def preview_text(text: str) -> str:
     size = 0
     pos = 0
     for _line in range(_PREVIEW_LINES):
-        found = _NOT_SPACE.search(text, pos)
+        found = _not_space().search(text, pos)
         if found is None or size > PREVIEW_LIMIT:
             break
         end = text.find("\n", found.start())
         end = len(text) if end < 0 else end
-        for word in _MARKUP.sub("", _visible(text, found.start(), end)).split():
+        for word in _markup().sub("", _visible(text, found.start(), end)).split():
             words.append(word[:PREVIEW_LIMIT])
             size += len(words[-1]) + 1
             if size > PREVIEW_LIMIT:

@@ -20,6 +20,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -49,15 +50,23 @@ class MergeTarget(Protocol):
 
 
 _ID = r"(?P<id>[A-Za-z0-9_-]{1,64})"
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "Dropbox or Nextcloud",
-        re.compile(_ID + r" \((?:[^()]*['’]s )?conflicted copy[^()]*\)( \(\d+\))?", re.I),
-    ),
-    ("Syncthing", re.compile(_ID + r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}")),
-    # Our ids are 32 hex digits; requiring that keeps other names with a dash out.
-    ("OneDrive", re.compile(r"(?P<id>[0-9a-f]{32})-[A-Za-z0-9_-]{1,63}")),
-]
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each sync tool's conflict-name shape (compiled on first use: a start-up whose ids are
+    all plain never needs them)."""
+    return (
+        (
+            "Dropbox or Nextcloud",
+            re.compile(_ID + r" \((?:[^()]*['’]s )?conflicted copy[^()]*\)( \(\d+\))?", re.I),
+        ),
+        ("Syncthing", re.compile(_ID + r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}")),
+        # Our ids are 32 hex digits; requiring that keeps other names with a dash out.
+        ("OneDrive", re.compile(r"(?P<id>[0-9a-f]{32})-[A-Za-z0-9_-]{1,63}")),
+    )
+
+
 MERGED_DIR = "conflicts-merged"
 MAX_COPY_BYTES = 256 * 1024 * 1024
 
@@ -77,7 +86,7 @@ def match_conflict(stem: str) -> tuple[str, str] | None:
         # Every pattern needs a space, a dot or a dash, which our plain ids never have: the
         # start-up scan of 10 000 chats skips 30 000 regex matches here.
         return None
-    for tool, pattern in _PATTERNS:
+    for tool, pattern in _patterns():
         match = pattern.fullmatch(stem)
         if match is not None:
             return match.group("id"), tool

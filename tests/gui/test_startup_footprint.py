@@ -48,6 +48,11 @@ NOT_AT_START = (
     "nebula_desktop.exchange",
     "nebula_desktop.tools.model",
     "nebula_desktop.ui.chat.tool_card",
+    # The renderer's parser, token walk and stream image scanner: on a cache miss or a stream.
+    "nebula_desktop.render.parser",
+    "nebula_desktop.render.html_writer",
+    "nebula_desktop.render.formula_marks",
+    "nebula_desktop.render.stream_images",
 )
 
 # Runs the app's own main(); records the process's state when the smoke test closes the window

@@ -35,12 +35,12 @@ from nebula_desktop.ui.messages.layout import (
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.messages.row_layout import build_row_layout
 from nebula_desktop.ui.messages.row_sizes import RowSizes, Signature, row_signature
-from nebula_desktop.ui.messages.selector import MessageTextSelector
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QHelpEvent
 
     from nebula_desktop.store import Message
+    from nebula_desktop.ui.messages.selector import MessageTextSelector
 
 _ROLE = MessageModel.MessageRole
 _Index = QModelIndex | QPersistentModelIndex
@@ -269,9 +269,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         """Exact size when measured, else an estimate (refined when the row is painted)."""
-        # Called for every row on each relayout: read the row straight from our model instead
-        # of going through QModelIndex.data (a Qt round trip per row).
-        # The exact size's check is cached_size's, without its two calls: ~400 rows a flush.
+        # Called for every row on each relayout (each flush of a streaming answer whose height
+        # grew): read the row straight from our model instead of going through QModelIndex.data
+        # (a Qt round trip per row), and look both sizes up in one call.
         model = index.model()
         msg = model.message_at(index.row()) if isinstance(model, MessageModel) else None
         if msg is None:
@@ -280,10 +280,10 @@ class MessageDelegate(QStyledItemDelegate):
         signature = row_signature(
             msg, self.view_width, self.thinking_open.get(mid), mid == self.streaming_id
         )
-        size = self.sizes.exact(mid, signature)
+        sig = (len(msg.content), self.view_width, self.font_point_size, msg.complete)
+        size = self.sizes.known(mid, signature, sig)
         if size is not None:
             return size
-        sig = (len(msg.content), self.view_width, self.font_point_size, msg.complete)
         return self.sizes.estimate(
             msg.id, sig, lambda: QSize(self.view_width, self.estimate_height(msg))
         )
@@ -402,21 +402,18 @@ class MessageDelegate(QStyledItemDelegate):
         return lay.body_rect
 
     def createEditor(
-        self,
-        parent: Any,
-        option: QStyleOptionViewItem,
-        index: _Index,
+        self, parent: Any, option: QStyleOptionViewItem, index: _Index
     ) -> MessageTextSelector:
-        """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C.
-
-        It covers the answer, or the thinking text when ``selector_part`` is "thinking".
-        """
+        """A read-only QTextBrowser with the same document, for mouse selection and Ctrl+C,
+        over the answer, or the thinking text when ``selector_part`` is "thinking"."""
         msg: Message = index.data(_ROLE)
         part = self.selector_part
         entry = self._document(msg, part, None)
         live = self._stream_docs.get((msg.id, part))
         html = live.html if live is not None and msg.id == self.streaming_id else entry.html
         color = self.colors.q("text" if part == "body" else "muted")
+        from nebula_desktop.ui.messages.selector import MessageTextSelector  # on a selection
+
         editor = MessageTextSelector(
             parent, html, self._body_font(part), entry.doc.defaultTextOption(), color, entry.doc
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QListView,
     QMenu,
-    QTextBrowser,
     QWidget,
 )
 
@@ -312,7 +312,7 @@ class MessageView(QListView):
         """Ctrl+C copies the focused message; Up/Down move between messages (QListView)."""
         if event.matches(QKeySequence.StandardKey.Copy):
             editor = self._selection.editor()
-            if isinstance(editor, QTextBrowser) and editor.textCursor().hasSelection():
+            if isinstance(editor, QtWidgets.QTextBrowser) and editor.textCursor().hasSelection():
                 editor.copy()  # the part the user selected, not the whole message
                 return
             msg = self._model.message_at(self.currentIndex().row())

@@ -174,7 +174,7 @@ def test_deleting_the_open_chat_shows_the_next_and_undo_brings_it_back(
 
 
 def test_shortcuts_reach_search_composer_and_help(qtbot: Any, make_window: Any) -> None:
-    from nebula_desktop.ui.window.menus import ShortcutsDialog
+    from nebula_desktop.ui.window.shortcuts import ShortcutsDialog
 
     window = make_window()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -251,7 +251,7 @@ def test_main_controls_have_accessible_names(make_window: Any) -> None:
 
 
 def test_system_prompt_dialog_stores_the_prompt_with_the_chat(qtbot: Any, make_window: Any) -> None:
-    from nebula_desktop.ui.chat.header import SystemPromptDialog
+    from nebula_desktop.ui.chat.system_prompt import SystemPromptDialog
 
     window = make_window()
     window.new_chat()

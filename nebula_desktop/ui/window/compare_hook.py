@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from nebula_desktop.store import Conversation, Message
 
@@ -90,7 +91,7 @@ class CompareHook(QObject):
 
     def _on_picker_finished(self, picker: Any, result: int) -> None:
         self.picker = None
-        if result == QDialog.DialogCode.Accepted:
+        if result == QtWidgets.QDialog.DialogCode.Accepted:
             from nebula_desktop.ui.compare.picks import remember
 
             picks = picker.picks()

@@ -44,7 +44,7 @@ from nebula_desktop.ui.window.menu_handlers import (
     add_prompt_presets_entry,
     install_window_actions,
 )
-from nebula_desktop.ui.window.menus import ShortcutsDialog, confirm_open_link, show_about_box
+from nebula_desktop.ui.window.menus import confirm_open_link, show_about_box
 from nebula_desktop.ui.window.notices import EmptyChatHint, Notices
 from nebula_desktop.ui.window.profile_sync import ProfileSync
 from nebula_desktop.ui.window.usage import UsageLine
@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def show_shortcuts(self) -> None:
+        from nebula_desktop.ui.window.shortcuts import ShortcutsDialog
+
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

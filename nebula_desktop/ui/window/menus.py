@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6 import QtWidgets
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 import nebula_desktop
 from nebula_desktop import APP_NAME
@@ -16,40 +16,6 @@ from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain
 
 # (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
-# The descriptions are translated where they are shown (context "ShortcutsDialog").
-SHORTCUTS: list[tuple[str, object]] = [  # object: QT_TRANSLATE_NOOP's stubs return object
-    ("Ctrl+N", QT_TRANSLATE_NOOP("ShortcutsDialog", "New chat")),
-    ("Ctrl+F", QT_TRANSLATE_NOOP("ShortcutsDialog", "Search chats")),
-    (
-        "Ctrl+PgDown, Ctrl+Tab",
-        QT_TRANSLATE_NOOP("ShortcutsDialog", "Open the next chat in the list"),
-    ),
-    ("Ctrl+PgUp, Ctrl+Shift+Tab", QT_TRANSLATE_NOOP("ShortcutsDialog", "Open the previous chat")),
-    ("Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "Send the message")),
-    ("Shift+Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "New line in the message")),
-    ("Esc", QT_TRANSLATE_NOOP("ShortcutsDialog", "Stop the answer (or cancel editing)")),
-    ("Ctrl+R", QT_TRANSLATE_NOOP("ShortcutsDialog", "Regenerate the last answer")),
-    (
-        "Ctrl+Shift+R",
-        QT_TRANSLATE_NOOP("ShortcutsDialog", "Continue the last answer where it stopped"),
-    ),
-    ("Ctrl+E", QT_TRANSLATE_NOOP("ShortcutsDialog", "Edit your last message and send it again")),
-    (
-        "Ctrl+K",
-        QT_TRANSLATE_NOOP("ShortcutsDialog", "Clear the context: what is above is no longer sent"),
-    ),
-    ("Ctrl+Shift+C", QT_TRANSLATE_NOOP("ShortcutsDialog", "Copy the last answer")),
-    (
-        "Ctrl+Shift+M",
-        QT_TRANSLATE_NOOP("ShortcutsDialog", "Compare: ask 2–4 models at once (on / off)"),
-    ),
-    ("Ctrl+L", QT_TRANSLATE_NOOP("ShortcutsDialog", "Go to the message box")),
-    ("F2", QT_TRANSLATE_NOOP("ShortcutsDialog", "Rename the selected chat")),
-    ("Del", QT_TRANSLATE_NOOP("ShortcutsDialog", "Delete the selected chat (with Undo)")),
-    ("Ctrl+,", QT_TRANSLATE_NOOP("ShortcutsDialog", "Settings")),
-    ("F1", QT_TRANSLATE_NOOP("ShortcutsDialog", "Keyboard shortcuts")),
-    ("Ctrl+Q", QT_TRANSLATE_NOOP("ShortcutsDialog", "Quit")),
-]
 
 
 @dataclass
@@ -180,30 +146,6 @@ def install_actions(window: QMainWindow, handlers: Handlers) -> Menus:
     for name in ("shortcuts", "log", "about"):
         help_menu.addAction(acts[name])
     return Menus(file_menu, chat_menu, help_menu, acts)
-
-
-class ShortcutsDialog(QDialog):
-    """Help → Keyboard shortcuts: a plain table of every shortcut."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Keyboard shortcuts"))
-        rows = "".join(
-            f"<tr><td style='padding-right:18px'><b>{keys}</b></td>"
-            f"<td>{translate('ShortcutsDialog', what)}</td></tr>"
-            for keys, what in SHORTCUTS
-        )
-        label = QLabel(f"<table>{rows}</table>", self)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setAccessibleName(self.tr("Keyboard shortcuts"))
-        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
-        from PySide6.QtWidgets import QDialogButtonBox
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(buttons)
 
 
 def show_about_box(parent: QWidget) -> None:

@@ -1,6 +1,6 @@
-"""The sync-conflict bar ("2 conflicting copies found from sync — Review") and its dialog.
+"""The sync-conflict dialog, opened from the conflict bar's Review (conflict_bar.py).
 
-``ConflictBar`` sits above the chat; ``ConflictDialog`` lists each conflict copy with the chat
+``ConflictDialog`` lists each conflict copy with the chat
 it belongs to and merges them through ``store/sync.py`` (union of messages; the copy is moved
 to ``conflicts-merged/``, never deleted). Merging runs on the GUI thread: the store is not
 thread-safe, and a merge is two small file writes and a rename.
@@ -16,10 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,35 +26,6 @@ from nebula_desktop.store.sync import ConflictCopy, merge_copy
 from nebula_desktop.ui.common.plain import plain, plain_tooltip
 
 log = logging.getLogger(__name__)
-
-
-class ConflictBar(QFrame):
-    """A slim bar telling the user about conflict copies; ``review_requested`` on the button."""
-
-    review_requested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("conflictBar")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.label = plain(QLabel(self))
-        self.review_button = QPushButton(self.tr("Review"), self)
-        self.review_button.clicked.connect(self.review_requested)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 4, 6, 4)
-        layout.addWidget(self.label)
-        layout.addWidget(self.review_button)
-        layout.addStretch(1)
-        self.hide()
-
-    def set_count(self, count: int) -> None:
-        """Show the bar for ``count`` copies (hide it for none)."""
-        if count == 1:  # English has no numerus forms without a translation file
-            text = self.tr("1 conflicting copy found from sync")
-        else:
-            text = self.tr("%n conflicting copies found from sync", "", count)
-        self.label.setText(text + " —")
-        self.setVisible(count > 0)
 
 
 class ConflictDialog(QDialog):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from nebula_desktop.store.sync import find_conflicts
 from nebula_desktop.ui.common.status import STATUS_WARNING_MS
-from nebula_desktop.ui.data.conflict_dialog import ConflictBar, ConflictDialog
+from nebula_desktop.ui.data.conflict_bar import ConflictBar
 from nebula_desktop.ui.data.open_chat import OpenChat
 from nebula_desktop.ui.data.writer import ChunkedWriter
 
@@ -67,6 +67,8 @@ class ConflictWatch(QObject):
     def review(self) -> None:
         """Open the conflict dialog."""
         copies = find_conflicts(self.store.conversations_dir)
+        from nebula_desktop.ui.data.conflict_dialog import ConflictDialog  # (a dialog: on use)
+
         dialog = ConflictDialog(self.store, copies, self._merge_blocker, self._parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.merged.connect(self._on_dialog_merged)

@@ -5,9 +5,23 @@ saved system prompts (prompt presets) kept in ``Settings.prompt_presets``. No Qt
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from nebula_desktop.costs import answer_cost, conversation_totals, format_cost
 from nebula_desktop.settings import DEFAULT_BASE_URL, Profile, Settings
+
+__all__ = [
+    "ENDPOINT_PRESETS",
+    "EndpointPreset",
+    "answer_cost",
+    "conversation_totals",
+    "delete_preset",
+    "endpoint_preset",
+    "format_cost",
+    "preset_names",
+    "preset_text",
+    "profile_from_preset",
+    "set_preset",
+]
 
 
 @dataclass(frozen=True)
@@ -101,44 +115,3 @@ def delete_preset(settings: Settings, name: str) -> None:
     settings.prompt_presets[:] = [p for p in settings.prompt_presets if p.get("name") != name]
     if settings.default_prompt_preset == name:
         settings.default_prompt_preset = ""
-
-
-# -- usage and cost ----------------------------------------------------------------------------
-
-
-def answer_cost(message: Any, profile: Profile, chat_model: str | None = None) -> float | None:
-    """Dollars one answer cost: priced by the model that answered, else the chat's model (a
-    server may report a dated name such as ``gpt-4o-mini-2024-07-18``)."""
-    usage = getattr(message, "usage", None)
-    cost = profile.cost(getattr(message, "model", None), usage)
-    return cost if cost is not None else profile.cost(chat_model, usage)
-
-
-def conversation_totals(
-    messages: list[Any], profile: Profile, chat_model: str | None = None
-) -> tuple[int, float | None]:
-    """(tokens, dollars) over the answers of a chat; dollars is None when no answer has a price."""
-    tokens = 0
-    cost: float | None = None
-    for message in messages:
-        usage = getattr(message, "usage", None)
-        if not usage:
-            continue
-        total = usage.get("total_tokens")
-        if not isinstance(total, int):
-            prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
-            total = (prompt if isinstance(prompt, int) else 0) + (
-                completion if isinstance(completion, int) else 0
-            )
-        tokens += total
-        dollars = answer_cost(message, profile, chat_model)
-        if dollars is not None:
-            cost = (cost or 0.0) + dollars
-    return tokens, cost
-
-
-def format_cost(dollars: float) -> str:
-    """ "$0.0123": four decimals for small sums (one answer costs fractions of a cent)."""
-    if dollars >= 100:
-        return f"${dollars:,.2f}"
-    return f"${dollars:.4f}"

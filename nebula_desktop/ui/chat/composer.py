@@ -266,7 +266,7 @@ class Composer(QWidget):
             self.estimate.setProperty("warning", False)
             self.estimate.setVisible(False)
             return
-        from nebula_desktop.presets import format_cost
+        from nebula_desktop.costs import format_cost
 
         if estimate.count > 1:  # Compare on: the same prompt to each model, their total cost
             each = round(estimate.tokens / estimate.count)

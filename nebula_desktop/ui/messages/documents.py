@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 # Cursor and block/char formats only streaming uses: named as QtGui.X where used, so the app's
 # start does not build their Python enum types.
@@ -22,16 +23,19 @@ from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QFont, QTextDocument, QTextDocumentFragment, QTextOption
 
-from nebula_desktop.render import RenderedMarkdown, StreamRenderer, StreamUpdate, clean_text
-from nebula_desktop.render.highlight import palette
 from nebula_desktop.render.markdown import DENSE_NOTE, FORMULA_SCHEME, LONG_NOTE
 from nebula_desktop.render.preview import plain_preview
+from nebula_desktop.render.sanitize import clean_text
 from nebula_desktop.ui.messages.formulas import (
     FormulaDocument,
     FormulaImages,
     FormulaLook,
     align_inline,
 )
+
+if TYPE_CHECKING:
+    from nebula_desktop.render.markdown import RenderedMarkdown
+    from nebula_desktop.render.stream import StreamUpdate
 
 # Longer texts are rendered off the GUI thread, plain text shown meanwhile (DocumentCache).
 # Ordinary answers stay below it and render at once, so a chat of thousands of them opens fast.
@@ -162,6 +166,7 @@ CHUNK_CHARS = 8192
 SLICE_S = 0.010
 REST_S = 0.015
 PLAIN_BLOCK = 4096  # longest block of a plain-text tail (see StreamingDoc._append_plain)
+KEPT_BLOCKS = 32  # a streaming document's last blocks that keep their shaped text (_keep_glyphs)
 
 
 class StreamingDoc:
@@ -186,6 +191,8 @@ class StreamingDoc:
     ) -> None:
         # With a look (math on) formulas become images once their closing delimiter arrived;
         # each is drawn once, whatever the number of flushes that show it (FormulaImages).
+        from nebula_desktop.render.stream import StreamRenderer  # (streaming: on use)
+
         self._renderer = StreamRenderer(dark, math=look is not None and images is not None)
         self.entry = RenderedDoc(new_document(font, look, images, owner))
         self._images = images
@@ -199,6 +206,7 @@ class StreamingDoc:
         self._block_len = 0  # characters in the document's last block of that tail
         self._text = ""
         self._rest_until = 0.0
+        self._kept_from = 0  # number of the first block whose layout keeps its glyphs
 
     def update(self, text: str) -> RenderedDoc:
         """Bring the document up to ``text`` (no work if nothing arrived)."""
@@ -225,7 +233,36 @@ class StreamingDoc:
         self.entry.code_blocks = upd.code_blocks
         self.entry.fits.clear()
         self._text = text
+        self._keep_glyphs()
         return self.entry
+
+    def _keep_glyphs(self) -> None:
+        """Let the document's last KEPT_BLOCKS blocks keep their shaped text between paints.
+
+        By default Qt shapes a block's text again each time it is drawn, and the end of a
+        streaming answer is drawn again on every flush: its last blocks keep their glyphs (a
+        block that changes is shaped again anyway). Blocks further up go back to Qt's default,
+        so the memory this takes does not grow with the answer.
+        """
+        doc = self.entry.doc
+        start = max(0, doc.blockCount() - KEPT_BLOCKS)
+        block = doc.lastBlock()
+        while block.isValid() and block.blockNumber() >= max(start, self._kept_from):
+            layout = block.layout()
+            if layout.cacheEnabled():
+                break  # kept already, as are those above it: the flush changed only the end
+            layout.setCacheEnabled(True)
+            block = block.previous()
+        for number in range(start, self._kept_from):  # fewer blocks than before
+            self._keep(doc.findBlockByNumber(number), True)
+        for number in range(self._kept_from, start):  # now too far from the end
+            self._keep(doc.findBlockByNumber(number), False)
+        self._kept_from = start
+
+    @staticmethod
+    def _keep(block: QtGui.QTextBlock, keep: bool) -> None:
+        if block.isValid():
+            block.layout().setCacheEnabled(keep)
 
     def _apply(self, upd: StreamUpdate, text: str) -> None:
         doc = self.entry.doc
@@ -276,6 +313,8 @@ class StreamingDoc:
             # An unfinished long code block: monospace on the code background, as it will be.
             fmt.setFont(QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont))
             fmt.setFontPointSize(self.entry.doc.defaultFont().pointSizeF())
+            from nebula_desktop.render.highlight import palette  # (the highlighter: on use)
+
             block.setBackground(QColor(palette(self._renderer.dark).code_bg))
         if self._plain_start != upd.tail_start:
             self._plain_start = upd.tail_start

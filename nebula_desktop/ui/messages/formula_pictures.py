@@ -16,8 +16,6 @@ from PySide6 import QtGui
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QFontMetricsF, QImage, QPainter
 
-from nebula_desktop.render.highlight import palette
-
 log = logging.getLogger(__name__)
 
 MAX_PIXELS = 8_000_000  # one drawing's pixels (32 MB); a bigger one shows its source
@@ -134,6 +132,8 @@ def source_picture(source: str, font: QFont, look: FormulaLook, code: bool) -> P
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     if code:
+        from nebula_desktop.render.highlight import palette  # (the highlighter: on use)
+
         painter.fillRect(QRectF(0, 0, width, height), QColor(palette(look.dark).inline_code_bg))
     painter.setFont(font)
     painter.setPen(QColor(look.color))

@@ -207,7 +207,7 @@ def add_usage_extras(
     """Cost on the usage line ("… · $0.0012") and a read-only line per tool call under the
     answer; grows ``lay`` to fit. Returns the tool-call lines (text, rect) to paint."""
     if cost is not None and lay.usage_text:
-        from nebula_desktop.presets import format_cost
+        from nebula_desktop.costs import format_cost
 
         lay.usage_text += f" · {format_cost(cost)}"
     calls = [c for c in getattr(msg, "tool_calls", None) or [] if isinstance(c, dict)]

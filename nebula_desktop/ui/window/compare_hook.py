@@ -264,13 +264,13 @@ class CompareHook(QObject):
         return str(self._window.ctx.settings.profile(profile_id).name)
 
     def _answer_cost(self, message: Message) -> float | None:
-        from nebula_desktop.presets import answer_cost
+        from nebula_desktop.costs import answer_cost
 
         settings = self._window.ctx.settings
         return answer_cost(message, settings.profile(message.profile_id), message.model)
 
     def _cost(self, lane: CompareLane) -> str:
-        from nebula_desktop.presets import format_cost
+        from nebula_desktop.costs import format_cost
 
         cost = self._answer_cost(lane.answer)
         return format_cost(cost) if cost is not None else ""

@@ -19,7 +19,7 @@ from nebula_desktop.ui.common.app_context import AppContext
 
 def usage_text(conv: Any, settings: Any) -> str:
     """ "1,234 tokens this chat · $0.0123" for ``conv`` (empty before any usage)."""
-    from nebula_desktop.presets import conversation_totals, format_cost
+    from nebula_desktop.costs import conversation_totals, format_cost
 
     if conv is None:
         return ""
@@ -55,7 +55,7 @@ class UsageLine(QLabel):
     def answer_cost(self, message: Message) -> float | None:
         """What one answer cost with the prices of the profile that answered it (a compared
         answer's own, else the open chat's; None: no price set)."""
-        from nebula_desktop.presets import answer_cost
+        from nebula_desktop.costs import answer_cost
 
         conv = self._current()
         settings = self._ctx.settings

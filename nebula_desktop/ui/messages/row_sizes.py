@@ -56,6 +56,19 @@ class RowSizes:
             return hit[1]
         return None
 
+    def known(
+        self, message_id: str, signature: Signature, estimate_signature: Signature
+    ) -> QSize | None:
+        """The exact size of a row if valid, else its estimate if valid, else None (what a
+        relayout asks of every row: one call, no estimate made)."""
+        hit = self._exact.get(message_id)
+        if hit is not None and hit[0] == signature:
+            return hit[1]
+        hit = self._estimates.get(message_id)
+        if hit is not None and hit[0] == estimate_signature:
+            return hit[1]
+        return None
+
     def remember(self, message_id: str, signature: Signature, size: QSize) -> None:
         """Keep a row's exact size."""
         self._exact[message_id] = (signature, size)

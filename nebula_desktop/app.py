@@ -153,7 +153,12 @@ def _main(argv: list[str] | None) -> int:
         os.environ["NEBULA_CONFIG_DIR"] = str(Path(args.config_dir).resolve())
     headless = bool(args.screenshot or args.smoke_test)
 
-    from nebula_desktop import paths
+    from nebula_desktop import code_cache, paths
+
+    # Before the first data class is defined (the store's): their methods' compiled code from
+    # the last run (see code_cache.py).
+    code_cache.install(_render_cache_folder(args).parent / "code" / "dataclasses.bin")
+
     from nebula_desktop.store import prescan
 
     # Before Qt and before any thread: a helper process checks every conversation file against
@@ -168,7 +173,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     import nebula_desktop
-    from nebula_desktop import APP_ID, APP_NAME, paths
+    from nebula_desktop import APP_ID, APP_NAME, code_cache, paths
     from nebula_desktop.logging_setup import setup_logging
 
     log_folder = _log_folder(args)
@@ -316,6 +321,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     store.close()
     if rendered is not None:
         rendered.close(timeout=2.0)  # let this session's new entries reach the disk
+    code_cache.save()
     if instance is not None:
         instance.close()
     return rc or outcome["rc"]

@@ -353,7 +353,15 @@ class SettingsStore:
                 exc.errno, f"Could not save {self.path.name}: {exc.strerror or exc}."
             ) from exc
         text = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        if self._holds(text):
+            return  # already on disk: no rewrite, no fsync (every close saves the settings)
         atomicfile.write_text(self.path, text)
+
+    def _holds(self, text: str) -> bool:
+        try:
+            return safeio.read_regular(self.path, MAX_SETTINGS_BYTES) == text.encode("utf-8")
+        except OSError:
+            return False
 
     def _move_aside(self) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")

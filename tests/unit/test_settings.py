@@ -72,6 +72,23 @@ def test_saved_settings_come_back_the_same(tmp_path: Path) -> None:
     assert SettingsStore(tmp_path / "config").problems == []
 
 
+def test_saving_unchanged_settings_leaves_the_file_alone(tmp_path: Path) -> None:
+    # The window saves the settings at every close; when nothing changed the file is not
+    # written again (no temporary file, no fsync, the same file on disk).
+    store = SettingsStore(tmp_path)
+    settings = store.load()
+    settings.theme = "dark"
+    store.save(settings)
+    before = os.stat(store.path)
+    store.save(store.load())
+    after = os.stat(store.path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    settings.theme = "light"
+    store.save(settings)
+    assert os.stat(store.path).st_ino != before.st_ino  # a change is written (atomically)
+    assert store.load().theme == "light"
+
+
 def test_settings_file_is_private_and_readable(tmp_path: Path) -> None:
     store = SettingsStore(tmp_path / "config")
     store.save(Settings())

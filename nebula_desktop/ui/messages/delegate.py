@@ -143,6 +143,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._stream_docs.clear()
         self.sizes.clear()
         self._looks.clear()
+        self.measured_layout = None
 
     def retain(self, message_ids: set[str]) -> None:
         """Drop sizes of messages no longer shown (memory stays bounded across chats)."""

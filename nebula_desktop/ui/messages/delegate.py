@@ -277,12 +277,8 @@ class MessageDelegate(QStyledItemDelegate):
         msg = model.message_at(index.row()) if isinstance(model, MessageModel) else None
         if msg is None:
             return QSize(0, 0)
-        mid = msg.id
-        signature = row_signature(
-            msg, self.view_width, self.thinking_open.get(mid), mid == self.streaming_id
-        )
         sig = (len(msg.content), self.view_width, self.font_point_size, msg.complete)
-        size = self.sizes.known(mid, signature, sig)
+        size = self.sizes.known(msg, self._signature, sig)
         if size is not None:
             return size
         return self.sizes.estimate(

@@ -57,12 +57,17 @@ class RowSizes:
         return None
 
     def known(
-        self, message_id: str, signature: Signature, estimate_signature: Signature
+        self,
+        msg: Message,
+        signature_of: Callable[[Message], Signature],
+        estimate_signature: Signature,
     ) -> QSize | None:
-        """The exact size of a row if valid, else its estimate if valid, else None (what a
-        relayout asks of every row: one call, no estimate made)."""
+        """The exact size of ``msg``'s row if valid, else its estimate if valid, else None (what
+        a relayout asks of every row: one call, no estimate made, and the exact signature
+        worked out only for rows measured exactly — most rows of a long chat never are)."""
+        message_id = msg.id
         hit = self._exact.get(message_id)
-        if hit is not None and hit[0] == signature:
+        if hit is not None and hit[0] == signature_of(msg):
             return hit[1]
         hit = self._estimates.get(message_id)
         if hit is not None and hit[0] == estimate_signature:

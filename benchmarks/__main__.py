@@ -47,8 +47,9 @@ def _baseline_cmd() -> list[str]:
 
 
 class Bench:
-    def __init__(self, quick: bool, work: Path) -> None:
+    def __init__(self, quick: bool, work: Path, plain: bool = False) -> None:
         self.quick = quick
+        self.plain = plain  # P3/P4 on the workload of before math (see gui_bench)
         self.work = work
         self.runs = 3 if quick else 7
         self.env = procs.child_env(pycache=work / "pycache")
@@ -65,11 +66,13 @@ class Bench:
         return data, config
 
     def long_chat(self) -> tuple[Path, str]:
-        data = self.work / "long" / "data"
+        data = self.work / ("long-plain" if self.plain else "long") / "data"
         marker = data / "long-id.txt"
         if not marker.exists():
             data.mkdir(parents=True)
-            conv_id, chars = datagen.write_long_conversation(data, 2000)
+            conv_id, chars = datagen.write_long_conversation(
+                data, 2000, math_every=0 if self.plain else 10
+            )
             marker.write_text(f"{conv_id} {chars}")
         return data, marker.read_text().split()[0]
 
@@ -129,10 +132,13 @@ class Bench:
             raise RuntimeError(f"{what} failed:\n{out.stdout[-3000:]}{out.stderr[-3000:]}")
         return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
+    def _plain_arg(self) -> list[str]:
+        return ["plain"] if self.plain else []
+
     def p3(self) -> dict[str, Any]:
         data, conv_id = self.long_chat()
         runs = [
-            self._module("gui_bench", "p3", str(data), conv_id)
+            self._module("gui_bench", "p3", str(data), conv_id, *self._plain_arg())
             for _ in range(1 if self.quick else 3)
         ]
         runs.sort(key=lambda r: r["first_paint_s"])
@@ -145,7 +151,7 @@ class Bench:
 
     def p4(self) -> dict[str, Any]:
         data, conv_id = self.long_chat()
-        fig = self._module("gui_bench", "p4", str(data), conv_id)
+        fig = self._module("gui_bench", "p4", str(data), conv_id, *self._plain_arg())
         return {
             "figures": fig,
             "ratio": fig["growth_ratio"],
@@ -304,6 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller data")
     parser.add_argument("--only", default="", help="comma-separated ids, e.g. P1,P6")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="P3/P4 on the workload of before math (no formulas, math off): to compare with "
+        "commits from before it",
+    )
     args = parser.parse_args(argv)
     wanted = [x.strip().upper() for x in args.only.split(",") if x.strip()] or list(GOALS)
     unknown = [w for w in wanted if w not in GOALS]
@@ -312,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="nebula-bench-") as tmp:
-        bench = Bench(args.quick, Path(tmp))
+        bench = Bench(args.quick, Path(tmp), plain=args.plain)
         failures = 0
         for key in wanted:
             run: Callable[[], dict[str, Any]] = getattr(bench, key.lower())
@@ -333,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "seconds": round(time.time() - started, 1),
         "quick": args.quick,
+        "plain": args.plain,
         "machine": {**_machine(), "load_average_at_start": load_at_start},
         "results": {k: {**v, "goal": GOALS[k]} for k, v in bench.results.items()},
     }

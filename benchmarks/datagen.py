@@ -113,6 +113,16 @@ def with_math(rng: random.Random, text: str) -> str:
     return "\n\n".join(blocks)
 
 
+def plain_chunks(size: int = 23) -> Iterator[str]:
+    """The streamed answer of the benchmarks before math (``--plain``): the same 23-character
+    piece of prose, a new paragraph every 20 pieces."""
+    piece = "Lorem ipsum dolor sit, "[:size]
+    n = 0
+    while True:
+        yield piece if n % 20 else "\n\n" + piece
+        n += 1
+
+
 def answer_chunks(seed: int = 0, size: int = 23) -> Iterator[str]:
     """An endless streamed answer in ``size``-character chunks: prose with formulas.
 
@@ -193,13 +203,15 @@ def write_conversations(
     return ids
 
 
-def write_long_conversation(root: Path, n_messages: int = 2000, seed: int = 2) -> tuple[str, int]:
-    """One ~2 MB conversation of ``n_messages``, formulas in one answer in ten (the last answer
-    among them); returns (id, characters of Markdown)."""
+def write_long_conversation(
+    root: Path, n_messages: int = 2000, seed: int = 2, math_every: int = 10
+) -> tuple[str, int]:
+    """One ~2 MB conversation of ``n_messages``, formulas in one answer in ``math_every`` (the
+    last answer among them; 0: none); returns (id, characters of Markdown)."""
     rng = random.Random(seed)
     store = ConversationStore(root)
     try:
-        conv = make_conversation(rng, n_messages, 1900, 999_999, math_every=10)
+        conv = make_conversation(rng, n_messages, 1900, 999_999, math_every=math_every)
         conv = _adopt(store, conv)
         store.save(conv)
         return conv.id, sum(len(m.content) for m in conv.messages)

@@ -4,7 +4,9 @@
     python -m benchmarks.gui_bench p4 DATA_DIR CONV_ID      per-chunk GUI cost while an answer grows
 
 P3 and P4 run with math on, as the window does by default: formulas in the chat (one answer in
-ten) and in the streamed answer are drawn as they are for a user.
+ten) and in the streamed answer are drawn as they are for a user. With ``plain`` after the
+arguments they run the workload of the benchmarks before math (a chat without formulas, a
+"Lorem ipsum" answer, math off), to compare with commits from before it.
     python -m benchmarks.gui_bench p8                       event-loop gaps at 1,000 chunks/s
 
 Each prints one JSON object on its last line.
@@ -59,13 +61,13 @@ def _paint_waiter(widget: Any) -> Any:
     return watch
 
 
-def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
+def p3(data_dir: str, conv_id: str, plain: bool = False) -> dict[str, Any]:
     app = _app()
     from nebula_desktop.store import ConversationStore
     from nebula_desktop.ui.messages.view import MessageView
 
     view = MessageView()
-    view.set_render_math(True)
+    view.set_render_math(not plain)
     view.resize(900, 700)
     view.show()
     for _ in range(5):
@@ -90,7 +92,7 @@ def p3(data_dir: str, conv_id: str) -> dict[str, Any]:
     return {
         "messages": len(conv.messages),
         "markdown_chars": sum(len(m.content) for m in conv.messages),
-        "math": True,
+        "math": not plain,
         "messages_with_formulas": _with_formulas(conv.messages),
         "load_s": round(t_loaded - t0, 4),
         "first_paint_s": round(t_paint - t0, 4),
@@ -105,7 +107,9 @@ def _with_formulas(messages: list[Any]) -> int:
     return sum(1 for m in messages if find_formulas(m.content))
 
 
-def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> dict[str, Any]:
+def p4(
+    data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3, plain: bool = False
+) -> dict[str, Any]:
     """GUI-thread time per streamed chunk while an answer grows from 0 to 50k characters.
 
     The answer streams into the real MessageView (400-message conversation above it) in rounds:
@@ -122,7 +126,7 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
     finished ones are drawn off the GUI thread and land while the answer streams.
     """
     app = _app()
-    from benchmarks.datagen import answer_chunks
+    from benchmarks.datagen import answer_chunks, plain_chunks
     from nebula_desktop.render.math_scan import find_formulas
     from nebula_desktop.store import ConversationStore, Message
     from nebula_desktop.ui.messages.view import MessageView
@@ -130,7 +134,7 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
     store = ConversationStore(Path(data_dir))
     conv = store.load(conv_id)
     view = MessageView()
-    view.set_render_math(True)
+    view.set_render_math(not plain)
     view.resize(900, 700)
     view.show()
     view.set_messages(conv.messages[-400:])
@@ -147,7 +151,8 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
     n = 0
     formulas = 0
     for repeat in range(repeats):  # several answers, pooled: ~20 rounds per window is too noisy
-        pieces = answer_chunks(seed=repeat)  # 23 chars each; a new paragraph every ~20
+        # 23 chars each; a new paragraph every ~20
+        pieces = plain_chunks() if plain else answer_chunks(seed=repeat)
         streamed: list[str] = []
         answer = Message(role="assistant", content="", model="bench-model", complete=False)
         view.append_message(answer)
@@ -190,7 +195,7 @@ def p4(data_dir: str, conv_id: str, per_flush: int = 10, repeats: int = 3) -> di
         "chunks": n,
         "chunks_per_flush": per_flush,
         "answers": repeats,
-        "math": True,
+        "math": not plain,
         "formulas_per_answer": formulas // repeats,
         "rounds_per_window": min(len(early), len(late)),
         "per_chunk_median_ms_at_1k": round(med(early) / per_flush * 1e3, 4),
@@ -336,10 +341,11 @@ def p8(chunks: int = 3000, per_second: int = 1000) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     mode = argv[0]
+    plain = argv[-1] == "plain"
     if mode == "p3":
-        out = p3(argv[1], argv[2])
+        out = p3(argv[1], argv[2], plain=plain)
     elif mode == "p4":
-        out = p4(argv[1], argv[2])
+        out = p4(argv[1], argv[2], plain=plain)
     elif mode == "serve-drip":
         server = _drip_server(int(argv[1]), int(argv[2]))
         print(server.server_address[1], flush=True)

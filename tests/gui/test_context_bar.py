@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from nebula_desktop.settings import SettingsStore
 from tests.gui.helpers import chat_on_disk, open_settings_dialog, saved_chat, send_and_wait
 from tests.servers import LoopbackServer, sse_reply
@@ -111,3 +113,25 @@ def test_clear_context_in_an_empty_chat_says_so(qtbot: Any, make_window: Any) ->
     window.controller.clear_context()
     assert window.statusBar().currentMessage() == "There is nothing to clear yet."
     assert not window.composer.context_bar.isVisible()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # a popup menu, offscreen
+def test_the_context_menu_opens_with_every_entry_and_the_chats_value_checked(
+    qtbot: Any, make_window: Any
+) -> None:
+    # Its entries are made when it first opens: a chat's custom value, set before, is among
+    # them and checked.
+    window = make_window()
+    conv = saved_chat(window, "Trip", "Q1", "A1")
+    conv.context_limit = 9
+    window.open_conversation(conv.id)
+    button = window.header.context
+    assert button.text() == "Last 9 ▾"
+    menu = button.menu()
+    menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+    qtbot.waitUntil(menu.isVisible)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[:2] == ["All messages", "Last 2"] and "Last 9" in texts
+    assert [a.text() for a in menu.actions() if a.isChecked()] == ["Last 9"]
+    assert texts[-2:] == ["Custom…", "Clear context\tCtrl+K"]
+    menu.close()

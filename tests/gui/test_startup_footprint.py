@@ -248,9 +248,9 @@ def test_first_window_has_no_application_style_sheet(footprint: dict[str, object
 
 
 # Dialogs only a user's action opens (attach files, import, a custom context length, the
-# system prompt, the shortcuts list, sync conflicts) and addresses only opening a link or the
-# log folder needs: their modules import them when used.
-ON_DEMAND = ("QFileDialog", "QInputDialog", "QDialogButtonBox", "QUrl")
+# system prompt, the shortcuts list, sync conflicts), addresses only opening a link or the
+# log folder needs, and the chat bar's Context menu (its entries are made when it opens).
+ON_DEMAND = ("QFileDialog", "QInputDialog", "QDialogButtonBox", "QUrl", "QActionGroup")
 
 
 def test_first_window_builds_no_types_of_dialogs_or_links_it_has_not_opened(

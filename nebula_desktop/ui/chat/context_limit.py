@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6 import QtGui
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
 from nebula_desktop.settings import MAX_CONTEXT_LIMIT
@@ -39,9 +40,11 @@ class ContextButton(QToolButton):
         # The arrow is part of the text: the style's indicator would overlap it.
         self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.setAccessibleName(self.tr("Context"))
-        self.setMenu(QMenu(self))
-        self._group = QActionGroup(self)
-        self._fill()
+        menu = QMenu(self)
+        self.setMenu(menu)
+        # Its entries are made when it first opens (most sessions never open it).
+        self._group: QtGui.QActionGroup | None = None
+        menu.aboutToShow.connect(self._ensure_entries)
         self._show()
 
     def value(self) -> int | None:
@@ -51,30 +54,49 @@ class ContextButton(QToolButton):
     def set_value(self, limit: int | None) -> None:
         """Show ``limit`` without emitting ``limit_changed``."""
         self._value = limit if limit is None or limit >= 1 else None
-        if self.limit_action(self._value) is None:
-            self._fill()  # a custom number gets its own entry
+        if self._group is not None:
+            self._ensure_entries()
         self._show()
 
     def limit_action(self, limit: int | None) -> QAction | None:
         """The menu entry that picks ``limit`` (None: "All messages")."""
-        for action in self._group.actions():
-            if action.data() == (limit or 0):
-                return action
-        return None
+        return self._find(self._ensure_entries(), limit)
 
     def custom_action(self) -> QAction:
         """The "Custom…" entry."""
+        self._ensure_entries()
         return self._custom
 
     def clear_action(self) -> QAction:
         """The "Clear context" entry."""
+        self._ensure_entries()
         return self._clear
 
-    def _fill(self) -> None:
+    def _ensure_entries(self) -> QtGui.QActionGroup:
+        """Make the menu's entries if they are missing (or lack the current custom number),
+        with the current value's entry checked."""
+        group = self._group
+        current = self._find(group, self._value) if group is not None else None
+        if group is None or current is None:
+            group = self._fill()
+            current = self._find(group, self._value)
+        if current is not None:
+            current.setChecked(True)
+        return group
+
+    @staticmethod
+    def _find(group: QtGui.QActionGroup, limit: int | None) -> QAction | None:
+        for action in group.actions():
+            if action.data() == (limit or 0):
+                return action
+        return None
+
+    def _fill(self) -> QtGui.QActionGroup:
         menu = self.menu()
         assert menu is not None
-        for action in self._group.actions():
-            self._group.removeAction(action)
+        if self._group is not None:
+            self._group.deleteLater()
+        group = self._group = QtGui.QActionGroup(self)
         menu.clear()
         values: list[int] = sorted({*PRESET_LIMITS, *([self._value] if self._value else [])})
         entries = [(0, self.tr("All messages"))]
@@ -84,18 +106,16 @@ class ContextButton(QToolButton):
             action.setCheckable(True)
             action.setData(data)
             action.triggered.connect(lambda _checked=False, n=data: self._choose(n or None))
-            self._group.addAction(action)
+            group.addAction(action)
         self._custom = menu.addAction(self.tr("Custom…"))
         self._custom.triggered.connect(self._ask_custom)
         menu.addSeparator()
         self._clear = menu.addAction(self.tr("Clear context") + "\tCtrl+K")
         self._clear.triggered.connect(self.clear_requested)
+        return group
 
     def _show(self) -> None:
-        """Check the entry of the current value; say it on the button and in its tooltip."""
-        current = self.limit_action(self._value)
-        if current is not None:
-            current.setChecked(True)
+        """Say the current value on the button and in its tooltip."""
         if self._value is None:
             self.setText(self.tr("Context") + " ▾")
             state = self.tr("Each request sends the whole chat.")

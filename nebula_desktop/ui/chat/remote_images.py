@@ -16,7 +16,6 @@ loads the images of its "Load image" links from such hosts the same way, at most
 from __future__ import annotations
 
 import functools
-import html
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -50,6 +49,8 @@ def load_links(text: str, math: bool) -> list[str]:
     """The URLs of the "Load image" links an answer with ``text`` shows, in order (the render
     is the view's own, from the render cache when it holds it)."""
     rendered = render_markdown(text, math=math)
+    import html  # (its entity table: on use)
+
     return [html.unescape(m.group(1)) for m in _LOAD_LINK.finditer(rendered.html)]
 
 

@@ -8,7 +8,6 @@ the titles and the store.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +78,8 @@ class ChatRun(QObject):
         ``params`` is everything the worker needs, as plain data."""
         text = PendingText(message, self)
         text.changed.connect(self.changed)
+        import uuid  # (loads platform: when a request starts, not at start-up)
+
         request_id = uuid.uuid4().hex
         self.active = ActiveRequest(request_id, conv, message, text, base_content, base_reasoning)
         self.save_due.emit(conv)

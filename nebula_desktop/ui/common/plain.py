@@ -9,7 +9,6 @@ widget that shows them uses one of these helpers.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
@@ -36,6 +35,8 @@ def plain_tooltip(text: str) -> str:
     """
     if not GuiQt.mightBeRichText(text):
         return text
+    import html  # (and its entity table: only for a tooltip that needs escaping)
+
     return f"<p style='white-space:pre-wrap'>{html.escape(text, quote=False)}</p>"
 
 

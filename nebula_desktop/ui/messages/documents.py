@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from html import escape
 from typing import TYPE_CHECKING
 
 # Cursor and block/char formats only streaming uses: named as QtGui.X where used, so the app's
@@ -154,6 +153,8 @@ def plain_document(text: str, font: QFont) -> RenderedDoc:
     preview, _cut = plain_preview(text)
     doc = new_document(font)
     doc.setPlainText(preview)
+    from html import escape  # (and its entity table: for long messages only)
+
     html = f'<p style="white-space:pre-wrap;">{escape(preview)}</p>'
     return RenderedDoc(doc, [], html, pending=True)
 
@@ -385,6 +386,8 @@ class StreamingDoc:
         """The HTML of everything streamed so far (for the text selector)."""
         tail = self._tail_html
         if self._plain_start >= 0:
+            from html import escape
+
             plain = escape(clean_text(self._renderer.tail_text()))
             tail = f'<p style="white-space:pre-wrap;">{plain}</p>'
         return _localize(self._renderer.full_html(tail))

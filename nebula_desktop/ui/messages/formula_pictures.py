@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PySide6 import QtGui
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontInfo, QFontMetrics, QFontMetricsF, QPainter
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class FormulaLook:
 class Picture:
     """A formula drawn (or its source written) on an image, and where its baseline is."""
 
-    image: QImage  # device pixel ratio set: width x height logical pixels
+    image: QtGui.QImage  # device pixel ratio set: width x height logical pixels
     width: float
     height: float
     depth: float  # below the baseline, in logical pixels
@@ -88,7 +88,7 @@ def draw_formulas(keys: list[Key]) -> list[tuple[Key, Picture | None, str]]:
         if width * height > MAX_PIXELS:
             out.append((key, None, "The formula is too large to draw."))
             continue
-        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -122,10 +122,10 @@ def source_picture(source: str, font: QFont, look: FormulaLook, code: bool) -> P
     width = fm.horizontalAdvance(text) + 2 * pad
     height = fm.ascent() + fm.descent()
     dpr = look.dpr
-    image = QImage(
+    image = QtGui.QImage(
         max(1, math.ceil(width * dpr)),
         max(1, math.ceil(height * dpr)),
-        QImage.Format.Format_ARGB32_Premultiplied,
+        QtGui.QImage.Format.Format_ARGB32_Premultiplied,
     )
     image.fill(Qt.GlobalColor.transparent)
     image.setDevicePixelRatio(dpr)

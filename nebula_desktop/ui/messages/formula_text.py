@@ -6,7 +6,6 @@ exists inside the app.
 from __future__ import annotations
 
 import re
-from html import escape, unescape
 
 from PySide6.QtGui import QTextDocument
 
@@ -59,6 +58,7 @@ def document_html(html: str, formulas: list[str]) -> str:
     image only exists inside the app)."""
     if FORMULA_SCHEME not in html:
         return html
+    from html import escape, unescape  # (a copy with formulas: its entity table on use)
 
     def source(match: re.Match[str]) -> str:
         index = int(match.group(1))

@@ -53,6 +53,10 @@ NOT_AT_START = (
     "nebula_desktop.render.html_writer",
     "nebula_desktop.render.formula_marks",
     "nebula_desktop.render.stream_images",
+    # html (its table of 2,200 entities) and uuid (it loads platform): on use.
+    "html",
+    "uuid",
+    "platform",
 )
 
 # Runs the app's own main(); records the process's state when the smoke test closes the window

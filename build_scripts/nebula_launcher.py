@@ -1,8 +1,6 @@
 """Entry script for the frozen app: PyInstaller needs a file, the package has a function."""
 
-import sys
-
-from nebula_desktop.app import main
+from nebula_desktop.app import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

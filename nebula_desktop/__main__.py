@@ -1,5 +1,3 @@
-import sys
+from nebula_desktop.app import run
 
-from nebula_desktop.app import main
-
-sys.exit(main())
+run()

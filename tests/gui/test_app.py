@@ -194,3 +194,27 @@ def test_start_up_needs_no_network(tmp_path: Path, flag: str) -> None:
     settings_store.save(settings)
     result = run_app(tmp_path, *dirs(tmp_path), flag)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_command_leaves_at_once_with_its_output_and_log_written(tmp_path: Path) -> None:
+    # After main() everything is on disk; the command then skips Python's teardown (no
+    # module-by-module freeing at every quit), flushing the log and a piped stdout first.
+    seed(tmp_path / "data", tmp_path / "config")
+    env = {k: v for k, v in app_env(tmp_path).items() if k != "PYTHONUNBUFFERED"}
+    code = (
+        "import atexit, sys; atexit.register(lambda: print('TORN DOWN', flush=True)); "
+        "from nebula_desktop.app import run; sys.argv[0] = 'nebula-desktop'; run()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *dirs(tmp_path), "--smoke-test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 conversation(s)" in result.stdout  # printed, flushed through the pipe
+    assert "TORN DOWN" not in result.stdout  # Python's teardown never ran
+    log = (tmp_path / "logs" / "nebula-desktop.log").read_text(encoding="utf-8")
+    assert "Logging to" in log

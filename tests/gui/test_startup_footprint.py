@@ -43,11 +43,13 @@ NOT_AT_START = (
     "nebula_desktop.ui.settings.dialog",
     "nebula_desktop.ui.data.export_dialog",
     "nebula_desktop.ui.data.backup_dialog",
-    # Backups, the import of chats, the tools' data classes and the approval card: on use.
+    # Backups, the import of chats, and MCP tools (their session, turns and approval card): on use.
     "nebula_desktop.backup",
     "nebula_desktop.exchange",
     "nebula_desktop.tools.model",
     "nebula_desktop.ui.chat.tool_card",
+    "nebula_desktop.ui.chat.tool_loop",
+    "nebula_desktop.tools.session",
     # The renderer's parser, token walk and stream image scanner: on a cache miss or a stream.
     "nebula_desktop.render.parser",
     "nebula_desktop.render.html_writer",

@@ -11,7 +11,7 @@ message view shows) and saves them through the store. Its helpers: ``Drafts`` (u
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,7 +27,6 @@ from nebula_desktop.ui.chat.remote_images import MAX_AUTO_ANSWERS, RemoteImages
 from nebula_desktop.ui.chat.request import chat_params
 from nebula_desktop.ui.chat.run import STOPPED, ChatRun
 from nebula_desktop.ui.chat.titles import Titler, default_title
-from nebula_desktop.ui.chat.tool_loop import ToolLoop
 from nebula_desktop.ui.chat.turns import (
     CONTINUE_PROMPT,
     index_of,
@@ -38,6 +37,9 @@ from nebula_desktop.ui.chat.turns import (
 from nebula_desktop.ui.chat.worker import ChatWorker
 from nebula_desktop.ui.common.app_context import AppContext
 from nebula_desktop.ui.common.saves import SaveQueue
+
+if TYPE_CHECKING:
+    from nebula_desktop.ui.chat.tool_loop import ToolLoop
 
 log = logging.getLogger(__name__)
 
@@ -117,22 +119,19 @@ class ChatController(QObject):
         # What the streaming request sent, to calibrate the estimate with the usage it reports.
         self.calibration = PromptCalibration(ctx, self.estimate.schedule, self.status_message.emit)
         self._run.finished.connect(self.calibration.answer_finished)
-        # Turns through MCP tools: the approval card, the calls, the next rounds (ToolLoop).
-        self.tools = ToolLoop(
-            ctx.tools,
-            ctx.settings,
-            ctx.save_settings,
-            view,
-            composer,
-            lambda: self.conv,
-            self._start,
-            self.save,
-            self,
-        )
-        self.tools.busy_changed.connect(self.busy_changed)
-        self.tools.status_message.connect(self.status_message)
-        self._run.finished.connect(self.tools.answer_finished)
-        self._run.failed.connect(self.tools.answer_failed)
+        # Turns through MCP tools (the approval card, the calls, the next rounds): a ToolLoop
+        # made at the first send; ``tool_card_host`` places its card in the window.
+        self._tools: ToolLoop | None = None
+        self.tool_card_host: Any = None
+
+    @property
+    def tools(self) -> ToolLoop:
+        """The turns through MCP tools (made at the first send: see tool_hookup.py)."""
+        if self._tools is None:
+            from nebula_desktop.ui.chat.tool_hookup import tool_loop_for
+
+            self._tools = tool_loop_for(self)
+        return self._tools
 
     @property
     def run(self) -> ChatRun:
@@ -148,7 +147,7 @@ class ChatController(QObject):
     # -- showing -----------------------------------------------------------------------------
     def is_busy(self) -> bool:
         """Whether an answer is streaming (or a turn through tools is under way)."""
-        return self._run.active is not None or self.tools.busy
+        return self._run.active is not None or (self._tools is not None and self._tools.busy)
 
     def open(self, conv: Conversation | None) -> None:
         """Show ``conv`` (or nothing); keeps the previous one's draft and any running stream."""
@@ -242,7 +241,7 @@ class ChatController(QObject):
     def stop(self) -> None:
         """Stop the streaming answer (and the turn through tools) now; what arrived is kept,
         marked stopped."""
-        if self._run.stop() | self.tools.stop():
+        if self._run.stop() | (self._tools is not None and self._tools.stop()):
             self.status_message.emit(self.tr("Stopped."))
 
     def retry(self, message_id: str) -> None:
@@ -325,7 +324,8 @@ class ChatController(QObject):
         shown = self.conv is not None and self.conv.id == conv_id
         self.drafts.drop(conv_id, shown)
         self._run.drop(conv_id)
-        self.tools.drop(conv_id)
+        if self._tools is not None:
+            self._tools.drop(conv_id)
         if shown:
             self.conv = None
 
@@ -335,7 +335,8 @@ class ChatController(QObject):
         self.store_draft()
         self.stop()
         self._run.shutdown()
-        self.tools.shutdown()  # closes every tools server
+        if self._tools is not None:
+            self._tools.shutdown()  # closes every tools server
         self.saves.flush()  # quitting waits for every save asked for, however slow the disk
 
     # -- the run's signals ---------------------------------------------------------------------

@@ -31,14 +31,17 @@ class AppContext:
     offline: bool = False
     # Where Help → Open log folder goes (None: the platform's log folder).
     log_dir: str | None = None
-    # The MCP tools host of the session (made on first use; see nebula_desktop.tools.session).
-    tools: ToolsSession = field(default=None)  # type: ignore[assignment]
+    # The MCP tools host of the session: ``tools`` makes it when first asked for.
+    _tools: ToolsSession | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.tools is None:
+    @property
+    def tools(self) -> ToolsSession:
+        """The session's MCP tools host (nebula_desktop.tools.session), made on first use."""
+        if self._tools is None:
             from nebula_desktop.tools.session import ToolsSession
 
-            self.tools = ToolsSession(lambda: self.settings.mcp_servers)
+            self._tools = ToolsSession(lambda: self.settings.mcp_servers)
+        return self._tools
 
     def save_settings(self) -> None:
         """Write the settings file (raises ``OSError`` with a sentence when it cannot)."""

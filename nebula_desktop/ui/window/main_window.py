@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
             ctx, self.view, self.composer, self.header, background, self
         )
         # A tool call waiting for approval (or running) shows right above the composer.
-        self.controller.tools.card_host = lambda card: column.insertWidget(
+        self.controller.tool_card_host = lambda card: column.insertWidget(
             column.indexOf(self.composer), card
         )
         self.plain_http = PlainHttpGuard(

@@ -17,7 +17,7 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 log = logging.getLogger("nebula_desktop")
 
@@ -120,12 +120,33 @@ def run() -> None:
     every module and Qt object one by one (~20 M instructions at every quit) for memory the
     system takes back at once. An exception out of ``main()`` leaves the ordinary way.
     """
-    rc = main()
+    _leave(main())
+
+
+def _leave(rc: int) -> NoReturn:
     logging.shutdown()
+    _hand_over_clipboard()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
     os._exit(rc)
+
+
+def _hand_over_clipboard() -> None:
+    """Text copied in the app outlives it: on X11 the clipboard lives in its owner, and Qt gives
+    it to the clipboard manager when the QApplication is destroyed, so it is destroyed (the
+    teardown a fast exit skips) whenever the app owns the clipboard or the selection."""
+    qt_gui = sys.modules.get("PySide6.QtGui")
+    if qt_gui is None:
+        return  # (--version, --check-parts: no Qt)
+    app = qt_gui.QGuiApplication.instance()
+    if app is None:
+        return
+    clipboard = qt_gui.QGuiApplication.clipboard()
+    if clipboard.ownsClipboard() or clipboard.ownsSelection():
+        import shiboken6
+
+        shiboken6.delete(app)
 
 
 def main(argv: list[str] | None = None) -> int:

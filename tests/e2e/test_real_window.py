@@ -267,3 +267,41 @@ def test_screenshot_option_saves_the_drawn_window_under_x11(
     look = _look(shot, _message_area(Geometry(0, 0, int(size[0]), int(size[1]))))
     assert look.drew_the_conversation(), f"{look} (screenshot: {shot})\n{run.stderr}"
     assert "Traceback" not in run.stderr, run.stderr
+
+
+_CLIPBOARD_CHILD = """
+import sys
+from PySide6.QtWidgets import QApplication
+from nebula_desktop import app as nebula_app
+
+qt = QApplication([sys.argv[0]])
+qt.destroyed.connect(lambda: print("QApplication destroyed", flush=True))
+if sys.argv[1] == "copy":
+    qt.clipboard().setText("copied in the app")
+    qt.processEvents()
+print("owns:", qt.clipboard().ownsClipboard(), flush=True)
+nebula_app._leave(0)
+"""
+
+
+@pytest.mark.parametrize("copied", [True, False])
+def test_leaving_fast_still_hands_copied_text_to_the_clipboard_manager(
+    xvfb_display: str, tmp_path: Path, copied: bool
+) -> None:
+    # The command skips Python's teardown at quit; on X11 the clipboard lives in its owner,
+    # and only QApplication's destructor hands it to a clipboard manager: when the app owns
+    # the clipboard it is destroyed as before (else the quit stays fast).
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**_app_env(xvfb_display, home), "QT_QPA_PLATFORM": "xcb"}
+    out = subprocess.run(
+        [sys.executable, "-c", _CLIPBOARD_CHILD, "copy" if copied else "nothing"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert f"owns: {copied}" in out.stdout, out.stdout + out.stderr
+    assert ("QApplication destroyed" in out.stdout) is copied, out.stdout

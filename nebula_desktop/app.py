@@ -7,7 +7,6 @@ the window is shown. Heavy modules (requests, markdown, pygments) load lazily fr
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import linecache
 import logging
@@ -17,7 +16,7 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import Any
 
 log = logging.getLogger("nebula_desktop")
 
@@ -113,40 +112,11 @@ class _ErrorReporter:
 
 
 def run() -> None:
-    """The ``nebula-desktop`` command: :func:`main`, then leave without tearing Python down.
+    """The ``nebula-desktop`` command: :func:`main`, then leave at once (ui/common/leaving.py:
+    everything is on disk by then). An exception out of ``main()`` leaves the ordinary way."""
+    from nebula_desktop.ui.common.leaving import leave
 
-    When ``main()`` returns, everything the app writes is on disk (chats, the index, the
-    settings, the caches; the log is flushed below). Python's own teardown would then free
-    every module and Qt object one by one (~20 M instructions at every quit) for memory the
-    system takes back at once. An exception out of ``main()`` leaves the ordinary way.
-    """
-    _leave(main())
-
-
-def _leave(rc: int) -> NoReturn:
-    logging.shutdown()
-    _hand_over_clipboard()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(rc)
-
-
-def _hand_over_clipboard() -> None:
-    """Text copied in the app outlives it: on X11 the clipboard lives in its owner, and Qt gives
-    it to the clipboard manager when the QApplication is destroyed, so it is destroyed (the
-    teardown a fast exit skips) whenever the app owns the clipboard or the selection."""
-    qt_gui = sys.modules.get("PySide6.QtGui")
-    if qt_gui is None:
-        return  # (--version, --check-parts: no Qt)
-    app = qt_gui.QGuiApplication.instance()
-    if app is None:
-        return
-    clipboard = qt_gui.QGuiApplication.clipboard()
-    if clipboard.ownsClipboard() or clipboard.ownsSelection():
-        import shiboken6
-
-        shiboken6.delete(app)
+    leave(main())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -272,7 +272,7 @@ def test_screenshot_option_saves_the_drawn_window_under_x11(
 _CLIPBOARD_CHILD = """
 import sys
 from PySide6.QtWidgets import QApplication
-from nebula_desktop import app as nebula_app
+from nebula_desktop.ui.common.leaving import leave
 
 qt = QApplication([sys.argv[0]])
 qt.destroyed.connect(lambda: print("QApplication destroyed", flush=True))
@@ -280,7 +280,7 @@ if sys.argv[1] == "copy":
     qt.clipboard().setText("copied in the app")
     qt.processEvents()
 print("owns:", qt.clipboard().ownsClipboard(), flush=True)
-nebula_app._leave(0)
+leave(0)
 """
 
 

@@ -16,8 +16,8 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser
 
 from nebula_desktop.store import Message
-from nebula_desktop.ui.messages import delegate as message_delegate
 from nebula_desktop.ui.messages import documents as message_documents
+from nebula_desktop.ui.messages import selector as message_selector
 from nebula_desktop.ui.messages.model import MessageModel
 from nebula_desktop.ui.messages.selector import MessageTextSelector
 from nebula_desktop.ui.messages.view import MessageView
@@ -55,7 +55,8 @@ def loopback() -> Iterator[LoopbackServer]:
 def view(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> MessageView:
     loads.clear()
     monkeypatch.setattr(message_documents, "QTextDocument", SpyDocument)
-    monkeypatch.setattr(message_delegate, "MessageTextSelector", SpySelector)
+    # (the delegate imports the selector when a selection starts: from its module)
+    monkeypatch.setattr(message_selector, "MessageTextSelector", SpySelector)
     view: MessageView = show_widget(qtbot, MessageView(), 800, 600)
     return view
 

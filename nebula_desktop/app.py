@@ -24,6 +24,9 @@ log = logging.getLogger("nebula_desktop")
 _SCREENSHOT_SETTLE_MS = 400
 # When the render cache is pruned (age and size cap): not at start-up, where it would compete.
 _RENDER_CACHE_PRUNE_MS = 20_000
+# When the renderer (Markdown parser, highlighter) is loaded on a background queue: after the
+# window is up, before a user opens a chat the render cache does not hold.
+_RENDERER_WARM_UP_MS = 1000
 # The window icon's PNG sizes in resources/icons (the SVG is their source).
 _ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 
@@ -314,6 +317,7 @@ def _run(args: Any, qt_args: list[str], headless: bool, checker: Any) -> int:
     else:
         QTimer.singleShot(0, window.load)
         QTimer.singleShot(0, lambda: _verify_store(window))
+        QTimer.singleShot(_RENDERER_WARM_UP_MS, lambda: _warm_up_renderer(window))
     from nebula_desktop.ui.common.collector import GuiThreadCollector
 
     collector = GuiThreadCollector(app)
@@ -358,6 +362,12 @@ def _backup_before_migration(data: Path) -> None:
     from nebula_desktop.backup import pre_migration_backup  # rare: keep start-up light
 
     pre_migration_backup(data)
+
+
+def _warm_up_renderer(window: Any) -> None:
+    from nebula_desktop.render.markdown import warm_up
+
+    window.runner.serial("renders").run(warm_up)
 
 
 def _verify_store(window: Any) -> None:

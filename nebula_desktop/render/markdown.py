@@ -100,6 +100,22 @@ def render_markdown(text: str, dark: bool = False, math: bool = False) -> Render
     return rendered
 
 
+# An answer with the shapes most chats have (emphasis, code, a link, a list, a formula, Python):
+# rendering it once loads the parser, the token walk, the highlighter with a lexer and the
+# formula scanner.
+_WARM_UP = (
+    "Warm-up: **bold**, `code`, [a link](https://example.org), $x^2$.\n\n- one\n- two\n\n"
+    "```python\nx = 1\n```\n"
+)
+
+
+def warm_up() -> None:
+    """Load what rendering needs, past the render cache (nothing is stored): the window calls it
+    on a background queue after start-up, so the first chat opened that is not in the cache
+    does not pay for loading the renderer (start-up itself never loads it)."""
+    render_fragment(_WARM_UP, dark=False, code_index_base=0, math=True)
+
+
 def _find_formulas(text: str) -> list[MathSpan]:
     """The formulas of ``text``; the scanner is loaded only for text that has a delimiter at all
     (most answers have none, and start-up renders the open chat before anything else)."""

@@ -16,7 +16,8 @@ from pathlib import Path
 from nebula_desktop.render import cache
 store = cache.enable(Path(sys.argv[1]))
 from nebula_desktop.render.markdown import warm_up
-before = sorted(m for m in ("markdown_it", "pygments", "nebula_desktop.render.parser") if m in sys.modules)
+early = ("markdown_it", "pygments", "nebula_desktop.render.parser")
+before = sorted(m for m in early if m in sys.modules)
 warm_up()
 after = sorted(m for m in ("markdown_it", "pygments.lexers.python", "nebula_desktop.render.parser",
     "nebula_desktop.render.html_writer", "nebula_desktop.render.math_scan") if m in sys.modules)

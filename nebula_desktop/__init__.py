@@ -27,7 +27,9 @@ def __getattr__(name: str) -> str:
 
 
 def _version_from_dist_info() -> str | None:
-    """The ``Version:`` of our installed ``*.dist-info/METADATA``, found like importlib does.
+    """The ``Version:`` of our installed metadata, found like importlib does: a wheel's
+    ``*.dist-info/METADATA`` or an egg's ``*.egg-info/PKG-INFO`` (what an editable install
+    makes, and so what the PyInstaller bundle copies).
 
     importlib.metadata costs ~40 ms to import (email parsing) and the app reads its version
     right after the window is shown; the same file read directly costs well under 1 ms.
@@ -42,10 +44,14 @@ def _version_from_dist_info() -> str | None:
         except OSError:
             continue
         for name in names:
-            if not (name.startswith("nebula_desktop-") and name.endswith(".dist-info")):
+            if name.startswith("nebula_desktop-") and name.endswith(".dist-info"):
+                headers = "METADATA"
+            elif name.startswith("nebula_desktop") and name.endswith(".egg-info"):
+                headers = "PKG-INFO"
+            else:
                 continue
             try:
-                with open(os.path.join(entry or ".", name, "METADATA"), encoding="utf-8") as fh:
+                with open(os.path.join(entry or ".", name, headers), encoding="utf-8") as fh:
                     for line in fh:
                         if not line.strip():
                             break  # end of the headers

@@ -69,13 +69,10 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /, **kwargs: Any
         return
     with _lock:
         code = _state["known"].get(source)
-    if code is None:
-        # As ``exec`` compiles it for dataclasses: without this module's __future__ flags.
-        code = compile(source, "<string>", "exec", dont_inherit=True)
-        with _lock:
-            _state["known"][source] = code
+        if code is None:
+            # As ``exec`` compiles it for dataclasses: without this module's __future__ flags.
+            code = _state["known"][source] = compile(source, "<string>", "exec", dont_inherit=True)
             _state["new"] += 1
-    with _lock:
         _state["used"].add(source)
     builtins.exec(code, globals, locals)
 

@@ -33,15 +33,7 @@ if TYPE_CHECKING:
     from nebula_desktop.render.highlight import Palette
     from nebula_desktop.render.math_scan import MathSpan
 
-__all__ = [
-    "COPY_SCHEME",
-    "FORMULA_SCHEME",
-    "LOAD_IMAGE_SCHEME",
-    "MAX_LIST_DEPTH",
-    "MAX_QUOTE_DEPTH",
-    "MONO_FONTS",
-    "HtmlWriter",
-]
+__all__ = ["HtmlWriter"]
 
 
 _HEADING_SIZES = {"h1": "x-large", "h2": "large"}

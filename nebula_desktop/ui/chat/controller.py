@@ -130,7 +130,7 @@ class ChatController(QObject):
         if self._tools is None:
             from nebula_desktop.ui.chat.tool_hookup import tool_loop_for
 
-            self._tools = tool_loop_for(self)
+            self._tools = tool_loop_for(self, self._start)
         return self._tools
 
     @property

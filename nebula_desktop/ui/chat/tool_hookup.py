@@ -6,13 +6,15 @@ session, the approval card's module and the turn records) only when a message is
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nebula_desktop.ui.chat.tool_loop import ToolLoop
 
 
-def tool_loop_for(ctl: Any) -> ToolLoop:
-    """A ``ToolLoop`` for the ``ChatController`` ``ctl``, wired to it and its run."""
+def tool_loop_for(ctl: Any, start: Callable[..., None]) -> ToolLoop:
+    """A ``ToolLoop`` for the ``ChatController`` ``ctl``, wired to it and its run; ``start``
+    begins a request (the controller's own, called again for each round)."""
     ctx = ctl.ctx
     loop = ToolLoop(
         ctx.tools,
@@ -21,7 +23,7 @@ def tool_loop_for(ctl: Any) -> ToolLoop:
         ctl.view,
         ctl.composer,
         lambda: ctl.conv,
-        ctl._start,
+        start,
         ctl.save,
         ctl,
     )

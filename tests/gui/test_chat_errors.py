@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from typing import Any
 
 import pytest
@@ -75,8 +76,22 @@ def test_dropped_stream_keeps_every_character_with_the_error(
     answer = send_and_wait(qtbot, window, "Hello")
     assert answer.content == "Half an answer"
     assert answer.error and not answer.complete
-    window_title_before = window.windowTitle()
-    assert window_title_before.startswith("Hello")
+    assert window.windowTitle().startswith("Hello")
+
+
+def test_the_window_title_names_the_chat_before_its_save_reaches_the_disk(
+    qtbot: Any, make_window: Any, server: LoopbackServer
+) -> None:
+    server.queue(sse_reply(["Hi"]))
+    window = make_window()
+    disk = threading.Event()
+    window.runner.serial("saves").run(lambda: disk.wait(20))  # a slow disk: saves wait behind
+    try:
+        send_and_wait(qtbot, window, "Hello there")
+        assert window.windowTitle().startswith("Hello there")
+    finally:
+        disk.set()
+    qtbot.waitUntil(lambda: window.runner.pending() == 0, timeout=10000)
 
 
 def test_error_answer_with_no_text_is_not_sent_back_as_history(

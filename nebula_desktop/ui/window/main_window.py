@@ -280,6 +280,8 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
+        # The first message names the chat before its save reaches the disk: show that name now.
+        self._show_title()
         if not busy:
             self.usage.refresh()
 
@@ -293,10 +295,13 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _update_title(self) -> None:
+        self._show_title()
+        self.usage.refresh()
+
+    def _show_title(self) -> None:
         conv = self.controller.conv
         title = f"{conv.title} — {APP_NAME}" if conv is not None else APP_NAME
         self.setWindowTitle(window_title(title))
-        self.usage.refresh()
 
     def _on_background_key_checked(self, profile_id: str, has_key: bool, problem: str) -> None:
         if not has_key and not self.ctx.session_keys.get(profile_id) and not self._closed:

@@ -366,6 +366,7 @@ def test_the_list_index_is_written_while_idle_not_while_streaming(
     window = make_window()
     send_and_wait(qtbot, window, "hello")
     conv_id = window.controller.conv.id
+    qtbot.waitUntil(lambda: window.runner.pending() == 0)  # the answer's save is on disk
     index = data_dir / "index.json"
     assert conv_id not in read_index(index)  # saving alone does not write it
     window.controller.is_busy = lambda: True  # an answer is streaming

@@ -353,13 +353,14 @@ class SettingsStore:
                 exc.errno, f"Could not save {self.path.name}: {exc.strerror or exc}."
             ) from exc
         text = json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        if self._holds(text):
+        data = atomicfile.utf8(text)  # (half an emoji becomes its JSON escape, never an error)
+        if self._holds(data):
             return  # already on disk: no rewrite, no fsync (every close saves the settings)
-        atomicfile.write_text(self.path, text)
+        atomicfile.write_bytes(self.path, data)
 
-    def _holds(self, text: str) -> bool:
+    def _holds(self, data: bytes) -> bool:
         try:
-            return safeio.read_regular(self.path, MAX_SETTINGS_BYTES) == text.encode("utf-8")
+            return safeio.read_regular(self.path, MAX_SETTINGS_BYTES) == data
         except OSError:
             return False
 

@@ -89,6 +89,20 @@ def test_saving_unchanged_settings_leaves_the_file_alone(tmp_path: Path) -> None
     assert store.load().theme == "light"
 
 
+def test_a_broken_emoji_in_a_prompt_preset_saves_twice_without_an_error(tmp_path: Path) -> None:
+    # Half of an emoji (a lone surrogate, as a model or a paste can leave) cannot be UTF-8: it is
+    # written as its JSON escape, and the second save (every close saves) compares the same bytes.
+    store = SettingsStore(tmp_path)
+    settings = store.load()
+    settings.prompt_presets.append({"name": "Smile", "text": "Keep it short \ud83d"})
+    store.save(settings)
+    before = os.stat(store.path)
+    store.save(settings)
+    after = os.stat(store.path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert store.load().prompt_presets[-1]["text"] == "Keep it short \ud83d"
+
+
 def test_settings_file_is_private_and_readable(tmp_path: Path) -> None:
     store = SettingsStore(tmp_path / "config")
     store.save(Settings())

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import builtins
 import marshal
-import os
 import sys
 import threading
 from pathlib import Path
@@ -92,10 +91,9 @@ def save() -> bool:
         if len(data) > MAX_BYTES:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(partial, "wb") as file:
-            file.write(data)
-        os.replace(partial, path)  # a cache: no fsync; a torn file is ignored on load
+        from nebula_desktop import atomicfile
+
+        atomicfile.write_bytes(path, data)  # whole or not at all, like every file the app writes
         return True
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # (SaveError is an OSError) a cache: the next run compiles
         return False

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -36,9 +37,6 @@ class SystemPromptDialog(QDialog):
         self.editor.setPlainText(text)
         self.editor.setAccessibleName(self.tr("System prompt"))
         self.editor.setPlaceholderText(self.tr("Instructions the model sees before every message"))
-        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
-        from PySide6.QtWidgets import QDialogButtonBox
-
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6 import QtGui
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -69,9 +69,7 @@ class ToolCard(QFrame):
         self.arguments = QPlainTextEdit(self)
         self.arguments.setReadOnly(True)
         self.arguments.setAccessibleName(self.tr("Tool arguments"))
-        self.arguments.setFont(
-            QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.FixedFont)
-        )
+        self.arguments.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.arguments.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.allow_button = QPushButton(self.tr("Allow once"), self)
         self.always_button = QPushButton(self.tr("Always allow this tool"), self)

@@ -1,8 +1,8 @@
 """The sync-conflict dialog, opened from the conflict bar's Review (conflict_bar.py).
 
-``ConflictDialog`` lists each conflict copy with the chat
-it belongs to and merges them through ``store/sync.py`` (union of messages; the copy is moved
-to ``conflicts-merged/``, never deleted). Merging runs on the GUI thread: the store is not
+``ConflictDialog`` lists each conflict copy with the chat it belongs to and merges them through
+``store/sync.py`` (union of messages; the copy is moved to ``conflicts-merged/``, never
+deleted). Merging runs on the GUI thread: the store is not
 thread-safe, and a merge is two small file writes and a rename.
 """
 
@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6 import QtWidgets
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -54,14 +56,11 @@ class ConflictDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.list = QtWidgets.QListWidget(self)
+        self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setAccessibleName(self.tr("Conflicting copies"))
         self.status = plain(QLabel(self))  # errors name chats and files
         self.status.setWordWrap(True)
-        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
-        from PySide6.QtWidgets import QDialogButtonBox
-
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.merge_button = buttons.addButton(
             self.tr("Merge selected"), QDialogButtonBox.ButtonRole.ActionRole
@@ -91,7 +90,7 @@ class ConflictDialog(QDialog):
             except OSError:
                 when = ""
             label = self.tr("{title} — copy from {tool}, saved {time}")
-            item = QtWidgets.QListWidgetItem(label.format(title=title, tool=copy.tool, time=when))
+            item = QListWidgetItem(label.format(title=title, tool=copy.tool, time=when))
             item.setToolTip(plain_tooltip(str(copy.path)))  # the full file name, for the curious
             item.setData(Qt.ItemDataRole.UserRole, copy)
             self.list.addItem(item)
@@ -107,7 +106,7 @@ class ConflictDialog(QDialog):
         """Merge the selected copies."""
         self._merge(self.list.selectedItems())
 
-    def _merge(self, items: list[QtWidgets.QListWidgetItem]) -> None:
+    def _merge(self, items: list[QListWidgetItem]) -> None:
         done: list[str] = []
         problems: list[str] = []
         for item in items:

@@ -15,9 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from nebula_desktop import APP_NAME
@@ -48,6 +45,9 @@ from nebula_desktop.ui.window.menus import confirm_open_link, show_about_box
 from nebula_desktop.ui.window.notices import EmptyChatHint, Notices
 from nebula_desktop.ui.window.profile_sync import ProfileSync
 from nebula_desktop.ui.window.usage import UsageLine
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
 log = logging.getLogger(__name__)
 

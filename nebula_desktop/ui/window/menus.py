@@ -15,8 +15,6 @@ from nebula_desktop import APP_NAME
 from nebula_desktop.ui.common.i18n import translate
 from nebula_desktop.ui.common.plain import plain
 
-# (shortcut, what it does) — the one list the menus and Help → Keyboard shortcuts share.
-
 
 @dataclass
 class Handlers:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from nebula_desktop.ui.common.i18n import translate
 
@@ -57,9 +57,6 @@ class ShortcutsDialog(QDialog):
         label = QLabel(f"<table>{rows}</table>", self)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAccessibleName(self.tr("Keyboard shortcuts"))
-        # Imported on use: naming a dialog class builds its Python enums (not for the first paint).
-        from PySide6.QtWidgets import QDialogButtonBox
-
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

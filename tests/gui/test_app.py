@@ -60,11 +60,18 @@ def seed(data_dir: Path, config_dir: Path) -> str:
     return conv_id
 
 
-def run_app(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_app(
+    tmp_path: Path,
+    *args: str,
+    timeout: float = 60,
+    python: tuple[str, ...] = ("-m", "nebula_desktop"),
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``python <python> <args>`` (the app's command by default), as a user's shell runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "nebula_desktop", *args],
+        [sys.executable, *python, *args],
         cwd=ROOT,
-        env=app_env(tmp_path),
+        env=app_env(tmp_path) if env is None else env,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -205,14 +212,7 @@ def test_the_command_leaves_at_once_with_its_output_and_log_written(tmp_path: Pa
         "import atexit, sys; atexit.register(lambda: print('TORN DOWN', flush=True)); "
         "from nebula_desktop.app import run; sys.argv[0] = 'nebula-desktop'; run()"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, *dirs(tmp_path), "--smoke-test"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_app(tmp_path, *dirs(tmp_path), "--smoke-test", python=("-c", code), env=env)
     assert result.returncode == 0, result.stderr
     assert "2 conversation(s)" in result.stdout  # printed, flushed through the pipe
     assert "TORN DOWN" not in result.stdout  # Python's teardown never ran

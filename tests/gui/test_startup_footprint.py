@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.gui.test_app import ANSWER, ROOT, app_env, dirs
+from tests.gui.test_app import ANSWER, dirs, run_app
 
 # Nothing of these may be imported when the window first shows: the network stack, the
 # keyring (and its D-Bus), the Markdown parser and highlighter (the render cache paints the
@@ -171,14 +170,13 @@ def _seed(data_dir: Path, config_dir: Path) -> None:
 
 def _smoke_test(tmp_path: Path, *python_args: str) -> subprocess.CompletedProcess[str]:
     """``python <python_args> --smoke-test`` on the folders of ``tmp_path``, as the app starts."""
-    return subprocess.run(
-        [sys.executable, *python_args, *dirs(tmp_path), "--smoke-test"],
-        cwd=ROOT,
-        env=app_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_app(tmp_path, *dirs(tmp_path), "--smoke-test", python=python_args)
+
+
+def _enum_types_of(footprint: dict[str, object], classes: tuple[str, ...]) -> list[str]:
+    """The Python enum types PySide built for ``classes`` (names such as "QStyle.PixelMetric")."""
+    names: list[str] = footprint["qt_enums"]  # type: ignore[assignment]
+    return [name for name in names if name.split(".")[0] in classes]
 
 
 @pytest.fixture(scope="module")
@@ -238,11 +236,7 @@ ABSENT_WIDGETS = (
 def test_first_window_builds_no_qt_types_of_widgets_it_does_not_have(
     footprint: dict[str, object],
 ) -> None:
-    built = [
-        name
-        for name in footprint["qt_enums"]  # type: ignore[attr-defined]
-        if name.split(".")[0] in ABSENT_WIDGETS
-    ]
+    built = _enum_types_of(footprint, ABSENT_WIDGETS)
     assert built == [], f"enum types built for widgets the window does not have: {built}"
 
 
@@ -262,11 +256,7 @@ ON_DEMAND = ("QFileDialog", "QInputDialog", "QDialogButtonBox", "QUrl", "QAction
 def test_first_window_builds_no_types_of_dialogs_or_links_it_has_not_opened(
     footprint: dict[str, object],
 ) -> None:
-    built = [
-        name
-        for name in footprint["qt_enums"]  # type: ignore[attr-defined]
-        if name.split(".")[0] in ON_DEMAND
-    ]
+    built = _enum_types_of(footprint, ON_DEMAND)
     assert built == [], f"enum types built for dialogs or links nobody opened: {built}"
 
 
@@ -295,11 +285,7 @@ def test_first_paint_builds_no_qstyle_enum_types(footprint: dict[str, object]) -
     # QStyle's Python enums (StandardPixmap, PixelMetric, StyleHint…: ~47 M instructions). The
     # theme keeps the platform's style without asking it its name, and the two delegates ask
     # their view whether a row is selected, focused or active.
-    built = [
-        name
-        for name in footprint["qt_enums"]  # type: ignore[attr-defined]
-        if name.split(".")[0] == "QStyle"
-    ]
+    built = _enum_types_of(footprint, ("QStyle",))
     assert built == [], f"QStyle enum types built before the first paint: {built}"
 
 
